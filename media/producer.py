@@ -1,0 +1,162 @@
+"""A Producer: one incoming track of one endpoint, fanned out to Consumers and taps."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from aiortc import MediaStreamTrack, RTCRtpReceiver
+from aiortc.mediastreams import MediaStreamError
+
+from media import passthrough
+from media.frames import EncodedFrame
+
+if TYPE_CHECKING:
+    from media.consumer import Consumer
+
+logger = logging.getLogger(__name__)
+
+FrameTap = Callable[[EncodedFrame], None]
+
+# Browsers answer a PLI within a frame or two; asking more often than this only makes
+# them send keyframes back to back, which costs bandwidth for every subscriber.
+KEYFRAME_REQUEST_INTERVAL_S = 0.3
+
+
+class Producer:
+    """Reads one received track for as long as it lives and hands every frame on.
+
+    The track is drained whether or not anyone consumes it: aiortc queues received frames
+    without bound otherwise (aiortc-relay.md, gotcha G5).
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint_id: str,
+        track: MediaStreamTrack,
+        receiver: RTCRtpReceiver,
+        on_closed: Callable[[Producer], None],
+    ) -> None:
+        self.endpoint_id = endpoint_id
+        self.kind: str = track.kind
+        self.id = f"{endpoint_id}:{track.kind}"
+        self._track = track
+        self._receiver = receiver
+        self._on_closed = on_closed
+        self._consumers: set[Consumer] = set()
+        self._taps: list[FrameTap] = []
+        self._closed = False
+        self._last_keyframe_request = 0.0
+        self._pending_keyframe_request: asyncio.TimerHandle | None = None
+        self._keyframe_tasks: set[asyncio.Task[bool]] = set()
+        self.frames_forwarded = 0
+        self._drain = asyncio.get_running_loop().create_task(
+            self._run(), name=f"drain {self.id}"
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def add_consumer(self, consumer: Consumer) -> None:
+        self._consumers.add(consumer)
+
+    def remove_consumer(self, consumer: Consumer) -> None:
+        self._consumers.discard(consumer)
+
+    def add_tap(self, tap: FrameTap) -> Callable[[], None]:
+        """Also hand every frame to ``tap`` (the recorder); returns the function that removes it.
+
+        A tap runs on the event loop for every frame, so it must only enqueue.
+        """
+        self._taps.append(tap)
+
+        def remove() -> None:
+            if tap in self._taps:
+                self._taps.remove(tap)
+
+        return remove
+
+    def request_keyframe(self) -> None:
+        """Ask the publisher for a keyframe, at most once per interval.
+
+        A request inside the interval is not dropped but deferred to its end: the
+        subscriber that asked still needs its keyframe.
+        """
+        if self.kind != "video" or self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        wait = (
+            self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL_S - time.monotonic()
+        )
+        if wait <= 0:
+            self._send_keyframe_request()
+        elif self._pending_keyframe_request is None:
+            self._pending_keyframe_request = loop.call_later(
+                wait, self._send_keyframe_request
+            )
+
+    def _send_keyframe_request(self) -> None:
+        self._pending_keyframe_request = None
+        if self._closed:
+            return
+        self._last_keyframe_request = time.monotonic()
+        task = asyncio.get_running_loop().create_task(
+            passthrough.send_picture_loss(self._receiver)
+        )
+        self._keyframe_tasks.add(task)
+        task.add_done_callback(self._keyframe_tasks.discard)
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                frame = await self._track.recv()
+                if not isinstance(frame, EncodedFrame):
+                    # Only possible if the passthrough hook was not installed: fail loudly
+                    # rather than relay decoded frames that the senders would re-encode.
+                    raise TypeError(
+                        f"relay received {type(frame).__name__}, not EncodedFrame"
+                    )
+                self.frames_forwarded += 1
+                for consumer in tuple(self._consumers):
+                    consumer.push(frame)
+                for tap in tuple(self._taps):
+                    try:
+                        tap(frame)
+                    except Exception:
+                        logger.exception(
+                            "Producer(%s) tap failed; removing it", self.id
+                        )
+                        self._taps.remove(tap)
+        except MediaStreamError:
+            logger.debug("Producer(%s) track ended", self.id)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._pending_keyframe_request is not None:
+            self._pending_keyframe_request.cancel()
+        for consumer in tuple(self._consumers):
+            consumer.unbind()
+        self._consumers.clear()
+        self._taps.clear()
+        self._on_closed(self)
+
+    async def close(self) -> None:
+        """Stop forwarding; every bound Consumer is unbound. Idempotent."""
+        if not self._drain.done():
+            self._drain.cancel()
+            try:
+                await self._drain
+            except asyncio.CancelledError:
+                pass
+        self._finish()

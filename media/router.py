@@ -1,0 +1,116 @@
+"""A Router: the media of one room. Consumers bind only to Producers of their own Router."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from aiortc import MediaStreamTrack, RTCRtpReceiver
+
+from media.consumer import Consumer
+from media.producer import Producer
+from media.settings import MediaSettings
+from media.transport import Transport
+
+logger = logging.getLogger(__name__)
+
+
+class RouterListener(Protocol):
+    def producer_added(self, producer: Producer) -> None: ...
+
+    def producer_closed(self, producer: Producer) -> None: ...
+
+
+class IsolationError(Exception):
+    """A Consumer was asked to carry a Producer of another Router."""
+
+
+class Router:
+    """Owns the Transports and Producers of one room.
+
+    Isolation is structural: :meth:`consume` refuses any Producer or Transport that this
+    Router does not own, so media of one room (a private consultation, say) can never be
+    bound into another room's Transports or its recording.
+    """
+
+    def __init__(
+        self, room_id: str, settings: MediaSettings, listener: RouterListener
+    ) -> None:
+        self.room_id = room_id
+        self._settings = settings
+        self._listener = listener
+        self._transports: dict[str, Transport] = {}
+        self._producers: dict[str, Producer] = {}
+        self._closed = False
+
+    def create_transport(self, endpoint_id: str) -> Transport:
+        if self._closed:
+            raise RuntimeError(f"Router({self.room_id}) is closed")
+        if endpoint_id in self._transports:
+            raise ValueError(f"endpoint {endpoint_id} already has a transport")
+        transport = Transport(endpoint_id, self._settings)
+
+        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver) -> None:
+            self._add_producer(endpoint_id, track, receiver)
+
+        transport.on_incoming_track(incoming)
+        self._transports[endpoint_id] = transport
+        return transport
+
+    def transport(self, endpoint_id: str) -> Transport | None:
+        return self._transports.get(endpoint_id)
+
+    def transports(self) -> list[Transport]:
+        return list(self._transports.values())
+
+    def producers(self) -> list[Producer]:
+        return list(self._producers.values())
+
+    def consume(self, transport: Transport, producer: Producer) -> Consumer:
+        """Start sending ``producer`` to ``transport``'s endpoint on an idle Consumer."""
+        if self._transports.get(transport.endpoint_id) is not transport:
+            raise IsolationError(
+                f"transport {transport.endpoint_id} is not in {self.room_id}"
+            )
+        if self._producers.get(producer.id) is not producer:
+            raise IsolationError(f"producer {producer.id} is not in {self.room_id}")
+        if producer.endpoint_id == transport.endpoint_id:
+            raise IsolationError("an endpoint never consumes its own producer")
+        consumer = transport.acquire_consumer(producer.kind)
+        consumer.bind(producer)
+        return consumer
+
+    async def close_transport(self, endpoint_id: str) -> None:
+        """Close an endpoint's transport and its Producers (their Consumers are unbound)."""
+        transport = self._transports.pop(endpoint_id, None)
+        for producer in [
+            p for p in self._producers.values() if p.endpoint_id == endpoint_id
+        ]:
+            await producer.close()
+        if transport is not None:
+            await transport.close()
+
+    async def close(self) -> None:
+        self._closed = True
+        for endpoint_id in list(self._transports):
+            await self.close_transport(endpoint_id)
+
+    def _add_producer(
+        self, endpoint_id: str, track: MediaStreamTrack, receiver: RTCRtpReceiver
+    ) -> None:
+        producer = Producer(
+            endpoint_id=endpoint_id,
+            track=track,
+            receiver=receiver,
+            on_closed=self._producer_closed,
+        )
+        previous = self._producers.get(producer.id)
+        self._producers[producer.id] = producer
+        if previous is not None:
+            logger.warning("Router(%s) replaced producer %s", self.room_id, producer.id)
+        self._listener.producer_added(producer)
+
+    def _producer_closed(self, producer: Producer) -> None:
+        if self._producers.get(producer.id) is producer:
+            del self._producers[producer.id]
+        self._listener.producer_closed(producer)

@@ -1,0 +1,256 @@
+"""A Transport: the one RTCPeerConnection between the relay and one endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiortc import (
+    MediaStreamTrack,
+    RTCPeerConnection,
+    RTCRtpReceiver,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc import sdp as aiortc_sdp
+from aiortc.mediastreams import MediaStreamError
+
+from media import passthrough
+from media.consumer import Consumer
+from media.ice import rtc_configuration
+from media.settings import MediaSettings
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("audio", "video")
+
+# Forwarding means every endpoint must speak the codec the publisher used: VP8 is the one
+# video codec every browser encodes and decodes; Opus is WebRTC's mandatory audio codec.
+_PREFERRED_MIME = {"audio": ("audio/opus",), "video": ("video/vp8", "video/rtx")}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOffer:
+    """An offer for the endpoint, with what each of its m-lines is for."""
+
+    sdp: str
+    publish: dict[str, str | None]
+    tracks: dict[str, tuple[str, str]]  # mid -> (endpoint carried, kind)
+
+
+IncomingTrack = Callable[[MediaStreamTrack, RTCRtpReceiver], None]
+
+
+class NegotiationError(Exception):
+    """An offer could not be made or an answer could not be applied."""
+
+
+class Transport:
+    """Owns the peer connection to one endpoint; the relay is always the offerer.
+
+    Publishing uses receive-only transceivers that the relay adds on request. Each
+    subscription is a send-only transceiver with a persistent :class:`Consumer`; when the
+    subscription ends the transceiver goes ``inactive`` and is reused for the next one of
+    its kind, so the SDP does not grow with every join and leave.
+    """
+
+    def __init__(self, endpoint_id: str, settings: MediaSettings) -> None:
+        self.endpoint_id = endpoint_id
+        self._pc = RTCPeerConnection(rtc_configuration(settings))
+        self._publish: dict[str, RTCRtpTransceiver] = {}
+        self._consumers: dict[Consumer, RTCRtpTransceiver] = {}
+        self._on_incoming_track: IncomingTrack | None = None
+        self._closed = False
+        self._connected = asyncio.Event()
+        self._discard_tasks: set[asyncio.Task[None]] = set()
+        self._pc.on("track", self._handle_track)
+        self._pc.on("connectionstatechange", self._handle_connection_state)
+
+    @property
+    def connection_state(self) -> str:
+        return str(self._pc.connectionState)
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def on_incoming_track(self, callback: IncomingTrack) -> None:
+        self._on_incoming_track = callback
+
+    def enable_publishing(self, kinds: tuple[str, ...]) -> bool:
+        """Add a receive transceiver per kind not yet received. True if anything changed."""
+        changed = False
+        for kind in kinds:
+            if kind not in self._publish:
+                transceiver = self._pc.addTransceiver(kind, direction="recvonly")
+                _prefer_forwardable_codecs(transceiver)
+                self._publish[kind] = transceiver
+                changed = True
+        return changed
+
+    def acquire_consumer(self, kind: str) -> Consumer:
+        """Return an idle Consumer of ``kind``: a recycled transceiver or a new one."""
+        for consumer, transceiver in self._consumers.items():
+            if (
+                consumer.kind == kind
+                and consumer.producer is None
+                and transceiver.direction == "inactive"
+                and transceiver.currentDirection in ("inactive", None)
+            ):
+                transceiver.direction = "sendonly"
+                return consumer
+        consumer = Consumer(kind)
+        transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
+        _prefer_forwardable_codecs(transceiver)
+        passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)
+        self._consumers[consumer] = transceiver
+        return consumer
+
+    def release_consumer(self, consumer: Consumer) -> None:
+        """Stop sending on ``consumer``'s transceiver; takes effect at the next negotiation."""
+        consumer.unbind()
+        transceiver = self._consumers.get(consumer)
+        if transceiver is not None:
+            transceiver.direction = "inactive"
+
+    def needs_negotiation(self) -> bool:
+        """Whether a transceiver's wanted direction differs from the negotiated one."""
+        return any(
+            t.mid is None or t.direction != t.currentDirection
+            for t in self._pc.getTransceivers()
+        )
+
+    async def create_offer(self) -> SessionOffer:
+        """Set and return a new local offer covering every transceiver."""
+        if self._closed:
+            raise NegotiationError("transport closed")
+        await self._pc.setLocalDescription(await self._pc.createOffer())
+        local = self._pc.localDescription
+        return SessionOffer(
+            sdp=local.sdp, publish=self._publish_mids(), tracks=self._track_map()
+        )
+
+    async def apply_answer(self, sdp: str) -> None:
+        """Apply the endpoint's answer to the outstanding offer.
+
+        The answer is checked before aiortc sees it (aiortc has no rollback, and a half-applied
+        description would corrupt the transceivers): it must parse, and answer every m-line of
+        the offer with the same mid. On NegotiationError the offer stays outstanding, so the
+        endpoint may send a corrected answer.
+        """
+        if self._closed:
+            raise NegotiationError("transport closed")
+        if self._pc.signalingState != "have-local-offer":
+            raise NegotiationError("there is no outstanding offer to answer")
+        try:
+            parsed = aiortc_sdp.SessionDescription.parse(sdp)
+        except Exception as exc:
+            raise NegotiationError(f"the answer is not valid SDP: {exc}") from exc
+        offered = [
+            m.rtp.muxId
+            for m in aiortc_sdp.SessionDescription.parse(
+                self._pc.localDescription.sdp
+            ).media
+        ]
+        answered = [m.rtp.muxId for m in parsed.media]
+        if answered != offered:
+            raise NegotiationError(
+                f"the answer has m-lines {answered}, the offer {offered}"
+            )
+        # Everything is bundled on the first m-line's transport: it must carry ICE and DTLS.
+        first = parsed.media[0] if parsed.media else None
+        if (
+            first is None
+            or not first.ice
+            or not first.dtls
+            or not first.dtls.fingerprints
+        ):
+            raise NegotiationError("the answer lacks ICE or DTLS parameters")
+        try:
+            await self._pc.setRemoteDescription(
+                RTCSessionDescription(sdp=sdp, type="answer")
+            )
+        except Exception as exc:
+            raise NegotiationError(f"the answer could not be applied: {exc}") from exc
+        for consumer in self._consumers:
+            consumer.request_keyframe()
+
+    async def connected(self) -> None:
+        await self._connected.wait()
+
+    def consumers(self) -> list[Consumer]:
+        return list(self._consumers)
+
+    def senders(self) -> list[RTCRtpSender]:
+        return [t.sender for t in self._consumers.values()]
+
+    async def close(self) -> None:
+        """Close the peer connection; Consumers are unbound. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for consumer in self._consumers:
+            consumer.unbind()
+        for task in self._discard_tasks:
+            task.cancel()
+        await self._pc.close()
+
+    def _publish_mids(self) -> dict[str, str | None]:
+        return {
+            kind: (t.mid if (t := self._publish.get(kind)) else None) for kind in KINDS
+        }
+
+    def _track_map(self) -> dict[str, tuple[str, str]]:
+        return {
+            transceiver.mid: (consumer.producer.endpoint_id, consumer.kind)
+            for consumer, transceiver in self._consumers.items()
+            if transceiver.mid is not None
+            and consumer.producer is not None
+            and transceiver.direction == "sendonly"
+        }
+
+    def _handle_track(self, track: MediaStreamTrack) -> None:
+        transceiver = next(
+            (t for t in self._pc.getTransceivers() if t.receiver.track is track), None
+        )
+        if transceiver is None or self._publish.get(track.kind) is not transceiver:
+            # The endpoint answered "send" on an m-line the relay offered for sending only
+            # (a crafted client): never forward it, but drain it so aiortc does not queue.
+            logger.warning(
+                "Transport(%s) refused an unrequested %s track",
+                self.endpoint_id,
+                track.kind,
+            )
+            task = asyncio.get_running_loop().create_task(_discard(track))
+            self._discard_tasks.add(task)
+            task.add_done_callback(self._discard_tasks.discard)
+            return
+        if self._on_incoming_track is not None:
+            self._on_incoming_track(track, transceiver.receiver)
+
+    def _handle_connection_state(self) -> None:
+        state = self._pc.connectionState
+        logger.debug("Transport(%s) connection %s", self.endpoint_id, state)
+        if state == "connected":
+            self._connected.set()
+            for consumer in self._consumers:
+                consumer.request_keyframe()
+
+
+def _prefer_forwardable_codecs(transceiver: RTCRtpTransceiver) -> None:
+    capabilities = RTCRtpSender.getCapabilities(transceiver.kind)
+    wanted = _PREFERRED_MIME[transceiver.kind]
+    transceiver.setCodecPreferences(
+        [c for c in capabilities.codecs if c.mimeType.lower() in wanted]
+    )
+
+
+async def _discard(track: MediaStreamTrack) -> None:
+    try:
+        while True:
+            await track.recv()
+    except MediaStreamError:
+        return

@@ -1,0 +1,207 @@
+"""A headless participant: joins a hearing over the signaling protocol with aiortc.
+
+Used by the integration tests and the relay benchmark, and usable as a load generator. It
+speaks exactly what a browser speaks (PROTOCOL.md): connect with the join token, ``join``,
+``publish``, answer the relay's offers with the ``answer`` command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import socketio
+from aiortc import (
+    MediaStreamTrack,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+
+from media import passthrough
+from signaling.events import NAMESPACE, ClientEvent, ServerEvent
+
+logger = logging.getLogger(__name__)
+
+
+class CommandFailed(Exception):
+    def __init__(self, event: str, code: str, message: str) -> None:
+        super().__init__(f"{event}: {code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class ReceivedTrack:
+    mid: str
+    kind: str
+    track: MediaStreamTrack
+    participant_id: str | None = None
+
+
+@dataclass
+class ParticipantClient:
+    base_url: str
+    token: str
+    audio: MediaStreamTrack | None = None
+    video: MediaStreamTrack | None = None
+    ack_timeout_s: float = 10.0
+    on_track: Callable[[ReceivedTrack], None] | None = None
+    notifications: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    tracks: dict[str, ReceivedTrack] = field(default_factory=dict)  # by mid
+    offers_answered: int = 0
+    auto_answer: bool = True
+    offers: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+        self.join_data: dict[str, Any] = {}
+        self._changed = asyncio.Condition()
+        self._offer_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.pc.on("track", self._handle_track)
+        for event in ServerEvent:
+            if event != ServerEvent.OFFER:
+                self.sio.on(
+                    event.value,
+                    self._notification_handler(event.value),
+                    namespace=NAMESPACE,
+                )
+        self.sio.on(ServerEvent.OFFER.value, self._handle_offer, namespace=NAMESPACE)
+
+    @property
+    def participant_id(self) -> str:
+        return str(self.join_data["participant"]["id"])
+
+    async def connect(self) -> dict[str, Any]:
+        """Connect and join; returns the join acknowledgement's data."""
+        await self.sio.connect(
+            self.base_url,
+            namespaces=[NAMESPACE],
+            auth={"token": self.token},
+            transports=["websocket"],
+            wait_timeout=self.ack_timeout_s,
+        )
+        self.join_data = await self.command(ClientEvent.JOIN, {})
+        return self.join_data
+
+    async def publish(self) -> None:
+        await self.command(
+            ClientEvent.PUBLISH,
+            {"audio": self.audio is not None, "video": self.video is not None},
+        )
+
+    async def command(self, event: str, payload: Any) -> dict[str, Any]:
+        """Send a command and return its ``data``, or raise CommandFailed."""
+        ack = await self.call(event, payload)
+        if not isinstance(ack, dict) or ack.get("ok") is not True:
+            error = ack.get("error", {}) if isinstance(ack, dict) else {}
+            raise CommandFailed(
+                event, str(error.get("code")), str(error.get("message"))
+            )
+        data = ack.get("data", {})
+        return data if isinstance(data, dict) else {}
+
+    async def call(self, event: str, payload: Any) -> Any:
+        """Send anything (also malformed) and return the raw acknowledgement."""
+        return await self.sio.call(
+            event, payload, namespace=NAMESPACE, timeout=self.ack_timeout_s
+        )
+
+    def tracks_of(self, participant_id: str) -> dict[str, ReceivedTrack]:
+        """The live tracks carrying ``participant_id``, by kind."""
+        return {
+            t.kind: t
+            for t in self.tracks.values()
+            if t.participant_id == participant_id
+        }
+
+    async def wait_until(
+        self, predicate: Callable[[], bool], timeout: float = 10.0
+    ) -> None:
+        """Wait until ``predicate()`` holds after some offer or notification."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        if self.sio.connected:
+            await self.sio.disconnect()
+        await self.pc.close()
+
+    def _notification_handler(self, event: str) -> Callable[[dict[str, Any]], Any]:
+        async def handle(data: dict[str, Any]) -> None:
+            self.notifications.append((event, data))
+            await self._notify()
+
+        return handle
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _handle_track(self, track: MediaStreamTrack) -> None:
+        transceiver = next(
+            t for t in self.pc.getTransceivers() if t.receiver.track is track
+        )
+        assert transceiver.mid is not None
+        received = ReceivedTrack(mid=transceiver.mid, kind=track.kind, track=track)
+        self.tracks[transceiver.mid] = received
+        if self.on_track is not None:
+            self.on_track(received)
+
+    async def _handle_offer(self, offer: dict[str, Any]) -> None:
+        self.offers.append(offer)
+        if not self.auto_answer:
+            await self._notify()
+            return
+        # Answer in a task: the Socket.IO client handles one event at a time, and the answer's
+        # acknowledgement arrives as another event.
+        task = asyncio.get_running_loop().create_task(self._answer(offer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, offer: dict[str, Any]) -> None:
+        async with self._offer_lock:
+            await self.pc.setRemoteDescription(
+                RTCSessionDescription(offer["sdp"], "offer")
+            )
+            publish = offer.get("publish") or {}
+            for transceiver in self.pc.getTransceivers():
+                own = {"audio": self.audio, "video": self.video}[transceiver.kind]
+                if (
+                    transceiver.mid is not None
+                    and publish.get(transceiver.kind) == transceiver.mid
+                ):
+                    transceiver.sender.replaceTrack(own)
+                    transceiver.direction = "sendonly"
+                    if own is not None and hasattr(own, "request_keyframe"):
+                        # A publisher that can make keyframes gets the relay's requests.
+                        passthrough.on_keyframe_request(
+                            transceiver.sender, own.request_keyframe
+                        )
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+            for mid, info in (offer.get("tracks") or {}).items():
+                if mid in self.tracks:
+                    self.tracks[mid].participant_id = info["participant_id"]
+            for mid, received in self.tracks.items():
+                if mid not in (offer.get("tracks") or {}):
+                    received.participant_id = None
+            await self.command(
+                ClientEvent.ANSWER,
+                {
+                    "revision": offer["revision"],
+                    "type": "answer",
+                    "sdp": self.pc.localDescription.sdp,
+                },
+            )
+            self.offers_answered += 1
+        await self._notify()

@@ -1,0 +1,175 @@
+"""The Socket.IO namespace: authenticate, validate, authorise, dispatch, acknowledge.
+
+Handlers stay thin: they parse the payload into a typed command and call the live hearing.
+Every command is answered with ``{"ok": true, "data": ...}`` or ``{"ok": false, "error":
+...}``; nothing a client sends can raise out of here, and a refused command changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import socketio
+
+from court.errors import CourtError, InvalidRequest, InvalidState, NotAuthenticated
+from court.hearing import JoinGrant
+from media.transport import NegotiationError
+from signaling import messages
+from signaling.events import NAMESPACE, ClientEvent
+from signaling.hearings import HearingRegistry
+from signaling.session import Session
+
+logger = logging.getLogger(__name__)
+
+Authenticate = Callable[[str], Awaitable[JoinGrant]]
+Handler = Callable[[Session, object], Awaitable[messages.Ack]]
+
+MAX_TOKEN_LENGTH = 4096
+
+
+class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
+    def __init__(self, authenticate: Authenticate, registry: HearingRegistry) -> None:
+        super().__init__(NAMESPACE)
+        self._authenticate = authenticate
+        self._registry = registry
+        self._sessions: dict[str, Session] = {}
+        self._handlers: dict[str, Handler] = {
+            ClientEvent.JOIN: self._join,
+            ClientEvent.PUBLISH: self._publish,
+            ClientEvent.ANSWER: self._answer,
+            ClientEvent.LEAVE: self._leave,
+            ClientEvent.START_RECORDING: self._start_recording,
+            ClientEvent.STOP_RECORDING: self._stop_recording,
+        }
+
+    def session(self, sid: str) -> Session | None:
+        return self._sessions.get(sid)
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event == "connect":
+            sid, _environ, *rest = args
+            return await self._connect(sid, rest[0] if rest else None)
+        if event == "disconnect":
+            await self._disconnect(args[0])
+            return None
+        sid, payload = args[0], (args[1] if len(args) > 1 else None)
+        return await self._dispatch(sid, event, payload)
+
+    async def _connect(self, sid: str, auth: object) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+            raise socketio.exceptions.ConnectionRefusedError(
+                "This page needs the join link you were given; it has no valid token.",
+                {"code": NotAuthenticated.code},
+            )
+        try:
+            grant = await self._authenticate(token)
+        except NotAuthenticated as exc:
+            raise socketio.exceptions.ConnectionRefusedError(
+                exc.message, {"code": exc.code}
+            ) from None
+        self._sessions[sid] = Session(
+            sid=sid, hearing=grant.hearing, participant=grant.participant
+        )
+        logger.info(
+            "connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role
+        )
+
+    async def _disconnect(self, sid: str) -> None:
+        session = self._sessions.pop(sid, None)
+        if session is not None:
+            async with session.lock:
+                await self._registry.leave(session, reason="disconnected")
+
+    async def _dispatch(self, sid: str, event: str, payload: object) -> messages.Ack:
+        handler = self._handlers.get(event)
+        if handler is None:
+            return messages.error(
+                "unknown_event", f"there is no command named {event[:64]!r}"
+            )
+        session = self._sessions.get(sid)
+        if session is None or session.closed:
+            return messages.error(
+                NotAuthenticated.code, "this connection is not authenticated"
+            )
+        try:
+            if event == ClientEvent.ANSWER:
+                # Not under the command lock: the negotiator awaits this answer while a
+                # publish or join holding the lock may be waiting for the negotiator.
+                return await handler(session, payload)
+            async with session.lock:
+                return await handler(session, payload)
+        except CourtError as exc:
+            return messages.error(exc.code, exc.message)
+        except NegotiationError as exc:
+            return messages.error(InvalidRequest.code, str(exc))
+        except Exception:
+            logger.exception("command %s from %s failed", event, session.participant.id)
+            return messages.error(
+                "internal_error", "the server could not carry out this command"
+            )
+
+    async def _join(self, session: Session, payload: object) -> messages.Ack:
+        messages.parse(messages.Join, payload)
+        if session.joined:
+            raise InvalidState("already joined")
+        live = await self._registry.join(session)
+        recording = live.recording
+        return messages.ok(
+            {
+                "participant": messages.participant_view(
+                    session.participant, with_permissions=True
+                ),
+                "hearing": messages.hearing_view(session.hearing),
+                "participants": [
+                    messages.participant_view(p)
+                    for p in live.present()
+                    if p.id != session.participant.id
+                ],
+                "recording": None
+                if recording is None
+                else {"id": recording.id, "started_at": recording.started_at},
+            }
+        )
+
+    async def _publish(self, session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.Publish, payload)
+        live = self._registry.live(session)
+        live.publish(session, audio=command.audio, video=command.video)
+        return messages.ok()
+
+    async def _answer(self, session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.Answer, payload)
+        self._registry.live(session)
+        if session.negotiator is None:
+            raise InvalidState("there is no outstanding offer to answer")
+        await session.negotiator.submit_answer(command.revision, command.sdp)
+        return messages.ok()
+
+    async def _leave(self, session: Session, payload: object) -> messages.Ack:
+        messages.parse(messages.Leave, payload)
+        self._registry.live(session)
+        await self._registry.leave(session, reason="left")
+        return messages.ok()
+
+    async def _start_recording(self, session: Session, payload: object) -> messages.Ack:
+        messages.parse(messages.RecordingCommand, payload)
+        recording = await self._registry.start_recording(session)
+        return messages.ok(
+            {"recording": {"id": recording.id, "started_at": recording.started_at}}
+        )
+
+    async def _stop_recording(self, session: Session, payload: object) -> messages.Ack:
+        messages.parse(messages.RecordingCommand, payload)
+        info = await self._registry.stop_recording(session)
+        return messages.ok({"recording": _recording_view(info)})
+
+
+def _recording_view(info: Any) -> dict[str, Any]:
+    return {
+        "id": info.recording_id,
+        "started_at": info.started_at,
+        "duration_s": info.duration_s,
+    }

@@ -1,0 +1,51 @@
+"""The signaling service as the server sees it: construct, attach to the app, close."""
+
+from __future__ import annotations
+
+import socketio
+from aiohttp import web
+
+from media import passthrough
+from media.settings import MediaSettings
+from recordings import RecordingStore
+from signaling.hearings import HearingRegistry
+from signaling.namespace import Authenticate, HearingNamespace
+
+# Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
+# how long a vanished network keeps a participant on the others' screens.
+PING_INTERVAL_S = 5
+PING_TIMEOUT_S = 5
+
+
+class Signaling:
+    """Owns the Socket.IO server, the live hearings and the media relay of this process.
+
+    Constructing it switches this process's aiortc receivers to forwarding encoded frames
+    (media.passthrough): the relay process never decodes on the live path.
+    """
+
+    def __init__(
+        self,
+        *,
+        authenticate: Authenticate,
+        media: MediaSettings,
+        recordings: RecordingStore,
+        cors_allowed_origins: list[str] | str,
+    ) -> None:
+        passthrough.install()
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp",
+            cors_allowed_origins=cors_allowed_origins,
+            ping_interval=PING_INTERVAL_S,
+            ping_timeout=PING_TIMEOUT_S,
+            max_http_buffer_size=256 * 1024,
+        )
+        self.hearings = HearingRegistry(self.sio, media, recordings)
+        self.namespace = HearingNamespace(authenticate, self.hearings)
+        self.sio.register_namespace(self.namespace)
+
+    def attach(self, app: web.Application) -> None:
+        self.sio.attach(app)
+
+    async def close(self) -> None:
+        await self.hearings.close()

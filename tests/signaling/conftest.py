@@ -1,0 +1,104 @@
+"""An in-process hearing server: the real Signaling and relay on an aiohttp test server.
+
+Only authentication is a fake (a token table instead of signed links and a database): the
+signaling layer receives the same JoinGrant either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
+
+from court.errors import NotAuthenticated
+from court.hearing import Hearing, JoinGrant, Participant
+from court.ids import HearingId, ParticipantId, new_participant_id
+from court.roles import Role
+from media.ice import use_host_addresses
+from media.settings import MediaSettings
+from recordings import RecordingStore
+from signaling import Signaling
+from signaling.client import ParticipantClient
+
+HEARING = Hearing(
+    id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test"
+)
+OTHER_HEARING = Hearing(
+    id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other"
+)
+
+
+@dataclass
+class HearingServer:
+    url: str
+    signaling: Signaling
+    recordings: RecordingStore
+    grants: dict[str, JoinGrant] = field(default_factory=dict)
+    clients: list[ParticipantClient] = field(default_factory=list)
+
+    def token(
+        self, role: Role, name: str | None = None, hearing: Hearing = HEARING
+    ) -> str:
+        participant = Participant(
+            id=ParticipantId(new_participant_id()),
+            hearing_id=hearing.id,
+            name=name or role.label,
+            role=role,
+        )
+        token = f"token-{participant.id}"
+        self.grants[token] = JoinGrant(hearing=hearing, participant=participant)
+        return token
+
+    async def join(
+        self, role: Role, name: str | None = None, **tracks: object
+    ) -> ParticipantClient:
+        client = ParticipantClient(self.url, self.token(role, name), **tracks)  # type: ignore[arg-type]
+        self.clients.append(client)
+        await client.connect()
+        return client
+
+    async def authenticate(self, token: str) -> JoinGrant:
+        grant = self.grants.get(token)
+        if grant is None:
+            raise NotAuthenticated("This join link is not valid.")
+        return grant
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_ice() -> None:
+    use_host_addresses(["127.0.0.1"])
+
+
+@pytest.fixture
+async def hearing_server(
+    aiohttp_server: Callable[..., AiohttpServer], tmp_path: Path
+) -> AsyncIterator[HearingServer]:
+    app = web.Application()
+    recordings = RecordingStore(tmp_path / "recordings")
+    holder: dict[str, HearingServer] = {}
+
+    async def authenticate(token: str) -> JoinGrant:
+        return await holder["server"].authenticate(token)
+
+    signaling = Signaling(
+        authenticate=authenticate,
+        media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
+        recordings=recordings,
+        cors_allowed_origins="*",
+    )
+    signaling.attach(app)
+    server = await aiohttp_server(app)
+    hs = HearingServer(
+        url=str(server.make_url("/")).rstrip("/"),
+        signaling=signaling,
+        recordings=recordings,
+    )
+    holder["server"] = hs
+    yield hs
+    for client in hs.clients:
+        await client.close()
+    await signaling.close()

@@ -1,0 +1,200 @@
+"""Commands: permissions, validation, and bad input that must change nothing."""
+
+from __future__ import annotations
+
+import pytest
+import socketio
+from aiortc import RTCSessionDescription
+
+from court.roles import Role
+from signaling.client import CommandFailed, ParticipantClient
+from signaling.events import ClientEvent
+from tests.signaling.conftest import OTHER_HEARING, HearingServer
+from tests.signaling.helpers import frames_from
+from tests.support.media import ColourCamera, ToneTrack
+
+
+async def _judge_and_witness(
+    hs: HearingServer,
+) -> tuple[ParticipantClient, ParticipantClient]:
+    judge = await hs.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
+    await judge.publish()
+    witness = await hs.join(Role.WITNESS)
+    await frames_from(witness, judge.participant_id, "video", 3)
+    return judge, witness
+
+
+async def test_an_observer_receives_but_may_not_publish(
+    hearing_server: HearingServer,
+) -> None:
+    judge, _ = await _judge_and_witness(hearing_server)
+    observer = await hearing_server.join(Role.OBSERVER, audio=ToneTrack())
+
+    with pytest.raises(CommandFailed) as refused:
+        await observer.publish()
+
+    assert refused.value.code == "permission_denied"
+    await frames_from(observer, judge.participant_id, "audio", 5)
+
+
+async def test_an_observer_that_answers_with_its_own_media_is_not_forwarded(
+    hearing_server: HearingServer,
+) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
+    observer = ParticipantClient(
+        hearing_server.url, hearing_server.token(Role.OBSERVER), auto_answer=False
+    )
+    hearing_server.clients.append(observer)
+    await observer.connect()
+    await observer.wait_until(lambda: bool(observer.offers))
+    offer = observer.offers[-1]
+    await observer.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
+    for transceiver in observer.pc.getTransceivers():
+        # Crafted: turn the relay's send-only m-lines into send-receive and push media.
+        transceiver.sender.replaceTrack(
+            ToneTrack() if transceiver.kind == "audio" else ColourCamera()
+        )
+        transceiver.direction = "sendrecv"
+    await observer.pc.setLocalDescription(await observer.pc.createAnswer())
+    await observer.command(
+        ClientEvent.ANSWER,
+        {
+            "revision": offer["revision"],
+            "type": "answer",
+            "sdp": observer.pc.localDescription.sdp,
+        },
+    )
+    await frames_from(witness, judge.participant_id, "audio", 25)
+
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None
+    assert all(
+        p.endpoint_id != observer.participant_id for p in live.router.producers()
+    )
+    assert witness.tracks_of(observer.participant_id) == {}
+
+
+async def test_bad_answers_get_error_acks_and_the_others_keep_their_media(
+    hearing_server: HearingServer,
+) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
+    crafted = ParticipantClient(
+        hearing_server.url, hearing_server.token(Role.DEFENDANT), auto_answer=False
+    )
+    hearing_server.clients.append(crafted)
+    await crafted.connect()
+    await crafted.wait_until(lambda: bool(crafted.offers))
+    revision = crafted.offers[-1]["revision"]
+
+    garbage = await crafted.call(
+        ClientEvent.ANSWER,
+        {"revision": revision, "type": "answer", "sdp": "v=0\r\nthis is not sdp"},
+    )
+    empty = await crafted.call(
+        ClientEvent.ANSWER,
+        {
+            "revision": revision,
+            "type": "answer",
+            "sdp": "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n",
+        },
+    )
+    stale = await crafted.call(
+        ClientEvent.ANSWER, {"revision": revision + 5, "type": "answer", "sdp": "v=0"}
+    )
+
+    assert garbage["ok"] is False and garbage["error"]["code"] == "invalid_request"
+    assert empty["ok"] is False and "m-lines" in empty["error"]["message"]
+    assert stale["ok"] is False and stale["error"]["code"] == "invalid_state"
+    frames = await frames_from(witness, judge.participant_id, "video", 30)
+    assert len(frames) == 30
+
+
+async def test_unknown_events_and_wrong_types_get_error_acks(
+    hearing_server: HearingServer,
+) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
+
+    unknown = await witness.call("become_judge", {})
+    wrong_type = await witness.call(ClientEvent.PUBLISH, {"audio": "yes", "video": 1})
+    extra = await witness.call(ClientEvent.PUBLISH, {"audio": True, "camera": "front"})
+    not_object = await witness.call(ClientEvent.PUBLISH, ["audio"])
+    huge = await witness.call(
+        ClientEvent.ANSWER, {"revision": 1, "type": "answer", "sdp": "x" * 70_000}
+    )
+
+    assert unknown == {
+        "ok": False,
+        "error": {
+            "code": "unknown_event",
+            "message": "there is no command named 'become_judge'",
+        },
+    }
+    for ack in (wrong_type, extra, not_object, huge):
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_request", ack
+    await frames_from(witness, judge.participant_id, "audio", 25)
+
+
+async def test_commands_before_joining_are_refused(
+    hearing_server: HearingServer,
+) -> None:
+    client = ParticipantClient(hearing_server.url, hearing_server.token(Role.JUDGE))
+    hearing_server.clients.append(client)
+    await client.sio.connect(
+        hearing_server.url,
+        namespaces=["/hearing"],
+        auth={"token": client.token},
+        transports=["websocket"],
+    )
+
+    ack = await client.call(ClientEvent.PUBLISH, {"audio": True, "video": True})
+
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid_state"
+
+
+@pytest.mark.parametrize(
+    "auth", [None, {}, {"token": 42}, {"token": "forged"}, {"token": "x" * 5000}]
+)
+async def test_connections_without_a_valid_token_are_refused(
+    hearing_server: HearingServer, auth: object
+) -> None:
+    sio = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await sio.connect(
+            hearing_server.url,
+            namespaces=["/hearing"],
+            auth=auth,
+            transports=["websocket"],
+        )
+    await sio.disconnect()
+
+
+async def test_participants_of_another_hearing_receive_nothing_from_this_one(
+    hearing_server: HearingServer,
+) -> None:
+    judge, _ = await _judge_and_witness(hearing_server)
+    outsider = ParticipantClient(
+        hearing_server.url, hearing_server.token(Role.JUDGE, hearing=OTHER_HEARING)
+    )
+    hearing_server.clients.append(outsider)
+    data = await outsider.connect()
+
+    assert data["participants"] == []
+    assert outsider.offers == []
+    assert outsider.tracks_of(judge.participant_id) == {}
+
+
+async def test_only_judge_and_clerk_control_the_recording(
+    hearing_server: HearingServer,
+) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
+
+    with pytest.raises(CommandFailed) as refused:
+        await witness.command(ClientEvent.START_RECORDING, {})
+    started = await judge.command(ClientEvent.START_RECORDING, {})
+    with pytest.raises(CommandFailed) as twice:
+        await judge.command(ClientEvent.START_RECORDING, {})
+    stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
+
+    assert refused.value.code == "permission_denied"
+    assert twice.value.code == "invalid_state"
+    assert stopped["recording"]["id"] == started["recording"]["id"]
