@@ -1,0 +1,76 @@
+"""The hearing's mixed audio master, fed by the relay's forwarded packets."""
+
+from __future__ import annotations
+
+import asyncio
+
+import av
+import numpy as np
+
+from court.roles import Role
+from signaling.events import ClientEvent, ServerEvent
+from tests.signaling.conftest import HearingServer
+from tests.support.media import ColourCamera, ToneTrack
+
+
+def decode_mono(path: str) -> tuple[np.ndarray, int]:
+    with av.open(path) as container:
+        stream = container.streams.audio[0]
+        rate = stream.rate
+        chunks = [
+            f.to_ndarray().astype(np.float64).mean(axis=0)
+            for f in container.decode(stream)
+        ]
+    return np.concatenate(chunks), rate
+
+
+def peak_frequency(samples: np.ndarray, rate: int) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
+
+
+async def test_the_recording_holds_the_tone_a_participant_plays_for_as_long_as_it_ran(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, video=ColourCamera())
+    await judge.publish()
+    witness = await hearing_server.join(Role.WITNESS, audio=ToneTrack(440.0))
+    await witness.publish()
+    await judge.wait_until(lambda: "audio" in judge.tracks_of(witness.participant_id))
+
+    started = await judge.command(ClientEvent.START_RECORDING, {})
+    await witness.wait_until(
+        lambda: any(
+            e == ServerEvent.RECORDING_STARTED for e, _ in witness.notifications
+        )
+    )
+    await asyncio.sleep(3.0)  # the hearing goes on for three seconds
+    stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
+
+    (info,) = await asyncio.to_thread(hearing_server.recordings.list)
+    assert info.recording_id == started["recording"]["id"] == stopped["recording"]["id"]
+    assert info.duration_s is not None and abs(info.duration_s - 3.0) < 0.3
+    samples, rate = await asyncio.to_thread(decode_mono, str(info.path))
+    middle = samples[rate // 2 : -rate // 2]
+    assert abs(peak_frequency(middle, rate) - 440.0) < 5.0
+    assert np.sqrt(np.mean(middle**2)) > 0.01
+
+
+async def test_the_recording_keeps_running_while_participants_come_and_go(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE)
+    await judge.command(ClientEvent.START_RECORDING, {})
+    for role in (Role.WITNESS, Role.EXPERT):
+        speaker = await hearing_server.join(role, audio=ToneTrack(660.0))
+        await speaker.publish()
+        await judge.wait_until(
+            lambda s=speaker: "audio" in judge.tracks_of(s.participant_id)
+        )
+        await asyncio.sleep(0.7)
+        await speaker.close()
+        await asyncio.sleep(0.3)
+    stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
+
+    duration = stopped["recording"]["duration_s"]
+    assert duration is not None and 1.8 < duration < 2.8
