@@ -1,0 +1,1 @@
+"""The composition root and HTTP edge: settings, persistence, join links, pages, CLI."""

@@ -1,0 +1,137 @@
+"""create_app: wiring only. Services with a lifetime start and stop in cleanup_ctx."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from media.ice import use_host_addresses
+from recordings import RecordingStore
+from server import keys
+from server.join_links import JoinLinks
+from server.openapi import openapi_document
+from server.persistence.database import create_engine, migrate, sessions
+from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.problems import problem_details, security_headers
+from server.settings import Settings
+from signaling import Signaling
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def allowed_origins(settings: Settings) -> list[str]:
+    """Origins whose pages may open the signaling connection (checked on every connect)."""
+    origins = {settings.public_url}
+    parts = urlsplit(settings.public_url)
+    if parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        # The same local server reached by another loopback name is the same origin to a user.
+        origins |= {
+            f"{parts.scheme}://{name}:{parts.port or settings.port}"
+            for name in LOOPBACK_NAMES
+        }
+    return sorted(origins)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[problem_details, security_headers])
+    use_host_addresses(settings.media.host_addresses)
+
+    engine = create_engine(settings.database_url)
+    session_factory = sessions(engine)
+    hearings = HearingRepository(session_factory)
+    participants = ParticipantRepository(session_factory)
+    links = JoinLinks(
+        settings.secret_key,
+        settings.public_url,
+        hearings,
+        participants,
+        settings.join_link_ttl_s,
+    )
+    recordings = RecordingStore(settings.recordings_dir)
+    signaling = Signaling(
+        authenticate=links.authenticate,
+        media=settings.media,
+        recordings=recordings,
+        cors_allowed_origins=allowed_origins(settings),
+    )
+    signaling.attach(app)
+
+    app[keys.SETTINGS] = settings
+    app[keys.ENGINE] = engine
+    app[keys.HEARINGS] = hearings
+    app[keys.PARTICIPANTS] = participants
+    app[keys.JOIN_LINKS] = links
+    app[keys.RECORDINGS] = recordings
+    app[keys.SIGNALING] = signaling
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        await migrate(settings.database_url)
+        yield
+        # Stop recordings first: they seal their files while the process is still healthy.
+        await app[keys.SIGNALING].close()
+        await app[keys.ENGINE].dispose()
+
+    app.cleanup_ctx.append(lifetime)
+    _routes(app, settings)
+    return app
+
+
+def _routes(app: web.Application, settings: Settings) -> None:
+    web_dir = settings.web_dir
+
+    async def index(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "index.html")
+
+    async def join(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "join.html")
+
+    async def favicon(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(
+            web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"}
+        )
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def openapi(_: web.Request) -> web.Response:
+        return web.json_response(openapi_document(settings.public_url))
+
+    async def list_hearings(request: web.Request) -> web.Response:
+        found = await request.app[keys.HEARINGS].list()
+        return web.json_response(
+            {
+                "hearings": [
+                    {"id": h.id, "case_number": h.case_number, "title": h.title}
+                    for h in found
+                ]
+            }
+        )
+
+    async def list_recordings(request: web.Request) -> web.Response:
+        found = await asyncio.to_thread(request.app[keys.RECORDINGS].list)
+        return web.json_response(
+            {
+                "recordings": [
+                    {
+                        "id": r.recording_id,
+                        "hearing_id": r.hearing_id,
+                        "started_at": r.started_at,
+                        "stopped_at": r.stopped_at,
+                        "duration_s": r.duration_s,
+                    }
+                    for r in found
+                ]
+            }
+        )
+
+    app.router.add_get("/", index)
+    app.router.add_get("/join", join)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/api/v1/health", health)
+    app.router.add_get("/api/v1/openapi.json", openapi)
+    app.router.add_get("/api/v1/hearings", list_hearings)
+    app.router.add_get("/api/v1/recordings", list_recordings)
+    app.router.add_static("/static/", web_dir, show_index=False, follow_symlinks=False)

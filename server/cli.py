@@ -1,0 +1,138 @@
+"""The ``courtroom`` command: serve, print the demo links, list recordings."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from datetime import datetime
+
+from aiohttp import web
+
+from recordings import RecordingInfo, RecordingStore
+from server.app import create_app
+from server.demo import ensure_demo, format_links
+from server.join_links import JoinLinks
+from server.persistence.database import create_engine, migrate, sessions
+from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.settings import Settings, SettingsError
+
+
+async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str]:
+    await migrate(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        factory = sessions(engine)
+        hearings, participants = (
+            HearingRepository(factory),
+            ParticipantRepository(factory),
+        )
+        links = JoinLinks(
+            settings.secret_key,
+            settings.public_url,
+            hearings,
+            participants,
+            settings.join_link_ttl_s,
+        )
+        hearing, demo_links = await ensure_demo(hearings, participants, links)
+    finally:
+        await engine.dispose()
+    as_json = {
+        link.participant.role.value: {
+            "name": link.participant.name,
+            "url": link.url,
+            "token": link.token,
+        }
+        for link in demo_links
+    }
+    return hearing.id, as_json, format_links(hearing, demo_links)
+
+
+async def _serve(settings: Settings) -> None:
+    _, _, text = await _demo(settings)
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    print(f"courtroom is running on {settings.public_url}\n", flush=True)
+    print(text, flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    print("Stopping: sealing recordings and closing connections...", flush=True)
+    await runner.cleanup()
+
+
+def format_recordings(found: list[RecordingInfo]) -> str:
+    if not found:
+        return "No recordings yet."
+    rows = [("HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "FILE")]
+    for r in found:
+        started = datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M:%S")
+        duration = "unreadable" if r.duration_s is None else _clock(r.duration_s)
+        state = "complete" if r.stopped_at is not None else "open or interrupted"
+        rows.append(
+            (r.hearing_id, r.recording_id, started, duration, state, str(r.path))
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours}:{minutes:02d}:{secs:04.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="courtroom", description="Criminal court hearings by video."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "serve", help="run the platform (settings from COURTROOM_* variables)"
+    )
+    demo = commands.add_parser(
+        "demo", help="create the demo hearing if needed and print its join links"
+    )
+    demo.add_argument("--json", action="store_true", help="print the links as JSON")
+    recordings = commands.add_parser("recordings", help="work with recordings")
+    recordings.add_subparsers(dest="action", required=True).add_parser(
+        "list", help="list recordings with durations"
+    )
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("aioice").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"courtroom: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "serve":
+        asyncio.run(_serve(settings))
+    elif args.command == "demo":
+        hearing_id, links, text = asyncio.run(_demo(settings))
+        print(
+            json.dumps({"hearing_id": hearing_id, "links": links}, indent=2)
+            if args.json
+            else text
+        )
+    elif args.command == "recordings":
+        print(format_recordings(RecordingStore(settings.recordings_dir).list()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
