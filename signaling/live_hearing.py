@@ -86,13 +86,13 @@ class LiveHearing:
         if audio:
             if not participant.can(Permission.PUBLISH_AUDIO):
                 raise PermissionDenied(
-                    f"a {participant.role.label} may not publish audio"
+                    f"the role {participant.role.label} may not publish audio"
                 )
             kinds.append("audio")
         if video:
             if not participant.can(Permission.PUBLISH_VIDEO):
                 raise PermissionDenied(
-                    f"a {participant.role.label} may not publish video"
+                    f"the role {participant.role.label} may not publish video"
                 )
             kinds.append("video")
         assert session.transport is not None and session.negotiator is not None
@@ -111,7 +111,7 @@ class LiveHearing:
 
     async def start_recording(self, by: Participant) -> HearingRecording:
         if not by.can(Permission.CONTROL_RECORDING):
-            raise PermissionDenied(f"a {by.role.label} may not start the recording")
+            raise PermissionDenied(f"the role {by.role.label} may not start the recording")
         async with self._recording_lock:
             if self.recording is not None:
                 raise InvalidState("the hearing is already being recorded")
@@ -126,7 +126,7 @@ class LiveHearing:
 
     async def stop_recording(self, by: Participant | None) -> RecordingInfo:
         if by is not None and not by.can(Permission.CONTROL_RECORDING):
-            raise PermissionDenied(f"a {by.role.label} may not stop the recording")
+            raise PermissionDenied(f"the role {by.role.label} may not stop the recording")
         async with self._recording_lock:
             recording = self.recording
             if recording is None:
