@@ -53,9 +53,7 @@ class Consumer(MediaStreamTrack):
 
     def bind(self, producer: Producer) -> None:
         if producer.kind != self.kind:
-            raise ValueError(
-                f"a {self.kind} consumer cannot carry a {producer.kind} producer"
-            )
+            raise ValueError(f"a {self.kind} consumer cannot carry a {producer.kind} producer")
         self.unbind()
         self._producer = producer
         self._needs_keyframe = self.kind == "video"
@@ -81,9 +79,7 @@ class Consumer(MediaStreamTrack):
                 return
             self._needs_keyframe = False
         if self._offset is None:
-            start = (
-                0 if self._last_pts is None else self._last_pts + FRAME_STEP[self.kind]
-            )
+            start = 0 if self._last_pts is None else self._last_pts + FRAME_STEP[self.kind]
             self._offset = start - frame.pts
         if len(self._queue) >= MAX_QUEUED[self.kind]:
             self._queue.clear()

@@ -20,9 +20,7 @@ def rtc_configuration(settings: MediaSettings) -> RTCConfiguration:
     """
     return RTCConfiguration(
         iceServers=[
-            RTCIceServer(
-                urls=list(s.urls), username=s.username, credential=s.credential
-            )
+            RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
             for s in settings.ice_servers
         ],
         bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
@@ -41,8 +39,6 @@ def use_host_addresses(addresses: Sequence[str]) -> None:
     chosen = list(addresses)
 
     def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-        return [
-            a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)
-        ]
+        return [a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
 
     aioice.ice.get_host_addresses = get_host_addresses

@@ -57,9 +57,7 @@ class PassthroughDecoder:
         # RFC 6386 section 9.1: bit 0 of the VP8 frame tag is 0 for a key frame.
         # Audio frames are all independently decodable for our purposes.
         is_keyframe = not self._is_video or (self._is_vp8 and not data[0] & 0x01)
-        return [
-            EncodedFrame(data, encoded_frame.timestamp, self._time_base, is_keyframe)
-        ]
+        return [EncodedFrame(data, encoded_frame.timestamp, self._time_base, is_keyframe)]
 
 
 def install() -> None:

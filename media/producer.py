@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -54,9 +55,7 @@ class Producer:
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
         self.frames_forwarded = 0
-        self._drain = asyncio.get_running_loop().create_task(
-            self._run(), name=f"drain {self.id}"
-        )
+        self._drain = asyncio.get_running_loop().create_task(self._run(), name=f"drain {self.id}")
 
     @property
     def is_closed(self) -> bool:
@@ -90,24 +89,18 @@ class Producer:
         if self.kind != "video" or self._closed:
             return
         loop = asyncio.get_running_loop()
-        wait = (
-            self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL_S - time.monotonic()
-        )
+        wait = self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL_S - time.monotonic()
         if wait <= 0:
             self._send_keyframe_request()
         elif self._pending_keyframe_request is None:
-            self._pending_keyframe_request = loop.call_later(
-                wait, self._send_keyframe_request
-            )
+            self._pending_keyframe_request = loop.call_later(wait, self._send_keyframe_request)
 
     def _send_keyframe_request(self) -> None:
         self._pending_keyframe_request = None
         if self._closed:
             return
         self._last_keyframe_request = time.monotonic()
-        task = asyncio.get_running_loop().create_task(
-            passthrough.send_picture_loss(self._receiver)
-        )
+        task = asyncio.get_running_loop().create_task(passthrough.send_picture_loss(self._receiver))
         self._keyframe_tasks.add(task)
         task.add_done_callback(self._keyframe_tasks.discard)
 
@@ -118,9 +111,7 @@ class Producer:
                 if not isinstance(frame, EncodedFrame):
                     # Only possible if the passthrough hook was not installed: fail loudly
                     # rather than relay decoded frames that the senders would re-encode.
-                    raise TypeError(
-                        f"relay received {type(frame).__name__}, not EncodedFrame"
-                    )
+                    raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
                 self.frames_forwarded += 1
                 for consumer in tuple(self._consumers):
                     consumer.push(frame)
@@ -128,9 +119,7 @@ class Producer:
                     try:
                         tap(frame)
                     except Exception:
-                        logger.exception(
-                            "Producer(%s) tap failed; removing it", self.id
-                        )
+                        logger.exception("Producer(%s) tap failed; removing it", self.id)
                         self._taps.remove(tap)
         except MediaStreamError:
             logger.debug("Producer(%s) track ended", self.id)
@@ -155,8 +144,6 @@ class Producer:
         """Stop forwarding; every bound Consumer is unbound. Idempotent."""
         if not self._drain.done():
             self._drain.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._drain
-            except asyncio.CancelledError:
-                pass
         self._finish()

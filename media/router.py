@@ -33,9 +33,7 @@ class Router:
     bound into another room's Transports or its recording.
     """
 
-    def __init__(
-        self, room_id: str, settings: MediaSettings, listener: RouterListener
-    ) -> None:
+    def __init__(self, room_id: str, settings: MediaSettings, listener: RouterListener) -> None:
         self.room_id = room_id
         self._settings = settings
         self._listener = listener
@@ -69,9 +67,7 @@ class Router:
     def consume(self, transport: Transport, producer: Producer) -> Consumer:
         """Start sending ``producer`` to ``transport``'s endpoint on an idle Consumer."""
         if self._transports.get(transport.endpoint_id) is not transport:
-            raise IsolationError(
-                f"transport {transport.endpoint_id} is not in {self.room_id}"
-            )
+            raise IsolationError(f"transport {transport.endpoint_id} is not in {self.room_id}")
         if self._producers.get(producer.id) is not producer:
             raise IsolationError(f"producer {producer.id} is not in {self.room_id}")
         if producer.endpoint_id == transport.endpoint_id:
@@ -83,9 +79,7 @@ class Router:
     async def close_transport(self, endpoint_id: str) -> None:
         """Close an endpoint's transport and its Producers (their Consumers are unbound)."""
         transport = self._transports.pop(endpoint_id, None)
-        for producer in [
-            p for p in self._producers.values() if p.endpoint_id == endpoint_id
-        ]:
+        for producer in [p for p in self._producers.values() if p.endpoint_id == endpoint_id]:
             await producer.close()
         if transport is not None:
             await transport.close()

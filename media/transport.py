@@ -119,8 +119,7 @@ class Transport:
     def needs_negotiation(self) -> bool:
         """Whether a transceiver's wanted direction differs from the negotiated one."""
         return any(
-            t.mid is None or t.direction != t.currentDirection
-            for t in self._pc.getTransceivers()
+            t.mid is None or t.direction != t.currentDirection for t in self._pc.getTransceivers()
         )
 
     async def create_offer(self) -> SessionOffer:
@@ -129,9 +128,7 @@ class Transport:
             raise NegotiationError("transport closed")
         await self._pc.setLocalDescription(await self._pc.createOffer())
         local = self._pc.localDescription
-        return SessionOffer(
-            sdp=local.sdp, publish=self._publish_mids(), tracks=self._track_map()
-        )
+        return SessionOffer(sdp=local.sdp, publish=self._publish_mids(), tracks=self._track_map())
 
     async def apply_answer(self, sdp: str) -> None:
         """Apply the endpoint's answer to the outstanding offer.
@@ -151,28 +148,17 @@ class Transport:
             raise NegotiationError(f"the answer is not valid SDP: {exc}") from exc
         offered = [
             m.rtp.muxId
-            for m in aiortc_sdp.SessionDescription.parse(
-                self._pc.localDescription.sdp
-            ).media
+            for m in aiortc_sdp.SessionDescription.parse(self._pc.localDescription.sdp).media
         ]
         answered = [m.rtp.muxId for m in parsed.media]
         if answered != offered:
-            raise NegotiationError(
-                f"the answer has m-lines {answered}, the offer {offered}"
-            )
+            raise NegotiationError(f"the answer has m-lines {answered}, the offer {offered}")
         # Everything is bundled on the first m-line's transport: it must carry ICE and DTLS.
         first = parsed.media[0] if parsed.media else None
-        if (
-            first is None
-            or not first.ice
-            or not first.dtls
-            or not first.dtls.fingerprints
-        ):
+        if first is None or not first.ice or not first.dtls or not first.dtls.fingerprints:
             raise NegotiationError("the answer lacks ICE or DTLS parameters")
         try:
-            await self._pc.setRemoteDescription(
-                RTCSessionDescription(sdp=sdp, type="answer")
-            )
+            await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
         except Exception as exc:
             raise NegotiationError(f"the answer could not be applied: {exc}") from exc
         for consumer in self._consumers:
@@ -199,9 +185,7 @@ class Transport:
         await self._pc.close()
 
     def _publish_mids(self) -> dict[str, str | None]:
-        return {
-            kind: (t.mid if (t := self._publish.get(kind)) else None) for kind in KINDS
-        }
+        return {kind: (t.mid if (t := self._publish.get(kind)) else None) for kind in KINDS}
 
     def _track_map(self) -> dict[str, tuple[str, str]]:
         return {

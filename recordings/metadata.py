@@ -41,8 +41,6 @@ def read_metadata(directory: Path) -> RecordingMetadata:
         recording_id=RecordingId(str(data["recording_id"])),
         hearing_id=HearingId(str(data["hearing_id"])),
         started_at=float(data["started_at"]),
-        stopped_at=None
-        if data.get("stopped_at") is None
-        else float(data["stopped_at"]),
+        stopped_at=None if data.get("stopped_at") is None else float(data["stopped_at"]),
         file=str(data["file"]),
     )

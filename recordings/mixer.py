@@ -21,9 +21,7 @@ logger = logging.getLogger(__name__)
 
 RATE = 48_000
 TICK_SAMPLES = 960  # 20 ms at 48 kHz
-JITTER_SAMPLES = int(
-    0.06 * RATE
-)  # buffered before an input starts to count (network jitter)
+JITTER_SAMPLES = int(0.06 * RATE)  # buffered before an input starts to count (network jitter)
 MAX_BUFFERED_SAMPLES = int(0.3 * RATE)  # beyond this an input's oldest audio is dropped
 MAX_QUEUED_PACKETS = 64
 
@@ -38,9 +36,7 @@ class MixerInput:
     """
 
     def __init__(self) -> None:
-        self._packets: deque[tuple[bytes, int, Fraction]] = deque(
-            maxlen=MAX_QUEUED_PACKETS
-        )
+        self._packets: deque[tuple[bytes, int, Fraction]] = deque(maxlen=MAX_QUEUED_PACKETS)
         self._pcm: Samples = np.zeros(0, dtype=np.float32)
         self._decoder: AudioCodecContext = av.CodecContext.create("opus", "r")
         self._next_pts: int | None = None

@@ -29,9 +29,7 @@ class RecordingStore:
     async def start(self, hearing_id: HearingId) -> HearingRecording:
         recording_id = new_recording_id()
         directory = self.root / hearing_id / recording_id
-        recording = await asyncio.to_thread(
-            self._open, recording_id, hearing_id, directory
-        )
+        recording = await asyncio.to_thread(self._open, recording_id, hearing_id, directory)
         recording.start()
         return recording
 
@@ -52,9 +50,7 @@ class RecordingStore:
             try:
                 metadata = read_metadata(metadata_file.parent)
             except (OSError, ValueError, KeyError) as exc:
-                logger.warning(
-                    "unreadable recording metadata %s: %s", metadata_file, exc
-                )
+                logger.warning("unreadable recording metadata %s: %s", metadata_file, exc)
                 continue
             found.append(recording_info(metadata, metadata_file.parent))
         return sorted(found, key=lambda r: r.started_at)

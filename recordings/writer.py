@@ -20,9 +20,7 @@ BIT_RATE = 64_000
 
 class OggOpusWriter:
     def __init__(self, path: Path) -> None:
-        self._container = av.open(
-            str(path), "w", format="ogg", options={"flush_packets": "1"}
-        )
+        self._container = av.open(str(path), "w", format="ogg", options={"flush_packets": "1"})
         self._stream: AudioStream = self._container.add_stream("libopus", rate=RATE)
         self._stream.layout = "mono"
         self._stream.bit_rate = BIT_RATE

@@ -29,8 +29,7 @@ def allowed_origins(settings: Settings) -> list[str]:
     if parts.hostname in ("127.0.0.1", "localhost", "::1"):
         # The same local server reached by another loopback name is the same origin to a user.
         origins |= {
-            f"{parts.scheme}://{name}:{parts.port or settings.port}"
-            for name in LOOPBACK_NAMES
+            f"{parts.scheme}://{name}:{parts.port or settings.port}" for name in LOOPBACK_NAMES
         }
     return sorted(origins)
 
@@ -89,9 +88,7 @@ def _routes(app: web.Application, settings: Settings) -> None:
         return web.FileResponse(web_dir / "join.html")
 
     async def favicon(_: web.Request) -> web.FileResponse:
-        return web.FileResponse(
-            web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"}
-        )
+        return web.FileResponse(web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
     async def health(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -104,8 +101,7 @@ def _routes(app: web.Application, settings: Settings) -> None:
         return web.json_response(
             {
                 "hearings": [
-                    {"id": h.id, "case_number": h.case_number, "title": h.title}
-                    for h in found
+                    {"id": h.id, "case_number": h.case_number, "title": h.title} for h in found
                 ]
             }
         )

@@ -76,9 +76,7 @@ def format_recordings(found: list[RecordingInfo]) -> str:
         started = datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M:%S")
         duration = "unreadable" if r.duration_s is None else _clock(r.duration_s)
         state = "complete" if r.stopped_at is not None else "open or interrupted"
-        rows.append(
-            (r.hearing_id, r.recording_id, started, duration, state, str(r.path))
-        )
+        rows.append((r.hearing_id, r.recording_id, started, duration, state, str(r.path)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -97,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="courtroom", description="Criminal court hearings by video."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "serve", help="run the platform (settings from COURTROOM_* variables)"
-    )
+    commands.add_parser("serve", help="run the platform (settings from COURTROOM_* variables)")
     demo = commands.add_parser(
         "demo", help="create the demo hearing if needed and print its join links"
     )
@@ -126,9 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "demo":
         hearing_id, links, text = asyncio.run(_demo(settings))
         print(
-            json.dumps({"hearing_id": hearing_id, "links": links}, indent=2)
-            if args.json
-            else text
+            json.dumps({"hearing_id": hearing_id, "links": links}, indent=2) if args.json else text
         )
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))

@@ -52,7 +52,5 @@ def format_links(hearing: Hearing, links: list[DemoLink]) -> str:
         lines.append(f"  {link.participant.role.label:<16} {link.participant.name}")
         lines.append(f"    {link.url}")
     lines.append("")
-    lines.append(
-        "Open each link in its own browser window (or profile) to join as that person."
-    )
+    lines.append("Open each link in its own browser window (or profile) to join as that person.")
     return "\n".join(lines)

@@ -69,23 +69,15 @@ class JoinLinks:
     def verify(self, token: str, *, now: float | None = None) -> LinkClaims:
         """Check signature and expiry; raise NotAuthenticated with a message for a person."""
         body, _, signature = token.partition(".")
-        if (
-            not body
-            or not signature
-            or not hmac.compare_digest(signature, self._sign(body))
-        ):
+        if not body or not signature or not hmac.compare_digest(signature, self._sign(body)):
             raise NotAuthenticated(INVALID)
         try:
             raw = json.loads(_unb64(body))
-            claims = LinkClaims(
-                str(raw["h"]), str(raw["p"]), str(raw["r"]), int(raw["e"])
-            )
+            claims = LinkClaims(str(raw["h"]), str(raw["p"]), str(raw["r"]), int(raw["e"]))
         except (ValueError, KeyError, TypeError):
             raise NotAuthenticated(INVALID) from None
         if claims.expires_at < (now or time.time()):
-            raise NotAuthenticated(
-                "This join link has expired. Ask the court clerk for a new one."
-            )
+            raise NotAuthenticated("This join link has expired. Ask the court clerk for a new one.")
         return claims
 
     async def authenticate(self, token: str) -> JoinGrant:

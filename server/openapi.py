@@ -50,9 +50,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                         "properties": {
                                             "hearings": {
                                                 "type": "array",
-                                                "items": {
-                                                    "$ref": "#/components/schemas/Hearing"
-                                                },
+                                                "items": {"$ref": "#/components/schemas/Hearing"},
                                             }
                                         },
                                     }
@@ -76,9 +74,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                         "properties": {
                                             "recordings": {
                                                 "type": "array",
-                                                "items": {
-                                                    "$ref": "#/components/schemas/Recording"
-                                                },
+                                                "items": {"$ref": "#/components/schemas/Recording"},
                                             }
                                         },
                                     }

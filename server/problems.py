@@ -47,21 +47,15 @@ async def problem_details(request: web.Request, handler: Handler) -> web.StreamR
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        code = {404: "not_found", 405: "method_not_allowed"}.get(
-            exc.status, "http_error"
-        )
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status, "http_error")
         return problem(exc.status, code, exc.reason)
     except Exception:
         logger.exception("unhandled error for %s %s", request.method, request.path)
-        return problem(
-            500, "internal_error", "The server could not complete this request."
-        )
+        return problem(500, "internal_error", "The server could not complete this request.")
 
 
 @web.middleware
-async def security_headers(
-    request: web.Request, handler: Handler
-) -> web.StreamResponse:
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -45,9 +45,7 @@ class Settings:
         database_url = env.get(
             "COURTROOM_DATABASE_URL", f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
         )
-        public_url = env.get("COURTROOM_PUBLIC_URL", f"http://{host}:{port}").rstrip(
-            "/"
-        )
+        public_url = env.get("COURTROOM_PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
         if not public_url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"COURTROOM_PUBLIC_URL must start with http:// or https://: {public_url!r}"

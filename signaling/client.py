@@ -103,31 +103,21 @@ class ParticipantClient:
         ack = await self.call(event, payload)
         if not isinstance(ack, dict) or ack.get("ok") is not True:
             error = ack.get("error", {}) if isinstance(ack, dict) else {}
-            raise CommandFailed(
-                event, str(error.get("code")), str(error.get("message"))
-            )
+            raise CommandFailed(event, str(error.get("code")), str(error.get("message")))
         data = ack.get("data", {})
         return data if isinstance(data, dict) else {}
 
     async def call(self, event: str, payload: Any) -> Any:
         """Send anything (also malformed) and return the raw acknowledgement."""
-        return await self.sio.call(
-            event, payload, namespace=NAMESPACE, timeout=self.ack_timeout_s
-        )
+        return await self.sio.call(event, payload, namespace=NAMESPACE, timeout=self.ack_timeout_s)
 
     def tracks_of(self, participant_id: str) -> dict[str, ReceivedTrack]:
         """The live tracks carrying ``participant_id``, by kind."""
-        return {
-            t.kind: t
-            for t in self.tracks.values()
-            if t.participant_id == participant_id
-        }
+        return {t.kind: t for t in self.tracks.values() if t.participant_id == participant_id}
 
-    async def wait_until(
-        self, predicate: Callable[[], bool], timeout: float = 10.0
-    ) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], within_s: float = 10.0) -> None:
         """Wait until ``predicate()`` holds after some offer or notification."""
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(within_s), self._changed:
             await self._changed.wait_for(predicate)
 
     async def close(self) -> None:
@@ -149,9 +139,7 @@ class ParticipantClient:
             self._changed.notify_all()
 
     def _handle_track(self, track: MediaStreamTrack) -> None:
-        transceiver = next(
-            t for t in self.pc.getTransceivers() if t.receiver.track is track
-        )
+        transceiver = next(t for t in self.pc.getTransceivers() if t.receiver.track is track)
         assert transceiver.mid is not None
         received = ReceivedTrack(mid=transceiver.mid, kind=track.kind, track=track)
         self.tracks[transceiver.mid] = received
@@ -171,23 +159,16 @@ class ParticipantClient:
 
     async def _answer(self, offer: dict[str, Any]) -> None:
         async with self._offer_lock:
-            await self.pc.setRemoteDescription(
-                RTCSessionDescription(offer["sdp"], "offer")
-            )
+            await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
             publish = offer.get("publish") or {}
             for transceiver in self.pc.getTransceivers():
                 own = {"audio": self.audio, "video": self.video}[transceiver.kind]
-                if (
-                    transceiver.mid is not None
-                    and publish.get(transceiver.kind) == transceiver.mid
-                ):
+                if transceiver.mid is not None and publish.get(transceiver.kind) == transceiver.mid:
                     transceiver.sender.replaceTrack(own)
                     transceiver.direction = "sendonly"
                     if own is not None and hasattr(own, "request_keyframe"):
                         # A publisher that can make keyframes gets the relay's requests.
-                        passthrough.on_keyframe_request(
-                            transceiver.sender, own.request_keyframe
-                        )
+                        passthrough.on_keyframe_request(transceiver.sender, own.request_keyframe)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
             for mid, info in (offer.get("tracks") or {}).items():
                 if mid in self.tracks:

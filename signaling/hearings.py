@@ -64,9 +64,7 @@ class HearingRegistry:
             # The same join link opened again (a reload, a second device): the newer
             # connection wins, and the older one is told why it was closed.
             await self.drop(previous, "replaced")
-        await self._sio.enter_room(
-            session.sid, _broadcast_group(live.hearing.id), NAMESPACE
-        )
+        await self._sio.enter_room(session.sid, _broadcast_group(live.hearing.id), NAMESPACE)
         await live.admit(session)
         await self._emit(
             live,
@@ -85,9 +83,7 @@ class HearingRegistry:
         if live is None or not session.joined:
             return
         await live.remove(session)
-        await self._sio.leave_room(
-            session.sid, _broadcast_group(live.hearing.id), NAMESPACE
-        )
+        await self._sio.leave_room(session.sid, _broadcast_group(live.hearing.id), NAMESPACE)
         if live.sessions.get(session.participant.id) is None:
             await self._emit(
                 live,

@@ -85,15 +85,11 @@ class LiveHearing:
         kinds: list[str] = []
         if audio:
             if not participant.can(Permission.PUBLISH_AUDIO):
-                raise PermissionDenied(
-                    f"the role {participant.role.label} may not publish audio"
-                )
+                raise PermissionDenied(f"the role {participant.role.label} may not publish audio")
             kinds.append("audio")
         if video:
             if not participant.can(Permission.PUBLISH_VIDEO):
-                raise PermissionDenied(
-                    f"the role {participant.role.label} may not publish video"
-                )
+                raise PermissionDenied(f"the role {participant.role.label} may not publish video")
             kinds.append("video")
         assert session.transport is not None and session.negotiator is not None
         if session.transport.enable_publishing(tuple(kinds)):
@@ -119,9 +115,7 @@ class LiveHearing:
             self.recording = recording
             for producer in self.router.producers():
                 self._record(producer)
-        logger.info(
-            "recording %s of %s started by %s", recording.id, self.hearing.id, by.id
-        )
+        logger.info("recording %s of %s started by %s", recording.id, self.hearing.id, by.id)
         return recording
 
     async def stop_recording(self, by: Participant | None) -> RecordingInfo:
@@ -171,9 +165,7 @@ class LiveHearing:
             return
         if producer.endpoint_id == session.participant.id:
             return
-        session.consumers[producer.id] = self.router.consume(
-            session.transport, producer
-        )
+        session.consumers[producer.id] = self.router.consume(session.transport, producer)
 
     def _record(self, producer: Producer) -> None:
         if self.recording is None or producer.kind != "audio":

@@ -54,15 +54,12 @@ def parse(model: type[C], payload: object) -> C:
     if payload is None:
         payload = {}
     if not isinstance(payload, dict):
-        raise InvalidRequest(
-            f"the payload must be an object, not {type(payload).__name__}"
-        )
+        raise InvalidRequest(f"the payload must be an object, not {type(payload).__name__}")
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}"
-            for e in exc.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}" for e in exc.errors()
         )
         raise InvalidRequest(f"invalid payload: {problems}") from None
 
@@ -75,9 +72,7 @@ def error(code: str, message: str) -> Ack:
     return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def participant_view(
-    participant: Participant, *, with_permissions: bool = False
-) -> dict[str, Any]:
+def participant_view(participant: Participant, *, with_permissions: bool = False) -> dict[str, Any]:
     view: dict[str, Any] = {
         "id": participant.id,
         "name": participant.name,

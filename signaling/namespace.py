@@ -70,12 +70,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
-        self._sessions[sid] = Session(
-            sid=sid, hearing=grant.hearing, participant=grant.participant
-        )
-        logger.info(
-            "connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role
-        )
+        self._sessions[sid] = Session(sid=sid, hearing=grant.hearing, participant=grant.participant)
+        logger.info("connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role)
 
     async def _disconnect(self, sid: str) -> None:
         session = self._sessions.pop(sid, None)
@@ -86,14 +82,10 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _dispatch(self, sid: str, event: str, payload: object) -> messages.Ack:
         handler = self._handlers.get(event)
         if handler is None:
-            return messages.error(
-                "unknown_event", f"there is no command named {event[:64]!r}"
-            )
+            return messages.error("unknown_event", f"there is no command named {event[:64]!r}")
         session = self._sessions.get(sid)
         if session is None or session.closed:
-            return messages.error(
-                NotAuthenticated.code, "this connection is not authenticated"
-            )
+            return messages.error(NotAuthenticated.code, "this connection is not authenticated")
         try:
             if event == ClientEvent.ANSWER:
                 # Not under the command lock: the negotiator awaits this answer while a
@@ -107,9 +99,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return messages.error(InvalidRequest.code, str(exc))
         except Exception:
             logger.exception("command %s from %s failed", event, session.participant.id)
-            return messages.error(
-                "internal_error", "the server could not carry out this command"
-            )
+            return messages.error("internal_error", "the server could not carry out this command")
 
     async def _join(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.Join, payload)
@@ -157,9 +147,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _start_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)
         recording = await self._registry.start_recording(session)
-        return messages.ok(
-            {"recording": {"id": recording.id, "started_at": recording.started_at}}
-        )
+        return messages.ok({"recording": {"id": recording.id, "started_at": recording.started_at}})
 
     async def _stop_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,9 +38,7 @@ class Negotiator:
         self._on_failed = on_failed
         self._timeout_s = timeout_s
         self._revision = 0
-        self._answers: asyncio.Queue[tuple[int, str, asyncio.Future[None]]] = (
-            asyncio.Queue()
-        )
+        self._answers: asyncio.Queue[tuple[int, str, asyncio.Future[None]]] = asyncio.Queue()
         self._dirty = False
         self._task: asyncio.Task[None] | None = None
         self._awaiting: int | None = None
@@ -62,9 +61,7 @@ class Negotiator:
         if self._awaiting is None:
             raise InvalidState("there is no outstanding offer to answer")
         if revision != self._awaiting:
-            raise InvalidState(
-                f"offer {revision} is stale; the current offer is {self._awaiting}"
-            )
+            raise InvalidState(f"offer {revision} is stale; the current offer is {self._awaiting}")
         applied: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         await self._answers.put((revision, sdp, applied))
         await applied
@@ -78,10 +75,8 @@ class Negotiator:
             return
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         self._idle.set()
 
     async def _run(self) -> None:
@@ -92,9 +87,7 @@ class Negotiator:
                     continue
                 await self._exchange(await self._transport.create_offer())
         except NegotiationError as exc:
-            logger.warning(
-                "negotiation with %s failed: %s", self._transport.endpoint_id, exc
-            )
+            logger.warning("negotiation with %s failed: %s", self._transport.endpoint_id, exc)
             await self._on_failed(str(exc))
         finally:
             self._awaiting = None
@@ -120,9 +113,7 @@ class Negotiator:
         while True:
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise NegotiationError(
-                    f"no valid answer to offer {self._revision} in time"
-                )
+                raise NegotiationError(f"no valid answer to offer {self._revision} in time")
             try:
                 async with asyncio.timeout(remaining):
                     revision, sdp, applied = await self._answers.get()

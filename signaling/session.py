@@ -25,8 +25,6 @@ class Session:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     transport: Transport | None = None
     negotiator: Negotiator | None = None
-    consumers: dict[str, Consumer] = field(
-        default_factory=dict
-    )  # producer id -> consumer
+    consumers: dict[str, Consumer] = field(default_factory=dict)  # producer id -> consumer
     joined: bool = False
     closed: bool = False

@@ -49,9 +49,7 @@ class HearingRepository:
 
     async def list(self) -> list[Hearing]:
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(HearingRow).order_by(HearingRow.created_at)
-            )
+            rows = await session.scalars(select(HearingRow).order_by(HearingRow.created_at))
             return [_hearing(r) for r in rows]
 
     async def find_by_case_number(self, case_number: str) -> Hearing | None:

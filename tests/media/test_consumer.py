@@ -55,9 +55,7 @@ async def test_video_waits_for_a_keyframe_and_asks_for_one_when_bound() -> None:
     assert [f.pts for f in frames] == [0, 3000]
 
 
-async def test_switching_producers_continues_the_timeline_instead_of_jumping_back() -> (
-    None
-):
+async def test_switching_producers_continues_the_timeline_instead_of_jumping_back() -> None:
     consumer, first, second = Consumer("video"), FakeProducer("a"), FakeProducer("b")
     consumer.bind(first)  # type: ignore[arg-type]
     consumer.push(video(900_000, key=True))
@@ -72,9 +70,7 @@ async def test_switching_producers_continues_the_timeline_instead_of_jumping_bac
     assert frame.pts == 3000 + 3000
 
 
-async def test_a_subscriber_that_falls_behind_sheds_and_restarts_on_a_keyframe() -> (
-    None
-):
+async def test_a_subscriber_that_falls_behind_sheds_and_restarts_on_a_keyframe() -> None:
     consumer, producer = Consumer("video"), FakeProducer("a")
     consumer.bind(producer)  # type: ignore[arg-type]
     consumer.push(video(0, key=True))

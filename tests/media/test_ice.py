@@ -18,9 +18,7 @@ def test_no_ice_servers_configured_means_none_are_contacted() -> None:
 
 
 def test_configured_ice_servers_are_passed_with_their_credentials() -> None:
-    turn = IceServer(
-        urls=("turn:turn.example:3478?transport=tcp",), username="u", credential="c"
-    )
+    turn = IceServer(urls=("turn:turn.example:3478?transport=tcp",), username="u", credential="c")
 
     (server,) = rtc_configuration(MediaSettings(ice_servers=(turn,))).iceServers or []
 
@@ -32,16 +30,12 @@ def test_host_addresses_from_settings_replace_interface_discovery() -> None:
     original = aioice.ice.get_host_addresses
     try:
         use_host_addresses(["127.0.0.1", "::1"])
-        assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False) == [
-            "127.0.0.1"
-        ]
+        assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False) == ["127.0.0.1"]
         assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=True) == [
             "127.0.0.1",
             "::1",
         ]
         use_host_addresses([])
-        assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False) == [
-            "127.0.0.1"
-        ]
+        assert aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False) == ["127.0.0.1"]
     finally:
         aioice.ice.get_host_addresses = original

@@ -19,23 +19,17 @@ from media import passthrough
 from media.frames import EncodedFrame
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
-OPUS = RTCRtpCodecParameters(
-    mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111
-)
+OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)
 
 
-def test_aiortc_receivers_still_look_up_their_decoder_through_the_module_global() -> (
-    None
-):
+def test_aiortc_receivers_still_look_up_their_decoder_through_the_module_global() -> None:
     source = inspect.getsource(receiver_module.decoder_worker)
 
     assert "get_decoder(codec)" in source
     assert "decoder.decode(encoded_frame)" in source
 
 
-def test_install_makes_receivers_hand_out_encoded_frames_and_uninstall_restores() -> (
-    None
-):
+def test_install_makes_receivers_hand_out_encoded_frames_and_uninstall_restores() -> None:
     was_installed = passthrough.is_installed()
     passthrough.install()
     try:
@@ -67,16 +61,12 @@ def test_aiortc_senders_pack_encoded_frames_without_encoding() -> None:
 
     assert timestamp == 3000
     assert b"".join(p[-51:] for p in payloads[-1:]).endswith(bytes(50))
-    assert "self.__encoder.pack(data)" in inspect.getsource(
-        RTCRtpSender._next_encoded_frame
-    )
+    assert "self.__encoder.pack(data)" in inspect.getsource(RTCRtpSender._next_encoded_frame)
 
 
 async def test_keyframe_requests_have_their_private_hooks() -> None:
     assert hasattr(RTCRtpReceiver, "_send_rtcp_pli")
-    assert "self._send_keyframe()" in inspect.getsource(
-        RTCRtpSender._handle_rtcp_packet
-    )
+    assert "self._send_keyframe()" in inspect.getsource(RTCRtpSender._handle_rtcp_packet)
 
     calls: list[str] = []
     sender = RTCRtpSender("video", transport=_FakeTransport())

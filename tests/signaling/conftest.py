@@ -24,12 +24,8 @@ from recordings import RecordingStore
 from signaling import Signaling
 from signaling.client import ParticipantClient
 
-HEARING = Hearing(
-    id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test"
-)
-OTHER_HEARING = Hearing(
-    id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other"
-)
+HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
+OTHER_HEARING = Hearing(id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other")
 
 
 @dataclass
@@ -40,9 +36,7 @@ class HearingServer:
     grants: dict[str, JoinGrant] = field(default_factory=dict)
     clients: list[ParticipantClient] = field(default_factory=list)
 
-    def token(
-        self, role: Role, name: str | None = None, hearing: Hearing = HEARING
-    ) -> str:
+    def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
         participant = Participant(
             id=ParticipantId(new_participant_id()),
             hearing_id=hearing.id,

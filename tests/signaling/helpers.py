@@ -16,13 +16,13 @@ async def frames_from(
     participant_id: str,
     kind: str,
     count: int,
-    timeout: float = 10.0,
+    within_s: float = 10.0,
 ) -> list[EncodedFrame]:
-    """The next ``count`` frames ``client`` receives from ``participant_id`` (forwarded, not decoded)."""
-    await client.wait_until(lambda: kind in client.tracks_of(participant_id), timeout)
+    """The next ``count`` frames ``client`` gets from ``participant_id``, forwarded as sent."""
+    await client.wait_until(lambda: kind in client.tracks_of(participant_id), within_s)
     track = client.tracks_of(participant_id)[kind].track
     frames: list[EncodedFrame] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within_s):
         while len(frames) < count:
             frame = await track.recv()
             assert isinstance(frame, EncodedFrame)

@@ -68,9 +68,7 @@ async def test_an_observer_that_answers_with_its_own_media_is_not_forwarded(
 
     live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
     assert live is not None
-    assert all(
-        p.endpoint_id != observer.participant_id for p in live.router.producers()
-    )
+    assert all(p.endpoint_id != observer.participant_id for p in live.router.producers())
     assert witness.tracks_of(observer.participant_id) == {}
 
 

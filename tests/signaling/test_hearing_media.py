@@ -40,9 +40,7 @@ async def test_three_participants_each_see_and_hear_the_other_two(
     }
     clients = {}
     for role, rgb in colours.items():
-        client = await hearing_server.join(
-            role, audio=ToneTrack(), video=ColourCamera(rgb)
-        )
+        client = await hearing_server.join(role, audio=ToneTrack(), video=ColourCamera(rgb))
         await client.publish()
         clients[role] = client
 
@@ -52,9 +50,7 @@ async def test_three_participants_each_see_and_hear_the_other_two(
                 continue
             video = await frames_from(viewer, client.participant_id, "video", 10)
             audio = await frames_from(viewer, client.participant_id, "audio", 10)
-            assert dominant_channel(vp8_colour(video)) == dominant_channel(
-                colours[role]
-            )
+            assert dominant_channel(vp8_colour(video)) == dominant_channel(colours[role])
             assert len(audio) == 10
         assert set(viewer.tracks_of(viewer.participant_id)) == set()
 
@@ -62,13 +58,9 @@ async def test_three_participants_each_see_and_hear_the_other_two(
 async def test_a_participant_who_leaves_is_announced_and_their_slot_is_reused(
     hearing_server: HearingServer,
 ) -> None:
-    judge = await hearing_server.join(
-        Role.JUDGE, audio=ToneTrack(), video=ColourCamera()
-    )
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
     await judge.publish()
-    witness = await hearing_server.join(
-        Role.WITNESS, audio=ToneTrack(), video=ColourCamera()
-    )
+    witness = await hearing_server.join(Role.WITNESS, audio=ToneTrack(), video=ColourCamera())
     await witness.publish()
     await frames_from(judge, witness.participant_id, "video", 5)
     m_lines_before = judge.pc.remoteDescription.sdp.count("\r\nm=")
@@ -83,9 +75,7 @@ async def test_a_participant_who_leaves_is_announced_and_their_slot_is_reused(
     )
     assert time.monotonic() - left_at < 3.0
 
-    expert = await hearing_server.join(
-        Role.EXPERT, audio=ToneTrack(), video=ColourCamera()
-    )
+    expert = await hearing_server.join(Role.EXPERT, audio=ToneTrack(), video=ColourCamera())
     await expert.publish()
     await frames_from(judge, expert.participant_id, "video", 5)
     await frames_from(judge, expert.participant_id, "audio", 5)
@@ -99,9 +89,7 @@ async def test_a_late_joiner_sees_video_within_a_second(
     judge = await hearing_server.join(Role.JUDGE, video=camera)
     await judge.publish()
     first = await hearing_server.join(Role.CLERK)
-    await frames_from(
-        first, judge.participant_id, "video", 30
-    )  # a second of video has gone by
+    await frames_from(first, judge.participant_id, "video", 30)  # a second of video has gone by
     keyframes_before = camera.keyframes_sent
 
     joined = time.monotonic()
@@ -110,18 +98,14 @@ async def test_a_late_joiner_sees_video_within_a_second(
     elapsed = time.monotonic() - joined
 
     assert frames[0].is_keyframe
-    assert camera.keyframes_sent > keyframes_before, (
-        "the keyframe was made on the relay's request"
-    )
+    assert camera.keyframes_sent > keyframes_before, "the keyframe was made on the relay's request"
     assert elapsed < 1.0, f"first video frame after {elapsed:.2f} s"
 
 
 async def test_up_to_ten_participants_join_and_leave_without_disturbing_the_others(
     hearing_server: HearingServer,
 ) -> None:
-    judge = await hearing_server.join(
-        Role.JUDGE, audio=ToneTrack(), video=ColourCamera()
-    )
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
     await judge.publish()
     defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack())
     await defendant.publish()
@@ -138,6 +122,4 @@ async def test_up_to_ten_participants_join_and_leave_without_disturbing_the_othe
     # One second of the judge's audio kept flowing to the defendant in strict order.
     pts = [f.pts for f in audio]
     assert pts == sorted(pts)
-    await asyncio.gather(
-        *(frames_from(c, judge.participant_id, "video", 3) for c in others[4:])
-    )
+    await asyncio.gather(*(frames_from(c, judge.participant_id, "video", 3) for c in others[4:]))

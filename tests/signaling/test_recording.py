@@ -17,10 +17,7 @@ def decode_mono(path: str) -> tuple[np.ndarray, int]:
     with av.open(path) as container:
         stream = container.streams.audio[0]
         rate = stream.rate
-        chunks = [
-            f.to_ndarray().astype(np.float64).mean(axis=0)
-            for f in container.decode(stream)
-        ]
+        chunks = [f.to_ndarray().astype(np.float64).mean(axis=0) for f in container.decode(stream)]
     return np.concatenate(chunks), rate
 
 
@@ -40,9 +37,7 @@ async def test_the_recording_holds_the_tone_a_participant_plays_for_as_long_as_i
 
     started = await judge.command(ClientEvent.START_RECORDING, {})
     await witness.wait_until(
-        lambda: any(
-            e == ServerEvent.RECORDING_STARTED for e, _ in witness.notifications
-        )
+        lambda: any(e == ServerEvent.RECORDING_STARTED for e, _ in witness.notifications)
     )
     await asyncio.sleep(3.0)  # the hearing goes on for three seconds
     stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
@@ -64,9 +59,7 @@ async def test_the_recording_keeps_running_while_participants_come_and_go(
     for role in (Role.WITNESS, Role.EXPERT):
         speaker = await hearing_server.join(role, audio=ToneTrack(660.0))
         await speaker.publish()
-        await judge.wait_until(
-            lambda s=speaker: "audio" in judge.tracks_of(s.participant_id)
-        )
+        await judge.wait_until(lambda s=speaker: "audio" in judge.tracks_of(s.participant_id))
         await asyncio.sleep(0.7)
         await speaker.close()
         await asyncio.sleep(0.3)

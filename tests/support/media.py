@@ -23,9 +23,7 @@ SAMPLE_RATE = 48_000
 OPUS_FRAME = 960  # 20 ms
 
 
-def encode_tone(
-    frequency: float, seconds: float, amplitude: float = 0.3
-) -> list[bytes]:
+def encode_tone(frequency: float, seconds: float, amplitude: float = 0.3) -> list[bytes]:
     """Opus packets (20 ms each) of a sine tone, mono 48 kHz."""
     codec = cast(AudioCodecContext, av.CodecContext.create("libopus", "w"))
     codec.sample_rate = SAMPLE_RATE
