@@ -67,3 +67,47 @@ async def test_the_recording_keeps_running_while_participants_come_and_go(
 
     duration = stopped["recording"]["duration_s"]
     assert duration is not None and 1.8 < duration < 2.8
+
+
+async def test_sixty_seconds_recorded_across_joins_and_leaves_give_sixty_seconds_of_audio(
+    hearing_server: HearingServer,
+) -> None:
+    """The issue's figure: 60 s recorded gives 60 +/- 0.5 s, silence where nobody speaks."""
+    loop = asyncio.get_running_loop()
+    judge = await hearing_server.join(Role.JUDGE)
+    await judge.command(ClientEvent.START_RECORDING, {})
+    started = loop.time()
+
+    async def until(second: float) -> None:
+        await asyncio.sleep(max(0.0, started + second - loop.time()))
+
+    async def speak(role: Role, frequency: float, start: float, end: float) -> None:
+        await until(start)
+        speaker = await hearing_server.join(role, audio=ToneTrack(frequency))
+        await speaker.publish()
+        await until(end)
+        await speaker.close()
+
+    speakers = [
+        asyncio.create_task(speak(Role.WITNESS, 440.0, 5, 20)),
+        asyncio.create_task(speak(Role.EXPERT, 880.0, 25, 40)),
+        asyncio.create_task(speak(Role.DEFENDANT, 660.0, 45, 65)),  # still speaking at the stop
+    ]
+    await until(60)
+    stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
+    await asyncio.gather(*speakers)
+
+    (info,) = await asyncio.to_thread(hearing_server.recordings.list)
+    assert info.duration_s is not None
+    assert abs(info.duration_s - 60.0) <= 0.5, info.duration_s
+    assert stopped["recording"]["duration_s"] == info.duration_s
+    samples, rate = await asyncio.to_thread(decode_mono, str(info.path))
+
+    def window(start: float, end: float) -> np.ndarray:
+        return samples[int(start * rate) : int(end * rate)]
+
+    assert abs(peak_frequency(window(8, 18), rate) - 440.0) < 5.0
+    assert abs(peak_frequency(window(28, 38), rate) - 880.0) < 5.0
+    assert abs(peak_frequency(window(48, 58), rate) - 660.0) < 5.0
+    for quiet in (window(1, 4), window(21.5, 24), window(41.5, 44)):
+        assert np.sqrt(np.mean(quiet**2)) < 0.001, "nobody spoke: the record must be silence"
