@@ -24,6 +24,15 @@ async def _judge_and_witness(
     return judge, witness
 
 
+async def _crafted(hs: HearingServer, role: Role) -> ParticipantClient:
+    """A client that leaves the relay's offers to the test, which answers them by hand."""
+    client = ParticipantClient(hs.url, hs.token(role), auto_answer=False)
+    hs.clients.append(client)
+    await client.connect()
+    await client.wait_until(lambda: bool(client.offers))
+    return client
+
+
 async def test_an_observer_receives_but_may_not_publish(
     hearing_server: HearingServer,
 ) -> None:
@@ -41,12 +50,7 @@ async def test_an_observer_that_answers_with_its_own_media_is_not_forwarded(
     hearing_server: HearingServer,
 ) -> None:
     judge, witness = await _judge_and_witness(hearing_server)
-    observer = ParticipantClient(
-        hearing_server.url, hearing_server.token(Role.OBSERVER), auto_answer=False
-    )
-    hearing_server.clients.append(observer)
-    await observer.connect()
-    await observer.wait_until(lambda: bool(observer.offers))
+    observer = await _crafted(hearing_server, Role.OBSERVER)
     offer = observer.offers[-1]
     await observer.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
     for transceiver in observer.pc.getTransceivers():
@@ -76,12 +80,7 @@ async def test_bad_answers_get_error_acks_and_the_others_keep_their_media(
     hearing_server: HearingServer,
 ) -> None:
     judge, witness = await _judge_and_witness(hearing_server)
-    crafted = ParticipantClient(
-        hearing_server.url, hearing_server.token(Role.DEFENDANT), auto_answer=False
-    )
-    hearing_server.clients.append(crafted)
-    await crafted.connect()
-    await crafted.wait_until(lambda: bool(crafted.offers))
+    crafted = await _crafted(hearing_server, Role.DEFENDANT)
     revision = crafted.offers[-1]["revision"]
 
     garbage = await crafted.call(
