@@ -1,7 +1,8 @@
-# courtroom: the two commands of the README, and the checks behind them.
+# courtroom: the two commands of the README (make run, make test), and the checks behind them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Re-install only when the declared dependencies change.
 STAMP := $(VENV)/.installed
 
 .PHONY: run test check lint typecheck contracts pytest bench clean setup
@@ -9,9 +10,11 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "courtroom needs Python 3.11 or newer ($(PYTHON) is older)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
 ## make run: set up, migrate the SQLite database under ./data, print demo links, serve :8080
@@ -19,7 +22,8 @@ run: $(STAMP)
 	$(BIN)/courtroom serve
 
 ## make test: set up, run the static checks, then every test (browser tests included)
-test: check pytest
+test: check
+	@$(MAKE) --no-print-directory pytest
 
 check: lint typecheck contracts
 
@@ -33,22 +37,28 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-# WebRTC in the browser tests must stay on loopback: run pytest in a private network
-# namespace that has only `lo` when the machine allows it (see CONTRIBUTING.md).
+# WebRTC in the browser tests must stay on loopback: pytest runs in a private network
+# namespace that has only `lo` when the machine allows it (as root: unshare -n; otherwise
+# in a user namespace: unshare -rn). The probe brings lo up too, so a missing `ip`
+# (iproute2) falls back instead of failing. pytest's exit status is make's.
 PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
+NETNS_RUN := ip link set lo up && E2E_NETNS=1 exec $(PYTEST)
 pytest: $(STAMP)
-	@if unshare -n true 2>/dev/null; then \
-		unshare -n sh -c 'ip link set lo up && E2E_NETNS=1 exec $(PYTEST)'; \
-	elif unshare -rn true 2>/dev/null; then \
-		unshare -rn sh -c 'ip link set lo up && E2E_NETNS=1 exec $(PYTEST)'; \
+	@if unshare -n sh -c 'ip link set lo up' 2>/dev/null; then \
+		exec unshare -n sh -c '$(NETNS_RUN)'; \
+	elif unshare -rn sh -c 'ip link set lo up' 2>/dev/null; then \
+		exec unshare -rn sh -c '$(NETNS_RUN)'; \
 	else \
-		echo "note: no network namespace available; browser tests use the normal network" >&2; \
-		$(PYTEST); \
+		echo "note: no private network namespace here (needs unshare and iproute2);" \
+			"tests run on the normal network" >&2; \
+		exec $(PYTEST); \
 	fi
 
-## make bench: relay and recording benchmarks, with ratios against baselines run alongside
+## make bench: relay benchmark, our relay against stock aiortc in the same run
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Keeps ./data: it holds the database and the recordings.
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './data/*' -exec rm -rf {} +

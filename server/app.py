@@ -35,7 +35,8 @@ def allowed_origins(settings: Settings) -> list[str]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[problem_details, security_headers])
+    # security_headers is outermost so that problem responses carry the headers too.
+    app = web.Application(middlewares=[security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
 
     engine = create_engine(settings.database_url)

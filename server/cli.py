@@ -75,7 +75,9 @@ def format_recordings(found: list[RecordingInfo]) -> str:
     for r in found:
         started = datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M:%S")
         duration = "unreadable" if r.duration_s is None else _clock(r.duration_s)
-        state = "complete" if r.stopped_at is not None else "open or interrupted"
+        # Without a stop time the recording is either still running or its process died
+        # before sealing it; the files alone cannot tell which.
+        state = "sealed" if r.stopped_at is not None else "running or unsealed"
         rows.append((r.hearing_id, r.recording_id, started, duration, state, str(r.path)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
@@ -85,9 +87,10 @@ def format_recordings(found: list[RecordingInfo]) -> str:
 
 
 def _clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours}:{minutes:02d}:{secs:04.1f}"
+    """h:mm:ss.s; rounded to tenths first, so 59.96 s reads 0:01:00.0, never 0:00:60.0."""
+    hours, tenths = divmod(round(seconds * 10), 36_000)
+    minutes, tenths = divmod(tenths, 600)
+    return f"{hours}:{minutes:02d}:{tenths / 10:04.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,7 @@ INVALID = "This join link is not valid. Ask the court clerk for a new one."
 class LinkClaims:
     hearing_id: str
     participant_id: str
-    role: str
+    role: Role
     expires_at: int
 
 
@@ -54,11 +54,12 @@ class JoinLinks:
         self._ttl_s = ttl_s
 
     def token_for(self, participant: Participant, *, now: float | None = None) -> str:
+        issued = time.time() if now is None else now
         claims = {
-            "h": participant.hearing_id,
-            "p": participant.id,
-            "r": participant.role.value,
-            "e": int((now or time.time()) + self._ttl_s),
+            "hearing_id": participant.hearing_id,
+            "participant_id": participant.id,
+            "role": participant.role.value,
+            "expires_at": int(issued + self._ttl_s),
         }
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
@@ -69,14 +70,23 @@ class JoinLinks:
     def verify(self, token: str, *, now: float | None = None) -> LinkClaims:
         """Check signature and expiry; raise NotAuthenticated with a message for a person."""
         body, _, signature = token.partition(".")
-        if not body or not signature or not hmac.compare_digest(signature, self._sign(body)):
+        # Bytes, not str: compare_digest refuses non-ASCII str, and a token is user input.
+        expected = self._sign(body).encode()
+        if not body or not hmac.compare_digest(signature.encode(errors="replace"), expected):
             raise NotAuthenticated(INVALID)
         try:
             raw = json.loads(_unb64(body))
-            claims = LinkClaims(str(raw["h"]), str(raw["p"]), str(raw["r"]), int(raw["e"]))
+            claims = LinkClaims(
+                hearing_id=str(raw["hearing_id"]),
+                participant_id=str(raw["participant_id"]),
+                role=Role(raw["role"]),
+                expires_at=int(raw["expires_at"]),
+            )
         except (ValueError, KeyError, TypeError):
+            # Only reachable with our own key (the signature matched), e.g. a token from a
+            # version that named a role differently; still a person's problem, not a 500.
             raise NotAuthenticated(INVALID) from None
-        if claims.expires_at < (now or time.time()):
+        if claims.expires_at <= (time.time() if now is None else now):
             raise NotAuthenticated("This join link has expired. Ask the court clerk for a new one.")
         return claims
 
@@ -87,7 +97,7 @@ class JoinLinks:
         if (
             participant is None
             or participant.hearing_id != claims.hearing_id
-            or participant.role != Role(claims.role)
+            or participant.role != claims.role
         ):
             raise NotAuthenticated(INVALID)
         hearing = await self._hearings.get(participant.hearing_id)
@@ -96,4 +106,4 @@ class JoinLinks:
         return JoinGrant(hearing=hearing, participant=participant)
 
     def _sign(self, body: str) -> str:
-        return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+        return _b64(hmac.new(self._key, body.encode(errors="replace"), hashlib.sha256).digest())

@@ -57,6 +57,9 @@ async def problem_details(request: web.Request, handler: Handler) -> web.StreamR
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
+    if response.prepared:
+        # Already sent (a finished WebSocket or long-poll): headers can no longer change.
+        return response
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from media.settings import IceServer, MediaSettings
 
@@ -39,17 +44,15 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         host = env.get("COURTROOM_HOST", "127.0.0.1")
+        if not host:
+            raise SettingsError("COURTROOM_HOST must not be empty (default 127.0.0.1)")
         port = _port(env.get("COURTROOM_PORT", "8080"))
-        data_dir = Path(env.get("COURTROOM_DATA_DIR", "data")).resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
-        database_url = env.get(
-            "COURTROOM_DATABASE_URL", f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
+        data_dir = _data_dir(env.get("COURTROOM_DATA_DIR") or "data")
+        database_url = _database_url(
+            env.get("COURTROOM_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
         )
-        public_url = env.get("COURTROOM_PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
-        if not public_url.startswith(("http://", "https://")):
-            raise SettingsError(
-                f"COURTROOM_PUBLIC_URL must start with http:// or https://: {public_url!r}"
-            )
+        url_host = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets
+        public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"http://{url_host}:{port}")
         return cls(
             host=host,
             port=port,
@@ -58,13 +61,10 @@ class Settings:
             public_url=public_url,
             secret_key=_secret_key(env.get("COURTROOM_SECRET_KEY"), data_dir),
             media=MediaSettings(
-                ice_servers=_ice_servers(env.get("COURTROOM_ICE_SERVERS", "[]")),
-                host_addresses=tuple(
-                    a.strip()
-                    for a in env.get("COURTROOM_ICE_HOST_ADDRESSES", "").split(",")
-                    if a.strip()
-                ),
+                ice_servers=_ice_servers(env.get("COURTROOM_ICE_SERVERS") or "[]"),
+                host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
             ),
+            web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
         )
 
 
@@ -78,6 +78,65 @@ def _port(value: str) -> int:
     return port
 
 
+def _data_dir(value: str) -> Path:
+    data_dir = Path(value).resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"COURTROOM_DATA_DIR {str(data_dir)!r} is not usable: {exc}") from None
+    return data_dir
+
+
+def _database_url(value: str) -> str:
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise SettingsError(
+            f"COURTROOM_DATABASE_URL is not a database URL: {value!r} "
+            "(e.g. sqlite+aiosqlite:///data/courtroom.db)"
+        ) from None
+    if url.get_backend_name() == "sqlite" and url.get_driver_name() != "aiosqlite":
+        # The server is async end to end; a blocking driver would stall every hearing.
+        raise SettingsError("COURTROOM_DATABASE_URL for SQLite must use sqlite+aiosqlite://")
+    return value
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"COURTROOM_PUBLIC_URL must be an http:// or https:// URL, not {value!r}"
+        )
+    if parts.query or parts.fragment:
+        raise SettingsError(f"COURTROOM_PUBLIC_URL must not have a query or fragment: {value!r}")
+    # Join links and the allowed Socket.IO origin are built by appending to it.
+    return value.rstrip("/")
+
+
+def _host_addresses(value: str) -> tuple[str, ...]:
+    addresses = tuple(a.strip() for a in value.split(",") if a.strip())
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise SettingsError(
+                "COURTROOM_ICE_HOST_ADDRESSES must be a comma-separated list of IP addresses "
+                f"(e.g. 127.0.0.1,192.0.2.10), not {address!r}"
+            ) from None
+    return addresses
+
+
+def _web_dir(value: str | None) -> Path:
+    # The default is not checked: commands that serve no pages (recordings list) must work
+    # from an installed wheel, which does not carry web/.
+    if not value:
+        return WEB_DIR
+    web_dir = Path(value).resolve()
+    if not web_dir.is_dir():
+        raise SettingsError(f"COURTROOM_WEB_DIR is not a directory: {str(web_dir)!r}")
+    return web_dir
+
+
 def _secret_key(value: str | None, data_dir: Path) -> bytes:
     """The key that signs join links: from the environment, else generated once per data dir."""
     if value:
@@ -85,31 +144,58 @@ def _secret_key(value: str | None, data_dir: Path) -> bytes:
             raise SettingsError("COURTROOM_SECRET_KEY must be at least 32 characters")
         return value.encode()
     path = data_dir / SECRET_KEY_FILE
-    if not path.exists():
+    try:
+        # O_EXCL with mode 0600: the key is never readable by others, not even for a moment,
+        # and two processes starting at once cannot overwrite each other's key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))
-    return path.read_text().strip().encode()
+            f.flush()
+            os.fsync(f.fileno())
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise SettingsError(
+            f"{path} holds a signing key shorter than 32 characters; delete it to generate one"
+        )
+    return key.encode()
+
+
+ICE_SERVERS_EXAMPLE = '[{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "c"}]'
+ICE_SCHEMES = ("stun:", "stuns:", "turn:", "turns:")
 
 
 def _ice_servers(value: str) -> tuple[IceServer, ...]:
     try:
         raw = json.loads(value)
         if not isinstance(raw, list):
-            raise TypeError("not a list")
-        servers = []
-        for item in raw:
-            urls = item["urls"]
-            servers.append(
-                IceServer(
-                    urls=tuple([urls] if isinstance(urls, str) else urls),
-                    username=item.get("username"),
-                    credential=item.get("credential"),
-                )
-            )
-        return tuple(servers)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise TypeError("it is not a JSON list")
+        return tuple(_ice_server(item) for item in raw)
+    except (ValueError, TypeError) as exc:
         raise SettingsError(
-            'COURTROOM_ICE_SERVERS must be a JSON list like [{"urls": "turn:host:3478", '
-            f'"username": "u", "credential": "c"}}]: {exc}'
+            f"COURTROOM_ICE_SERVERS must be a JSON list like {ICE_SERVERS_EXAMPLE}: {exc}"
         ) from None
+
+
+def _ice_server(item: object) -> IceServer:
+    if not isinstance(item, dict):
+        raise TypeError(f"{item!r} is not an object")
+    unknown = set(item) - {"urls", "username", "credential"}
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    if "urls" not in item:
+        raise ValueError(f"{item!r} has no urls")
+    urls = item["urls"]
+    urls = [urls] if isinstance(urls, str) else urls
+    if not isinstance(urls, list) or not urls:
+        raise TypeError("urls must be a string or a non-empty list of strings")
+    for url in urls:
+        if not isinstance(url, str) or not url.startswith(ICE_SCHEMES):
+            raise ValueError(f"{url!r} is not a stun:, stuns:, turn: or turns: URL")
+    username, credential = item.get("username"), item.get("credential")
+    for name, field in (("username", username), ("credential", credential)):
+        if field is not None and not isinstance(field, str):
+            raise TypeError(f"{name} must be a string")
+    return IceServer(urls=tuple(urls), username=username, credential=credential)

@@ -1,0 +1,165 @@
+"""The HTTP edge: pages, static files, health, OpenAPI, problem+json and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient
+
+from server import keys
+from server.app import allowed_origins, create_app
+from server.settings import Settings
+
+Client = TestClient[web.Request, web.Application]
+MakeClient = Callable[[web.Application], Awaitable[Client]]
+
+
+@pytest.fixture
+async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
+    return await aiohttp_client(create_app(settings))
+
+
+def assert_secure(response: ClientResponse) -> None:
+    headers = response.headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "media-src 'self' blob:" in policy
+    assert "connect-src 'self' ws: wss:" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"),
+    [
+        ("/", "text/html", "<title>Courtroom</title>"),
+        ("/join", "text/html", "<title>Hearing</title>"),
+        ("/static/js/join.js", "javascript", "export {};"),
+        ("/favicon.ico", "image/svg+xml", "<svg"),
+    ],
+)
+async def test_pages_and_static_files_are_served_with_security_headers(
+    client: Client, path: str, content_type: str, body: str
+) -> None:
+    response = await client.get(path)
+
+    assert response.status == 200
+    assert content_type in response.headers["Content-Type"]
+    assert body in await response.text()
+    assert_secure(response)
+
+
+async def test_health_says_ok(client: Client) -> None:
+    response = await client.get("/api/v1/health")
+
+    assert response.status == 200
+    assert await response.json() == {"status": "ok"}
+
+
+async def test_the_openapi_document_describes_health_and_hearings(client: Client) -> None:
+    response = await client.get("/api/v1/openapi.json")
+    document = await response.json()
+
+    assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": "http://127.0.0.1:8080/api/v1"}]
+    assert {"/health", "/hearings"} <= set(document["paths"])
+    for path, operations in document["paths"].items():
+        # Every path the document names is one the server answers.
+        for method in operations:
+            answered = await client.request(method.upper(), f"/api/v1{path}")
+            assert answered.status == 200, (method, path)
+
+
+async def test_hearings_are_listed_as_json(client: Client) -> None:
+    assert await (await client.get("/api/v1/hearings")).json() == {"hearings": []}
+    hearing = await client.app[keys.HEARINGS].create(case_number="1-9/2026", title="State v. X")
+
+    listed = await (await client.get("/api/v1/hearings")).json()
+
+    assert listed == {
+        "hearings": [{"id": hearing.id, "case_number": "1-9/2026", "title": "State v. X"}]
+    }
+
+
+async def test_recordings_are_listed_as_json(client: Client) -> None:
+    response = await client.get("/api/v1/recordings")
+
+    assert await response.json() == {"recordings": []}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("GET", "/api/v1/nothing-here", 404, "not_found"),
+        ("GET", "/static/../settings.py", 404, "not_found"),
+        ("POST", "/api/v1/health", 405, "method_not_allowed"),
+    ],
+)
+async def test_errors_are_problem_details_with_security_headers(
+    client: Client, method: str, path: str, status: int, code: str
+) -> None:
+    response = await client.request(method, path)
+
+    assert response.status == status
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = await response.json()
+    assert problem["status"] == status
+    assert problem["code"] == code
+    assert problem["title"] and problem["detail"]
+    assert_secure(response)
+
+
+async def test_the_static_folder_is_not_listed(client: Client) -> None:
+    response = await client.get("/static/")
+
+    assert response.status in (403, 404)
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+async def test_an_unexpected_failure_is_a_500_problem_without_internals(
+    aiohttp_client: MakeClient, settings: Settings
+) -> None:
+    app = create_app(settings)
+
+    async def broken(_: web.Request) -> web.Response:
+        raise RuntimeError("secret internals")
+
+    app.router.add_get("/api/v1/broken", broken)
+    client = await aiohttp_client(app)
+
+    response = await client.get("/api/v1/broken")
+
+    assert response.status == 500
+    problem = await response.json()
+    assert problem["code"] == "internal_error"
+    assert "secret" not in await response.text()
+
+
+async def test_socket_io_is_mounted_for_signaling(client: Client) -> None:
+    # The Engine.IO handshake: "0" is its open packet. Joining a hearing needs a token.
+    response = await client.get("/socket.io/", params={"EIO": "4", "transport": "polling"})
+
+    assert response.status == 200
+    assert (await response.text()).startswith("0{")
+
+
+async def test_another_origin_may_not_open_the_signaling_connection(client: Client) -> None:
+    response = await client.get(
+        "/socket.io/",
+        params={"EIO": "4", "transport": "polling"},
+        headers={"Origin": "https://evil.example"},
+    )
+
+    assert response.status == 400
+
+
+def test_the_local_server_is_its_own_origin_under_every_loopback_name(
+    settings: Settings,
+) -> None:
+    assert allowed_origins(settings) == [
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+        "http://localhost:8080",
+    ]

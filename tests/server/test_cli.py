@@ -1,0 +1,124 @@
+"""The `courtroom` command: demo links for people and for the browser tests; recordings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from court.ids import HearingId, RecordingId
+from recordings import RecordingInfo, RecordingStore
+from server.cli import format_recordings, main
+from server.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, courtroom_env: dict[str, str]) -> None:
+    for name in ("COURTROOM_DATABASE_URL", "COURTROOM_SECRET_KEY", "COURTROOM_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in courtroom_env.items():
+        monkeypatch.setenv(name, value)
+
+
+def demo_json(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    assert main(["demo", "--json"]) == 0
+    printed: dict[str, object] = json.loads(capsys.readouterr().out)
+    return printed
+
+
+def test_demo_json_gives_the_hearing_and_a_link_per_role(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    printed = demo_json(capsys)
+
+    links = printed["links"]
+    assert isinstance(printed["hearing_id"], str)
+    assert isinstance(links, dict)
+    assert list(links) == ["judge", "clerk", "defendant", "witness", "observer"]
+    for link in links.values():
+        assert set(link) == {"name", "url", "token"}
+        assert link["url"] == f"http://127.0.0.1:8080/join#token={link['token']}"
+
+
+def test_running_demo_again_keeps_the_same_hearing(capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = demo_json(capsys), demo_json(capsys)
+
+    assert first["hearing_id"] == second["hearing_id"]
+
+
+def test_demo_prints_links_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "State v. Demo Defendant" in out
+    assert out.count("http://127.0.0.1:8080/join#token=") == 5
+
+
+def test_a_bad_setting_stops_the_command_with_its_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COURTROOM_PORT", "eighty")
+
+    assert main(["demo"]) == 2
+    assert "COURTROOM_PORT must be a number" in capsys.readouterr().err
+
+
+def test_without_recordings_the_list_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recordings", "list"]) == 0
+
+    assert capsys.readouterr().out.strip() == "No recordings yet."
+
+
+async def test_recordings_list_shows_each_recording_with_duration_and_state(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordingStore(settings.recordings_dir)
+    recording = await store.start(HearingId("hrg_cli"))
+    await asyncio.sleep(1.0)  # the hearing is recorded for about a second
+    info = await recording.stop()
+    running = await store.start(HearingId("hrg_cli"))
+    try:
+        assert await asyncio.to_thread(main, ["recordings", "list"]) == 0
+    finally:
+        await running.stop()
+
+    header, sealed, unsealed = (
+        re.split(r"\s{2,}", line) for line in capsys.readouterr().out.strip().splitlines()
+    )
+    assert header == ["HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "FILE"]
+    started = datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert sealed[:3] == ["hrg_cli", info.recording_id, started]  # local time
+    assert re.fullmatch(r"0:00:0[01]\.\d", sealed[3])
+    assert sealed[4:] == ["sealed", str(info.path)]
+    assert unsealed[1] == running.id
+    assert unsealed[4] == "running or unsealed"
+
+
+def test_durations_read_as_hours_minutes_and_tenths_of_seconds() -> None:
+    def info(duration_s: float | None, stopped_at: float | None) -> RecordingInfo:
+        return RecordingInfo(
+            recording_id=RecordingId("rec_x"),
+            hearing_id=HearingId("hrg_x"),
+            path=Path("/data/recordings/hrg_x/rec_x/master.ogg"),
+            started_at=0.0,
+            stopped_at=stopped_at,
+            duration_s=duration_s,
+        )
+
+    rows = [
+        re.split(r"\s{2,}", line)
+        for line in format_recordings(
+            [info(3723.46, 3724.0), info(59.96, 60.0), info(0.04, None), info(None, None)]
+        ).splitlines()
+    ]
+
+    assert [row[3:5] for row in rows[1:]] == [
+        ["1:02:03.5", "sealed"],
+        ["0:01:00.0", "sealed"],
+        ["0:00:00.0", "running or unsealed"],
+        ["unreadable", "running or unsealed"],
+    ]

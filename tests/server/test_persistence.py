@@ -1,0 +1,113 @@
+"""The database: Alembic migrations on start, durable SQLite, repositories in court/ types."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from court.ids import HearingId
+from court.roles import Role
+from server.persistence.database import create_engine, migrate
+from server.persistence.models import Base
+from server.settings import Settings
+from tests.server.conftest import Database
+
+
+def sqlite_path(settings: Settings) -> Path:
+    return settings.data_dir / "courtroom.db"
+
+
+async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Settings) -> None:
+    await migrate(settings.database_url)
+
+    with sqlite3.connect(sqlite_path(settings)) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        columns = {
+            table: [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+            for table in ("hearings", "participants")
+        }
+    assert {"hearings", "participants", "alembic_version"} <= tables
+    assert revision == "0001"
+    assert columns == {
+        "hearings": ["id", "case_number", "title", "created_at"],
+        "participants": ["id", "hearing_id", "name", "role"],
+    }
+
+
+async def test_migrating_twice_changes_nothing_and_keeps_the_data(
+    database: Database, settings: Settings
+) -> None:
+    hearing = await database.hearings.create(case_number="1-1/2026", title="State v. One")
+
+    await migrate(settings.database_url)
+
+    assert await database.hearings.list() == [hearing]
+
+
+async def test_every_connection_is_durable_and_enforces_foreign_keys(settings: Settings) -> None:
+    await migrate(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
+            synchronous = (await connection.execute(text("PRAGMA synchronous"))).scalar()
+            foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar()
+    finally:
+        await engine.dispose()
+
+    assert (journal, synchronous, foreign_keys) == ("wal", 2, 1)  # 2 is FULL
+
+
+async def test_a_participant_of_a_hearing_that_does_not_exist_is_refused(
+    database: Database,
+) -> None:
+    with pytest.raises(IntegrityError):
+        await database.participants.add(HearingId("hrg_missing"), name="X", role=Role.WITNESS)
+
+
+async def test_hearings_and_participants_come_back_as_they_were_stored(
+    database: Database,
+) -> None:
+    first = await database.hearings.create(case_number="1-1/2026", title="State v. One")
+    second = await database.hearings.create(case_number="1-2/2026", title="State v. Two")
+    judge = await database.participants.add(first.id, name="Judge Jones", role=Role.JUDGE)
+    witness = await database.participants.add(first.id, name="W. Smith", role=Role.WITNESS)
+    await database.participants.add(second.id, name="Judge Kay", role=Role.JUDGE)
+
+    assert await database.hearings.list() == [first, second]
+    assert await database.hearings.get(first.id) == first
+    assert await database.hearings.get("hrg_missing") is None
+    assert await database.hearings.find_by_case_number("1-2/2026") == second
+    assert await database.hearings.find_by_case_number("9-9/2026") is None
+    assert await database.participants.get(witness.id) == witness
+    assert await database.participants.get("prt_missing") is None
+    assert sorted(await database.participants.of_hearing(first.id), key=lambda p: p.name) == [
+        judge,
+        witness,
+    ]
+
+
+async def test_the_migrations_build_exactly_the_schema_the_models_describe(
+    settings: Settings,
+) -> None:
+    # A model change without a migration would otherwise only fail on the first real query.
+    await migrate(settings.database_url)
+    engine = create_engine(settings.database_url)
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
