@@ -11,10 +11,9 @@ from aiohttp import web
 from media.ice import use_host_addresses
 from recordings import RecordingStore
 from server import keys
-from server.join_links import JoinLinks
+from server.court_data import CourtData
 from server.openapi import openapi_document
-from server.persistence.database import create_engine, migrate, sessions
-from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.persistence.database import migrate
 from server.problems import problem_details, security_headers
 from server.settings import Settings
 from signaling import Signaling
@@ -39,16 +38,12 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
 
-    engine = create_engine(settings.database_url)
-    session_factory = sessions(engine)
-    hearings = HearingRepository(session_factory)
-    participants = ParticipantRepository(session_factory)
-    links = JoinLinks(
-        settings.secret_key,
-        settings.public_url,
-        hearings,
-        participants,
-        settings.join_link_ttl_s,
+    data = CourtData.from_settings(settings)
+    engine, hearings, participants, links = (
+        data.engine,
+        data.hearings,
+        data.participants,
+        data.links,
     )
     recordings = RecordingStore(settings.recordings_dir)
     signaling = Signaling(

@@ -14,32 +14,14 @@ from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
 from server.app import create_app
+from server.court_data import open_court_data
 from server.demo import ensure_demo, format_links
-from server.join_links import JoinLinks
-from server.persistence.database import create_engine, migrate, sessions
-from server.persistence.repositories import HearingRepository, ParticipantRepository
 from server.settings import Settings, SettingsError
 
 
 async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str]:
-    await migrate(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        factory = sessions(engine)
-        hearings, participants = (
-            HearingRepository(factory),
-            ParticipantRepository(factory),
-        )
-        links = JoinLinks(
-            settings.secret_key,
-            settings.public_url,
-            hearings,
-            participants,
-            settings.join_link_ttl_s,
-        )
-        hearing, demo_links = await ensure_demo(hearings, participants, links)
-    finally:
-        await engine.dispose()
+    async with open_court_data(settings) as data:
+        hearing, demo_links = await ensure_demo(data.hearings, data.participants, data.links)
     as_json = {
         link.participant.role.value: {
             "name": link.participant.name,

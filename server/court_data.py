@@ -1,0 +1,52 @@
+"""The court's data services built from settings: engine, repositories, join links.
+
+One place builds them, so the app, the CLI and tools that prepare data all get the same
+wiring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from server.join_links import JoinLinks
+from server.persistence.database import create_engine, migrate, sessions
+from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class CourtData:
+    engine: AsyncEngine
+    hearings: HearingRepository
+    participants: ParticipantRepository
+    links: JoinLinks
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CourtData:
+        engine = create_engine(settings.database_url)
+        factory = sessions(engine)
+        hearings = HearingRepository(factory)
+        participants = ParticipantRepository(factory)
+        links = JoinLinks(
+            settings.secret_key,
+            settings.public_url,
+            hearings,
+            participants,
+            settings.join_link_ttl_s,
+        )
+        return cls(engine, hearings, participants, links)
+
+
+@asynccontextmanager
+async def open_court_data(settings: Settings) -> AsyncIterator[CourtData]:
+    """Migrate, then yield the services; the engine is disposed on exit (CLI and tools)."""
+    await migrate(settings.database_url)
+    data = CourtData.from_settings(settings)
+    try:
+        yield data
+    finally:
+        await data.engine.dispose()
