@@ -1,0 +1,177 @@
+"""Browser tests: the real server as a subprocess, driven by headless Debian Chromium.
+
+One server and one browser serve the whole session; every test opens its own browser
+contexts (one per participant) and closes them again. Run inside a network namespace that
+has only loopback (E2E_NETNS=1) to prove that media flows over 127.0.0.1 alone:
+
+    unshare -n sh -c 'ip link set lo up && E2E_NETNS=1 PYTHONPATH=. python -m pytest tests/e2e'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from tests.e2e.harness import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    IN_CI,
+    ROOT,
+    OpenParticipant,
+    Server,
+    free_port,
+    wait_healthy,
+    write_tone,
+)
+from tests.e2e.hearing_page import HearingPage, camera_script
+
+
+def _unavailable(message: str) -> NoReturn:
+    # In CI a missing browser is a broken install, not a reason to run nothing.
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`courtroom demo --json`, then `courtroom serve` on a free port, all state in tmp."""
+    base = tmp_path_factory.mktemp("server")
+    data_dir = base / "data"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "COURTROOM_DATA_DIR": str(data_dir),
+        "COURTROOM_HOST": "127.0.0.1",
+        "COURTROOM_PORT": str(port),
+        "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
+    }
+    demo = subprocess.run(
+        [sys.executable, "-m", "server.cli", "demo", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if demo.returncode != 0:
+        pytest.fail(f"`courtroom demo --json` failed:\n{demo.stdout}\n{demo.stderr}")
+    demo_data = json.loads(demo.stdout)
+
+    log_path = base / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log_path)
+        yield Server(
+            url=url,
+            data_dir=data_dir,
+            log_path=log_path,
+            hearing_id=demo_data["hearing_id"],
+            links=demo_data["links"],
+            process=process,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed:
+        found = getattr(item, "funcargs", {}).get("server")
+        if isinstance(found, Server):
+            report.sections.append(("server log (last lines)", found.log_tail()))
+    return report
+
+
+@pytest.fixture(scope="session")
+def tone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tone(tmp_path_factory.mktemp("media") / "tone.wav")
+
+
+@pytest.fixture(scope="session")
+def browser(tone_wav: Path) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"playwright is not installed: {exc}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[*CHROMIUM_FLAGS, f"--use-file-for-fake-audio-capture={tone_wav}"],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
+    """Open a join link in a fresh browser context (its own storage, camera and microphone).
+
+    ``colour`` replaces the camera by a solid-colour canvas (all contexts of one browser share
+    one fake camera, so colours are what prove who is who); ``tone`` keeps Chromium's fake
+    microphone (the 440 Hz file), otherwise the microphone sends silence. Pages that throw or
+    break the Content-Security-Policy fail the test.
+    """
+    contexts: list[Any] = []
+    pages: list[HearingPage] = []
+
+    def open_(
+        role: str,
+        *,
+        colour: str | None = None,
+        tone: bool = False,
+        token: str | None = None,
+        goto: bool = True,
+        deny_camera: bool = False,
+    ) -> HearingPage:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        context.add_init_script(
+            camera_script(colour or "#808080", tone=tone, deny_camera=deny_camera)
+        )
+        url = server.join_url(role) if token is None else server.join_url_for(token)
+        hearing_page = HearingPage(context.new_page(), url=url, role=role, context=context)
+        pages.append(hearing_page)
+        if goto:
+            hearing_page.open()
+        return hearing_page
+
+    yield open_
+    for context in contexts:
+        with contextlib.suppress(Exception):  # some were closed by the test already
+            context.close()
+    problems = [f"{p.role}: {problem}" for p in pages for problem in p.problems]
+    assert not problems, "the page reported errors:\n" + "\n".join(problems)

@@ -1,0 +1,122 @@
+"""The pieces of the browser tests that are not fixtures: the server process, test media,
+Chromium's flags, and where screenshots go for people to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.e2e.hearing_page import HearingPage
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
+IN_NETNS = os.environ.get("E2E_NETNS") == "1"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SHOTS_FOR_REVIEW = Path(os.environ.get("E2E_SHOTS_DIR", "/tmp/courtroom-shots"))
+
+TONE_HZ = 440.0
+SAMPLE_RATE = 48000
+
+# browser-testing.md section 5, plus autoplay with sound without a click (tests only).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+# open_participant(role, *, colour=None, tone=False, token=None, goto=True, deny_camera=False)
+OpenParticipant = Callable[..., HearingPage]
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    log_path: Path
+    hearing_id: str
+    links: dict[str, dict[str, str]]
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def join_url(self, role: str, *, raw_audio: bool = True) -> str:
+        return self.join_url_for(self.links[role]["token"], raw_audio=raw_audio)
+
+    def join_url_for(self, token: str, *, raw_audio: bool = True) -> str:
+        # rawaudio=1 turns the browser's voice processing off, which would damage the tone.
+        return f"{self.url}/join#token={token}" + ("&rawaudio=1" if raw_audio else "")
+
+    def name(self, role: str) -> str:
+        return self.links[role]["name"]
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no server log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)  # the polling interval of a health check
+    pytest.fail(f"the server did not answer /api/v1/health in 30 s:\n{log.read_text()}")
+
+
+def write_tone(path: Path, seconds: int = 2) -> Path:
+    """A 440 Hz sine, 48 kHz mono s16 (Chromium's fake microphone loops it)."""
+    t = np.arange(SAMPLE_RATE * seconds) / SAMPLE_RATE  # whole periods: the loop is seamless
+    samples = (0.4 * 32767 * np.sin(2 * np.pi * TONE_HZ * t)).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(samples.tobytes())
+    return path
+
+
+def save_for_review(shot: Path) -> Path:
+    """Copy a screenshot to a fixed place where people can look at it after the run."""
+    SHOTS_FOR_REVIEW.mkdir(parents=True, exist_ok=True)
+    target = SHOTS_FOR_REVIEW / shot.name
+    shutil.copyfile(shot, target)
+    return target

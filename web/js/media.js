@@ -1,0 +1,232 @@
+// Camera and microphone, and the one RTCPeerConnection to the relay.
+//
+// The server always offers (signaling/PROTOCOL.md, "Negotiation"): this module applies each
+// offer, puts the local tracks on the mids the offer names under `publish`, answers with ICE
+// gathering complete, and reports which remote tracks now belong to which participant.
+
+const VIDEO_CONSTRAINTS = { width: 640, height: 360, frameRate: 30 };
+const MAX_VIDEO_BITRATE = 700000; // about 360p; DESIGN.md section 4
+const ICE_GATHERING_TIMEOUT_MS = 2000;
+
+export class MediaAccessError extends Error {
+  // kind: "denied" (the person or the browser refused), "missing" (no such device),
+  // "busy" (another program holds it), "unsupported" (no getUserMedia), "other".
+  constructor(kind, cause) {
+    super(cause && cause.message ? cause.message : kind);
+    this.name = "MediaAccessError";
+    this.kind = kind;
+    this.cause = cause;
+  }
+}
+
+function classify(err) {
+  switch (err && err.name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return "denied";
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return "missing";
+    case "NotReadableError":
+    case "AbortError":
+      return "busy";
+    default:
+      return "other";
+  }
+}
+
+// Ask for the camera and/or microphone. `rawAudio` switches the browser's voice processing
+// off (echo cancellation, noise suppression, gain control), which a test tone needs.
+export async function getLocalMedia({ audio = true, video = true, rawAudio = false } = {}) {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    throw new MediaAccessError("unsupported", null);
+  }
+  const processing = !rawAudio;
+  const constraints = {
+    audio: audio
+      ? {
+          echoCancellation: processing,
+          noiseSuppression: processing,
+          autoGainControl: processing,
+        }
+      : false,
+    video: video ? VIDEO_CONSTRAINTS : false,
+  };
+  try {
+    return await navigator.mediaDevices.getUserMedia(constraints);
+  } catch (err) {
+    throw new MediaAccessError(classify(err), err);
+  }
+}
+
+function waitForIceGathering(pc, timeoutMs) {
+  if (pc.iceGatheringState === "complete") {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener("icegatheringstatechange", onChange);
+      resolve();
+    };
+    const onChange = () => {
+      if (pc.iceGatheringState === "complete") {
+        done();
+      }
+    };
+    // Host candidates gather in milliseconds; after the timeout we answer with what we have.
+    const timer = setTimeout(done, timeoutMs);
+    pc.addEventListener("icegatheringstatechange", onChange);
+  });
+}
+
+export class MediaSession {
+  // onRemoteTracks(Map<participantId, {audio: MediaStreamTrack|null, video: ...|null}>)
+  // is called after every applied offer with the complete current assignment.
+  constructor({ iceServers = [], onRemoteTracks = () => {}, onConnectionState = () => {} } = {}) {
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
+    this._local = { audio: null, video: null };
+    this._onRemoteTracks = onRemoteTracks;
+    this._queue = Promise.resolve();
+    this._cappedSenders = new WeakSet();
+    this._closed = false;
+    this.pc.addEventListener("connectionstatechange", () =>
+      onConnectionState(this.pc.connectionState),
+    );
+  }
+
+  // The local tracks to send once an offer names a publish mid for them.
+  setLocalStream(stream) {
+    this._local.audio = stream ? stream.getAudioTracks()[0] || null : null;
+    this._local.video = stream ? stream.getVideoTracks()[0] || null : null;
+  }
+
+  // Apply one server offer and return the answer {type, sdp}. Offers are handled strictly
+  // one after another even if a second arrives while the first is being answered.
+  handleOffer(offer) {
+    const result = this._queue.then(() => this._answer(offer));
+    this._queue = result.catch(() => {});
+    return result;
+  }
+
+  async _answer(offer) {
+    if (this._closed) {
+      throw new Error("the connection is closed");
+    }
+    const pc = this.pc;
+    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    const byMid = new Map(
+      pc
+        .getTransceivers()
+        .filter((t) => t.mid !== null)
+        .map((t) => [t.mid, t]),
+    );
+
+    const publish = offer.publish || {};
+    for (const kind of ["audio", "video"]) {
+      const mid = publish[kind];
+      if (mid === null || mid === undefined) {
+        continue;
+      }
+      const transceiver = byMid.get(String(mid));
+      if (!transceiver) {
+        throw new Error(`the offer names publish mid ${mid}, which it does not contain`);
+      }
+      const track = this._local[kind];
+      if (transceiver.sender.track !== track) {
+        await transceiver.sender.replaceTrack(track);
+      }
+      transceiver.direction = track ? "sendonly" : "inactive";
+    }
+
+    await pc.setLocalDescription(await pc.createAnswer());
+    await waitForIceGathering(pc, ICE_GATHERING_TIMEOUT_MS);
+
+    this._reportRemoteTracks(offer.tracks || {}, byMid);
+    const videoMid = publish.video;
+    if (videoMid !== null && videoMid !== undefined && byMid.has(String(videoMid))) {
+      // Fire and forget: a failed cap must not fail the negotiation.
+      this._capBitrate(byMid.get(String(videoMid)).sender).catch((err) =>
+        console.warn("could not cap the camera bitrate", err),
+      );
+    }
+    return { type: "answer", sdp: pc.localDescription.sdp };
+  }
+
+  _reportRemoteTracks(tracks, byMid) {
+    const assignment = new Map();
+    for (const [mid, info] of Object.entries(tracks)) {
+      const transceiver = byMid.get(String(mid));
+      if (!transceiver || !info || !info.participant_id) {
+        continue;
+      }
+      const track = transceiver.receiver.track;
+      const kind = info.kind === "video" ? "video" : "audio";
+      if (!track || track.kind !== kind) {
+        continue;
+      }
+      const entry = assignment.get(info.participant_id) || { audio: null, video: null };
+      entry[kind] = track;
+      assignment.set(info.participant_id, entry);
+    }
+    this._onRemoteTracks(assignment);
+  }
+
+  async _capBitrate(sender) {
+    if (!sender.track || this._cappedSenders.has(sender)) {
+      return;
+    }
+    const params = sender.getParameters();
+    if (!params.encodings || params.encodings.length === 0) {
+      return;
+    }
+    for (const encoding of params.encodings) {
+      encoding.maxBitrate = MAX_VIDEO_BITRATE;
+    }
+    await sender.setParameters(params);
+    this._cappedSenders.add(sender);
+  }
+
+  // The ICE candidate pair in use, from getStats: {local: "ip:port", remote: "ip:port"}.
+  async selectedPair() {
+    const stats = await this.pc.getStats();
+    let pairId = null;
+    stats.forEach((report) => {
+      if (report.type === "transport" && report.selectedCandidatePairId) {
+        pairId = report.selectedCandidatePairId;
+      }
+    });
+    let pair = pairId ? stats.get(pairId) : null;
+    if (!pair) {
+      stats.forEach((report) => {
+        if (report.type === "candidate-pair" && report.state === "succeeded" && report.nominated) {
+          pair = report;
+        }
+      });
+    }
+    if (!pair) {
+      return null;
+    }
+    const address = (id) => {
+      const candidate = stats.get(id);
+      return candidate ? `${candidate.address || candidate.ip}:${candidate.port}` : null;
+    };
+    return { local: address(pair.localCandidateId), remote: address(pair.remoteCandidateId) };
+  }
+
+  // What each sender is limited to: [{kind, maxBitrate: [per encoding]}].
+  sendEncodings() {
+    return this.pc
+      .getSenders()
+      .filter((sender) => sender.track)
+      .map((sender) => ({
+        kind: sender.track.kind,
+        maxBitrate: (sender.getParameters().encodings || []).map((e) => e.maxBitrate ?? null),
+      }));
+  }
+
+  close() {
+    this._closed = true;
+    this.pc.close();
+  }
+}

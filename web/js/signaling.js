@@ -1,0 +1,95 @@
+// The one module that talks Socket.IO (signaling/PROTOCOL.md).
+//
+// Commands resolve with the acknowledgement's `data` or reject with a SignalingError
+// carrying the server's error code; notifications are delivered to handlers registered
+// with `on`.
+
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { NAMESPACE } from "/static/js/events.js";
+
+const COMMAND_TIMEOUT_MS = 15000;
+
+export class SignalingError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "SignalingError";
+    this.code = code;
+  }
+}
+
+export class Signaling {
+  constructor(token) {
+    this._socket = io(NAMESPACE, {
+      auth: { token },
+      transports: ["websocket"],
+      autoConnect: false,
+      // Reconnects after a network blip are ours to decide: each one is a new session
+      // (a new join and peer connection), see join.js.
+      reconnection: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+    this._firstConnect = null;
+  }
+
+  // Resolves on the first successful connect; rejects with a SignalingError if the server
+  // refuses the connection (err.message is human text, err.data.code the reason).
+  connect() {
+    if (this._firstConnect === null) {
+      this._firstConnect = new Promise((resolve, reject) => {
+        const onConnect = () => {
+          this._socket.off("connect_error", onError);
+          resolve();
+        };
+        const onError = (err) => {
+          const code = err && err.data && err.data.code;
+          if (code) {
+            // A refusal by the server, not a network problem: do not retry.
+            this._socket.off("connect", onConnect);
+            this._socket.off("connect_error", onError);
+            this._socket.io.reconnection(false);
+            this._socket.disconnect();
+            reject(new SignalingError(code, err.message));
+          }
+          // Otherwise Socket.IO keeps retrying; the caller shows "Connecting…".
+        };
+        this._socket.once("connect", onConnect);
+        this._socket.on("connect_error", onError);
+      });
+      this._socket.connect();
+    }
+    return this._firstConnect;
+  }
+
+  get connected() {
+    return this._socket.connected;
+  }
+
+  on(event, handler) {
+    this._socket.on(event, handler);
+  }
+
+  // Lifecycle of the connection itself: "connect", "disconnect", "connect_error".
+  onConnection(event, handler) {
+    this._socket.on(event, handler);
+  }
+
+  async command(event, payload = {}) {
+    let ack;
+    try {
+      ack = await this._socket.timeout(COMMAND_TIMEOUT_MS).emitWithAck(event, payload);
+    } catch (err) {
+      throw new SignalingError("timeout", `The server did not answer "${event}" in time.`);
+    }
+    if (ack && ack.ok === true) {
+      return ack.data || {};
+    }
+    const error = (ack && ack.error) || {};
+    throw new SignalingError(error.code || "internal_error", error.message || "Unknown error");
+  }
+
+  close() {
+    this._socket.io.reconnection(false);
+    this._socket.disconnect();
+  }
+}

@@ -1,0 +1,209 @@
+// The video grid: the own preview and one tile per other participant who sends media.
+//
+// A tile is <figure class="tile" data-participant-id data-role> with a <video> and a
+// <figcaption> "Name · Role". Tests and styles rely on that shape.
+
+function initials(name) {
+  const parts = String(name || "")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  const letters =
+    parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || "?").slice(0, 2);
+  return letters.toUpperCase();
+}
+
+function caption(participant, { self = false } = {}) {
+  const who = self ? "You" : participant.name;
+  const separator = self ? " — " : " · ";
+  return `${who}${separator}${participant.role_label || participant.role}`;
+}
+
+function buildTile(participant, { self = false } = {}) {
+  const figure = document.createElement("figure");
+  figure.className = self ? "tile tile--self" : "tile";
+  figure.dataset.role = participant.role;
+  if (self) {
+    figure.dataset.self = "true";
+  } else {
+    figure.dataset.participantId = participant.id;
+  }
+
+  const video = document.createElement("video");
+  video.autoplay = true;
+  video.playsInline = true;
+  video.setAttribute("playsinline", "");
+  if (self) {
+    // Never play one's own microphone back.
+    video.muted = true;
+  }
+
+  const placeholder = document.createElement("div");
+  placeholder.className = "tile__placeholder";
+  placeholder.setAttribute("aria-hidden", "true");
+  const avatar = document.createElement("span");
+  avatar.className = "tile__initials";
+  avatar.textContent = initials(participant.name);
+  placeholder.append(avatar);
+
+  const status = document.createElement("span");
+  status.className = "tile__status";
+  status.textContent = "Camera off";
+
+  const figcaption = document.createElement("figcaption");
+  figcaption.className = "tile__caption";
+  const label = document.createElement("span");
+  label.className = "tile__name";
+  label.textContent = caption(participant, { self });
+  figcaption.append(label, status);
+
+  figure.append(video, placeholder, figcaption);
+  return figure;
+}
+
+export class TileGrid {
+  // grid: the element holding the tiles; onAutoplayBlocked(): called when a tile with sound
+  // could not start because the browser wants a click first.
+  constructor(grid, { onAutoplayBlocked = () => {} } = {}) {
+    this._grid = grid;
+    this._tiles = new Map(); // participant id -> {figure, video, tracks}
+    this._self = null;
+    this._onAutoplayBlocked = onAutoplayBlocked;
+    this._soundAllowed = true;
+  }
+
+  get size() {
+    return this._tiles.size;
+  }
+
+  showSelf(participant, stream) {
+    this.removeSelf();
+    const figure = buildTile(participant, { self: true });
+    const video = figure.querySelector("video");
+    const hasVideo = Boolean(stream && stream.getVideoTracks().length);
+    figure.classList.toggle("tile--no-video", !hasVideo);
+    if (!hasVideo) {
+      figure.querySelector(".tile__status").textContent = stream
+        ? "Camera off · microphone on"
+        : "Not sending";
+    } else {
+      figure.querySelector(".tile__status").textContent = "";
+    }
+    video.srcObject = stream || null;
+    this._grid.prepend(figure);
+    this._self = figure;
+    if (stream) {
+      video.play().catch(() => {});
+    }
+  }
+
+  removeSelf() {
+    if (this._self) {
+      this._self.querySelector("video").srcObject = null;
+      this._self.remove();
+      this._self = null;
+    }
+  }
+
+  // Show `participant` with exactly these tracks ({audio, video}, either may be null).
+  upsert(participant, tracks) {
+    let tile = this._tiles.get(participant.id);
+    if (!tile) {
+      const figure = buildTile(participant);
+      tile = {
+        figure,
+        video: figure.querySelector("video"),
+        audio: null,
+        videoTrack: null,
+        firstFrameAt: null,
+      };
+      this._tiles.set(participant.id, tile);
+      this._grid.append(figure);
+    }
+    const audio = tracks.audio || null;
+    const video = tracks.video || null;
+    tile.figure.classList.toggle("tile--no-video", !video);
+    tile.figure.querySelector(".tile__status").textContent = video
+      ? ""
+      : audio
+        ? "Camera off"
+        : "No media";
+    if (tile.audio === audio && tile.videoTrack === video) {
+      return;
+    }
+    tile.audio = audio;
+    tile.videoTrack = video;
+    // A new MediaStream whenever the set changes: a mid reassigned to this participant
+    // brings a different track object.
+    tile.video.srcObject = new MediaStream([audio, video].filter(Boolean));
+    this._play(tile.video);
+    if (video && !tile.firstFrameAt && "requestVideoFrameCallback" in tile.video) {
+      // When the first picture of this participant was shown (diagnostics, tests).
+      tile.video.requestVideoFrameCallback((now) => {
+        tile.firstFrameAt = now;
+      });
+    }
+  }
+
+  remove(participantId) {
+    const tile = this._tiles.get(participantId);
+    if (!tile) {
+      return;
+    }
+    tile.video.srcObject = null;
+    tile.figure.remove();
+    this._tiles.delete(participantId);
+  }
+
+  // Drop every tile whose participant is not in `keep` (a Set of ids).
+  retain(keep) {
+    for (const id of [...this._tiles.keys()]) {
+      if (!keep.has(id)) {
+        this.remove(id);
+      }
+    }
+  }
+
+  clear() {
+    for (const id of [...this._tiles.keys()]) {
+      this.remove(id);
+    }
+    this.removeSelf();
+  }
+
+  // After a click: start every tile that the autoplay policy held back, with sound.
+  enableSound() {
+    this._soundAllowed = true;
+    for (const tile of this._tiles.values()) {
+      tile.video.muted = false;
+      tile.video.play().catch(() => {});
+    }
+  }
+
+  _play(video) {
+    video.muted = !this._soundAllowed;
+    video.play().catch((err) => {
+      if (err && err.name === "NotAllowedError") {
+        // Sound needs a user gesture here: play muted now, offer "Enable sound".
+        this._soundAllowed = false;
+        video.muted = true;
+        video.play().catch(() => {});
+        this._onAutoplayBlocked();
+      }
+    });
+  }
+
+  // For the test hook: what each remote tile shows.
+  describe() {
+    return [...this._tiles.entries()].map(([id, tile]) => ({
+      id,
+      role: tile.figure.dataset.role,
+      label: tile.figure.querySelector(".tile__name").textContent,
+      hasVideo: Boolean(tile.videoTrack),
+      hasAudio: Boolean(tile.audio),
+      width: tile.video.videoWidth,
+      time: tile.video.currentTime,
+      firstFrameAt: tile.firstFrameAt || null,
+    }));
+  }
+}
