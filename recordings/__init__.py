@@ -4,7 +4,8 @@ Never imports media/: audio arrives as encoded Opus packets through :class:`Audi
 """
 
 from recordings.info import RecordingInfo
-from recordings.recording import AudioSource, HearingRecording
+from recordings.recording import HearingRecording
+from recordings.source import AudioSource
 from recordings.store import RecordingStore
 
 __all__ = ["AudioSource", "HearingRecording", "RecordingInfo", "RecordingStore"]

@@ -1,4 +1,8 @@
-"""What is known about a recording once written: identity, times, measured duration."""
+"""What is known about a recording: identity, times, and the duration measured from its file.
+
+The duration comes from the audio actually on disk, not from the metadata, so a master cut
+short by a crash or a full disk shows what it really holds.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,19 @@ from recordings.metadata import RecordingMetadata
 
 logger = logging.getLogger(__name__)
 
+# Reading every packet of a long master is slow (~0.3 s an hour), so measuring seeks to
+# just before the end the container claims and reads from there.
+_SEEK_MARGIN_S = 5
+
 
 @dataclass(frozen=True, slots=True)
 class RecordingInfo:
     recording_id: RecordingId
     hearing_id: HearingId
-    path: Path
-    started_at: float
-    stopped_at: float | None  # None: still running, or the process died before stopping
-    duration_s: float | None  # measured from the file; None if it cannot be read
+    path: Path  # the master audio file
+    started_at: float  # Unix seconds (wall-clock anchor)
+    stopped_at: float | None  # None while running, or if the process died ("unsealed")
+    duration_s: float | None  # measured from the file with PyAV; None if unreadable
 
 
 def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInfo:
@@ -38,17 +46,30 @@ def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInf
 
 
 def measure_duration(path: Path) -> float | None:
-    """Duration of the audio actually in the file, from its packets (robust to a cut tail)."""
+    """Seconds of audio in the file, from its packets' timestamps (robust to a cut tail)."""
     try:
-        with av.open(str(path)) as container:
-            stream = container.streams.audio[0]
-            end = 0
-            for packet in container.demux(stream):
-                if packet.pts is not None and packet.duration is not None:
-                    end = max(end, packet.pts + packet.duration)
-            if stream.time_base is None:
-                return None
-            return float(end * stream.time_base)
-    except (av.FFmpegError, OSError, IndexError) as exc:
-        logger.warning("cannot read %s: %s", path, exc)
+        end = _end_of_audio(path, seek=True)
+        if end is None:  # the seek found nothing to read: read it all
+            end = _end_of_audio(path, seek=False)
+    except (av.FFmpegError, OSError, IndexError, ValueError) as exc:
+        logger.warning("cannot measure %s: %s", path, exc)
         return None
+    return end
+
+
+def _end_of_audio(path: Path, *, seek: bool) -> float | None:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        time_base = stream.time_base
+        if time_base is None:
+            return None
+        if seek and stream.duration:
+            margin = int(_SEEK_MARGIN_S / time_base)
+            container.seek(max(0, stream.duration - margin), stream=stream, any_frame=True)
+        end: int | None = None
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.duration is not None:
+                end = max(end or 0, packet.pts + packet.duration)
+        if end is None:
+            return None if seek else 0.0
+        return float(max(end, 0) * time_base)

@@ -1,4 +1,8 @@
-"""The small JSON file beside each recording that says what it is."""
+"""The small JSON file beside each master that says what it is and whether it was sealed.
+
+Written at start (``stopped_at`` null) and again at stop. A file still saying null after
+the process is gone marks a recording cut by a crash: "unsealed", never silently complete.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +20,9 @@ METADATA_FILE = "recording.json"
 class RecordingMetadata:
     recording_id: RecordingId
     hearing_id: HearingId
-    started_at: float
+    started_at: float  # Unix seconds: the wall-clock anchor of record time 0
     stopped_at: float | None
-    file: str
+    file: str  # the master's file name, relative to this directory
 
     def stopped(self, at: float) -> RecordingMetadata:
         return replace(self, stopped_at=at)
@@ -27,20 +31,38 @@ class RecordingMetadata:
 def write_metadata(directory: Path, metadata: RecordingMetadata) -> None:
     """Replace the metadata atomically: a crash leaves the old or the new file, never half."""
     target = directory / METADATA_FILE
-    temporary = target.with_suffix(".tmp")
+    temporary = directory / f".{METADATA_FILE}.tmp"
     with temporary.open("w", encoding="utf-8") as f:
         json.dump(asdict(metadata), f, indent=2)
+        f.write("\n")
         f.flush()
         os.fsync(f.fileno())
     os.replace(temporary, target)
+    _fsync_directory(directory)
 
 
 def read_metadata(directory: Path) -> RecordingMetadata:
+    """Raises OSError, ValueError, KeyError or TypeError on a missing or malformed file."""
     data = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+    stopped_at = data.get("stopped_at")
     return RecordingMetadata(
         recording_id=RecordingId(str(data["recording_id"])),
         hearing_id=HearingId(str(data["hearing_id"])),
         started_at=float(data["started_at"]),
-        stopped_at=None if data.get("stopped_at") is None else float(data["stopped_at"]),
-        file=str(data["file"]),
+        stopped_at=None if stopped_at is None else float(stopped_at),
+        file=Path(str(data["file"])).name,  # never a path out of the directory
     )
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

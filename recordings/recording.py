@@ -1,51 +1,35 @@
-"""One running recording of a hearing: the mixer thread and its inputs."""
+"""One running recording of a hearing room: the mixer thread and the master it writes.
+
+The thread ticks every 20 ms on the monotonic clock, but what it writes is decided by the
+elapsed time, not by the number of ticks: at record time t it has written t * 48000 samples.
+A late wake-up is caught up with several ticks at once, never skipped, and the last tick at
+stop is cut to the stop instant. The master's duration therefore equals the time the
+recording ran, whatever joins, leaves, silences or lost packets happened meanwhile.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-from fractions import Fraction
 from pathlib import Path
 
 from court.clock import Clock
 from court.ids import HearingId, RecordingId
 from recordings.info import RecordingInfo, recording_info
 from recordings.metadata import RecordingMetadata, write_metadata
-from recordings.mixer import RATE, TICK_SAMPLES, Mixer, MixerInput
+from recordings.mixer import Mixer
+from recordings.source import RATE, AudioSource
 from recordings.writer import OggOpusWriter
 
 logger = logging.getLogger(__name__)
 
-TICK_S = TICK_SAMPLES / RATE
-
-
-class AudioSource:
-    """A participant's audio as it arrives: encoded Opus packets, exactly as forwarded."""
-
-    def __init__(self, key: str, mixer: Mixer, mixer_input: MixerInput) -> None:
-        self._key = key
-        self._mixer = mixer
-        self._input = mixer_input
-
-    def push(self, data: bytes, pts: int, time_base: Fraction) -> None:
-        """Hand over one packet. Called on the event loop for every packet: only enqueues."""
-        if not self._input.closed:
-            self._input.push(data, pts, time_base)
-
-    def close(self) -> None:
-        """The participant left: the mixer stops counting on them (their absence is silence)."""
-        self._input.closed = True
-        self._mixer.remove(self._key, self._input)
+MASTER_FILE = "master.ogg"
+TICK = RATE // 50  # 20 ms: one Opus frame, and fine enough for a steady wall-clock pace
 
 
 class HearingRecording:
-    """Writes the mixed audio of a hearing room from start to stop at a continuous clock.
-
-    A dedicated thread ticks every 20 ms on the monotonic clock. It writes as many 20 ms
-    frames as the elapsed time calls for, so a late wake-up is caught up, never skipped, and
-    the file's duration equals the time the recording ran.
-    """
+    """Create with :meth:`RecordingStore.start`; stop with :meth:`stop`."""
 
     def __init__(
         self,
@@ -54,76 +38,101 @@ class HearingRecording:
         directory: Path,
         clock: Clock,
     ) -> None:
+        """Blocking (creates the file): call it off the event loop, then :meth:`launch`."""
         self.id = recording_id
         self.hearing_id = hearing_id
         self.directory = directory
-        self.path = directory / "master.ogg"
+        self.path = directory / MASTER_FILE
         self._clock = clock
         self._mixer = Mixer()
         self._writer = OggOpusWriter(self.path)
-        self._stop = threading.Event()
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, name=f"recorder {recording_id}", daemon=True
-        )
+        # Anchors of record time: both clocks read together, once.
         self.started_at = clock.wall()
-        self._started_monotonic = clock.monotonic()
-        self.stopped_at: float | None = None
+        self._start = clock.monotonic()
+        self._stop_at: float | None = None  # monotonic; set by stop() before waking the thread
+        self._stop_requested = threading.Event()
+        self._stopping: asyncio.Task[RecordingInfo] | None = None
+        self._failure: BaseException | None = None
         self.metadata = RecordingMetadata(
             recording_id=recording_id,
             hearing_id=hearing_id,
             started_at=self.started_at,
             stopped_at=None,
-            file=self.path.name,
+            file=MASTER_FILE,
         )
+        self._thread = threading.Thread(target=self._run, name=f"mixer {recording_id}", daemon=True)
+
+    def launch(self) -> None:
+        """Start the mixer thread. Called once, by :meth:`RecordingStore.start`."""
+        self._thread.start()
+
+    def abandon(self) -> None:
+        """Seal the master of a recording that was never launched. Blocking."""
+        self._stop_requested.set()
+        self._writer.close()
 
     @property
     def is_running(self) -> bool:
-        return self._thread.is_alive() and not self._stop.is_set()
+        """True until stop() is called or the mixer thread fails (disk full, ...)."""
+        return self._thread.is_alive() and not self._stop_requested.is_set()
 
-    def start(self) -> None:
-        self._thread.start()
+    @property
+    def failure(self) -> BaseException | None:
+        """Why the mixer thread ended early, if it did."""
+        return self._failure
 
     def add_source(self, key: str) -> AudioSource:
-        """Add a participant's audio; a second source with the same key replaces the first."""
-        return AudioSource(key, self._mixer, self._mixer.add(key))
+        """A participant's audio input; one already there under ``key`` is closed.
+
+        After stop() the source is returned closed, so a late caller's pushes are no-ops.
+        """
+        source = self._mixer.add(key)
+        if self._stop_requested.is_set():
+            source.close()
+        return source
 
     async def stop(self) -> RecordingInfo:
-        """Stop at the current instant, flush and close the file. Idempotent."""
-        if self.stopped_at is None:
-            self._stop.set()
-            await asyncio.to_thread(self._thread.join)
-            self.stopped_at = self._started_monotonic_to_wall(self._stopped_monotonic)
-            self.metadata = self.metadata.stopped(self.stopped_at)
-            await asyncio.to_thread(write_metadata, self.directory, self.metadata)
-        if self._failure is not None:
-            logger.error("recording %s failed: %r", self.id, self._failure)
-        return await asyncio.to_thread(recording_info, self.metadata, self.directory)
+        """Stop at this instant, flush the encoder, seal the file. Idempotent and shared:
+        every caller gets the same result, and cancelling one caller does not abort it."""
+        if self._stopping is None:
+            self._stopping = asyncio.get_running_loop().create_task(self._stop())
+        return await asyncio.shield(self._stopping)
 
-    def _started_monotonic_to_wall(self, monotonic: float) -> float:
-        return self.started_at + (monotonic - self._started_monotonic)
+    async def _stop(self) -> RecordingInfo:
+        self._stop_at = self._clock.monotonic()
+        self._stop_requested.set()
+        self._mixer.close_all()
+        await asyncio.to_thread(self._thread.join)
+        if self._failure is not None:
+            logger.error("recording %s had failed before stop: %r", self.id, self._failure)
+        self.metadata = self.metadata.stopped(self.started_at + (self._stop_at - self._start))
+        await asyncio.to_thread(write_metadata, self.directory, self.metadata)
+        info = await asyncio.to_thread(recording_info, self.metadata, self.directory)
+        logger.info("recording %s stopped: %s s of audio", self.id, info.duration_s)
+        return info
 
     def _run(self) -> None:
         written = 0
-        self._stopped_monotonic = self._started_monotonic
         try:
             while True:
-                stopping = self._stop.is_set()
-                now = self._clock.monotonic()
-                due = int((now - self._started_monotonic) / TICK_S)
-                while written < due:
-                    self._writer.write(self._mixer.tick())
-                    written += 1
-                if stopping:
-                    self._stopped_monotonic = now
+                # _stop_at is set before the event, so a seen event always has its instant.
+                stop_at = self._stop_at if self._stop_requested.is_set() else None
+                until = self._clock.monotonic() if stop_at is None else stop_at
+                due = round((until - self._start) * RATE)
+                while due - written >= TICK:
+                    self._writer.write(self._mixer.mix(TICK))
+                    written += TICK
+                if stop_at is not None:
+                    if due > written:
+                        self._writer.write(self._mixer.mix(due - written))
                     break
-                next_tick = self._started_monotonic + (written + 1) * TICK_S
-                self._stop.wait(max(0.0, next_tick - self._clock.monotonic()))
-        except BaseException as exc:  # the thread must report, never vanish silently
+                next_tick = self._start + (written + TICK) / RATE
+                self._stop_requested.wait(max(0.0, next_tick - self._clock.monotonic()))
+        except BaseException as exc:  # the thread must report its end, never vanish
             self._failure = exc
-            logger.exception("recording %s mixer failed", self.id)
+            logger.exception("recording %s: the mixer failed", self.id)
         finally:
             try:
                 self._writer.close()
             except Exception:
-                logger.exception("recording %s could not close its file", self.id)
+                logger.exception("recording %s: the master could not be sealed", self.id)

@@ -1,4 +1,8 @@
-"""Where recordings live on disk, and how to find them again."""
+"""Where recordings live on disk, and how to find them again.
+
+``<root>/<hearing id>/<recording id>/`` holds ``master.ogg`` and ``recording.json``: one
+directory per recording, so a recording is copied, hashed or archived as a unit.
+"""
 
 from __future__ import annotations
 
@@ -7,50 +11,58 @@ import logging
 from pathlib import Path
 
 from court.clock import Clock, SystemClock
-from court.ids import HearingId, RecordingId, new_recording_id
+from court.ids import HearingId, new_recording_id
 from recordings.info import RecordingInfo, recording_info
-from recordings.metadata import (
-    METADATA_FILE,
-    read_metadata,
-    write_metadata,
-)
+from recordings.metadata import METADATA_FILE, read_metadata, write_metadata
 from recordings.recording import HearingRecording
+
+__all__ = ["RecordingInfo", "RecordingStore"]
 
 logger = logging.getLogger(__name__)
 
 
 class RecordingStore:
-    """``<root>/<hearing id>/<recording id>/`` holds ``master.ogg`` and ``recording.json``."""
-
     def __init__(self, root: Path, clock: Clock | None = None) -> None:
         self.root = root
-        self._clock = clock or SystemClock()
+        self._clock = clock if clock is not None else SystemClock()
 
     async def start(self, hearing_id: HearingId) -> HearingRecording:
-        recording_id = new_recording_id()
-        directory = self.root / hearing_id / recording_id
-        recording = await asyncio.to_thread(self._open, recording_id, hearing_id, directory)
-        recording.start()
+        """Open a new master for ``hearing_id`` and start its mixer thread.
+
+        The file and its metadata exist when this returns: a hearing may go on the record.
+        """
+        recording = await asyncio.to_thread(self._open, hearing_id)
+        recording.launch()
+        logger.info("recording %s of %s started at %s", recording.id, hearing_id, recording.path)
         return recording
 
-    def _open(
-        self, recording_id: RecordingId, hearing_id: HearingId, directory: Path
-    ) -> HearingRecording:
+    def _open(self, hearing_id: HearingId) -> HearingRecording:
+        recording_id = new_recording_id()
+        directory = self.root / Path(hearing_id).name / recording_id
         directory.mkdir(parents=True, exist_ok=False)
         recording = HearingRecording(recording_id, hearing_id, directory, self._clock)
-        write_metadata(directory, recording.metadata)
+        try:
+            write_metadata(directory, recording.metadata)
+        except BaseException:
+            recording.abandon()
+            raise
         return recording
 
     def list(self) -> list[RecordingInfo]:
-        """Every recording under the root, oldest first. Blocking: probes files with PyAV."""
+        """Every recording under the root, oldest first. Blocking: probes files with PyAV.
+
+        An unreadable metadata file is logged and skipped; an unreadable master is listed
+        with ``duration_s`` None, so a damaged recording is visible, not hidden.
+        """
         found: list[RecordingInfo] = []
         if not self.root.is_dir():
             return found
-        for metadata_file in sorted(self.root.glob(f"*/*/{METADATA_FILE}")):
+        for metadata_file in self.root.glob(f"*/*/{METADATA_FILE}"):
+            directory = metadata_file.parent
             try:
-                metadata = read_metadata(metadata_file.parent)
-            except (OSError, ValueError, KeyError) as exc:
-                logger.warning("unreadable recording metadata %s: %s", metadata_file, exc)
+                metadata = read_metadata(directory)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                logger.warning("skipping %s: unreadable metadata: %s", directory, exc)
                 continue
-            found.append(recording_info(metadata, metadata_file.parent))
-        return sorted(found, key=lambda r: r.started_at)
+            found.append(recording_info(metadata, directory))
+        return sorted(found, key=lambda r: (r.started_at, r.recording_id))

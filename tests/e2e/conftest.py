@@ -111,7 +111,9 @@ def tone_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_tone(tmp_path_factory.mktemp("media") / "tone.wav")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running on this thread
+# while it is open, and the asyncio tests collected after tests/e2e could not start theirs.
+@pytest.fixture(scope="package")
 def browser(tone_wav: Path) -> Iterator[Any]:
     if not CHROMIUM.exists():
         _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")

@@ -1,0 +1,113 @@
+"""One participant's decoded audio, placed by its timestamps and read out at the mixer's pace.
+
+The buffer lives on the source's own timeline (48 kHz sample positions taken from the
+packets' pts). ``cursor`` is the position the mixer reads next; it advances by exactly what
+the mixer reads, whether audio is there or not. Placing audio by position, not by arrival
+order, is what keeps a participant aligned when packets are lost, reordered or suppressed
+(DTX): a gap in positions stays a gap, filled with silence, instead of pulling later speech
+earlier.
+
+Pure numpy, no codec and no threads: the mixer thread is its only user.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+Samples = npt.NDArray[np.float32]
+
+
+def silence(n: int) -> Samples:
+    return np.zeros(n, dtype=np.float32)
+
+
+class Playout:
+    """A jitter buffer: ``delay`` samples are held before reading starts, ``capacity`` at most.
+
+    Policy, in the order a recording of a court hearing wants it:
+
+    * reordered packets that arrive before their turn fill the silence left for them;
+    * the newest audio arriving after its turn (the network stalled) is kept, not dropped:
+      the participant's latency in the mix grows by the stall instead of their words being
+      lost; latency shrinks back to ``delay`` at the next pause in their speech;
+    * a packet older than audio already placed, whose turn has passed, is dropped (counted);
+    * beyond ``capacity`` the oldest audio is dropped, so a runaway sender cannot make the
+      mix lag without bound.
+    """
+
+    def __init__(self, delay: int, capacity: int) -> None:
+        if not 0 < delay < capacity:
+            raise ValueError("need 0 < delay < capacity")
+        self._delay = delay
+        self._capacity = capacity
+        self._cursor: int | None = None
+        self._newest_end = 0
+        self._pcm: Samples = silence(0)
+        self._primed = False
+        self.late_samples = 0  # arrived after their turn and older than what was placed
+        self.dropped_samples = 0  # pushed out by the capacity bound
+
+    @property
+    def buffered(self) -> int:
+        """Samples held ahead of the cursor (audio or silence awaiting late packets)."""
+        return len(self._pcm)
+
+    def write(self, position: int, samples: Samples) -> None:
+        """Place ``samples`` at source position ``position``."""
+        n = len(samples)
+        if n == 0:
+            return
+        if self._cursor is None:
+            self._cursor = position
+        elif position < self._cursor:
+            if position >= self._newest_end:
+                # Newest audio, late: the stream stalled. Rewind the cursor (the buffer is
+                # necessarily empty here: nothing was placed past _newest_end).
+                self._cursor = position
+            else:
+                skip = self._cursor - position
+                if skip >= n:
+                    self.late_samples += n
+                    return
+                self.late_samples += skip
+                samples = samples[skip:]
+                position = self._cursor
+        elif not len(self._pcm) and position - self._cursor > self._delay:
+            # Speech resumes after a pause: start again ``delay`` ahead of the cursor, which
+            # undoes any latency earlier stalls added (the skipped span was silence anyway).
+            self._cursor = position - self._delay
+        offset = position - self._cursor
+        end = offset + len(samples)
+        if end > len(self._pcm):
+            self._pcm = np.concatenate([self._pcm, silence(end - len(self._pcm))])
+        self._pcm[offset:end] = samples  # overwrite: a duplicate never doubles the level
+        self._newest_end = max(self._newest_end, position + len(samples))
+        excess = len(self._pcm) - self._capacity
+        if excess > 0:
+            self._pcm = self._pcm[excess:]
+            self._cursor += excess
+            self.dropped_samples += excess
+
+    def read(self, n: int) -> Samples | None:
+        """The next ``n`` samples (silence where nothing arrived), or None before start-up.
+
+        Start-up waits until ``delay`` samples are buffered, so ordinary network jitter
+        never starves the first packets.
+        """
+        if self._cursor is None:
+            return None
+        if not self._primed:
+            if len(self._pcm) < self._delay:
+                return None
+            self._primed = True
+        out = self._pcm[:n]
+        self._pcm = self._pcm[n:]
+        self._cursor += n
+        if len(out) < n:
+            out = np.concatenate([out, silence(n - len(out))])
+        return out
+
+    def prime_now(self) -> None:
+        """Play out whatever is buffered without waiting for ``delay`` (the source has ended)."""
+        self._primed = True

@@ -1,0 +1,136 @@
+"""One participant's audio as it reaches the recorder: encoded Opus packets, as forwarded.
+
+Two threads touch a source. The event loop calls :meth:`AudioSource.push` for every packet
+of every participant, so it only appends to a bounded deque (atomic under the GIL: no lock,
+no wake-up, no codec work). The mixer thread drains that deque, decodes with the source's
+own Opus decoder and places the PCM in a :class:`~recordings.playout.Playout` buffer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from fractions import Fraction
+
+import av
+import numpy as np
+from av.audio.codeccontext import AudioCodecContext
+
+from recordings.playout import Playout, Samples
+
+logger = logging.getLogger(__name__)
+
+RATE = 48_000
+PLAYOUT_DELAY = RATE * 60 // 1000  # start-up buffer that absorbs network jitter
+PLAYOUT_CAPACITY = RATE * 300 // 1000  # beyond this a source's oldest audio is dropped
+# The hand-off queue only has to cover one late wake-up of the mixer thread; it is bounded
+# so that a mixer that died cannot make the event loop hoard packets.
+MAX_QUEUED_PACKETS = 50  # one second of 20 ms packets
+
+_RTP_WRAP = 1 << 32
+_RTP_HALF = 1 << 31
+_SAMPLE_TIME_BASE = Fraction(1, RATE)
+
+
+class AudioSource:
+    """A participant's audio input to the mixed master. Create with ``add_source``."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._packets: deque[tuple[bytes, int, Fraction]] = deque(maxlen=MAX_QUEUED_PACKETS)
+        self._closed = False
+        # Mixer-thread state from here on.
+        self._decoder: AudioCodecContext = _new_decoder()
+        self._playout = Playout(PLAYOUT_DELAY, PLAYOUT_CAPACITY)
+        self._last_pts: int | None = None
+        self._unwrapped = 0
+        self.undecodable = 0
+
+    def push(self, data: bytes, pts: int, time_base: Fraction) -> None:
+        """Hand over one encoded Opus packet. Never blocks; never raises on bad input.
+
+        ``pts`` is in ``time_base`` units; the RTP timestamp with ``Fraction(1, 48000)`` is
+        what WebRTC gives and needs no conversion. It may start anywhere and wrap at 2**32.
+        """
+        if data and not self._closed:  # an empty packet would put the decoder into drain
+            self._packets.append((data, pts, time_base))
+
+    def close(self) -> None:
+        """The participant left. What is already buffered is still played out, then the
+        mixer forgets the source; it never waits for it either way."""
+        self._closed = True
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    # Called on the mixer thread only.
+
+    def take(self, n: int) -> Samples | None:
+        """The source's next ``n`` samples, or None while it contributes nothing yet."""
+        self._decode_pending()
+        if self._closed:
+            self._playout.prime_now()
+        return self._playout.read(n)
+
+    @property
+    def is_finished(self) -> bool:
+        """Closed, and everything it sent has been mixed."""
+        return self._closed and not self._packets and self._playout.buffered == 0
+
+    def _decode_pending(self) -> None:
+        while self._packets:
+            data, pts, time_base = self._packets.popleft()
+            position = self._position(pts, time_base)
+            try:
+                frames = self._decoder.decode(av.Packet(data))
+            except EOFError:
+                self._decoder = _new_decoder()  # a drained decoder accepts nothing more
+                frames = []
+            except (av.FFmpegError, ValueError) as exc:
+                self.undecodable += 1
+                if self.undecodable in (1, 10, 100) or self.undecodable % 1000 == 0:
+                    logger.warning(
+                        "source %s: %d undecodable packets, latest: %s",
+                        self.key,
+                        self.undecodable,
+                        exc,
+                    )
+                continue
+            for frame in frames:
+                if frame.sample_rate != RATE:
+                    continue  # the Opus decoder always outputs 48 kHz; anything else is junk
+                self._playout.write(position, _to_mono(frame))
+                position += frame.samples
+
+    def _position(self, pts: int, time_base: Fraction) -> int:
+        """The packet's position in 48 kHz samples, unwrapping 32-bit RTP timestamps."""
+        if self._last_pts is None:
+            self._unwrapped = pts
+        else:
+            delta = (pts - self._last_pts + _RTP_HALF) % _RTP_WRAP - _RTP_HALF
+            self._unwrapped += delta
+        self._last_pts = pts
+        if time_base == _SAMPLE_TIME_BASE:
+            return self._unwrapped
+        return round(self._unwrapped * time_base * RATE)
+
+
+def _new_decoder() -> AudioCodecContext:
+    decoder = av.CodecContext.create("opus", "r")
+    assert isinstance(decoder, AudioCodecContext)
+    return decoder
+
+
+def _to_mono(frame: av.AudioFrame) -> Samples:
+    """Average the channels into float32 mono (WebRTC Opus is stereo on the wire)."""
+    samples = frame.to_ndarray()
+    if samples.dtype == np.int16:  # FFmpeg's Opus decoder gives float; libopus may give s16
+        samples = samples.astype(np.float32) / 32768.0
+    channels = frame.layout.nb_channels
+    if frame.format.is_planar:
+        mono = samples.reshape(channels, -1).mean(axis=0)
+    else:
+        mono = samples.reshape(-1, channels).mean(axis=1)
+    result: Samples = mono.astype(np.float32, copy=False)
+    return result

@@ -1,0 +1,27 @@
+"""Child process for the crash test: records a tone until it is killed.
+
+Run as ``python -m tests.recordings.record_until_killed <root>``. Prints the master's path
+once the recording runs, then pushes a 440 Hz tone in real time forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from court.ids import HearingId
+from recordings import RecordingStore
+from tests.recordings.audio import push_in_real_time, tone_packets
+
+
+async def main(root: Path) -> None:
+    second_of_tone = tone_packets(440.0, 1.0)  # a whole number of cycles: it loops seamlessly
+    recording = await RecordingStore(root).start(HearingId("hrg_crash"))
+    source = recording.add_source("prt_judge")
+    print(recording.path, flush=True)
+    await push_in_real_time(source, second_of_tone * 600)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1])))
