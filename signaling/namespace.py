@@ -60,6 +60,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _connect(self, sid: str, auth: object) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+            logger.warning("refused connection %s: no usable token in the auth payload", sid)
             raise socketio.exceptions.ConnectionRefusedError(
                 "This page needs the join link you were given; it has no valid token.",
                 {"code": NotAuthenticated.code},
@@ -67,6 +68,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         try:
             grant = await self._authenticate(token)
         except NotAuthenticated as exc:
+            # Never log the token itself: a valid-looking one may still be someone's link.
+            logger.warning("refused connection %s: %s", sid, exc.message)
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
