@@ -24,6 +24,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from media.ice import rtc_configuration, use_host_addresses
 from media.settings import MediaSettings
+from server.cli import event_loop_factory
 
 logger = logging.getLogger(__name__)
 
@@ -139,9 +140,13 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     addresses = tuple(args.ice_host_address or ["127.0.0.1"])
     use_host_addresses(addresses)
+    # The same event loop as our server (uvloop where installed), so the comparison measures
+    # the relay design and nothing else.
+    factory = event_loop_factory()
     # SIGTERM stops the app gracefully (aiohttp runs on_shutdown), closing every peer.
     web.run_app(
         make_app(MediaSettings(host_addresses=addresses)),
+        loop=None if factory is None else factory(),
         host=args.host,
         port=args.port,
         print=None,
