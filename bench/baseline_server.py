@@ -20,10 +20,10 @@ import logging
 from aiohttp import web
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 from aiortc.contrib.media import MediaRelay
-from aiortc.mediastreams import MediaStreamError
 
 from media.ice import rtc_configuration, use_host_addresses
 from media.settings import MediaSettings
+from media.transport import discard
 from server.cli import event_loop_factory
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class RelayState:
         # Consume the source even while nobody subscribes: aiortc queues every decoded
         # frame otherwise. Our relay drains its incoming tracks too, so N = 0 compares
         # like with like.
-        task = asyncio.ensure_future(_drain(self.relay.subscribe(track)))
+        task = asyncio.ensure_future(discard(self.relay.subscribe(track)))
         self.drains.add(task)
         if {"audio", "video"} <= self.sources.keys():
             self.published.set()
@@ -52,14 +52,6 @@ class RelayState:
 
 _SETTINGS = web.AppKey("settings", MediaSettings)
 _STATE = web.AppKey("state", RelayState)
-
-
-async def _drain(track: MediaStreamTrack) -> None:
-    try:
-        while True:
-            await track.recv()
-    except MediaStreamError:
-        pass
 
 
 async def _answer(pc: RTCPeerConnection) -> web.Response:

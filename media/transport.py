@@ -208,7 +208,7 @@ class Transport:
                 self.endpoint_id,
                 track.kind,
             )
-            task = asyncio.get_running_loop().create_task(_discard(track))
+            task = asyncio.get_running_loop().create_task(discard(track))
             self._discard_tasks.add(task)
             task.add_done_callback(self._discard_tasks.discard)
             return
@@ -232,7 +232,8 @@ def _prefer_forwardable_codecs(transceiver: RTCRtpTransceiver) -> None:
     )
 
 
-async def _discard(track: MediaStreamTrack) -> None:
+async def discard(track: MediaStreamTrack) -> None:
+    """Read and drop every frame of ``track`` until it ends (aiortc queues unread frames)."""
     try:
         while True:
             await track.recv()
