@@ -103,7 +103,7 @@ class HearingRegistry:
         await self._emit(
             live,
             ServerEvent.RECORDING_STARTED,
-            {"recording": {"id": recording.id, "started_at": recording.started_at}},
+            {"recording": messages.running_recording_view(recording)},
         )
         return recording
 
@@ -113,13 +113,7 @@ class HearingRegistry:
         await self._emit(
             live,
             ServerEvent.RECORDING_STOPPED,
-            {
-                "recording": {
-                    "id": info.recording_id,
-                    "started_at": info.started_at,
-                    "duration_s": info.duration_s,
-                }
-            },
+            {"recording": messages.stopped_recording_view(info)},
         )
         await self._close_if_idle(live)
         return info

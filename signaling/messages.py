@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from court.errors import InvalidRequest
 from court.hearing import Hearing, Participant
 from court.permissions import permissions_of
+from recordings import HearingRecording, RecordingInfo
 
 MAX_SDP_LENGTH = 64 * 1024
 
@@ -90,3 +91,11 @@ def hearing_view(hearing: Hearing) -> dict[str, Any]:
         "case_number": hearing.case_number,
         "title": hearing.title,
     }
+
+
+def running_recording_view(recording: HearingRecording) -> dict[str, Any]:
+    return {"id": recording.id, "started_at": recording.started_at}
+
+
+def stopped_recording_view(info: RecordingInfo) -> dict[str, Any]:
+    return {"id": info.recording_id, "started_at": info.started_at, "duration_s": info.duration_s}

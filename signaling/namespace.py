@@ -123,7 +123,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 ],
                 "recording": None
                 if recording is None
-                else {"id": recording.id, "started_at": recording.started_at},
+                else messages.running_recording_view(recording),
             }
         )
 
@@ -150,17 +150,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _start_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)
         recording = await self._registry.start_recording(session)
-        return messages.ok({"recording": {"id": recording.id, "started_at": recording.started_at}})
+        return messages.ok({"recording": messages.running_recording_view(recording)})
 
     async def _stop_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)
         info = await self._registry.stop_recording(session)
-        return messages.ok({"recording": _recording_view(info)})
-
-
-def _recording_view(info: Any) -> dict[str, Any]:
-    return {
-        "id": info.recording_id,
-        "started_at": info.started_at,
-        "duration_s": info.duration_s,
-    }
+        return messages.ok({"recording": messages.stopped_recording_view(info)})
