@@ -1,0 +1,85 @@
+"""Whatever a participant sends, every command answers with an acknowledgement of the
+documented shape, the server stays up, and the others keep their media."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from court.roles import Role
+from signaling.events import ClientEvent
+from tests.signaling.conftest import HearingServer
+from tests.signaling.helpers import frames_from
+from tests.support.media import ColourCamera, ToneTrack
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**63)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=50),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=20,
+)
+# Commands that change the hearing only with a valid payload; leave and start/stop_recording
+# are left out because a *valid* one would legitimately change state mid-run.
+COMMANDS = [ClientEvent.JOIN, ClientEvent.PUBLISH, ClientEvent.ANSWER]
+NEAR_MISSES = st.fixed_dictionaries(
+    {
+        "revision": JSON,
+        "type": st.sampled_from(["answer", "offer", "", "ANSWER"]) | JSON,
+        "sdp": st.text(max_size=300) | JSON,
+    }
+) | st.fixed_dictionaries({"audio": JSON, "video": JSON})
+
+
+def assert_ack_shape(ack: Any, sent: object) -> None:
+    assert isinstance(ack, dict), (sent, ack)
+    if ack["ok"] is True:
+        assert isinstance(ack["data"], dict)
+    else:
+        assert ack["ok"] is False
+        assert set(ack["error"]) == {"code", "message"}
+        assert ack["error"]["code"] in {
+            "invalid_request",
+            "invalid_state",
+            "permission_denied",
+            "unknown_event",
+        }, (sent, ack)
+
+
+async def test_arbitrary_payloads_get_well_formed_acks_and_break_nothing(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
+    await judge.publish()
+    witness = await hearing_server.join(Role.WITNESS)
+    attacker = await hearing_server.join(Role.DEFENDANT)
+    await frames_from(witness, judge.participant_id, "video", 3)
+    sent: list[tuple[str, Any]] = []
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        event=st.sampled_from(COMMANDS) | st.text(min_size=1, max_size=30),
+        payload=JSON | NEAR_MISSES,
+    )
+    def record(event: str, payload: Any) -> None:
+        sent.append((event, payload))
+
+    record()
+    for event, payload in sent:
+        if event in (ClientEvent.LEAVE, ClientEvent.START_RECORDING, ClientEvent.STOP_RECORDING):
+            continue
+        assert_ack_shape(await attacker.call(event, payload), (event, payload))
+
+    frames = await frames_from(witness, judge.participant_id, "audio", 25)
+    assert len(frames) == 25
+    assert (await attacker.call(ClientEvent.PUBLISH, {"audio": False, "video": False}))["ok"]
