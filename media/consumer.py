@@ -45,7 +45,6 @@ class Consumer(MediaStreamTrack):
         self._needs_keyframe = kind == "video"
         self._offset: int | None = None
         self._last_pts: int | None = None
-        self.frames_sent = 0
 
     @property
     def producer(self) -> Producer | None:
@@ -97,5 +96,4 @@ class Consumer(MediaStreamTrack):
             await self._ready.wait()
         frame = self._queue.popleft()
         self._last_pts = frame.pts
-        self.frames_sent += 1
         return frame

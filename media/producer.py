@@ -54,7 +54,6 @@ class Producer:
         self._last_keyframe_request = 0.0
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
-        self.frames_forwarded = 0
         self._drain = asyncio.get_running_loop().create_task(self._run(), name=f"drain {self.id}")
 
     @property
@@ -112,7 +111,6 @@ class Producer:
                     # Only possible if the passthrough hook was not installed: fail loudly
                     # rather than relay decoded frames that the senders would re-encode.
                     raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
-                self.frames_forwarded += 1
                 for consumer in tuple(self._consumers):
                     consumer.push(frame)
                 for tap in tuple(self._taps):

@@ -55,12 +55,6 @@ class Router:
         self._transports[endpoint_id] = transport
         return transport
 
-    def transport(self, endpoint_id: str) -> Transport | None:
-        return self._transports.get(endpoint_id)
-
-    def transports(self) -> list[Transport]:
-        return list(self._transports.values())
-
     def producers(self) -> list[Producer]:
         return list(self._producers.values())
 

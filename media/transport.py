@@ -64,14 +64,9 @@ class Transport:
         self._consumers: dict[Consumer, RTCRtpTransceiver] = {}
         self._on_incoming_track: IncomingTrack | None = None
         self._closed = False
-        self._connected = asyncio.Event()
         self._discard_tasks: set[asyncio.Task[None]] = set()
         self._pc.on("track", self._handle_track)
         self._pc.on("connectionstatechange", self._handle_connection_state)
-
-    @property
-    def connection_state(self) -> str:
-        return str(self._pc.connectionState)
 
     @property
     def is_closed(self) -> bool:
@@ -164,15 +159,6 @@ class Transport:
         for consumer in self._consumers:
             consumer.request_keyframe()
 
-    async def connected(self) -> None:
-        await self._connected.wait()
-
-    def consumers(self) -> list[Consumer]:
-        return list(self._consumers)
-
-    def senders(self) -> list[RTCRtpSender]:
-        return [t.sender for t in self._consumers.values()]
-
     async def close(self) -> None:
         """Close the peer connection; Consumers are unbound. Idempotent."""
         if self._closed:
@@ -219,7 +205,6 @@ class Transport:
         state = self._pc.connectionState
         logger.debug("Transport(%s) connection %s", self.endpoint_id, state)
         if state == "connected":
-            self._connected.set()
             for consumer in self._consumers:
                 consumer.request_keyframe()
 

@@ -42,17 +42,10 @@ class Negotiator:
         self._dirty = False
         self._task: asyncio.Task[None] | None = None
         self._awaiting: int | None = None
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def revision(self) -> int:
-        return self._revision
 
     def request(self) -> None:
         """Schedule a negotiation (coalesced with any already scheduled)."""
         self._dirty = True
-        self._idle.clear()
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -66,9 +59,6 @@ class Negotiator:
         await self._answers.put((revision, sdp, applied))
         await applied
 
-    async def wait_idle(self) -> None:
-        await self._idle.wait()
-
     async def close(self) -> None:
         # The task itself closes us when a failed negotiation drops its participant.
         if self._task is asyncio.current_task():
@@ -77,7 +67,6 @@ class Negotiator:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        self._idle.set()
 
     async def _run(self) -> None:
         try:
@@ -91,7 +80,6 @@ class Negotiator:
             await self._on_failed(str(exc))
         finally:
             self._awaiting = None
-            self._idle.set()
 
     async def _exchange(self, offer: SessionOffer) -> None:
         self._revision += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import socketio
 from aiortc import RTCSessionDescription
@@ -9,7 +11,7 @@ from aiortc import RTCSessionDescription
 from court.roles import Role
 from signaling.client import CommandFailed, ParticipantClient
 from signaling.events import ClientEvent
-from tests.signaling.conftest import OTHER_HEARING, HearingServer
+from tests.signaling.conftest import HEARING, OTHER_HEARING, HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
 
@@ -165,19 +167,37 @@ async def test_connections_without_a_valid_token_are_refused(
     await sio.disconnect()
 
 
-async def test_participants_of_another_hearing_receive_nothing_from_this_one(
-    hearing_server: HearingServer,
-) -> None:
-    judge, _ = await _judge_and_witness(hearing_server)
+async def test_two_hearings_never_exchange_media(hearing_server: HearingServer) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
     outsider = ParticipantClient(
-        hearing_server.url, hearing_server.token(Role.JUDGE, hearing=OTHER_HEARING)
+        hearing_server.url,
+        hearing_server.token(Role.JUDGE, hearing=OTHER_HEARING),
+        audio=ToneTrack(),
+        video=ColourCamera(),
     )
     hearing_server.clients.append(outsider)
     data = await outsider.connect()
+    await outsider.publish()
+    await outsider.wait_until(lambda: outsider.offers_answered >= 1)
+    other = hearing_server.signaling.hearings.find(OTHER_HEARING.id)
+    this = hearing_server.signaling.hearings.find(HEARING.id)
+    assert other is not None and this is not None
+    # The answer was applied, so the outsider's producers exist; wait until media flows.
+    flowing = []
+    for producer in other.router.producers():
+        arrived = asyncio.Event()
+        producer.add_tap(lambda _frame, arrived=arrived: arrived.set())
+        flowing.append(arrived.wait())
+    assert len(flowing) == 2
+    async with asyncio.timeout(10):
+        await asyncio.gather(*flowing)
 
     assert data["participants"] == []
-    assert outsider.offers == []
-    assert outsider.tracks_of(judge.participant_id) == {}
+    assert {p.endpoint_id for p in this.router.producers()} == {judge.participant_id}
+    assert {p.endpoint_id for p in other.router.producers()} == {outsider.participant_id}
+    assert all(o["tracks"] == {} for o in outsider.offers), "offered another hearing's media"
+    assert witness.tracks_of(outsider.participant_id) == {}
+    assert judge.tracks_of(outsider.participant_id) == {}
 
 
 async def test_only_judge_and_clerk_control_the_recording(
