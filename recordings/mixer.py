@@ -43,11 +43,6 @@ class Mixer:
         for source in sources:
             source.close()
 
-    @property
-    def source_count(self) -> int:
-        with self._lock:
-            return len(self._sources)
-
     def mix(self, n: int) -> Samples:
         """The next ``n`` samples of the room: the sum of every source, clipped."""
         with self._lock:

@@ -76,11 +76,6 @@ class HearingRecording:
         """True until stop() is called or the mixer thread fails (disk full, ...)."""
         return self._thread.is_alive() and not self._stop_requested.is_set()
 
-    @property
-    def failure(self) -> BaseException | None:
-        """Why the mixer thread ended early, if it did."""
-        return self._failure
-
     def add_source(self, key: str) -> AudioSource:
         """A participant's audio input; one already there under ``key`` is closed.
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-PROBLEM = {"$ref": "#/components/schemas/Problem"}
+# Every error, on every route, is an RFC 9457 problem document (server/problems.py).
+PROBLEM_RESPONSE = {
+    "description": "An error, as RFC 9457 problem details with a stable code",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:
@@ -22,6 +26,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "operationId": "health",
                     "summary": "Whether the platform is up",
                     "responses": {
+                        "default": PROBLEM_RESPONSE,
                         "200": {
                             "description": "Up",
                             "content": {
@@ -32,7 +37,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                     }
                                 }
                             },
-                        }
+                        },
                     },
                 }
             },
@@ -41,6 +46,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "operationId": "listHearings",
                     "summary": "All hearings",
                     "responses": {
+                        "default": PROBLEM_RESPONSE,
                         "200": {
                             "description": "Hearings, oldest first",
                             "content": {
@@ -56,7 +62,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                     }
                                 }
                             },
-                        }
+                        },
                     },
                 }
             },
@@ -65,6 +71,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "operationId": "listRecordings",
                     "summary": "Recordings of all hearings, with their measured durations",
                     "responses": {
+                        "default": PROBLEM_RESPONSE,
                         "200": {
                             "description": "Recordings, oldest first",
                             "content": {
@@ -80,7 +87,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                     }
                                 }
                             },
-                        }
+                        },
                     },
                 }
             },

@@ -72,6 +72,31 @@ async def test_the_openapi_document_describes_health_and_hearings(client: Client
             assert answered.status == 200, (method, path)
 
 
+async def test_the_openapi_document_describes_errors_and_its_references_resolve(
+    client: Client,
+) -> None:
+    document = await (await client.get("/api/v1/openapi.json")).json()
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            default = operation["responses"]["default"]
+            assert "application/problem+json" in default["content"], (method, path)
+
+    def refs(node: object) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["$ref"]] if "$ref" in node else []
+            return found + [r for value in node.values() for r in refs(value)]
+        if isinstance(node, list):
+            return [r for value in node for r in refs(value)]
+        return []
+
+    for ref in refs(document):
+        target = document
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        assert isinstance(target, dict), ref
+
+
 async def test_hearings_are_listed_as_json(client: Client) -> None:
     assert await (await client.get("/api/v1/hearings")).json() == {"hearings": []}
     hearing = await client.app[keys.HEARINGS].create(case_number="1-9/2026", title="State v. X")
