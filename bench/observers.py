@@ -55,7 +55,9 @@ async def prepare_cast(env: dict[str, str], viewers: int) -> BenchCast:
         return BenchCast(
             hearing_id=hearing.id,
             publisher_token=judge.token,
-            viewer_tokens=tuple(data.links.token_for(p) for p in existing[:viewers]),
+            viewer_tokens=tuple(
+                [(await data.links.issue(hearing, p, by="bench")).token for p in existing[:viewers]]
+            ),
         )
 
 

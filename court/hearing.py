@@ -1,14 +1,15 @@
-"""The Hearing and who takes part in it, as the live layers see them.
+"""The Hearing and who takes part in it.
 
-These are immutable facts handed from persistence (server/) to the live layers
-(signaling/, recordings/); the full aggregate with its state machine grows here in the
-court data and live courtroom issues.
+Immutable facts handed from persistence (server/) to the live layers (signaling/,
+recordings/). State changes go through court.hearing_state's transition table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from court.hearing_state import RESCHEDULABLE, HearingState
 from court.ids import HearingId, ParticipantId
 from court.permissions import Permission, can
 from court.roles import Role
@@ -19,6 +20,21 @@ class Hearing:
     id: HearingId
     case_number: str
     title: str
+    court: str = ""
+    courtroom: str = ""
+    presiding_judge: str = ""  # the judge's staff username
+    scheduled_start: datetime | None = None
+    duration: timedelta = timedelta(hours=1)
+    language: str = "en"
+    state: HearingState = HearingState.SCHEDULED
+
+    @property
+    def scheduled_end(self) -> datetime | None:
+        return None if self.scheduled_start is None else self.scheduled_start + self.duration
+
+    @property
+    def reschedulable(self) -> bool:
+        return self.state in RESCHEDULABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +43,8 @@ class Participant:
     hearing_id: HearingId
     name: str
     role: Role
+    represents: ParticipantId | None = None  # counsel for a defendant, interpreter for a witness
+    in_custody: bool = False  # joins from a detention facility
 
     def can(self, permission: Permission) -> bool:
         return can(self.role, permission)

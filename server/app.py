@@ -55,6 +55,9 @@ def create_app(settings: Settings) -> web.Application:
     signaling.attach(app)
 
     app[keys.SETTINGS] = settings
+    app[keys.DATA] = data
+    app[keys.AUDIT] = data.audit
+    app[keys.WEBHOOKS] = data.webhooks
     app[keys.ENGINE] = engine
     app[keys.HEARINGS] = hearings
     app[keys.PARTICIPANTS] = participants

@@ -1,4 +1,5 @@
-"""The court's data services built from settings: engine, repositories, join links.
+"""The court's data services built from settings: engine, repositories, join links, the
+audit log and webhooks.
 
 One place builds them, so the app, the CLI and tools that prepare data all get the same
 wiring.
@@ -9,21 +10,31 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from server.audit import AuditLog
 from server.join_links import JoinLinks
 from server.persistence.database import create_engine, migrate, sessions
-from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.persistence.repositories import (
+    HearingRepository,
+    JoinLinkRepository,
+    ParticipantRepository,
+)
 from server.settings import Settings
+from server.webhooks import Webhooks
 
 
 @dataclass(frozen=True, slots=True)
 class CourtData:
     engine: AsyncEngine
+    sessions: async_sessionmaker[Any]
     hearings: HearingRepository
     participants: ParticipantRepository
     links: JoinLinks
+    audit: AuditLog
+    webhooks: Webhooks
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -36,9 +47,18 @@ class CourtData:
             settings.public_url,
             hearings,
             participants,
+            JoinLinkRepository(factory),
             settings.join_link_ttl_s,
         )
-        return cls(engine, hearings, participants, links)
+        return cls(
+            engine=engine,
+            sessions=factory,
+            hearings=hearings,
+            participants=participants,
+            links=links,
+            audit=AuditLog(),
+            webhooks=Webhooks(),
+        )
 
 
 @asynccontextmanager

@@ -1,8 +1,13 @@
-"""The demo hearing that ``make run`` creates, so a first-time user can try it at once."""
+"""The demo hearing that ``make run`` creates, so a first-time user can try it at once.
+
+It goes through the same machinery as a real hearing: stored hearing and participants,
+and join links issued (and recorded) like the staff console issues them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from court.hearing import Hearing, Participant
 from court.roles import Role
@@ -11,6 +16,9 @@ from server.persistence.repositories import HearingRepository, ParticipantReposi
 
 DEMO_CASE_NUMBER = "1-123/2026"
 DEMO_TITLE = "State v. Demo Defendant"
+DEMO_COURT = "Demo District Court"
+DEMO_COURTROOM = "Courtroom 1"
+DEMO_JUDGE_USERNAME = "judge"
 DEMO_CAST: tuple[tuple[Role, str], ...] = (
     (Role.JUDGE, "Judge Amina Aliyeva"),
     (Role.CLERK, "Clerk Farid Mammadov"),
@@ -18,6 +26,7 @@ DEMO_CAST: tuple[tuple[Role, str], ...] = (
     (Role.WITNESS, "Leyla Karimova"),
     (Role.OBSERVER, "Public observer"),
 )
+DEMO_ISSUER = "system:demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +39,32 @@ class DemoLink:
 async def ensure_demo(
     hearings: HearingRepository, participants: ParticipantRepository, links: JoinLinks
 ) -> tuple[Hearing, list[DemoLink]]:
-    """Create the demo hearing if it does not exist yet; return fresh links for its cast."""
+    """Create the demo hearing if it does not exist yet; issue fresh links for its cast.
+
+    The demo hearing is scheduled to start now and last a day, so its links work for a
+    day after each start.
+    """
     hearing = await hearings.find_by_case_number(DEMO_CASE_NUMBER)
     if hearing is None:
-        hearing = await hearings.create(case_number=DEMO_CASE_NUMBER, title=DEMO_TITLE)
+        hearing = await hearings.create(
+            case_number=DEMO_CASE_NUMBER,
+            title=DEMO_TITLE,
+            court=DEMO_COURT,
+            courtroom=DEMO_COURTROOM,
+            presiding_judge=DEMO_JUDGE_USERNAME,
+            scheduled_start=datetime.now(UTC).replace(microsecond=0),
+            duration=timedelta(hours=8),
+        )
         for role, name in DEMO_CAST:
             await participants.add(hearing.id, name=name, role=role)
     cast = await participants.of_hearing(hearing.id)
     order = {role: i for i, (role, _) in enumerate(DEMO_CAST)}
     cast.sort(key=lambda p: order.get(p.role, len(order)))
+    expires_at = datetime.now(UTC) + timedelta(days=1)
     result = []
     for participant in cast:
-        token = links.token_for(participant)
-        result.append(DemoLink(participant, links.url_for(token), token))
+        issued = await links.issue(hearing, participant, by=DEMO_ISSUER, expires_at=expires_at)
+        result.append(DemoLink(participant, issued.url, issued.token))
     return hearing, result
 
 

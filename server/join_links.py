@@ -1,8 +1,11 @@
-"""Join links: signed, expiring, bound to one participant of one hearing with one role.
+"""Join links: signed, expiring, revocable, bound to one participant of one hearing and role.
 
 The token travels in the link's URL fragment (``/join#token=...``), which browsers never
 send to a server, and reaches us only inside the Socket.IO auth payload: it stays out of
 access logs, proxies and Referer headers.
+
+Every token names a link record (``join_links`` table). The signature proves we issued it;
+the record says whether it was revoked. Both are checked at every Socket.IO connect.
 """
 
 from __future__ import annotations
@@ -11,23 +14,44 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from court.errors import NotAuthenticated
-from court.hearing import JoinGrant, Participant
+from court.hearing import Hearing, JoinGrant, Participant
+from court.hearing_state import HearingState
 from court.roles import Role
-from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.persistence.repositories import (
+    HearingRepository,
+    JoinLinkRecord,
+    JoinLinkRepository,
+    ParticipantRepository,
+)
 
 INVALID = "This join link is not valid. Ask the court clerk for a new one."
+EXPIRED = "This join link has expired. Ask the court clerk for a new one."
+REVOKED = "This join link has been revoked. Ask the court clerk for a new one."
+ENDED = "This hearing has ended; its join links no longer work."
+
+# A link works until two hours after the hearing's scheduled end (issue 3): long enough for
+# an overrunning hearing, short enough that an old link opens nothing.
+GRACE_AFTER_END = timedelta(hours=2)
 
 
 @dataclass(frozen=True, slots=True)
 class LinkClaims:
+    link_id: str
     hearing_id: str
     participant_id: str
     role: Role
     expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    record: JoinLinkRecord
+    token: str
+    url: str
 
 
 def _b64(data: bytes) -> str:
@@ -45,21 +69,52 @@ class JoinLinks:
         public_url: str,
         hearings: HearingRepository,
         participants: ParticipantRepository,
+        records: JoinLinkRepository,
         ttl_s: int,
     ) -> None:
         self._key = secret_key
         self._public_url = public_url
         self._hearings = hearings
         self._participants = participants
+        self._records = records
         self._ttl_s = ttl_s
 
-    def token_for(self, participant: Participant, *, now: float | None = None) -> str:
-        issued = time.time() if now is None else now
+    @property
+    def records(self) -> JoinLinkRepository:
+        return self._records
+
+    def default_expiry(self, hearing: Hearing, *, now: datetime | None = None) -> datetime:
+        """Two hours after the scheduled end; for an unscheduled hearing, the settings' TTL."""
+        end = hearing.scheduled_end
+        if end is not None:
+            return end + GRACE_AFTER_END
+        return (now or datetime.now(UTC)) + timedelta(seconds=self._ttl_s)
+
+    async def issue(
+        self,
+        hearing: Hearing,
+        participant: Participant,
+        *,
+        by: str,
+        expires_at: datetime | None = None,
+    ) -> IssuedLink:
+        record = await self._records.issue(
+            hearing_id=hearing.id,
+            participant_id=participant.id,
+            role=participant.role,
+            expires_at=expires_at or self.default_expiry(hearing),
+            issued_by=by,
+        )
+        token = self.token_for(record)
+        return IssuedLink(record, token, self.url_for(token))
+
+    def token_for(self, record: JoinLinkRecord) -> str:
         claims = {
-            "hearing_id": participant.hearing_id,
-            "participant_id": participant.id,
-            "role": participant.role.value,
-            "expires_at": int(issued + self._ttl_s),
+            "link_id": record.id,
+            "hearing_id": record.hearing_id,
+            "participant_id": record.participant_id,
+            "role": record.role.value,
+            "expires_at": int(record.expires_at.timestamp()),
         }
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
@@ -77,6 +132,7 @@ class JoinLinks:
         try:
             raw = json.loads(_unb64(body))
             claims = LinkClaims(
+                link_id=str(raw["link_id"]),
                 hearing_id=str(raw["hearing_id"]),
                 participant_id=str(raw["participant_id"]),
                 role=Role(raw["role"]),
@@ -86,13 +142,24 @@ class JoinLinks:
             # Only reachable with our own key (the signature matched), e.g. a token from a
             # version that named a role differently; still a person's problem, not a 500.
             raise NotAuthenticated(INVALID) from None
-        if claims.expires_at <= (time.time() if now is None else now):
-            raise NotAuthenticated("This join link has expired. Ask the court clerk for a new one.")
+        current = datetime.now(UTC).timestamp() if now is None else now
+        if claims.expires_at <= current:
+            raise NotAuthenticated(EXPIRED)
         return claims
 
     async def authenticate(self, token: str) -> JoinGrant:
         """The participant and hearing a token admits, as currently recorded."""
         claims = self.verify(token)
+        record = await self._records.get(claims.link_id)
+        if (
+            record is None
+            or record.hearing_id != claims.hearing_id
+            or record.participant_id != claims.participant_id
+            or record.role != claims.role
+        ):
+            raise NotAuthenticated(INVALID)
+        if record.revoked_at is not None:
+            raise NotAuthenticated(REVOKED)
         participant = await self._participants.get(claims.participant_id)
         if (
             participant is None
@@ -103,6 +170,8 @@ class JoinLinks:
         hearing = await self._hearings.get(participant.hearing_id)
         if hearing is None:
             raise NotAuthenticated(INVALID)
+        if hearing.state in (HearingState.CLOSED, HearingState.CANCELLED):
+            raise NotAuthenticated(ENDED)
         return JoinGrant(hearing=hearing, participant=participant)
 
     def _sign(self, body: str) -> str:

@@ -6,15 +6,21 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from recordings import RecordingStore
+from server.audit import AuditLog
+from server.court_data import CourtData
 from server.join_links import JoinLinks
 from server.persistence.repositories import HearingRepository, ParticipantRepository
 from server.settings import Settings
+from server.webhooks import Webhooks
 from signaling import Signaling
 
 SETTINGS = web.AppKey("settings", Settings)
+DATA = web.AppKey("data", CourtData)
 ENGINE = web.AppKey("engine", AsyncEngine)
 HEARINGS = web.AppKey("hearings", HearingRepository)
 PARTICIPANTS = web.AppKey("participants", ParticipantRepository)
 JOIN_LINKS = web.AppKey("join_links", JoinLinks)
+AUDIT = web.AppKey("audit", AuditLog)
+WEBHOOKS = web.AppKey("webhooks", Webhooks)
 RECORDINGS = web.AppKey("recordings", RecordingStore)
 SIGNALING = web.AppKey("signaling", Signaling)

@@ -7,6 +7,15 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from court.errors import (
+    CourtError,
+    InvalidRequest,
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
+
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -40,10 +49,29 @@ def problem(status: int, code: str, detail: str) -> web.Response:
     )
 
 
+# One mapping from court/ errors to HTTP: the code in the body stays the court error's code.
+STATUS_OF: dict[type[CourtError], int] = {
+    NotAuthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidRequest: 422,
+    InvalidState: 409,
+}
+
+
+def status_of(error: CourtError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 400
+
+
 @web.middleware
 async def problem_details(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
+    except CourtError as exc:
+        return problem(status_of(exc), exc.code, exc.message)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

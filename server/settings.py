@@ -98,6 +98,13 @@ def _database_url(value: str) -> str:
     if url.get_backend_name() == "sqlite" and url.get_driver_name() != "aiosqlite":
         # The server is async end to end; a blocking driver would stall every hearing.
         raise SettingsError("COURTROOM_DATABASE_URL for SQLite must use sqlite+aiosqlite://")
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() != "asyncpg":
+        raise SettingsError("COURTROOM_DATABASE_URL for PostgreSQL must use postgresql+asyncpg://")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"COURTROOM_DATABASE_URL: {url.get_backend_name()} is not supported "
+            "(use sqlite+aiosqlite:// or postgresql+asyncpg://)"
+        )
     return value
 
 

@@ -35,7 +35,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # ConfigParser interpolates "%": a URL-encoded password or socket path must survive it.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

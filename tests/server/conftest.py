@@ -1,17 +1,16 @@
-"""A real SQLite database, migrated, with repositories and join links over it."""
+"""A real database (SQLite and PostgreSQL), migrated, with repositories and join links."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from server.join_links import JoinLinks
-from server.persistence.database import create_engine, migrate, sessions
-from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.court_data import CourtData
+from server.persistence.database import migrate
 from server.settings import Settings
+from tests.databases import postgres_database, sqlite_url
 
 PAGES = {
     "index.html": "<!doctype html><title>Courtroom</title>",
@@ -36,19 +35,33 @@ def settings(courtroom_env: dict[str, str], web_dir: Path) -> Settings:
     return Settings.from_env({**courtroom_env, "COURTROOM_WEB_DIR": str(web_dir)})
 
 
-@dataclass
-class Database:
-    hearings: HearingRepository
-    participants: ParticipantRepository
-    links: JoinLinks
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each data-layer test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        (tmp_path / "db").mkdir()
+        yield sqlite_url(tmp_path / "db")
+    else:
+        async for url in postgres_database():
+            yield url
+
+
+# The data-layer tests' view of the wiring: repositories and join links over one database.
+Database = CourtData
 
 
 @pytest.fixture
-async def database(settings: Settings) -> AsyncIterator[Database]:
-    await migrate(settings.database_url)
-    engine = create_engine(settings.database_url)
-    factory = sessions(engine)
-    hearings, participants = HearingRepository(factory), ParticipantRepository(factory)
-    links = JoinLinks(settings.secret_key, settings.public_url, hearings, participants, ttl_s=3600)
-    yield Database(hearings, participants, links)
-    await engine.dispose()
+async def database(
+    courtroom_env: dict[str, str], web_dir: Path, database_url: str
+) -> AsyncIterator[CourtData]:
+    settings = Settings.from_env(
+        {
+            **courtroom_env,
+            "COURTROOM_WEB_DIR": str(web_dir),
+            "COURTROOM_DATABASE_URL": database_url,
+        }
+    )
+    await migrate(database_url)
+    data = CourtData.from_settings(settings)
+    yield data
+    await data.engine.dispose()

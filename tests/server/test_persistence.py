@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from court.hearing_state import HearingState
 from court.ids import HearingId
 from court.roles import Role
-from server.persistence.database import create_engine, migrate
+from server.persistence.database import alembic_config, create_engine, migrate, sessions
 from server.persistence.models import Base
+from server.persistence.repositories import HearingRepository
 from server.settings import Settings
 from tests.server.conftest import Database
 
@@ -30,24 +34,53 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
     with sqlite3.connect(sqlite_path(settings)) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         (revision,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        columns = {
-            table: [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-            for table in ("hearings", "participants")
-        }
-    assert {"hearings", "participants", "alembic_version"} <= tables
-    assert revision == "0001"
-    assert columns == {
-        "hearings": ["id", "case_number", "title", "created_at"],
-        "participants": ["id", "hearing_id", "name", "role"],
-    }
+    assert {
+        "hearings",
+        "participants",
+        "join_links",
+        "staff_accounts",
+        "staff_sessions",
+        "api_tokens",
+        "webhooks",
+        "webhook_deliveries",
+        "audit_log",
+        "alembic_version",
+    } <= tables
+    assert revision == "0002"
+
+
+async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(
+    settings: Settings,
+) -> None:
+    url = settings.database_url
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0001")
+    with sqlite3.connect(sqlite_path(settings)) as db:
+        db.execute(
+            "INSERT INTO hearings (id, case_number, title, created_at) "
+            "VALUES ('hrg_old', '1-1/2025', 'Old', '2025-01-01 10:00:00')"
+        )
+
+    await migrate(url)
+
+    engine = create_engine(url)
+    try:
+        hearing = await HearingRepository(sessions(engine)).get("hrg_old")
+    finally:
+        await engine.dispose()
+    assert hearing is not None
+    assert (hearing.case_number, hearing.state, hearing.court) == (
+        "1-1/2025",
+        HearingState.SCHEDULED,
+        "",
+    )
 
 
 async def test_migrating_twice_changes_nothing_and_keeps_the_data(
-    database: Database, settings: Settings
+    database: Database, database_url: str
 ) -> None:
     hearing = await database.hearings.create(case_number="1-1/2026", title="State v. One")
 
-    await migrate(settings.database_url)
+    await migrate(database_url)
 
     assert await database.hearings.list() == [hearing]
 
@@ -96,18 +129,14 @@ async def test_hearings_and_participants_come_back_as_they_were_stored(
 
 
 async def test_the_migrations_build_exactly_the_schema_the_models_describe(
-    settings: Settings,
+    database: Database,
 ) -> None:
     # A model change without a migration would otherwise only fail on the first real query.
-    await migrate(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = database.engine
 
     def differences(connection: Connection) -> list[object]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
 
-    try:
-        async with engine.connect() as connection:
-            assert await connection.run_sync(differences) == []
-    finally:
-        await engine.dispose()
+    async with engine.connect() as connection:
+        assert await connection.run_sync(differences) == []

@@ -1,0 +1,31 @@
+"""Staff accounts: the court's own people, who log in (participants join by link instead)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import NewType
+
+StaffId = NewType("StaffId", str)
+
+
+class StaffRole(StrEnum):
+    ADMINISTRATOR = "administrator"
+    JUDGE = "judge"
+    CLERK = "clerk"
+    ARCHIVIST = "archivist"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAccount:
+    id: StaffId
+    username: str
+    display_name: str
+    role: StaffRole
+    created_at: datetime
+    disabled: bool = False

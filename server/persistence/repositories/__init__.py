@@ -1,0 +1,16 @@
+"""Repositories: the only code that opens database sessions; they speak court/ types.
+
+One module per aggregate; this package re-exports them for the wiring in server/.
+"""
+
+from server.persistence.repositories.hearings import HearingFilter, HearingRepository
+from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
+from server.persistence.repositories.participants import ParticipantRepository
+
+__all__ = [
+    "HearingFilter",
+    "HearingRepository",
+    "JoinLinkRecord",
+    "JoinLinkRepository",
+    "ParticipantRepository",
+]

@@ -1,0 +1,160 @@
+"""Hearings as stored: create, find, filter, reschedule, change state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from court.errors import InvalidState, NotFound
+from court.hearing import Hearing
+from court.hearing_state import HearingState, check_transition
+from court.ids import HearingId, new_hearing_id
+from server.persistence.models import HearingRow
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes even for timezone-aware columns; we store UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def to_hearing(row: HearingRow) -> Hearing:
+    return Hearing(
+        id=HearingId(row.id),
+        case_number=row.case_number,
+        title=row.title,
+        court=row.court,
+        courtroom=row.courtroom,
+        presiding_judge=row.presiding_judge,
+        scheduled_start=aware(row.scheduled_start),
+        duration=timedelta(minutes=row.duration_min),
+        language=row.language,
+        state=HearingState(row.state),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class HearingFilter:
+    """The e-court system's and the console's search; every field narrows the result."""
+
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    court: str | None = None
+    case_number: str | None = None
+    state: HearingState | None = None
+    presiding_judge: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+    def apply(self, query: Select[tuple[HearingRow]]) -> Select[tuple[HearingRow]]:
+        if self.starts_from is not None:
+            query = query.where(HearingRow.scheduled_start >= self.starts_from)
+        if self.starts_before is not None:
+            query = query.where(HearingRow.scheduled_start < self.starts_before)
+        if self.court is not None:
+            query = query.where(HearingRow.court == self.court)
+        if self.case_number is not None:
+            query = query.where(HearingRow.case_number == self.case_number)
+        if self.state is not None:
+            query = query.where(HearingRow.state == self.state.value)
+        if self.presiding_judge is not None:
+            query = query.where(HearingRow.presiding_judge == self.presiding_judge)
+        return query
+
+
+class HearingRepository:
+    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+        self._sessions = sessions
+
+    async def create(
+        self,
+        *,
+        case_number: str,
+        title: str,
+        court: str = "",
+        courtroom: str = "",
+        presiding_judge: str = "",
+        scheduled_start: datetime | None = None,
+        duration: timedelta = timedelta(hours=1),
+        language: str = "en",
+    ) -> Hearing:
+        now = datetime.now(UTC)
+        row = HearingRow(
+            id=new_hearing_id(),
+            case_number=case_number,
+            title=title,
+            court=court,
+            courtroom=courtroom,
+            presiding_judge=presiding_judge,
+            scheduled_start=scheduled_start,
+            duration_min=int(duration.total_seconds() // 60),
+            language=language,
+            state=HearingState.SCHEDULED.value,
+            created_at=now,
+            updated_at=now,
+        )
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return to_hearing(row)
+
+    async def get(self, hearing_id: str) -> Hearing | None:
+        async with self._sessions() as session:
+            row = await session.get(HearingRow, hearing_id)
+            return None if row is None else to_hearing(row)
+
+    async def list(self, where: HearingFilter | None = None) -> list[Hearing]:
+        where = where or HearingFilter()
+        query = where.apply(select(HearingRow))
+        query = query.order_by(
+            HearingRow.scheduled_start.is_(None),
+            HearingRow.scheduled_start,
+            HearingRow.created_at,
+            HearingRow.id,
+        )
+        async with self._sessions() as session:
+            rows = await session.scalars(query.limit(where.limit).offset(where.offset))
+            return [to_hearing(r) for r in rows]
+
+    async def find_by_case_number(self, case_number: str) -> Hearing | None:
+        found = await self.list(HearingFilter(case_number=case_number, limit=1))
+        return found[0] if found else None
+
+    async def reschedule(
+        self, hearing_id: str, *, scheduled_start: datetime, duration: timedelta
+    ) -> Hearing:
+        async with self._sessions.begin() as session:
+            row = await self._locked(session, hearing_id)
+            hearing = to_hearing(row)
+            if not hearing.reschedulable:
+                raise InvalidState(
+                    f"Hearing {hearing.case_number} is {hearing.state.value.replace('_', ' ')}; "
+                    "only a scheduled hearing can be rescheduled."
+                )
+            row.scheduled_start = scheduled_start
+            row.duration_min = int(duration.total_seconds() // 60)
+            row.updated_at = datetime.now(UTC)
+            return to_hearing(row)
+
+    async def set_state(self, hearing_id: str, target: HearingState) -> tuple[Hearing, Hearing]:
+        """Move the hearing to ``target`` if the transition table allows; (before, after)."""
+        async with self._sessions.begin() as session:
+            row = await self._locked(session, hearing_id)
+            before = to_hearing(row)
+            check_transition(before.state, target)
+            row.state = target.value
+            row.updated_at = datetime.now(UTC)
+            return before, to_hearing(row)
+
+    async def _locked(self, session: Any, hearing_id: str) -> HearingRow:
+        # FOR UPDATE on PostgreSQL serialises concurrent changes; SQLite serialises writers.
+        row: HearingRow | None = await session.scalar(
+            select(HearingRow).where(HearingRow.id == hearing_id).with_for_update()
+        )
+        if row is None:
+            raise NotFound(f"There is no hearing {hearing_id!r}.")
+        return row
