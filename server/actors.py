@@ -8,12 +8,11 @@ from court.access import Actor
 from court.errors import NotAuthenticated
 
 # Set by the authentication middleware (cookie session or bearer API token) on each request.
-ACTOR = "courtroom.actor"
+ACTOR = web.RequestKey("actor", Actor)
 
 
 def current_actor(request: web.Request) -> Actor | None:
-    actor = request.get(ACTOR)
-    return actor if isinstance(actor, Actor) else None
+    return request.get(ACTOR)
 
 
 def require_actor(request: web.Request) -> Actor:

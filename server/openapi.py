@@ -1,8 +1,20 @@
-"""The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json."""
+"""The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json.
+
+Request bodies and query parameters are described from the same pydantic models that
+validate them, so the document cannot drift from what the server accepts.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import BaseModel
+
+from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
+from server.api.links import NewLink, Revocation
+from server.api.participants import NewParticipant, Removal
+
+REF = "#/components/schemas/{model}"
 
 # Every error, on every route, is an RFC 9457 problem document (server/problems.py).
 PROBLEM_RESPONSE = {
@@ -10,127 +22,327 @@ PROBLEM_RESPONSE = {
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
+SECURITY = [{"session": []}, {"token": []}]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_of(key: str, item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": [key],
+        "properties": {key: {"type": "array", "items": _ref(item)}},
+    }
+
+
+class Document:
+    """Collects operations and the schemas they refer to."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, dict[str, Any]] = {}
+        self.schemas: dict[str, Any] = {}
+
+    def model(self, model: type[BaseModel]) -> dict[str, str]:
+        schema = model.model_json_schema(by_alias=True, ref_template=REF)
+        for name, definition in schema.pop("$defs", {}).items():
+            self.schemas[name] = definition
+        self.schemas[model.__name__] = schema
+        return _ref(model.__name__)
+
+    def operation(
+        self,
+        method: str,
+        path: str,
+        operation_id: str,
+        summary: str,
+        *,
+        ok: int = 200,
+        response: dict[str, Any] | None = None,
+        body: type[BaseModel] | None = None,
+        body_required: bool = True,
+        query: type[BaseModel] | None = None,
+        public: bool = False,
+    ) -> None:
+        operation: dict[str, Any] = {
+            "operationId": operation_id,
+            "summary": summary,
+            "responses": {
+                "default": PROBLEM_RESPONSE,
+                str(ok): {
+                    "description": summary,
+                    "content": {"application/json": {"schema": response or {"type": "object"}}},
+                },
+            },
+        }
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in _path_names(path)
+        ]
+        if query is not None:
+            schema = query.model_json_schema(by_alias=True, ref_template=REF)
+            for name, definition in schema.pop("$defs", {}).items():
+                self.schemas[name] = definition
+            for name, prop in schema["properties"].items():
+                parameters.append({"name": name, "in": "query", "required": False, "schema": prop})
+        if parameters:
+            operation["parameters"] = parameters
+        if body is not None:
+            operation["requestBody"] = {
+                "required": body_required,
+                "content": {"application/json": {"schema": self.model(body)}},
+            }
+        operation["security"] = [] if public else SECURITY
+        self.paths.setdefault(path, {})[method] = operation
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def _build() -> Document:
+    doc = Document()
+    doc.operation(
+        "get",
+        "/health",
+        "health",
+        "Whether the platform is up",
+        response={"type": "object", "properties": {"status": {"const": "ok"}}},
+        public=True,
+    )
+    hearing, participant, link = _ref("Hearing"), _ref("Participant"), _ref("JoinLink")
+    doc.operation(
+        "get",
+        "/hearings",
+        "listHearings",
+        "Hearings, by scheduled start, filtered",
+        query=HearingQuery,
+        response=_list_of("hearings", "Hearing"),
+    )
+    doc.operation(
+        "post",
+        "/hearings",
+        "createHearing",
+        "Schedule a hearing",
+        ok=201,
+        body=NewHearing,
+        response=hearing,
+    )
+    doc.operation("get", "/hearings/{hearing_id}", "readHearing", "One hearing", response=hearing)
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/reschedule",
+        "rescheduleHearing",
+        "Move a hearing that has not opened yet",
+        body=Reschedule,
+        response=hearing,
+    )
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/cancel",
+        "cancelHearing",
+        "Cancel a hearing that has not started",
+        body=Cancel,
+        response=hearing,
+    )
+    base = "/hearings/{hearing_id}/participants"
+    doc.operation(
+        "get",
+        base,
+        "listParticipants",
+        "The hearing's current participants",
+        response=_list_of("participants", "Participant"),
+    )
+    doc.operation(
+        "post",
+        base,
+        "addParticipant",
+        "Add a participant",
+        ok=201,
+        body=NewParticipant,
+        response=participant,
+    )
+    doc.operation(
+        "get",
+        base + "/{participant_id}",
+        "readParticipant",
+        "One participant",
+        response=participant,
+    )
+    doc.operation(
+        "delete",
+        base + "/{participant_id}",
+        "removeParticipant",
+        "Remove a participant and revoke their join links",
+        body=Removal,
+        body_required=False,
+        response=participant,
+    )
+    doc.operation(
+        "post",
+        base + "/{participant_id}/links",
+        "issueJoinLink",
+        "Issue a join link (the token is shown once)",
+        ok=201,
+        body=NewLink,
+        body_required=False,
+        response=_ref("IssuedJoinLink"),
+    )
+    doc.operation(
+        "get",
+        "/hearings/{hearing_id}/links",
+        "listJoinLinks",
+        "The hearing's issued join links (without tokens)",
+        response=_list_of("links", "JoinLink"),
+    )
+    doc.operation(
+        "delete",
+        "/hearings/{hearing_id}/links/{link_id}",
+        "revokeJoinLink",
+        "Revoke a join link",
+        body=Revocation,
+        body_required=False,
+        response=link,
+    )
+    doc.operation(
+        "get",
+        "/recordings",
+        "listRecordings",
+        "Recordings of all hearings, with their measured durations",
+        response=_list_of("recordings", "Recording"),
+    )
+    doc.schemas.update(_VIEWS)
+    return doc
+
+
+_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_VIEWS: dict[str, Any] = {
+    "Hearing": {
+        "type": "object",
+        "required": [
+            "id",
+            "case_number",
+            "title",
+            "court",
+            "courtroom",
+            "presiding_judge",
+            "scheduled_start",
+            "scheduled_end",
+            "duration_minutes",
+            "language",
+            "state",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "case_number": {"type": "string"},
+            "title": {"type": "string"},
+            "court": {"type": "string"},
+            "courtroom": {"type": "string"},
+            "presiding_judge": {"type": "string"},
+            "scheduled_start": _NULLABLE_TIME,
+            "scheduled_end": _NULLABLE_TIME,
+            "duration_minutes": {"type": "integer"},
+            "language": {"type": "string"},
+            "state": _ref("HearingState"),
+        },
+    },
+    "Participant": {
+        "type": "object",
+        "required": ["id", "hearing_id", "name", "role", "role_label", "represents", "in_custody"],
+        "properties": {
+            "id": {"type": "string"},
+            "hearing_id": {"type": "string"},
+            "name": {"type": "string"},
+            "role": _ref("Role"),
+            "role_label": {"type": "string"},
+            "represents": {"type": ["string", "null"]},
+            "in_custody": {"type": "boolean"},
+        },
+    },
+    "JoinLink": {
+        "type": "object",
+        "required": [
+            "id",
+            "hearing_id",
+            "participant_id",
+            "role",
+            "issued_at",
+            "expires_at",
+            "active",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "hearing_id": {"type": "string"},
+            "participant_id": {"type": "string"},
+            "role": _ref("Role"),
+            "issued_at": {"type": "string", "format": "date-time"},
+            "issued_by": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "revoked_at": _NULLABLE_TIME,
+            "revoked_by": {"type": ["string", "null"]},
+            "active": {"type": "boolean"},
+        },
+    },
+    "IssuedJoinLink": {
+        "allOf": [
+            _ref("JoinLink"),
+            {
+                "type": "object",
+                "required": ["token", "url"],
+                "properties": {
+                    "token": {"type": "string"},
+                    "url": {"type": "string", "description": "/join#token=... (fragment)"},
+                },
+            },
+        ]
+    },
+    "Recording": {
+        "type": "object",
+        "required": ["id", "hearing_id", "started_at", "stopped_at", "duration_s"],
+        "properties": {
+            "id": {"type": "string"},
+            "hearing_id": {"type": "string"},
+            "started_at": {"type": "number", "description": "Unix seconds"},
+            "stopped_at": {"type": ["number", "null"]},
+            "duration_s": {"type": ["number", "null"]},
+        },
+    },
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail", "code"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+        },
+    },
+}
+
 
 def openapi_document(server_url: str) -> dict[str, Any]:
+    doc = _build()
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "courtroom API",
-            "version": "0.1.0",
-            "description": "Criminal court hearings by video: hearings and their recordings.",
+            "version": "0.2.0",
+            "description": (
+                "Criminal court hearings by video: hearings, participants, join links and "
+                "recordings, for court staff and the e-court information system. Every error "
+                "is RFC 9457 problem+json with a stable `code`."
+            ),
         },
         "servers": [{"url": f"{server_url}/api/v1"}],
-        "paths": {
-            "/health": {
-                "get": {
-                    "operationId": "health",
-                    "summary": "Whether the platform is up",
-                    "responses": {
-                        "default": PROBLEM_RESPONSE,
-                        "200": {
-                            "description": "Up",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {"status": {"const": "ok"}},
-                                    }
-                                }
-                            },
-                        },
-                    },
-                }
-            },
-            "/hearings": {
-                "get": {
-                    "operationId": "listHearings",
-                    "summary": "All hearings",
-                    "responses": {
-                        "default": PROBLEM_RESPONSE,
-                        "200": {
-                            "description": "Hearings, oldest first",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "hearings": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Hearing"},
-                                            }
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                    },
-                }
-            },
-            "/recordings": {
-                "get": {
-                    "operationId": "listRecordings",
-                    "summary": "Recordings of all hearings, with their measured durations",
-                    "responses": {
-                        "default": PROBLEM_RESPONSE,
-                        "200": {
-                            "description": "Recordings, oldest first",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "recordings": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Recording"},
-                                            }
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                    },
-                }
-            },
-        },
+        "paths": doc.paths,
         "components": {
-            "schemas": {
-                "Hearing": {
-                    "type": "object",
-                    "required": ["id", "case_number", "title"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "case_number": {"type": "string"},
-                        "title": {"type": "string"},
-                    },
-                },
-                "Recording": {
-                    "type": "object",
-                    "required": [
-                        "id",
-                        "hearing_id",
-                        "started_at",
-                        "stopped_at",
-                        "duration_s",
-                    ],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "hearing_id": {"type": "string"},
-                        "started_at": {"type": "number", "description": "Unix seconds"},
-                        "stopped_at": {"type": ["number", "null"]},
-                        "duration_s": {"type": ["number", "null"]},
-                    },
-                },
-                "Problem": {
-                    "type": "object",
-                    "description": "RFC 9457 problem details",
-                    "properties": {
-                        "type": {"type": "string"},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                        "code": {"type": "string"},
-                    },
-                },
-            }
+            "schemas": doc.schemas,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "courtroom_session"},
+                "token": {"type": "http", "scheme": "bearer"},
+            },
         },
     }

@@ -1,0 +1,163 @@
+"""Every caller against every route, on a hearing of their own and on another's.
+
+The expected answers are written out here by hand, not derived from court.permissions, so
+that a change to the permission table that opens or closes a route shows up as a failure.
+Every deny must be in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from court.hearing import Hearing
+from court.roles import Role
+from server import keys
+from server.app import create_app
+from server.audit import AuditLog, Outcome
+from server.settings import Settings
+from tests.server.api_support import ACTORS, Client, MakeClient, as_, actor_header, hearing_body
+
+
+class AuditSpy(AuditLog):
+    """The audit interface, remembering what it was told (the chain has its own tests)."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    async def record(self, **entry: Any) -> None:  # type: ignore[override]
+        self.entries.append(entry)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    path: str  # {h}: the hearing, {p}: one of its participants, {l}: one of its links
+    body: dict[str, Any] | None
+    allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
+    ok: int = 200
+
+
+READERS = frozenset(
+    {
+        "admin",
+        "judge",
+        "other_judge",
+        "clerk",
+        "archivist",
+        "token_read",
+        "token_write",
+        "token_records",
+    }
+)
+SCHEDULERS = frozenset({"judge", "clerk", "token_write"})
+
+ROUTES = [
+    Route("list hearings", "GET", "/api/v1/hearings", None, READERS),
+    Route("create hearing", "POST", "/api/v1/hearings", hearing_body(), SCHEDULERS, 201),
+    Route("read hearing", "GET", "/api/v1/hearings/{h}", None, READERS),
+    Route(
+        "reschedule hearing",
+        "POST",
+        "/api/v1/hearings/{h}/reschedule",
+        {"scheduled_start": "2027-02-01T10:00:00Z", "reason": "matrix"},
+        SCHEDULERS,
+    ),
+    Route(
+        "cancel hearing", "POST", "/api/v1/hearings/{h}/cancel", {"reason": "matrix"}, SCHEDULERS
+    ),
+    Route("list participants", "GET", "/api/v1/hearings/{h}/participants", None, READERS),
+    Route(
+        "add participant",
+        "POST",
+        "/api/v1/hearings/{h}/participants",
+        {"name": "W. Ness", "role": "witness"},
+        SCHEDULERS,
+        201,
+    ),
+    Route("read participant", "GET", "/api/v1/hearings/{h}/participants/{p}", None, READERS),
+    Route(
+        "remove participant", "DELETE", "/api/v1/hearings/{h}/participants/{p}", None, SCHEDULERS
+    ),
+    Route("list links", "GET", "/api/v1/hearings/{h}/links", None, SCHEDULERS),
+    Route(
+        "issue link",
+        "POST",
+        "/api/v1/hearings/{h}/participants/{p}/links",
+        {},
+        SCHEDULERS,
+        201,
+    ),
+    Route("revoke link", "DELETE", "/api/v1/hearings/{h}/links/{l}", None, SCHEDULERS),
+    Route(
+        "list recordings",
+        "GET",
+        "/api/v1/recordings",
+        None,
+        frozenset({"archivist", "token_records"}),
+    ),
+]
+
+# A judge schedules only where they preside: the hearing's presiding judge, or for a new
+# hearing, the presiding judge its body names ("judge").
+JUDGES = {"judge": "judge", "other_judge": "judge2"}
+
+
+def expected_status(route: Route, caller: str | None, presiding: str) -> int:
+    if caller is None:
+        return 401
+    if caller in JUDGES and route.allowed is SCHEDULERS:
+        target = "judge" if route.name == "create hearing" else presiding
+        return route.ok if JUDGES[caller] == target else 403
+    return route.ok if caller in route.allowed else 403
+
+
+@pytest.fixture
+async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
+    app = create_app(settings)
+    app.middlewares.append(actor_header)
+    app[keys.AUDIT] = AuditSpy()
+    return await aiohttp_client(app)
+
+
+async def fixture_hearing(client: Client, judge: str) -> tuple[Hearing, str, str]:
+    app = client.app
+    hearing = await app[keys.HEARINGS].create(
+        case_number="M-1", title="Matrix", court="District Court", presiding_judge=judge
+    )
+    participant = await app[keys.PARTICIPANTS].add(
+        hearing.id, name="D. Fendant", role=Role.DEFENDANT
+    )
+    link = await app[keys.JOIN_LINKS].issue(hearing, participant, by="test")
+    return hearing, participant.id, link.record.id
+
+
+@pytest.mark.parametrize("caller", [*ACTORS, None])
+@pytest.mark.parametrize("whose", ["own", "other"])
+async def test_each_caller_gets_exactly_the_routes_the_matrix_allows(
+    client: Client, caller: str | None, whose: str
+) -> None:
+    spy = client.app[keys.AUDIT]
+    assert isinstance(spy, AuditSpy)
+    outcomes: dict[str, int] = {}
+    for route in ROUTES:
+        hearing, participant, link = await fixture_hearing(
+            client, "judge" if whose == "own" else "judge2"
+        )
+        path = route.path.format(h=hearing.id, p=participant, l=link)
+        response = await client.request(route.method, path, json=route.body, headers=as_(caller))
+        outcomes[route.name] = response.status
+        if response.status >= 400:
+            assert response.headers["Content-Type"].startswith("application/problem+json")
+
+    presiding = "judge" if whose == "own" else "judge2"
+    expected = {route.name: expected_status(route, caller, presiding) for route in ROUTES}
+    assert outcomes == expected
+
+    denied = [e for e in spy.entries if e.get("outcome") is Outcome.DENIED]
+    assert len(denied) == sum(1 for status in outcomes.values() if status == 403)
+    if caller is not None:
+        assert all(e["actor"] == ACTORS[caller].label for e in denied)
