@@ -11,7 +11,7 @@ from court.hearing_state import HearingState
 from server import keys
 from server.app import create_app
 from server.settings import Settings
-from tests.server.api_support import Client, MakeClient, as_, hearing_body, actor_header
+from tests.server.api_support import Client, MakeClient, actor_header, as_, hearing_body
 
 
 @pytest.fixture

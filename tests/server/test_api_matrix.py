@@ -18,7 +18,7 @@ from server import keys
 from server.app import create_app
 from server.audit import AuditLog, Outcome
 from server.settings import Settings
-from tests.server.api_support import ACTORS, Client, MakeClient, as_, actor_header, hearing_body
+from tests.server.api_support import ACTORS, Client, MakeClient, actor_header, as_, hearing_body
 
 
 class AuditSpy(AuditLog):
