@@ -18,9 +18,12 @@ from server.audit import AuditLog
 from server.join_links import JoinLinks
 from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.repositories import (
+    ApiTokenRepository,
     HearingRepository,
     JoinLinkRepository,
     ParticipantRepository,
+    StaffAccountRepository,
+    StaffSessionRepository,
 )
 from server.settings import Settings
 from server.webhooks import Webhooks
@@ -35,6 +38,9 @@ class CourtData:
     links: JoinLinks
     audit: AuditLog
     webhooks: Webhooks
+    staff: StaffAccountRepository
+    staff_sessions: StaffSessionRepository
+    api_tokens: ApiTokenRepository
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -58,6 +64,9 @@ class CourtData:
             links=links,
             audit=AuditLog(),
             webhooks=Webhooks(),
+            staff=StaffAccountRepository(factory),
+            staff_sessions=StaffSessionRepository(factory),
+            api_tokens=ApiTokenRepository(factory),
         )
 
 

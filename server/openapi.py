@@ -22,7 +22,7 @@ PROBLEM_RESPONSE = {
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
-SECURITY = [{"session": []}, {"token": []}]
+SECURITY: list[dict[str, list[str]]] = [{"session": []}, {"token": []}]
 
 
 def _ref(name: str) -> dict[str, str]:

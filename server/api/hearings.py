@@ -27,9 +27,9 @@ from server.api.bodies import (
     parse_query,
 )
 from server.api.guard import audit, authorize, hearing_or_404
-from server.api.views import hearing_view
 from server.audit import Outcome
 from server.persistence.repositories import HearingFilter
+from server.views import hearing_view
 
 # A hearing day is long, but not longer than a day; a minute is the smallest slot.
 Minutes = Field(ge=1, le=24 * 60)
@@ -185,8 +185,9 @@ async def cancel_hearing(request: web.Request) -> web.Response:
         hearing=hearing,
     )
     body = await parse_body(request, Cancel)
-    _, cancelled = await request.app[keys.HEARINGS].set_state(hearing.id, HearingState.CANCELLED)
-    await audit(request, actor, "hearing.cancel", _object(hearing.id), body.reason)
+    cancelled = await request.app[keys.HEARING_STATES].change(
+        hearing.id, HearingState.CANCELLED, actor=actor.label, reason=body.reason
+    )
     return web.json_response(hearing_view(cancelled))
 
 

@@ -17,7 +17,7 @@ from server import keys
 from server.api.bodies import Body, Reason, parse_body
 from server.api.guard import audit, authorize, hearing_or_404
 from server.api.states import require_not_ended
-from server.api.views import link_view
+from server.views import link_view
 
 
 class NewLink(Body):

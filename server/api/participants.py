@@ -12,7 +12,7 @@ from server import keys
 from server.api.bodies import Body, PersonName, Reason, parse_body
 from server.api.guard import audit, authorize, hearing_or_404
 from server.api.states import require_not_ended
-from server.api.views import participant_view
+from server.views import participant_view
 
 
 class NewParticipant(Body):

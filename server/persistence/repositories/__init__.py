@@ -3,14 +3,27 @@
 One module per aggregate; this package re-exports them for the wiring in server/.
 """
 
+from server.persistence.repositories.api_tokens import ApiToken, ApiTokenRepository
 from server.persistence.repositories.hearings import HearingFilter, HearingRepository
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
 from server.persistence.repositories.participants import ParticipantRepository
+from server.persistence.repositories.staff import (
+    StaffAccountRepository,
+    StaffCredentials,
+    StaffSession,
+    StaffSessionRepository,
+)
 
 __all__ = [
+    "ApiToken",
+    "ApiTokenRepository",
     "HearingFilter",
     "HearingRepository",
     "JoinLinkRecord",
     "JoinLinkRepository",
     "ParticipantRepository",
+    "StaffAccountRepository",
+    "StaffCredentials",
+    "StaffSession",
+    "StaffSessionRepository",
 ]

@@ -1,4 +1,4 @@
-"""JSON views of court objects, as the REST API and the OpenAPI document describe them."""
+"""JSON views of court objects, as the REST API, webhooks and the OpenAPI document show them."""
 
 from __future__ import annotations
 

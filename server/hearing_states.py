@@ -1,0 +1,48 @@
+"""Changing a hearing's state: the transition, its audit entry and its webhook, together.
+
+Every path that moves a hearing (the staff API's cancel today, the live courtroom's open,
+start and close in the live courtroom issue) goes through ``HearingStates.change``, so the
+e-court system hears of every opening, start and close exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from court.hearing import Hearing
+from court.hearing_state import HearingState
+from server.audit import AuditLog
+from server.persistence.repositories import HearingRepository
+from server.views import hearing_view
+from server.webhooks import WebhookEvent, Webhooks
+
+EVENTS: Final = {
+    HearingState.OPEN: WebhookEvent.HEARING_OPENED,
+    HearingState.IN_SESSION: WebhookEvent.HEARING_STARTED,
+    HearingState.CLOSED: WebhookEvent.HEARING_CLOSED,
+}
+
+
+class HearingStates:
+    def __init__(self, hearings: HearingRepository, audit: AuditLog, webhooks: Webhooks) -> None:
+        self._hearings = hearings
+        self._audit = audit
+        self._webhooks = webhooks
+
+    async def change(
+        self, hearing_id: str, target: HearingState, *, actor: str, reason: str
+    ) -> Hearing:
+        """Move the hearing to ``target`` (InvalidState if the table forbids it)."""
+        before, after = await self._hearings.set_state(hearing_id, target)
+        await self._audit.record(
+            actor=actor,
+            action=f"hearing.{target.value}",
+            object=f"hearing:{after.id}",
+            reason=f"{before.state.value} -> {after.state.value}: {reason}",
+        )
+        event = EVENTS.get(target)
+        if event is not None:
+            await self._webhooks.publish(
+                event.value, {"hearing": hearing_view(after), "previous_state": before.state.value}
+            )
+        return after

@@ -1,0 +1,78 @@
+"""A hearing's state changes are audited and announced to the e-court system once each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from court.errors import InvalidState
+from court.hearing_state import HearingState
+from server.audit import AuditLog
+from server.hearing_states import HearingStates
+from server.webhooks import Webhooks
+from tests.server.conftest import Database
+
+
+class Announcements(Webhooks):
+    """The webhooks interface, remembering what was published (delivery has its own tests)."""
+
+    def __init__(self) -> None:
+        self.published: list[tuple[str, Mapping[str, object]]] = []
+
+    async def publish(self, event: str, data: Mapping[str, object]) -> list[str]:
+        self.published.append((event, data))
+        return []
+
+
+class Entries(AuditLog):
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    async def record(self, **entry: Any) -> None:  # type: ignore[override]
+        self.entries.append(entry)
+
+
+async def test_opening_starting_and_closing_each_publish_their_event(database: Database) -> None:
+    hearing = await database.hearings.create(case_number="1-5/2026", title="T")
+    webhooks, audit = Announcements(), Entries()
+    states = HearingStates(database.hearings, audit, webhooks)
+
+    for target in (
+        HearingState.OPEN,
+        HearingState.IN_SESSION,
+        HearingState.PAUSED,
+        HearingState.IN_SESSION,
+        HearingState.CLOSED,
+    ):
+        await states.change(hearing.id, target, actor="staff:judge", reason="test")
+
+    assert [event for event, _ in webhooks.published] == [
+        "hearing.opened",
+        "hearing.started",
+        "hearing.started",
+        "hearing.closed",
+    ]
+    assert webhooks.published[-1][1]["hearing"]["state"] == "closed"  # type: ignore[index]
+    assert [e["action"] for e in audit.entries] == [
+        "hearing.open",
+        "hearing.in_session",
+        "hearing.paused",
+        "hearing.in_session",
+        "hearing.closed",
+    ]
+
+
+async def test_a_forbidden_transition_changes_nothing_and_announces_nothing(
+    database: Database,
+) -> None:
+    hearing = await database.hearings.create(case_number="1-5/2026", title="T")
+    webhooks, audit = Announcements(), Entries()
+    states = HearingStates(database.hearings, audit, webhooks)
+
+    with pytest.raises(InvalidState):
+        await states.change(hearing.id, HearingState.CLOSED, actor="staff:judge", reason="x")
+
+    assert (await database.hearings.get(hearing.id)) == hearing
+    assert webhooks.published == [] and audit.entries == []
