@@ -11,6 +11,7 @@ from aiohttp import web
 from media.ice import use_host_addresses
 from recordings import RecordingStore
 from server import keys
+from server.audit import routes as audit_routes
 from server.court_data import CourtData
 from server.openapi import openapi_document
 from server.persistence.database import migrate
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.append(lifetime)
     _routes(app, settings)
+    audit_routes.add_routes(app.router, settings.web_dir)
     return app
 
 

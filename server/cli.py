@@ -15,6 +15,7 @@ from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
 from server.app import create_app
+from server.audit import cli as audit_cli
 from server.court_data import open_court_data
 from server.demo import ensure_demo, format_links
 from server.settings import Settings, SettingsError
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
     )
+    audit_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -123,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
+    elif args.command == "audit":
+        return audit_cli.run(args, settings)
     return 0
 
 

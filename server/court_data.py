@@ -62,7 +62,7 @@ class CourtData:
             hearings=hearings,
             participants=participants,
             links=links,
-            audit=AuditLog(),
+            audit=AuditLog(factory),
             webhooks=Webhooks(),
             staff=StaffAccountRepository(factory),
             staff_sessions=StaffSessionRepository(factory),
