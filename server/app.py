@@ -88,6 +88,9 @@ def _routes(app: web.Application, settings: Settings) -> None:
     async def join(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "join.html")
 
+    async def console(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "console.html")
+
     async def favicon(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
@@ -126,6 +129,7 @@ def _routes(app: web.Application, settings: Settings) -> None:
 
     app.router.add_get("/", index)
     app.router.add_get("/join", join)
+    app.router.add_get("/console", console)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/api/v1/health", health)
     app.router.add_get("/api/v1/openapi.json", openapi)

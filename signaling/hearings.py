@@ -13,7 +13,7 @@ from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling import messages
 from signaling.events import NAMESPACE, ServerEvent
-from signaling.live_hearing import LiveHearing
+from signaling.live_hearing import LiveHearing, RecordingAvailable
 from signaling.session import Session
 
 logger = logging.getLogger(__name__)
@@ -32,10 +32,13 @@ class HearingRegistry:
         sio: socketio.AsyncServer,
         media: MediaSettings,
         recordings: RecordingStore,
+        *,
+        on_recording_available: RecordingAvailable | None = None,
     ) -> None:
         self._sio = sio
         self._media = media
         self._recordings = recordings
+        self._on_recording_available = on_recording_available
         self._live: dict[HearingId, LiveHearing] = {}
 
     def live(self, session: Session) -> LiveHearing:
@@ -57,6 +60,7 @@ class HearingRegistry:
                 recordings=self._recordings,
                 send_to=self._send_to,
                 drop=self.drop,
+                on_recording_available=self._on_recording_available,
             )
             self._live[session.hearing.id] = live
         previous = live.sessions.get(session.participant.id)

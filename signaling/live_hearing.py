@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from court.errors import InvalidState, PermissionDenied
@@ -22,6 +23,12 @@ logger = logging.getLogger(__name__)
 
 SendTo = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
 Drop = Callable[[Session, str], Awaitable[None]]  # session, reason
+# Told when a recording has stopped and its file is sealed (the server sends a webhook).
+RecordingAvailable = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def _utc(unix_s: float) -> str:
+    return datetime.fromtimestamp(unix_s, UTC).isoformat().replace("+00:00", "Z")
 
 
 class LiveHearing:
@@ -40,12 +47,14 @@ class LiveHearing:
         recordings: RecordingStore,
         send_to: SendTo,
         drop: Drop,
+        on_recording_available: RecordingAvailable | None = None,
     ) -> None:
         self.hearing = hearing
         self._media = media
         self._recordings = recordings
         self._send_to = send_to
         self._drop = drop
+        self._on_recording_available = on_recording_available
         self.router = Router(f"{hearing.id}:hearing", media, self)
         self.sessions: dict[ParticipantId, Session] = {}
         self.recording: HearingRecording | None = None
@@ -130,7 +139,27 @@ class LiveHearing:
                 source.close()
             self._recording_inputs.clear()
             self.recording = None
-            return await recording.stop()
+            info = await recording.stop()
+        await self._report_available(info)
+        return info
+
+    async def _report_available(self, info: RecordingInfo) -> None:
+        if self._on_recording_available is None:
+            return
+        try:
+            await self._on_recording_available(
+                {
+                    "hearing_id": info.hearing_id,
+                    "case_number": self.hearing.case_number,
+                    "recording_id": info.recording_id,
+                    "started_at": _utc(info.started_at),
+                    "stopped_at": None if info.stopped_at is None else _utc(info.stopped_at),
+                    "duration_s": info.duration_s,
+                }
+            )
+        except Exception:
+            # The recording is sealed whatever happens to the report about it.
+            logger.exception("reporting recording %s as available failed", info.recording_id)
 
     async def close(self) -> None:
         if self.recording is not None:

@@ -9,6 +9,7 @@ from media import passthrough
 from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling.hearings import HearingRegistry
+from signaling.live_hearing import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
 
 # Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
@@ -31,6 +32,7 @@ class Signaling:
         media: MediaSettings,
         recordings: RecordingStore,
         cors_allowed_origins: list[str] | str,
+        on_recording_available: RecordingAvailable | None = None,
     ) -> None:
         passthrough.install()
         self.sio = socketio.AsyncServer(
@@ -40,7 +42,9 @@ class Signaling:
             ping_timeout=PING_TIMEOUT_S,
             max_http_buffer_size=256 * 1024,
         )
-        self.hearings = HearingRegistry(self.sio, media, recordings)
+        self.hearings = HearingRegistry(
+            self.sio, media, recordings, on_recording_available=on_recording_available
+        )
         self.namespace = HearingNamespace(authenticate, self.hearings)
         self.sio.register_namespace(self.namespace)
 

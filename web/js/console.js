@@ -1,0 +1,321 @@
+// Entry of /console: the staff console. Who is logged in, the hearings of a day, scheduling
+// a hearing; one hearing's participants and join links are in console-hearing.js.
+//
+// The view follows the URL fragment (#day=YYYY-MM-DD or #hearing=<id>), so the browser's Back
+// button and bookmarks work. Nothing typed is thrown away on an error: a form is cleared only
+// once the server accepted it, and a refusal is shown next to the form that caused it.
+
+import { api, ApiError, whenLoggedOut } from "/static/js/console-api.js";
+import {
+  $,
+  badge,
+  el,
+  field,
+  loadingRow,
+  report,
+  showError,
+  startOf,
+  submitting,
+  text,
+  timeSpan,
+} from "/static/js/console-dom.js";
+import { HearingView } from "/static/js/console-hearing.js";
+import {
+  addDays,
+  dayOf,
+  dayRange,
+  formatDay,
+  formatTime,
+  isDay,
+  timeZoneName,
+  today,
+} from "/static/js/console-time.js";
+
+const COURT_KEY = "courtroom.console.court"; // the court last scheduled for, as a default
+const STAFF_ROLE_LABELS = {
+  administrator: "Administrator",
+  judge: "Judge",
+  clerk: "Court clerk",
+  archivist: "Archivist",
+};
+
+const app = {
+  account: null,
+  day: today(),
+  hearings: [],
+  loads: 0, // a slow answer for an earlier day never overwrites a newer one
+  returnTo: null, // the hearing whose link gets focus when its day is shown again
+  keepFlash: false, // the flash message was set for the view being navigated to
+  hearingView: null,
+};
+
+// ---- the account ----------------------------------------------------------------------------
+
+// What the logged-in person may do, as the session lists it. The server decides anyway; this
+// only keeps out of sight what it would refuse.
+function can(permission) {
+  const permissions = app.account && app.account.permissions;
+  return !Array.isArray(permissions) || permissions.includes(permission);
+}
+
+function showAccount(account) {
+  app.account = account || {};
+  $("account-name").textContent = app.account.display_name || app.account.username || "";
+  $("account-role").textContent = STAFF_ROLE_LABELS[app.account.role] || app.account.role || "";
+  $("account").hidden = false;
+  $("new-hearing-button").hidden = !can("schedule_hearings");
+  $("audit-link").hidden = !(Array.isArray(app.account.permissions) && can("read_audit"));
+}
+
+async function logOut() {
+  $("logout-button").disabled = true;
+  try {
+    await api.logout();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) {
+      $("logout-button").disabled = false;
+      showError("console-alert", err);
+      return;
+    }
+  }
+  window.location.assign("/login");
+}
+
+function sessionEnded() {
+  const link = el("a", {
+    text: "Log in again in a new tab",
+    attrs: { href: "/login", target: "_blank", rel: "noopener" },
+  });
+  $("console-alert").replaceChildren(
+    "Your session has ended, so the court server refused the last action. ",
+    link,
+    ", then come back here and repeat it: what you typed is still here.",
+  );
+  $("console-alert").hidden = false;
+}
+
+// ---- views ------------------------------------------------------------------------------------
+
+function route() {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  const hearingId = params.get("hearing");
+  if (hearingId) {
+    switchTo("hearing");
+    app.hearingView.show(hearingId);
+    return;
+  }
+  const day = params.get("day");
+  app.day = isDay(day) ? day : today();
+  switchTo("day");
+  showDay();
+}
+
+function go(fragment) {
+  if (window.location.hash === `#${fragment}`) {
+    route();
+  } else {
+    window.location.hash = fragment;
+  }
+}
+
+function switchTo(view) {
+  $("day-view").hidden = view !== "day";
+  $("hearing-view").hidden = view !== "hearing";
+  $("console-alert").hidden = true;
+  if (!app.keepFlash) {
+    flash("");
+  }
+  app.keepFlash = false;
+  if (view === "hearing") {
+    app.loads += 1; // the day's list may still be loading: drop it
+  } else {
+    app.hearingView.leave();
+  }
+}
+
+function flash(message) {
+  $("console-flash").textContent = message;
+  $("console-flash").hidden = !message;
+}
+
+// ---- the hearings of a day --------------------------------------------------------------------
+
+async function showDay() {
+  const day = app.day;
+  const isToday = day === today();
+  document.title = "Hearings — Courtroom staff console";
+  $("day-heading").textContent = isToday ? "Today's hearings" : `Hearings on ${formatDay(day)}`;
+  $("day-date").textContent = isToday ? formatDay(day) : "";
+  $("day-date").hidden = !isToday;
+  $("hearings-caption").textContent = `Hearings on ${formatDay(day)}`;
+  $("day-picker").value = day;
+  $("day-today").disabled = isToday;
+  $("day-zone").textContent = `Times are in ${timeZoneName()}.`;
+  $("hearings-error").hidden = true;
+
+  const load = ++app.loads;
+  $("hearings-body").replaceChildren(loadingRow(6, "Loading hearings…"));
+  $("hearings-empty").hidden = true;
+  try {
+    const data = await api.hearings(dayRange(day));
+    if (load === app.loads) {
+      app.hearings = data.hearings || [];
+      renderHearings();
+    }
+  } catch (err) {
+    if (load === app.loads) {
+      $("hearings-body").replaceChildren();
+      report(err, "hearings-error");
+    }
+  }
+}
+
+function renderHearings() {
+  const rows = app.hearings.map((hearing) => {
+    const link = el("a", {
+      className: "case-link",
+      text: hearing.case_number,
+      attrs: { href: `#hearing=${encodeURIComponent(hearing.id)}` },
+    });
+    link.dataset.hearingId = hearing.id;
+    const place = el("td", {}, [el("span", { text: hearing.court })]);
+    if (hearing.courtroom) {
+      place.append(el("span", { className: "cell-sub", text: hearing.courtroom }));
+    }
+    const row = el("tr", { className: `hearing-row hearing-row--${hearing.state}` }, [
+      el("td", { className: "cell-time", text: timeSpan(hearing) }),
+      el("th", { attrs: { scope: "row" } }, [link]),
+      el("td", { text: hearing.title }),
+      place,
+      el("td", { text: hearing.presiding_judge }),
+      el("td", {}, [badge(hearing.state)]),
+    ]);
+    row.dataset.hearingId = hearing.id;
+    return row;
+  });
+  $("hearings-body").replaceChildren(...rows);
+  $("hearings-empty").hidden = rows.length > 0;
+  if (app.returnTo) {
+    const selector = `a.case-link[data-hearing-id="${CSS.escape(app.returnTo)}"]`;
+    app.returnTo = null;
+    const link = document.querySelector(selector);
+    if (link) {
+      link.focus();
+    }
+  }
+}
+
+function chooseDay(day) {
+  if (isDay(day)) {
+    go(`day=${day}`);
+  }
+}
+
+// ---- scheduling a hearing ---------------------------------------------------------------------
+
+function openNewHearing() {
+  const form = $("hearing-form");
+  if ($("new-hearing").hidden) {
+    $("new-hearing").hidden = false;
+    $("new-hearing-button").setAttribute("aria-expanded", "true");
+    if (!field(form, "date").value) {
+      field(form, "date").value = app.day;
+    }
+    if (!field(form, "court").value) {
+      field(form, "court").value = localStorage.getItem(COURT_KEY) || "";
+    }
+    $("hf-zone").textContent = `The start time is in ${timeZoneName()}.`;
+  }
+  field(form, "case_number").focus();
+}
+
+function closeNewHearing() {
+  $("new-hearing").hidden = true;
+  $("new-hearing-button").setAttribute("aria-expanded", "false");
+  $("new-hearing-button").focus();
+}
+
+async function scheduleHearing(form) {
+  await submitting(form, "hearing-form-error", async () => {
+    const body = {
+      case_number: text(form, "case_number"),
+      title: text(form, "title"),
+      court: text(form, "court"),
+      presiding_judge: text(form, "presiding_judge"),
+      scheduled_start: startOf(form),
+      duration_minutes: Number(field(form, "duration_minutes").value),
+      language: text(form, "language"),
+    };
+    if (text(form, "courtroom")) {
+      body.courtroom = text(form, "courtroom");
+    }
+    const hearing = await api.createHearing(body);
+    try {
+      localStorage.setItem(COURT_KEY, body.court);
+    } catch {
+      // Storage may be disabled: the court is then typed each time.
+    }
+    form.reset();
+    $("new-hearing").hidden = true;
+    $("new-hearing-button").setAttribute("aria-expanded", "false");
+    flash(
+      `Hearing ${hearing.case_number} scheduled for ${formatDay(dayOf(hearing.scheduled_start))} ` +
+        `at ${formatTime(hearing.scheduled_start)}. Add its participants below.`,
+    );
+    app.keepFlash = true;
+    go(`hearing=${encodeURIComponent(hearing.id)}`);
+  });
+}
+
+// ---- start -------------------------------------------------------------------------------------
+
+function bind() {
+  $("logout-button").addEventListener("click", () => logOut());
+  $("day-picker").addEventListener("change", (event) => chooseDay(event.target.value));
+  $("day-prev").addEventListener("click", () => chooseDay(addDays(app.day, -1)));
+  $("day-next").addEventListener("click", () => chooseDay(addDays(app.day, 1)));
+  $("day-today").addEventListener("click", () => chooseDay(today()));
+  $("new-hearing-button").addEventListener("click", openNewHearing);
+  $("hearing-form-close").addEventListener("click", closeNewHearing);
+  $("hearing-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    scheduleHearing(event.currentTarget);
+  });
+  for (const form of document.querySelectorAll("form")) {
+    // A field marked invalid by the server's answer is fixed by typing in it.
+    form.addEventListener("input", (event) => event.target.removeAttribute("aria-invalid"));
+  }
+  app.hearingView = new HearingView({
+    can,
+    flash,
+    onHearing: (hearing) => {
+      if (hearing.scheduled_start) {
+        app.day = dayOf(hearing.scheduled_start);
+      }
+      app.returnTo = hearing.id;
+    },
+  });
+  window.addEventListener("hashchange", route);
+}
+
+async function main() {
+  bind();
+  let account;
+  try {
+    account = await api.session();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      window.location.replace("/login");
+      return;
+    }
+    $("console-loading").hidden = true;
+    showError("console-alert", err);
+    return;
+  }
+  whenLoggedOut(sessionEnded);
+  showAccount(account);
+  $("console-loading").hidden = true;
+  route();
+}
+
+main();
