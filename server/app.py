@@ -17,6 +17,7 @@ from server.openapi import openapi_document
 from server.persistence.database import migrate
 from server.problems import problem_details, security_headers
 from server.settings import Settings
+from server.webhooks import routes as webhook_routes
 from signaling import Signaling
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> web.Application:
         media=settings.media,
         recordings=recordings,
         cors_allowed_origins=allowed_origins(settings),
+        on_recording_available=data.webhooks.recording_available,
     )
     signaling.attach(app)
 
@@ -68,14 +70,17 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
+        await app[keys.WEBHOOKS].start()
         yield
         # Stop recordings first: they seal their files while the process is still healthy.
         await app[keys.SIGNALING].close()
+        await app[keys.WEBHOOKS].stop()
         await app[keys.ENGINE].dispose()
 
     app.cleanup_ctx.append(lifetime)
     _routes(app, settings)
     audit_routes.add_routes(app.router, settings.web_dir)
+    webhook_routes.add_routes(app.router)
     return app
 
 

@@ -63,7 +63,7 @@ class CourtData:
             participants=participants,
             links=links,
             audit=AuditLog(factory),
-            webhooks=Webhooks(),
+            webhooks=Webhooks(factory),
             staff=StaffAccountRepository(factory),
             staff_sessions=StaffSessionRepository(factory),
             api_tokens=ApiTokenRepository(factory),

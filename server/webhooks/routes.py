@@ -1,0 +1,157 @@
+"""Webhooks over HTTP, for administrators: register, list, remove, and see deliveries.
+
+Every change is audited, and so is every refusal (server.audit.routes.authorize_audited).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from aiohttp import web
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from court.errors import InvalidRequest, NotFound
+from court.permissions import Permission
+from server import keys
+from server.audit.routes import authorize_audited, describe
+from server.persistence.repositories.webhooks import DeliveryRecord, WebhookRecord
+from server.webhooks.service import check_url
+
+MAX_BODY_BYTES = 16 * 1024
+WEBHOOKS = "webhooks"  # the object of a refused list or registration
+
+EventName = Literal["hearing.opened", "hearing.started", "hearing.closed", "recording.available"]
+
+
+def _unique(events: list[str]) -> list[str]:
+    if len(set(events)) != len(events):
+        raise ValueError("name each event once")
+    return events
+
+
+class Registration(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    url: Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(check_url)]
+    events: Annotated[list[EventName], Field(min_length=1, max_length=4), AfterValidator(_unique)]
+
+
+class DeliveryQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    limit: int = Field(100, ge=1, le=1000)
+
+
+async def _registration(request: web.Request) -> Registration:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise InvalidRequest(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    raw = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise InvalidRequest(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        return Registration.model_validate_json(raw or b"{}")
+    except ValidationError as exc:
+        raise InvalidRequest(describe(exc)) from None
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def webhook_view(webhook: WebhookRecord) -> dict[str, Any]:
+    return {
+        "id": webhook.id,
+        "url": webhook.url,
+        "events": list(webhook.events),
+        "created_by": webhook.created_by,
+        "created_at": _time(webhook.created_at),
+        "removed_at": _time(webhook.removed_at),
+    }
+
+
+def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
+    return {
+        "id": delivery.id,
+        "webhook_id": delivery.webhook_id,
+        "event": delivery.event,
+        "state": delivery.state,
+        "attempts": delivery.attempts,
+        "last_status": delivery.last_status,
+        "last_error": delivery.last_error,
+        "next_attempt_at": _time(delivery.next_attempt_at),
+        "created_at": _time(delivery.created_at),
+        "delivered_at": _time(delivery.delivered_at),
+    }
+
+
+async def list_webhooks(request: web.Request) -> web.Response:
+    await authorize_audited(request, Permission.ADMINISTER, action="webhook.list", object=WEBHOOKS)
+    found = await request.app[keys.WEBHOOKS].active()
+    return web.json_response({"webhooks": [webhook_view(w) for w in found]})
+
+
+async def create_webhook(request: web.Request) -> web.Response:
+    actor = await authorize_audited(
+        request, Permission.ADMINISTER, action="webhook.create", object=WEBHOOKS
+    )
+    body = await _registration(request)
+    webhook, secret = await request.app[keys.WEBHOOKS].register(
+        url=body.url, events=body.events, by=actor.label
+    )
+    await request.app[keys.AUDIT].record(
+        actor=actor.label,
+        action="webhook.create",
+        object=f"webhook:{webhook.id}",
+        reason=f"{webhook.url} for {', '.join(webhook.events)}",
+    )
+    # The secret is shown this once; the receiver needs it to check signatures.
+    return web.json_response({**webhook_view(webhook), "secret": secret}, status=201)
+
+
+async def delete_webhook(request: web.Request) -> web.Response:
+    webhook_id = request.match_info["webhook_id"]
+    actor = await authorize_audited(
+        request, Permission.ADMINISTER, action="webhook.delete", object=f"webhook:{webhook_id}"
+    )
+    webhook = await request.app[keys.WEBHOOKS].remove(webhook_id)
+    await request.app[keys.AUDIT].record(
+        actor=actor.label,
+        action="webhook.delete",
+        object=f"webhook:{webhook.id}",
+        reason=webhook.url,
+    )
+    return web.Response(status=204)
+
+
+async def list_deliveries(request: web.Request) -> web.Response:
+    webhook_id = request.match_info["webhook_id"]
+    await authorize_audited(
+        request,
+        Permission.ADMINISTER,
+        action="webhook.deliveries",
+        object=f"webhook:{webhook_id}",
+    )
+    try:
+        query = DeliveryQuery.model_validate(dict(request.query))
+    except ValidationError as exc:
+        raise InvalidRequest(describe(exc)) from None
+    webhooks = request.app[keys.WEBHOOKS]
+    if await webhooks.get(webhook_id) is None:
+        raise NotFound(f"There is no webhook {webhook_id!r}.")
+    found = await webhooks.deliveries(webhook_id, query.limit)
+    return web.json_response({"deliveries": [delivery_view(d) for d in found]})
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/v1/webhooks", list_webhooks)
+    router.add_post("/api/v1/webhooks", create_webhook)
+    router.add_delete("/api/v1/webhooks/{webhook_id}", delete_webhook)
+    router.add_get("/api/v1/webhooks/{webhook_id}/deliveries", list_deliveries)
