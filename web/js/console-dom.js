@@ -164,3 +164,19 @@ export function startOf(form) {
   }
   return rfc3339(start);
 }
+
+// Fills a table body and gives each data cell its column's heading as data-label: on a
+// narrow screen the rows stack and the labels show (see .data-table in courtroom.css).
+export function fillTable(tbody, rows) {
+  tbody.replaceChildren(...rows);
+  const headings = [...tbody.closest("table").querySelectorAll("thead th")].map((th) =>
+    th.textContent.trim(),
+  );
+  for (const row of rows) {
+    [...row.cells].forEach((cell, index) => {
+      if (cell.tagName === "TD" && !cell.classList.contains("cell-actions") && headings[index]) {
+        cell.dataset.label = headings[index];
+      }
+    });
+  }
+}

@@ -9,6 +9,7 @@ import {
   clearError,
   el,
   field,
+  fillTable,
   focusAction,
   report,
   say,
@@ -28,18 +29,27 @@ import {
 } from "/static/js/court-terms.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
-const LINK_STATE_LABELS = { active: "Active", revoked: "Revoked", expired: "Expired" };
+const LINK_STATE_LABELS = {
+  active: "Active",
+  revoked: "Revoked",
+  expired: "Expired",
+  ended: "Hearing ended",
+};
 const FORMS = ["reschedule-form", "cancel-form", "participant-form"];
 
 function byRoleThenName(a, b) {
   return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
 }
 
-function linkState(link) {
+// A link of a closed or cancelled hearing is refused even while the link itself is active.
+function linkState(link, hearing) {
   if (link.revoked_at) {
     return "revoked";
   }
-  return link.active ? "active" : "expired";
+  if (!link.active) {
+    return "expired";
+  }
+  return hearing && ENDED.includes(hearing.state) ? "ended" : "active";
 }
 
 export class HearingView {
@@ -324,7 +334,7 @@ export class HearingView {
       row.dataset.role = participant.role;
       return row;
     });
-    $("participants-body").replaceChildren(...rows);
+    fillTable($("participants-body"), rows);
     $("participants-empty").hidden = rows.length > 0;
     this.fillRepresents();
     if (this.links.length) {
@@ -455,7 +465,7 @@ export class HearingView {
     const links = [...this.links].sort((a, b) => String(b.issued_at).localeCompare(a.issued_at));
     const editable = this.editable;
     const rows = links.map((link) => {
-      const state = linkState(link);
+      const state = linkState(link, this.hearing);
       const name = this.participantName(link.participant_id);
       const stateCell = el("td", {}, [
         el("span", { className: `tag tag--${state}`, text: LINK_STATE_LABELS[state] }),
@@ -498,11 +508,11 @@ export class HearingView {
       row.dataset.state = state;
       return row;
     });
-    $("links-body").replaceChildren(...rows);
+    fillTable($("links-body"), rows);
     $("links-empty").hidden = rows.length > 0;
     const shown = links.find((link) => link.id === this.issued);
-    if (shown && linkState(shown) !== "active") {
-      this.hideIssuedLink(); // revoked, or its participant removed: the URL opens nothing now
+    if (shown && linkState(shown, this.hearing) !== "active") {
+      this.hideIssuedLink(); // revoked, removed or ended: the URL opens nothing any more
     }
   }
 

@@ -11,6 +11,7 @@ import {
   badge,
   el,
   field,
+  fillTable,
   loadingRow,
   report,
   showError,
@@ -193,7 +194,7 @@ function renderHearings() {
     row.dataset.hearingId = hearing.id;
     return row;
   });
-  $("hearings-body").replaceChildren(...rows);
+  fillTable($("hearings-body"), rows);
   $("hearings-empty").hidden = rows.length > 0;
   if (app.returnTo) {
     const selector = `a.case-link[data-hearing-id="${CSS.escape(app.returnTo)}"]`;
