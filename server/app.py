@@ -12,6 +12,7 @@ from media.ice import use_host_addresses
 from recordings import RecordingStore
 from server import keys
 from server.audit import routes as audit_routes
+from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.openapi import openapi_document
 from server.persistence.database import migrate
@@ -79,6 +80,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.cleanup_ctx.append(lifetime)
     _routes(app, settings)
+    setup_auth(app, data, settings, allowed_origins(settings))
     audit_routes.add_routes(app.router, settings.web_dir)
     webhook_routes.add_routes(app.router)
     return app

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from recordings import RecordingStore
 from server.audit import AuditLog
+from server.auth.services import Auth
 from server.court_data import CourtData
 from server.join_links import JoinLinks
 from server.persistence.repositories import HearingRepository, ParticipantRepository
@@ -24,3 +25,4 @@ AUDIT = web.AppKey("audit", AuditLog)
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
 RECORDINGS = web.AppKey("recordings", RecordingStore)
 SIGNALING = web.AppKey("signaling", Signaling)
+AUTH = web.AppKey("auth", Auth)

@@ -1,0 +1,259 @@
+"""The HTTP edge of authentication: log in and out, staff accounts, API tokens, /login.
+
+    POST   /api/v1/session              {username, password} -> the session; sets the cookie
+    GET    /api/v1/session              the logged-in staff member, or 401
+    DELETE /api/v1/session              log out (204), clears the cookie
+    GET    /api/v1/staff                administrator: every staff account
+    POST   /api/v1/staff                administrator: {username, display_name, role, password}
+    GET    /api/v1/api-tokens           administrator: every token (never its secret)
+    POST   /api/v1/api-tokens           administrator: {name, scopes} -> the token and its
+                                        secret, shown this once
+    DELETE /api/v1/api-tokens/{id}      administrator: revoke
+
+Every login, failed login and administrative change is audited, and so is every refusal
+of a logged-in caller; anonymous refusals are not, so that nobody can flood the audit log
+without an account.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from court.access import Actor, allowed
+from court.errors import NotAuthenticated, PermissionDenied
+from court.permissions import Permission
+from court.staff import StaffAccount
+from server import keys
+from server.actors import require_actor
+from server.audit import Outcome
+from server.auth.accounts import create_account
+from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
+from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
+from server.auth.services import Auth
+from server.auth.sessions import COOKIE_NAME, LoginRefused, normalise_username
+from server.auth.throttle import Throttled
+from server.court_data import CourtData
+from server.persistence.repositories import ApiToken, StaffSession
+from server.problems import problem
+from server.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Answers that name a session or carry a secret must not be kept by any cache.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def setup_auth(
+    app: web.Application, data: CourtData, settings: Settings, origins: list[str]
+) -> None:
+    """Build the services, add the middleware that finds each request's Actor, add routes."""
+    app[keys.AUTH] = Auth.build(data, settings, origins)
+    app.middlewares.append(authenticate)
+    web_dir = settings.web_dir
+
+    async def login_page(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "login.html")
+
+    router = app.router
+    router.add_get("/login", login_page)
+    router.add_post("/api/v1/session", log_in)
+    router.add_get("/api/v1/session", current_session)
+    router.add_delete("/api/v1/session", log_out)
+    router.add_get("/api/v1/staff", list_staff)
+    router.add_post("/api/v1/staff", add_staff)
+    router.add_get("/api/v1/api-tokens", list_api_tokens)
+    router.add_post("/api/v1/api-tokens", issue_api_token)
+    router.add_delete("/api/v1/api-tokens/{token_id}", revoke_api_token)
+
+
+# ---- views -----------------------------------------------------------------------------
+
+
+def account_view(account: StaffAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "username": account.username,
+        "display_name": account.display_name,
+        "role": account.role.value,
+        "disabled": account.disabled,
+        "created_at": account.created_at.isoformat(),
+    }
+
+
+def session_view(session: StaffSession) -> dict[str, Any]:
+    actor = Actor.staff(session.account)
+    return {
+        **account_view(session.account),
+        "permissions": sorted(p.value for p in actor.permissions),
+        "session_expires_at": session.expires_at.isoformat(),
+    }
+
+
+def token_view(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "scopes": sorted(s.value for s in token.scopes),
+        "created_by": token.created_by,
+        "created_at": token.created_at.isoformat(),
+        "revoked_at": None if token.revoked_at is None else token.revoked_at.isoformat(),
+    }
+
+
+# ---- session ---------------------------------------------------------------------------
+
+
+async def log_in(request: web.Request) -> web.StreamResponse:
+    auth = request.app[keys.AUTH]
+    audit = request.app[keys.AUDIT]
+    # Login CSRF (being logged in as someone else): a browser always sends Origin here.
+    check_origin(request, auth.origins, required=False)
+    body = await parse_body(request, Login)
+    username = normalise_username(body.username)
+    address = request.remote or "unknown"
+    try:
+        session, secret = await auth.sessions.login(username, body.password, address)
+    except Throttled as exc:
+        # Not audited: refusing costs the caller nothing, so the log would be theirs to fill.
+        logger.warning("login for %r from %s throttled", username, address)
+        return too_many_attempts(exc.retry_after_s)
+    except LoginRefused as exc:
+        await audit.record(
+            actor="anonymous",
+            action="session.login_failed",
+            object=f"staff:{username}",
+            reason=f"{exc.reason}, from {address}",
+            outcome=Outcome.DENIED,
+        )
+        raise
+    previous = request.cookies.get(COOKIE_NAME)
+    if previous:
+        await auth.sessions.logout(previous)
+    await audit.record(
+        actor=Actor.staff(session.account).label,
+        action="session.login",
+        object=f"staff:{username}",
+        reason=f"from {address}",
+    )
+    response = web.json_response(session_view(session), headers=NO_STORE)
+    response.set_cookie(
+        COOKIE_NAME,
+        secret,
+        max_age=int(auth.sessions.ttl.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=auth.secure_cookie,
+    )
+    return response
+
+
+def too_many_attempts(retry_after_s: int) -> web.Response:
+    minutes = -(-retry_after_s // 60)
+    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    response = problem(429, "too_many_attempts", f"Too many failed logins. Try again in {wait}.")
+    response.headers["Retry-After"] = str(retry_after_s)
+    return response
+
+
+async def current_session(request: web.Request) -> web.Response:
+    session = request.get(STAFF_SESSION)
+    if session is None:
+        raise NotAuthenticated("You are not logged in.")
+    return web.json_response(session_view(session), headers=NO_STORE)
+
+
+async def log_out(request: web.Request) -> web.Response:
+    session = request.get(STAFF_SESSION)
+    secret = request.cookies.get(COOKIE_NAME)
+    if session is not None and secret:
+        await request.app[keys.AUTH].sessions.logout(secret)
+        await request.app[keys.AUDIT].record(
+            actor=Actor.staff(session.account).label,
+            action="session.logout",
+            object=f"staff:{session.account.username}",
+        )
+    response = web.Response(status=204)
+    response.del_cookie(
+        COOKIE_NAME,
+        path="/",
+        secure=request.app[keys.AUTH].secure_cookie,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+# ---- administration ------------------------------------------------------------------
+
+
+async def administrator(request: web.Request, *, action: str, object: str) -> Actor:
+    """The caller, if an administrator: 401 when anonymous, an audited 403 otherwise."""
+    actor = require_actor(request)
+    if not allowed(actor, Permission.ADMINISTER):
+        await request.app[keys.AUDIT].record(
+            actor=actor.label,
+            action=action,
+            object=object,
+            reason="lacks administer",
+            outcome=Outcome.DENIED,
+        )
+        raise PermissionDenied("Only an administrator may manage staff accounts and API tokens.")
+    return actor
+
+
+async def list_staff(request: web.Request) -> web.Response:
+    await administrator(request, action="staff.list", object="staff")
+    accounts = await request.app[keys.DATA].staff.list()
+    return web.json_response({"staff": [account_view(a) for a in accounts]})
+
+
+async def add_staff(request: web.Request) -> web.Response:
+    actor = await administrator(request, action="staff.create", object="staff")
+    new = await parse_body(request, NewStaffAccount)
+    auth = request.app[keys.AUTH]
+    account = await create_account(request.app[keys.DATA].staff, auth.passwords, new)
+    await request.app[keys.AUDIT].record(
+        actor=actor.label,
+        action="staff.create",
+        object=f"staff:{account.username}",
+        reason=f"role {account.role.value}",
+    )
+    return web.json_response(account_view(account), status=201)
+
+
+async def list_api_tokens(request: web.Request) -> web.Response:
+    await administrator(request, action="api_token.list", object="api_tokens")
+    tokens = await request.app[keys.AUTH].tokens.list()
+    return web.json_response({"api_tokens": [token_view(t) for t in tokens]})
+
+
+async def issue_api_token(request: web.Request) -> web.Response:
+    actor = await administrator(request, action="api_token.create", object="api_tokens")
+    new = await parse_body(request, NewApiToken)
+    token, secret = await request.app[keys.AUTH].tokens.issue(
+        name=new.name, scopes=frozenset(new.scopes), created_by=actor.label
+    )
+    await request.app[keys.AUDIT].record(
+        actor=actor.label,
+        action="api_token.create",
+        object=f"api_token:{token.id}",
+        reason=f"{token.name}: {' '.join(sorted(token.scopes))}",
+    )
+    return web.json_response({**token_view(token), "token": secret}, status=201, headers=NO_STORE)
+
+
+async def revoke_api_token(request: web.Request) -> web.Response:
+    token_id = request.match_info["token_id"]
+    actor = await administrator(request, action="api_token.revoke", object=f"api_token:{token_id}")
+    token = await request.app[keys.AUTH].tokens.revoke(token_id)
+    await request.app[keys.AUDIT].record(
+        actor=actor.label,
+        action="api_token.revoke",
+        object=f"api_token:{token.id}",
+        reason=token.name,
+    )
+    return web.json_response(token_view(token))

@@ -1,0 +1,83 @@
+"""Cookie sessions of staff accounts: log in (throttled), find the session of a cookie, log out.
+
+The cookie holds a random secret; the database holds its SHA-256 and the expiry, which the
+server enforces whatever the browser does with the cookie's own Max-Age.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from court.errors import NotAuthenticated
+from server.auth.passwords import Passwords
+from server.auth.throttle import Attempt, LoginThrottle
+from server.persistence.repositories import (
+    StaffAccountRepository,
+    StaffSession,
+    StaffSessionRepository,
+)
+
+COOKIE_NAME = "courtroom_session"
+SESSION_TTL = timedelta(hours=12)  # a court day; then log in again
+WRONG_CREDENTIALS = "The username or password is wrong."
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LoginRefused(NotAuthenticated):
+    """A failed login. ``message`` is for the person; ``reason`` is for the audit log."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def normalise_username(username: str) -> str:
+    # Usernames are stored in lower case; people type "Alice " too.
+    return username.strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class StaffSessions:
+    accounts: StaffAccountRepository
+    sessions: StaffSessionRepository
+    passwords: Passwords
+    throttle: LoginThrottle
+    ttl: timedelta = SESSION_TTL
+    now: Callable[[], datetime] = utc_now
+
+    async def login(self, username: str, password: str, address: str) -> tuple[StaffSession, str]:
+        """A new session and its cookie secret; LoginRefused or throttle.Throttled if not."""
+        username = normalise_username(username)
+        attempt = Attempt(username=username, address=address)
+        # Counted as a failure before the check, so that parallel guesses cannot all slip
+        # in while the first ones are still being verified.
+        counted = self.throttle.begin(attempt)
+        credentials = await self.accounts.credentials(username)
+        if credentials is None:
+            await self.passwords.verify_unknown(password)
+            raise LoginRefused(WRONG_CREDENTIALS, "unknown username")
+        verified = await self.passwords.verify(credentials.password_hash, password)
+        if not verified.ok:
+            raise LoginRefused(WRONG_CREDENTIALS, "wrong password")
+        account = credentials.account
+        if account.disabled:
+            raise LoginRefused(
+                "This account is disabled; ask an administrator.", "account disabled"
+            )
+        self.throttle.succeeded(attempt, counted)
+        if verified.rehashed is not None:
+            await self.accounts.set_password_hash(account.id, verified.rehashed)
+        now = self.now()
+        await self.sessions.delete_expired(now=now)
+        return await self.sessions.create(account, now=now, expires_at=now + self.ttl)
+
+    async def resolve(self, secret: str) -> StaffSession | None:
+        return await self.sessions.get(secret, now=self.now())
+
+    async def logout(self, secret: str) -> None:
+        await self.sessions.delete(secret)
