@@ -16,6 +16,7 @@ from aiohttp import web
 from recordings import RecordingInfo, RecordingStore
 from server.app import create_app
 from server.audit import cli as audit_cli
+from server.auth import cli as auth_cli
 from server.court_data import open_court_data
 from server.demo import ensure_demo, format_links
 from server.settings import Settings, SettingsError
@@ -36,6 +37,7 @@ async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str
 
 
 async def _serve(settings: Settings) -> None:
+    accounts = await auth_cli.bootstrap(settings)
     _, _, text = await _demo(settings)
     runner = web.AppRunner(create_app(settings))
     await runner.setup()
@@ -43,6 +45,8 @@ async def _serve(settings: Settings) -> None:
     await site.start()
     print(f"courtroom is running on {settings.public_url}\n", flush=True)
     print(text, flush=True)
+    if accounts:
+        print(f"\n{accounts}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -102,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         "list", help="list recordings with durations"
     )
     audit_cli.add_parser(commands)
+    auth_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -125,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
+    elif args.command == "users":
+        return auth_cli.run(args, settings)
     elif args.command == "audit":
         return audit_cli.run(args, settings)
     return 0
