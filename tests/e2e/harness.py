@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -77,6 +78,25 @@ class Server:
     @property
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
+
+
+def add_staff(server: Server, username: str, *, role: str, name: str, password: str) -> None:
+    """Create a staff account with the `courtroom users add` command, as an operator would.
+
+    The running server shares the SQLite database (WAL), so the account can log in at once.
+    """
+    command = ["users", "add", username, "--role", role, "--name", name, "--password-stdin"]
+    created = subprocess.run(
+        [sys.executable, "-m", "server.cli", *command],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COURTROOM_DATA_DIR": str(server.data_dir)},
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if created.returncode != 0:
+        pytest.fail(f"`courtroom users add {username}` failed:\n{created.stdout}{created.stderr}")
 
 
 def free_port() -> int:
