@@ -9,7 +9,10 @@ every sender: about 0.11 core per delivered audio+video stream on our machine ki
   receivers hand out :class:`EncodedFrame` objects instead of decoded frames;
 * sends RTCP picture loss indications (PLI) to a publisher, because a forwarding relay has
   no encoder of its own to make a keyframe;
-* intercepts keyframe requests that subscribers send to our senders.
+* intercepts keyframe requests that subscribers send to our senders;
+* sends forwarded frames on a sender's RTP stream itself (:class:`RtpForwarder`), instead
+  of through ``RTCRtpSender``'s per-packet loop: the relay's cost is almost all per-packet
+  Python work, and most of that loop's work is the same for every packet.
 
 aiortc is pinned to one minor version in pyproject.toml and tests/media/test_passthrough.py
 checks each of these attachment points, so an upgrade that moves them fails loudly.
@@ -18,14 +21,29 @@ checks each of these attachment points, so an upgrade that moves them fails loud
 from __future__ import annotations
 
 import logging
+import random
+import struct
+import time
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import aiortc.rtcrtpreceiver as _receiver_module
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+from aiortc.codecs import get_encoder, is_rtx
+from aiortc.codecs.base import Encoder
 from aiortc.jitterbuffer import JitterFrame
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.mediastreams import convert_timebase
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpSendParameters
+from aiortc.rtcrtpsender import random_sequence_number
+from aiortc.rtp import (
+    RTP_HISTORY_SIZE,
+    HeaderExtensions,
+    HeaderExtensionsMap,
+    RtpPacket,
+    wrap_rtx,
+)
+from aiortc.utils import random32
 
 from media.frames import EncodedFrame
 
@@ -103,3 +121,272 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
     runs; the relay must pass the request on to the publisher instead.
     """
     sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+# --- Sending: RtpForwarder -------------------------------------------------------------
+
+_HEADER = struct.Struct("!BBHII")  # V=2|P|X|CC, M|PT, sequence number, timestamp, SSRC
+_SEQUENCE = struct.Struct("!H")
+_MARKER = 0x80
+_NTP_UNIX_OFFSET_S = 2_208_988_800  # 1900-01-01 to 1970-01-01
+_SENDING = ("sendonly", "sendrecv")
+
+# aiortc's VP8 packetizer (aiortc/codecs/vpx.py): packets of at most 1300 bytes of payload,
+# each starting with a 4-byte descriptor: X=1, S=1 on a frame's first packet, PID=0, I=1,
+# and a 15-bit picture id (M=1) that counts frames per stream.
+_VP8_PACKET_MAX = 1300
+_VP8_DESCRIPTOR_SIZE = 4
+_VP8_CHUNK = _VP8_PACKET_MAX - _VP8_DESCRIPTOR_SIZE
+_VP8_FIRST = b"\x90\x80"
+_VP8_NEXT = b"\x80\x80"
+
+# The sender report that aiortc's RTCP task sends (RTCRtpSender._run_rtcp) reads these
+# counters of the sender; the forwarder keeps them as aiortc's RTP loop would.
+_SENDER_NTP = "_RTCRtpSender__ntp_timestamp"
+_SENDER_RTP_TIMESTAMP = "_RTCRtpSender__rtp_timestamp"
+_SENDER_PACKETS = "_RTCRtpSender__packet_count"
+_SENDER_OCTETS = "_RTCRtpSender__octet_count"
+# The DTLS transport's own counters (its getStats), kept as its _send_rtp would.
+_DTLS_TX_BYTES = "_RTCDtlsTransport__tx_bytes"
+_DTLS_TX_PACKETS = "_RTCDtlsTransport__tx_packets"
+
+_Route = tuple[Callable[[bytes], bytes], Callable[[bytes, Any], None], Any, Any]
+
+
+def ntp_now() -> int:
+    """The current time as a 64-bit NTP timestamp (what aiortc's clock.current_ntp_time gives)."""
+    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    return ((seconds + _NTP_UNIX_OFFSET_S) << 32) | ((nanoseconds << 32) // 1_000_000_000)
+
+
+class RtpForwarder:
+    """Sends encoded frames on one ``RTCRtpSender``'s RTP stream, synchronously.
+
+    aiortc's sender loop (``RTCRtpSender._run_rtp``) is built for encoders: per frame and
+    subscriber it wakes a task, and per packet it builds an ``RtpPacket``, serializes its
+    header extensions through a map, reads the NTP clock through ``datetime`` twice, and
+    awaits a chain of four coroutines down to ``sendto``. That loop was most of the relay's
+    CPU. The forwarder writes the same bytes with the constant parts prepared once: the
+    caller (the Producer's fan-out, through a Consumer) packetizes, protects with the DTLS
+    transport's SRTP session and hands each packet to the selected ICE pair's socket, with
+    no task switch and no await.
+
+    What goes on the wire is what aiortc would send (tests/media/test_passthrough.py compares
+    the bytes): the sender's SSRC and payload type, its negotiated header extensions (mid,
+    abs-send-time), aiortc's VP8 payload descriptors with a picture id per stream, the
+    marker bit on each frame's last packet, a random initial sequence number and timestamp.
+    Everything else stays aiortc's: the sender's RTCP task sends sender reports from the
+    counters this forwarder keeps up to date, and its RTCP handler still takes receiver
+    reports, REMB and keyframe requests. NACKs are answered from this forwarder's history of
+    the last 128 packets (aiortc's size), as RTX when negotiated, like aiortc's own.
+
+    The sender's RTP loop keeps running (it owns the sender's lifecycle) but idles: its
+    track is a Consumer that hands no frames to it while a forwarder carries them.
+    """
+
+    def __init__(
+        self, transceiver: RTCRtpTransceiver, on_ready: Callable[[], None] | None = None
+    ) -> None:
+        """Take over ``transceiver``'s sender; ``on_ready`` runs each time aiortc starts it.
+
+        aiortc calls the sender's ``send()`` after every negotiation that leaves the
+        transceiver sending, once the transport is connected: the moment frames can go out.
+        """
+        self._transceiver = transceiver
+        self._sender = sender = transceiver.sender
+        self._payload_type: int | None = None
+        self._time_base = Fraction(1, 1)
+        self._frame_time_base: Fraction | None = None  # a time base known to equal it
+        self._packer: Callable[[EncodedFrame, int], list[bytes]] = self._pack_whole
+        self._encoder: Encoder | None = None
+        self._rtx_payload_type: int | None = None
+        self._extensions_map = HeaderExtensionsMap()
+        self._first_byte = 0x80
+        self._extension_head = b""  # the header extension block up to abs-send-time ...
+        self._extension_tail: bytes | None = None  # ... and after it; None: not negotiated
+        self._header_size = _HEADER.size
+        self._ssrc: int = sender._ssrc
+        self._sequence = random_sequence_number()
+        self._timestamp_origin = random32()
+        self._picture_id = random.randint(0, (1 << 15) - 1)
+        self._rtx_sequence = random_sequence_number()
+        self._history: list[bytes | None] = [None] * RTP_HISTORY_SIZE
+
+        # aiortc calls send() with the negotiated parameters after each negotiation that
+        # leaves the transceiver sending; like aiortc's sender, the first call configures.
+        original_send = sender.send
+
+        async def send(parameters: RTCRtpSendParameters) -> None:
+            if self._payload_type is None:
+                self._configure(parameters)
+            await original_send(parameters)
+            if on_ready is not None:
+                on_ready()
+
+        sender.send = send  # type: ignore[method-assign]
+        sender._retransmit = self._retransmit  # type: ignore[method-assign]
+
+    @property
+    def ready(self) -> bool:
+        """Whether a frame handed to :meth:`send` now would go on the wire."""
+        return self._route() is not None
+
+    def send(self, frame: EncodedFrame, pts: int) -> bool:
+        """Send ``frame`` with presentation time ``pts``; False if it could not go out.
+
+        A frame is not sent before aiortc has started the sender, while its transceiver is
+        not negotiated to send, or when the transport is not connected.
+        """
+        route = self._route()
+        if route is None:
+            return False
+        protect, sendto, address, dtls = route
+        time_base = frame.time_base
+        if time_base is not self._frame_time_base:
+            if time_base != self._time_base:
+                pts = convert_timebase(pts, time_base, self._time_base)
+            else:
+                self._frame_time_base = time_base  # the usual case, checked once
+        timestamp = (self._timestamp_origin + pts) & 0xFFFFFFFF
+        ntp = ntp_now()
+        packets = self.packetize(frame, timestamp, ntp)
+        history = self._history
+        sent_bytes = 0
+        for packet in packets:
+            history[_SEQUENCE.unpack_from(packet, 2)[0] % RTP_HISTORY_SIZE] = packet
+            data = protect(packet)
+            sendto(data, address)
+            sent_bytes += len(data)
+        self._count(packets, timestamp, ntp, dtls, sent_bytes)
+        return True
+
+    def packetize(self, frame: EncodedFrame, timestamp: int, ntp: int) -> list[bytes]:
+        """The RTP packets (not yet SRTP-protected) of one frame; advances the stream."""
+        payloads = self._packer(frame, timestamp)
+        if not payloads:
+            return []
+        if self._extension_tail is None:
+            extension = self._extension_head
+        else:
+            abs_send_time = ((ntp >> 14) & 0xFFFFFF).to_bytes(3, "big")
+            extension = b"".join((self._extension_head, abs_send_time, self._extension_tail))
+        pack_header = _HEADER.pack
+        first_byte, payload_type, ssrc = self._first_byte, self._payload_type or 0, self._ssrc
+        sequence = self._sequence
+        last = len(payloads) - 1
+        packets = []
+        for index, payload in enumerate(payloads):
+            header = pack_header(
+                first_byte,
+                payload_type | _MARKER if index == last else payload_type,
+                sequence,
+                timestamp,
+                ssrc,
+            )
+            packets.append(b"".join((header, extension, payload)))
+            sequence = (sequence + 1) & 0xFFFF
+        self._sequence = sequence
+        return packets
+
+    def _route(self) -> _Route | None:
+        if self._payload_type is None or self._transceiver.currentDirection not in _SENDING:
+            return None
+        dtls = self._sender.transport
+        if dtls.state != "connected":
+            return None
+        pair = dtls.transport._connection._nominated.get(1)
+        if pair is None:
+            return None
+        return dtls._tx_srtp.protect, pair.protocol.transport.sendto, pair.remote_addr, dtls
+
+    def _count(
+        self, packets: list[bytes], timestamp: int, ntp: int, dtls: Any, sent_bytes: int
+    ) -> None:
+        sender = self._sender
+        # aiortc counts payload octets, without the RTP header.
+        octets = sum(map(len, packets)) - self._header_size * len(packets)
+        setattr(sender, _SENDER_NTP, ntp)
+        setattr(sender, _SENDER_RTP_TIMESTAMP, timestamp)
+        setattr(sender, _SENDER_PACKETS, getattr(sender, _SENDER_PACKETS) + len(packets))
+        setattr(sender, _SENDER_OCTETS, getattr(sender, _SENDER_OCTETS) + octets)
+        setattr(dtls, _DTLS_TX_BYTES, getattr(dtls, _DTLS_TX_BYTES) + sent_bytes)
+        setattr(dtls, _DTLS_TX_PACKETS, getattr(dtls, _DTLS_TX_PACKETS) + len(packets))
+
+    def _configure(self, parameters: RTCRtpSendParameters) -> None:
+        codec = parameters.codecs[0]
+        mime = codec.mimeType.lower()
+        self._time_base = Fraction(1, codec.clockRate)
+        if mime == "video/vp8":
+            self._packer = self._pack_vp8
+        elif mime == "audio/opus":
+            self._packer = self._pack_whole
+        else:
+            self._encoder = get_encoder(codec)
+            self._packer = self._pack_with_encoder
+        for candidate in parameters.codecs:
+            if is_rtx(candidate) and candidate.parameters["apt"] == codec.payloadType:
+                self._rtx_payload_type = candidate.payloadType
+                break
+        # The header extensions as aiortc serializes them, with abs-send-time (if it was
+        # negotiated) located by serializing twice with different times.
+        self._extensions_map.configure(parameters)
+        values = HeaderExtensions()
+        values.mid = parameters.muxId
+        values.abs_send_time = 0
+        profile, zeros = self._extensions_map.set(values)
+        values.abs_send_time = 0xFFFFFF
+        _, ones = self._extensions_map.set(values)
+        if zeros:
+            block = struct.pack("!HH", profile, len(zeros) >> 2) + zeros
+            self._first_byte = 0x90
+            changed = [i for i, (a, b) in enumerate(zip(zeros, ones, strict=True)) if a != b]
+            if changed:
+                start = 4 + changed[0]
+                self._extension_head = block[:start]
+                self._extension_tail = block[start + 3 :]
+            else:
+                self._extension_head = block
+            self._header_size += len(block)
+        self._payload_type = codec.payloadType
+
+    def _pack_whole(self, frame: EncodedFrame, timestamp: int) -> list[bytes]:
+        return [frame.data]
+
+    def _pack_vp8(self, frame: EncodedFrame, timestamp: int) -> list[bytes]:
+        data = frame.data
+        picture_id = self._picture_id
+        self._picture_id = (picture_id + 1) & 0x7FFF
+        tail = (0x8000 | picture_id).to_bytes(2, "big")
+        first, following = _VP8_FIRST + tail, _VP8_NEXT + tail
+        return [
+            (following if start else first) + data[start : start + _VP8_CHUNK]
+            for start in range(0, len(data), _VP8_CHUNK)
+        ]
+
+    def _pack_with_encoder(self, frame: EncodedFrame, timestamp: int) -> list[bytes]:
+        # Codecs the relay does not negotiate today: aiortc's own packetizer.
+        assert self._encoder is not None
+        payloads, _ = self._encoder.pack(frame)  # type: ignore[arg-type]
+        return payloads
+
+    async def _retransmit(self, sequence_number: int) -> None:
+        """Answer a NACK like ``RTCRtpSender._retransmit``, from this forwarder's history."""
+        packet = self._history[sequence_number % RTP_HISTORY_SIZE]
+        if packet is None or _SEQUENCE.unpack_from(packet, 2)[0] != sequence_number:
+            return
+        if self._rtx_payload_type is not None:
+            rtx = wrap_rtx(
+                RtpPacket.parse(packet, self._extensions_map),
+                payload_type=self._rtx_payload_type,
+                sequence_number=self._rtx_sequence,
+                ssrc=self._sender._rtx_ssrc,
+            )
+            self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
+            packet = rtx.serialize(self._extensions_map)
+        route = self._route()
+        if route is not None:
+            protect, sendto, address, dtls = route
+            data = protect(packet)
+            sendto(data, address)
+            setattr(dtls, _DTLS_TX_BYTES, getattr(dtls, _DTLS_TX_BYTES) + len(data))
+            setattr(dtls, _DTLS_TX_PACKETS, getattr(dtls, _DTLS_TX_PACKETS) + 1)

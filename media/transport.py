@@ -101,6 +101,7 @@ class Transport:
         transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
         _prefer_forwardable_codecs(transceiver)
         passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)
+        consumer.forward_to(passthrough.RtpForwarder(transceiver, on_ready=consumer.flush))
         self._consumers[consumer] = transceiver
         return consumer
 

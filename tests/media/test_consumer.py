@@ -6,6 +6,9 @@ import asyncio
 from fractions import Fraction
 from typing import Any
 
+import pytest
+
+from media import consumer as consumer_module
 from media.consumer import MAX_QUEUED, Consumer
 from media.frames import EncodedFrame
 
@@ -91,3 +94,132 @@ async def test_audio_never_waits_for_a_keyframe() -> None:
 
     (frame,) = await drain(consumer, 1)
     assert frame.data == b"\x78" and frame.pts == 0
+
+
+class FakeSink:
+    """Stands in for media.passthrough.RtpForwarder: records what it is asked to send."""
+
+    def __init__(self, ready: bool = True) -> None:
+        self.ready = ready
+        self.sent: list[tuple[EncodedFrame, int]] = []
+        self.error: Exception | None = None
+
+    def send(self, frame: EncodedFrame, pts: int) -> bool:
+        if self.error is not None:
+            raise self.error
+        if not self.ready:
+            return False
+        self.sent.append((frame, pts))
+        return True
+
+
+async def test_with_a_sink_frames_are_sent_at_once_and_never_queued() -> None:
+    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink()
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+
+    consumer.push(video(100))
+    consumer.push(video(3100, key=True))
+    consumer.push(video(6100))
+
+    assert [(f.pts, pts) for f, pts in sink.sent] == [(3100, 0), (6100, 3000)]
+    recv = asyncio.ensure_future(consumer.recv())
+    await asyncio.sleep(0.01)
+    assert not recv.done(), "aiortc's sender loop must get nothing to send twice"
+    recv.cancel()
+
+    consumer.bind(FakeProducer("b"))  # type: ignore[arg-type]
+    consumer.push(video(7, key=True))
+    assert sink.sent[-1][1] == 6000, "the timeline continues across producers"
+
+
+async def test_video_from_a_keyframe_is_held_until_the_sink_can_send_and_then_sent_first() -> None:
+    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+
+    consumer.push(video(0))  # nothing decodable yet
+    consumer.push(video(3000, key=True))  # the transport is still connecting: held
+    consumer.push(video(6000))
+    sink.ready = True
+    consumer.push(video(9000))
+
+    assert [(f.pts, pts) for f, pts in sink.sent] == [(3000, 0), (6000, 3000), (9000, 6000)]
+    assert producer.keyframe_requests == 1  # the one made when it was bound
+
+
+async def test_held_video_goes_out_as_soon_as_the_sink_says_it_is_ready() -> None:
+    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+    consumer.push(video(0, key=True))
+    consumer.flush()
+    assert sink.sent == []
+
+    sink.ready = True
+    consumer.flush()  # what the forwarder's on_ready does, without waiting for a next frame
+    consumer.push(video(3000))
+
+    assert [(f.pts, pts) for f, pts in sink.sent] == [(0, 0), (3000, 3000)]
+
+
+async def test_audio_is_dropped_while_the_sink_cannot_send() -> None:
+    consumer, producer = Consumer("audio"), FakeProducer("a", kind="audio")
+    sink = FakeSink(ready=False)
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+
+    consumer.push(EncodedFrame(b"\x78", 960, Fraction(1, 48000), True))
+    sink.ready = True
+    consumer.push(EncodedFrame(b"\x79", 1920, Fraction(1, 48000), True))
+
+    assert [(f.data, pts) for f, pts in sink.sent] == [(b"\x79", 960)]
+
+
+async def test_when_too_much_video_was_held_a_new_keyframe_is_asked_for_once_it_can_go() -> None:
+    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+    consumer.push(video(0, key=True))
+    for i in range(1, MAX_QUEUED["video"] + 2):
+        consumer.push(video(i * 3000))
+    assert producer.keyframe_requests == 1
+
+    sink.ready = True
+    consumer.push(video(99 * 3000))
+    consumer.push(video(100 * 3000))
+    assert producer.keyframe_requests == 2
+    assert sink.sent == []
+
+    consumer.push(video(101 * 3000, key=True))
+    assert [f.pts for f, _ in sink.sent] == [101 * 3000]
+
+
+async def test_a_consumer_waiting_for_a_keyframe_asks_again_when_none_comes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink()
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+    consumer.push(video(0))
+    assert producer.keyframe_requests == 1, "asked when bound; too soon to ask again"
+
+    monkeypatch.setattr(consumer_module, "KEYFRAME_RETRY_S", 0.0)
+    consumer.push(video(3000))
+    assert producer.keyframe_requests == 2
+    sink.ready = False
+    consumer.push(video(6000))
+    assert producer.keyframe_requests == 2, "no use asking while it could not be sent"
+
+
+async def test_a_failing_sink_drops_frames_without_raising_into_the_producer() -> None:
+    consumer, producer, sink = Consumer("audio"), FakeProducer("a", kind="audio"), FakeSink()
+    consumer.forward_to(sink)
+    consumer.bind(producer)  # type: ignore[arg-type]
+    sink.error = OSError("network unreachable")
+
+    consumer.push(EncodedFrame(b"\x78", 960, Fraction(1, 48000), True))
+    sink.error = None
+    consumer.push(EncodedFrame(b"\x79", 1920, Fraction(1, 48000), True))
+
+    assert [f.data for f, _ in sink.sent] == [b"\x79"]

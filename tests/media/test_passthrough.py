@@ -6,20 +6,47 @@ what moved instead of the relay silently decoding again or dropping keyframe req
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
+import itertools
+import struct
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from fractions import Fraction
+from types import SimpleNamespace
 
+import aioice
+import aioice.ice
 import aiortc.rtcrtpreceiver as receiver_module
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import (
+    MediaStreamTrack,
+    RTCDtlsTransport,
+    RTCIceTransport,
+    RTCPeerConnection,
+    RTCRtpReceiver,
+    RTCRtpSender,
+)
 from aiortc.codecs import get_encoder
+from aiortc.codecs.vpx import Vp8Encoder, VpxPayloadDescriptor
 from aiortc.jitterbuffer import JitterFrame
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.mediastreams import MediaStreamError
+from aiortc.rtcrtpparameters import (
+    RTCRtpCodecParameters,
+    RTCRtpHeaderExtensionParameters,
+    RTCRtpSendParameters,
+)
+from aiortc.rtp import RTCP_RTPFB_NACK, HeaderExtensionsMap, RtcpRtpfbPacket, RtpPacket
 
 from media import passthrough
+from media.consumer import Consumer
 from media.frames import EncodedFrame
+from media.ice import rtc_configuration, use_host_addresses
+from media.settings import MediaSettings
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
 OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)
+VIDEO_TB = Fraction(1, 90000)
 
 
 def test_aiortc_receivers_still_look_up_their_decoder_through_the_module_global() -> None:
@@ -84,3 +111,356 @@ class _FakeTransport:
 
     transport = _Ice()
     state = "new"
+
+
+# --- RtpForwarder: the sender's RTP stream written by the relay itself ---------------------
+
+VP8_SEND = RTCRtpSendParameters(
+    codecs=[
+        VP8,
+        RTCRtpCodecParameters(
+            mimeType="video/rtx", clockRate=90000, payloadType=97, parameters={"apt": 96}
+        ),
+    ],
+    headerExtensions=[
+        RTCRtpHeaderExtensionParameters(id=1, uri="urn:ietf:params:rtp-hdrext:sdes:mid"),
+        RTCRtpHeaderExtensionParameters(
+            id=3, uri="http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+        ),
+    ],
+    muxId="1",
+)
+OPUS_SEND = RTCRtpSendParameters(
+    codecs=[OPUS],
+    headerExtensions=[
+        RTCRtpHeaderExtensionParameters(id=1, uri="urn:ietf:params:rtp-hdrext:sdes:mid"),
+        RTCRtpHeaderExtensionParameters(id=2, uri="urn:ietf:params:rtp-hdrext:ssrc-audio-level"),
+    ],
+    muxId="0",
+)
+
+
+def test_aiortc_still_has_what_the_forwarder_attaches_to() -> None:
+    # The sender is started through its (instance) send() with the negotiated parameters.
+    connect = inspect.getsource(RTCPeerConnection)
+    assert "await transceiver.sender.send(self.__localRtp(transceiver))" in connect
+    # NACKs reach the sender's _retransmit; its sender reports read the four counters.
+    assert "await self._retransmit(seq)" in inspect.getsource(RTCRtpSender._handle_rtcp_packet)
+    rtcp = inspect.getsource(RTCRtpSender._run_rtcp)
+    for counter in ("__ntp_timestamp", "__rtp_timestamp", "__packet_count", "__octet_count"):
+        assert f"self.{counter}" in rtcp
+    # What the DTLS transport's _send_rtp does, and how aioice sends on the selected pair.
+    send_rtp = inspect.getsource(RTCDtlsTransport._send_rtp)
+    assert "self._tx_srtp.protect(data)" in send_rtp
+    assert "await self.transport._send(data)" in send_rtp
+    assert "self.__tx_bytes += len(data)" in send_rtp
+    assert "self.__tx_packets += 1" in send_rtp
+    assert "self._send = self._connection.send" in inspect.getsource(RTCIceTransport)
+    sendto = inspect.getsource(aioice.Connection.sendto)
+    assert "active_pair = self._nominated.get(component)" in sendto
+    assert "active_pair.protocol.send_data(data, active_pair.remote_addr)" in sendto
+    send_data = inspect.getsource(aioice.ice.StunProtocol.send_data)
+    assert send_data.rstrip().endswith("self.transport.sendto(data, addr)")
+
+
+async def test_aiortc_objects_carry_the_attributes_the_forwarder_uses() -> None:
+    pc = RTCPeerConnection()
+    try:
+        transceiver = pc.addTransceiver("video", direction="sendonly")
+        sender = transceiver.sender
+        forwarder = passthrough.RtpForwarder(transceiver)
+        for name in (
+            "_ssrc",
+            "_rtx_ssrc",
+            "_RTCRtpSender__ntp_timestamp",
+            "_RTCRtpSender__rtp_timestamp",
+            "_RTCRtpSender__packet_count",
+            "_RTCRtpSender__octet_count",
+        ):
+            assert isinstance(getattr(sender, name), int), name
+        dtls = sender.transport
+        assert hasattr(dtls, "_tx_srtp")
+        assert isinstance(dtls._RTCDtlsTransport__tx_bytes, int)  # type: ignore[attr-defined]
+        assert isinstance(dtls._RTCDtlsTransport__tx_packets, int)  # type: ignore[attr-defined]
+        assert isinstance(dtls.transport._connection, aioice.Connection)
+        assert dtls.transport._connection._nominated == {}
+        assert not forwarder.ready
+        assert sender._retransmit == forwarder._retransmit
+    finally:
+        await pc.close()
+
+
+class _Socket:
+    """The selected pair's transport: records what is sent where."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes, tuple[str, int]]] = []
+
+    def sendto(self, data: bytes, address: tuple[str, int]) -> None:
+        self.sent.append((data, address))
+
+
+class _ConnectedTransport:
+    """An RTCDtlsTransport as the forwarder sees one: connected, with a nominated pair.
+
+    SRTP "protection" prefixes b"P" so a test sees that every packet went through it.
+    """
+
+    def __init__(self) -> None:
+        self.socket = _Socket()
+        pair = SimpleNamespace(
+            protocol=SimpleNamespace(transport=self.socket), remote_addr=("192.0.2.1", 5000)
+        )
+        self.state = "connected"
+        self.transport = SimpleNamespace(
+            role="controlling", _connection=SimpleNamespace(_nominated={1: pair})
+        )
+        self._tx_srtp = SimpleNamespace(protect=lambda data: b"P" + data)
+        self._RTCDtlsTransport__tx_bytes = 0
+        self._RTCDtlsTransport__tx_packets = 0
+        self.rtcp: list[bytes] = []
+
+    def _register_rtp_sender(self, sender: object, parameters: object) -> None:
+        pass
+
+    def _unregister_rtp_sender(self, sender: object) -> None:
+        pass
+
+    async def _send_rtp(self, data: bytes) -> None:
+        self.rtcp.append(data)
+
+    def sent(self) -> list[bytes]:
+        """The RTP packets sent so far, unprotected."""
+        assert all(data.startswith(b"P") for data, _ in self.socket.sent)
+        return [data[1:] for data, _ in self.socket.sent]
+
+
+@asynccontextmanager
+async def started_forwarder(
+    kind: str, parameters: RTCRtpSendParameters
+) -> AsyncIterator[tuple[passthrough.RtpForwarder, RTCRtpSender, _ConnectedTransport]]:
+    """A forwarder on a sender that aiortc's own send() started with ``parameters``."""
+    transport = _ConnectedTransport()
+    sender = RTCRtpSender(kind, transport=transport)  # type: ignore[arg-type]
+    transceiver = SimpleNamespace(sender=sender, currentDirection="sendonly")
+    started: list[bool] = []
+    forwarder = passthrough.RtpForwarder(
+        transceiver,  # type: ignore[arg-type]
+        on_ready=lambda: started.append(forwarder.ready),
+    )
+    assert not forwarder.ready
+    await sender.send(parameters)
+    assert started == [True], "on_ready runs once aiortc has started the sender"
+    try:
+        yield forwarder, sender, transport
+    finally:
+        await sender.stop()
+
+
+def _aiortc_packets(
+    parameters: RTCRtpSendParameters,
+    payloads: list[bytes],
+    *,
+    ssrc: int,
+    sequence_number: int,
+    timestamp: int,
+    abs_send_time: int | None,
+) -> list[bytes]:
+    """What RTCRtpSender._run_rtp serializes for one frame's payloads."""
+    extensions = HeaderExtensionsMap()
+    extensions.configure(parameters)
+    packets = []
+    for index, payload in enumerate(payloads):
+        packet = RtpPacket(
+            payload_type=parameters.codecs[0].payloadType,
+            sequence_number=(sequence_number + index) & 0xFFFF,
+            timestamp=timestamp,
+        )
+        packet.ssrc = ssrc
+        packet.payload = payload
+        packet.marker = int(index == len(payloads) - 1)
+        packet.extensions.abs_send_time = abs_send_time
+        packet.extensions.mid = parameters.muxId
+        packets.append(packet.serialize(extensions))
+    return packets
+
+
+async def test_forwarded_vp8_is_byte_for_byte_what_aiortc_would_send() -> None:
+    data = bytes([0x10]) + bytes(range(256)) * 12  # a keyframe of three packets
+    async with started_forwarder("video", VP8_SEND) as (forwarder, sender, _):
+        assert forwarder.ready
+        ntp = passthrough.ntp_now()
+        packets = forwarder.packetize(EncodedFrame(data, 0, VIDEO_TB, True), 12345, ntp)
+
+        extensions = HeaderExtensionsMap()
+        extensions.configure(VP8_SEND)
+        first = RtpPacket.parse(packets[0], extensions)
+        descriptor, _ = VpxPayloadDescriptor.parse(first.payload)
+        assert descriptor.picture_id is not None
+        assert len(packets) == 3
+        assert packets == _aiortc_packets(
+            VP8_SEND,
+            Vp8Encoder._packetize(data, descriptor.picture_id),
+            ssrc=sender._ssrc,
+            sequence_number=first.sequence_number,
+            timestamp=12345,
+            abs_send_time=(ntp >> 14) & 0xFFFFFF,
+        )
+
+
+async def test_forwarded_opus_is_byte_for_byte_what_aiortc_would_send() -> None:
+    async with started_forwarder("audio", OPUS_SEND) as (forwarder, sender, _):
+        frame = EncodedFrame(b"\x78" + bytes(80), 960, Fraction(1, 48000), True)
+        (packet,) = forwarder.packetize(frame, 777, passthrough.ntp_now())
+
+        sequence_number = RtpPacket.parse(packet).sequence_number
+        assert [packet] == _aiortc_packets(
+            OPUS_SEND,
+            [frame.data],
+            ssrc=sender._ssrc,
+            sequence_number=sequence_number,
+            timestamp=777,
+            abs_send_time=None,
+        )
+
+
+async def test_send_protects_and_sends_each_packet_and_keeps_aiortcs_counters() -> None:
+    async with started_forwarder("video", VP8_SEND) as (forwarder, sender, transport):
+        assert forwarder.send(EncodedFrame(bytes([0x10]) + bytes(3000), 0, VIDEO_TB, True), 0)
+        assert forwarder.send(EncodedFrame(bytes([0x11]) + bytes(100), 0, VIDEO_TB, False), 3000)
+
+        packets = [RtpPacket.parse(p) for p in transport.sent()]
+        assert [p.marker for p in packets] == [0, 0, 1, 1]
+        assert {address for _, address in transport.socket.sent} == {("192.0.2.1", 5000)}
+        numbers = [p.sequence_number for p in packets]
+        assert numbers == [(numbers[0] + i) & 0xFFFF for i in range(4)]
+        assert (packets[3].timestamp - packets[0].timestamp) & 0xFFFFFFFF == 3000
+        pictures = [VpxPayloadDescriptor.parse(p.payload)[0].picture_id for p in packets]
+        assert pictures[0] == pictures[2] and pictures[3] == (pictures[0] + 1) & 0x7FFF  # type: ignore[operator]
+
+        # The counters aiortc's sender reports (RTCP SR) and its getStats read.
+        assert sender._RTCRtpSender__packet_count == 4  # type: ignore[attr-defined]
+        assert sender._RTCRtpSender__octet_count == sum(len(p.payload) for p in packets)  # type: ignore[attr-defined]
+        assert sender._RTCRtpSender__rtp_timestamp == packets[3].timestamp  # type: ignore[attr-defined]
+        assert sender._RTCRtpSender__ntp_timestamp > 0  # type: ignore[attr-defined]
+        assert transport._RTCDtlsTransport__tx_packets == 4
+        assert transport._RTCDtlsTransport__tx_bytes == sum(
+            len(d) for d, _ in transport.socket.sent
+        )
+
+
+async def test_a_nack_is_answered_from_the_history_as_rtx() -> None:
+    async with started_forwarder("video", VP8_SEND) as (forwarder, sender, transport):
+        forwarder.send(EncodedFrame(bytes([0x10]) + bytes(2000), 0, VIDEO_TB, True), 0)
+        lost = RtpPacket.parse(transport.sent()[1])
+        transport.socket.sent.clear()
+
+        nack = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=1, media_ssrc=sender._ssrc)
+        nack.lost = [lost.sequence_number, (lost.sequence_number + 1000) & 0xFFFF]
+        await sender._handle_rtcp_packet(nack)
+
+        (rtx,) = [RtpPacket.parse(p) for p in transport.sent()]  # the unknown one is ignored
+        assert rtx.payload_type == 97
+        assert rtx.ssrc == sender._rtx_ssrc
+        assert rtx.timestamp == lost.timestamp
+        assert rtx.payload == struct.pack("!H", lost.sequence_number) + lost.payload
+
+
+async def test_nothing_is_sent_unless_negotiated_to_send_and_connected() -> None:
+    frame = EncodedFrame(b"\x78", 0, Fraction(1, 48000), True)
+    async with started_forwarder("audio", OPUS_SEND) as (forwarder, _, transport):
+        transceiver = forwarder._transceiver
+        transceiver.currentDirection = "inactive"  # type: ignore[misc]
+        assert not forwarder.ready and not forwarder.send(frame, 0)
+        transceiver.currentDirection = "sendonly"  # type: ignore[misc]
+        transport.state = "closed"
+        assert not forwarder.ready and not forwarder.send(frame, 0)
+        transport.state = "connected"
+        transport.transport._connection._nominated.clear()
+        assert not forwarder.ready and not forwarder.send(frame, 0)
+        assert transport.sent() == []
+
+
+async def test_frames_reach_a_real_aiortc_peer_through_the_forwarder() -> None:
+    """Over loopback, with SRTP and ICE: the payloads arrive, and sender reports count them."""
+    original_host_addresses = aioice.ice.get_host_addresses
+    was_installed = passthrough.is_installed()
+    use_host_addresses(["127.0.0.1"])
+    passthrough.install()
+    settings = MediaSettings(host_addresses=("127.0.0.1",))
+    relay, viewer = (RTCPeerConnection(rtc_configuration(settings)) for _ in range(2))
+    try:
+        consumer = Consumer("video")
+        transceiver = relay.addTransceiver(consumer, direction="sendonly")
+        forwarder = passthrough.RtpForwarder(transceiver)
+        consumer.forward_to(forwarder)
+        consumer.bind(_Producer())  # type: ignore[arg-type]
+        received: asyncio.Queue[EncodedFrame] = asyncio.Queue()
+
+        @viewer.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            async def read() -> None:
+                with contextlib.suppress(MediaStreamError):
+                    while True:
+                        received.put_nowait(await track.recv())
+
+            tasks.add(asyncio.ensure_future(read()))
+
+        tasks: set[asyncio.Future[None]] = set()
+        await relay.setLocalDescription(await relay.createOffer())
+        await viewer.setRemoteDescription(relay.localDescription)
+        await viewer.setLocalDescription(await viewer.createAnswer())
+        await relay.setRemoteDescription(viewer.localDescription)
+        await _until(lambda: forwarder.ready, timeout_s=10)
+
+        sent = [bytes([0x10 if i == 0 else 0x11, i]) + bytes(range(256)) * 8 for i in range(20)]
+        for index, data in enumerate(sent):
+            consumer.push(EncodedFrame(data, 1000 + index * 3000, VIDEO_TB, index == 0))
+            await asyncio.sleep(0.03)
+        async with asyncio.timeout(5):
+            # The jitter buffer releases a frame when the next one starts: all but the last.
+            got = [await received.get() for _ in range(len(sent) - 1)]
+        assert [f.data for f in got] == sent[:-1]
+        assert [f.pts - got[0].pts for f in got] == [i * 3000 for i in range(len(got))]
+
+        async with asyncio.timeout(5):  # aiortc sends a sender report every 0.5 to 1.5 s
+            while True:
+                stats = (await viewer.getReceivers()[0].getStats()).values()
+                remote = [s for s in stats if s.type == "remote-outbound-rtp"]
+                if remote and remote[0].packetsSent:
+                    break
+                await asyncio.sleep(0.1)
+        outbound = [
+            s for s in (await transceiver.sender.getStats()).values() if s.type == "outbound-rtp"
+        ]
+        assert outbound[0].packetsSent == sum(-(-len(data) // 1296) for data in sent)
+        assert remote[0].packetsSent == outbound[0].packetsSent
+        for task in tasks:
+            task.cancel()
+    finally:
+        await relay.close()
+        await viewer.close()
+        aioice.ice.get_host_addresses = original_host_addresses
+        if not was_installed:
+            passthrough.uninstall()
+
+
+async def _until(predicate: Callable[[], bool], timeout_s: float) -> None:
+    async with asyncio.timeout(timeout_s):
+        for _ in itertools.count():
+            if predicate():
+                return
+            await asyncio.sleep(0.01)
+
+
+class _Producer:
+    kind = "video"
+
+    def add_consumer(self, consumer: object) -> None:
+        pass
+
+    def remove_consumer(self, consumer: object) -> None:
+        pass
+
+    def request_keyframe(self) -> None:
+        pass
