@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
@@ -11,15 +10,19 @@ from aiohttp import web
 from media.ice import use_host_addresses
 from recordings import RecordingStore
 from server import keys
+from server.api import setup_api
+from server.audit import AuditLog, Outcome
 from server.audit import routes as audit_routes
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
+from server.hearing_states import HearingStates
 from server.openapi import openapi_document
 from server.persistence.database import migrate
 from server.problems import problem_details, security_headers
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
 from signaling import Signaling
+from signaling.audit import Audit, AuditEvent
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
@@ -34,6 +37,19 @@ def allowed_origins(settings: Settings) -> list[str]:
             f"{parts.scheme}://{name}:{parts.port or settings.port}" for name in LOOPBACK_NAMES
         }
     return sorted(origins)
+
+
+def signaling_audit(log: AuditLog) -> Audit:
+    async def record(event: AuditEvent) -> None:
+        await log.record(
+            actor=event.actor,
+            action=event.action,
+            object=event.object,
+            reason=event.reason,
+            outcome=Outcome.DENIED if event.denied else Outcome.ALLOWED,
+        )
+
+    return record
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -55,12 +71,14 @@ def create_app(settings: Settings) -> web.Application:
         recordings=recordings,
         cors_allowed_origins=allowed_origins(settings),
         on_recording_available=data.webhooks.recording_available,
+        audit=signaling_audit(data.audit),
     )
     signaling.attach(app)
 
     app[keys.SETTINGS] = settings
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit
+    app[keys.HEARING_STATES] = HearingStates(data.hearings, data.audit, data.webhooks)
     app[keys.WEBHOOKS] = data.webhooks
     app[keys.ENGINE] = engine
     app[keys.HEARINGS] = hearings
@@ -107,39 +125,11 @@ def _routes(app: web.Application, settings: Settings) -> None:
     async def openapi(_: web.Request) -> web.Response:
         return web.json_response(openapi_document(settings.public_url))
 
-    async def list_hearings(request: web.Request) -> web.Response:
-        found = await request.app[keys.HEARINGS].list()
-        return web.json_response(
-            {
-                "hearings": [
-                    {"id": h.id, "case_number": h.case_number, "title": h.title} for h in found
-                ]
-            }
-        )
-
-    async def list_recordings(request: web.Request) -> web.Response:
-        found = await asyncio.to_thread(request.app[keys.RECORDINGS].list)
-        return web.json_response(
-            {
-                "recordings": [
-                    {
-                        "id": r.recording_id,
-                        "hearing_id": r.hearing_id,
-                        "started_at": r.started_at,
-                        "stopped_at": r.stopped_at,
-                        "duration_s": r.duration_s,
-                    }
-                    for r in found
-                ]
-            }
-        )
-
     app.router.add_get("/", index)
     app.router.add_get("/join", join)
     app.router.add_get("/console", console)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/api/v1/health", health)
     app.router.add_get("/api/v1/openapi.json", openapi)
-    app.router.add_get("/api/v1/hearings", list_hearings)
-    app.router.add_get("/api/v1/recordings", list_recordings)
+    setup_api(app)
     app.router.add_static("/static/", web_dir, show_index=False, follow_symlinks=False)

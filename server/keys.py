@@ -9,6 +9,7 @@ from recordings import RecordingStore
 from server.audit import AuditLog
 from server.auth.services import Auth
 from server.court_data import CourtData
+from server.hearing_states import HearingStates
 from server.join_links import JoinLinks
 from server.persistence.repositories import HearingRepository, ParticipantRepository
 from server.settings import Settings
@@ -19,6 +20,7 @@ SETTINGS = web.AppKey("settings", Settings)
 DATA = web.AppKey("data", CourtData)
 ENGINE = web.AppKey("engine", AsyncEngine)
 HEARINGS = web.AppKey("hearings", HearingRepository)
+HEARING_STATES = web.AppKey("hearing_states", HearingStates)
 PARTICIPANTS = web.AppKey("participants", ParticipantRepository)
 JOIN_LINKS = web.AppKey("join_links", JoinLinks)
 AUDIT = web.AppKey("audit", AuditLog)

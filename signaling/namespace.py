@@ -13,10 +13,17 @@ from typing import Any
 
 import socketio
 
-from court.errors import CourtError, InvalidRequest, InvalidState, NotAuthenticated
+from court.errors import (
+    CourtError,
+    InvalidRequest,
+    InvalidState,
+    NotAuthenticated,
+    PermissionDenied,
+)
 from court.hearing import JoinGrant
 from media.transport import NegotiationError
 from signaling import messages
+from signaling.audit import Audit, AuditEvent, not_audited
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
 from signaling.session import Session
@@ -28,11 +35,17 @@ Handler = Callable[[Session, object], Awaitable[messages.Ack]]
 
 MAX_TOKEN_LENGTH = 4096
 
+# Commands whose success is itself a court record (DESIGN.md section 7).
+AUDITED_WHEN_ALLOWED = frozenset({ClientEvent.START_RECORDING, ClientEvent.STOP_RECORDING})
+
 
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
-    def __init__(self, authenticate: Authenticate, registry: HearingRegistry) -> None:
+    def __init__(
+        self, authenticate: Authenticate, registry: HearingRegistry, audit: Audit = not_audited
+    ) -> None:
         super().__init__(NAMESPACE)
         self._authenticate = authenticate
+        self._audit = audit
         self._registry = registry
         self._sessions: dict[str, Session] = {}
         self._handlers: dict[str, Handler] = {
@@ -95,7 +108,13 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 # publish or join holding the lock may be waiting for the negotiator.
                 return await handler(session, payload)
             async with session.lock:
-                return await handler(session, payload)
+                ack = await handler(session, payload)
+            if event in AUDITED_WHEN_ALLOWED:
+                await self._record(session, event, "done", denied=False)
+            return ack
+        except PermissionDenied as exc:
+            await self._record(session, event, exc.message, denied=True)
+            return messages.error(exc.code, exc.message)
         except CourtError as exc:
             return messages.error(exc.code, exc.message)
         except NegotiationError as exc:
@@ -103,6 +122,23 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except Exception:
             logger.exception("command %s from %s failed", event, session.participant.id)
             return messages.error("internal_error", "the server could not carry out this command")
+
+    async def _record(self, session: Session, event: str, reason: str, *, denied: bool) -> None:
+        participant = session.participant
+        try:
+            await self._audit(
+                AuditEvent(
+                    actor=f"participant:{participant.id} ({participant.role.value})",
+                    action=f"signaling.{event}",
+                    object=f"hearing:{session.hearing.id}",
+                    reason=reason,
+                    denied=denied,
+                )
+            )
+        except Exception:
+            # The command's outcome stands; a failing audit store is logged loudly instead
+            # of turning a refusal into an internal error for the participant.
+            logger.exception("could not audit %s by %s", event, participant.id)
 
     async def _join(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.Join, payload)

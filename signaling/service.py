@@ -8,6 +8,7 @@ from aiohttp import web
 from media import passthrough
 from media.settings import MediaSettings
 from recordings import RecordingStore
+from signaling.audit import Audit, not_audited
 from signaling.hearings import HearingRegistry
 from signaling.live_hearing import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
@@ -33,6 +34,7 @@ class Signaling:
         recordings: RecordingStore,
         cors_allowed_origins: list[str] | str,
         on_recording_available: RecordingAvailable | None = None,
+        audit: Audit = not_audited,
     ) -> None:
         passthrough.install()
         self.sio = socketio.AsyncServer(
@@ -45,7 +47,7 @@ class Signaling:
         self.hearings = HearingRegistry(
             self.sio, media, recordings, on_recording_available=on_recording_available
         )
-        self.namespace = HearingNamespace(authenticate, self.hearings)
+        self.namespace = HearingNamespace(authenticate, self.hearings, audit)
         self.sio.register_namespace(self.namespace)
 
     def attach(self, app: web.Application) -> None:

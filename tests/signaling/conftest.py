@@ -22,6 +22,7 @@ from media.ice import use_host_addresses
 from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling import Signaling
+from signaling.audit import AuditEvent
 from signaling.client import ParticipantClient
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
@@ -35,6 +36,7 @@ class HearingServer:
     recordings: RecordingStore
     grants: dict[str, JoinGrant] = field(default_factory=dict)
     clients: list[ParticipantClient] = field(default_factory=list)
+    audited: list[AuditEvent] = field(default_factory=list)
 
     def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
         participant = Participant(
@@ -78,11 +80,15 @@ async def hearing_server(
     async def authenticate(token: str) -> JoinGrant:
         return await holder["server"].authenticate(token)
 
+    async def audit(event: AuditEvent) -> None:
+        holder["server"].audited.append(event)
+
     signaling = Signaling(
         authenticate=authenticate,
         media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
         recordings=recordings,
         cors_allowed_origins="*",
+        audit=audit,
     )
     signaling.attach(app)
     server = await aiohttp_server(app)
