@@ -151,3 +151,19 @@ async def test_without_credentials_the_api_answers_401_with_a_problem(client: Cl
     assert response.status == 401
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert (await response.json())["code"] == "not_authenticated"
+
+
+async def test_a_start_given_with_an_offset_is_the_same_moment_when_read_back(
+    client: Client,
+) -> None:
+    # 10:00 in Baku (+04:00) is 06:00 UTC; SQLite would keep "10:00" if we did not convert.
+    created = await create(client, scheduled_start="2026-12-01T10:00:00+04:00")
+
+    start = datetime.fromisoformat(created["scheduled_start"])
+    assert start == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    listed = await client.get(
+        "/api/v1/hearings",
+        params={"from": "2026-12-01T09:59:00+04:00", "to": "2026-12-01T10:01:00+04:00"},
+        headers=as_("clerk"),
+    )
+    assert [h["id"] for h in (await listed.json())["hearings"]] == [created["id"]]

@@ -8,9 +8,11 @@ import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
+from court.permissions import Scope
 from server import keys
 from server.app import allowed_origins, create_app
 from server.settings import Settings
+from tests.server.auth_helpers import api_token
 
 Client = TestClient[web.Request, web.Application]
 MakeClient = Callable[[web.Application], Awaitable[Client]]
@@ -66,10 +68,13 @@ async def test_the_openapi_document_describes_health_and_hearings(client: Client
     assert document["servers"] == [{"url": "http://127.0.0.1:8080/api/v1"}]
     assert {"/health", "/hearings"} <= set(document["paths"])
     for path, operations in document["paths"].items():
-        # Every path the document names is one the server answers.
-        for method in operations:
-            answered = await client.request(method.upper(), f"/api/v1{path}")
-            assert answered.status == 200, (method, path)
+        # Every path the document names is one the server answers: public ones at once,
+        # the others by asking for credentials (never 404 or 405).
+        for method, operation in operations.items():
+            concrete = path.replace("{", "").replace("}", "")
+            answered = await client.request(method.upper(), f"/api/v1{concrete}")
+            expected = 200 if operation["security"] == [] else 401
+            assert answered.status == expected, (method, path)
 
 
 async def test_the_openapi_document_describes_errors_and_its_references_resolve(
@@ -97,21 +102,24 @@ async def test_the_openapi_document_describes_errors_and_its_references_resolve(
         assert isinstance(target, dict), ref
 
 
-async def test_hearings_are_listed_as_json(client: Client) -> None:
-    assert await (await client.get("/api/v1/hearings")).json() == {"hearings": []}
+async def test_hearings_are_listed_for_the_e_court_systems_token(client: Client) -> None:
+    ecourt = await api_token(client, Scope.HEARINGS_READ)
     hearing = await client.app[keys.HEARINGS].create(case_number="1-9/2026", title="State v. X")
 
-    listed = await (await client.get("/api/v1/hearings")).json()
+    listed = await (await client.get("/api/v1/hearings", headers=ecourt.headers)).json()
 
-    assert listed == {
-        "hearings": [{"id": hearing.id, "case_number": "1-9/2026", "title": "State v. X"}]
-    }
+    assert [(h["id"], h["case_number"]) for h in listed["hearings"]] == [(hearing.id, "1-9/2026")]
 
 
-async def test_recordings_are_listed_as_json(client: Client) -> None:
-    response = await client.get("/api/v1/recordings")
+async def test_recordings_are_listed_for_a_token_that_may_read_the_record(client: Client) -> None:
+    archive = await api_token(client, Scope.RECORDS_READ)
+    scheduler = await api_token(client, Scope.HEARINGS_WRITE)
 
-    assert await response.json() == {"recordings": []}
+    allowed = await client.get("/api/v1/recordings", headers=archive.headers)
+    refused = await client.get("/api/v1/recordings", headers=scheduler.headers)
+
+    assert await allowed.json() == {"recordings": []}
+    assert refused.status == 403
 
 
 @pytest.mark.parametrize(

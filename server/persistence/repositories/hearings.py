@@ -23,6 +23,11 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+def utc(moment: datetime | None) -> datetime | None:
+    """Stored in UTC: SQLite keeps the wall time and drops the offset, so convert first."""
+    return None if moment is None else moment.astimezone(UTC)
+
+
 def to_hearing(row: HearingRow) -> Hearing:
     return Hearing(
         id=HearingId(row.id),
@@ -53,9 +58,9 @@ class HearingFilter:
 
     def apply(self, query: Select[tuple[HearingRow]]) -> Select[tuple[HearingRow]]:
         if self.starts_from is not None:
-            query = query.where(HearingRow.scheduled_start >= self.starts_from)
+            query = query.where(HearingRow.scheduled_start >= utc(self.starts_from))
         if self.starts_before is not None:
-            query = query.where(HearingRow.scheduled_start < self.starts_before)
+            query = query.where(HearingRow.scheduled_start < utc(self.starts_before))
         if self.court is not None:
             query = query.where(HearingRow.court == self.court)
         if self.case_number is not None:
@@ -91,7 +96,7 @@ class HearingRepository:
             court=court,
             courtroom=courtroom,
             presiding_judge=presiding_judge,
-            scheduled_start=scheduled_start,
+            scheduled_start=utc(scheduled_start),
             duration_min=int(duration.total_seconds() // 60),
             language=language,
             state=HearingState.SCHEDULED.value,
@@ -135,7 +140,7 @@ class HearingRepository:
                     f"Hearing {hearing.case_number} is {hearing.state.value.replace('_', ' ')}; "
                     "only a scheduled hearing can be rescheduled."
                 )
-            row.scheduled_start = scheduled_start
+            row.scheduled_start = utc(scheduled_start)
             row.duration_min = int(duration.total_seconds() // 60)
             row.updated_at = datetime.now(UTC)
             return to_hearing(row)

@@ -70,7 +70,7 @@ class JoinLinkRepository:
             role=role.value,
             issued_at=datetime.now(UTC),
             issued_by=issued_by,
-            expires_at=expires_at,
+            expires_at=expires_at.astimezone(UTC),
         )
         async with self._sessions.begin() as session:
             session.add(row)
