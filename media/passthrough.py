@@ -6,7 +6,8 @@ every sender: about 0.11 core per delivered audio+video stream on our machine ki
 0.0035 core. aiortc has no public hook for that, so this module:
 
 * replaces the decoder factory that ``aiortc.rtcrtpreceiver.decoder_worker`` calls, so that
-  receivers hand out :class:`EncodedFrame` objects instead of decoded frames;
+  receivers hand out :class:`EncodedFrame` objects instead of decoded frames, and lets the
+  relay's receivers do so on the event loop, without the hop through a decoder thread;
 * sends RTCP picture loss indications (PLI) to a publisher, because a forwarding relay has
   no encoder of its own to make a keyframe;
 * intercepts keyframe requests that subscribers send to our senders;
@@ -20,7 +21,9 @@ checks each of these attachment points, so an upgrade that moves them fails loud
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import queue
 import random
 import struct
 import time
@@ -29,7 +32,7 @@ from fractions import Fraction
 from typing import Any
 
 import aiortc.rtcrtpreceiver as _receiver_module
-from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+from aiortc import MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
 from aiortc.codecs import get_encoder, is_rtx
 from aiortc.codecs.base import Encoder
 from aiortc.jitterbuffer import JitterFrame
@@ -100,6 +103,57 @@ def uninstall() -> None:
 
 def is_installed() -> bool:
     return _hooks().get(_DECODER_FACTORY) is PassthroughDecoder
+
+
+# The receiver's queue to its decoder thread, and the thread (None until receive()).
+_RECEIVER_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
+_RECEIVER_DECODER_THREAD = "_RTCRtpReceiver__decoder_thread"
+
+
+class _InlineDecoding:
+    """Stands in for a receiver's decoder queue: wraps each frame at once, on the loop.
+
+    aiortc hands every complete frame to a decoder thread through a ``queue.Queue``, and
+    the thread hands the result back with ``run_coroutine_threadsafe``: two thread switches
+    and a wake-up of the event loop per frame, to wrap bytes. Here ``put`` (called by the
+    receiver on the event loop) does the wrapping and feeds the track's queue directly.
+    The decoder thread still runs, idle in :meth:`get`, until aiortc stops the receiver:
+    then it ends the track as it always does.
+    """
+
+    def __init__(self, output: asyncio.Queue[Any]) -> None:
+        self._output = output
+        self._decoder: PassthroughDecoder | None = None
+        self._codec_name: str | None = None
+        self._end: queue.Queue[None] = queue.Queue()
+
+    def put(self, task: tuple[RTCRtpCodecParameters, JitterFrame] | None) -> None:
+        if task is None:
+            self._end.put(None)
+            return
+        codec, encoded_frame = task
+        if self._decoder is None or codec.name != self._codec_name:
+            self._decoder, self._codec_name = PassthroughDecoder(codec), codec.name
+        for frame in self._decoder.decode(encoded_frame):
+            self._output.put_nowait(frame)
+
+    def get(self) -> None:
+        return self._end.get()
+
+
+def decode_inline(receiver: RTCRtpReceiver) -> bool:
+    """Make ``receiver`` hand out :class:`EncodedFrame` objects without its decoder thread.
+
+    Call it between the receiver getting its track and aiortc starting it: in the peer
+    connection's "track" event. Returns False, and leaves the receiver to :func:`install`'s
+    decoder factory, otherwise.
+    """
+    track: MediaStreamTrack | None = receiver.track  # None until a description gives one
+    if track is None or getattr(receiver, _RECEIVER_DECODER_THREAD) is not None:
+        return False
+    output = track._queue  # type: ignore[attr-defined]
+    setattr(receiver, _RECEIVER_DECODER_QUEUE, _InlineDecoding(output))
+    return True
 
 
 async def send_picture_loss(receiver: RTCRtpReceiver) -> bool:

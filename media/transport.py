@@ -199,6 +199,8 @@ class Transport:
             self._discard_tasks.add(task)
             task.add_done_callback(self._discard_tasks.discard)
             return
+        # The track exists from now on, and aiortc starts its receiver only after this event.
+        passthrough.decode_inline(transceiver.receiver)
         if self._on_incoming_track is not None:
             self._on_incoming_track(track, transceiver.receiver)
 

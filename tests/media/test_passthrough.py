@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import inspect
 import itertools
+import queue
 import struct
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -36,6 +37,7 @@ from aiortc.rtcrtpparameters import (
     RTCRtpHeaderExtensionParameters,
     RTCRtpSendParameters,
 )
+from aiortc.rtcrtpreceiver import RemoteStreamTrack
 from aiortc.rtp import RTCP_RTPFB_NACK, HeaderExtensionsMap, RtcpRtpfbPacket, RtpPacket
 
 from media import passthrough
@@ -381,14 +383,18 @@ async def test_nothing_is_sent_unless_negotiated_to_send_and_connected() -> None
         assert transport.sent() == []
 
 
-async def test_frames_reach_a_real_aiortc_peer_through_the_forwarder() -> None:
-    """Over loopback, with SRTP and ICE: the payloads arrive, and sender reports count them."""
+async def test_frames_cross_a_real_connection_from_forwarder_to_inline_receiver() -> None:
+    """Over loopback, with ICE and SRTP: the relay's sending and receiving ends together.
+
+    The payloads arrive unchanged, sender reports count them, and the receiver that wraps
+    frames on the event loop ends its track when the connection closes.
+    """
     original_host_addresses = aioice.ice.get_host_addresses
-    was_installed = passthrough.is_installed()
     use_host_addresses(["127.0.0.1"])
-    passthrough.install()
     settings = MediaSettings(host_addresses=("127.0.0.1",))
     relay, viewer = (RTCPeerConnection(rtc_configuration(settings)) for _ in range(2))
+    tasks: set[asyncio.Future[None]] = set()
+    inline: list[bool] = []
     try:
         consumer = Consumer("video")
         transceiver = relay.addTransceiver(consumer, direction="sendonly")
@@ -399,6 +405,9 @@ async def test_frames_reach_a_real_aiortc_peer_through_the_forwarder() -> None:
 
         @viewer.on("track")
         def on_track(track: MediaStreamTrack) -> None:
+            (receiver,) = [r for r in viewer.getReceivers() if r.track is track]
+            inline.append(passthrough.decode_inline(receiver))
+
             async def read() -> None:
                 with contextlib.suppress(MediaStreamError):
                     while True:
@@ -406,12 +415,12 @@ async def test_frames_reach_a_real_aiortc_peer_through_the_forwarder() -> None:
 
             tasks.add(asyncio.ensure_future(read()))
 
-        tasks: set[asyncio.Future[None]] = set()
         await relay.setLocalDescription(await relay.createOffer())
         await viewer.setRemoteDescription(relay.localDescription)
         await viewer.setLocalDescription(await viewer.createAnswer())
         await relay.setRemoteDescription(viewer.localDescription)
         await _until(lambda: forwarder.ready, timeout_s=10)
+        assert inline == [True]
 
         sent = [bytes([0x10 if i == 0 else 0x11, i]) + bytes(range(256)) * 8 for i in range(20)]
         for index, data in enumerate(sent):
@@ -420,29 +429,69 @@ async def test_frames_reach_a_real_aiortc_peer_through_the_forwarder() -> None:
         async with asyncio.timeout(5):
             # The jitter buffer releases a frame when the next one starts: all but the last.
             got = [await received.get() for _ in range(len(sent) - 1)]
+        assert all(isinstance(f, EncodedFrame) for f in got)
         assert [f.data for f in got] == sent[:-1]
         assert [f.pts - got[0].pts for f in got] == [i * 3000 for i in range(len(got))]
+        assert got[0].is_keyframe and not any(f.is_keyframe for f in got[1:])
 
-        async with asyncio.timeout(5):  # aiortc sends a sender report every 0.5 to 1.5 s
-            while True:
-                stats = (await viewer.getReceivers()[0].getStats()).values()
-                remote = [s for s in stats if s.type == "remote-outbound-rtp"]
-                if remote and remote[0].packetsSent:
-                    break
-                await asyncio.sleep(0.1)
+        packets = sum(-(-len(data) // 1296) for data in sent)
         outbound = [
             s for s in (await transceiver.sender.getStats()).values() if s.type == "outbound-rtp"
         ]
-        assert outbound[0].packetsSent == sum(-(-len(data) // 1296) for data in sent)
-        assert remote[0].packetsSent == outbound[0].packetsSent
+        assert outbound[0].packetsSent == packets
+        # The viewer learns the count from aiortc's sender reports (every 0.5 to 1.5 s).
+        async with asyncio.timeout(5):
+            while True:
+                stats = (await viewer.getReceivers()[0].getStats()).values()
+                remote = [s for s in stats if s.type == "remote-outbound-rtp"]
+                if remote and remote[0].packetsSent == packets:
+                    break
+                await asyncio.sleep(0.1)
+
+        async with asyncio.timeout(5):
+            await viewer.close()
+            await asyncio.gather(*tasks)  # each reader saw its track end
+    finally:
         for task in tasks:
             task.cancel()
-    finally:
         await relay.close()
         await viewer.close()
         aioice.ice.get_host_addresses = original_host_addresses
-        if not was_installed:
-            passthrough.uninstall()
+
+
+def test_aiortc_receivers_still_pass_frames_through_a_queue_to_their_decoder_thread() -> None:
+    """What passthrough.decode_inline replaces, and the stop path it relies on."""
+    receive = inspect.getsource(RTCRtpReceiver.receive)
+    assert "self.__decoder_queue," in receive
+    assert "self._track._queue," in receive
+    assert "self.__decoder_queue.put((codec, encoded_frame))" in inspect.getsource(
+        RTCRtpReceiver._handle_rtp_packet
+    )
+    stop = inspect.getsource(RTCRtpReceiver._RTCRtpReceiver__stop_decoder)  # type: ignore[attr-defined]
+    assert "self.__decoder_queue.put(None)" in stop
+    assert "self.__decoder_thread.join()" in stop
+    worker = inspect.getsource(receiver_module.decoder_worker)
+    assert "task = input_q.get()" in worker
+    assert "asyncio.run_coroutine_threadsafe(output_q.put(None), loop)" in worker
+
+
+async def test_decode_inline_needs_a_receiver_with_a_track_that_has_not_started() -> None:
+    pc = RTCPeerConnection()
+    try:
+        receiver = pc.addTransceiver("audio", direction="recvonly").receiver
+        assert receiver._RTCRtpReceiver__decoder_thread is None  # type: ignore[attr-defined]
+        assert isinstance(receiver._RTCRtpReceiver__decoder_queue, queue.Queue)  # type: ignore[attr-defined]
+        assert not passthrough.decode_inline(receiver), "no track before a remote description"
+
+        receiver._track = RemoteStreamTrack(kind="audio")
+        assert passthrough.decode_inline(receiver)
+        receiver._RTCRtpReceiver__decoder_queue.put(  # type: ignore[attr-defined]
+            (OPUS, JitterFrame(b"\x78\x01", timestamp=960))
+        )
+        frame = receiver.track._queue.get_nowait()  # type: ignore[attr-defined]
+        assert frame == EncodedFrame(b"\x78\x01", 960, Fraction(1, 48000), True)
+    finally:
+        await pc.close()
 
 
 async def _until(predicate: Callable[[], bool], timeout_s: float) -> None:
