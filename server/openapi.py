@@ -13,6 +13,9 @@ from pydantic import BaseModel
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
+from server.audit.routes import AuditQuery
+from server.auth.bodies import Login, NewApiToken, NewStaffAccount
+from server.webhooks.routes import DeliveryQuery, Registration
 
 REF = "#/components/schemas/{model}"
 
@@ -65,16 +68,13 @@ class Document:
         query: type[BaseModel] | None = None,
         public: bool = False,
     ) -> None:
+        success: dict[str, Any] = {"description": summary}
+        if ok != 204:
+            success["content"] = {"application/json": {"schema": response or {"type": "object"}}}
         operation: dict[str, Any] = {
             "operationId": operation_id,
             "summary": summary,
-            "responses": {
-                "default": PROBLEM_RESPONSE,
-                str(ok): {
-                    "description": summary,
-                    "content": {"application/json": {"schema": response or {"type": "object"}}},
-                },
-            },
+            "responses": {"default": PROBLEM_RESPONSE, str(ok): success},
         }
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -212,8 +212,191 @@ def _build() -> Document:
         "Recordings of all hearings, with their measured durations",
         response=_list_of("recordings", "Recording"),
     )
+    _staff_operations(doc)
     doc.schemas.update(_VIEWS)
     return doc
+
+
+def _object(*required: str, **properties: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
+_STRING = {"type": "string"}
+_TIME = {"type": "string", "format": "date-time"}
+
+
+def _staff_operations(doc: Document) -> None:
+    """Logins, staff accounts, API tokens, webhooks and the audit log."""
+    account = _object(
+        "id",
+        "username",
+        "display_name",
+        "role",
+        id=_STRING,
+        username=_STRING,
+        display_name=_STRING,
+        role=_ref("StaffRole"),
+    )
+    session = {
+        "allOf": [
+            account,
+            _object(
+                "permissions",
+                "session_expires_at",
+                permissions={"type": "array", "items": _STRING},
+                session_expires_at=_TIME,
+            ),
+        ]
+    }
+    doc.operation(
+        "post",
+        "/session",
+        "logIn",
+        "Log in (sets the courtroom_session cookie)",
+        body=Login,
+        response=session,
+        public=True,
+    )
+    doc.operation("get", "/session", "readSession", "The logged-in staff member", response=session)
+    doc.operation("delete", "/session", "logOut", "Log out", ok=204, public=True)
+    doc.operation(
+        "get",
+        "/staff",
+        "listStaff",
+        "Staff accounts (administrators)",
+        response={"type": "object", "properties": {"staff": {"type": "array", "items": account}}},
+    )
+    doc.operation(
+        "post",
+        "/staff",
+        "addStaff",
+        "Create a staff account (administrators)",
+        ok=201,
+        body=NewStaffAccount,
+        response=account,
+    )
+    token = _object(
+        "id",
+        "name",
+        "scopes",
+        id=_STRING,
+        name=_STRING,
+        scopes={"type": "array", "items": _ref("Scope")},
+    )
+    doc.operation(
+        "get",
+        "/api-tokens",
+        "listApiTokens",
+        "API tokens of machine clients, without secrets",
+        response={
+            "type": "object",
+            "properties": {"api_tokens": {"type": "array", "items": token}},
+        },
+    )
+    doc.operation(
+        "post",
+        "/api-tokens",
+        "issueApiToken",
+        "Issue an API token (the secret is shown once)",
+        ok=201,
+        body=NewApiToken,
+        response={"allOf": [token, _object("token", token=_STRING)]},
+    )
+    doc.operation(
+        "delete",
+        "/api-tokens/{token_id}",
+        "revokeApiToken",
+        "Revoke an API token",
+        response=token,
+    )
+    webhook = _object(
+        "id", "url", "events", id=_STRING, url=_STRING, events={"type": "array", "items": _STRING}
+    )
+    doc.operation(
+        "get",
+        "/webhooks",
+        "listWebhooks",
+        "Registered webhooks",
+        response={
+            "type": "object",
+            "properties": {"webhooks": {"type": "array", "items": webhook}},
+        },
+    )
+    doc.operation(
+        "post",
+        "/webhooks",
+        "registerWebhook",
+        "Register a webhook (the signing secret is shown once)",
+        ok=201,
+        body=Registration,
+        response={"allOf": [webhook, _object("secret", secret=_STRING)]},
+    )
+    doc.operation("delete", "/webhooks/{webhook_id}", "removeWebhook", "Remove a webhook", ok=204)
+    delivery = _object(
+        "id",
+        "event",
+        "state",
+        "attempts",
+        id=_STRING,
+        event=_STRING,
+        state=_STRING,
+        attempts={"type": "integer"},
+        last_status={"type": ["integer", "null"]},
+        last_error={"type": ["string", "null"]},
+        next_attempt_at=_NULLABLE_TIME,
+        delivered_at=_NULLABLE_TIME,
+    )
+    doc.operation(
+        "get",
+        "/webhooks/{webhook_id}/deliveries",
+        "listWebhookDeliveries",
+        "A webhook's deliveries, newest first, with their state",
+        query=DeliveryQuery,
+        response={
+            "type": "object",
+            "properties": {"deliveries": {"type": "array", "items": delivery}},
+        },
+    )
+    entry = _object(
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "object",
+        "outcome",
+        "reason",
+        "previous_digest",
+        "digest",
+        seq={"type": "integer"},
+        at=_TIME,
+        actor=_STRING,
+        action=_STRING,
+        object=_STRING,
+        outcome={"enum": ["allowed", "denied"]},
+        reason=_STRING,
+        previous_digest=_STRING,
+        digest=_STRING,
+    )
+    doc.operation(
+        "get",
+        "/audit",
+        "listAuditEntries",
+        "The audit log, oldest first (administrators)",
+        query=AuditQuery,
+        response=_object(
+            "entries",
+            "next_after",
+            entries={"type": "array", "items": entry},
+            next_after={"type": ["integer", "null"]},
+        ),
+    )
+    doc.operation(
+        "get",
+        "/audit/verify",
+        "verifyAuditLog",
+        "Check the audit log's hash chain",
+        response=_object("ok", "entries", ok={"type": "boolean"}, entries={"type": "integer"}),
+    )
 
 
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}

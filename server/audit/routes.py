@@ -57,7 +57,7 @@ class AuditQuery(BaseModel):
     # Query parameters are strings on the wire: lax mode converts "10" to 10.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    after: int = Field(0, ge=0)
+    after: int = Field(0, ge=0, le=2**62)  # SQLite integers are 64-bit
     limit: int = Field(100, ge=1, le=MAX_PAGE)
     action: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[a-z0-9_.:-]+$")
 

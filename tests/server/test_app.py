@@ -73,8 +73,10 @@ async def test_the_openapi_document_describes_health_and_hearings(client: Client
         for method, operation in operations.items():
             concrete = path.replace("{", "").replace("}", "")
             answered = await client.request(method.upper(), f"/api/v1{concrete}")
-            expected = 200 if operation["security"] == [] else 401
-            assert answered.status == expected, (method, path)
+            if operation["security"] == []:
+                assert answered.status < 500 and answered.status not in (401, 404, 405), path
+            else:
+                assert answered.status == 401, (method, path)
 
 
 async def test_the_openapi_document_describes_errors_and_its_references_resolve(
