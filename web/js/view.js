@@ -135,17 +135,27 @@ export function hidePanel() {
   $("panel").hidden = true;
 }
 
+// The server's refusal names why (server/join_links.py); the heading says it plainly and
+// the advice fits the reason: a revoked or expired link is complete, just no longer valid.
+const REFUSALS = [
+  { word: "revoked", title: "This join link has been revoked", hint: null },
+  { word: "expired", title: "This join link has expired", hint: null },
+  { word: "ended", title: "This hearing has ended", hint: null },
+];
+
 export function showInvalidLink(message) {
   hideHearing();
   setState("Not connected");
-  showPanel({
-    tone: "error",
-    title: "This join link is not valid",
-    body: [
-      message || "The court server refused this link.",
-      "Make sure you opened the whole link, exactly as you received it.",
-    ],
-  });
+  const text = message || "The court server refused this link.";
+  const known = REFUSALS.find((r) => text.includes(r.word));
+  const title = known ? known.title : "This join link is not valid";
+  // Say the server's reason without repeating the heading word for word.
+  const reason = text.startsWith(title) ? text.slice(title.length).replace(/^[.\s]+/, "") : text;
+  const body = [reason || "Ask the court clerk for a new one."];
+  if (!known) {
+    body.push("Make sure you opened the whole link, exactly as you received it.");
+  }
+  showPanel({ tone: "error", title, body });
 }
 
 export function showNoLink() {
