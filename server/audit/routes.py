@@ -1,9 +1,7 @@
 """The audit log over HTTP: entries and chain verification for administrators, and the page.
 
-``authorize_audited`` is the check every administrative route here and in server.webhooks
-uses: a refusal is itself an audit entry (outcome denied). An anonymous request is refused
-with 401 before any rule is asked and is not audited, so that unauthenticated traffic
-cannot flood the log.
+Routes authorise through server.api.guard like every route: a refusal is itself an audit
+entry (outcome denied); an anonymous request is a 401 and is not audited.
 """
 
 from __future__ import annotations
@@ -12,45 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from court.access import Actor, authorize
-from court.errors import InvalidRequest, PermissionDenied
 from court.permissions import Permission
 from server import keys
-from server.actors import require_actor
-from server.audit.log import Outcome, timestamp
+from server.api.bodies import parse_query
+from server.api.guard import authorize
+from server.audit.log import timestamp
 from server.persistence.repositories.audit import AuditEntry
 
 AUDIT_LOG = "audit_log"  # the object of audit.read and audit.verify entries
 MAX_PAGE = 1000
-
-
-async def authorize_audited(
-    request: web.Request, permission: Permission, *, action: str, object: str
-) -> Actor:
-    """The caller, if they hold ``permission``; otherwise an audited PermissionDenied."""
-    actor = require_actor(request)
-    try:
-        authorize(actor, permission)
-    except PermissionDenied:
-        await request.app[keys.AUDIT].record(
-            actor=actor.label,
-            action=action,
-            object=object,
-            reason=f"lacks {permission.value}",
-            outcome=Outcome.DENIED,
-        )
-        raise
-    return actor
-
-
-def describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors(include_url=False)[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "body"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
 
 
 class AuditQuery(BaseModel):
@@ -60,16 +30,6 @@ class AuditQuery(BaseModel):
     after: int = Field(0, ge=0, le=2**62)  # SQLite integers are 64-bit
     limit: int = Field(100, ge=1, le=MAX_PAGE)
     action: str | None = Field(None, min_length=1, max_length=100, pattern=r"^[a-z0-9_.:-]+$")
-
-
-def parse_query(request: web.Request) -> AuditQuery:
-    repeated = [key for key in request.query if len(request.query.getall(key)) > 1]
-    if repeated:
-        raise InvalidRequest(f"{repeated[0]}: give this parameter at most once")
-    try:
-        return AuditQuery.model_validate(dict(request.query))
-    except ValidationError as exc:
-        raise InvalidRequest(describe(exc)) from None
 
 
 def entry_view(entry: AuditEntry) -> dict[str, Any]:
@@ -87,8 +47,8 @@ def entry_view(entry: AuditEntry) -> dict[str, Any]:
 
 
 async def list_entries(request: web.Request) -> web.Response:
-    await authorize_audited(request, Permission.READ_AUDIT, action="audit.read", object=AUDIT_LOG)
-    query = parse_query(request)
+    await authorize(request, Permission.READ_AUDIT, action="audit.read", object=AUDIT_LOG)
+    query = parse_query(request, AuditQuery)
     found = await request.app[keys.AUDIT].entries.page(
         after=query.after, limit=query.limit, action=query.action
     )
@@ -98,7 +58,7 @@ async def list_entries(request: web.Request) -> web.Response:
 
 
 async def verify(request: web.Request) -> web.Response:
-    await authorize_audited(request, Permission.READ_AUDIT, action="audit.verify", object=AUDIT_LOG)
+    await authorize(request, Permission.READ_AUDIT, action="audit.verify", object=AUDIT_LOG)
     report = await request.app[keys.AUDIT].verify()
     return web.json_response(report.as_json())
 

@@ -1,11 +1,10 @@
 """Webhooks over HTTP, for administrators: register, list, remove, and see deliveries.
 
-Every change is audited, and so is every refusal (server.audit.routes.authorize_audited).
+Every change is audited, and so is every refusal (server.api.guard.authorize).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from aiohttp import web
@@ -15,17 +14,17 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
 )
 
-from court.errors import InvalidRequest, NotFound
+from court.errors import NotFound
 from court.permissions import Permission
 from server import keys
-from server.audit.routes import authorize_audited, describe
+from server.api.bodies import parse_body, parse_query
+from server.api.guard import authorize
 from server.persistence.repositories.webhooks import DeliveryRecord, WebhookRecord
+from server.views import timestamp
 from server.webhooks.service import check_url
 
-MAX_BODY_BYTES = 16 * 1024
 WEBHOOKS = "webhooks"  # the object of a refused list or registration
 
 EventName = Literal["hearing.opened", "hearing.started", "hearing.closed", "recording.available"]
@@ -50,30 +49,14 @@ class DeliveryQuery(BaseModel):
     limit: int = Field(100, ge=1, le=1000)
 
 
-async def _registration(request: web.Request) -> Registration:
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-    raw = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise InvalidRequest(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
-    try:
-        return Registration.model_validate_json(raw or b"{}")
-    except ValidationError as exc:
-        raise InvalidRequest(describe(exc)) from None
-
-
-def _time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
 def webhook_view(webhook: WebhookRecord) -> dict[str, Any]:
     return {
         "id": webhook.id,
         "url": webhook.url,
         "events": list(webhook.events),
         "created_by": webhook.created_by,
-        "created_at": _time(webhook.created_at),
-        "removed_at": _time(webhook.removed_at),
+        "created_at": timestamp(webhook.created_at),
+        "removed_at": timestamp(webhook.removed_at),
     }
 
 
@@ -86,23 +69,23 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
         "attempts": delivery.attempts,
         "last_status": delivery.last_status,
         "last_error": delivery.last_error,
-        "next_attempt_at": _time(delivery.next_attempt_at),
-        "created_at": _time(delivery.created_at),
-        "delivered_at": _time(delivery.delivered_at),
+        "next_attempt_at": timestamp(delivery.next_attempt_at),
+        "created_at": timestamp(delivery.created_at),
+        "delivered_at": timestamp(delivery.delivered_at),
     }
 
 
 async def list_webhooks(request: web.Request) -> web.Response:
-    await authorize_audited(request, Permission.ADMINISTER, action="webhook.list", object=WEBHOOKS)
+    await authorize(request, Permission.ADMINISTER, action="webhook.list", object=WEBHOOKS)
     found = await request.app[keys.WEBHOOKS].active()
     return web.json_response({"webhooks": [webhook_view(w) for w in found]})
 
 
 async def create_webhook(request: web.Request) -> web.Response:
-    actor = await authorize_audited(
+    actor = await authorize(
         request, Permission.ADMINISTER, action="webhook.create", object=WEBHOOKS
     )
-    body = await _registration(request)
+    body = await parse_body(request, Registration)
     webhook, secret = await request.app[keys.WEBHOOKS].register(
         url=body.url, events=body.events, by=actor.label
     )
@@ -118,7 +101,7 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 async def delete_webhook(request: web.Request) -> web.Response:
     webhook_id = request.match_info["webhook_id"]
-    actor = await authorize_audited(
+    actor = await authorize(
         request, Permission.ADMINISTER, action="webhook.delete", object=f"webhook:{webhook_id}"
     )
     webhook = await request.app[keys.WEBHOOKS].remove(webhook_id)
@@ -133,16 +116,13 @@ async def delete_webhook(request: web.Request) -> web.Response:
 
 async def list_deliveries(request: web.Request) -> web.Response:
     webhook_id = request.match_info["webhook_id"]
-    await authorize_audited(
+    await authorize(
         request,
         Permission.ADMINISTER,
         action="webhook.deliveries",
         object=f"webhook:{webhook_id}",
     )
-    try:
-        query = DeliveryQuery.model_validate(dict(request.query))
-    except ValidationError as exc:
-        raise InvalidRequest(describe(exc)) from None
+    query = parse_query(request, DeliveryQuery)
     webhooks = request.app[keys.WEBHOOKS]
     if await webhooks.get(webhook_id) is None:
         raise NotFound(f"There is no webhook {webhook_id!r}.")
