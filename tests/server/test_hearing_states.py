@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import hmac
+import json
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import pytest
+from pytest_aiohttp import AiohttpServer
 
 from court.errors import InvalidState
 from court.hearing_state import HearingState
@@ -13,6 +17,7 @@ from server.audit import AuditLog
 from server.hearing_states import HearingStates
 from server.webhooks import Webhooks
 from tests.server.conftest import Database
+from tests.server.webhook_receiver import FAST, start_receiver
 
 
 class Announcements(Webhooks):
@@ -76,3 +81,42 @@ async def test_a_forbidden_transition_changes_nothing_and_announces_nothing(
 
     assert (await database.hearings.get(hearing.id)) == hearing
     assert webhooks.published == [] and audit.entries == []
+
+
+async def test_the_e_court_system_receives_each_state_change_signed_in_order(
+    database: Database, aiohttp_server: Callable[..., Awaitable[AiohttpServer]]
+) -> None:
+    receiver = await start_receiver(aiohttp_server)
+    webhooks = Webhooks(database.sessions, retry=FAST, timeout_s=2.0)
+    _, secret = await webhooks.register(
+        url=receiver.url,
+        events=["hearing.opened", "hearing.started", "hearing.closed"],
+        by="staff:admin",
+    )
+    await webhooks.start()
+    states = HearingStates(database.hearings, database.audit, webhooks)
+    hearing = await database.hearings.create(case_number="1-6/2026", title="State v. Hook")
+    try:
+        for target in (HearingState.OPEN, HearingState.IN_SESSION, HearingState.CLOSED):
+            await states.change(hearing.id, target, actor="staff:judge", reason="test")
+            # One at a time: each delivery is awaited, so the order received is the order made.
+            await receiver.wait_for(len(receiver.requests) + 1)
+    finally:
+        await webhooks.stop()
+
+    bodies = [json.loads(r.body) for r in receiver.requests]
+    assert [(b["event"], b["data"]["hearing"]["state"]) for b in bodies] == [
+        ("hearing.opened", "open"),
+        ("hearing.started", "in_session"),
+        ("hearing.closed", "closed"),
+    ]
+    for request in receiver.requests:
+        stamp = request.headers["X-Courtroom-Timestamp"]
+        expected = hmac.new(secret.encode(), stamp.encode() + b"." + request.body, hashlib.sha256)
+        assert request.headers["X-Courtroom-Signature"] == f"sha256={expected.hexdigest()}"
+    assert [e.action for e in await database.audit.entries.page()] == [
+        "hearing.open",
+        "hearing.in_session",
+        "hearing.closed",
+    ]
+    assert (await database.audit.verify()).ok

@@ -24,7 +24,7 @@ from server.webhooks import Webhooks
 from server.webhooks import routes as webhook_routes
 from tests.server.conftest import Database
 from tests.server.test_audit_api import actor_from_header, actor_named
-from tests.server.test_webhooks_delivery import (
+from tests.server.webhook_receiver import (
     FAST,
     Receiver,
     settled,

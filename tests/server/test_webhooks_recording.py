@@ -29,7 +29,7 @@ from signaling.client import ParticipantClient
 from signaling.events import ClientEvent
 from signaling.live_hearing import RecordingAvailable
 from tests.server.conftest import Database
-from tests.server.test_webhooks_delivery import (
+from tests.server.webhook_receiver import (
     FAST,
     Receiver,
     settled,
