@@ -38,7 +38,7 @@ async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str
 
 async def _serve(settings: Settings) -> None:
     accounts = await auth_cli.bootstrap(settings)
-    _, _, text = await _demo(settings)
+    text = (await _demo(settings))[2] if settings.demo else "Demo off (COURTROOM_DEMO=0)."
     runner = web.AppRunner(create_app(settings))
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)

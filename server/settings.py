@@ -35,6 +35,8 @@ class Settings:
     media: MediaSettings
     web_dir: Path = WEB_DIR
     join_link_ttl_s: int = 24 * 3600
+    # make run's demo hearing and demo staff; a court's own installation sets it off.
+    demo: bool = True
 
     @property
     def recordings_dir(self) -> Path:
@@ -65,7 +67,17 @@ class Settings:
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
+            demo=_flag("COURTROOM_DEMO", env.get("COURTROOM_DEMO", "1")),
         )
+
+
+def _flag(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (or true/false), not {value!r}")
 
 
 def _port(value: str) -> int:

@@ -114,5 +114,5 @@ async def bootstrap(settings: Settings) -> str:
     passwords = Passwords()
     async with open_court_data(settings) as data:
         admin = await ensure_first_administrator(data, passwords, settings.data_dir)
-        demo = await ensure_demo_staff(data, passwords, settings.data_dir)
+        demo = await ensure_demo_staff(data, passwords, settings.data_dir) if settings.demo else {}
     return format_bootstrap(f"{settings.public_url}/login", settings.data_dir, admin, demo)

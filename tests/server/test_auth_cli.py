@@ -229,3 +229,16 @@ async def test_serving_creates_the_administrator_first_and_prints_the_passwords_
     assert admin_password not in second
     assert not any(password in second for password in demo.values())
     assert str(settings.data_dir / DEMO_STAFF_FILE) in second
+
+
+async def test_with_the_demo_off_only_the_administrator_is_created(
+    courtroom_env: dict[str, str],
+) -> None:
+    settings = Settings.from_env({**courtroom_env, "COURTROOM_DEMO": "0"})
+
+    text = await bootstrap(settings)
+
+    assert "username admin" in text
+    assert not (settings.data_dir / DEMO_STAFF_FILE).exists()
+    async with open_court_data(settings) as data:
+        assert [a.username for a in await data.staff.list()] == ["admin"]

@@ -127,3 +127,14 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("value", "demo"), [("1", True), ("true", True), ("0", False), ("off", False)]
+)
+def test_the_demo_is_on_unless_turned_off(tmp_path: Path, value: str, demo: bool) -> None:
+    env = {"COURTROOM_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(env).demo is True
+    assert Settings.from_env({**env, "COURTROOM_DEMO": value}).demo is demo
+    with pytest.raises(SettingsError, match="COURTROOM_DEMO"):
+        Settings.from_env({**env, "COURTROOM_DEMO": "maybe"})
