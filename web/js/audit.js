@@ -2,6 +2,7 @@
 // Reads /api/v1/audit and /api/v1/audit/verify with the staff session's cookie.
 
 const PAGE_SIZE = 100;
+const ACTION_NAME = /^[a-z0-9_.:-]+$/; // as the server checks the action filter
 
 const $ = (id) => document.getElementById(id);
 
@@ -9,6 +10,7 @@ const state = {
   after: 0, // the last seq shown; the next page starts after it
   action: "",
   loading: false,
+  actionsSeen: new Set(), // offered as suggestions in the action filter
 };
 
 class ProblemError extends Error {
@@ -30,14 +32,35 @@ async function getJson(url) {
   return body;
 }
 
-function explain(error) {
-  if (error instanceof ProblemError && error.status === 401) {
-    return "Log in as an administrator to read the audit log.";
-  }
-  if (error instanceof ProblemError && error.status === 403) {
-    return "Only administrators may read the audit log. This attempt has been recorded.";
-  }
-  return error.message || "The audit log could not be read.";
+function isRefusal(error) {
+  return error instanceof ProblemError && (error.status === 401 || error.status === 403);
+}
+
+function link(text, href) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.textContent = text;
+  return a;
+}
+
+// The server will not show the log to this person: say so, with its own words, instead of
+// an empty table and buttons that could only be refused again.
+function showRefused(error) {
+  const loggedOut = error.status === 401;
+  $("refused-title").textContent = loggedOut
+    ? "Log in to read the audit log"
+    : "You may not read the audit log";
+  $("refused-detail").textContent = error.message;
+  $("refused-next").replaceChildren(
+    ...(loggedOut
+      ? ["Only administrators may read it. ", link("Log in", "/login"), " as an administrator."]
+      : [
+          "Only administrators may read it; this attempt has been recorded in the log. ",
+          link("Back to the staff console", "/console"),
+        ]),
+  );
+  $("audit-content").hidden = true;
+  $("refused").hidden = false;
 }
 
 function showAlert(text) {
@@ -61,11 +84,14 @@ function entryRow(entry) {
   if (entry.outcome === "denied") {
     row.className = "audit__row--denied";
   }
+  // To the second; the stored time, to the microsecond, is the cell's tooltip.
+  const at = cell(entry.at.replace("T", " ").replace(/(\.\d+)?Z$/, ""), "audit__time");
+  at.title = entry.at;
   const digest = cell(`${entry.digest.slice(0, 12)}…`, "audit__digest");
   digest.title = entry.digest;
   row.append(
     cell(String(entry.seq)),
-    cell(entry.at.replace("T", " ").replace("Z", "")),
+    at,
     cell(entry.actor),
     cell(entry.action),
     cell(entry.object),
@@ -74,6 +100,31 @@ function entryRow(entry) {
     digest,
   );
   return row;
+}
+
+function offerActions(entries) {
+  const before = state.actionsSeen.size;
+  for (const entry of entries) {
+    state.actionsSeen.add(entry.action);
+  }
+  if (state.actionsSeen.size === before) {
+    return;
+  }
+  const options = [...state.actionsSeen].sort().map((action) => {
+    const option = document.createElement("option");
+    option.value = action;
+    return option;
+  });
+  $("actions-seen").replaceChildren(...options);
+}
+
+function showEmpty() {
+  const none = $("entries").children.length === 0;
+  $("table-wrap").hidden = none;
+  $("empty").hidden = !none;
+  $("empty").textContent = state.action
+    ? `No entries with the action “${state.action}”.`
+    : "No entries.";
 }
 
 async function loadPage() {
@@ -90,14 +141,20 @@ async function loadPage() {
   try {
     const page = await getJson(`/api/v1/audit?${query}`);
     $("entries").append(...page.entries.map(entryRow));
+    offerActions(page.entries);
     if (page.entries.length) {
       state.after = page.entries[page.entries.length - 1].seq;
     }
     more.hidden = page.next_after === null;
-    $("empty").hidden = $("entries").children.length > 0;
+    showEmpty();
     showAlert("");
   } catch (error) {
-    showAlert(explain(error));
+    if (isRefusal(error)) {
+      showRefused(error);
+    } else {
+      showAlert(error.message || "The audit log could not be read.");
+      $("table-wrap").hidden = $("entries").children.length === 0;
+    }
   } finally {
     state.loading = false;
     more.disabled = false;
@@ -107,9 +164,24 @@ async function loadPage() {
 function restart(action) {
   state.after = 0;
   state.action = action;
+  $("show-all-button").hidden = !action;
   $("entries").replaceChildren();
+  $("table-wrap").hidden = false;
+  $("empty").hidden = true;
   $("more-button").hidden = true;
   loadPage();
+}
+
+function verifiedLine(text, digest) {
+  const line = document.createElement("p");
+  line.append(text);
+  if (digest) {
+    const code = document.createElement("code");
+    code.className = "audit__head";
+    code.textContent = digest;
+    line.append(code);
+  }
+  return line;
 }
 
 async function verify() {
@@ -118,24 +190,35 @@ async function verify() {
   button.disabled = true;
   result.hidden = false;
   result.dataset.tone = "";
-  result.textContent = "Verifying the chain…";
+  result.replaceChildren(verifiedLine("Verifying the chain…"));
   try {
     const report = await getJson("/api/v1/audit/verify");
     if (report.ok) {
       result.dataset.tone = "ok";
-      result.textContent =
-        `Intact: ${report.entries} entries, each chained to the one before. ` +
-        `Head digest ${report.head}.`;
+      result.replaceChildren(
+        verifiedLine(
+          `Intact: ${report.entries} ${report.entries === 1 ? "entry" : "entries"}, ` +
+            "each chained to the one before.",
+        ),
+        verifiedLine("Head digest ", report.head),
+      );
     } else {
       const broken = report.first_break;
       result.dataset.tone = "error";
-      result.textContent =
-        `Broken at entry ${broken.seq} (${broken.problem.replace("_", " ")}): ` +
-        `${broken.detail}. ${report.entries} entries before it are intact.`;
+      result.replaceChildren(
+        verifiedLine(
+          `Broken at entry ${broken.seq} (${broken.problem.replaceAll("_", " ")}): ` +
+            `${broken.detail}.`,
+        ),
+        verifiedLine(`${report.entries} entries before it are intact.`),
+      );
     }
   } catch (error) {
     result.dataset.tone = "error";
-    result.textContent = explain(error);
+    result.replaceChildren(verifiedLine(error.message || "The chain could not be verified."));
+    if (isRefusal(error)) {
+      showRefused(error);
+    }
   } finally {
     button.disabled = false;
   }
@@ -146,7 +229,28 @@ function start() {
   $("more-button").addEventListener("click", loadPage);
   $("filter").addEventListener("submit", (event) => {
     event.preventDefault();
-    restart($("action-filter").value.trim());
+    // Action names are lower case; someone typing "Session.Login" means session.login.
+    const input = $("action-filter");
+    const action = input.value.trim().toLowerCase();
+    input.value = action;
+    if (action && !ACTION_NAME.test(action)) {
+      // What the server would refuse, said before asking it; the entries shown stay.
+      input.setAttribute("aria-invalid", "true");
+      showAlert(
+        "An action name has no spaces: lower-case letters, digits and the characters " +
+          ". _ : - only, for example hearing.create.",
+      );
+      input.focus();
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    restart(action);
+  });
+  $("show-all-button").addEventListener("click", () => {
+    $("action-filter").value = "";
+    $("action-filter").removeAttribute("aria-invalid");
+    restart("");
+    $("action-filter").focus();
   });
   loadPage();
 }
