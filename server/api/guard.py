@@ -12,6 +12,15 @@ from server import keys
 from server.actors import require_actor
 from server.audit import Outcome
 
+# What a refusal tells a person they may not do, in words rather than permission names.
+WHAT: dict[Permission, str] = {
+    Permission.READ_HEARINGS: "read hearings",
+    Permission.SCHEDULE_HEARINGS: "schedule or change hearings",
+    Permission.READ_ARCHIVE: "read the record archive",
+    Permission.ADMINISTER: "administer staff accounts, API tokens and webhooks",
+    Permission.READ_AUDIT: "read the audit log",
+}
+
 
 async def authorize(
     request: web.Request,
@@ -34,7 +43,7 @@ async def authorize(
         await request.app[keys.AUDIT].record(
             actor=actor.label, action=action, object=object, reason=reason, outcome=Outcome.DENIED
         )
-        what = permission.value.replace("_", " ")
+        what = WHAT.get(permission, permission.value.replace("_", " "))
         where = f" on hearing {hearing.case_number}" if hearing is not None else ""
         raise PermissionDenied(f"You may not {what}{where}.")
     return actor

@@ -169,7 +169,7 @@ def test_a_clerk_is_refused_the_audit_log_in_words(
     refused = page.get_by_role("alert")
     refused.get_by_role("heading", name="You may not read the audit log").wait_for(timeout=WAIT_MS)
     # The server's own reason (the 403 problem's detail), and what to do instead.
-    assert page.locator("#refused-detail").inner_text() == "You may not read audit."
+    assert page.locator("#refused-detail").inner_text() == "You may not read the audit log."
     assert "this attempt has been recorded" in refused.inner_text()
     assert refused.get_by_role("link", name="Back to the staff console").is_visible()
     # Nothing that could only be refused again: no table, no filter, no verify button.
