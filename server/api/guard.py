@@ -64,3 +64,19 @@ async def hearing_or_404(request: web.Request) -> Hearing:
     if hearing is None:
         raise NotFound(f"There is no hearing {hearing_id!r}.")
     return hearing
+
+
+async def on_hearing(
+    request: web.Request, permission: Permission, *, action: str, object: str | None = None
+) -> tuple[Hearing, Actor]:
+    """The hearing the path names and the caller, who may use ``permission`` on it
+    (401, 404 or an audited 403 otherwise). ``object`` defaults to the hearing."""
+    hearing = await hearing_or_404(request)
+    actor = await authorize(
+        request,
+        permission,
+        action=action,
+        object=object or f"hearing:{hearing.id}",
+        hearing=hearing,
+    )
+    return hearing, actor

@@ -26,7 +26,7 @@ from server.api.bodies import (
     parse_body,
     parse_query,
 )
-from server.api.guard import audit, authorize, hearing_or_404
+from server.api.guard import audit, authorize, on_hearing
 from server.audit import Outcome
 from server.persistence.repositories import HearingFilter
 from server.views import hearing_view
@@ -136,25 +136,13 @@ async def create_hearing(request: web.Request) -> web.Response:
 
 
 async def read_hearing(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    await authorize(
-        request,
-        Permission.READ_HEARINGS,
-        action="hearing.read",
-        object=_object(hearing.id),
-        hearing=hearing,
-    )
+    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="hearing.read")
     return web.json_response(hearing_view(hearing))
 
 
 async def reschedule_hearing(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    actor = await authorize(
-        request,
-        Permission.SCHEDULE_HEARINGS,
-        action="hearing.reschedule",
-        object=_object(hearing.id),
-        hearing=hearing,
+    hearing, actor = await on_hearing(
+        request, Permission.SCHEDULE_HEARINGS, action="hearing.reschedule"
     )
     body = await parse_body(request, Reschedule)
     duration = (
@@ -176,13 +164,8 @@ async def reschedule_hearing(request: web.Request) -> web.Response:
 
 
 async def cancel_hearing(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    actor = await authorize(
-        request,
-        Permission.SCHEDULE_HEARINGS,
-        action="hearing.cancel",
-        object=_object(hearing.id),
-        hearing=hearing,
+    hearing, actor = await on_hearing(
+        request, Permission.SCHEDULE_HEARINGS, action="hearing.cancel"
     )
     body = await parse_body(request, Cancel)
     cancelled = await request.app[keys.HEARING_STATES].change(

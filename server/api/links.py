@@ -15,7 +15,7 @@ from court.errors import InvalidRequest, NotFound
 from court.permissions import Permission
 from server import keys
 from server.api.bodies import Body, Reason, parse_body
-from server.api.guard import audit, authorize, hearing_or_404
+from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
 from server.views import link_view
 
@@ -29,14 +29,12 @@ class Revocation(Body):
 
 
 async def issue_link(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
     participant_id = request.match_info["participant_id"]
-    actor = await authorize(
+    hearing, actor = await on_hearing(
         request,
         Permission.SCHEDULE_HEARINGS,
         action="join_link.issue",
         object=f"participant:{participant_id}",
-        hearing=hearing,
     )
     body = await parse_body(request, NewLink)
     require_not_ended(hearing)
@@ -62,28 +60,19 @@ async def issue_link(request: web.Request) -> web.Response:
 
 
 async def list_links(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    await authorize(
-        request,
-        Permission.SCHEDULE_HEARINGS,
-        action="join_link.list",
-        object=f"hearing:{hearing.id}",
-        hearing=hearing,
-    )
+    hearing, _ = await on_hearing(request, Permission.SCHEDULE_HEARINGS, action="join_link.list")
     records = await request.app[keys.JOIN_LINKS].records.of_hearing(hearing.id)
     now = datetime.now(UTC)
     return web.json_response({"links": [link_view(r, now) for r in records]})
 
 
 async def revoke_link(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
     link_id = request.match_info["link_id"]
-    actor = await authorize(
+    hearing, actor = await on_hearing(
         request,
         Permission.SCHEDULE_HEARINGS,
         action="join_link.revoke",
         object=f"join_link:{link_id}",
-        hearing=hearing,
     )
     body = await parse_body(request, Revocation)
     record = await request.app[keys.JOIN_LINKS].records.revoke(hearing.id, link_id, by=actor.label)

@@ -10,7 +10,7 @@ from court.permissions import Permission
 from court.roles import Role
 from server import keys
 from server.api.bodies import Body, PersonName, Reason, parse_body
-from server.api.guard import audit, authorize, hearing_or_404
+from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
 from server.views import participant_view
 
@@ -27,26 +27,14 @@ class Removal(Body):
 
 
 async def list_participants(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    await authorize(
-        request,
-        Permission.READ_HEARINGS,
-        action="participant.list",
-        object=f"hearing:{hearing.id}",
-        hearing=hearing,
-    )
+    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="participant.list")
     found = await request.app[keys.PARTICIPANTS].of_hearing(hearing.id)
     return web.json_response({"participants": [participant_view(p) for p in found]})
 
 
 async def add_participant(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    actor = await authorize(
-        request,
-        Permission.SCHEDULE_HEARINGS,
-        action="participant.add",
-        object=f"hearing:{hearing.id}",
-        hearing=hearing,
+    hearing, actor = await on_hearing(
+        request, Permission.SCHEDULE_HEARINGS, action="participant.add"
     )
     body = await parse_body(request, NewParticipant)
     require_not_ended(hearing)
@@ -72,14 +60,7 @@ async def add_participant(request: web.Request) -> web.Response:
 
 
 async def read_participant(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
-    await authorize(
-        request,
-        Permission.READ_HEARINGS,
-        action="participant.read",
-        object=f"hearing:{hearing.id}",
-        hearing=hearing,
-    )
+    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="participant.read")
     participant = await request.app[keys.PARTICIPANTS].get(request.match_info["participant_id"])
     if participant is None or participant.hearing_id != hearing.id:
         raise NotFound("There is no such participant in this hearing.")
@@ -87,14 +68,12 @@ async def read_participant(request: web.Request) -> web.Response:
 
 
 async def remove_participant(request: web.Request) -> web.Response:
-    hearing = await hearing_or_404(request)
     participant_id = request.match_info["participant_id"]
-    actor = await authorize(
+    hearing, actor = await on_hearing(
         request,
         Permission.SCHEDULE_HEARINGS,
         action="participant.remove",
         object=f"participant:{participant_id}",
-        hearing=hearing,
     )
     body = await parse_body(request, Removal)
     removed = await request.app[keys.PARTICIPANTS].remove(hearing.id, participant_id)
