@@ -10,8 +10,9 @@ from aiohttp.test_utils import TestClient
 
 from court.permissions import Scope
 from server import keys
-from server.app import allowed_origins, create_app
+from server.app import allowed_origins, create_app, signaling_audit
 from server.settings import Settings
+from signaling.audit import AuditEvent
 from tests.server.auth_helpers import api_token
 
 Client = TestClient[web.Request, web.Application]
@@ -198,3 +199,25 @@ def test_the_local_server_is_its_own_origin_under_every_loopback_name(
         "http://[::1]:8080",
         "http://localhost:8080",
     ]
+
+
+async def test_signaling_refusals_reach_the_courts_audit_log(client: Client) -> None:
+    record = signaling_audit(client.app[keys.AUDIT])
+
+    await record(
+        AuditEvent(
+            actor="participant:prt_1 (observer)",
+            action="signaling.publish",
+            object="hearing:hrg_1",
+            reason="the role Observer may not publish audio",
+            denied=True,
+        )
+    )
+
+    (entry,) = await client.app[keys.AUDIT].entries.page()
+    assert (entry.actor, entry.action, entry.outcome) == (
+        "participant:prt_1 (observer)",
+        "signaling.publish",
+        "denied",
+    )
+    assert (await client.app[keys.AUDIT].verify()).ok
