@@ -27,11 +27,16 @@ def test_a_participant_who_closes_the_tab_disappears_from_the_others_within_3_se
 
     closed = time.monotonic()
     witness.page.close()
+    # Gone from both the tiles and the roster: the renegotiation that frees the witness's
+    # tracks and the participant_left notification arrive separately, in either order.
     judge.wait_for_remote_roles([], timeout=int(LEAVE_LIMIT_S * 1000) + 2000)
+    judge.page.wait_for_function(
+        "() => !document.querySelector('#roster').innerText.includes('Witness')",
+        timeout=int(LEAVE_LIMIT_S * 1000) + 2000,
+    )
     gone_after = time.monotonic() - closed
     print(f"\na closed tab disappeared from the judge's page after {gone_after:.2f} s")
     assert gone_after < LEAVE_LIMIT_S
-    assert judge.page.locator("#roster").inner_text().count("Witness") == 0
 
     # The judge's receivers freed by the witness carry the next person who joins.
     defendant = open_participant("defendant", colour=COLOURS["green"])
