@@ -19,7 +19,7 @@ import hashlib
 import json
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -78,16 +78,9 @@ def entry_digest(
 
 def digest_of(entry: AuditEntry) -> str:
     """What ``entry``'s digest must be, recomputed from its stored fields."""
-    return entry_digest(
-        seq=entry.seq,
-        at=entry.at,
-        actor=entry.actor,
-        action=entry.action,
-        object=entry.object,
-        outcome=entry.outcome,
-        reason=entry.reason,
-        previous_digest=entry.previous_digest,
-    )
+    fields = asdict(entry)
+    del fields["digest"]
+    return entry_digest(**fields)
 
 
 def _cut(text: str, limit: int) -> str:

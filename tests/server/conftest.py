@@ -35,6 +35,15 @@ def settings(courtroom_env: dict[str, str], web_dir: Path) -> Settings:
     return Settings.from_env({**courtroom_env, "COURTROOM_WEB_DIR": str(web_dir)})
 
 
+@pytest.fixture
+def cli_environment(monkeypatch: pytest.MonkeyPatch, courtroom_env: dict[str, str]) -> None:
+    """The process environment a ``courtroom`` command sees: this test's data dir only."""
+    for name in ("COURTROOM_DATABASE_URL", "COURTROOM_SECRET_KEY", "COURTROOM_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in courtroom_env.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs once on SQLite and once on PostgreSQL."""

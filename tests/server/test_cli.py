@@ -15,13 +15,8 @@ from recordings import RecordingInfo, RecordingStore
 from server.cli import format_recordings, main
 from server.settings import Settings
 
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, courtroom_env: dict[str, str]) -> None:
-    for name in ("COURTROOM_DATABASE_URL", "COURTROOM_SECRET_KEY", "COURTROOM_PUBLIC_URL"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in courtroom_env.items():
-        monkeypatch.setenv(name, value)
+# The command reads COURTROOM_* from the process environment, as a user's shell gives it.
+pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
 def demo_json(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:

@@ -8,7 +8,7 @@ that read the same head, one insert fails (ChainConflict) and that writer re-rea
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -65,17 +65,7 @@ class AuditRepository:
 
     async def append(self, entry: AuditEntry) -> None:
         """Insert ``entry``; ChainConflict if its seq or previous digest is already taken."""
-        row = AuditEntryRow(
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            object=entry.object,
-            outcome=entry.outcome,
-            reason=entry.reason,
-            previous_digest=entry.previous_digest,
-            digest=entry.digest,
-        )
+        row = AuditEntryRow(**asdict(entry))
         try:
             async with self._sessions.begin() as session:
                 session.add(row)
