@@ -139,7 +139,6 @@ class Consumer(MediaStreamTrack):
         if self._held and not self._send_held(sink):
             # Still not sendable: keep this frame with the others, if it can be decoded.
             if frame.is_keyframe:
-                self._needs_keyframe = False
                 self._held = [frame]
             elif self._held:
                 self._hold(frame)

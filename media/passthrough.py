@@ -132,10 +132,15 @@ class _InlineDecoding:
             self._end.put(None)
             return
         codec, encoded_frame = task
-        if self._decoder is None or codec.name != self._codec_name:
-            self._decoder, self._codec_name = PassthroughDecoder(codec), codec.name
-        for frame in self._decoder.decode(encoded_frame):
-            self._output.put_nowait(frame)
+        try:
+            if self._decoder is None or codec.name != self._codec_name:
+                self._decoder, self._codec_name = PassthroughDecoder(codec), codec.name
+            for frame in self._decoder.decode(encoded_frame):
+                self._output.put_nowait(frame)
+        except Exception:
+            # This runs in aiortc's RTP receive path on the event loop (no decoder thread to
+            # absorb it): drop the frame rather than break the transport's receive loop.
+            logger.exception("could not hand out a received frame; dropped")
 
     def get(self) -> None:
         return self._end.get()

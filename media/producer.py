@@ -112,7 +112,11 @@ class Producer:
                     # rather than relay decoded frames that the senders would re-encode.
                     raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
                 for consumer in tuple(self._consumers):
-                    consumer.push(frame)
+                    try:
+                        consumer.push(frame)
+                    except Exception:
+                        # One subscriber's broken connection must never stop the others'.
+                        logger.exception("Producer(%s) could not push to a consumer", self.id)
                 for tap in tuple(self._taps):
                     try:
                         tap(frame)

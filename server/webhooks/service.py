@@ -239,8 +239,13 @@ class Webhooks:
             self._in_flight[delivery.id] = task
             task.add_done_callback(functools.partial(self._finished, delivery.id))
 
-    def _finished(self, delivery_id: str, _: asyncio.Task[None]) -> None:
+    def _finished(self, delivery_id: str, task: asyncio.Task[None]) -> None:
         self._in_flight.pop(delivery_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            # Retried when its lease runs out; say why now, not at garbage collection.
+            logger.error(
+                "webhook delivery %s failed unexpectedly", delivery_id, exc_info=task.exception()
+            )
         self._wake.set()
 
     async def _until_next_due(self) -> float:
