@@ -22,12 +22,12 @@ from typing import Any
 
 from aiohttp import web
 
-from court.access import Actor, allowed
-from court.errors import NotAuthenticated, PermissionDenied
+from court.access import Actor
+from court.errors import NotAuthenticated
 from court.permissions import Permission
 from court.staff import StaffAccount
 from server import keys
-from server.actors import require_actor
+from server.api.guard import audit, authorize
 from server.audit import Outcome
 from server.auth.accounts import create_account
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
@@ -39,6 +39,7 @@ from server.court_data import CourtData
 from server.persistence.repositories import ApiToken, StaffSession
 from server.problems import problem
 from server.settings import Settings
+from server.views import timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def account_view(account: StaffAccount) -> dict[str, Any]:
         "display_name": account.display_name,
         "role": account.role.value,
         "disabled": account.disabled,
-        "created_at": account.created_at.isoformat(),
+        "created_at": timestamp(account.created_at),
     }
 
 
@@ -88,7 +89,7 @@ def session_view(session: StaffSession) -> dict[str, Any]:
     return {
         **account_view(session.account),
         "permissions": sorted(p.value for p in actor.permissions),
-        "session_expires_at": session.expires_at.isoformat(),
+        "session_expires_at": timestamp(session.expires_at),
     }
 
 
@@ -98,8 +99,8 @@ def token_view(token: ApiToken) -> dict[str, Any]:
         "name": token.name,
         "scopes": sorted(s.value for s in token.scopes),
         "created_by": token.created_by,
-        "created_at": token.created_at.isoformat(),
-        "revoked_at": None if token.revoked_at is None else token.revoked_at.isoformat(),
+        "created_at": timestamp(token.created_at),
+        "revoked_at": timestamp(token.revoked_at),
     }
 
 
@@ -190,70 +191,52 @@ async def log_out(request: web.Request) -> web.Response:
 # ---- administration ------------------------------------------------------------------
 
 
-async def administrator(request: web.Request, *, action: str, object: str) -> Actor:
-    """The caller, if an administrator: 401 when anonymous, an audited 403 otherwise."""
-    actor = require_actor(request)
-    if not allowed(actor, Permission.ADMINISTER):
-        await request.app[keys.AUDIT].record(
-            actor=actor.label,
-            action=action,
-            object=object,
-            reason="lacks administer",
-            outcome=Outcome.DENIED,
-        )
-        raise PermissionDenied("Only an administrator may manage staff accounts and API tokens.")
-    return actor
-
-
 async def list_staff(request: web.Request) -> web.Response:
-    await administrator(request, action="staff.list", object="staff")
+    await authorize(request, Permission.ADMINISTER, action="staff.list", object="staff")
     accounts = await request.app[keys.DATA].staff.list()
     return web.json_response({"staff": [account_view(a) for a in accounts]})
 
 
 async def add_staff(request: web.Request) -> web.Response:
-    actor = await administrator(request, action="staff.create", object="staff")
+    actor = await authorize(request, Permission.ADMINISTER, action="staff.create", object="staff")
     new = await parse_body(request, NewStaffAccount)
     auth = request.app[keys.AUTH]
     account = await create_account(request.app[keys.DATA].staff, auth.passwords, new)
-    await request.app[keys.AUDIT].record(
-        actor=actor.label,
-        action="staff.create",
-        object=f"staff:{account.username}",
-        reason=f"role {account.role.value}",
+    await audit(
+        request, actor, "staff.create", f"staff:{account.username}", f"role {account.role.value}"
     )
     return web.json_response(account_view(account), status=201)
 
 
 async def list_api_tokens(request: web.Request) -> web.Response:
-    await administrator(request, action="api_token.list", object="api_tokens")
+    await authorize(request, Permission.ADMINISTER, action="api_token.list", object="api_tokens")
     tokens = await request.app[keys.AUTH].tokens.list()
     return web.json_response({"api_tokens": [token_view(t) for t in tokens]})
 
 
 async def issue_api_token(request: web.Request) -> web.Response:
-    actor = await administrator(request, action="api_token.create", object="api_tokens")
+    actor = await authorize(
+        request, Permission.ADMINISTER, action="api_token.create", object="api_tokens"
+    )
     new = await parse_body(request, NewApiToken)
     token, secret = await request.app[keys.AUTH].tokens.issue(
         name=new.name, scopes=frozenset(new.scopes), created_by=actor.label
     )
-    await request.app[keys.AUDIT].record(
-        actor=actor.label,
-        action="api_token.create",
-        object=f"api_token:{token.id}",
-        reason=f"{token.name}: {' '.join(sorted(token.scopes))}",
+    await audit(
+        request,
+        actor,
+        "api_token.create",
+        f"api_token:{token.id}",
+        f"{token.name}: {' '.join(sorted(token.scopes))}",
     )
     return web.json_response({**token_view(token), "token": secret}, status=201, headers=NO_STORE)
 
 
 async def revoke_api_token(request: web.Request) -> web.Response:
     token_id = request.match_info["token_id"]
-    actor = await administrator(request, action="api_token.revoke", object=f"api_token:{token_id}")
-    token = await request.app[keys.AUTH].tokens.revoke(token_id)
-    await request.app[keys.AUDIT].record(
-        actor=actor.label,
-        action="api_token.revoke",
-        object=f"api_token:{token.id}",
-        reason=token.name,
+    actor = await authorize(
+        request, Permission.ADMINISTER, action="api_token.revoke", object=f"api_token:{token_id}"
     )
+    token = await request.app[keys.AUTH].tokens.revoke(token_id)
+    await audit(request, actor, "api_token.revoke", f"api_token:{token.id}", token.name)
     return web.json_response(token_view(token))
