@@ -5,7 +5,7 @@ Every change is audited, and so is every refusal (server.api.guard.authorize).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aiohttp import web
 from pydantic import (
@@ -19,28 +19,26 @@ from pydantic import (
 from court.errors import NotFound
 from court.permissions import Permission
 from server import keys
-from server.api.bodies import parse_body, parse_query
-from server.api.guard import authorize
+from server.api.bodies import Body, parse_body, parse_query
+from server.api.guard import audit, authorize
 from server.persistence.repositories.webhooks import DeliveryRecord, WebhookRecord
 from server.views import timestamp
-from server.webhooks.service import check_url
+from server.webhooks.service import WebhookEvent, check_url
 
 WEBHOOKS = "webhooks"  # the object of a refused list or registration
 
-EventName = Literal["hearing.opened", "hearing.started", "hearing.closed", "recording.available"]
 
-
-def _unique(events: list[str]) -> list[str]:
+def _unique(events: list[WebhookEvent]) -> list[WebhookEvent]:
     if len(set(events)) != len(events):
         raise ValueError("name each event once")
     return events
 
 
-class Registration(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
+class Registration(Body):
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(check_url)]
-    events: Annotated[list[EventName], Field(min_length=1, max_length=4), AfterValidator(_unique)]
+    events: Annotated[
+        list[WebhookEvent], Field(min_length=1, max_length=4), AfterValidator(_unique)
+    ]
 
 
 class DeliveryQuery(BaseModel):
@@ -89,11 +87,12 @@ async def create_webhook(request: web.Request) -> web.Response:
     webhook, secret = await request.app[keys.WEBHOOKS].register(
         url=body.url, events=body.events, by=actor.label
     )
-    await request.app[keys.AUDIT].record(
-        actor=actor.label,
-        action="webhook.create",
-        object=f"webhook:{webhook.id}",
-        reason=f"{webhook.url} for {', '.join(webhook.events)}",
+    await audit(
+        request,
+        actor,
+        "webhook.create",
+        f"webhook:{webhook.id}",
+        f"{webhook.url} for {', '.join(webhook.events)}",
     )
     # The secret is shown this once; the receiver needs it to check signatures.
     return web.json_response({**webhook_view(webhook), "secret": secret}, status=201)
@@ -105,12 +104,7 @@ async def delete_webhook(request: web.Request) -> web.Response:
         request, Permission.ADMINISTER, action="webhook.delete", object=f"webhook:{webhook_id}"
     )
     webhook = await request.app[keys.WEBHOOKS].remove(webhook_id)
-    await request.app[keys.AUDIT].record(
-        actor=actor.label,
-        action="webhook.delete",
-        object=f"webhook:{webhook.id}",
-        reason=webhook.url,
-    )
+    await audit(request, actor, "webhook.delete", f"webhook:{webhook.id}", webhook.url)
     return web.Response(status=204)
 
 
