@@ -36,13 +36,31 @@ TRANSITIONS: Final[Mapping[HearingState, frozenset[HearingState]]] = {
     HearingState.PAUSED: frozenset(
         {HearingState.IN_SESSION, HearingState.SUSPENDED, HearingState.CLOSED}
     ),
-    HearingState.SUSPENDED: frozenset({HearingState.OPEN, HearingState.CLOSED}),
+    # Suspended for a technical problem: the session resumes where it stopped.
+    HearingState.SUSPENDED: frozenset({HearingState.IN_SESSION, HearingState.CLOSED}),
     HearingState.CLOSED: frozenset(),
     HearingState.CANCELLED: frozenset(),
 }
 
 # States in which the schedule (start, duration) may still change.
 RESCHEDULABLE: Final = frozenset({HearingState.SCHEDULED})
+
+
+# The hearing as shown to participants, in plain words.
+STATE_LABELS: Final[Mapping[HearingState, str]] = {
+    HearingState.SCHEDULED: "The hearing has not opened yet",
+    HearingState.OPEN: "The waiting room is open; the hearing has not started",
+    HearingState.IN_SESSION: "The hearing is in session",
+    HearingState.PAUSED: "The hearing is paused",
+    HearingState.SUSPENDED: "The hearing is suspended because of a technical problem",
+    HearingState.CLOSED: "The hearing is closed",
+    HearingState.CANCELLED: "The hearing was cancelled",
+}
+
+# States in which the court is sitting: the recorder must be running in each of them.
+SITTING: Final = frozenset({HearingState.IN_SESSION, HearingState.PAUSED, HearingState.SUSPENDED})
+# States in which the live courtroom exists: people wait, are admitted, take part.
+LIVE: Final = frozenset({HearingState.SCHEDULED, HearingState.OPEN}) | SITTING
 
 
 def check_transition(current: HearingState, target: HearingState) -> None:

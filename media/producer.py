@@ -51,6 +51,9 @@ class Producer:
         self._consumers: set[Consumer] = set()
         self._taps: list[FrameTap] = []
         self._closed = False
+        self._paused = False
+        # When the last frame arrived (monotonic): a silent publisher is a lost connection.
+        self.last_frame_at = time.monotonic()
         self._last_keyframe_request = 0.0
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
@@ -59,6 +62,29 @@ class Producer:
     @property
     def is_closed(self) -> bool:
         return self._closed
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pause(self) -> None:
+        """Stop handing frames to Consumers and taps (the court muted the participant).
+
+        The track is still drained; nothing received while paused is forwarded or recorded.
+        """
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
+        # A video subscriber needs a keyframe to show anything after the pause.
+        self.request_keyframe()
+
+    def consumers(self) -> list[Consumer]:
+        return list(self._consumers)
+
+    def rehome(self, on_closed: Callable[[Producer], None]) -> None:
+        """Report the end of this Producer to another Router from now on (a transfer)."""
+        self._on_closed = on_closed
 
     def add_consumer(self, consumer: Consumer) -> None:
         self._consumers.add(consumer)
@@ -111,6 +137,9 @@ class Producer:
                     # Only possible if the passthrough hook was not installed: fail loudly
                     # rather than relay decoded frames that the senders would re-encode.
                     raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
+                self.last_frame_at = time.monotonic()
+                if self._paused:
+                    continue
                 for consumer in tuple(self._consumers):
                     try:
                         consumer.push(frame)

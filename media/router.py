@@ -70,6 +70,49 @@ class Router:
         consumer.bind(producer)
         return consumer
 
+    def move_endpoint(self, endpoint_id: str, target: Router) -> None:
+        """Hand an endpoint's Transport and Producers over to ``target`` (another room).
+
+        The peer connection stays up, so a transfer costs one renegotiation, not a new ICE
+        and DTLS handshake. Isolation holds across the move: this Router's listener is told
+        that the endpoint's Producers are gone (it unbinds their Consumers and recording
+        taps), every Consumer on the moving Transport is released (they carry this room's
+        Producers), and only then does ``target`` adopt them.
+        """
+        if target is self:
+            return
+        if target._closed:
+            raise RuntimeError(f"Router({target.room_id}) is closed")
+        transport = self._transports.pop(endpoint_id, None)
+        if transport is None:
+            raise KeyError(f"endpoint {endpoint_id} has no transport in {self.room_id}")
+        moving = [p for p in self._producers.values() if p.endpoint_id == endpoint_id]
+        for producer in moving:
+            del self._producers[producer.id]
+            for consumer in producer.consumers():
+                consumer.unbind()
+            self._listener.producer_closed(producer)
+        transport.release_all_consumers()
+        target._adopt(transport, moving)
+
+    def transports(self) -> list[Transport]:
+        return list(self._transports.values())
+
+    def _adopt(self, transport: Transport, producers: list[Producer]) -> None:
+        endpoint_id = transport.endpoint_id
+        if endpoint_id in self._transports:
+            raise ValueError(f"endpoint {endpoint_id} already has a transport")
+        self._transports[endpoint_id] = transport
+
+        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver) -> None:
+            self._add_producer(endpoint_id, track, receiver)
+
+        transport.on_incoming_track(incoming)
+        for producer in producers:
+            producer.rehome(self._producer_closed)
+            self._producers[producer.id] = producer
+            self._listener.producer_added(producer)
+
     async def close_transport(self, endpoint_id: str) -> None:
         """Close an endpoint's transport and its Producers (their Consumers are unbound)."""
         transport = self._transports.pop(endpoint_id, None)

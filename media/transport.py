@@ -112,6 +112,11 @@ class Transport:
         if transceiver is not None:
             transceiver.direction = "inactive"
 
+    def release_all_consumers(self) -> None:
+        """Release every Consumer (the endpoint moves to another room)."""
+        for consumer in self._consumers:
+            self.release_consumer(consumer)
+
     def needs_negotiation(self) -> bool:
         """Whether a transceiver's wanted direction differs from the negotiated one."""
         return any(

@@ -11,18 +11,21 @@ from media.ice import use_host_addresses
 from recordings import RecordingStore
 from server import keys
 from server.api import setup_api
-from server.audit import AuditLog, Outcome
 from server.audit import routes as audit_routes
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.hearing_states import HearingStates
+from server.live_courtroom import (
+    hearing_events_audit,
+    persisted_state_changes,
+    signaling_audit,
+)
 from server.openapi import openapi_document
 from server.persistence.database import migrate
 from server.problems import problem_details, security_headers
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
 from signaling import Signaling
-from signaling.audit import Audit, AuditEvent
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
@@ -39,19 +42,6 @@ def allowed_origins(settings: Settings) -> list[str]:
     return sorted(origins)
 
 
-def signaling_audit(log: AuditLog) -> Audit:
-    async def record(event: AuditEvent) -> None:
-        await log.record(
-            actor=event.actor,
-            action=event.action,
-            object=event.object,
-            reason=event.reason,
-            outcome=Outcome.DENIED if event.denied else Outcome.ALLOWED,
-        )
-
-    return record
-
-
 def create_app(settings: Settings) -> web.Application:
     # security_headers is outermost so that problem responses carry the headers too.
     app = web.Application(middlewares=[security_headers, problem_details])
@@ -65,6 +55,7 @@ def create_app(settings: Settings) -> web.Application:
         data.links,
     )
     recordings = RecordingStore(settings.recordings_dir)
+    hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
     signaling = Signaling(
         authenticate=links.authenticate,
         media=settings.media,
@@ -72,13 +63,15 @@ def create_app(settings: Settings) -> web.Application:
         cors_allowed_origins=allowed_origins(settings),
         on_recording_available=data.webhooks.recording_available,
         audit=signaling_audit(data.audit),
+        change_state=persisted_state_changes(hearing_states),
+        events=hearing_events_audit(data.audit),
     )
     signaling.attach(app)
 
     app[keys.SETTINGS] = settings
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit
-    app[keys.HEARING_STATES] = HearingStates(data.hearings, data.audit, data.webhooks)
+    app[keys.HEARING_STATES] = hearing_states
     app[keys.WEBHOOKS] = data.webhooks
     app[keys.ENGINE] = engine
     app[keys.HEARINGS] = hearings

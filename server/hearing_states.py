@@ -41,6 +41,9 @@ class HearingStates:
             reason=f"{before.state.value} -> {after.state.value}: {reason}",
         )
         event = EVENTS.get(target)
+        # A hearing starts once; resuming after a pause or a suspension is not a new start.
+        if target is HearingState.IN_SESSION and before.state is not HearingState.OPEN:
+            event = None
         if event is not None:
             await self._webhooks.publish(
                 event.value, {"hearing": hearing_view(after), "previous_state": before.state.value}

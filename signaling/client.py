@@ -77,6 +77,19 @@ class ParticipantClient:
         self.sio.on(ServerEvent.OFFER.value, self._handle_offer, namespace=NAMESPACE)
 
     @property
+    def room_kind(self) -> str:
+        """The kind of room the participant is in now (from the join ack and room_changed)."""
+        kind = self.join_data.get("room", {}).get("kind", "")
+        for event, data in self.notifications:
+            if event == ServerEvent.ROOM_CHANGED:
+                kind = data["room"]["kind"]
+        return str(kind)
+
+    def received(self, event: str) -> list[dict[str, Any]]:
+        """The payloads of every ``event`` notification so far, oldest first."""
+        return [data for name, data in self.notifications if name == event]
+
+    @property
     def participant_id(self) -> str:
         return str(self.join_data["participant"]["id"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -12,20 +13,24 @@ from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling import messages
+from signaling.chat import Chat, ChatStore, not_stored
+from signaling.consultations import Consultations
+from signaling.courtroom import ChangeState, Courtroom, change_state_in_memory
 from signaling.events import NAMESPACE, ServerEvent
+from signaling.health import HealthMonitor
+from signaling.hearing_events import EventSink, not_published
 from signaling.live_hearing import LiveHearing, RecordingAvailable
+from signaling.moderation import Moderation
 from signaling.session import Session
 
 logger = logging.getLogger(__name__)
 
-
-def _broadcast_group(hearing_id: HearingId) -> str:
-    # A Socket.IO room; the word "room" is reserved for court rooms in our vocabulary.
-    return f"hearing:{hearing_id}"
+# How long a connection closed by its own command stays open for the acknowledgement.
+ACK_GRACE_S = 1.0
 
 
 class HearingRegistry:
-    """Creates a LiveHearing on the first join and closes it when nobody and nothing is left."""
+    """Creates a Courtroom on the first join and closes it when nobody and nothing is left."""
 
     def __init__(
         self,
@@ -34,126 +39,150 @@ class HearingRegistry:
         recordings: RecordingStore,
         *,
         on_recording_available: RecordingAvailable | None = None,
+        change_state: ChangeState = change_state_in_memory,
+        events: EventSink = not_published,
+        chat_store: ChatStore = not_stored,
     ) -> None:
         self._sio = sio
         self._media = media
         self._recordings = recordings
         self._on_recording_available = on_recording_available
-        self._live: dict[HearingId, LiveHearing] = {}
+        self._change_state = change_state
+        self._events = events
+        self._chat_store = chat_store
+        self._live: dict[HearingId, Courtroom] = {}
+        self._later: set[asyncio.Task[None]] = set()
+        self._health = HealthMonitor(lambda: self._live.values())
+
+    def courtroom(self, session: Session) -> Courtroom:
+        """The courtroom ``session`` has joined, or InvalidState."""
+        courtroom = self._live.get(session.hearing.id)
+        if not session.joined or session.closed or courtroom is None:
+            raise InvalidState("join the hearing first")
+        return courtroom
 
     def live(self, session: Session) -> LiveHearing:
-        """The live hearing ``session`` has joined, or InvalidState."""
-        live = self._live.get(session.hearing.id)
-        if not session.joined or session.closed or live is None:
-            raise InvalidState("join the hearing first")
-        return live
+        return self.courtroom(session).live
 
     def find(self, hearing_id: HearingId) -> LiveHearing | None:
-        return self._live.get(hearing_id)
+        courtroom = self._live.get(hearing_id)
+        return None if courtroom is None else courtroom.live
 
-    async def join(self, session: Session) -> LiveHearing:
-        live = self._live.get(session.hearing.id)
-        if live is None:
-            live = LiveHearing(
-                session.hearing,
-                media=self._media,
-                recordings=self._recordings,
-                send_to=self._send_to,
-                drop=self.drop,
-                on_recording_available=self._on_recording_available,
-            )
-            self._live[session.hearing.id] = live
-        previous = live.sessions.get(session.participant.id)
+    def _create(self, session: Session) -> Courtroom:
+        live = LiveHearing(
+            session.hearing,
+            media=self._media,
+            recordings=self._recordings,
+            send_to=self._send_to,
+            drop=self.drop,
+            on_recording_available=self._on_recording_available,
+        )
+        courtroom = Courtroom(
+            live,
+            emit=self._send_to,
+            disconnect=self.drop,
+            change_state=self._change_state,
+            events=self._events,
+        )
+        courtroom.moderation = Moderation(courtroom)
+        courtroom.consultations = Consultations(courtroom)
+        courtroom.chat = Chat(courtroom, self._chat_store)
+        return courtroom
+
+    async def join(self, session: Session) -> dict[str, Any]:
+        """Place ``session`` in its hearing; returns the join acknowledgement's data."""
+        courtroom = self._live.get(session.hearing.id)
+        created = courtroom is None
+        if courtroom is None:
+            courtroom = self._create(session)
+            self._live[session.hearing.id] = courtroom
+            self._health.start()
+        previous = courtroom.live.sessions.get(session.participant.id)
+        replaced = previous is not None
         if previous is not None:
             # The same join link opened again (a reload, a second device): the newer
             # connection wins, and the older one is told why it was closed.
+            await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {})
             await self.drop(previous, "replaced")
-        await self._sio.enter_room(session.sid, _broadcast_group(live.hearing.id), NAMESPACE)
-        await live.admit(session)
-        await self._emit(
-            live,
-            ServerEvent.PARTICIPANT_JOINED,
-            {"participant": messages.participant_view(session.participant)},
-            skip_sid=session.sid,
-        )
-        return live
+        try:
+            data = await courtroom.arrive(session)
+        except Exception:
+            if created:
+                await self._close_if_idle(courtroom)
+            raise
+        data["replaced_previous"] = replaced
+        return data
 
     async def leave(self, session: Session, *, reason: str) -> None:
         """Remove ``session`` from its hearing (idempotent)."""
         if session.closed:
             return
         session.closed = True
-        live = self._live.get(session.hearing.id)
-        if live is None or not session.joined:
+        courtroom = self._live.get(session.hearing.id)
+        if courtroom is None or not session.joined:
             return
-        await live.remove(session)
-        await self._sio.leave_room(session.sid, _broadcast_group(live.hearing.id), NAMESPACE)
-        if live.sessions.get(session.participant.id) is None:
-            await self._emit(
-                live,
-                ServerEvent.PARTICIPANT_LEFT,
-                {"participant_id": session.participant.id, "reason": reason},
-            )
-        await self._close_if_idle(live)
+        await courtroom.depart(session, reason)
+        await self._close_if_idle(courtroom)
 
-    async def drop(self, session: Session, reason: str) -> None:
-        """Remove ``session`` and close its connection (replaced, or negotiation failed)."""
+    async def drop(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+        """Remove ``session`` and close its connection (replaced, removed, closed, failed).
+
+        ``after_ack``: the session is the one whose command caused this (the judge closing
+        the hearing); its connection closes a moment later, so the acknowledgement arrives.
+        """
         await self.leave(session, reason=reason)
-        await self._sio.disconnect(session.sid, namespace=NAMESPACE)
+        if not after_ack:
+            await self._sio.disconnect(session.sid, namespace=NAMESPACE)
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(ACK_GRACE_S)
+            await self._sio.disconnect(session.sid, namespace=NAMESPACE)
+
+        task = asyncio.get_running_loop().create_task(later())
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
 
     async def start_recording(self, session: Session) -> HearingRecording:
-        live = self.live(session)
-        recording = await live.start_recording(session.participant)
-        await self._emit(
-            live,
+        courtroom = self.courtroom(session)
+        recording = await courtroom.live.start_recording(session.participant)
+        await courtroom.to_everyone(
             ServerEvent.RECORDING_STARTED,
             {"recording": messages.running_recording_view(recording)},
         )
+        await courtroom.publish("recording_started", session.participant, None)
         return recording
 
     async def stop_recording(self, session: Session) -> RecordingInfo:
-        live = self.live(session)
-        info = await live.stop_recording(session.participant)
-        await self._emit(
-            live,
+        courtroom = self.courtroom(session)
+        info = await courtroom.live.stop_recording(session.participant)
+        await courtroom.to_everyone(
             ServerEvent.RECORDING_STOPPED,
             {"recording": messages.stopped_recording_view(info)},
         )
-        await self._close_if_idle(live)
+        await courtroom.publish("recording_stopped", session.participant, None)
+        await self._close_if_idle(courtroom)
         return info
 
-    async def _close_if_idle(self, live: LiveHearing) -> None:
+    async def _close_if_idle(self, courtroom: Courtroom) -> None:
         # Several leaves can reach this point for one hearing; only the one that still finds
-        # this LiveHearing registered closes it.
-        if live.is_idle and self._live.get(live.hearing.id) is live:
+        # this Courtroom registered closes it.
+        live = courtroom.live
+        if live.is_idle and self._live.get(live.hearing.id) is courtroom:
             del self._live[live.hearing.id]
             await live.close()
 
     async def close(self) -> None:
         """Stop every recording and close every peer connection (server shutdown)."""
-        for live in list(self._live.values()):
-            for session in list(live.sessions.values()):
+        await self._health.stop()
+        for courtroom in list(self._live.values()):
+            for session in list(courtroom.live.sessions.values()):
                 session.closed = True
             try:
-                await live.close()
+                await courtroom.live.close()
             except Exception:
-                logger.exception("closing hearing %s failed", live.hearing.id)
+                logger.exception("closing hearing %s failed", courtroom.hearing.id)
         self._live.clear()
-
-    async def _emit(
-        self,
-        live: LiveHearing,
-        event: str,
-        data: dict[str, Any],
-        skip_sid: str | None = None,
-    ) -> None:
-        await self._sio.emit(
-            event,
-            data,
-            room=_broadcast_group(live.hearing.id),
-            skip_sid=skip_sid,
-            namespace=NAMESPACE,
-        )
 
     async def _send_to(self, sid: str, event: str, data: dict[str, Any]) -> None:
         await self._sio.emit(event, data, to=sid, namespace=NAMESPACE)

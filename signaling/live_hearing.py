@@ -1,22 +1,26 @@
-"""A hearing while people are in it: its room's media, who is present, its recording."""
+"""A hearing while people are in it: its rooms and their media, who is where, its recording."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from court.errors import InvalidState, PermissionDenied
 from court.hearing import Hearing, Participant
+from court.hearing_state import SITTING
 from court.ids import ParticipantId
 from court.permissions import Permission
+from court.rooms import BENCH, RoomKind, arrival_room
 from media.producer import Producer
-from media.router import Router
 from media.settings import MediaSettings
 from recordings import AudioSource, HearingRecording, RecordingInfo, RecordingStore
+from signaling.attendance import Attendance, ConnectionState
 from signaling.negotiator import Negotiator
+from signaling.rooms import LiveRoom
 from signaling.session import Session
 
 logger = logging.getLogger(__name__)
@@ -32,11 +36,13 @@ def _utc(unix_s: float) -> str:
 
 
 class LiveHearing:
-    """Everyone present in one hearing's courtroom, with one media Router.
+    """The rooms of one hearing, each with its own media Router, and everyone attending.
 
-    Subscription policy lives here, not in media/: every participant receives every other
-    participant's audio and video. The recording takes every hearing-room audio Producer as
-    an input of the mixed master, and keeps running while people come and go.
+    Media policy lives here, not in media/: a participant's peer connection belongs to the
+    Router of the room they are in and moves with them; who receives whom is the room's
+    rule (signaling.rooms). The recording takes every hearing-room audio Producer as an
+    input of the mixed master, and only those: consultation and waiting-room audio can never
+    reach it, because their Producers belong to other Routers.
     """
 
     def __init__(
@@ -55,22 +61,83 @@ class LiveHearing:
         self._send_to = send_to
         self._drop = drop
         self._on_recording_available = on_recording_available
-        self.router = Router(f"{hearing.id}:hearing", media, self)
-        self.sessions: dict[ParticipantId, Session] = {}
+        self.waiting_room = self._new_room(f"{hearing.id}:waiting", RoomKind.WAITING)
+        self.hearing_room = self._new_room(f"{hearing.id}:hearing", RoomKind.HEARING)
+        self.consultation_rooms: dict[str, LiveRoom] = {}
+        self.attendance: dict[ParticipantId, Attendance] = {}
+        self.locked = False
+        self.spotlight: ParticipantId | None = None
         self.recording: HearingRecording | None = None
         self._recording_inputs: dict[str, tuple[AudioSource, Callable[[], None]]] = {}
         self._recording_lock = asyncio.Lock()
 
     @property
+    def router(self) -> Any:
+        """The hearing room's Router (the one the recording listens to)."""
+        return self.hearing_room.router
+
+    @property
+    def sessions(self) -> dict[ParticipantId, Session]:
+        return {a.id: a.session for a in self.attendance.values() if a.session is not None}
+
+    @property
     def is_idle(self) -> bool:
-        return not self.sessions and self.recording is None
+        """Nobody connected, nothing recording, and the court is not sitting or admitting."""
+        return (
+            not self.sessions
+            and self.recording is None
+            and self.hearing.state not in SITTING
+            and not any(a.removed for a in self.attendance.values())
+        )
+
+    def rooms(self) -> list[LiveRoom]:
+        return [self.waiting_room, self.hearing_room, *self.consultation_rooms.values()]
 
     def present(self) -> list[Participant]:
-        return [s.participant for s in self.sessions.values()]
+        return [a.participant for a in self.attendance.values() if a.present]
 
-    async def admit(self, session: Session) -> None:
-        """Give ``session`` a peer connection and subscribe it to everything in the room."""
-        transport = self.router.create_transport(session.participant.id)
+    def present_in(self, room: LiveRoom) -> list[Attendance]:
+        return [a for a in room.members.values() if a.present]
+
+    def find(self, participant_id: str) -> Attendance | None:
+        return self.attendance.get(ParticipantId(participant_id))
+
+    def record_time_ms(self) -> int | None:
+        if self.recording is None:
+            return None
+        return max(0, round((time.time() - self.recording.started_at) * 1000))
+
+    # ---- arriving and departing --------------------------------------------------------
+
+    async def place(self, session: Session) -> tuple[Attendance, bool]:
+        """Give ``session`` a peer connection in its participant's room.
+
+        Returns the attendance and whether this is a return (a reload or reconnect) that
+        restored an earlier room. A removed participant, and a newcomer to a locked hearing,
+        are refused.
+        """
+        participant = session.participant
+        attendance = self.attendance.get(participant.id)
+        if attendance is not None and attendance.removed:
+            raise PermissionDenied("The court removed you from this hearing.")
+        if attendance is None and self.locked and participant.role not in BENCH:
+            raise PermissionDenied("The hearing is locked: the court admits no new participants.")
+        returning = attendance is not None
+        if attendance is None:
+            attendance = Attendance(participant=participant, room=self.waiting_room)
+            room = self.hearing_room if arrival_room(participant.role) is RoomKind.HEARING else None
+            self._enter(attendance, room or self.waiting_room)
+            self.attendance[participant.id] = attendance
+        attendance.participant = participant
+        attendance.session = session
+        attendance.connection = ConnectionState.CONNECTED
+        attendance.last_heartbeat = None
+        attendance.joined_at = time.monotonic()
+        self._connect_media(session, attendance.room)
+        return attendance, returning
+
+    def _connect_media(self, session: Session, room: LiveRoom) -> None:
+        transport = room.router.create_transport(session.participant.id)
         session.transport = transport
 
         async def send_offer(offer: dict[str, Any]) -> None:
@@ -82,12 +149,80 @@ class LiveHearing:
         session.negotiator = Negotiator(
             transport, send_offer, failed, self._media.negotiation_timeout_s
         )
-        self.sessions[session.participant.id] = session
         session.joined = True
-        for producer in self.router.producers():
-            self._subscribe(session, producer)
-        if session.consumers:
+        self._subscribe_all(session, room)
+
+    async def depart(self, session: Session, *, back_to_waiting: bool) -> Attendance | None:
+        """Take ``session`` out: its Producers close, so the others' copies go idle.
+
+        The attendance stays (a reconnect restores the room) unless the participant left on
+        purpose, in which case coming back means being admitted again.
+        """
+        attendance = self.attendance.get(session.participant.id)
+        if attendance is None or attendance.session is not session:
+            await self._close_media(session, None)
+            return None
+        attendance.session = None
+        attendance.connection = ConnectionState.DISCONNECTED
+        attendance.hand_raised = False
+        await self._close_media(session, attendance.room)
+        leaves_hearing_room = attendance.room.kind is RoomKind.HEARING
+        if back_to_waiting and leaves_hearing_room and attendance.participant.role not in BENCH:
+            self._enter(attendance, self.waiting_room)
+        return attendance
+
+    async def _close_media(self, session: Session, room: LiveRoom | None) -> None:
+        if session.negotiator is not None:
+            await session.negotiator.close()
+        if session.transport is not None:
+            for candidate in [room] if room is not None else self.rooms():
+                await candidate.router.close_transport(session.participant.id)
+            await session.transport.close()
+        session.consumers.clear()
+
+    def forget(self, attendance: Attendance) -> None:
+        attendance.room.members.pop(attendance.id, None)
+        self.attendance.pop(attendance.id, None)
+
+    # ---- moving between rooms ----------------------------------------------------------
+
+    def transfer(self, attendance: Attendance, room: LiveRoom) -> LiveRoom:
+        """Move a participant (and their peer connection, if connected) to ``room``."""
+        previous = attendance.room
+        if previous is room:
+            return previous
+        session = attendance.session
+        if session is not None and session.transport is not None:
+            session.consumers.clear()
+            previous.router.move_endpoint(attendance.id, room.router)
+        self._enter(attendance, room)
+        if session is not None and session.transport is not None:
+            self._subscribe_all(session, room)
+            assert session.negotiator is not None
             session.negotiator.request()
+        return previous
+
+    def _enter(self, attendance: Attendance, room: LiveRoom) -> None:
+        attendance.room.members.pop(attendance.id, None)
+        attendance.room = room
+        room.members[attendance.id] = attendance
+        attendance.waiting_since = time.time() if room.kind is RoomKind.WAITING else None
+        if room.kind is not RoomKind.HEARING:
+            attendance.hand_raised = False
+            if self.spotlight == attendance.id:
+                self.spotlight = None
+
+    def open_consultation_room(self, consultation_id: str) -> LiveRoom:
+        room = self._new_room(f"{self.hearing.id}:{consultation_id}", RoomKind.CONSULTATION)
+        self.consultation_rooms[consultation_id] = room
+        return room
+
+    async def close_consultation_room(self, consultation_id: str) -> None:
+        room = self.consultation_rooms.pop(consultation_id, None)
+        if room is not None:
+            await room.router.close()
+
+    # ---- publishing and muting ---------------------------------------------------------
 
     def publish(self, session: Session, *, audio: bool, video: bool) -> None:
         participant = session.participant
@@ -104,32 +239,42 @@ class LiveHearing:
         if session.transport.enable_publishing(tuple(kinds)):
             session.negotiator.request()
 
-    async def remove(self, session: Session) -> None:
-        """Take ``session`` out: its Producers close, so the others' copies go idle."""
-        if self.sessions.get(session.participant.id) is session:
-            del self.sessions[session.participant.id]
-        if session.negotiator is not None:
-            await session.negotiator.close()
-        if session.transport is not None:
-            await self.router.close_transport(session.participant.id)
-        session.consumers.clear()
+    def apply_mute(self, attendance: Attendance) -> None:
+        """Forward (and record) the participant's audio only while nobody muted it."""
+        for producer in attendance.room.router.producers():
+            if producer.endpoint_id == attendance.id and producer.kind == "audio":
+                if attendance.muted:
+                    producer.pause()
+                else:
+                    producer.resume()
 
-    async def start_recording(self, by: Participant) -> HearingRecording:
-        if not by.can(Permission.CONTROL_RECORDING):
+    # ---- the recording -----------------------------------------------------------------
+
+    async def start_recording(self, by: Participant | None) -> HearingRecording:
+        if by is not None and not by.can(Permission.CONTROL_RECORDING):
             raise PermissionDenied(f"the role {by.role.label} may not start the recording")
         async with self._recording_lock:
             if self.recording is not None:
                 raise InvalidState("the hearing is already being recorded")
             recording = await self._recordings.start(self.hearing.id)
             self.recording = recording
-            for producer in self.router.producers():
+            for producer in self.hearing_room.router.producers():
                 self._record(producer)
-        logger.info("recording %s of %s started by %s", recording.id, self.hearing.id, by.id)
+        logger.info(
+            "recording %s of %s started by %s",
+            recording.id,
+            self.hearing.id,
+            "the court" if by is None else by.id,
+        )
         return recording
 
     async def stop_recording(self, by: Participant | None) -> RecordingInfo:
         if by is not None and not by.can(Permission.CONTROL_RECORDING):
             raise PermissionDenied(f"the role {by.role.label} may not stop the recording")
+        if by is not None and self.hearing.state in SITTING:
+            raise InvalidState(
+                "The recording runs for as long as the court sits; close the hearing to end it."
+            )
         async with self._recording_lock:
             recording = self.recording
             if recording is None:
@@ -164,20 +309,40 @@ class LiveHearing:
     async def close(self) -> None:
         if self.recording is not None:
             await self.stop_recording(None)
-        await self.router.close()
+        for room in self.rooms():
+            await room.router.close()
+        self.consultation_rooms.clear()
 
-    # RouterListener: the media layer reports Producers appearing and ending.
+    # ---- media policy: the rooms' Routers report Producers appearing and ending ---------
 
-    def producer_added(self, producer: Producer) -> None:
-        for session in self.sessions.values():
-            if session.participant.id != producer.endpoint_id:
-                self._subscribe(session, producer)
+    def _new_room(self, room_id: str, kind: RoomKind) -> LiveRoom:
+        return LiveRoom(
+            room_id,
+            kind,
+            self._media,
+            on_producer_added=self._producer_added,
+            on_producer_closed=self._producer_closed,
+        )
+
+    def _producer_added(self, room: LiveRoom, producer: Producer) -> None:
+        attendance = self.attendance.get(ParticipantId(producer.endpoint_id))
+        if attendance is not None and producer.kind == "audio" and attendance.muted:
+            producer.pause()
+        for member in self.present_in(room):
+            session = member.session
+            if session is None or member.id == producer.endpoint_id:
+                continue
+            if room.receives(member) and self._subscribe(session, room, producer):
                 assert session.negotiator is not None
                 session.negotiator.request()
-        self._record(producer)
+        if room is self.hearing_room:
+            self._record(producer)
 
-    def producer_closed(self, producer: Producer) -> None:
-        for session in self.sessions.values():
+    def _producer_closed(self, room: LiveRoom, producer: Producer) -> None:
+        for member in self.present_in(room):
+            session = member.session
+            if session is None:
+                continue
             consumer = session.consumers.pop(producer.id, None)
             if consumer is not None and session.transport is not None:
                 session.transport.release_consumer(consumer)
@@ -189,12 +354,24 @@ class LiveHearing:
             remove_tap()
             source.close()
 
-    def _subscribe(self, session: Session, producer: Producer) -> None:
+    def _subscribe_all(self, session: Session, room: LiveRoom) -> None:
+        attendance = self.attendance.get(session.participant.id)
+        if attendance is None or not room.receives(attendance):
+            return
+        changed = False
+        for producer in room.router.producers():
+            changed = self._subscribe(session, room, producer) or changed
+        if changed:
+            assert session.negotiator is not None
+            session.negotiator.request()
+
+    def _subscribe(self, session: Session, room: LiveRoom, producer: Producer) -> bool:
         if session.transport is None or producer.id in session.consumers:
-            return
+            return False
         if producer.endpoint_id == session.participant.id:
-            return
-        session.consumers[producer.id] = self.router.consume(session.transport, producer)
+            return False
+        session.consumers[producer.id] = room.router.consume(session.transport, producer)
+        return True
 
     def _record(self, producer: Producer) -> None:
         if self.recording is None or producer.kind != "audio":

@@ -6,16 +6,24 @@ that sends the wrong thing learns it at once instead of being half-understood.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from court.errors import InvalidRequest
 from court.hearing import Hearing, Participant
+from court.hearing_state import STATE_LABELS
 from court.permissions import permissions_of
 from recordings import HearingRecording, RecordingInfo
 
 MAX_SDP_LENGTH = 64 * 1024
+MAX_CHAT_LENGTH = 2000
+MAX_REASON_LENGTH = 500
+MAX_ID_LENGTH = 64
+
+ParticipantRef = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
+Reason = Annotated[str, Field(max_length=MAX_REASON_LENGTH)]
+DeviceResult = Literal["ok", "failed", "skipped"]
 
 Ack = dict[str, Any]
 
@@ -48,6 +56,74 @@ class Leave(Command):
 
 class RecordingCommand(Command):
     pass
+
+
+class Empty(Command):
+    pass
+
+
+class SetHearingState(Command):
+    state: Literal["open", "in_session", "paused", "suspended", "closed"]
+    reason: Reason = ""
+
+
+class ParticipantCommand(Command):
+    participant_id: ParticipantRef
+
+
+class ParticipantWithReason(Command):
+    participant_id: ParticipantRef
+    reason: Reason = ""
+
+
+class RemoveParticipant(Command):
+    participant_id: ParticipantRef
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
+
+
+class DismissWitness(Command):
+    participant_id: ParticipantRef
+    release: bool = False
+
+
+class LockHearing(Command):
+    locked: bool
+
+
+class Spotlight(Command):
+    participant_id: ParticipantRef | None
+
+
+class SetMuted(Command):
+    muted: bool
+
+
+class RaiseHand(Command):
+    raised: bool
+
+
+class SendChat(Command):
+    text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT_LENGTH)]
+    to: ParticipantRef | None = None
+
+
+class ConsultationMembers(Command):
+    participant_ids: Annotated[list[ParticipantRef], Field(min_length=1, max_length=4)]
+
+
+class RespondConsultation(Command):
+    consultation_id: ParticipantRef
+    accept: bool
+
+
+class ConsultationCommand(Command):
+    consultation_id: ParticipantRef
+
+
+class DeviceCheck(Command):
+    camera: DeviceResult
+    microphone: DeviceResult
+    speaker: DeviceResult
 
 
 def parse(model: type[C], payload: object) -> C:
@@ -90,6 +166,8 @@ def hearing_view(hearing: Hearing) -> dict[str, Any]:
         "id": hearing.id,
         "case_number": hearing.case_number,
         "title": hearing.title,
+        "state": hearing.state.value,
+        "state_label": STATE_LABELS[hearing.state],
     }
 
 

@@ -24,6 +24,7 @@ from court.hearing import JoinGrant
 from media.transport import NegotiationError
 from signaling import messages
 from signaling.audit import Audit, AuditEvent, not_audited
+from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
 from signaling.session import Session
@@ -35,8 +36,11 @@ Handler = Callable[[Session, object], Awaitable[messages.Ack]]
 
 MAX_TOKEN_LENGTH = 4096
 
-# Commands whose success is itself a court record (DESIGN.md section 7).
+# Commands whose success is itself a court record (DESIGN.md section 7). Other commands'
+# effects are published as hearing events (which the server audits) by the Courtroom.
 AUDITED_WHEN_ALLOWED = frozenset({ClientEvent.START_RECORDING, ClientEvent.STOP_RECORDING})
+# Sent every second by every page: refusals of these are not worth an audit entry each.
+NOT_AUDITED_WHEN_DENIED = frozenset({ClientEvent.HEARTBEAT})
 
 
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -55,6 +59,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             ClientEvent.LEAVE: self._leave,
             ClientEvent.START_RECORDING: self._start_recording,
             ClientEvent.STOP_RECORDING: self._stop_recording,
+            **court_handlers(registry),
         }
 
     def session(self, sid: str) -> Session | None:
@@ -91,7 +96,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def _disconnect(self, sid: str) -> None:
         session = self._sessions.pop(sid, None)
-        if session is not None:
+        # A session the server itself closed (replaced, removed, the hearing closed) has
+        # already left, possibly from inside the very command that holds its lock.
+        if session is not None and not session.closed:
             async with session.lock:
                 await self._registry.leave(session, reason="disconnected")
 
@@ -113,7 +120,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 await self._record(session, event, "done", denied=False)
             return ack
         except PermissionDenied as exc:
-            await self._record(session, event, exc.message, denied=True)
+            if event not in NOT_AUDITED_WHEN_DENIED:
+                await self._record(session, event, exc.message, denied=True)
             return messages.error(exc.code, exc.message)
         except CourtError as exc:
             return messages.error(exc.code, exc.message)
@@ -144,24 +152,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         messages.parse(messages.Join, payload)
         if session.joined:
             raise InvalidState("already joined")
-        live = await self._registry.join(session)
-        recording = live.recording
-        return messages.ok(
-            {
-                "participant": messages.participant_view(
-                    session.participant, with_permissions=True
-                ),
-                "hearing": messages.hearing_view(session.hearing),
-                "participants": [
-                    messages.participant_view(p)
-                    for p in live.present()
-                    if p.id != session.participant.id
-                ],
-                "recording": None
-                if recording is None
-                else messages.running_recording_view(recording),
-            }
-        )
+        return messages.ok(await self._registry.join(session))
 
     async def _publish(self, session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.Publish, payload)

@@ -9,6 +9,9 @@ from media import passthrough
 from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling.audit import Audit, not_audited
+from signaling.chat import ChatStore, not_stored
+from signaling.courtroom import ChangeState, change_state_in_memory
+from signaling.hearing_events import EventSink, not_published
 from signaling.hearings import HearingRegistry
 from signaling.live_hearing import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
@@ -35,6 +38,9 @@ class Signaling:
         cors_allowed_origins: list[str] | str,
         on_recording_available: RecordingAvailable | None = None,
         audit: Audit = not_audited,
+        change_state: ChangeState = change_state_in_memory,
+        events: EventSink = not_published,
+        chat_store: ChatStore = not_stored,
     ) -> None:
         passthrough.install()
         self.sio = socketio.AsyncServer(
@@ -45,7 +51,13 @@ class Signaling:
             max_http_buffer_size=256 * 1024,
         )
         self.hearings = HearingRegistry(
-            self.sio, media, recordings, on_recording_available=on_recording_available
+            self.sio,
+            media,
+            recordings,
+            on_recording_available=on_recording_available,
+            change_state=change_state,
+            events=events,
+            chat_store=chat_store,
         )
         self.namespace = HearingNamespace(authenticate, self.hearings, audit)
         self.sio.register_namespace(self.namespace)

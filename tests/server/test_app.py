@@ -10,7 +10,8 @@ from aiohttp.test_utils import TestClient
 
 from court.permissions import Scope
 from server import keys
-from server.app import allowed_origins, create_app, signaling_audit
+from server.app import allowed_origins, create_app
+from server.live_courtroom import signaling_audit
 from server.settings import Settings
 from signaling.audit import AuditEvent
 from tests.server.auth_helpers import api_token

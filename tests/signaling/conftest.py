@@ -23,7 +23,9 @@ from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling import Signaling
 from signaling.audit import AuditEvent
+from signaling.chat import ChatMessage
 from signaling.client import ParticipantClient
+from signaling.hearing_events import HearingEvent
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
 OTHER_HEARING = Hearing(id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other")
@@ -37,6 +39,8 @@ class HearingServer:
     grants: dict[str, JoinGrant] = field(default_factory=dict)
     clients: list[ParticipantClient] = field(default_factory=list)
     audited: list[AuditEvent] = field(default_factory=list)
+    events: list[HearingEvent] = field(default_factory=list)
+    chat: list[ChatMessage] = field(default_factory=list)
 
     def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
         participant = Participant(
@@ -50,12 +54,40 @@ class HearingServer:
         return token
 
     async def join(
-        self, role: Role, name: str | None = None, **tracks: object
+        self, role: Role, name: str | None = None, *, admit: bool = True, **tracks: object
     ) -> ParticipantClient:
+        """Join as ``role``; unless ``admit`` is False, the court admits a waiting arrival
+        (the first judge or clerk of the test, or a clerk joined for the purpose)."""
         client = ParticipantClient(self.url, self.token(role, name), **tracks)  # type: ignore[arg-type]
         self.clients.append(client)
         await client.connect()
+        if admit and client.join_data["room"]["kind"] == "waiting":
+            await self.admit(client)
         return client
+
+    async def court(self) -> ParticipantClient:
+        """A judge or clerk of this test, joined (a clerk is joined if there is none)."""
+        for client in self.clients:
+            if client.join_data.get("participant", {}).get("role") in ("judge", "clerk"):
+                return client
+        return await self.join(Role.CLERK, "Test clerk")
+
+    async def admit(self, client: ParticipantClient) -> None:
+        """Open the hearing if need be, and bring ``client`` into the hearing room."""
+        court = await self.court()
+        state = await self.hearing_state(court)
+        if state == "scheduled":
+            await court.command("set_hearing_state", {"state": "open"})
+        command = (
+            "call_witness" if client.join_data["participant"]["role"] == "witness" else "admit"
+        )
+        await court.command(command, {"participant_id": client.participant_id})
+        await client.wait_until(lambda: client.room_kind == "hearing")
+
+    async def hearing_state(self, client: ParticipantClient) -> str:
+        live = self.signaling.hearings.find(HearingId(client.join_data["hearing"]["id"]))
+        assert live is not None
+        return live.hearing.state.value
 
     async def authenticate(self, token: str) -> JoinGrant:
         grant = self.grants.get(token)
@@ -83,12 +115,20 @@ async def hearing_server(
     async def audit(event: AuditEvent) -> None:
         holder["server"].audited.append(event)
 
+    async def publish(event: HearingEvent) -> None:
+        holder["server"].events.append(event)
+
+    async def store(message: ChatMessage) -> None:
+        holder["server"].chat.append(message)
+
     signaling = Signaling(
         authenticate=authenticate,
         media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
         recordings=recordings,
         cors_allowed_origins="*",
         audit=audit,
+        events=publish,
+        chat_store=store,
     )
     signaling.attach(app)
     server = await aiohttp_server(app)

@@ -31,6 +31,8 @@ async def _crafted(hs: HearingServer, role: Role) -> ParticipantClient:
     client = ParticipantClient(hs.url, hs.token(role), auto_answer=False)
     hs.clients.append(client)
     await client.connect()
+    if client.room_kind == "waiting":
+        await hs.admit(client)
     await client.wait_until(lambda: bool(client.offers))
     return client
 

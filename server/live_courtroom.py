@@ -1,0 +1,66 @@
+"""Adapters that connect the live courtroom (signaling/) to court data and the audit log.
+
+The signaling layer never imports the server: it is handed these callables. Each one turns
+a live event into the server's terms: a refused command or a moderation action into an audit
+entry, a state change into ``HearingStates.change`` (persisted, audited, announced).
+"""
+
+from __future__ import annotations
+
+from court.hearing import Hearing
+from court.hearing_state import HearingState
+from server.audit import AuditLog, Outcome
+from server.hearing_states import HearingStates
+from signaling.audit import Audit, AuditEvent
+from signaling.courtroom import ChangeState
+from signaling.hearing_events import EventSink, HearingEvent
+
+# Audited by HearingStates.change itself, with the transition; not twice.
+AUDITED_ELSEWHERE = frozenset({"hearing_state_changed"})
+
+
+def signaling_audit(log: AuditLog) -> Audit:
+    async def record(event: AuditEvent) -> None:
+        await log.record(
+            actor=event.actor,
+            action=event.action,
+            object=event.object,
+            reason=event.reason,
+            outcome=Outcome.DENIED if event.denied else Outcome.ALLOWED,
+        )
+
+    return record
+
+
+def record_time(ms: int) -> str:
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def hearing_events_audit(log: AuditLog) -> EventSink:
+    """Every hearing event becomes an audit entry naming the hearing and its subject."""
+
+    async def record(event: HearingEvent) -> None:
+        if event.kind in AUDITED_ELSEWHERE:
+            return
+        reason = event.reason
+        if event.record_time_ms is not None:
+            reason = f"{reason} (record time {record_time(event.record_time_ms)})".lstrip()
+        subject = f"/{event.subject}" if event.subject else ""
+        await log.record(
+            actor=event.actor,
+            action=f"hearing.{event.kind}",
+            object=f"hearing:{event.hearing_id}{subject}",
+            reason=reason,
+        )
+
+    return record
+
+
+def persisted_state_changes(states: HearingStates) -> ChangeState:
+    async def change(hearing: Hearing, target: HearingState, actor: str, reason: str) -> Hearing:
+        return await states.change(hearing.id, target, actor=actor, reason=reason or "live")
+
+    return change

@@ -1,0 +1,190 @@
+"""Private consultations: a defendant with counsel (and an interpreter) in a room of their own.
+
+A consultation room has its own media Router, so nobody outside it can receive its media
+and the recording (which listens only to the hearing room's Router) never contains it. The
+court sees that a consultation is happening and who is in it, never its content.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
+from court.hearing import Participant
+from court.permissions import Permission
+from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
+from signaling.attendance import Attendance
+from signaling.courtroom import Courtroom, require_court
+from signaling.events import ServerEvent
+
+
+class ConsultationState(StrEnum):
+    REQUESTED = "requested"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+@dataclass(eq=False)
+class Consultation:
+    id: str
+    requested_by: str
+    participant_ids: list[str]
+    accepted_ids: set[str] = field(default_factory=set)
+    state: ConsultationState = ConsultationState.REQUESTED
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "state": self.state.value,
+            "requested_by": self.requested_by,
+            "participant_ids": list(self.participant_ids),
+            "accepted_ids": sorted(self.accepted_ids),
+        }
+
+
+class Consultations:
+    def __init__(self, courtroom: Courtroom) -> None:
+        self._court = courtroom
+        self._by_id: dict[str, Consultation] = {}
+
+    def views(self) -> list[dict[str, Any]]:
+        return [c.view() for c in self._by_id.values()]
+
+    def views_for(self, attendance: Attendance) -> list[dict[str, Any]]:
+        return [c.view() for c in self._by_id.values() if attendance.id in c.participant_ids]
+
+    def _members(self, participant_ids: list[str]) -> list[Attendance]:
+        if len(set(participant_ids)) != len(participant_ids):
+            raise InvalidRequest("a participant is named twice")
+        members = [self._court.attendance_of(pid) for pid in participant_ids]
+        check_consultation([m.participant.role for m in members])
+        for member in members:
+            if not member.present:
+                raise InvalidState(f"{member.participant.name} is not connected.")
+            if member.removed:
+                raise InvalidState(f"{member.participant.name} was removed from the hearing.")
+            if self._of(member) is not None:
+                raise InvalidState(f"{member.participant.name} is already in a consultation.")
+        return members
+
+    def _of(self, attendance: Attendance) -> Consultation | None:
+        return next((c for c in self._by_id.values() if attendance.id in c.participant_ids), None)
+
+    def _get(self, consultation_id: str) -> Consultation:
+        consultation = self._by_id.get(consultation_id)
+        if consultation is None:
+            raise NotFound("There is no such consultation in this hearing.")
+        return consultation
+
+    async def _tell(self, consultation: Consultation, event: str, data: dict[str, Any]) -> None:
+        court_ids = {a.id for a in self._court.court()}
+        for pid in consultation.participant_ids:
+            attendance = self._court.live.find(pid)
+            if attendance is not None and attendance.id not in court_ids:
+                await self._court.send(attendance, event, data)
+        await self._court.to_court(event, data)
+
+    async def request(self, by: Participant, participant_ids: list[str]) -> Consultation:
+        if by.role not in CONSULTING_ROLES:
+            raise PermissionDenied(f"the role {by.role.label} may not ask for a consultation")
+        ids = [str(by.id), *[pid for pid in participant_ids if pid != by.id]]
+        self._members(ids)
+        consultation = Consultation(
+            id=f"cns_{secrets.token_urlsafe(8)}",
+            requested_by=str(by.id),
+            participant_ids=ids,
+            accepted_ids={str(by.id)},
+        )
+        self._by_id[consultation.id] = consultation
+        await self._tell(
+            consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
+        )
+        await self._court.publish("consultation_requested", by, f"consultation:{consultation.id}")
+        return consultation
+
+    async def respond(self, by: Participant, consultation_id: str, accept: bool) -> Consultation:
+        consultation = self._get(consultation_id)
+        if by.id not in consultation.participant_ids:
+            raise PermissionDenied("You were not asked to this consultation.")
+        if consultation.state is not ConsultationState.REQUESTED:
+            raise InvalidState("This consultation is no longer waiting for an answer.")
+        if not accept:
+            await self._end(consultation, f"declined by {by.name}", by)
+            return consultation
+        consultation.accepted_ids.add(str(by.id))
+        if consultation.accepted_ids >= set(consultation.participant_ids):
+            await self._start(consultation, by)
+        return consultation
+
+    async def open(self, by: Participant, participant_ids: list[str]) -> Consultation:
+        require_court(by)
+        members = self._members(list(participant_ids))
+        consultation = Consultation(
+            id=f"cns_{secrets.token_urlsafe(8)}",
+            requested_by=str(by.id),
+            participant_ids=[str(m.id) for m in members],
+            accepted_ids={str(m.id) for m in members},
+        )
+        self._by_id[consultation.id] = consultation
+        await self._start(consultation, by)
+        return consultation
+
+    async def end(self, by: Participant, consultation_id: str) -> None:
+        consultation = self._get(consultation_id)
+        if by.id not in consultation.participant_ids and not by.can(Permission.MODERATE):
+            raise PermissionDenied("Only its members or the court may end a consultation.")
+        await self._end(consultation, f"ended by {by.name}", by)
+
+    async def end_for(self, attendance: Attendance, reason: str) -> None:
+        consultation = self._of(attendance)
+        if consultation is not None:
+            await self._end(consultation, reason, None)
+
+    async def end_all(self, reason: str) -> None:
+        for consultation in list(self._by_id.values()):
+            await self._end(consultation, reason, None)
+
+    async def _start(self, consultation: Consultation, by: Participant) -> None:
+        live = self._court.live
+        room = live.open_consultation_room(consultation.id)
+        consultation.state = ConsultationState.ACTIVE
+        for pid in consultation.participant_ids:
+            attendance = self._court.attendance_of(pid)
+            attendance.room_before_consultation = attendance.room
+            await self._court.move(attendance, room, "consultation_started")
+        await self._tell(
+            consultation, ServerEvent.CONSULTATION_STARTED, {"consultation": consultation.view()}
+        )
+        await self._court.publish("consultation_started", by, f"consultation:{consultation.id}")
+
+    async def _end(self, consultation: Consultation, reason: str, by: Participant | None) -> None:
+        if consultation.state is ConsultationState.ENDED:
+            return
+        live = self._court.live
+        was_active = consultation.state is ConsultationState.ACTIVE
+        consultation.state = ConsultationState.ENDED
+        self._by_id.pop(consultation.id, None)
+        if was_active:
+            for pid in consultation.participant_ids:
+                attendance = live.find(pid)
+                if attendance is None:
+                    continue
+                back = attendance.room_before_consultation or live.hearing_room
+                if back.kind is RoomKind.CONSULTATION:
+                    back = live.hearing_room
+                attendance.room_before_consultation = None
+                await self._court.move(attendance, back, "consultation_ended")
+            await live.close_consultation_room(consultation.id)
+        await self._tell(
+            consultation,
+            ServerEvent.CONSULTATION_ENDED,
+            {"consultation": consultation.view(), "reason": reason},
+        )
+        if was_active:
+            await self._court.publish(
+                "consultation_ended", by, f"consultation:{consultation.id}", reason
+            )
+        await self._court.roster_changed()

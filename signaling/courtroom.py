@@ -1,0 +1,406 @@
+"""The court's side of a live hearing: arrivals, admission, witnesses and hearing states.
+
+A Courtroom wraps one LiveHearing (rooms and media) with what the court decides and what
+everyone is told. Moderation, consultations and chat are its collaborators
+(signaling.moderation, signaling.consultations, signaling.chat); they all notify through
+the methods here, so who hears of what is decided in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from court.errors import InvalidState, NotFound, PermissionDenied
+from court.hearing import Hearing, Participant
+from court.hearing_state import LIVE, SITTING, HearingState, check_transition
+from court.permissions import Permission
+from court.roles import Role
+from court.rooms import BENCH, RoomKind, admitted_with_all, authorize_state_change
+from signaling import messages
+from signaling.attendance import Attendance
+from signaling.events import ServerEvent
+from signaling.hearing_events import EventSink, HearingEvent
+from signaling.live_hearing import LiveHearing
+from signaling.rooms import LiveRoom
+from signaling.session import Session
+
+if TYPE_CHECKING:
+    from signaling.chat import Chat
+    from signaling.consultations import Consultations
+    from signaling.moderation import Moderation
+
+logger = logging.getLogger(__name__)
+
+Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
+
+
+class Disconnect(Protocol):
+    async def __call__(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+        """Remove the session from the hearing and close its connection."""
+
+
+# Moves a hearing to a state (persisted, audited and announced by the server); returns it.
+ChangeState = Callable[[Hearing, HearingState, str, str], Awaitable[Hearing]]
+
+
+async def change_state_in_memory(
+    hearing: Hearing, target: HearingState, actor: str, reason: str
+) -> Hearing:
+    """For tests and tools without a database: the transition table, nothing stored."""
+    check_transition(hearing.state, target)
+    return dataclasses.replace(hearing, state=target)
+
+
+def actor_of(participant: Participant | None) -> str:
+    if participant is None:
+        return "system"
+    return f"participant:{participant.id} ({participant.role.value})"
+
+
+def require_court(by: Participant) -> None:
+    if not by.can(Permission.MODERATE):
+        raise PermissionDenied(f"only the court may do this, not the {by.role.label}")
+
+
+class Courtroom:
+    def __init__(
+        self,
+        live: LiveHearing,
+        *,
+        emit: Emit,
+        disconnect: Disconnect,
+        change_state: ChangeState,
+        events: EventSink,
+    ) -> None:
+        self.live = live
+        self._emit = emit
+        self.disconnect = disconnect
+        self._change_state = change_state
+        self._events = events
+        self.recorder_alerted = False
+        # Set by the registry right after construction (they need the courtroom too).
+        self.moderation: Moderation
+        self.consultations: Consultations
+        self.chat: Chat
+
+    @property
+    def hearing(self) -> Hearing:
+        return self.live.hearing
+
+    # ---- who hears what ----------------------------------------------------------------
+
+    def participant_view(self, attendance: Attendance) -> dict[str, Any]:
+        view = messages.participant_view(attendance.participant)
+        view["hand_raised"] = attendance.hand_raised
+        view["muted"] = attendance.muted
+        return view
+
+    def others_in(self, room: LiveRoom, attendance: Attendance) -> list[dict[str, Any]]:
+        return [
+            self.participant_view(a) for a in self.live.present_in(room) if a.id != attendance.id
+        ]
+
+    def court(self) -> list[Attendance]:
+        return [
+            a
+            for a in self.live.attendance.values()
+            if a.present and a.participant.can(Permission.MODERATE)
+        ]
+
+    async def send(self, attendance: Attendance, event: str, data: dict[str, Any]) -> None:
+        if attendance.session is not None:
+            await self._emit(attendance.session.sid, event, data)
+
+    async def to_room(
+        self,
+        room: LiveRoom,
+        event: str,
+        data: dict[str, Any],
+        *,
+        skip: Attendance | None = None,
+    ) -> None:
+        for member in self.live.present_in(room):
+            if member is not skip:
+                await self.send(member, event, data)
+
+    async def to_court(self, event: str, data: dict[str, Any]) -> None:
+        for member in self.court():
+            await self.send(member, event, data)
+
+    async def to_everyone(self, event: str, data: dict[str, Any]) -> None:
+        for attendance in list(self.live.attendance.values()):
+            await self.send(attendance, event, data)
+
+    def roster(self) -> dict[str, Any]:
+        live = self.live
+        entries = []
+        for attendance in live.attendance.values():
+            entry = self.participant_view(attendance)
+            entry.update(
+                room=attendance.room.view(),
+                connection=attendance.connection.value,
+                device_check=attendance.device_check,
+                waiting_since=attendance.waiting_since,
+                removed=attendance.removed,
+            )
+            entries.append(entry)
+        observers = sum(
+            1 for a in live.attendance.values() if a.present and a.participant.role is Role.OBSERVER
+        )
+        return {
+            "roster": entries,
+            "observers": observers,
+            "locked": live.locked,
+            "spotlight": live.spotlight,
+            "consultations": self.consultations.views(),
+        }
+
+    async def roster_changed(self) -> None:
+        await self.to_court(ServerEvent.ROSTER_CHANGED, self.roster())
+
+    async def participant_updated(self, attendance: Attendance) -> None:
+        data = {"participant": self.participant_view(attendance)}
+        await self.to_room(attendance.room, ServerEvent.PARTICIPANT_UPDATED, data)
+        await self.roster_changed()
+
+    async def publish(
+        self, kind: str, by: Participant | None, subject: str | None, reason: str = ""
+    ) -> None:
+        """Publish a hearing event (audited; the court protocol writes it down)."""
+        event = HearingEvent(
+            hearing_id=self.hearing.id,
+            kind=kind,
+            actor=actor_of(by),
+            subject=subject,
+            reason=reason,
+            at=time.time(),
+            record_time_ms=self.live.record_time_ms(),
+        )
+        try:
+            await self._events(event)
+        except Exception:
+            # The court's action has happened; a failing audit store is logged loudly.
+            logger.exception("could not publish hearing event %s", kind)
+
+    # ---- arriving and leaving ----------------------------------------------------------
+
+    async def arrive(self, session: Session) -> dict[str, Any]:
+        """Place a freshly joined session in its room; returns the join acknowledgement."""
+        if self.hearing.state not in LIVE:
+            raise InvalidState("This hearing has ended.")
+        attendance, returning = await self.live.place(session)
+        room = attendance.room
+        await self.to_room(
+            room,
+            ServerEvent.PARTICIPANT_JOINED,
+            {"participant": self.participant_view(attendance)},
+            skip=attendance,
+        )
+        subject = f"participant:{attendance.id}"
+        if attendance.gap_started_at is not None:
+            gap_s = time.monotonic() - attendance.gap_started_at
+            attendance.gap_started_at = None
+            await self.publish(
+                "participant_reconnected", None, subject, f"after a gap of {gap_s:.1f} s"
+            )
+        else:
+            await self.publish("participant_joined", None, subject, room.kind.value)
+        await self.roster_changed()
+        recording = self.live.recording
+        participant_view = self.participant_view(attendance)
+        participant_view["permissions"] = messages.participant_view(
+            attendance.participant, with_permissions=True
+        )["permissions"]
+        return {
+            "participant": participant_view,
+            "hearing": messages.hearing_view(self.hearing),
+            "room": room.view(),
+            "participants": self.others_in(room, attendance),
+            "recording": None if recording is None else messages.running_recording_view(recording),
+            "locked": self.live.locked,
+            "spotlight": self.live.spotlight,
+            "rejoined": returning and room.kind is not RoomKind.WAITING,
+            "chat": self.chat.history_for(attendance),
+            "consultations": self.consultations.views_for(attendance),
+        }
+
+    async def depart(self, session: Session, reason: str) -> None:
+        attendance = await self.live.depart(session, back_to_waiting=reason == "left")
+        if attendance is None:
+            return
+        await self.to_room(
+            attendance.room,
+            ServerEvent.PARTICIPANT_LEFT,
+            {"participant_id": attendance.id, "reason": reason},
+        )
+        subject = f"participant:{attendance.id}"
+        if reason in ("disconnected", "connection_lost") and attendance.gap_started_at is None:
+            attendance.gap_started_at = time.monotonic()
+        await self.publish("participant_left", None, subject, reason)
+        await self.roster_changed()
+
+    # ---- moving people -----------------------------------------------------------------
+
+    def attendance_of(self, participant_id: str) -> Attendance:
+        attendance = self.live.find(participant_id)
+        if attendance is None:
+            raise NotFound("No participant with that id has joined this hearing.")
+        return attendance
+
+    async def move(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
+        """Transfer a participant and tell both rooms and the participant."""
+        previous = self.live.transfer(attendance, room)
+        if previous is room:
+            return
+        await self.to_room(
+            previous,
+            ServerEvent.PARTICIPANT_LEFT,
+            {"participant_id": attendance.id, "reason": "transferred"},
+        )
+        await self.to_room(
+            room,
+            ServerEvent.PARTICIPANT_JOINED,
+            {"participant": self.participant_view(attendance)},
+            skip=attendance,
+        )
+        await self.send(
+            attendance,
+            ServerEvent.ROOM_CHANGED,
+            {
+                "room": room.view(),
+                "participants": self.others_in(room, attendance),
+                "reason": reason,
+            },
+        )
+        await self.roster_changed()
+
+    def _require_admitting(self) -> None:
+        if self.hearing.state not in {HearingState.OPEN} | SITTING:
+            raise InvalidState("Open the waiting room before admitting anyone.")
+
+    def _waiting(self, participant_id: str) -> Attendance:
+        attendance = self.attendance_of(participant_id)
+        if attendance.removed:
+            raise InvalidState(f"{attendance.participant.name} was removed; re-admit them first.")
+        if attendance.room.kind is not RoomKind.WAITING:
+            raise InvalidState(f"{attendance.participant.name} is not in the waiting room.")
+        return attendance
+
+    async def admit(self, by: Participant, participant_id: str) -> None:
+        require_court(by)
+        self._require_admitting()
+        attendance = self._waiting(participant_id)
+        if not admitted_with_all(attendance.participant.role):
+            raise InvalidState("Witnesses are called in one by one: use Call witness.")
+        await self.move(attendance, self.live.hearing_room, "admitted")
+        await self.publish("participant_admitted", by, f"participant:{attendance.id}")
+
+    async def admit_all(self, by: Participant) -> list[str]:
+        require_court(by)
+        self._require_admitting()
+        admitted = []
+        for attendance in list(self.live.waiting_room.members.values()):
+            if attendance.removed or not admitted_with_all(attendance.participant.role):
+                continue
+            await self.move(attendance, self.live.hearing_room, "admitted")
+            await self.publish("participant_admitted", by, f"participant:{attendance.id}")
+            admitted.append(str(attendance.id))
+        return admitted
+
+    async def send_to_waiting_room(self, by: Participant, participant_id: str, reason: str) -> None:
+        require_court(by)
+        attendance = self.attendance_of(participant_id)
+        if attendance.participant.role in BENCH:
+            raise InvalidState("The judge and the clerk stay in the hearing room.")
+        if attendance.room.kind is not RoomKind.HEARING:
+            raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
+        await self.move(attendance, self.live.waiting_room, "sent_back")
+        await self.publish(
+            "participant_sent_to_waiting_room", by, f"participant:{attendance.id}", reason
+        )
+
+    async def call_witness(self, by: Participant, participant_id: str) -> None:
+        require_court(by)
+        self._require_admitting()
+        attendance = self._waiting(participant_id)
+        if attendance.participant.role is not Role.WITNESS:
+            raise InvalidState(f"{attendance.participant.name} is not a witness: use Admit.")
+        await self.move(attendance, self.live.hearing_room, "called")
+        await self.publish("witness_called", by, f"participant:{attendance.id}")
+
+    async def dismiss_witness(self, by: Participant, participant_id: str, *, release: bool) -> None:
+        require_court(by)
+        attendance = self.attendance_of(participant_id)
+        if attendance.participant.role is not Role.WITNESS:
+            raise InvalidState(f"{attendance.participant.name} is not a witness.")
+        if attendance.room.kind is RoomKind.HEARING:
+            await self.move(attendance, self.live.waiting_room, "dismissed")
+        await self.publish(
+            "witness_released" if release else "witness_dismissed",
+            by,
+            f"participant:{attendance.id}",
+        )
+        if release:
+            session = attendance.session
+            self.live.forget(attendance)
+            if session is not None:
+                await self._emit(
+                    session.sid,
+                    ServerEvent.REMOVED,
+                    {
+                        "reason": "The court has released you as a witness. Thank you.",
+                        "released": True,
+                    },
+                )
+                await self.disconnect(session, "released")
+            await self.roster_changed()
+
+    # ---- hearing states ----------------------------------------------------------------
+
+    async def set_state(self, by: Participant, target: HearingState, reason: str) -> Hearing:
+        authorize_state_change(by.role, target)
+        check_transition(self.hearing.state, target)
+        live = self.live
+        if target is HearingState.IN_SESSION:
+            if live.recording is None:
+                await live.start_recording(None)
+                await self.to_everyone(
+                    ServerEvent.RECORDING_STARTED,
+                    {"recording": messages.running_recording_view(live.recording)},  # type: ignore[arg-type]
+                )
+            if live.recording is None or not live.recording.is_running:
+                raise InvalidState(
+                    "The recorder is not running, so the hearing cannot go into session."
+                )
+        previous = self.hearing.state
+        live.hearing = await self._change_state(self.hearing, target, actor_of(by), reason)
+        await self.to_everyone(
+            ServerEvent.HEARING_STATE_CHANGED,
+            {"hearing": messages.hearing_view(live.hearing), "reason": reason},
+        )
+        await self.publish(
+            "hearing_state_changed", by, None, f"{previous.value} -> {target.value}: {reason}"
+        )
+        if target is HearingState.CLOSED:
+            await self._close_hearing(by)
+        return live.hearing
+
+    async def _close_hearing(self, by: Participant) -> None:
+        """Everyone leaves; the recording is sealed; links stop working (the state says so)."""
+        await self.consultations.end_all("the hearing closed")
+        live = self.live
+        if live.recording is not None:
+            info = await live.stop_recording(None)
+            await self.to_everyone(
+                ServerEvent.RECORDING_STOPPED,
+                {"recording": messages.stopped_recording_view(info)},
+            )
+        for attendance in list(live.attendance.values()):
+            session = attendance.session
+            if session is not None:
+                await self.disconnect(session, "closed", after_ack=attendance.id == by.id)
+        live.attendance.clear()

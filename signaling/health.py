@@ -1,0 +1,96 @@
+"""Connection health: heartbeats and media arrival, checked twice a second.
+
+A participant whose heartbeats (sent every second by the page) or media stop for two
+seconds is shown to the court as "connection lost" within three, and the start and end of
+the gap are published as hearing events. The recorder is watched the same way: if it stops
+on its own, the court is alerted at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from signaling.attendance import Attendance, ConnectionState
+from signaling.courtroom import Courtroom
+from signaling.events import ServerEvent
+
+logger = logging.getLogger(__name__)
+
+CHECK_INTERVAL_S = 0.5
+LOST_AFTER_S = 2.0
+# Media starts flowing only after the first negotiation; do not judge a fresh arrival.
+GRACE_S = 4.0
+
+
+def _silent(courtroom: Courtroom, attendance: Attendance, now: float) -> bool:
+    if now - attendance.joined_at < GRACE_S:
+        return False
+    if attendance.last_heartbeat is not None and now - attendance.last_heartbeat > LOST_AFTER_S:
+        return True
+    arrivals = [
+        p.last_frame_at
+        for p in attendance.room.router.producers()
+        if p.endpoint_id == attendance.id and not p.is_closed
+    ]
+    return bool(arrivals) and now - max(arrivals) > LOST_AFTER_S
+
+
+async def check(courtroom: Courtroom) -> None:
+    now = time.monotonic()
+    changed = False
+    for attendance in list(courtroom.live.attendance.values()):
+        if not attendance.present:
+            continue
+        subject = f"participant:{attendance.id}"
+        silent = _silent(courtroom, attendance, now)
+        if silent and attendance.connection is ConnectionState.CONNECTED:
+            attendance.connection = ConnectionState.CONNECTION_LOST
+            if attendance.gap_started_at is None:
+                attendance.gap_started_at = now
+            await courtroom.publish("connection_lost", None, subject)
+            changed = True
+        elif not silent and attendance.connection is ConnectionState.CONNECTION_LOST:
+            attendance.connection = ConnectionState.CONNECTED
+            gap_s = now - (attendance.gap_started_at or now)
+            attendance.gap_started_at = None
+            await courtroom.publish("connection_restored", None, subject, f"after {gap_s:.1f} s")
+            changed = True
+    if changed:
+        await courtroom.roster_changed()
+    recording = courtroom.live.recording
+    if recording is not None and not recording.is_running and not courtroom.recorder_alerted:
+        courtroom.recorder_alerted = True
+        message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
+        logger.error("hearing %s: %s", courtroom.hearing.id, message)
+        await courtroom.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
+        await courtroom.publish("recording_failed", None, None, message)
+
+
+class HealthMonitor:
+    """One task for the whole process, started with the first hearing."""
+
+    def __init__(self, courtrooms: Callable[[], Iterable[Courtroom]]) -> None:
+        self._courtrooms = courtrooms
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="health")
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(CHECK_INTERVAL_S)
+            for courtroom in list(self._courtrooms()):
+                try:
+                    await check(courtroom)
+                except Exception:
+                    logger.exception("health check of %s failed", courtroom.hearing.id)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None

@@ -1,0 +1,147 @@
+"""What the court does to one participant, and what a participant says about themselves:
+mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, heartbeat."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from court.errors import InvalidState, PermissionDenied
+from court.hearing import Participant
+from court.rooms import BENCH, RoomKind
+from signaling.attendance import Attendance
+from signaling.courtroom import Courtroom, require_court
+from signaling.events import ServerEvent
+
+DeviceResult = Literal["ok", "failed", "skipped"]
+
+
+class Moderation:
+    def __init__(self, courtroom: Courtroom) -> None:
+        self._court = courtroom
+
+    def _own(self, by: Participant) -> Attendance:
+        attendance = self._court.live.find(by.id)
+        if attendance is None or not attendance.present:
+            raise InvalidState("join the hearing first")
+        return attendance
+
+    def _other(self, by: Participant, participant_id: str) -> Attendance:
+        require_court(by)
+        attendance = self._court.attendance_of(participant_id)
+        if attendance.id == by.id:
+            raise InvalidState("The court cannot do this to itself.")
+        return attendance
+
+    # ---- the court's actions -----------------------------------------------------------
+
+    async def mute(self, by: Participant, participant_id: str, reason: str) -> None:
+        attendance = self._other(by, participant_id)
+        attendance.muted_by_court = True
+        attendance.unmute_requested = False
+        self._court.live.apply_mute(attendance)
+        await self._court.send(attendance, ServerEvent.MUTED, {"reason": reason})
+        await self._court.participant_updated(attendance)
+        await self._court.publish("participant_muted", by, f"participant:{attendance.id}", reason)
+
+    async def request_unmute(self, by: Participant, participant_id: str) -> None:
+        attendance = self._other(by, participant_id)
+        attendance.unmute_requested = True
+        await self._court.send(attendance, ServerEvent.UNMUTE_REQUESTED, {})
+        await self._court.publish("unmute_requested", by, f"participant:{attendance.id}")
+
+    async def remove(self, by: Participant, participant_id: str, reason: str) -> None:
+        attendance = self._other(by, participant_id)
+        if attendance.participant.role in BENCH:
+            raise PermissionDenied("The judge and the clerk cannot be removed from the hearing.")
+        if attendance.removed:
+            raise InvalidState(f"{attendance.participant.name} has already been removed.")
+        live = self._court.live
+        await self._court.consultations.end_for(attendance, "a member was removed")
+        if attendance.room.kind is not RoomKind.WAITING:
+            live.transfer(attendance, live.waiting_room)
+        attendance.removed = True
+        session = attendance.session
+        if session is not None:
+            await self._court.send(attendance, ServerEvent.REMOVED, {"reason": reason})
+            await self._court.disconnect(session, "removed")
+        await self._court.publish("participant_removed", by, f"participant:{attendance.id}", reason)
+        await self._court.roster_changed()
+
+    async def readmit(self, by: Participant, participant_id: str) -> None:
+        attendance = self._other(by, participant_id)
+        if not attendance.removed:
+            raise InvalidState(f"{attendance.participant.name} has not been removed.")
+        attendance.removed = False
+        attendance.muted_by_court = False
+        await self._court.publish("participant_readmitted", by, f"participant:{attendance.id}")
+        await self._court.roster_changed()
+
+    async def lock(self, by: Participant, locked: bool) -> None:
+        require_court(by)
+        self._court.live.locked = locked
+        await self._court.to_everyone(ServerEvent.LOCK_CHANGED, {"locked": locked})
+        await self._court.publish("hearing_locked" if locked else "hearing_unlocked", by, None)
+        await self._court.roster_changed()
+
+    async def lower_hand(self, by: Participant, participant_id: str) -> None:
+        attendance = self._other(by, participant_id)
+        if attendance.hand_raised:
+            attendance.hand_raised = False
+            await self._court.participant_updated(attendance)
+
+    async def spotlight(self, by: Participant, participant_id: str | None) -> None:
+        require_court(by)
+        live = self._court.live
+        if participant_id is not None:
+            attendance = self._court.attendance_of(participant_id)
+            if attendance.room is not live.hearing_room:
+                raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
+            live.spotlight = attendance.id
+        else:
+            live.spotlight = None
+        await self._court.to_room(
+            live.hearing_room, ServerEvent.SPOTLIGHT_CHANGED, {"participant_id": live.spotlight}
+        )
+        subject = None if participant_id is None else f"participant:{participant_id}"
+        await self._court.publish("spotlight_changed", by, subject)
+        await self._court.roster_changed()
+
+    # ---- a participant about themselves ------------------------------------------------
+
+    async def set_muted(self, by: Participant, muted: bool) -> None:
+        attendance = self._own(by)
+        if not muted and attendance.muted_by_court and not attendance.unmute_requested:
+            raise PermissionDenied(
+                "The court muted your microphone; you can unmute when the clerk asks you to."
+            )
+        if muted:
+            attendance.self_muted = True
+        else:
+            attendance.self_muted = False
+            attendance.muted_by_court = False
+            attendance.unmute_requested = False
+        self._court.live.apply_mute(attendance)
+        await self._court.participant_updated(attendance)
+
+    async def raise_hand(self, by: Participant, raised: bool) -> None:
+        attendance = self._own(by)
+        if raised and attendance.room.kind is not RoomKind.HEARING:
+            raise InvalidState("Hands are raised in the hearing room.")
+        if attendance.hand_raised != raised:
+            attendance.hand_raised = raised
+            await self._court.participant_updated(attendance)
+            await self._court.publish(
+                "hand_raised" if raised else "hand_lowered", by, f"participant:{attendance.id}"
+            )
+
+    async def report_device_check(
+        self, by: Participant, camera: DeviceResult, microphone: DeviceResult, speaker: DeviceResult
+    ) -> None:
+        attendance = self._own(by)
+        attendance.device_check = {"camera": camera, "microphone": microphone, "speaker": speaker}
+        await self._court.roster_changed()
+
+    def heartbeat(self, by: Participant) -> None:
+        attendance = self._own(by)
+        attendance.last_heartbeat = time.monotonic()

@@ -1,0 +1,65 @@
+"""A room of a live hearing and its media: who receives whom is decided here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from court.permissions import Permission
+from court.rooms import ROOM_LABELS, RoomKind
+from media.producer import Producer
+from media.router import Router
+from media.settings import MediaSettings
+
+if TYPE_CHECKING:
+    from signaling.attendance import Attendance
+
+ProducerEvent = Callable[["LiveRoom", Producer], None]
+
+
+class LiveRoom:
+    """One room with its own Router, so media never crosses from one room to another.
+
+    Subscription policy: nobody receives anything in the waiting room (each person sees only
+    their own preview, and witnesses never see each other); in the hearing room everyone
+    with the ``subscribe`` permission receives everyone else; in a consultation the members
+    receive each other.
+    """
+
+    def __init__(
+        self,
+        room_id: str,
+        kind: RoomKind,
+        media: MediaSettings,
+        *,
+        on_producer_added: ProducerEvent,
+        on_producer_closed: ProducerEvent,
+    ) -> None:
+        self.id = room_id
+        self.kind = kind
+        self._on_producer_added = on_producer_added
+        self._on_producer_closed = on_producer_closed
+        self.router = Router(room_id, media, self)
+        self.members: dict[str, Attendance] = {}
+
+    @property
+    def label(self) -> str:
+        return ROOM_LABELS[self.kind]
+
+    def receives(self, attendance: Attendance) -> bool:
+        if self.kind is RoomKind.WAITING:
+            return False
+        if self.kind is RoomKind.CONSULTATION:
+            return True
+        return attendance.participant.can(Permission.SUBSCRIBE)
+
+    def view(self) -> dict[str, str]:
+        return {"id": self.id, "kind": self.kind.value, "label": self.label}
+
+    # RouterListener
+
+    def producer_added(self, producer: Producer) -> None:
+        self._on_producer_added(self, producer)
+
+    def producer_closed(self, producer: Producer) -> None:
+        self._on_producer_closed(self, producer)

@@ -1,0 +1,280 @@
+"""The live courtroom over the real relay: waiting room, admission, witnesses, states.
+
+Media isolation is measured on the wire: the receiving client's own RTP statistics, so
+nothing the server believes about itself is taken on trust.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from court.roles import Role
+from signaling.client import CommandFailed, ParticipantClient
+from signaling.events import ClientEvent, ServerEvent
+from tests.signaling.conftest import HearingServer
+from tests.signaling.helpers import frames_from
+from tests.support.media import ColourCamera, ToneTrack
+
+
+async def rtp_packets_received(client: ParticipantClient) -> int:
+    """Every RTP packet the client's peer connection has received, by its own count."""
+    stats = await client.pc.getStats()
+    return sum(s.packetsReceived for s in stats.values() if s.type == "inbound-rtp")
+
+
+async def refused(client: ParticipantClient, event: str, payload: object) -> str:
+    with pytest.raises(CommandFailed) as failure:
+        await client.command(event, payload)
+    return failure.value.code
+
+
+async def test_everyone_but_the_bench_arrives_in_the_waiting_room(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE)
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT, admit=False)
+
+    assert judge.join_data["room"]["kind"] == "hearing"
+    assert clerk.join_data["room"]["kind"] == "hearing"
+    assert defendant.join_data["room"] == {
+        "id": "hrg_test:waiting",
+        "kind": "waiting",
+        "label": "Waiting room",
+    }
+    assert defendant.join_data["hearing"]["state"] == "scheduled"
+    assert defendant.join_data["hearing"]["state_label"] == "The hearing has not opened yet"
+    assert defendant.join_data["participants"] == []
+    await clerk.wait_until(
+        lambda: any(
+            e["id"] == defendant.participant_id and e["room"]["kind"] == "waiting"
+            for r in clerk.received(ServerEvent.ROSTER_CHANGED)
+            for e in r["roster"]
+        )
+    )
+    entry = next(
+        e
+        for e in clerk.received(ServerEvent.ROSTER_CHANGED)[-1]["roster"]
+        if e["id"] == defendant.participant_id
+    )
+    assert entry["connection"] == "connected"
+    assert entry["waiting_since"] is not None
+    assert entry["role_label"] == "Defendant"
+
+
+async def test_a_waiting_witness_receives_no_packet_from_the_hearing_room_whatever_it_sends(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
+    await judge.publish()
+    defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack(), video=ColourCamera())
+    await defendant.publish()
+    witness = await hearing_server.join(
+        Role.WITNESS, audio=ToneTrack(), video=ColourCamera(), admit=False
+    )
+    await witness.publish()  # a connected peer connection that could carry media
+    await witness.wait_until(lambda: witness.offers_answered >= 1)
+    await frames_from(judge, defendant.participant_id, "video", 10)
+
+    own_id = witness.participant_id
+    attempts = {
+        ClientEvent.CALL_WITNESS: {"participant_id": own_id},
+        ClientEvent.ADMIT: {"participant_id": own_id},
+        ClientEvent.ADMIT_ALL: {},
+        ClientEvent.SEND_TO_WAITING_ROOM: {"participant_id": defendant.participant_id},
+        ClientEvent.OPEN_CONSULTATION: {"participant_ids": [own_id, judge.participant_id]},
+        ClientEvent.REQUEST_CONSULTATION: {"participant_ids": [defendant.participant_id]},
+        ClientEvent.SET_HEARING_STATE: {"state": "in_session"},
+        ClientEvent.SPOTLIGHT: {"participant_id": own_id},
+    }
+    codes = {event: await refused(witness, event, payload) for event, payload in attempts.items()}
+    await asyncio.sleep(1.5)  # media from the hearing room would arrive at 30 fps meanwhile
+
+    assert set(codes.values()) == {"permission_denied"}
+    assert witness.room_kind == "waiting"
+    assert witness.tracks == {}
+    assert await rtp_packets_received(witness) == 0
+    assert all(e.denied for e in hearing_server.audited)
+    assert len(hearing_server.audited) == len(attempts)
+
+    # The same measurement sees media as soon as the court calls the witness in.
+    await judge.command(ClientEvent.CALL_WITNESS, {"participant_id": own_id})
+    await frames_from(witness, judge.participant_id, "audio", 5)
+    assert await rtp_packets_received(witness) > 0
+
+
+async def test_admit_all_brings_in_the_parties_but_not_the_witnesses(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    await clerk.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    waiting = {
+        role: await hearing_server.join(role, admit=False)
+        for role in (Role.DEFENDANT, Role.PROSECUTOR, Role.WITNESS, Role.OBSERVER)
+    }
+
+    admitted = await clerk.command(ClientEvent.ADMIT_ALL, {})
+
+    assert sorted(admitted["admitted"]) == sorted(
+        waiting[r].participant_id for r in (Role.DEFENDANT, Role.PROSECUTOR, Role.OBSERVER)
+    )
+    for role in (Role.DEFENDANT, Role.PROSECUTOR, Role.OBSERVER):
+        client = waiting[role]
+        await client.wait_until(lambda c=client: c.room_kind == "hearing")  # type: ignore[misc]
+    assert waiting[Role.WITNESS].room_kind == "waiting"
+    roster = clerk.received(ServerEvent.ROSTER_CHANGED)[-1]
+    assert roster["observers"] == 1
+
+
+async def test_nobody_is_admitted_before_the_waiting_room_opens(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT, admit=False)
+
+    code = await refused(clerk, ClientEvent.ADMIT, {"participant_id": defendant.participant_id})
+
+    assert code == "invalid_state"
+    assert defendant.room_kind == "waiting"
+
+
+async def test_a_called_witness_is_heard_and_a_dismissed_one_no_longer_receives(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
+    await judge.publish()
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    witness = await hearing_server.join(Role.WITNESS, audio=ToneTrack(550.0), admit=False)
+    await witness.publish()
+
+    await judge.command(ClientEvent.CALL_WITNESS, {"participant_id": witness.participant_id})
+    await frames_from(judge, witness.participant_id, "audio", 5)
+    await frames_from(witness, judge.participant_id, "audio", 5)
+    assert witness.received(ServerEvent.ROOM_CHANGED)[-1]["reason"] == "called"
+
+    await judge.command(
+        ClientEvent.DISMISS_WITNESS, {"participant_id": witness.participant_id, "release": False}
+    )
+    await witness.wait_until(lambda: witness.room_kind == "waiting")
+    await judge.wait_until(lambda: judge.tracks_of(witness.participant_id) == {})
+    await witness.wait_until(lambda: witness.tracks_of(judge.participant_id) == {})
+    before = await rtp_packets_received(witness)
+    await asyncio.sleep(1.0)
+    # A packet or two may have been in flight when the transceiver went inactive.
+    assert await rtp_packets_received(witness) - before <= 2
+
+    await judge.command(
+        ClientEvent.DISMISS_WITNESS, {"participant_id": witness.participant_id, "release": True}
+    )
+    await witness.wait_until(lambda: bool(witness.received(ServerEvent.REMOVED)))
+    assert witness.received(ServerEvent.REMOVED)[-1]["released"] is True
+
+
+async def test_states_follow_the_table_and_only_the_roles_allowed_may_change_them(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE)
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT)  # opens and admits
+
+    assert await refused(clerk, ClientEvent.SET_HEARING_STATE, {"state": "in_session"}) == (
+        "permission_denied"
+    )
+    assert await refused(judge, ClientEvent.SET_HEARING_STATE, {"state": "paused"}) == (
+        "invalid_state"
+    )
+    started = await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    assert started["hearing"]["state"] == "in_session"
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None and live.recording is not None and live.recording.is_running
+    assert await refused(judge, ClientEvent.STOP_RECORDING, {}) == "invalid_state"
+
+    for state in ("paused", "in_session", "suspended", "in_session"):
+        await judge.command(ClientEvent.SET_HEARING_STATE, {"state": state, "reason": "test"})
+    await defendant.wait_until(
+        lambda: (
+            [d["hearing"]["state"] for d in defendant.received(ServerEvent.HEARING_STATE_CHANGED)]
+            == ["open", "in_session", "paused", "in_session", "suspended", "in_session"]
+        )
+    )
+    assert defendant.received(ServerEvent.HEARING_STATE_CHANGED)[2]["hearing"]["state_label"] == (
+        "The hearing is paused"
+    )
+
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed", "reason": "done"})
+    await defendant.wait_until(lambda: not defendant.sio.connected)
+    assert hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"]) is None
+    assert [r.hearing_id for r in hearing_server.recordings.list()] == ["hrg_test"]
+    kinds = [e.kind for e in hearing_server.events]
+    assert kinds.count("hearing_state_changed") == 7
+
+
+async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_the_old_session(
+    hearing_server: HearingServer,
+) -> None:
+    await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT)
+    assert defendant.room_kind == "hearing"
+
+    again = ParticipantClient(hearing_server.url, defendant.token)
+    hearing_server.clients.append(again)
+    data = await again.connect()
+
+    assert data["room"]["kind"] == "hearing"
+    assert data["rejoined"] is True
+    assert data["replaced_previous"] is True
+    await defendant.wait_until(lambda: bool(defendant.received(ServerEvent.SESSION_REPLACED)))
+    await defendant.wait_until(lambda: not defendant.sio.connected)
+    kinds = [
+        e.kind
+        for e in hearing_server.events
+        if e.subject == f"participant:{defendant.participant_id}"
+    ]
+    assert "participant_reconnected" not in kinds  # replaced, not a gap
+
+    # A network loss: the socket closes; coming back restores the room and marks the gap.
+    await again.sio.disconnect()
+    third = ParticipantClient(hearing_server.url, defendant.token)
+    hearing_server.clients.append(third)
+    data = await third.connect()
+    assert data["room"]["kind"] == "hearing"
+    kinds = [
+        e.kind
+        for e in hearing_server.events
+        if e.subject == f"participant:{defendant.participant_id}"
+    ]
+    assert kinds[-2:] == ["participant_left", "participant_reconnected"]
+
+
+async def test_a_participant_whose_heartbeats_stop_is_shown_as_connection_lost_within_3_seconds(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT)
+    live = hearing_server.signaling.hearings.find(clerk.join_data["hearing"]["id"])
+    assert live is not None
+    attendance = live.find(defendant.participant_id)
+    assert attendance is not None
+    attendance.joined_at -= 10  # past the arrival grace period
+
+    for _ in range(3):
+        await defendant.command(ClientEvent.HEARTBEAT, {})
+        await asyncio.sleep(0.5)
+    stopped = asyncio.get_running_loop().time()
+
+    def lost() -> bool:
+        roster = clerk.received(ServerEvent.ROSTER_CHANGED)
+        return any(
+            e["id"] == defendant.participant_id and e["connection"] == "connection_lost"
+            for e in roster[-1]["roster"]
+        )
+
+    await clerk.wait_until(lost, within_s=5)
+    assert asyncio.get_running_loop().time() - stopped <= 3.0
+
+    await defendant.command(ClientEvent.HEARTBEAT, {})
+    await clerk.wait_until(lambda: not lost(), within_s=3)
+    gap = [e for e in hearing_server.events if e.kind == "connection_restored"]
+    assert len(gap) == 1 and gap[0].reason.startswith("after ")
