@@ -64,6 +64,12 @@ class HearingRegistry:
     def live(self, session: Session) -> LiveHearing:
         return self.courtroom(session).live
 
+    def courtroom_of(self, live: LiveHearing) -> Courtroom:
+        courtroom = self._live.get(live.hearing.id)
+        if courtroom is None or courtroom.live is not live:
+            raise InvalidState("this hearing is no longer live")
+        return courtroom
+
     def find(self, hearing_id: HearingId) -> LiveHearing | None:
         courtroom = self._live.get(hearing_id)
         return None if courtroom is None else courtroom.live

@@ -90,3 +90,54 @@ async def test_a_judge_of_another_hearing_cannot_record_this_one(
     }
     assert recording_of == {"hearing:hrg_other"}
     assert [r.hearing_id for r in hearing_server.recordings.list()] == ["hrg_other"]
+
+
+# The court's commands, each aimed at another participant where it needs one.
+COURT_COMMANDS = {
+    ClientEvent.SET_HEARING_STATE: {"state": "open"},
+    ClientEvent.ADMIT: {"participant_id": "{target}"},
+    ClientEvent.ADMIT_ALL: {},
+    ClientEvent.SEND_TO_WAITING_ROOM: {"participant_id": "{target}"},
+    ClientEvent.CALL_WITNESS: {"participant_id": "{target}"},
+    ClientEvent.DISMISS_WITNESS: {"participant_id": "{target}", "release": True},
+    ClientEvent.MUTE_PARTICIPANT: {"participant_id": "{target}"},
+    ClientEvent.REQUEST_UNMUTE: {"participant_id": "{target}"},
+    ClientEvent.REMOVE_PARTICIPANT: {"participant_id": "{target}", "reason": "test"},
+    ClientEvent.READMIT: {"participant_id": "{target}"},
+    ClientEvent.LOCK_HEARING: {"locked": True},
+    ClientEvent.LOWER_HAND: {"participant_id": "{target}"},
+    ClientEvent.SPOTLIGHT: {"participant_id": "{target}"},
+    ClientEvent.OPEN_CONSULTATION: {"participant_ids": ["{target}"]},
+}
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - BENCH))
+async def test_no_one_but_the_bench_may_use_the_courts_commands_and_refusals_change_nothing(
+    hearing_server: HearingServer, role: Role
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    target = await hearing_server.join(Role.WITNESS, admit=False)
+    client = await hearing_server.join(role)
+    live = hearing_server.signaling.hearings.find(clerk.join_data["hearing"]["id"])
+    assert live is not None
+    before = hearing_server.signaling.hearings.courtroom_of(live).roster()
+
+    outcomes = {}
+    for event, payload in COURT_COMMANDS.items():
+        concrete = {
+            k: (
+                target.participant_id
+                if v == "{target}"
+                else [target.participant_id]
+                if v == ["{target}"]
+                else v
+            )
+            for k, v in payload.items()
+        }
+        outcomes[event] = await attempt(client, event, concrete)
+
+    assert set(outcomes.values()) == {"permission_denied"}, outcomes
+    assert hearing_server.signaling.hearings.courtroom_of(live).roster() == before
+    assert live.hearing.state.value == "open"
+    denied = [e for e in hearing_server.audited if e.denied]
+    assert len(denied) == len(COURT_COMMANDS)

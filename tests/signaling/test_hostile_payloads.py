@@ -27,7 +27,21 @@ JSON = st.recursive(
 )
 # Commands that change the hearing only with a valid payload; leave and start/stop_recording
 # are left out because a *valid* one would legitimately change state mid-run.
-COMMANDS = [ClientEvent.JOIN, ClientEvent.PUBLISH, ClientEvent.ANSWER]
+# Every courtroom command is in: the attacker is a defendant, so a valid court command is
+# refused and a valid own command (hand, mute, chat) changes only the attacker's state.
+COMMANDS = [ClientEvent.JOIN, ClientEvent.PUBLISH, ClientEvent.ANSWER] + [
+    e
+    for e in ClientEvent
+    if e
+    not in (
+        ClientEvent.JOIN,
+        ClientEvent.PUBLISH,
+        ClientEvent.ANSWER,
+        ClientEvent.LEAVE,
+        ClientEvent.START_RECORDING,
+        ClientEvent.STOP_RECORDING,
+    )
+]
 NEAR_MISSES = st.fixed_dictionaries(
     {
         "revision": JSON,
@@ -35,6 +49,13 @@ NEAR_MISSES = st.fixed_dictionaries(
         "sdp": st.text(max_size=300) | JSON,
     }
 ) | st.fixed_dictionaries({"audio": JSON, "video": JSON})
+NEAR_MISSES |= (
+    st.fixed_dictionaries({"participant_id": JSON | st.text(max_size=70)})
+    | st.fixed_dictionaries({"participant_ids": st.lists(JSON | st.text(max_size=10))})
+    | st.fixed_dictionaries({"text": JSON | st.text(max_size=2100), "to": JSON})
+    | st.fixed_dictionaries({"state": st.sampled_from(["open", "closed", "in_session"]) | JSON})
+    | st.fixed_dictionaries({"consultation_id": JSON, "accept": JSON})
+)
 
 
 def assert_ack_shape(ack: Any, sent: object) -> None:
@@ -47,6 +68,7 @@ def assert_ack_shape(ack: Any, sent: object) -> None:
         assert ack["error"]["code"] in {
             "invalid_request",
             "invalid_state",
+            "not_found",
             "permission_denied",
             "unknown_event",
         }, (sent, ack)
@@ -63,7 +85,7 @@ async def test_arbitrary_payloads_get_well_formed_acks_and_break_nothing(
     sent: list[tuple[str, Any]] = []
 
     @settings(
-        max_examples=150,
+        max_examples=300,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
