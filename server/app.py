@@ -65,6 +65,7 @@ def create_app(settings: Settings) -> web.Application:
         audit=signaling_audit(data.audit),
         change_state=persisted_state_changes(hearing_states),
         events=hearing_events_audit(data.audit),
+        chat_store=data.chat.add,
     )
     signaling.attach(app)
 

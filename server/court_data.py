@@ -19,6 +19,7 @@ from server.join_links import JoinLinks
 from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.repositories import (
     ApiTokenRepository,
+    ChatRepository,
     HearingRepository,
     JoinLinkRepository,
     ParticipantRepository,
@@ -41,6 +42,7 @@ class CourtData:
     staff: StaffAccountRepository
     staff_sessions: StaffSessionRepository
     api_tokens: ApiTokenRepository
+    chat: ChatRepository  # chat.add is the signaling layer's ChatStore
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -67,6 +69,7 @@ class CourtData:
             staff=StaffAccountRepository(factory),
             staff_sessions=StaffSessionRepository(factory),
             api_tokens=ApiTokenRepository(factory),
+            chat=ChatRepository(factory),
         )
 
 

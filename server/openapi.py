@@ -10,12 +10,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
 from server.audit.routes import AuditQuery
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount
 from server.webhooks.routes import DeliveryQuery, Registration
+from signaling.messages import MAX_CHAT_LENGTH
 
 REF = "#/components/schemas/{model}"
 
@@ -204,6 +206,14 @@ def _build() -> Document:
         body=Revocation,
         body_required=False,
         response=link,
+    )
+    doc.operation(
+        "get",
+        "/hearings/{hearing_id}/chat",
+        "listChatMessages",
+        "The hearing's chat messages, in the order they were sent",
+        query=ChatQuery,
+        response=_list_of("messages", "ChatMessage"),
     )
     doc.operation(
         "get",
@@ -479,6 +489,21 @@ _VIEWS: dict[str, Any] = {
                 },
             },
         ]
+    },
+    "ChatMessage": {
+        "type": "object",
+        "required": ["id", "hearing_id", "sender_id", "recipient_id", "text", "sent_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "hearing_id": {"type": "string"},
+            "sender_id": {"type": "string", "description": "the sending participant's id"},
+            "recipient_id": {
+                "type": ["string", "null"],
+                "description": "the receiving participant's id; null: to the clerk",
+            },
+            "text": {"type": "string", "maxLength": MAX_CHAT_LENGTH},
+            "sent_at": {"type": "string", "format": "date-time"},
+        },
     },
     "Recording": {
         "type": "object",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from court.hearing import Hearing, Participant
 from server.persistence.repositories import JoinLinkRecord
+from signaling.chat import ChatMessage
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -53,4 +54,15 @@ def link_view(record: JoinLinkRecord, now: datetime) -> dict[str, Any]:
         "revoked_at": timestamp(record.revoked_at),
         "revoked_by": record.revoked_by,
         "active": record.active(now),
+    }
+
+
+def chat_message_view(message: ChatMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "hearing_id": message.hearing_id,
+        "sender_id": message.sender_id,
+        "recipient_id": message.recipient_id,  # None: to the clerk
+        "text": message.text,
+        "sent_at": timestamp(datetime.fromtimestamp(message.sent_at, UTC)),
     }

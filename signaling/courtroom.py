@@ -97,6 +97,7 @@ class Courtroom:
         view = messages.participant_view(attendance.participant)
         view["hand_raised"] = attendance.hand_raised
         view["muted"] = attendance.muted
+        view["muted_by_court"] = attendance.muted_by_court
         return view
 
     def others_in(self, room: LiveRoom, attendance: Attendance) -> list[dict[str, Any]]:
@@ -148,8 +149,11 @@ class Courtroom:
                 removed=attendance.removed,
             )
             entries.append(entry)
+        # Observers watching: those in the hearing room (the waiting ones are in the roster).
         observers = sum(
-            1 for a in live.attendance.values() if a.present and a.participant.role is Role.OBSERVER
+            1
+            for a in live.hearing_room.members.values()
+            if a.present and a.participant.role is Role.OBSERVER
         )
         return {
             "roster": entries,
@@ -226,6 +230,9 @@ class Courtroom:
             "rejoined": returning and room.kind is not RoomKind.WAITING,
             "chat": self.chat.history_for(attendance),
             "consultations": self.consultations.views_for(attendance),
+            # The court's roster arrives with the acknowledgement: a roster_changed sent
+            # during the join would reach the page before it listens for one.
+            "roster": self.roster() if attendance.participant.can(Permission.MODERATE) else None,
         }
 
     async def depart(self, session: Session, reason: str) -> None:

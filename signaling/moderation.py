@@ -59,7 +59,12 @@ class Moderation:
         live = self._court.live
         await self._court.consultations.end_for(attendance, "a member was removed")
         if attendance.room.kind is not RoomKind.WAITING:
-            live.transfer(attendance, live.waiting_room)
+            previous = live.transfer(attendance, live.waiting_room)
+            await self._court.to_room(
+                previous,
+                ServerEvent.PARTICIPANT_LEFT,
+                {"participant_id": attendance.id, "reason": "removed"},
+            )
         attendance.removed = True
         session = attendance.session
         if session is not None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import hearings, links, participants, recordings
+from server.api import chat, hearings, links, participants, recordings
 
 
 def setup_api(app: web.Application) -> None:
-    for resource in (hearings, participants, links, recordings):
+    for resource in (hearings, participants, links, chat, recordings):
         resource.add_routes(app.router)

@@ -66,6 +66,21 @@ class JoinLinkRow(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
 
+class ChatMessageRow(Base):
+    __tablename__ = "chat_messages"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    # Participant ids, not foreign keys: the message is the record of what was said, and
+    # stays exactly as sent whatever later happens to the participant's row.
+    sender_id: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[str | None] = mapped_column(String(40), nullable=True)  # None: clerk
+    text: Mapped[str] = mapped_column(Text)  # at most signaling.messages.MAX_CHAT_LENGTH
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StaffAccountRow(Base):
     __tablename__ = "staff_accounts"
 

@@ -187,6 +187,13 @@ CASES: list[tuple[str, str, str, Any]] = [
         None,
     ),
     ("read unknown hearing", "GET", "/api/v1/hearings/hrg_nope", None),
+    ("chat of unknown hearing", "GET", "/api/v1/hearings/hrg_nope/chat", None),
+    ("chat limit zero", "GET", "/api/v1/hearings/{h}/chat?limit=0", None),
+    ("chat limit too high", "GET", "/api/v1/hearings/{h}/chat?limit=100000", None),
+    ("chat limit not a number", "GET", "/api/v1/hearings/{h}/chat?limit=ten", None),
+    ("chat negative offset", "GET", "/api/v1/hearings/{h}/chat?offset=-1", None),
+    ("chat unknown parameter", "GET", "/api/v1/hearings/{h}/chat?after=1", None),
+    ("chat parameter repeated", "GET", "/api/v1/hearings/{h}/chat?limit=1&limit=2", None),
     (
         "read other hearing's participant",
         "GET",

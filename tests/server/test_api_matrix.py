@@ -73,6 +73,7 @@ ROUTES = [
     Route(
         "remove participant", "DELETE", "/api/v1/hearings/{h}/participants/{p}", None, SCHEDULERS
     ),
+    Route("list chat", "GET", "/api/v1/hearings/{h}/chat", None, READERS),
     Route("list links", "GET", "/api/v1/hearings/{h}/links", None, SCHEDULERS),
     Route(
         "issue link",

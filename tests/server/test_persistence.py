@@ -44,9 +44,10 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "webhooks",
         "webhook_deliveries",
         "audit_log",
+        "chat_messages",
         "alembic_version",
     } <= tables
-    assert revision == "0002"
+    assert revision == "0003"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(

@@ -156,12 +156,17 @@ async def test_a_removed_participant_cannot_rejoin_until_readmitted_and_a_lock_k
 ) -> None:
     clerk = await hearing_server.join(Role.CLERK)
     defendant = await hearing_server.join(Role.DEFENDANT)
+    prosecutor = await hearing_server.join(Role.PROSECUTOR)
 
     await clerk.command(
         ClientEvent.REMOVE_PARTICIPANT,
         {"participant_id": defendant.participant_id, "reason": "disruptive"},
     )
     await defendant.wait_until(lambda: not defendant.sio.connected)
+    await prosecutor.wait_until(
+        lambda: {"participant_id": defendant.participant_id, "reason": "removed"}
+        in prosecutor.received(ServerEvent.PARTICIPANT_LEFT)
+    )
     assert defendant.received(ServerEvent.REMOVED)[-1]["reason"] == "disruptive"
     back = ParticipantClient(hearing_server.url, defendant.token)
     hearing_server.clients.append(back)

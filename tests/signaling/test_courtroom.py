@@ -278,3 +278,64 @@ async def test_a_participant_whose_heartbeats_stop_is_shown_as_connection_lost_w
     await clerk.wait_until(lambda: not lost(), within_s=3)
     gap = [e for e in hearing_server.events if e.kind == "connection_restored"]
     assert len(gap) == 1 and gap[0].reason.startswith("after ")
+
+
+async def test_after_a_network_loss_media_flows_again_within_5_seconds_and_the_gap_is_marked(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(), video=ColourCamera())
+    await judge.publish()
+    defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack())
+    await defendant.publish()
+    await frames_from(defendant, judge.participant_id, "video", 5)
+
+    # The network goes: the socket closes without a "leave".
+    await defendant.sio.eio.disconnect(abort=True)
+    await judge.wait_until(
+        lambda: any(
+            d["participant_id"] == defendant.participant_id
+            for d in judge.received(ServerEvent.PARTICIPANT_LEFT)
+        )
+    )
+    back = ParticipantClient(hearing_server.url, defendant.token, audio=ToneTrack())
+    hearing_server.clients.append(back)
+    loop = asyncio.get_running_loop()
+    returned = loop.time()
+    data = await back.connect()
+    await back.publish()
+    await frames_from(back, judge.participant_id, "video", 5, within_s=5.0)
+    await frames_from(judge, back.participant_id, "audio", 5, within_s=5.0)
+
+    assert loop.time() - returned < 5.0
+    assert data["room"]["kind"] == "hearing" and data["rejoined"] is True
+    subject = f"participant:{defendant.participant_id}"
+    gap = [e for e in hearing_server.events if e.subject == subject][-2:]
+    assert [e.kind for e in gap] == ["participant_left", "participant_reconnected"]
+    assert gap[0].reason == "disconnected"
+    assert gap[1].reason.startswith("after a gap of ")
+
+
+async def test_a_recorder_that_fails_alerts_the_judge_and_clerk_within_5_seconds(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE)
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT)
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None and live.recording is not None
+
+    def disk_full(_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    live.recording._writer.write = disk_full  # type: ignore[method-assign]
+    failed = asyncio.get_running_loop().time()
+    for member in (judge, clerk):
+        await member.wait_until(
+            lambda m=member: bool(m.received(ServerEvent.RECORDING_FAILED)),  # type: ignore[misc]
+            within_s=5.0,
+        )
+
+    assert asyncio.get_running_loop().time() - failed < 5.0
+    assert defendant.received(ServerEvent.RECORDING_FAILED) == []
+    assert [e.kind for e in hearing_server.events].count("recording_failed") == 1

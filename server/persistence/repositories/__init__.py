@@ -4,6 +4,7 @@ One module per aggregate; this package re-exports them for the wiring in server/
 """
 
 from server.persistence.repositories.api_tokens import ApiToken, ApiTokenRepository
+from server.persistence.repositories.chat import ChatRepository
 from server.persistence.repositories.hearings import HearingFilter, HearingRepository
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
 from server.persistence.repositories.participants import ParticipantRepository
@@ -17,6 +18,7 @@ from server.persistence.repositories.staff import (
 __all__ = [
     "ApiToken",
     "ApiTokenRepository",
+    "ChatRepository",
     "HearingFilter",
     "HearingRepository",
     "JoinLinkRecord",

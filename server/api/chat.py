@@ -1,0 +1,32 @@
+"""The live hearing's chat, read-only, for staff who may read the hearing."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import Field
+
+from court.permissions import Permission
+from server import keys
+from server.api.bodies import Body, parse_query
+from server.api.guard import on_hearing
+from server.views import chat_message_view
+
+MAX_PAGE = 1000
+
+
+class ChatQuery(Body):
+    limit: int = Field(default=500, ge=1, le=MAX_PAGE)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
+
+
+async def list_chat(request: web.Request) -> web.Response:
+    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="chat.list")
+    query = parse_query(request, ChatQuery)
+    found = await request.app[keys.DATA].chat.list_for_hearing(
+        hearing.id, limit=query.limit, offset=query.offset
+    )
+    return web.json_response({"messages": [chat_message_view(m) for m in found]})
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/v1/hearings/{hearing_id}/chat", list_chat)

@@ -1,0 +1,76 @@
+"""The live courtroom reaches court data through the adapters of server.live_courtroom."""
+
+from __future__ import annotations
+
+import pytest
+
+from court.errors import InvalidState
+from court.hearing_state import HearingState
+from server.hearing_states import HearingStates
+from server.live_courtroom import hearing_events_audit, persisted_state_changes, record_time
+from signaling.hearing_events import HearingEvent
+from tests.server.conftest import Database
+from tests.server.test_hearing_states import Announcements
+
+
+def event(kind: str, **fields: object) -> HearingEvent:
+    base: dict[str, object] = {
+        "hearing_id": "hrg_x",
+        "kind": kind,
+        "actor": "participant:prt_clerk (clerk)",
+        "subject": "participant:prt_d",
+        "reason": "speaking out of turn",
+        "at": 1.0,
+        "record_time_ms": 3_723_456,
+    }
+    base.update(fields)
+    return HearingEvent(**base)  # type: ignore[arg-type]
+
+
+async def test_moderation_events_are_audited_with_actor_subject_reason_and_record_time(
+    database: Database,
+) -> None:
+    record = hearing_events_audit(database.audit)
+
+    await record(event("participant_muted"))
+    await record(event("participant_admitted", reason="", record_time_ms=None))
+    await record(event("hearing_state_changed"))  # audited by HearingStates itself
+
+    entries = [e async for e in database.audit.entries.walk()]
+    assert [(e.actor, e.action, e.object, e.reason) for e in entries] == [
+        (
+            "participant:prt_clerk (clerk)",
+            "hearing.participant_muted",
+            "hearing:hrg_x/participant:prt_d",
+            "speaking out of turn (record time 01:02:03.456)",
+        ),
+        (
+            "participant:prt_clerk (clerk)",
+            "hearing.participant_admitted",
+            "hearing:hrg_x/participant:prt_d",
+            "",
+        ),
+    ]
+    assert (await database.audit.verify()).ok
+
+
+async def test_live_state_changes_are_persisted_and_illegal_ones_refused(
+    database: Database,
+) -> None:
+    hearing = await database.hearings.create(case_number="1-9/2026", title="T")
+    webhooks = Announcements()
+    change = persisted_state_changes(HearingStates(database.hearings, database.audit, webhooks))
+
+    opened = await change(hearing, HearingState.OPEN, "participant:prt_c (clerk)", "")
+    with pytest.raises(InvalidState):
+        await change(opened, HearingState.PAUSED, "participant:prt_j (judge)", "")
+
+    stored = await database.hearings.get(hearing.id)
+    assert stored is not None and stored.state is HearingState.OPEN
+    assert [name for name, _ in webhooks.published] == ["hearing.opened"]
+
+
+def test_record_times_read_as_hours_minutes_seconds_and_milliseconds() -> None:
+    assert record_time(0) == "00:00:00.000"
+    assert record_time(59_999) == "00:00:59.999"
+    assert record_time(36_000_000) == "10:00:00.000"
