@@ -16,6 +16,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc import sdp as aiortc_sdp
+from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamError
 
 from media import passthrough
@@ -46,6 +47,10 @@ IncomingTrack = Callable[[MediaStreamTrack, RTCRtpReceiver], None]
 
 class NegotiationError(Exception):
     """An offer could not be made or an answer could not be applied."""
+
+
+class TransportClosed(NegotiationError):
+    """The peer connection closed (its participant left) while a negotiation was due."""
 
 
 class Transport:
@@ -126,8 +131,12 @@ class Transport:
     async def create_offer(self) -> SessionOffer:
         """Set and return a new local offer covering every transceiver."""
         if self._closed:
-            raise NegotiationError("transport closed")
-        await self._pc.setLocalDescription(await self._pc.createOffer())
+            raise TransportClosed("transport closed")
+        try:
+            await self._pc.setLocalDescription(await self._pc.createOffer())
+        except InvalidStateError as exc:
+            # Closed between the check and the offer: the hearing or the room is closing.
+            raise TransportClosed(str(exc)) from exc
         local = self._pc.localDescription
         return SessionOffer(sdp=local.sdp, publish=self._publish_mids(), tracks=self._track_map())
 

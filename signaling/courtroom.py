@@ -281,6 +281,7 @@ class Courtroom:
                 "room": room.view(),
                 "participants": self.others_in(room, attendance),
                 "reason": reason,
+                "spotlight": self.live.spotlight,
             },
         )
         await self.roster_changed()

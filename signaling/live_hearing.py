@@ -213,7 +213,9 @@ class LiveHearing:
                 self.spotlight = None
 
     def open_consultation_room(self, consultation_id: str) -> LiveRoom:
-        room = self._new_room(f"{self.hearing.id}:{consultation_id}", RoomKind.CONSULTATION)
+        room = self._new_room(
+            f"{self.hearing.id}:{consultation_id}", RoomKind.CONSULTATION, consultation_id
+        )
         self.consultation_rooms[consultation_id] = room
         return room
 
@@ -315,13 +317,16 @@ class LiveHearing:
 
     # ---- media policy: the rooms' Routers report Producers appearing and ending ---------
 
-    def _new_room(self, room_id: str, kind: RoomKind) -> LiveRoom:
+    def _new_room(
+        self, room_id: str, kind: RoomKind, consultation_id: str | None = None
+    ) -> LiveRoom:
         return LiveRoom(
             room_id,
             kind,
             self._media,
             on_producer_added=self._producer_added,
             on_producer_closed=self._producer_closed,
+            consultation_id=consultation_id,
         )
 
     def _producer_added(self, room: LiveRoom, producer: Producer) -> None:

@@ -118,7 +118,7 @@ class Moderation:
         attendance = self._own(by)
         if not muted and attendance.muted_by_court and not attendance.unmute_requested:
             raise PermissionDenied(
-                "The court muted your microphone; you can unmute when the clerk asks you to."
+                "The court muted your microphone; you can unmute when the court asks you to."
             )
         if muted:
             attendance.self_muted = True

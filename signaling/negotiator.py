@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from court.errors import InvalidState
-from media.transport import NegotiationError, SessionOffer, Transport
+from media.transport import NegotiationError, SessionOffer, Transport, TransportClosed
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ class Negotiator:
                 if not self._transport.needs_negotiation():
                     continue
                 await self._exchange(await self._transport.create_offer())
+        except TransportClosed:
+            logger.debug("negotiation with %s ended: transport closed", self._transport.endpoint_id)
         except NegotiationError as exc:
             logger.warning("negotiation with %s failed: %s", self._transport.endpoint_id, exc)
             await self._on_failed(str(exc))

@@ -34,8 +34,10 @@ class LiveRoom:
         *,
         on_producer_added: ProducerEvent,
         on_producer_closed: ProducerEvent,
+        consultation_id: str | None = None,
     ) -> None:
         self.id = room_id
+        self.consultation_id = consultation_id
         self.kind = kind
         self._on_producer_added = on_producer_added
         self._on_producer_closed = on_producer_closed
@@ -53,8 +55,13 @@ class LiveRoom:
             return True
         return attendance.participant.can(Permission.SUBSCRIBE)
 
-    def view(self) -> dict[str, str]:
-        return {"id": self.id, "kind": self.kind.value, "label": self.label}
+    def view(self) -> dict[str, str | None]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "label": self.label,
+            "consultation_id": self.consultation_id,
+        }
 
     # RouterListener
 

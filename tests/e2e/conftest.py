@@ -32,6 +32,7 @@ from tests.e2e.harness import (
     write_tone,
 )
 from tests.e2e.hearing_page import HearingPage, camera_script
+from tests.e2e.scheduling import Scheduler
 
 
 def _unavailable(message: str) -> NoReturn:
@@ -133,6 +134,14 @@ def browser(tone_wav: Path) -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="package")
+def own_hearings(browser: Any, server: Server) -> Iterator[Scheduler]:
+    """Schedules hearings of a test's own (REST API, as the demo clerk)."""
+    scheduler = Scheduler(browser, server)
+    yield scheduler
+    scheduler.close()
+
+
 @pytest.fixture(scope="session")
 def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
@@ -144,8 +153,10 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
 
     ``colour`` replaces the camera by a solid-colour canvas (all contexts of one browser share
     one fake camera, so colours are what prove who is who); ``tone`` keeps Chromium's fake
-    microphone (the 440 Hz file), otherwise the microphone sends silence. Pages that throw or
-    break the Content-Security-Policy fail the test.
+    microphone (the 440 Hz file), otherwise the microphone sends silence. A role that publishes
+    goes through the camera and microphone check with its "Join the hearing" button unless
+    ``through_check`` is false. Pages that throw or break the Content-Security-Policy fail
+    the test.
     """
     contexts: list[Any] = []
     pages: list[HearingPage] = []
@@ -158,6 +169,7 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
         token: str | None = None,
         goto: bool = True,
         deny_camera: bool = False,
+        through_check: bool = True,
     ) -> HearingPage:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(context)
@@ -168,7 +180,7 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
         hearing_page = HearingPage(context.new_page(), url=url, role=role, context=context)
         pages.append(hearing_page)
         if goto:
-            hearing_page.open()
+            hearing_page.open(through_check=through_check)
         return hearing_page
 
     yield open_

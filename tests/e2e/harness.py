@@ -45,7 +45,8 @@ CHROMIUM_FLAGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 
-# open_participant(role, *, colour=None, tone=False, token=None, goto=True, deny_camera=False)
+# open_participant(role, *, colour=None, tone=False, token=None, goto=True, deny_camera=False,
+#                  through_check=True)
 OpenParticipant = Callable[..., HearingPage]
 
 

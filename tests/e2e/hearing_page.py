@@ -1,4 +1,5 @@
-"""The join page as the tests see it: tiles, colours, timings, the selected ICE pair."""
+"""The join page as the tests see it: tiles, colours, timings, the selected ICE pair, and the
+court's admission of a participant from the waiting room."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from court.permissions import ROLE_PERMISSIONS, Permission
+from court.roles import Role
+
 WAIT_MS = 15000  # generous: the machine may be shared (browser-testing.md gotcha 19)
+
+# Roles that see the camera and microphone check before they join.
+PUBLISHING = {
+    role.value
+    for role, granted in ROLE_PERMISSIONS.items()
+    if Permission.PUBLISH_AUDIO in granted or Permission.PUBLISH_VIDEO in granted
+}
 
 COLOURS = {
     "red": "#ff0000",
@@ -72,6 +83,18 @@ def camera_script(colour: str, *, tone: bool, deny_camera: bool = False) -> str:
 }})();
 """
 
+
+# Opens the hearing unless it is open or sitting already (an earlier test opened it).
+_OPEN_HEARING = """
+async () => {
+  if (window.courtroom.state().hearingState !== "scheduled") return;
+  try {
+    await window.courtroom.signaling.command("set_hearing_state", { state: "open" });
+  } catch (err) {
+    if (err.code !== "invalid_state") throw err;
+  }
+}
+"""
 
 _REMOTE_TILES_READY = """
 (roles) => {
@@ -151,12 +174,32 @@ class HearingPage:
         if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
             self.problems.append(f"console: {text}")
 
-    def open(self) -> None:
+    def open(self, *, through_check: bool = True) -> None:
+        """Open the link; a publishing role goes through the device check with its button
+        (a link the server refuses shows no check)."""
         self.opened_at = time.monotonic()
         self.page.goto(self.url)
+        if through_check and self.role in PUBLISHING and self.wait_past_connect() == "device-check":
+            self.join_from_check()
+
+    def wait_past_connect(self) -> str:
+        """The page's phase once the server has accepted or refused the link."""
+        phase: str = self.page.wait_for_function(
+            "() => window.courtroom && !['connecting'].includes(window.courtroom.state().phase)"
+            " && window.courtroom.state().phase",
+            timeout=WAIT_MS,
+        ).json_value()
+        return phase
+
+    def join_from_check(self) -> None:
+        self.page.get_by_role("button", name="Join the hearing").click(timeout=WAIT_MS)
 
     def state(self) -> dict[str, Any]:
         result: dict[str, Any] = self.page.evaluate("() => window.courtroom.state()")
+        return result
+
+    def device_check(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.page.evaluate("() => window.courtroom.deviceCheck()")
         return result
 
     def wait_joined(self) -> None:
@@ -164,6 +207,43 @@ class HearingPage:
             "() => window.courtroom && window.courtroom.state().phase === 'joined'",
             timeout=WAIT_MS,
         )
+
+    def wait_room(self, kind: str, timeout: int = WAIT_MS) -> None:
+        self.page.wait_for_function(
+            "(kind) => window.courtroom && window.courtroom.state().phase === 'joined'"
+            " && window.courtroom.state().roomKind === kind",
+            arg=kind,
+            timeout=timeout,
+        )
+
+    # ---- the court's side (a judge's or clerk's page) ----
+
+    def command(self, event: str, payload: dict[str, Any] | None = None) -> Any:
+        """Send a signaling command from this page; a refusal raises (Playwright's Error)."""
+        return self.page.evaluate(
+            "([event, payload]) => window.courtroom.signaling.command(event, payload)",
+            [event, payload or {}],
+        )
+
+    def open_hearing(self) -> None:
+        """The clerk opens the waiting room (once per hearing: the e2e session shares one)."""
+        self.wait_joined()
+        self.page.evaluate(_OPEN_HEARING)
+        self.page.wait_for_function(
+            "() => window.courtroom.state().hearingState !== 'scheduled'", timeout=WAIT_MS
+        )
+
+    def admit(self, *others: HearingPage) -> None:
+        """Bring each of ``others`` from the waiting room into the hearing room, as the court
+        does (witnesses are called), and wait until their pages show the hearing room."""
+        self.open_hearing()
+        for other in others:
+            other.wait_joined()
+            state = other.state()
+            if state["roomKind"] == "waiting":
+                command = "call_witness" if other.role == Role.WITNESS.value else "admit"
+                self.command(command, {"participant_id": state["participant"]["id"]})
+            other.wait_room("hearing")
 
     def wait_for_remote_video(self, roles: list[str], timeout: int = WAIT_MS) -> None:
         """Exactly these roles have remote tiles, and every one of them is playing."""

@@ -53,6 +53,7 @@ def test_each_participant_sees_the_other_two_in_their_colours_and_the_tone_is_re
     pages: dict[str, HearingPage] = {}
     for role, colour in CAMERAS.items():
         pages[role] = open_participant(role, colour=COLOURS[colour], tone=role == "defendant")
+    pages["judge"].admit(pages["defendant"], pages["witness"])
 
     for role, page in pages.items():
         others = [r for r in CAMERAS if r != role]

@@ -43,6 +43,7 @@ async def test_everyone_but_the_bench_arrives_in_the_waiting_room(
         "id": "hrg_test:waiting",
         "kind": "waiting",
         "label": "Waiting room",
+        "consultation_id": None,
     }
     assert defendant.join_data["hearing"]["state"] == "scheduled"
     assert defendant.join_data["hearing"]["state_label"] == "The hearing has not opened yet"

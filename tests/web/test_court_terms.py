@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 from court.hearing_state import RESCHEDULABLE, TRANSITIONS, HearingState
+from court.permissions import ROLE_PERMISSIONS, Permission
 from court.roles import ROLE_LABELS, Role
+from court.rooms import CONSULTING_ROLES
 from server.api.states import ENDED
 
 TERMS_JS = Path(__file__).resolve().parents[2] / "web" / "js" / "court-terms.js"
@@ -46,3 +48,16 @@ def test_the_console_offers_rescheduling_and_cancelling_when_the_court_allows_th
     }
     assert _list("CANCELLABLE") == cancellable
     assert _list("ENDED") == {state.value for state in ENDED}
+
+
+def test_the_join_page_offers_the_device_check_to_exactly_the_roles_that_publish() -> None:
+    publishing = {
+        role.value
+        for role, granted in ROLE_PERMISSIONS.items()
+        if Permission.PUBLISH_AUDIO in granted or Permission.PUBLISH_VIDEO in granted
+    }
+    assert _list("PUBLISHING_ROLES") == publishing
+
+
+def test_the_join_page_offers_private_consultation_to_the_roles_the_court_allows() -> None:
+    assert _list("CONSULTING_ROLES") == {role.value for role in CONSULTING_ROLES}

@@ -26,6 +26,12 @@ export const STATE_LABELS = Object.freeze({
   cancelled: "Cancelled",
 });
 
+// Roles that send camera and microphone (court/permissions.py: publish_audio or publish_video);
+// the join page offers them the camera and microphone check before they join.
+export const PUBLISHING_ROLES = Object.freeze(["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter"]);
+// Roles that may ask for a private consultation with each other (court/rooms.py).
+export const CONSULTING_ROLES = Object.freeze(["defendant", "defence", "interpreter"]);
+
 // States in which the schedule may still change (court.hearing_state.RESCHEDULABLE) and
 // in which a hearing may still be cancelled (the states that may become "cancelled").
 export const RESCHEDULABLE = Object.freeze(["scheduled"]);

@@ -37,7 +37,14 @@ function classify(err) {
 
 // Ask for the camera and/or microphone. `rawAudio` switches the browser's voice processing
 // off (echo cancellation, noise suppression, gain control), which a test tone needs.
-export async function getLocalMedia({ audio = true, video = true, rawAudio = false } = {}) {
+// `audioDeviceId` / `videoDeviceId` name the device chosen in the device check.
+export async function getLocalMedia({
+  audio = true,
+  video = true,
+  rawAudio = false,
+  audioDeviceId = null,
+  videoDeviceId = null,
+} = {}) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new MediaAccessError("unsupported", null);
   }
@@ -48,9 +55,12 @@ export async function getLocalMedia({ audio = true, video = true, rawAudio = fal
           echoCancellation: processing,
           noiseSuppression: processing,
           autoGainControl: processing,
+          ...(audioDeviceId ? { deviceId: { exact: audioDeviceId } } : {}),
         }
       : false,
-    video: video ? VIDEO_CONSTRAINTS : false,
+    video: video
+      ? { ...VIDEO_CONSTRAINTS, ...(videoDeviceId ? { deviceId: { exact: videoDeviceId } } : {}) }
+      : false,
   };
   try {
     return await navigator.mediaDevices.getUserMedia(constraints);

@@ -92,4 +92,10 @@ export class Signaling {
     this._socket.io.reconnection(false);
     this._socket.disconnect();
   }
+
+  // The server is about to close this connection (the court removed us, the hearing
+  // closed): do not reconnect, but let the pending acknowledgements arrive first.
+  stopReconnecting() {
+    this._socket.io.reconnection(false);
+  }
 }

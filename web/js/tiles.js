@@ -1,7 +1,10 @@
 // The video grid: the own preview and one tile per other participant who sends media.
 //
 // A tile is <figure class="tile" data-participant-id data-role> with a <video> and a
-// <figcaption> "Name · Role". Tests and styles rely on that shape.
+// <figcaption> "Name · Role" and its flags ("Hand raised", "Muted"). Tests and styles rely
+// on that shape. The spotlit tile (the court's choice) has the class tile--spotlight.
+
+import { flagElements } from "/static/js/view.js";
 
 function initials(name) {
   const parts = String(name || "")
@@ -55,10 +58,18 @@ function buildTile(participant, { self = false } = {}) {
   const label = document.createElement("span");
   label.className = "tile__name";
   label.textContent = caption(participant, { self });
-  figcaption.append(label, status);
+  const flags = document.createElement("span");
+  flags.className = "tile__flags";
+  figcaption.append(label, status, flags);
 
   figure.append(video, placeholder, figcaption);
+  setFlags(figure, participant);
   return figure;
+}
+
+function setFlags(figure, participant) {
+  figure.querySelector(".tile__flags").replaceChildren(...flagElements(participant, "flag"));
+  figure.classList.toggle("tile--hand", Boolean(participant.hand_raised));
 }
 
 export class TileGrid {
@@ -70,13 +81,19 @@ export class TileGrid {
     this._self = null;
     this._onAutoplayBlocked = onAutoplayBlocked;
     this._soundAllowed = true;
+    this._spotlight = null; // participant id, or "self"
   }
 
   get size() {
     return this._tiles.size;
   }
 
-  showSelf(participant, stream) {
+  get hasSelf() {
+    return Boolean(this._self);
+  }
+
+  // The own tile, at the front of the grid or in `into` (the waiting room's place for it).
+  showSelf(participant, stream, { into = null } = {}) {
     this.removeSelf();
     const figure = buildTile(participant, { self: true });
     const video = figure.querySelector("video");
@@ -90,10 +107,37 @@ export class TileGrid {
       figure.querySelector(".tile__status").textContent = "";
     }
     video.srcObject = stream || null;
-    this._grid.prepend(figure);
+    (into || this._grid).prepend(figure);
     this._self = figure;
+    figure.classList.toggle("tile--spotlight", this._spotlight === "self");
     if (stream) {
       video.play().catch(() => {});
+    }
+  }
+
+  // The own tile's flags ({hand_raised, muted}) as the others see them.
+  updateSelf(flags) {
+    if (this._self) {
+      setFlags(this._self, flags);
+    }
+  }
+
+  // Hand raised or muted changed for someone who has a tile.
+  update(participant) {
+    const tile = this._tiles.get(participant.id);
+    if (tile) {
+      setFlags(tile.figure, participant);
+    }
+  }
+
+  // One tile shown large, or none: `id` is a participant id, "self", or null.
+  setSpotlight(id) {
+    this._spotlight = id || null;
+    for (const [participantId, tile] of this._tiles) {
+      tile.figure.classList.toggle("tile--spotlight", participantId === this._spotlight);
+    }
+    if (this._self) {
+      this._self.classList.toggle("tile--spotlight", this._spotlight === "self");
     }
   }
 
@@ -119,7 +163,9 @@ export class TileGrid {
       };
       this._tiles.set(participant.id, tile);
       this._grid.append(figure);
+      figure.classList.toggle("tile--spotlight", participant.id === this._spotlight);
     }
+    setFlags(tile.figure, participant);
     const audio = tracks.audio || null;
     const video = tracks.video || null;
     tile.figure.classList.toggle("tile--no-video", !video);
@@ -204,6 +250,8 @@ export class TileGrid {
       width: tile.video.videoWidth,
       time: tile.video.currentTime,
       firstFrameAt: tile.firstFrameAt || null,
+      spotlight: tile.figure.classList.contains("tile--spotlight"),
+      flags: [...tile.figure.querySelectorAll(".tile__flags .flag")].map((f) => f.textContent),
     }));
   }
 }

@@ -2,8 +2,22 @@
 
 const $ = (id) => document.getElementById(id);
 
+let baseState = "";
+let soundHint = false;
+
+// The line that says where the person is ("In the waiting room", "Reconnecting…").
 export function setState(text) {
-  $("state").textContent = text;
+  baseState = text;
+  renderState();
+}
+
+let flash = null; // a short message over the state line ("Reconnected")
+
+function renderState() {
+  const text = flash ? `${flash} — ${baseState}` : baseState;
+  $("state").textContent = soundHint
+    ? `${text} — sound is off until you select “Enable sound”`
+    : text;
 }
 
 export function announce(text) {
@@ -24,18 +38,23 @@ export function setHearing(hearing) {
   document.title = `${hearing.case_number || "Hearing"} — Courtroom`;
 }
 
-export function showHearing() {
+export function showLive() {
   hidePanel();
-  $("hearing-view").hidden = false;
+  $("live").hidden = false;
   $("controls").hidden = false;
 }
 
 function hideHearing() {
-  $("hearing-view").hidden = true;
+  $("live").hidden = true;
+  $("device-check").hidden = true;
   $("controls").hidden = true;
   $("notice").hidden = true;
+  $("alert").hidden = true;
+  $("prompts").replaceChildren();
   $("recording-badge").hidden = true;
   $("observers").hidden = true;
+  $("hearing-state").hidden = true;
+  $("court-panel").hidden = true;
 }
 
 export function setEmpty(empty) {
@@ -48,6 +67,27 @@ export function setObservers(count) {
   element.textContent = count === 1 ? "1 observer watching" : `${count} observers watching`;
 }
 
+// What a participant is doing that the others should see, in words: "Hand raised", "Muted".
+export function flagsOf(person) {
+  const flags = [];
+  if (person.hand_raised) {
+    flags.push({ kind: "hand", text: "Hand raised" });
+  }
+  if (person.muted) {
+    flags.push({ kind: "muted", text: "Muted" });
+  }
+  return flags;
+}
+
+export function flagElements(person, className) {
+  return flagsOf(person).map(({ kind, text }) => {
+    const flag = document.createElement("span");
+    flag.className = `${className} ${className}--${kind}`;
+    flag.textContent = text;
+    return flag;
+  });
+}
+
 export function renderRoster(self, others) {
   const list = $("roster");
   list.replaceChildren();
@@ -56,6 +96,9 @@ export function renderRoster(self, others) {
     const item = document.createElement("li");
     item.className = "roster__item";
     item.dataset.role = person.role;
+    if (!person.isSelf) {
+      item.dataset.participantId = person.id;
+    }
     const name = document.createElement("span");
     name.className = "roster__name";
     name.textContent = person.isSelf ? `${person.name} (you)` : person.name;
@@ -63,12 +106,19 @@ export function renderRoster(self, others) {
     role.className = "roster__role";
     role.textContent = person.role_label || person.role;
     item.append(name, role);
+    const flags = flagElements(person, "flag");
+    if (flags.length) {
+      const line = document.createElement("span");
+      line.className = "roster__flags";
+      line.append(...flags);
+      item.append(line);
+    }
     list.append(item);
   }
 }
 
-export function setRecording(active, canControl) {
-  $("recording-badge").hidden = !active;
+export function setRecording(active, canControl, { badge = true } = {}) {
+  $("recording-badge").hidden = !(active && badge);
   const button = $("record-button");
   button.hidden = !canControl;
   button.textContent = active ? "Stop recording" : "Start recording";
@@ -82,17 +132,18 @@ export function setRecordingBusy(busy) {
 
 export function setSoundButton(visible) {
   $("sound-button").hidden = !visible;
-  if (visible) {
-    setState("In the hearing — sound is off until you select “Enable sound”");
-  } else if ($("state").textContent.startsWith("In the hearing")) {
-    setState("In the hearing");
-  }
+  soundHint = visible;
+  renderState();
 }
 
 export function showNotice(text) {
   const notice = $("notice");
   notice.textContent = text;
-  notice.hidden = false;
+  notice.hidden = !text;
+}
+
+export function hideNotice() {
+  $("notice").hidden = true;
 }
 
 export function showAlert(text) {
@@ -101,7 +152,7 @@ export function showAlert(text) {
   alert.hidden = false;
 }
 
-function button(label, onClick, variant = "") {
+export function button(label, onClick, variant = "") {
   const element = document.createElement("button");
   element.type = "button";
   element.className = `button ${variant}`.trim();
@@ -110,7 +161,7 @@ function button(label, onClick, variant = "") {
   return element;
 }
 
-function paragraphs(texts) {
+export function paragraphs(texts) {
   return texts.map((text) => {
     const p = document.createElement("p");
     p.textContent = text;
@@ -170,7 +221,7 @@ export function showNoLink() {
   });
 }
 
-const MEDIA_PROBLEMS = {
+export const MEDIA_PROBLEMS = {
   denied: [
     "Your browser did not allow this page to use your camera and microphone.",
     "To allow them: select the camera or lock symbol at the left of the address bar, set Camera and Microphone to “Allow”, then select “Try again”.",
@@ -198,7 +249,7 @@ export function showMediaProblem(kind, { retry, audioOnly, withoutMedia }) {
     title: "Camera and microphone",
     body: [
       ...(MEDIA_PROBLEMS[kind] || MEDIA_PROBLEMS.other),
-      "You are already in the hearing and can see and hear the others. The court may need to see and hear you.",
+      "You are connected to the hearing. The court may need to see and hear you.",
     ],
     actions,
   });
@@ -220,15 +271,117 @@ export function showClosedByServer(rejoin) {
   showPanel({
     tone: "warning",
     title: "You were disconnected",
-    body: [
-      "The court server closed this connection. This happens when the same join link is opened in another window or on another device.",
-    ],
-    actions: [button("Join again here", rejoin, "button--primary")],
+    body: ["The court server closed this connection."],
+    actions: [button("Join again", rejoin, "button--primary")],
   });
+}
+
+// The endings the court decides: the connection is over and the page does not reconnect.
+export function showRemoved(reason) {
+  hideHearing();
+  setState("Removed from the hearing");
+  showPanel({
+    tone: "error",
+    title: "Removed from the hearing",
+    body: [
+      reason ? `The court removed you from this hearing: ${reason}` : "No reason was given.",
+      "Your camera and microphone are off. Contact the court if you think this is a mistake.",
+    ],
+  });
+}
+
+export function showReplaced(useThisWindow) {
+  hideHearing();
+  setState("Left the hearing in this window");
+  showPanel({
+    tone: "warning",
+    title: "Your link was opened in another window",
+    body: [
+      "This link was opened in another window; this window has left the hearing.",
+      "You can close this window, or take part from this window instead (the other one then leaves the hearing).",
+    ],
+    actions: [button("Take part from this window", useThisWindow)],
+  });
+}
+
+export function showJoinRefused(message) {
+  hideHearing();
+  setState("Not admitted");
+  showPanel({
+    tone: "error",
+    title: "You cannot join this hearing now",
+    body: [message || "The court refused this join.", "Contact the court if you need to take part."],
+  });
+}
+
+export function showHearingClosed() {
+  hideHearing();
+  setState("The hearing is closed");
+  showPanel({
+    title: "The hearing is closed. Thank you.",
+    body: ["Your camera and microphone are off. You can close this window."],
+  });
+}
+
+export function showReleased() {
+  hideHearing();
+  setState("Released by the court");
+  showPanel({
+    title: "The court has released you. Thank you.",
+    body: [
+      "You have finished giving your evidence and are free to leave.",
+      "Your camera and microphone are off. You can close this window.",
+    ],
+  });
+}
+
+// Short-lived questions from the court or another participant, each with its own buttons.
+// `id` replaces an earlier prompt of the same id.
+export function showPrompt({ id, title, text, actions = [], tone = "info" }) {
+  removePrompt(id);
+  const box = document.createElement("section");
+  box.className = "prompt";
+  box.dataset.prompt = id;
+  box.dataset.tone = tone;
+  box.setAttribute("role", tone === "alert" ? "alertdialog" : "status");
+  const heading = document.createElement("h2");
+  heading.className = "prompt__title";
+  heading.id = `prompt-${id}`;
+  heading.textContent = title;
+  box.setAttribute("aria-labelledby", heading.id);
+  const body = document.createElement("p");
+  body.className = "prompt__text";
+  body.textContent = text;
+  const row = document.createElement("div");
+  row.className = "actions";
+  row.append(...actions);
+  box.append(heading, body, row);
+  $("prompts").append(box);
+  return box;
+}
+
+export function removePrompt(id) {
+  for (const box of $("prompts").querySelectorAll(".prompt")) {
+    if (box.dataset.prompt === id) {
+      box.remove();
+    }
+  }
 }
 
 export function bindControls({ leave, toggleRecording, enableSound }) {
   $("leave-button").addEventListener("click", leave);
   $("record-button").addEventListener("click", toggleRecording);
   $("sound-button").addEventListener("click", enableSound);
+}
+
+// "Reconnected" for a few seconds in front of the state line.
+export function flashState(text, ms = 4000) {
+  flash = text;
+  renderState();
+  window.setTimeout(() => {
+    if (flash === text) {
+      flash = null;
+      renderState();
+    }
+  }, ms);
 }

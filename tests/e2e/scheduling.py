@@ -1,0 +1,71 @@
+"""Hearings of a test's own, scheduled through the REST API as the demo clerk.
+
+The e2e session shares one demo hearing that many tests open and use. A test that moves a
+hearing through its states (in session, paused, closed: closing is irreversible), removes
+people or locks the door schedules a hearing of its own instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from server.auth.bootstrap import DEMO_STAFF_FILE, read_passwords
+from tests.e2e.harness import Server
+
+DEMO_CLERK = "clerk"
+_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class OwnHearing:
+    id: str
+    case_number: str
+    title: str
+    tokens: dict[str, str]  # role -> join link token
+    names: dict[str, str]  # role -> name
+
+
+class Scheduler:
+    def __init__(self, browser: Any, server: Server) -> None:
+        password = read_passwords(server.data_dir / DEMO_STAFF_FILE)[DEMO_CLERK]
+        self._url = server.url
+        self._context = browser.new_context()
+        self._api = self._context.request
+        self._post("/api/v1/session", {"username": DEMO_CLERK, "password": password}, "log in")
+
+    def _post(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
+        # Changes made with a session cookie must name the origin, as a browser does.
+        response = self._api.post(f"{self._url}{path}", data=data, headers={"Origin": self._url})
+        assert response.ok, f"{what}: HTTP {response.status} {response.text()}"
+        body: dict[str, Any] = response.json()
+        return body
+
+    def hearing(self, title: str, cast: dict[str, str]) -> OwnHearing:
+        """Schedule a hearing starting now, with one participant (and join link) per role."""
+        case_number = f"3-{datetime.now(UTC):%H%M%S}-{next(_numbers)}/e2e"
+        hearing = self._post(
+            "/api/v1/hearings",
+            {
+                "case_number": case_number,
+                "title": title,
+                "court": "Demo District Court",
+                "courtroom": "Courtroom 3",
+                "presiding_judge": "judge",
+                "scheduled_start": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "duration_minutes": 120,
+            },
+            "schedule the hearing",
+        )
+        base = f"/api/v1/hearings/{hearing['id']}/participants"
+        tokens = {}
+        for role, name in cast.items():
+            added = self._post(base, {"name": name, "role": role}, f"add the {role}")
+            link = self._post(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
+            tokens[role] = link["token"]
+        return OwnHearing(hearing["id"], case_number, title, tokens, dict(cast))
+
+    def close(self) -> None:
+        self._context.close()

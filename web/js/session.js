@@ -1,0 +1,384 @@
+// The page's part in the hearing: its state, one session (a Socket.IO connection's join, peer
+// connection and publishing), and drawing the room the person is in.
+
+import { ClientEvent } from "/static/js/events.js";
+import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
+import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
+import { SignalingError } from "/static/js/signaling.js";
+import * as view from "/static/js/view.js";
+
+export const app = {
+  // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
+  phase: "connecting",
+  link: null,
+  signaling: null,
+  self: null, // our participant view, with permissions
+  hearing: null,
+  room: null, // {id, kind, label}
+  spotlight: null, // participant id or null
+  locked: false,
+  present: new Map(), // participant id -> participant view (the others in our room)
+  assignment: new Map(), // participant id -> {audio, video} received tracks
+  session: null, // {media: MediaSession}
+  localStream: null,
+  publishing: null, // {audio, video} once published, or null
+  withoutMedia: false, // the person chose to take part without camera and microphone
+  deviceReport: null, // {camera, microphone, speaker} from the device check
+  recording: null,
+  leaving: false,
+  ended: false, // the court ended this page's part (removed, replaced, closed, released)
+  leftReason: null, // participant_left about ourselves ("released")
+  deviceCheck: null, // the DeviceCheck while and after it runs
+  lastRoster: null, // the court's last roster_changed (for the court panel when it mounts)
+  joinChat: [], // the conversation so far, from the join acknowledgement
+  joins: 0,
+  marks: {},
+  grid: null,
+  controls: null,
+  consultations: null,
+  chat: null,
+  courtPanel: "none", // none, loading, mounted, failed
+};
+
+const BENCH = ["judge", "clerk"];
+
+export function can(permission) {
+  return Boolean(app.self && (app.self.permissions || []).includes(permission));
+}
+
+export function canPublish() {
+  return can("publish_audio") || can("publish_video");
+}
+
+export function roomKind() {
+  return app.room ? app.room.kind : "hearing";
+}
+
+// ---- rendering -----------------------------------------------------------------------
+
+export function renderTiles() {
+  const shown = new Set();
+  if (roomKind() !== "waiting") {
+    for (const [id, tracks] of app.assignment) {
+      const participant = app.present.get(id);
+      if (!participant || (!tracks.audio && !tracks.video)) {
+        continue;
+      }
+      app.grid.upsert(participant, tracks);
+      shown.add(id);
+    }
+  }
+  app.grid.retain(shown);
+  view.setEmpty(app.phase === "joined" && roomKind() !== "waiting" && shown.size === 0);
+}
+
+export function renderPresence() {
+  const others = [...app.present.values()];
+  view.renderRoster(selfWithFlags(), others);
+  view.setObservers(others.filter((p) => p.role === "observer").length);
+}
+
+function selfWithFlags() {
+  if (!app.self) {
+    return null;
+  }
+  const own = app.controls ? app.controls.describe() : {};
+  return { ...app.self, muted: Boolean(own.muted), hand_raised: Boolean(own.handRaised) };
+}
+
+let shownSelf = { stream: undefined, into: undefined };
+
+// The own tile: in the waiting room's place while waiting, first in the grid elsewhere.
+function renderSelf(kind) {
+  const stream = app.localStream || null;
+  if (!canPublish() || (!stream && !app.withoutMedia && !app.publishing)) {
+    // An observer sends nothing: there is no own picture to show.
+    app.grid.removeSelf();
+    shownSelf = { stream: undefined, into: undefined };
+    return;
+  }
+  const into = kind === "waiting" ? document.getElementById("waiting-self") : null;
+  if (!app.grid.hasSelf || shownSelf.stream !== stream || shownSelf.into !== into) {
+    app.grid.showSelf(app.self, stream, { into });
+    shownSelf = { stream, into };
+  }
+  app.grid.updateSelf(selfWithFlags());
+}
+
+export function renderSpotlight() {
+  const id = roomKind() === "hearing" ? app.spotlight : null;
+  app.grid.setSpotlight(id && app.self && id === app.self.id ? "self" : id);
+}
+
+// Everything that depends on the room: the view, the own camera, the buttons.
+let renderedKind = null;
+
+export function renderRoom() {
+  const kind = roomKind();
+  if (kind !== renderedKind) {
+    // When the person entered this room (tests time the first picture from admission).
+    app.marks[`entered_${kind}`] = performance.now();
+    renderedKind = kind;
+  }
+  showRoom(kind, { self: app.self });
+  setHearingState(app.hearing);
+  view.setState(WHERE[kind] || "In the hearing");
+  renderSelf(kind);
+  renderSpotlight();
+  const audio = app.publishing && app.publishing.audio && app.localStream;
+  app.controls.configure({
+    track: audio ? app.localStream.getAudioTracks()[0] : null,
+    canRaiseHand: kind === "hearing" && canPublish() && !BENCH.includes(app.self.role),
+  });
+  app.consultations.configure({ room: app.room });
+  app.chat.configure({ self: app.self });
+  setRecording(app.recording);
+  renderPresence();
+  renderTiles();
+}
+
+// The own flags changed (muted, hand): tiles, roster and waiting preview show them.
+export function renderOwnFlags() {
+  if (!app.self || app.phase !== "joined") {
+    return;
+  }
+  renderSelf(roomKind());
+  renderPresence();
+}
+
+// The badge says "Recording" where the person is recorded: the hearing room only (the
+// recorder never hears the waiting room or a consultation).
+//
+// While the court sits (in session, paused, suspended) the recorder runs by rule and the
+// server refuses to stop it, so the court gets no start/stop button then: only before the
+// hearing starts may the judge or clerk record (or stop recording) by hand.
+const SITTING = ["in_session", "paused", "suspended"];
+
+export function setRecording(recording) {
+  app.recording = recording;
+  const sitting = Boolean(app.hearing && SITTING.includes(app.hearing.state));
+  view.setRecording(Boolean(recording), can("control_recording") && !sitting, {
+    badge: roomKind() === "hearing",
+  });
+}
+
+// ---- the session: one Socket.IO connection's join, peer connection and publishing ----
+
+export function endSession() {
+  renderedKind = null;
+  if (app.session) {
+    app.session.media.close();
+    app.session = null;
+  }
+  app.assignment = new Map();
+  app.present = new Map();
+  app.publishing = null;
+  if (app.grid) {
+    app.grid.retain(new Set());
+  }
+}
+
+export async function startSession({ reconnected = false } = {}) {
+  endSession();
+  const media = new MediaSession({
+    iceServers: [],
+    onRemoteTracks: (assignment) => {
+      if (app.session && app.session.media === media) {
+        app.assignment = assignment;
+        renderTiles();
+      }
+    },
+    onConnectionState: (state) => {
+      if (app.session && app.session.media === media && state === "failed") {
+        view.showAlert(
+          "The media connection to the court failed. Use “Leave” and open your link again.",
+        );
+      }
+    },
+  });
+  app.session = { media };
+  app.phase = "connecting";
+  view.setState(reconnected ? "Reconnecting…" : "Joining the hearing…");
+
+  app.marks.joinSent = performance.now();
+  let data;
+  try {
+    data = await app.signaling.command(ClientEvent.JOIN, {});
+  } catch (err) {
+    if (err instanceof SignalingError && ["permission_denied", "invalid_state"].includes(err.code)) {
+      // Removed earlier, a locked hearing, or one that has ended: no point in retrying.
+      refuseJoin(err.message);
+      return;
+    }
+    throw err;
+  }
+  if (app.session === null || app.session.media !== media || app.ended) {
+    return; // left, ended or reconnected again while the join was on its way
+  }
+  app.marks.joined = performance.now();
+  app.self = data.participant;
+  app.hearing = data.hearing;
+  app.room = data.room || { id: null, kind: "hearing", label: "Hearing room" };
+  app.spotlight = data.spotlight || null;
+  app.locked = Boolean(data.locked);
+  app.present = new Map((data.participants || []).map((p) => [p.id, p]));
+  app.phase = "joined";
+  app.joins += 1;
+  view.setHearing(app.hearing);
+  view.showLive();
+  setRecording(data.recording || null);
+  view.setRecordingBusy(false);
+  app.controls.afterJoin(app.self);
+  app.consultations.restore(data.consultations || [], app.room);
+  app.joinChat = data.chat || [];
+  if (data.roster) {
+    app.lastRoster = data.roster; // the court's ack carries the roster as it is now
+  }
+  for (const message of app.joinChat) {
+    app.chat.add(message);
+  }
+  renderRoom();
+  mountCourtPanelOnce(); // judge and clerk; once per page, not per reconnect
+  if (reconnected) {
+    view.flashState("Reconnected");
+    view.announce("Reconnected.");
+  }
+  if (data.replaced_previous) {
+    view.showNotice(
+      "Your link was open in another window or device; that one has left the hearing.",
+    );
+  }
+
+  if (!canPublish()) {
+    view.showNotice(
+      "You are following this hearing as an observer. Others cannot see or hear you.",
+    );
+  } else if (app.localStream) {
+    // The device check's camera and microphone, or those kept from before a reconnect.
+    await publish(app.localStream);
+  } else if (!app.withoutMedia) {
+    await acquireAndPublish({ audio: can("publish_audio"), video: can("publish_video") });
+  }
+  if (app.deviceReport) {
+    app.signaling.command(ClientEvent.REPORT_DEVICE_CHECK, app.deviceReport).catch((err) => {
+      console.warn("the device check was not reported", err);
+    });
+  }
+}
+
+async function publish(stream) {
+  if (!app.session) {
+    return;
+  }
+  const audio = Boolean(stream && stream.getAudioTracks().length) && can("publish_audio");
+  const video = Boolean(stream && stream.getVideoTracks().length) && can("publish_video");
+  app.session.media.setLocalStream(stream);
+  if (!audio && !video) {
+    renderRoom();
+    return;
+  }
+  await app.signaling.command(ClientEvent.PUBLISH, { audio, video });
+  app.publishing = { audio, video };
+  renderRoom();
+}
+
+async function acquireAndPublish({ audio, video }) {
+  let stream = null;
+  try {
+    stream = await getLocalMedia({ audio, video, rawAudio: app.link.rawAudio });
+  } catch (err) {
+    if (!(err instanceof MediaAccessError)) {
+      throw err;
+    }
+    if (video && audio && (err.kind === "missing" || err.kind === "busy")) {
+      // No usable camera: carry on with the microphone and say so.
+      try {
+        stream = await getLocalMedia({ audio: true, video: false, rawAudio: app.link.rawAudio });
+        view.showNotice(
+          err.kind === "busy"
+            ? "Your camera is in use by another program, so you joined with your microphone only."
+            : "No camera was found, so you joined with your microphone only.",
+        );
+      } catch (inner) {
+        stream = null;
+        err = inner instanceof MediaAccessError ? inner : err;
+      }
+    }
+    if (!stream) {
+      offerMediaChoices(err, { audio, video });
+      return;
+    }
+  }
+  if (app.localStream && app.localStream !== stream) {
+    app.localStream.getTracks().forEach((track) => track.stop());
+  }
+  app.localStream = stream;
+  view.hidePanel();
+  await publish(stream);
+}
+
+function offerMediaChoices(err, wanted) {
+  view.showMediaProblem(err.kind, {
+    retry: () => acquireAndPublish(wanted).catch(reportError),
+    audioOnly: wanted.audio
+      ? () => acquireAndPublish({ audio: true, video: false }).catch(reportError)
+      : null,
+    withoutMedia: () => {
+      app.withoutMedia = true; // and do not ask again after a reconnect
+      view.hidePanel();
+      renderRoom();
+      view.showNotice(
+        "You are in the hearing without camera or microphone. Others cannot see or hear you.",
+      );
+    },
+  });
+}
+
+function refuseJoin(message) {
+  app.ended = true;
+  app.phase = "ended";
+  app.signaling.close();
+  endSession();
+  if (app.localStream) {
+    app.localStream.getTracks().forEach((track) => track.stop());
+    app.localStream = null;
+  }
+  app.grid.clear();
+  view.showJoinRefused(message);
+}
+
+// ---- the court panel (judge and clerk) -------------------------------------------------
+
+export async function mountCourtPanelOnce() {
+  if (app.courtPanel !== "none" || !can("moderate")) {
+    return;
+  }
+  app.courtPanel = "loading";
+  try {
+    const { mountCourtPanel } = await import("/static/js/court-panel.js");
+    mountCourtPanel({
+      root: document.getElementById("court-panel"),
+      signaling: app.signaling,
+      self: app.self,
+      hearing: app.hearing,
+      // What came before the panel could listen: the roster is sent during the join.
+      roster: app.lastRoster,
+      spotlight: app.spotlight,
+      locked: app.locked,
+      chat: app.joinChat,
+    });
+    app.courtPanel = "mounted";
+  } catch (err) {
+    app.courtPanel = "failed";
+    console.warn("the court panel could not be loaded", err);
+  }
+}
+
+export function reportError(err) {
+  console.error(err);
+  if (err instanceof SignalingError) {
+    view.showAlert(`The court server refused this: ${err.message}`);
+  } else {
+    view.showAlert(`Something went wrong: ${err && err.message ? err.message : err}`);
+  }
+}
