@@ -2,29 +2,25 @@
 device check, time waiting), admit a defendant, mute them, lock the hearing, count observers,
 answer a message.
 
-The e2e session shares one demo hearing, which other tests open and use; this module schedules
-a hearing of its own through the REST API, as the demo clerk, so that locking and muting here
-touch nobody else. Nothing here closes a hearing (closing is irreversible).
+The e2e session shares one demo hearing, which other tests open and use; each test here
+schedules a hearing of its own (tests.e2e.scheduling), so that locking, muting and closing
+touch nobody else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from server.auth.bootstrap import DEMO_STAFF_FILE, read_passwords
-from tests.e2e.harness import OpenParticipant, Server, save_for_review
+from tests.e2e.harness import OpenParticipant, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage
+from tests.e2e.scheduling import Scheduler
 
 pytestmark = pytest.mark.e2e
 
-DEMO_CLERK = "clerk"
 CAST = {
     "clerk": "Clara Bench",
     "defendant": "Daniel Brown",
@@ -32,66 +28,6 @@ CAST = {
     "observer": "Olga Public",
     "witness": "Walter Late",
 }
-
-
-@dataclass(frozen=True)
-class FreshHearing:
-    id: str
-    case_number: str
-    tokens: dict[str, str]  # role -> join link token
-
-
-class Scheduler:
-    """Schedules hearings of this module's own through the REST API, as the demo clerk."""
-
-    def __init__(self, browser: Any, server: Server) -> None:
-        password = read_passwords(server.data_dir / DEMO_STAFF_FILE)[DEMO_CLERK]
-        self._url = server.url
-        self._context = browser.new_context()
-        self._api = self._context.request
-        self._count = 0
-        self._ok("/api/v1/session", {"username": DEMO_CLERK, "password": password}, "log in")
-
-    def _ok(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
-        # Changes made with a session cookie must name the origin, as a browser does.
-        response = self._api.post(f"{self._url}{path}", data=data, headers={"Origin": self._url})
-        assert response.ok, f"{what}: HTTP {response.status} {response.text()}"
-        body: dict[str, Any] = response.json()
-        return body
-
-    def hearing(self, title: str, cast: dict[str, str]) -> FreshHearing:
-        self._count += 1
-        case_number = f"2-{datetime.now(UTC):%H%M%S}-{self._count}/panel"
-        hearing = self._ok(
-            "/api/v1/hearings",
-            {
-                "case_number": case_number,
-                "title": title,
-                "court": "Demo District Court",
-                "courtroom": "Courtroom 2",
-                "presiding_judge": "judge",
-                "scheduled_start": datetime.now(UTC).replace(microsecond=0).isoformat(),
-                "duration_minutes": 120,
-            },
-            "schedule the hearing",
-        )
-        base = f"/api/v1/hearings/{hearing['id']}/participants"
-        tokens = {}
-        for role, name in cast.items():
-            added = self._ok(base, {"name": name, "role": role}, f"add the {role}")
-            link = self._ok(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
-            tokens[role] = link["token"]
-        return FreshHearing(id=hearing["id"], case_number=case_number, tokens=tokens)
-
-    def close(self) -> None:
-        self._context.close()
-
-
-@pytest.fixture(scope="module")
-def scheduler(browser: Any, server: Server) -> Iterator[Scheduler]:
-    scheduling = Scheduler(browser, server)
-    yield scheduling
-    scheduling.close()
 
 
 def _shot(page: HearingPage, shots_dir: Path, name: str) -> None:
@@ -115,9 +51,9 @@ def _row(panel: Any, group: str, name: str) -> Any:
 
 
 def test_a_clerk_admits_mutes_and_locks_from_the_court_panel_and_answers_a_message(
-    scheduler: Scheduler, open_participant: OpenParticipant, shots_dir: Path
+    own_hearings: Scheduler, open_participant: OpenParticipant, shots_dir: Path
 ) -> None:
-    tokens = scheduler.hearing("State v. Brown — court panel test", CAST).tokens
+    tokens = own_hearings.hearing("State v. Brown — court panel test", CAST).tokens
     clerk = open_participant("clerk", token=tokens["clerk"], colour=COLOURS["blue"])
     clerk.wait_joined()
     panel = clerk.page.locator("#court-panel")
@@ -233,10 +169,10 @@ JUDGE_CAST = {
 
 
 def test_a_judge_conducts_a_hearing_from_the_court_panel_and_closes_it(
-    scheduler: Scheduler, open_participant: OpenParticipant, shots_dir: Path
+    own_hearings: Scheduler, open_participant: OpenParticipant, shots_dir: Path
 ) -> None:
     # A hearing of this test's own: it ends closed, which nothing can undo.
-    tokens = scheduler.hearing("State v. Accused — judge's panel test", JUDGE_CAST).tokens
+    tokens = own_hearings.hearing("State v. Accused — judge's panel test", JUDGE_CAST).tokens
     judge = open_participant("judge", token=tokens["judge"], colour=COLOURS["red"])
     judge.wait_joined()
     page = judge.page
