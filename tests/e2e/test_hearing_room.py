@@ -8,6 +8,7 @@ Each test schedules a hearing of its own (the shared demo hearing is left as it 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -169,21 +170,17 @@ def test_the_court_releases_a_witness_removes_a_participant_and_a_second_window_
     witness = open_participant("witness", token=hearing.tokens["witness"], colour="#ffff00")
     judge.admit(defendant, defence, witness)
 
-    # A dropped connection comes back on its own, into the same room, and says so.
+    # A dropped connection comes back on its own, into the same room, within 5 seconds (the
+    # engine's transport closes as when the network goes; Socket.IO reconnects and rejoins).
     defendant.wait_for_remote_video(["judge", "defence", "witness"])
-    defendant.page.on("console", lambda m: print("CONSOLE", m.type, m.text))
+    dropped = time.monotonic()
     defendant.page.evaluate("() => window.courtroom.signaling._socket.io.engine.close()")
-    defendant.page.wait_for_timeout(3000)
-    print(
-        "STATE",
-        defendant.state()["phase"],
-        defendant.page.locator("#state").inner_text(),
-        defendant.page.evaluate("() => window.courtroom.signaling.connected"),
-    )
     defendant.page.locator("#state", has_text="Reconnected").wait_for(timeout=WAIT_MS)
     defendant.wait_room("hearing")
-    assert defendant.state()["joins"] == 2
     defendant.wait_for_remote_video(["judge", "defence", "witness"])
+    back_in_s = time.monotonic() - dropped
+    assert back_in_s < 5.0, back_in_s
+    assert defendant.state()["joins"] == 2
 
     # The witness is dismissed back to the waiting room, then released.
     judge.command("dismiss_witness", {"participant_id": _id(witness), "release": False})

@@ -2,9 +2,10 @@
 
 The clerk opens the waiting room; the parties wait; the clerk admits them; the judge
 starts; a witness is called, speaks and is dismissed; the defendant and counsel consult in
-private and return; the judge pauses, resumes and closes. The defendant's microphone plays
-a 440 Hz tone throughout (Chromium's fake capture), everyone else sends silence, so the
-tone measures where the defendant's audio goes: it must be absent from the other
+private and return; the judge pauses, resumes and closes. The defendant's and the
+witness's microphones play a 440 Hz tone throughout (Chromium's fake capture), everyone
+else sends silence, so the tone measures where the defendant's audio goes (the witness is
+back in the waiting room by then): it must be absent from the other
 participants' received audio and from the hearing's recording during the consultation, and
 present before and after it.
 """
@@ -62,6 +63,28 @@ async () => {
     const stats = await pc.getStats();
     stats.forEach((s) => {
       if (s.type === "inbound-rtp" && s.kind === "audio") energy += s.totalAudioEnergy || 0;
+    });
+  }
+  return energy;
+}
+"""
+
+
+# The audio energy received so far from one participant: the inbound streams whose track
+# plays in that participant's tile.
+_ENERGY_FROM = """
+async (participantId) => {
+  const tile = document.querySelector(`figure.tile[data-participant-id="${participantId}"]`);
+  const ids = new Set();
+  for (const media of tile ? tile.querySelectorAll("video, audio") : []) {
+    if (media.srcObject) media.srcObject.getAudioTracks().forEach((t) => ids.add(t.id));
+  }
+  let energy = 0;
+  for (const pc of window.__peerConnections) {
+    if (pc.connectionState === "closed") continue;
+    const stats = await pc.getStats();
+    stats.forEach((s) => {
+      if (s.type === "inbound-rtp" && ids.has(s.trackIdentifier)) energy += s.totalAudioEnergy;
     });
   }
   return energy;
@@ -163,7 +186,7 @@ def test_a_whole_hearing_from_opening_to_closing(
     )
     defence = _open(open_participant, "defence", tokens["defence"], colour=COLOURS["blue"])
     prosecutor = _open(open_participant, "prosecutor", tokens["prosecutor"], colour="#ffff00")
-    witness = _open(open_participant, "witness", tokens["witness"], colour="#ff00ff")
+    witness = _open(open_participant, "witness", tokens["witness"], colour="#ff00ff", tone=True)
     parties = [defendant, defence, prosecutor]
     everyone = [clerk, judge, *parties, witness]
 
@@ -210,6 +233,12 @@ def test_a_whole_hearing_from_opening_to_closing(
     judge.wait_for_remote_video(["clerk", "defence", "defendant", "prosecutor", "witness"])
     witness.wait_for_remote_video(["clerk", "defence", "defendant", "judge", "prosecutor"])
     _shot(witness, shots_dir, "whole-4-witness-called.png")
+    # The witness speaks (its microphone plays the tone too) and the judge hears it.
+    witness_id = witness.state()["participant"]["id"]
+    before_words = judge.page.evaluate(_ENERGY_FROM, witness_id)
+    time.sleep(1.5)
+    witness_heard = judge.page.evaluate(_ENERGY_FROM, witness_id) - before_words
+    assert witness_heard > 0.01, witness_heard
     _button(clerk, re.compile(r"^Dismiss witness Wanda Witness")).click()
     witness.wait_room("waiting")
     judge.wait_for_remote_roles(["clerk", "defence", "defendant", "prosecutor"])

@@ -340,3 +340,39 @@ async def test_a_recorder_that_fails_alerts_the_judge_and_clerk_within_5_seconds
     assert asyncio.get_running_loop().time() - failed < 5.0
     assert defendant.received(ServerEvent.RECORDING_FAILED) == []
     assert [e.kind for e in hearing_server.events].count("recording_failed") == 1
+
+
+async def test_a_publisher_whose_media_stops_is_shown_as_connection_lost_within_3_seconds(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack())
+    await defendant.publish()
+    await frames_from(clerk, defendant.participant_id, "audio", 10)
+    live = hearing_server.signaling.hearings.find(clerk.join_data["hearing"]["id"])
+    assert live is not None
+    attendance = live.find(defendant.participant_id)
+    assert attendance is not None
+    attendance.joined_at -= 10  # past the arrival grace period
+
+    async def heartbeats() -> None:  # the socket is fine; only the media stops
+        while True:
+            await defendant.command(ClientEvent.HEARTBEAT, {})
+            await asyncio.sleep(0.5)
+
+    beating = asyncio.get_running_loop().create_task(heartbeats())
+    try:
+        for transceiver in defendant.pc.getTransceivers():
+            if transceiver.kind == "audio" and transceiver.sender.track is not None:
+                transceiver.sender.replaceTrack(None)
+        stopped = asyncio.get_running_loop().time()
+        await clerk.wait_until(
+            lambda: any(
+                e["id"] == defendant.participant_id and e["connection"] == "connection_lost"
+                for e in clerk.received(ServerEvent.ROSTER_CHANGED)[-1]["roster"]
+            ),
+            within_s=5,
+        )
+        assert asyncio.get_running_loop().time() - stopped <= 3.0
+    finally:
+        beating.cancel()
