@@ -28,29 +28,33 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
 
     async def admit(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).admit(session.participant, command.participant_id)
+        await registry.courtroom(session).admission.admit(
+            session.participant, command.participant_id
+        )
         return messages.ok()
 
     async def admit_all(session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.Empty, payload)
-        admitted = await registry.courtroom(session).admit_all(session.participant)
+        admitted = await registry.courtroom(session).admission.admit_all(session.participant)
         return messages.ok({"admitted": admitted})
 
     async def send_to_waiting_room(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.ParticipantWithReason, payload)
-        await registry.courtroom(session).send_to_waiting_room(
+        await registry.courtroom(session).admission.send_to_waiting_room(
             session.participant, command.participant_id, command.reason
         )
         return messages.ok()
 
     async def call_witness(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).call_witness(session.participant, command.participant_id)
+        await registry.courtroom(session).admission.call_witness(
+            session.participant, command.participant_id
+        )
         return messages.ok()
 
     async def dismiss_witness(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.DismissWitness, payload)
-        await registry.courtroom(session).dismiss_witness(
+        await registry.courtroom(session).admission.dismiss_witness(
             session.participant, command.participant_id, release=command.release
         )
         return messages.ok()

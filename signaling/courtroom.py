@@ -1,9 +1,9 @@
-"""The court's side of a live hearing: arrivals, admission, witnesses and hearing states.
+"""The court's side of a live hearing: arrivals and departures, transfers, hearing states.
 
 A Courtroom wraps one LiveHearing (rooms and media) with what the court decides and what
-everyone is told. Moderation, consultations and chat are its collaborators
-(signaling.moderation, signaling.consultations, signaling.chat); they all notify through
-the methods here, so who hears of what is decided in one place.
+everyone is told. Admission, moderation, consultations and chat are its collaborators
+(signaling.admission, .moderation, .consultations, .chat); they all notify through the
+methods here, so who hears of what is decided in one place.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidState, NotFound, PermissionDenied
 from court.hearing import Hearing, Participant
-from court.hearing_state import LIVE, SITTING, HearingState, check_transition
+from court.hearing_state import LIVE, HearingState, check_transition
 from court.permissions import Permission
 from court.roles import Role
-from court.rooms import BENCH, RoomKind, admitted_with_all, authorize_state_change
+from court.rooms import RoomKind, authorize_state_change
 from signaling import messages
 from signaling.attendance import Attendance
 from signaling.events import ServerEvent
@@ -29,6 +29,7 @@ from signaling.rooms import LiveRoom
 from signaling.session import Session
 
 if TYPE_CHECKING:
+    from signaling.admission import Admission
     from signaling.chat import Chat
     from signaling.consultations import Consultations
     from signaling.moderation import Moderation
@@ -83,6 +84,7 @@ class Courtroom:
         self._events = events
         self.recorder_alerted = False
         # Set by the registry right after construction (they need the courtroom too).
+        self.admission: Admission
         self.moderation: Moderation
         self.consultations: Consultations
         self.chat: Chat
@@ -285,87 +287,6 @@ class Courtroom:
             },
         )
         await self.roster_changed()
-
-    def _require_admitting(self) -> None:
-        if self.hearing.state not in {HearingState.OPEN} | SITTING:
-            raise InvalidState("Open the waiting room before admitting anyone.")
-
-    def _waiting(self, participant_id: str) -> Attendance:
-        attendance = self.attendance_of(participant_id)
-        if attendance.removed:
-            raise InvalidState(f"{attendance.participant.name} was removed; re-admit them first.")
-        if attendance.room.kind is not RoomKind.WAITING:
-            raise InvalidState(f"{attendance.participant.name} is not in the waiting room.")
-        return attendance
-
-    async def admit(self, by: Participant, participant_id: str) -> None:
-        require_court(by)
-        self._require_admitting()
-        attendance = self._waiting(participant_id)
-        if not admitted_with_all(attendance.participant.role):
-            raise InvalidState("Witnesses are called in one by one: use Call witness.")
-        await self.move(attendance, self.live.hearing_room, "admitted")
-        await self.publish("participant_admitted", by, f"participant:{attendance.id}")
-
-    async def admit_all(self, by: Participant) -> list[str]:
-        require_court(by)
-        self._require_admitting()
-        admitted = []
-        for attendance in list(self.live.waiting_room.members.values()):
-            if attendance.removed or not admitted_with_all(attendance.participant.role):
-                continue
-            await self.move(attendance, self.live.hearing_room, "admitted")
-            await self.publish("participant_admitted", by, f"participant:{attendance.id}")
-            admitted.append(str(attendance.id))
-        return admitted
-
-    async def send_to_waiting_room(self, by: Participant, participant_id: str, reason: str) -> None:
-        require_court(by)
-        attendance = self.attendance_of(participant_id)
-        if attendance.participant.role in BENCH:
-            raise InvalidState("The judge and the clerk stay in the hearing room.")
-        if attendance.room.kind is not RoomKind.HEARING:
-            raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
-        await self.move(attendance, self.live.waiting_room, "sent_back")
-        await self.publish(
-            "participant_sent_to_waiting_room", by, f"participant:{attendance.id}", reason
-        )
-
-    async def call_witness(self, by: Participant, participant_id: str) -> None:
-        require_court(by)
-        self._require_admitting()
-        attendance = self._waiting(participant_id)
-        if attendance.participant.role is not Role.WITNESS:
-            raise InvalidState(f"{attendance.participant.name} is not a witness: use Admit.")
-        await self.move(attendance, self.live.hearing_room, "called")
-        await self.publish("witness_called", by, f"participant:{attendance.id}")
-
-    async def dismiss_witness(self, by: Participant, participant_id: str, *, release: bool) -> None:
-        require_court(by)
-        attendance = self.attendance_of(participant_id)
-        if attendance.participant.role is not Role.WITNESS:
-            raise InvalidState(f"{attendance.participant.name} is not a witness.")
-        if attendance.room.kind is RoomKind.HEARING:
-            await self.move(attendance, self.live.waiting_room, "dismissed")
-        await self.publish(
-            "witness_released" if release else "witness_dismissed",
-            by,
-            f"participant:{attendance.id}",
-        )
-        if release:
-            session = attendance.session
-            self.live.forget(attendance)
-            if session is not None:
-                await self._emit(
-                    session.sid,
-                    ServerEvent.REMOVED,
-                    {
-                        "reason": "The court has released you as a witness. Thank you.",
-                        "released": True,
-                    },
-                )
-                await self.disconnect(session, "released")
-            await self.roster_changed()
 
     # ---- hearing states ----------------------------------------------------------------
 

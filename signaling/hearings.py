@@ -13,6 +13,7 @@ from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling import messages
+from signaling.admission import Admission
 from signaling.chat import Chat, ChatStore, not_stored
 from signaling.consultations import Consultations
 from signaling.courtroom import ChangeState, Courtroom, change_state_in_memory
@@ -90,6 +91,7 @@ class HearingRegistry:
             change_state=self._change_state,
             events=self._events,
         )
+        courtroom.admission = Admission(courtroom)
         courtroom.moderation = Moderation(courtroom)
         courtroom.consultations = Consultations(courtroom)
         courtroom.chat = Chat(courtroom, self._chat_store)

@@ -1,0 +1,99 @@
+"""Who comes into the hearing room: admission from the waiting room, and witnesses.
+
+Witnesses are called one by one, so that none hears another's testimony; "admit all" brings
+in every other waiting participant at once.
+"""
+
+from __future__ import annotations
+
+from court.errors import InvalidState
+from court.hearing import Participant
+from court.hearing_state import SITTING, HearingState
+from court.roles import Role
+from court.rooms import BENCH, RoomKind, admitted_with_all
+from signaling.attendance import Attendance
+from signaling.courtroom import Courtroom, require_court
+from signaling.events import ServerEvent
+
+
+class Admission:
+    def __init__(self, courtroom: Courtroom) -> None:
+        self._court = courtroom
+
+    def _require_admitting(self) -> None:
+        if self._court.hearing.state not in {HearingState.OPEN} | SITTING:
+            raise InvalidState("Open the waiting room before admitting anyone.")
+
+    def _waiting(self, participant_id: str) -> Attendance:
+        attendance = self._court.attendance_of(participant_id)
+        if attendance.removed:
+            raise InvalidState(f"{attendance.participant.name} was removed; re-admit them first.")
+        if attendance.room.kind is not RoomKind.WAITING:
+            raise InvalidState(f"{attendance.participant.name} is not in the waiting room.")
+        return attendance
+
+    async def admit(self, by: Participant, participant_id: str) -> None:
+        require_court(by)
+        self._require_admitting()
+        attendance = self._waiting(participant_id)
+        if not admitted_with_all(attendance.participant.role):
+            raise InvalidState("Witnesses are called in one by one: use Call witness.")
+        await self._court.move(attendance, self._court.live.hearing_room, "admitted")
+        await self._court.publish("participant_admitted", by, f"participant:{attendance.id}")
+
+    async def admit_all(self, by: Participant) -> list[str]:
+        require_court(by)
+        self._require_admitting()
+        admitted = []
+        for attendance in list(self._court.live.waiting_room.members.values()):
+            if attendance.removed or not admitted_with_all(attendance.participant.role):
+                continue
+            await self._court.move(attendance, self._court.live.hearing_room, "admitted")
+            await self._court.publish("participant_admitted", by, f"participant:{attendance.id}")
+            admitted.append(str(attendance.id))
+        return admitted
+
+    async def send_to_waiting_room(self, by: Participant, participant_id: str, reason: str) -> None:
+        require_court(by)
+        attendance = self._court.attendance_of(participant_id)
+        if attendance.participant.role in BENCH:
+            raise InvalidState("The judge and the clerk stay in the hearing room.")
+        if attendance.room.kind is not RoomKind.HEARING:
+            raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
+        await self._court.move(attendance, self._court.live.waiting_room, "sent_back")
+        await self._court.publish(
+            "participant_sent_to_waiting_room", by, f"participant:{attendance.id}", reason
+        )
+
+    async def call_witness(self, by: Participant, participant_id: str) -> None:
+        require_court(by)
+        self._require_admitting()
+        attendance = self._waiting(participant_id)
+        if attendance.participant.role is not Role.WITNESS:
+            raise InvalidState(f"{attendance.participant.name} is not a witness: use Admit.")
+        await self._court.move(attendance, self._court.live.hearing_room, "called")
+        await self._court.publish("witness_called", by, f"participant:{attendance.id}")
+
+    async def dismiss_witness(self, by: Participant, participant_id: str, *, release: bool) -> None:
+        require_court(by)
+        attendance = self._court.attendance_of(participant_id)
+        if attendance.participant.role is not Role.WITNESS:
+            raise InvalidState(f"{attendance.participant.name} is not a witness.")
+        if attendance.room.kind is RoomKind.HEARING:
+            await self._court.move(attendance, self._court.live.waiting_room, "dismissed")
+        await self._court.publish(
+            "witness_released" if release else "witness_dismissed",
+            by,
+            f"participant:{attendance.id}",
+        )
+        if release:
+            session = attendance.session
+            await self._court.send(
+                attendance,
+                ServerEvent.REMOVED,
+                {"reason": "The court has released you as a witness. Thank you.", "released": True},
+            )
+            self._court.live.forget(attendance)
+            if session is not None:
+                await self._court.disconnect(session, "released")
+            await self._court.roster_changed()
