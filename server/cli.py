@@ -14,6 +14,7 @@ from datetime import datetime
 from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
+from recordings.signing import load_or_create_key, public_key_pem
 from server.app import create_app
 from server.audit import cli as audit_cli
 from server.auth import cli as auth_cli
@@ -105,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
     )
+    archive = commands.add_parser("archive", help="the record's signing key")
+    archive.add_subparsers(dest="action", required=True).add_parser(
+        "public-key",
+        help="print the public key that verifies recording manifests (PEM); "
+        "creates the signing key in the data directory if there is none",
+    )
     audit_cli.add_parser(commands)
     auth_cli.add_parser(commands)
     args = parser.parse_args(argv)
@@ -130,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
+    elif args.command == "archive":
+        print(public_key_pem(load_or_create_key(settings.record_signing_key_file)), end="")
     elif args.command == "users":
         return auth_cli.run(args, settings)
     elif args.command == "audit":

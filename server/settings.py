@@ -42,6 +42,11 @@ class Settings:
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
 
+    @property
+    def record_signing_key_file(self) -> Path:
+        """The Ed25519 key that signs recording manifests (created on first use, 0600)."""
+        return self.data_dir / "keys" / "record-signing-key.pem"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env

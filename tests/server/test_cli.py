@@ -117,3 +117,17 @@ def test_durations_read_as_hours_minutes_and_tenths_of_seconds() -> None:
         ["0:00:00.0", "running or unsealed"],
         ["unreadable", "running or unsealed"],
     ]
+
+
+def test_archive_public_key_prints_the_same_key_each_time_and_keeps_the_private_half_private(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["archive", "public-key"]) == 0
+    first = capsys.readouterr().out
+    assert main(["archive", "public-key"]) == 0
+    second = capsys.readouterr().out
+
+    assert first == second
+    assert first.startswith("-----BEGIN PUBLIC KEY-----") and "PRIVATE" not in first
+    key_file = Settings.from_env().record_signing_key_file
+    assert key_file.stat().st_mode & 0o777 == 0o600
