@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 
 from court.ids import HearingId, RecordingId
+from recordings.manifest import MANIFEST_FILE, read_entries
 from recordings.metadata import RecordingMetadata
 
 logger = logging.getLogger(__name__)
@@ -26,22 +27,38 @@ _SEEK_MARGIN_S = 5
 class RecordingInfo:
     recording_id: RecordingId
     hearing_id: HearingId
-    path: Path  # the master audio file
+    path: Path  # the recording's directory
+    segments: tuple[Path, ...]  # the master's segment files, in record-time order
     started_at: float  # Unix seconds (wall-clock anchor)
     stopped_at: float | None  # None while running, or if the process died ("unsealed")
-    duration_s: float | None  # measured from the file with PyAV; None if unreadable
+    duration_s: float | None  # of the audio on disk; None if a segment is unreadable
+    recovered: bool = False  # sealed on restart after a crash
 
 
 def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInfo:
-    """Describe a recording directory. Blocking: it reads the audio file."""
-    path = directory / metadata.file
+    """Describe a recording directory. Blocking: it reads the manifest and the open segment.
+
+    Sealed segments are measured by their manifest spans; a segment the manifest does not
+    list yet (the open one, or one a crash left unsealed) is measured from its packets.
+    """
+    entries = list(read_entries(directory / MANIFEST_FILE))
+    listed = [directory / Path(e.file).name for e in entries]
+    unlisted = sorted(
+        p for p in directory.glob("segment-*.ogg") if p.name not in {e.file for e in entries}
+    )
+    duration: float | None = sum(e.end_ms - e.start_ms for e in entries) / 1000
+    for path in unlisted:
+        measured = measure_duration(path)
+        duration = None if duration is None or measured is None else duration + measured
     return RecordingInfo(
         recording_id=metadata.recording_id,
         hearing_id=metadata.hearing_id,
-        path=path,
+        path=directory,
+        segments=tuple(listed + unlisted),
         started_at=metadata.started_at,
         stopped_at=metadata.stopped_at,
-        duration_s=measure_duration(path),
+        duration_s=duration,
+        recovered=metadata.recovered,
     )
 
 

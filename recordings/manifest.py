@@ -114,10 +114,11 @@ class ManifestWriter:
             f.flush()
             os.fsync(f.fileno())
         self._entries.append(entry)
-        self._sign()
+        self.sign()
         return entry
 
-    def _sign(self) -> None:
+    def sign(self) -> None:
+        """Sign the chain's head as it is now (after each append, and after recovery)."""
         lines = len(self._entries)
         signature = self._key.sign(signed_message(self._recording_id, lines, self.head))
         public = self._key.public_key().public_bytes_raw()

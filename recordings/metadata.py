@@ -22,7 +22,9 @@ class RecordingMetadata:
     hearing_id: HearingId
     started_at: float  # Unix seconds: the wall-clock anchor of record time 0
     stopped_at: float | None
-    file: str  # the master's file name, relative to this directory
+    file: str  # the master's manifest file name, relative to this directory
+    # Sealed on restart after a crash: the stop time is where the record on disk ends.
+    recovered: bool = False
 
     def stopped(self, at: float) -> RecordingMetadata:
         return replace(self, stopped_at=at)
@@ -51,6 +53,7 @@ def read_metadata(directory: Path) -> RecordingMetadata:
         started_at=float(data["started_at"]),
         stopped_at=None if stopped_at is None else float(stopped_at),
         file=Path(str(data["file"])).name,  # never a path out of the directory
+        recovered=bool(data.get("recovered", False)),
     )
 
 

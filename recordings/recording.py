@@ -14,17 +14,19 @@ import logging
 import threading
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from court.clock import Clock
 from court.ids import HearingId, RecordingId
 from recordings.info import RecordingInfo, recording_info
+from recordings.manifest import MANIFEST_FILE, ManifestWriter
 from recordings.metadata import RecordingMetadata, write_metadata
 from recordings.mixer import Mixer
+from recordings.segments import SegmentedMaster
 from recordings.source import RATE, AudioSource
-from recordings.writer import OggOpusWriter
 
 logger = logging.getLogger(__name__)
 
-MASTER_FILE = "master.ogg"
 TICK = RATE // 50  # 20 ms: one Opus frame, and fine enough for a steady wall-clock pace
 
 
@@ -37,15 +39,19 @@ class HearingRecording:
         hearing_id: HearingId,
         directory: Path,
         clock: Clock,
+        signing_key: Ed25519PrivateKey,
+        segment_s: float,
     ) -> None:
         """Blocking (creates the file): call it off the event loop, then :meth:`launch`."""
         self.id = recording_id
         self.hearing_id = hearing_id
         self.directory = directory
-        self.path = directory / MASTER_FILE
+        self.path = directory
         self._clock = clock
         self._mixer = Mixer()
-        self._writer = OggOpusWriter(self.path)
+        self._writer = SegmentedMaster(
+            directory, ManifestWriter(directory, recording_id, signing_key), segment_s
+        )
         # Anchors of record time: both clocks read together, once.
         self.started_at = clock.wall()
         self._start = clock.monotonic()
@@ -58,7 +64,7 @@ class HearingRecording:
             hearing_id=hearing_id,
             started_at=self.started_at,
             stopped_at=None,
-            file=MASTER_FILE,
+            file=MANIFEST_FILE,
         )
         self._thread = threading.Thread(target=self._run, name=f"mixer {recording_id}", daemon=True)
 

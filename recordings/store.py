@@ -1,20 +1,26 @@
 """Where recordings live on disk, and how to find them again.
 
-``<root>/<hearing id>/<recording id>/`` holds ``master.ogg`` and ``recording.json``: one
-directory per recording, so a recording is copied, hashed or archived as a unit.
+``<root>/<hearing id>/<recording id>/`` holds the master's segments (``segment-000001.ogg``,
+...), their signed manifest (``manifest.jsonl``, ``manifest.sig``) and ``recording.json``:
+one directory per recording, so a recording is copied, hashed or archived as a unit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import logging
 from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from court.clock import Clock, SystemClock
 from court.ids import HearingId, new_recording_id
 from recordings.info import RecordingInfo, recording_info
 from recordings.metadata import METADATA_FILE, read_metadata, write_metadata
 from recordings.recording import HearingRecording
+from recordings.recovery import seal_unsealed
+from recordings.segments import SEGMENT_S
 
 __all__ = ["RecordingInfo", "RecordingStore"]
 
@@ -22,9 +28,20 @@ logger = logging.getLogger(__name__)
 
 
 class RecordingStore:
-    def __init__(self, root: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        clock: Clock | None = None,
+        *,
+        signing_key: Ed25519PrivateKey | None = None,
+        segment_s: float = SEGMENT_S,
+    ) -> None:
+        """``signing_key``: the court's record-signing key. Without one (tests, tools) a key
+        is made for this store's lifetime only, so its manifests verify but prove no origin."""
         self.root = root
         self._clock = clock if clock is not None else SystemClock()
+        self.signing_key = signing_key if signing_key is not None else Ed25519PrivateKey.generate()
+        self._segment_s = segment_s
 
     async def start(self, hearing_id: HearingId) -> HearingRecording:
         """Open a new master for ``hearing_id`` and start its mixer thread.
@@ -40,7 +57,9 @@ class RecordingStore:
         recording_id = new_recording_id()
         directory = self.root / Path(hearing_id).name / recording_id
         directory.mkdir(parents=True, exist_ok=False)
-        recording = HearingRecording(recording_id, hearing_id, directory, self._clock)
+        recording = HearingRecording(
+            recording_id, hearing_id, directory, self._clock, self.signing_key, self._segment_s
+        )
         try:
             write_metadata(directory, recording.metadata)
         except BaseException:
@@ -66,3 +85,14 @@ class RecordingStore:
                 continue
             found.append(recording_info(metadata, directory))
         return sorted(found, key=lambda r: (r.started_at, r.recording_id))
+
+    def recover(self) -> builtins.list[RecordingInfo]:
+        """Seal every recording a crash left unsealed; returns them. Call at startup, before
+        any recording starts (a running recording is unsealed too). Blocking."""
+        recovered: builtins.list[RecordingInfo] = []
+        for info in self.list():
+            if info.stopped_at is None:
+                directory = info.path
+                seal_unsealed(directory, read_metadata(directory), self.signing_key)
+                recovered.append(recording_info(read_metadata(directory), directory))
+        return recovered

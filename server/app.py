@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
@@ -9,6 +11,7 @@ from aiohttp import web
 
 from media.ice import use_host_addresses
 from recordings import RecordingStore
+from recordings.signing import load_or_create_key
 from server import keys
 from server.api import setup_api
 from server.audit import routes as audit_routes
@@ -26,6 +29,8 @@ from server.problems import problem_details, security_headers
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
 from signaling import Signaling
+
+logger = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
@@ -54,7 +59,10 @@ def create_app(settings: Settings) -> web.Application:
         data.participants,
         data.links,
     )
-    recordings = RecordingStore(settings.recordings_dir)
+    recordings = RecordingStore(
+        settings.recordings_dir,
+        signing_key=load_or_create_key(settings.record_signing_key_file),
+    )
     hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
     signaling = Signaling(
         authenticate=links.authenticate,
@@ -83,6 +91,14 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
+        # Before anything records: seal what a crash left open, flagged, never dropped.
+        for recovered in await asyncio.to_thread(app[keys.RECORDINGS].recover):
+            logger.warning(
+                "recording %s of %s was unsealed after a crash; sealed it (%s s)",
+                recovered.recording_id,
+                recovered.hearing_id,
+                recovered.duration_s,
+            )
         await app[keys.WEBHOOKS].start()
         yield
         # Stop recordings first: they seal their files while the process is still healthy.

@@ -70,13 +70,15 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 def format_recordings(found: list[RecordingInfo]) -> str:
     if not found:
         return "No recordings yet."
-    rows = [("HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "FILE")]
+    rows = [("HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "DIRECTORY")]
     for r in found:
         started = datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M:%S")
         duration = "unreadable" if r.duration_s is None else _clock(r.duration_s)
         # Without a stop time the recording is either still running or its process died
         # before sealing it; the files alone cannot tell which.
         state = "sealed" if r.stopped_at is not None else "running or unsealed"
+        if r.recovered:
+            state = "sealed after a crash"
         rows.append((r.hearing_id, r.recording_id, started, duration, state, str(r.path)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(

@@ -12,6 +12,7 @@ import pytest
 
 from tests.e2e.harness import IN_NETNS, TONE_HZ, OpenParticipant, Server, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage, dominant_channel
+from tests.support.master import master_files
 
 pytestmark = pytest.mark.e2e
 
@@ -20,23 +21,25 @@ ROLE_LABELS = {"judge": "Judge", "defendant": "Defendant", "witness": "Witness"}
 
 
 def _master_of(recordings: Path, recording_id: str) -> Path:
-    masters = list(recordings.glob(f"*/{recording_id}/master.ogg"))
-    assert len(masters) == 1, f"no master.ogg of {recording_id} under {recordings}"
-    return masters[0]
+    found = list(recordings.glob(f"*/{recording_id}/segment-000001.ogg"))
+    assert len(found) == 1, f"no master segment of {recording_id} under {recordings}"
+    return found[0].parent
 
 
 def _decode_mono(path: Path) -> tuple[np.ndarray, int]:
+    """The master's segments, resampled to 16-bit mono 48 kHz and joined."""
     chunks: list[np.ndarray] = []
     rate = 0
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                rate = out.sample_rate
+    for segment in master_files(path):
+        with av.open(str(segment)) as container:
+            stream = container.streams.audio[0]
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=48000)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    rate = out.sample_rate
+                    chunks.append(out.to_ndarray().reshape(-1))
+            for out in resampler.resample(None):
                 chunks.append(out.to_ndarray().reshape(-1))
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
     return np.concatenate(chunks).astype(np.float64), rate
 
 
@@ -113,7 +116,7 @@ def test_each_participant_sees_the_other_two_in_their_colours_and_the_tone_is_re
     duration = len(samples) / rate
     print(
         f"\nrecorded between {shortest:.2f} s and {longest:.2f} s by the test's clock, "
-        f"master.ogg holds {duration:.2f} s"
+        f"the master holds {duration:.2f} s"
     )
     assert shortest - 0.25 <= duration <= longest + 0.25, (shortest, duration, longest)
     # Skip the first half second: the tone may start a few frames into the recording.

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 import pytest
 
@@ -26,6 +25,7 @@ from server.auth.bootstrap import INITIAL_ADMIN_FILE
 from tests.e2e.harness import OpenParticipant, Server, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage
 from tests.e2e.scheduling import Scheduler
+from tests.support.master import decode_mono
 
 pytestmark = pytest.mark.e2e
 
@@ -162,12 +162,8 @@ def _sealed(server: Server, hearing_id: str) -> bool:
 
 
 def _master(server: Server, hearing_id: str) -> tuple[np.ndarray, int]:
-    [path] = sorted((server.data_dir / "recordings" / hearing_id).glob("*/master.ogg"))
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        rate = stream.rate
-        chunks = [f.to_ndarray().astype(np.float64).mean(axis=0) for f in container.decode(stream)]
-    return np.concatenate(chunks), rate
+    [directory] = sorted((server.data_dir / "recordings" / hearing_id).iterdir())
+    return decode_mono(directory)
 
 
 def test_a_whole_hearing_from_opening_to_closing(

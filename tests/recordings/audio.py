@@ -13,6 +13,7 @@ import numpy.typing as npt
 from av.audio.codeccontext import AudioCodecContext
 
 from recordings import AudioSource
+from tests.support.master import decode_mono
 
 RATE = 48_000
 PACKET = 960  # 20 ms, as browsers send
@@ -61,14 +62,10 @@ async def push_in_real_time(
 
 
 def decode(path: Path) -> Signal:
-    """The whole file as mono float samples at 48 kHz."""
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        assert stream.rate == RATE
-        chunks = [
-            frame.to_ndarray().astype(np.float64).mean(axis=0) for frame in container.decode(stream)
-        ]
-    return np.concatenate(chunks) if chunks else np.zeros(0)
+    """The whole master (every segment of a recording directory) as mono float at 48 kHz."""
+    samples, rate = decode_mono(path)
+    assert rate == RATE
+    return samples
 
 
 def level(samples: Signal, frequency: float) -> float:

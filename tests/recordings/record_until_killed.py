@@ -1,6 +1,6 @@
 """Child process for the crash test: records a tone until it is killed.
 
-Run as ``python -m tests.recordings.record_until_killed <root>``. Prints the master's path
+Run as ``python -m tests.recordings.record_until_killed <root>``. Prints the recording's directory
 once the recording runs, then pushes a 440 Hz tone in real time forever.
 """
 
@@ -12,12 +12,16 @@ from pathlib import Path
 
 from court.ids import HearingId
 from recordings import RecordingStore
+from recordings.signing import load_or_create_key
 from tests.recordings.audio import push_in_real_time, tone_packets
 
 
 async def main(root: Path) -> None:
     second_of_tone = tone_packets(440.0, 1.0)  # a whole number of cycles: it loops seamlessly
-    recording = await RecordingStore(root).start(HearingId("hrg_crash"))
+    # The key lives beside the recordings, as the server keeps it in its data directory, so
+    # the test's "restarted server" signs with the same key.
+    key = load_or_create_key(root / "signing-key.pem")
+    recording = await RecordingStore(root, signing_key=key).start(HearingId("hrg_crash"))
     source = recording.add_source("prt_judge")
     print(recording.path, flush=True)
     await push_in_real_time(source, second_of_tone * 600)

@@ -84,7 +84,7 @@ async def test_recordings_list_shows_each_recording_with_duration_and_state(
     header, sealed, unsealed = (
         re.split(r"\s{2,}", line) for line in capsys.readouterr().out.strip().splitlines()
     )
-    assert header == ["HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "FILE"]
+    assert header == ["HEARING", "RECORDING", "STARTED", "DURATION", "STATE", "DIRECTORY"]
     started = datetime.fromtimestamp(info.started_at).strftime("%Y-%m-%d %H:%M:%S")
     assert sealed[:3] == ["hrg_cli", info.recording_id, started]  # local time
     assert re.fullmatch(r"0:00:0[01]\.\d", sealed[3])
@@ -98,7 +98,8 @@ def test_durations_read_as_hours_minutes_and_tenths_of_seconds() -> None:
         return RecordingInfo(
             recording_id=RecordingId("rec_x"),
             hearing_id=HearingId("hrg_x"),
-            path=Path("/data/recordings/hrg_x/rec_x/master.ogg"),
+            path=Path("/data/recordings/hrg_x/rec_x"),
+            segments=(Path("/data/recordings/hrg_x/rec_x/segment-000001.ogg"),),
             started_at=0.0,
             stopped_at=stopped_at,
             duration_s=duration_s,

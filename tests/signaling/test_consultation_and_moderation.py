@@ -12,7 +12,7 @@ from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HearingServer
 from tests.signaling.helpers import frames_from
 from tests.signaling.test_courtroom import refused
-from tests.signaling.test_recording import decode_mono
+from tests.support.master import decode_mono
 from tests.support.media import ColourCamera, ToneTrack
 
 TONE_HZ = 440.0
@@ -85,7 +85,7 @@ async def test_a_consultation_is_heard_by_its_members_only_and_never_recorded(
     await judge.wait_until(lambda: bool(judge.received(ServerEvent.RECORDING_STOPPED)))
 
     [info] = hearing_server.recordings.list()
-    samples, rate = await asyncio.to_thread(decode_mono, str(info.path))
+    samples, rate = await asyncio.to_thread(decode_mono, info.path)
     started = event_time_s(hearing_server, "consultation_started")
     ended = event_time_s(hearing_server, "consultation_ended")
     inside = tone_level(samples, rate, started + 0.3, ended - 0.3)

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-import av
 import numpy as np
 
 from court.roles import Role
 from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HearingServer
+from tests.support.master import decode_mono
 from tests.support.media import ColourCamera, ToneTrack
-
-
-def decode_mono(path: str) -> tuple[np.ndarray, int]:
-    with av.open(path) as container:
-        stream = container.streams.audio[0]
-        rate = stream.rate
-        chunks = [f.to_ndarray().astype(np.float64).mean(axis=0) for f in container.decode(stream)]
-    return np.concatenate(chunks), rate
 
 
 def peak_frequency(samples: np.ndarray, rate: int) -> float:
@@ -52,7 +44,7 @@ async def test_the_recording_holds_the_tone_a_participant_plays_for_as_long_as_i
     assert info.duration_s is not None and info.stopped_at is not None
     assert 3.0 <= info.duration_s <= stop_acknowledged - asked_to_start
     assert abs(info.duration_s - (info.stopped_at - info.started_at)) < 0.05
-    samples, rate = await asyncio.to_thread(decode_mono, str(info.path))
+    samples, rate = await asyncio.to_thread(decode_mono, info.path)
     middle = samples[rate // 2 : -rate // 2]
     assert abs(peak_frequency(middle, rate) - 440.0) < 5.0
     assert np.sqrt(np.mean(middle**2)) > 0.01
@@ -108,7 +100,7 @@ async def test_sixty_seconds_recorded_across_joins_and_leaves_give_sixty_seconds
     assert info.duration_s is not None
     assert abs(info.duration_s - 60.0) <= 0.5, info.duration_s
     assert stopped["recording"]["duration_s"] == info.duration_s
-    samples, rate = await asyncio.to_thread(decode_mono, str(info.path))
+    samples, rate = await asyncio.to_thread(decode_mono, info.path)
 
     def window(start: float, end: float) -> np.ndarray:
         return samples[int(start * rate) : int(end * rate)]
