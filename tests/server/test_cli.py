@@ -12,6 +12,7 @@ import pytest
 
 from court.ids import HearingId, RecordingId
 from recordings import RecordingInfo, RecordingStore
+from recordings.signing import load_or_create_key
 from server.cli import format_recordings, main
 from server.settings import Settings
 
@@ -132,3 +133,27 @@ def test_archive_public_key_prints_the_same_key_each_time_and_keeps_the_private_
     assert first.startswith("-----BEGIN PUBLIC KEY-----") and "PRIVATE" not in first
     key_file = Settings.from_env().record_signing_key_file
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+async def test_archive_verify_reports_each_segment_and_names_a_flipped_byte(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = load_or_create_key(settings.record_signing_key_file)
+    store = RecordingStore(settings.recordings_dir, signing_key=key, segment_s=0.3)
+    recording = await store.start(HearingId("hrg_verify"))
+    await asyncio.sleep(0.8)
+    info = await recording.stop()
+
+    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_verify"]) == 0
+    intact = capsys.readouterr().out
+    segment = info.segments[1]
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    segment.write_bytes(bytes(data))
+    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_verify"]) == 1
+    broken = capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_nothing"]) == 1
+
+    assert intact.splitlines()[0] == f"recording {info.recording_id}: OK"
+    assert len(re.findall(r"segment +\d+ segment-\d{6}\.ogg .* ok$", intact, re.M)) >= 3
+    assert f"! segment 2 ({segment.name}): altered" in broken
