@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidState, NotFound, PermissionDenied
 from court.hearing import Hearing, Participant
-from court.hearing_state import LIVE, HearingState, check_transition
+from court.hearing_state import LIVE, SITTING, HearingState, check_transition
 from court.permissions import Permission
 from court.roles import Role
 from court.rooms import RoomKind, authorize_state_change
@@ -287,6 +287,20 @@ class Courtroom:
             },
         )
         await self.roster_changed()
+
+    async def resume_record(self) -> None:
+        """A sitting hearing without a recorder (the server restarted mid-session) resumes
+        its record at once, in a new recording; the gap is published with its reason."""
+        if self.hearing.state not in SITTING or self.live.recording is not None:
+            return
+        recording = await self.live.start_recording(None)
+        await self.publish(
+            "recording_resumed",
+            None,
+            None,
+            f"the hearing was {self.hearing.state.value.replace('_', ' ')} without a recorder "
+            f"(the server restarted); the record resumes in recording {recording.id}",
+        )
 
     # ---- hearing states ----------------------------------------------------------------
 

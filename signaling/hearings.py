@@ -113,6 +113,8 @@ class HearingRegistry:
             await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {})
             await self.drop(previous, "replaced")
         try:
+            if created:
+                await courtroom.resume_record()
             data = await courtroom.arrive(session)
         except Exception:
             if created:

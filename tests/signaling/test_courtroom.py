@@ -7,13 +7,15 @@ nothing the server believes about itself is taken on trust.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
+from court.hearing_state import HearingState
 from court.roles import Role
 from signaling.client import CommandFailed, ParticipantClient
 from signaling.events import ClientEvent, ServerEvent
-from tests.signaling.conftest import HearingServer
+from tests.signaling.conftest import HEARING, HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
 
@@ -376,3 +378,18 @@ async def test_a_publisher_whose_media_stops_is_shown_as_connection_lost_within_
         assert asyncio.get_running_loop().time() - stopped <= 3.0
     finally:
         beating.cancel()
+
+
+async def test_a_sitting_hearing_whose_server_restarted_resumes_its_record_at_the_first_join(
+    hearing_server: HearingServer,
+) -> None:
+    sitting = dataclasses.replace(HEARING, state=HearingState.IN_SESSION)
+    judge = ParticipantClient(hearing_server.url, hearing_server.token(Role.JUDGE, hearing=sitting))
+    hearing_server.clients.append(judge)
+
+    data = await judge.connect()
+
+    assert data["recording"] is not None
+    assert data["hearing"]["state"] == "in_session"
+    [resumed] = [e for e in hearing_server.events if e.kind == "recording_resumed"]
+    assert "server restarted" in resumed.reason
