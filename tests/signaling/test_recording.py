@@ -110,3 +110,24 @@ async def test_sixty_seconds_recorded_across_joins_and_leaves_give_sixty_seconds
     assert abs(peak_frequency(window(48, 58), rate) - 660.0) < 5.0
     for quiet in (window(1, 4), window(21.5, 24), window(41.5, 44)):
         assert np.sqrt(np.mean(quiet**2)) < 0.001, "nobody spoke: the record must be silence"
+
+
+async def test_the_last_2_seconds_before_the_hearing_closes_are_in_the_record(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(440.0))
+    await judge.publish()
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    await asyncio.sleep(3.0)
+
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed"})
+
+    (info,) = await asyncio.to_thread(hearing_server.recordings.list)
+    samples, rate = await asyncio.to_thread(decode_mono, info.path)
+    last_two = samples[-2 * rate :]
+    # The tone runs to the end: every 100 ms of the last two seconds holds it.
+    for start in range(0, 2 * rate - rate // 10 + 1, rate // 10):
+        window = last_two[start : start + rate // 10]
+        assert np.sqrt(np.mean(window**2)) > 0.01, f"silent at {start / rate:.1f} s before end"
+    assert abs(peak_frequency(last_two, rate) - 440.0) < 5.0
