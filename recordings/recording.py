@@ -24,6 +24,7 @@ from recordings.metadata import RecordingMetadata, write_metadata
 from recordings.mixer import Mixer
 from recordings.segments import SegmentedMaster
 from recordings.source import RATE, AudioSource
+from recordings.timeline import TimelineEntry, append_entry
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class HearingRecording:
         self._stop_requested = threading.Event()
         self._stopping: asyncio.Task[RecordingInfo] | None = None
         self._failure: BaseException | None = None
+        self._timeline_lock = asyncio.Lock()
         self.metadata = RecordingMetadata(
             recording_id=recording_id,
             hearing_id=hearing_id,
@@ -81,6 +83,14 @@ class HearingRecording:
     def is_running(self) -> bool:
         """True until stop() is called or the mixer thread fails (disk full, ...)."""
         return self._thread.is_alive() and not self._stop_requested.is_set()
+
+    async def note(
+        self, kind: str, at_ms: int, end_ms: int | None, subject: str | None, reason: str
+    ) -> None:
+        """Put an event or a gap on this recording's timeline (written off the event loop)."""
+        entry = TimelineEntry(kind, at_ms, end_ms, subject, reason)
+        async with self._timeline_lock:  # in the order they happened
+            await asyncio.to_thread(append_entry, self.directory, entry)
 
     def add_source(self, key: str) -> AudioSource:
         """A participant's audio input; one already there under ``key`` is closed.

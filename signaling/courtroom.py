@@ -174,9 +174,31 @@ class Courtroom:
         await self.roster_changed()
 
     async def publish(
-        self, kind: str, by: Participant | None, subject: str | None, reason: str = ""
+        self,
+        kind: str,
+        by: Participant | None,
+        subject: str | None,
+        reason: str = "",
+        *,
+        gap_s: float | None = None,
     ) -> None:
-        """Publish a hearing event (audited; the court protocol writes it down)."""
+        """Publish a hearing event (audited; the court protocol writes it down) and, while
+        the hearing is recorded, put it on the recording's timeline. ``gap_s``: the event
+        ends a gap of that length (a lost connection), which the timeline keeps as a span."""
+        recording = self.live.recording
+        now_ms = self.live.record_time_ms()
+        if recording is not None and now_ms is not None:
+            start_ms = now_ms if gap_s is None else max(0, now_ms - round(gap_s * 1000))
+            try:
+                await recording.note(
+                    "gap" if gap_s is not None else kind,
+                    start_ms,
+                    None if gap_s is None else now_ms,
+                    subject,
+                    reason or kind,
+                )
+            except Exception:
+                logger.exception("could not put %s on the timeline of %s", kind, recording.id)
         event = HearingEvent(
             hearing_id=self.hearing.id,
             kind=kind,
@@ -211,7 +233,11 @@ class Courtroom:
             gap_s = time.monotonic() - attendance.gap_started_at
             attendance.gap_started_at = None
             await self.publish(
-                "participant_reconnected", None, subject, f"after a gap of {gap_s:.1f} s"
+                "participant_reconnected",
+                None,
+                subject,
+                f"after a gap of {gap_s:.1f} s",
+                gap_s=gap_s,
             )
         else:
             await self.publish("participant_joined", None, subject, room.kind.value)
@@ -294,6 +320,13 @@ class Courtroom:
         if self.hearing.state not in SITTING or self.live.recording is not None:
             return
         recording = await self.live.start_recording(None)
+        await recording.note(
+            "gap",
+            0,
+            0,
+            None,
+            "the recorder restarted: what came before is in the previous recording",
+        )
         await self.publish(
             "recording_resumed",
             None,

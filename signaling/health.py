@@ -56,7 +56,9 @@ async def check(courtroom: Courtroom) -> None:
             attendance.connection = ConnectionState.CONNECTED
             gap_s = now - (attendance.gap_started_at or now)
             attendance.gap_started_at = None
-            await courtroom.publish("connection_restored", None, subject, f"after {gap_s:.1f} s")
+            await courtroom.publish(
+                "connection_restored", None, subject, f"after {gap_s:.1f} s", gap_s=gap_s
+            )
             changed = True
     if changed:
         await courtroom.roster_changed()

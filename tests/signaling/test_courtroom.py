@@ -13,6 +13,7 @@ import pytest
 
 from court.hearing_state import HearingState
 from court.roles import Role
+from recordings.timeline import read_timeline
 from signaling.client import CommandFailed, ParticipantClient
 from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HEARING, HearingServer
@@ -393,3 +394,33 @@ async def test_a_sitting_hearing_whose_server_restarted_resumes_its_record_at_th
     assert data["hearing"]["state"] == "in_session"
     [resumed] = [e for e in hearing_server.events if e.kind == "recording_resumed"]
     assert "server restarted" in resumed.reason
+
+
+async def test_the_recordings_timeline_holds_the_courts_actions_and_each_gap_as_a_span(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE)
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    defendant = await hearing_server.join(Role.DEFENDANT)
+    subject = f"participant:{defendant.participant_id}"
+
+    await defendant.sio.eio.disconnect(abort=True)
+    await judge.wait_until(lambda: bool(judge.received(ServerEvent.PARTICIPANT_LEFT)))
+    await asyncio.sleep(1.0)
+    back = ParticipantClient(hearing_server.url, defendant.token)
+    hearing_server.clients.append(back)
+    await back.connect()
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None and live.recording is not None
+    directory = live.recording.directory
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed"})
+
+    timeline = read_timeline(directory)
+    kinds = [(e.kind, e.subject) for e in timeline]
+    assert ("participant_admitted", subject) in kinds
+    [gap] = [e for e in timeline if e.kind == "gap"]
+    assert gap.subject == subject and gap.end_ms is not None
+    assert 1000 <= gap.end_ms - gap.at_ms <= 3000
+    [left] = [e for e in timeline if e.kind == "participant_left"]
+    assert abs(left.at_ms - gap.at_ms) <= 100  # the gap starts when the connection went
