@@ -29,6 +29,7 @@ class RecordingInfo:
     hearing_id: HearingId
     path: Path  # the recording's directory
     segments: tuple[Path, ...]  # the master's segment files, in record-time order
+    tracks: tuple[Path, ...]  # each participant's own audio and video (WebM, as received)
     started_at: float  # Unix seconds (wall-clock anchor)
     stopped_at: float | None  # None while running, or if the process died ("unsealed")
     duration_s: float | None  # of the audio on disk; None if a segment is unreadable
@@ -41,11 +42,13 @@ def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInf
     Sealed segments are measured by their manifest spans; a segment the manifest does not
     list yet (the open one, or one a crash left unsealed) is measured from its packets.
     """
-    entries = list(read_entries(directory / MANIFEST_FILE))
+    every = list(read_entries(directory / MANIFEST_FILE))
+    entries = [e for e in every if e.file.startswith("segment-")]
     listed = [directory / Path(e.file).name for e in entries]
     unlisted = sorted(
         p for p in directory.glob("segment-*.ogg") if p.name not in {e.file for e in entries}
     )
+    tracks = sorted(directory.glob("track-*.webm"))
     duration: float | None = sum(e.end_ms - e.start_ms for e in entries) / 1000
     for path in unlisted:
         measured = measure_duration(path)
@@ -55,6 +58,7 @@ def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInf
         hearing_id=metadata.hearing_id,
         path=directory,
         segments=tuple(listed + unlisted),
+        tracks=tuple(tracks),
         started_at=metadata.started_at,
         stopped_at=metadata.stopped_at,
         duration_s=duration,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -85,6 +86,8 @@ class ManifestWriter:
         self._recording_id = recording_id
         self._key = key
         self._entries = list(read_entries(directory / MANIFEST_FILE))
+        # The master's segments (mixer thread) and the tracks (track thread) both append.
+        self._lock = threading.Lock()
 
     @property
     def entries(self) -> list[SegmentEntry]:
@@ -98,6 +101,12 @@ class ManifestWriter:
         self, file: str, start_ms: int, end_ms: int, *, sealed: Sealed = "closed"
     ) -> SegmentEntry:
         sha256, size = file_digest(self._directory / file)
+        with self._lock:
+            return self._append(file, start_ms, end_ms, sealed, sha256, size)
+
+    def _append(
+        self, file: str, start_ms: int, end_ms: int, sealed: Sealed, sha256: str, size: int
+    ) -> SegmentEntry:
         fields: dict[str, Any] = {
             "seq": len(self._entries) + 1,
             "file": file,
@@ -118,7 +127,8 @@ class ManifestWriter:
         return entry
 
     def sign(self) -> None:
-        """Sign the chain's head as it is now (after each append, and after recovery)."""
+        """Sign the chain's head as it is now (after each append, and after recovery).
+        Called with the lock held, or when nothing else appends (recovery)."""
         lines = len(self._entries)
         signature = self._key.sign(signed_message(self._recording_id, lines, self.head))
         public = self._key.public_key().public_bytes_raw()

@@ -25,6 +25,7 @@ from recordings.mixer import Mixer
 from recordings.segments import SegmentedMaster
 from recordings.source import RATE, AudioSource
 from recordings.timeline import TimelineEntry, append_entry
+from recordings.tracks import Kind, TrackInput, TrackRecorder
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +51,12 @@ class HearingRecording:
         self.path = directory
         self._clock = clock
         self._mixer = Mixer()
-        self._writer = SegmentedMaster(
-            directory, ManifestWriter(directory, recording_id, signing_key), segment_s
-        )
+        self._manifest = ManifestWriter(directory, recording_id, signing_key)
+        self._writer = SegmentedMaster(directory, self._manifest, segment_s)
         # Anchors of record time: both clocks read together, once.
         self.started_at = clock.wall()
         self._start = clock.monotonic()
+        self._tracks = TrackRecorder(directory, self._manifest, self.record_time_ms)
         self._stop_at: float | None = None  # monotonic; set by stop() before waking the thread
         self._stop_requested = threading.Event()
         self._stopping: asyncio.Task[RecordingInfo] | None = None
@@ -78,6 +79,10 @@ class HearingRecording:
         """Seal the master of a recording that was never launched. Blocking."""
         self._stop_requested.set()
         self._writer.close()
+        self._tracks.close()
+
+    def record_time_ms(self) -> int:
+        return round((self._clock.monotonic() - self._start) * 1000)
 
     @property
     def is_running(self) -> bool:
@@ -91,6 +96,10 @@ class HearingRecording:
         entry = TimelineEntry(kind, at_ms, end_ms, subject, reason)
         async with self._timeline_lock:  # in the order they happened
             await asyncio.to_thread(append_entry, self.directory, entry)
+
+    def add_track(self, participant_id: str, kind: Kind) -> TrackInput:
+        """A participant's own audio or video track, kept as received (WebM)."""
+        return self._tracks.add(participant_id, kind)
 
     def add_source(self, key: str) -> AudioSource:
         """A participant's audio input; one already there under ``key`` is closed.
@@ -114,6 +123,7 @@ class HearingRecording:
         self._stop_requested.set()
         self._mixer.close_all()
         await asyncio.to_thread(self._thread.join)
+        await asyncio.to_thread(self._tracks.close)
         if self._failure is not None:
             logger.error("recording %s had failed before stop: %r", self.id, self._failure)
         self.metadata = self.metadata.stopped(self.started_at + (self._stop_at - self._start))

@@ -36,7 +36,7 @@ class SegmentedMaster:
         self._directory = directory
         self._manifest = manifest
         self._segment_samples = max(1, round(segment_s * RATE))
-        self._number = len(manifest.entries) + 1
+        self._number = sum(1 for e in manifest.entries if e.file.startswith("segment-")) + 1
         self._segment_start = 0  # record time of the open segment's first sample
         self._writer = OggOpusWriter(directory / segment_name(self._number))
         self.samples_written = 0

@@ -25,7 +25,9 @@ from recordings.manifest import (
     signed_message,
 )
 
+# The files a recording's manifest lists: the master's segments and the participants' tracks.
 SEGMENT_FILE = re.compile(r"^segment-\d{6}\.\w+$")
+RECORDED_FILE = re.compile(r"^(segment-\d{6}\.\w+|track-[A-Za-z0-9_-]+-(audio|video)-\d+\.webm)$")
 
 
 class Problem(StrEnum):
@@ -168,7 +170,11 @@ def _check_segments(
     listed = {e.file for e in entries}
     by_digest = {e.sha256: e for e in entries}
     for entry in entries:
-        subject = f"segment {entry.seq} ({entry.file})"
+        subject = (
+            f"segment {entry.seq} ({entry.file})"
+            if SEGMENT_FILE.match(entry.file)
+            else f"track {entry.file} (manifest line {entry.seq})"
+        )
         path = directory / Path(entry.file).name  # never a path out of the directory
         ok = False
         if not path.is_file():
@@ -195,7 +201,7 @@ def _check_segments(
             SegmentCheck(entry.seq, entry.file, entry.start_ms, entry.end_ms, entry.sealed, ok)
         )
     for path in sorted(directory.iterdir()):
-        if SEGMENT_FILE.match(path.name) and path.name not in listed:
+        if RECORDED_FILE.match(path.name) and path.name not in listed:
             report.findings.append(
                 Finding(
                     Problem.INSERTED, f"file {path.name}", "a segment the manifest does not list"

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from court.errors import InvalidState, PermissionDenied
 from court.hearing import Hearing, Participant
@@ -15,9 +15,10 @@ from court.hearing_state import SITTING
 from court.ids import ParticipantId
 from court.permissions import Permission
 from court.rooms import BENCH, RoomKind, arrival_room
+from media.frames import EncodedFrame
 from media.producer import Producer
 from media.settings import MediaSettings
-from recordings import AudioSource, HearingRecording, RecordingInfo, RecordingStore
+from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling.attendance import Attendance, ConnectionState
 from signaling.negotiator import Negotiator
 from signaling.rooms import LiveRoom
@@ -68,7 +69,8 @@ class LiveHearing:
         self.locked = False
         self.spotlight: ParticipantId | None = None
         self.recording: HearingRecording | None = None
-        self._recording_inputs: dict[str, tuple[AudioSource, Callable[[], None]]] = {}
+        # Producer id -> what stops recording it (its track, its input to the master).
+        self._recording_inputs: dict[str, Callable[[], None]] = {}
         self._recording_lock = asyncio.Lock()
 
     @property
@@ -281,9 +283,8 @@ class LiveHearing:
             recording = self.recording
             if recording is None:
                 raise InvalidState("the hearing is not being recorded")
-            for source, remove_tap in self._recording_inputs.values():
-                remove_tap()
-                source.close()
+            for stop in self._recording_inputs.values():
+                stop()
             self._recording_inputs.clear()
             self.recording = None
             info = await recording.stop()
@@ -353,11 +354,9 @@ class LiveHearing:
                 session.transport.release_consumer(consumer)
                 assert session.negotiator is not None
                 session.negotiator.request()
-        entry = self._recording_inputs.pop(producer.id, None)
-        if entry is not None:
-            source, remove_tap = entry
-            remove_tap()
-            source.close()
+        stop = self._recording_inputs.pop(producer.id, None)
+        if stop is not None:
+            stop()
 
     def _subscribe_all(self, session: Session, room: LiveRoom) -> None:
         attendance = self.attendance.get(session.participant.id)
@@ -379,10 +378,25 @@ class LiveHearing:
         return True
 
     def _record(self, producer: Producer) -> None:
-        if self.recording is None or producer.kind != "audio":
+        """Record a hearing-room Producer: its own track, and (audio) the mixed master."""
+        if self.recording is None or producer.id in self._recording_inputs:
             return
-        if producer.id in self._recording_inputs:
-            return
-        source = self.recording.add_source(producer.endpoint_id)
-        remove_tap = producer.add_tap(lambda f: source.push(f.data, f.pts, f.time_base))
-        self._recording_inputs[producer.id] = (source, remove_tap)
+        recording = self.recording
+        kind: Literal["audio", "video"] = "audio" if producer.kind == "audio" else "video"
+        track = recording.add_track(producer.endpoint_id, kind)
+        source = recording.add_source(producer.endpoint_id) if kind == "audio" else None
+
+        def tap(frame: EncodedFrame) -> None:
+            track.push(frame.data, frame.pts, frame.time_base, frame.is_keyframe)
+            if source is not None:
+                source.push(frame.data, frame.pts, frame.time_base)
+
+        remove_tap = producer.add_tap(tap)
+
+        def stop() -> None:
+            remove_tap()
+            track.close()
+            if source is not None:
+                source.close()
+
+        self._recording_inputs[producer.id] = stop

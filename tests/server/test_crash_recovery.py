@@ -134,6 +134,12 @@ async def test_a_recorded_hearing_survives_sigkill_and_its_record_resumes(
         report = verify_recording(info.path, info.recording_id, key.public_key())
         assert report.ok, report.lines()
     assert first.recovered and not second.recovered
+    recovered = verify_recording(first.path, first.recording_id, key.public_key()).segments
+    # The judge's own audio track was open at the kill too: sealed, flagged, verified.
+    assert [(s.file.split("-")[0], s.sealed) for s in recovered] == [
+        ("segment", "recovered"),
+        ("track", "recovered"),
+    ]
     assert first.duration_s is not None
     assert first.started_at + first.duration_s >= killed_at - 2.0
     samples, rate = await asyncio.to_thread(decode_mono, first.path)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+import av
 import numpy as np
 
 from court.roles import Role
+from recordings.verification import verify_recording
 from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HearingServer
+from tests.signaling.helpers import dominant_channel, frames_from
 from tests.support.master import decode_mono
 from tests.support.media import ColourCamera, ToneTrack
 
@@ -131,3 +135,52 @@ async def test_the_last_2_seconds_before_the_hearing_closes_are_in_the_record(
         window = last_two[start : start + rate // 10]
         assert np.sqrt(np.mean(window**2)) > 0.01, f"silent at {start / rate:.1f} s before end"
     assert abs(peak_frequency(last_two, rate) - 440.0) < 5.0
+
+
+async def test_each_participant_is_kept_as_own_tracks_as_received_aligned_to_record_time(
+    hearing_server: HearingServer,
+) -> None:
+    judge = await hearing_server.join(Role.JUDGE, audio=ToneTrack(440.0), video=ColourCamera())
+    await judge.publish()
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    await asyncio.sleep(1.0)
+    defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack(660.0))
+    published = time.time()
+    await defendant.publish()
+    await frames_from(judge, defendant.participant_id, "audio", 50)
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed"})
+
+    (info,) = await asyncio.to_thread(hearing_server.recordings.list)
+    names = sorted(p.name for p in info.tracks)
+    report = verify_recording(
+        info.path, info.recording_id, hearing_server.recordings.signing_key.public_key()
+    )
+    assert report.ok, report.lines()
+    assert names == sorted(
+        [
+            f"track-{judge.participant_id}-audio-1.webm",
+            f"track-{judge.participant_id}-video-1.webm",
+            f"track-{defendant.participant_id}-audio-1.webm",
+        ]
+    )
+    by_name = {p.name: p for p in info.tracks}
+    judge_audio, _ = await asyncio.to_thread(
+        decode_mono, by_name[f"track-{judge.participant_id}-audio-1.webm"]
+    )
+    assert abs(peak_frequency(judge_audio, 48000) - 440.0) < 5.0
+    defendant_audio, _ = await asyncio.to_thread(
+        decode_mono, by_name[f"track-{defendant.participant_id}-audio-1.webm"]
+    )
+    assert abs(peak_frequency(defendant_audio, 48000) - 660.0) < 5.0
+    # The defendant's track starts at the record time the defendant was first heard.
+    with av.open(str(by_name[f"track-{defendant.participant_id}-audio-1.webm"])) as container:
+        first = next(p for p in container.demux(container.streams[0]) if p.pts is not None)
+        first_ms = float(first.pts * first.time_base) * 1000
+    expected_ms = (published - info.started_at) * 1000
+    assert expected_ms - 100 <= first_ms <= expected_ms + 1500, (first_ms, expected_ms)
+    with av.open(str(by_name[f"track-{judge.participant_id}-video-1.webm"])) as container:
+        frames = list(container.decode(container.streams.video[0]))
+    assert len(frames) >= 30
+    rgb = frames[-1].to_ndarray(format="rgb24").reshape(-1, 3).mean(axis=0)
+    assert dominant_channel((int(rgb[0]), int(rgb[1]), int(rgb[2]))) == "r"
