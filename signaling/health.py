@@ -67,8 +67,8 @@ async def check(courtroom: Courtroom) -> None:
         courtroom.recorder_alerted = True
         message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
         logger.error("hearing %s: %s", courtroom.hearing.id, message)
-        await courtroom.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
         await courtroom.publish("recording_failed", None, None, message)
+        await courtroom.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
 
 
 class HealthMonitor:

@@ -101,6 +101,7 @@ def test_durations_read_as_hours_minutes_and_tenths_of_seconds() -> None:
             hearing_id=HearingId("hrg_x"),
             path=Path("/data/recordings/hrg_x/rec_x"),
             segments=(Path("/data/recordings/hrg_x/rec_x/segment-000001.ogg"),),
+            tracks=(),
             started_at=0.0,
             stopped_at=stopped_at,
             duration_s=duration_s,
