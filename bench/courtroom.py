@@ -37,6 +37,7 @@ class CourtroomTarget:
         self._max_viewers = max_viewers
         self._secret_key = secrets.token_urlsafe(48)
         self._cast: BenchCast | None = None
+        self._publisher: ParticipantClient | None = None
 
     @asynccontextmanager
     async def server(self, workdir: Path) -> AsyncIterator[ServerProcess]:
@@ -68,11 +69,16 @@ class CourtroomTarget:
         )
         participant = _Participant(client, None)
         try:
-            await client.connect()
+            data = await client.connect()
             await client.publish()
+            # The publisher is the judge: it opens the waiting room, where the viewers
+            # (observers) arrive, so that it can admit them (see subscribe).
+            if data["hearing"]["state"] == "scheduled":
+                await client.command("set_hearing_state", {"state": "open"})
         except BaseException:
             await participant.close()
             raise
+        self._publisher = client
         return participant
 
     async def subscribe(
@@ -88,7 +94,12 @@ class CourtroomTarget:
         )
         participant = _Participant(client, counting)
         try:
-            await client.connect()
+            data = await client.connect()
+            if data["room"]["kind"] == "waiting":
+                if self._publisher is None:
+                    raise RuntimeError("the publisher (judge) admits the viewers: publish first")
+                await self._publisher.command("admit", {"participant_id": client.participant_id})
+                await client.wait_until(lambda: client.room_kind == "hearing")
         except BaseException:
             await participant.close()
             raise
