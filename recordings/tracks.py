@@ -96,8 +96,9 @@ class _TrackFile:
                 return  # a video file starts at a keyframe, or it shows nothing until one
             self._open(frame)
         assert self.container is not None and self.stream is not None
+        written = self._first_pts is not None
         pts_ms = self._record_ms(frame)
-        if pts_ms <= self.last_ms and self.first_ms is not None and pts_ms != self.first_ms:
+        if written and pts_ms <= self.last_ms:
             pts_ms = self.last_ms + 1  # Matroska wants increasing times; keep the order
         packet = av.Packet(frame.data)
         packet.stream = self.stream

@@ -27,9 +27,6 @@ class ConnectionState(StrEnum):
     DISCONNECTED = "disconnected"
 
 
-DEVICE_RESULTS = ("ok", "failed", "skipped")
-
-
 @dataclass(eq=False)
 class Attendance:
     participant: Participant

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from court.errors import InvalidState, NotFound, PermissionDenied
 from court.hearing import Hearing, Participant
 from court.hearing_state import LIVE, SITTING, HearingState, check_transition
-from court.permissions import Permission
+from court.permissions import Permission, permissions_of
 from court.roles import Role
 from court.rooms import RoomKind, authorize_state_change
 from signaling import messages
@@ -244,9 +244,9 @@ class Courtroom:
         await self.roster_changed()
         recording = self.live.recording
         participant_view = self.participant_view(attendance)
-        participant_view["permissions"] = messages.participant_view(
-            attendance.participant, with_permissions=True
-        )["permissions"]
+        participant_view["permissions"] = sorted(
+            p.value for p in permissions_of(attendance.participant.role)
+        )
         return {
             "participant": participant_view,
             "hearing": messages.hearing_view(self.hearing),

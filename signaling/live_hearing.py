@@ -17,6 +17,7 @@ from court.permissions import Permission
 from court.rooms import BENCH, RoomKind, arrival_room
 from media.frames import EncodedFrame
 from media.producer import Producer
+from media.router import Router
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling.attendance import Attendance, ConnectionState
@@ -74,7 +75,7 @@ class LiveHearing:
         self._recording_lock = asyncio.Lock()
 
     @property
-    def router(self) -> Any:
+    def router(self) -> Router:
         """The hearing room's Router (the one the recording listens to)."""
         return self.hearing_room.router
 
@@ -94,9 +95,6 @@ class LiveHearing:
 
     def rooms(self) -> list[LiveRoom]:
         return [self.waiting_room, self.hearing_room, *self.consultation_rooms.values()]
-
-    def present(self) -> list[Participant]:
-        return [a.participant for a in self.attendance.values() if a.present]
 
     def present_in(self, room: LiveRoom) -> list[Attendance]:
         return [a for a in room.members.values() if a.present]

@@ -4,7 +4,6 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 import time
-from typing import Literal
 
 from court.errors import InvalidState, PermissionDenied
 from court.hearing import Participant
@@ -12,8 +11,7 @@ from court.rooms import BENCH, RoomKind
 from signaling.attendance import Attendance
 from signaling.courtroom import Courtroom, require_court
 from signaling.events import ServerEvent
-
-DeviceResult = Literal["ok", "failed", "skipped"]
+from signaling.messages import DeviceResult
 
 
 class Moderation:
@@ -141,7 +139,11 @@ class Moderation:
             )
 
     async def report_device_check(
-        self, by: Participant, camera: DeviceResult, microphone: DeviceResult, speaker: DeviceResult
+        self,
+        by: Participant,
+        camera: DeviceResult,
+        microphone: DeviceResult,
+        speaker: DeviceResult,
     ) -> None:
         attendance = self._own(by)
         attendance.device_check = {"camera": camera, "microphone": microphone, "speaker": speaker}

@@ -27,6 +27,30 @@ from tests.recordings.audio import (
 REPO = Path(__file__).resolve().parents[2]
 
 
+async def record_then_kill(root: Path) -> Path:
+    """Record a tone in a child process for two seconds, then SIGKILL it; returns the
+    recording's directory."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.recordings.record_until_killed",
+        str(root),
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None
+        line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
+        directory = Path(line.decode().strip())
+        await asyncio.sleep(2.0)  # the hearing goes on for two seconds, then the server dies
+    finally:
+        child.send_signal(signal.SIGKILL)
+        await child.wait()
+    assert child.returncode == -signal.SIGKILL
+    return directory
+
+
 async def test_list_returns_recordings_with_durations_oldest_first(
     store: RecordingStore,
 ) -> None:
@@ -105,24 +129,7 @@ def test_list_of_a_store_that_has_never_recorded_is_empty(tmp_path: Path) -> Non
 async def test_the_master_is_readable_after_the_process_is_killed_mid_recording(
     store: RecordingStore,
 ) -> None:
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.recordings.record_until_killed",
-        str(store.root),
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert child.stdout is not None
-        line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
-        path = Path(line.decode().strip())
-        await asyncio.sleep(2.0)  # the hearing goes on for two seconds, then the server dies
-    finally:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
-    assert child.returncode == -signal.SIGKILL
+    path = await record_then_kill(store.root)
 
     (info,) = await asyncio.to_thread(store.list)
 
@@ -137,23 +144,7 @@ async def test_the_master_is_readable_after_the_process_is_killed_mid_recording(
 async def test_a_crashed_recording_is_sealed_on_restart_flagged_and_verifies(
     store: RecordingStore,
 ) -> None:
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.recordings.record_until_killed",
-        str(store.root),
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert child.stdout is not None
-        line = await asyncio.wait_for(child.stdout.readline(), timeout=30)
-        directory = Path(line.decode().strip())
-        await asyncio.sleep(2.0)
-    finally:
-        child.send_signal(signal.SIGKILL)
-        await child.wait()
+    directory = await record_then_kill(store.root)
     key_file = directory.parent.parent / "signing-key.pem"  # the child's key, see the child
     restarted = RecordingStore(store.root, signing_key=load_or_create_key(key_file))
 
