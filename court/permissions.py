@@ -29,6 +29,7 @@ class Permission(StrEnum):
     READ_HEARINGS = "read_hearings"
     SCHEDULE_HEARINGS = "schedule_hearings"  # create, reschedule, cancel; participants; links
     READ_ARCHIVE = "read_archive"
+    MANAGE_RETENTION = "manage_retention"  # retain-until dates and legal holds
     ADMINISTER = "administer"  # staff accounts, API tokens, webhooks
     READ_AUDIT = "read_audit"
 
@@ -73,7 +74,9 @@ STAFF_PERMISSIONS: Final[Mapping[StaffRole, frozenset[Permission]]] = {
     # A judge schedules only the hearings they preside over (court.access checks which).
     StaffRole.JUDGE: frozenset({Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS}),
     StaffRole.CLERK: frozenset({Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS}),
-    StaffRole.ARCHIVIST: frozenset({Permission.READ_HEARINGS, Permission.READ_ARCHIVE}),
+    StaffRole.ARCHIVIST: frozenset(
+        {Permission.READ_HEARINGS, Permission.READ_ARCHIVE, Permission.MANAGE_RETENTION}
+    ),
 }
 
 SCOPE_PERMISSIONS: Final[Mapping[Scope, frozenset[Permission]]] = {

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from media.ice import use_host_addresses
 from recordings import RecordingStore
-from recordings.signing import load_or_create_key
+from recordings.signing import load_or_create_key, public_key_pem
+from recordings.storage import LocalArchiveStorage
 from server import keys
 from server.api import setup_api
+from server.archive import routes as archive_routes
+from server.archive.service import Archive
 from server.audit import routes as audit_routes
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
@@ -59,17 +62,33 @@ def create_app(settings: Settings) -> web.Application:
         data.participants,
         data.links,
     )
-    recordings = RecordingStore(
-        settings.recordings_dir,
-        signing_key=load_or_create_key(settings.record_signing_key_file),
+    signing_key = load_or_create_key(settings.record_signing_key_file)
+    recordings = RecordingStore(settings.recordings_dir, signing_key=signing_key)
+    # The archive reads the recorder's directory through the storage interface.
+    archive = Archive(
+        LocalArchiveStorage(settings.recordings_dir),
+        data.archive,
+        data.audit,
+        work_dir=settings.archive_work_dir,
+        public_key_pem=public_key_pem(signing_key),
+        trusted_key=signing_key.public_key(),
+        retention_days=settings.record_retention_days,
     )
     hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
+
+    async def recording_available(report: Mapping[str, object]) -> None:
+        # The archive first: an e-court system told of a recording can fetch it at once.
+        try:
+            await archive.recording_available(report)
+        finally:
+            await data.webhooks.recording_available(report)
+
     signaling = Signaling(
         authenticate=links.authenticate,
         media=settings.media,
         recordings=recordings,
         cors_allowed_origins=allowed_origins(settings),
-        on_recording_available=data.webhooks.recording_available,
+        on_recording_available=recording_available,
         audit=signaling_audit(data.audit),
         change_state=persisted_state_changes(hearing_states),
         events=hearing_events_audit(data.audit),
@@ -87,6 +106,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.PARTICIPANTS] = participants
     app[keys.JOIN_LINKS] = links
     app[keys.RECORDINGS] = recordings
+    app[keys.ARCHIVE] = archive
     app[keys.SIGNALING] = signaling
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
@@ -99,10 +119,15 @@ def create_app(settings: Settings) -> web.Application:
                 recovered.hearing_id,
                 recovered.duration_s,
             )
+        indexed = await app[keys.ARCHIVE].reconcile()
+        if indexed:
+            logger.info("indexed %s recordings the archive did not hold yet", indexed)
+        app[keys.ARCHIVE].jobs.start()
         await app[keys.WEBHOOKS].start()
         yield
         # Stop recordings first: they seal their files while the process is still healthy.
         await app[keys.SIGNALING].close()
+        await app[keys.ARCHIVE].jobs.stop()
         await app[keys.WEBHOOKS].stop()
         await app[keys.ENGINE].dispose()
 
@@ -110,6 +135,7 @@ def create_app(settings: Settings) -> web.Application:
     _routes(app, settings)
     setup_auth(app, data, settings, allowed_origins(settings))
     audit_routes.add_routes(app.router, settings.web_dir)
+    archive_routes.add_routes(app.router, settings.web_dir)
     webhook_routes.add_routes(app.router)
     return app
 

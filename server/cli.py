@@ -1,4 +1,5 @@
-"""The ``courtroom`` command: serve, print the demo links, list recordings."""
+"""The ``courtroom`` command: serve, print the demo links, list recordings; the archive,
+audit and users commands live beside what they work on."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from recordings import RecordingInfo, RecordingStore
-from recordings.signing import load_or_create_key, public_key_pem
-from recordings.verification import verify_recording
 from server.app import create_app
+from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
 from server.auth import cli as auth_cli
 from server.court_data import open_court_data
@@ -89,22 +88,6 @@ def format_recordings(found: list[RecordingInfo]) -> str:
     )
 
 
-def verify_hearing(settings: Settings, hearing_id: str, key: Ed25519PublicKey) -> int:
-    """Print a report per recording of the hearing; 0 if all verify, 1 otherwise."""
-    found = [
-        r for r in RecordingStore(settings.recordings_dir).list() if r.hearing_id == hearing_id
-    ]
-    if not found:
-        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
-        return 1
-    intact = True
-    for info in found:
-        report = verify_recording(info.path, info.recording_id, key)
-        print("\n".join(report.lines()))
-        intact = intact and report.ok
-    return 0 if intact else 1
-
-
 def _clock(seconds: float) -> str:
     """h:mm:ss.s; rounded to tenths first, so 59.96 s reads 0:01:00.0, never 0:00:60.0."""
     hours, tenths = divmod(round(seconds * 10), 36_000)
@@ -126,17 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
     )
-    archive = commands.add_parser("archive", help="verify the record; its signing key")
-    archive_actions = archive.add_subparsers(dest="action", required=True)
-    archive_actions.add_parser(
-        "public-key",
-        help="print the public key that verifies recording manifests (PEM); "
-        "creates the signing key in the data directory if there is none",
-    )
-    verify = archive_actions.add_parser(
-        "verify", help="check every segment of a hearing's recordings; exit 1 names a problem"
-    )
-    verify.add_argument("hearing", help="the hearing id (hrg_...)")
+    archive_cli.add_parser(commands)
     audit_cli.add_parser(commands)
     auth_cli.add_parser(commands)
     args = parser.parse_args(argv)
@@ -163,11 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
     elif args.command == "archive":
-        key = load_or_create_key(settings.record_signing_key_file)
-        if args.action == "public-key":
-            print(public_key_pem(key), end="")
-        else:
-            return verify_hearing(settings, args.hearing, key.public_key())
+        return archive_cli.run(args, settings)
     elif args.command == "users":
         return auth_cli.run(args, settings)
     elif args.command == "audit":

@@ -19,6 +19,7 @@ from server.join_links import JoinLinks
 from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.repositories import (
     ApiTokenRepository,
+    ArchiveRepository,
     ChatRepository,
     HearingRepository,
     JoinLinkRepository,
@@ -43,6 +44,7 @@ class CourtData:
     staff_sessions: StaffSessionRepository
     api_tokens: ApiTokenRepository
     chat: ChatRepository  # chat.add is the signaling layer's ChatStore
+    archive: ArchiveRepository
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -70,6 +72,7 @@ class CourtData:
             staff_sessions=StaffSessionRepository(factory),
             api_tokens=ApiTokenRepository(factory),
             chat=ChatRepository(factory),
+            archive=ArchiveRepository(factory),
         )
 
 

@@ -6,6 +6,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from recordings import RecordingStore
+from server.archive.service import Archive
 from server.audit import AuditLog
 from server.auth.services import Auth
 from server.court_data import CourtData
@@ -26,5 +27,6 @@ JOIN_LINKS = web.AppKey("join_links", JoinLinks)
 AUDIT = web.AppKey("audit", AuditLog)
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
 RECORDINGS = web.AppKey("recordings", RecordingStore)
+ARCHIVE = web.AppKey("archive", Archive)
 SIGNALING = web.AppKey("signaling", Signaling)
 AUTH = web.AppKey("auth", Auth)

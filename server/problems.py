@@ -86,8 +86,13 @@ async def problem_details(request: web.Request, handler: Handler) -> web.StreamR
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     if response.prepared:
-        # Already sent (a finished WebSocket or long-poll): headers can no longer change.
+        # Already sent (a finished WebSocket or long-poll, a streamed archive file, which
+        # calls with_security_headers before it sends): headers can no longer change.
         return response
+    return with_security_headers(response)
+
+
+def with_security_headers(response: web.StreamResponse) -> web.StreamResponse:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -18,6 +18,7 @@ from media.settings import IceServer, MediaSettings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
+DEFAULT_RETENTION_DAYS = 3653  # ten years
 
 
 class SettingsError(ValueError):
@@ -37,6 +38,15 @@ class Settings:
     join_link_ttl_s: int = 24 * 3600
     # make run's demo hearing and demo staff; a court's own installation sets it off.
     demo: bool = True
+    # How long a hearing's record is kept by default, counted from its first archived
+    # recording; an archivist changes it per hearing, and a legal hold overrides it.
+    record_retention_days: int = DEFAULT_RETENTION_DAYS
+
+    @property
+    def archive_work_dir(self) -> Path:
+        """Where the viewing copy, the joined master and export bundles are built before
+        they are stored in the archive."""
+        return self.data_dir / "archive-work"
 
     @property
     def recordings_dir(self) -> Path:
@@ -73,6 +83,9 @@ class Settings:
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
             demo=_flag("COURTROOM_DEMO", env.get("COURTROOM_DEMO", "1")),
+            record_retention_days=_retention_days(
+                env.get("COURTROOM_RECORD_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
+            ),
         )
 
 
@@ -83,6 +96,18 @@ def _flag(name: str, value: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise SettingsError(f"{name} must be 1 or 0 (or true/false), not {value!r}")
+
+
+def _retention_days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        raise SettingsError(
+            f"COURTROOM_RECORD_RETENTION_DAYS must be a number of days, not {value!r}"
+        ) from None
+    if days < 1:
+        raise SettingsError(f"COURTROOM_RECORD_RETENTION_DAYS must be at least 1, not {days}")
+    return days
 
 
 def _port(value: str) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -163,3 +163,33 @@ class AuditEntryRow(Base):
     # UNIQUE on previous_digest means two writers can never fork the chain.
     previous_digest: Mapped[str] = mapped_column(String(64), unique=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ArchivedRecordingRow(Base):
+    """The archive's index of one sealed recording (its files live in the archive storage)."""
+
+    __tablename__ = "archived_recordings"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the recording id
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False)
+    indexed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RetentionRow(Base):
+    """How long a hearing's record is kept, and whether a legal hold forbids its deletion."""
+
+    __tablename__ = "record_retention"
+
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), primary_key=True
+    )
+    retain_until: Mapped[date] = mapped_column(Date, index=True)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

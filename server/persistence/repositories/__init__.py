@@ -4,6 +4,7 @@ One module per aggregate; this package re-exports them for the wiring in server/
 """
 
 from server.persistence.repositories.api_tokens import ApiToken, ApiTokenRepository
+from server.persistence.repositories.archive import ArchiveRepository
 from server.persistence.repositories.chat import ChatRepository
 from server.persistence.repositories.hearings import HearingFilter, HearingRepository
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
@@ -18,6 +19,7 @@ from server.persistence.repositories.staff import (
 __all__ = [
     "ApiToken",
     "ApiTokenRepository",
+    "ArchiveRepository",
     "ChatRepository",
     "HearingFilter",
     "HearingRepository",

@@ -91,6 +91,18 @@ class AuditRepository:
             )
             return sorted((_entry(r) for r in rows), key=lambda e: e.seq)
 
+    async def mentioning(self, text: str, limit: int = 10_000) -> list[AuditEntry]:
+        """Entries whose object names ``text`` (a hearing id: ``hearing:<id>``,
+        ``hearing:<id>/archive``...), oldest first: an export's audit extract."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntryRow)
+                .where(AuditEntryRow.object.contains(text, autoescape=True))
+                .order_by(AuditEntryRow.seq)
+                .limit(limit)
+            )
+            return [_entry(r) for r in rows]
+
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)

@@ -1,0 +1,221 @@
+"""``courtroom archive ...``: the archive from a shell.
+
+- ``public-key``: the PEM that verifies every manifest this installation signs;
+- ``verify HEARING``: a report per segment, exit 1 naming any problem;
+- ``viewing-copy HEARING`` and ``export HEARING --out FILE --reason WHY``: build with a
+  progress bar on the terminal;
+- ``purge --dry-run`` lists what retention would delete and what a legal hold keeps;
+  ``purge --yes`` deletes it. Nothing under legal hold is ever touched.
+
+Every command that reads or deletes the record is audited as ``cli:<user>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import shutil
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from recordings import RecordingStore
+from recordings.signing import load_or_create_key, public_key_pem
+from recordings.storage import LocalArchiveStorage
+from recordings.verification import verify_recording
+from server.archive.jobs import JobKind
+from server.archive.service import Archive, PurgeItem
+from server.court_data import open_court_data
+from server.settings import Settings
+
+BAR_WIDTH = 30
+
+
+class ProgressBar:
+    """``label [#######.......]  42 %`` redrawn in place on a terminal; on a pipe or a log,
+    one line per tenth, so a cron job's output stays readable."""
+
+    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+        self._label = label
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._shown = -1
+
+    def __call__(self, fraction: float) -> None:
+        fraction = min(1.0, max(0.0, fraction))
+        percent = int(fraction * 100)
+        if self._tty:
+            if percent == self._shown:
+                return
+            filled = round(fraction * BAR_WIDTH)
+            bar = "#" * filled + "." * (BAR_WIDTH - filled)
+            self._stream.write(f"\r{self._label} [{bar}] {percent:3d} %")
+            if fraction >= 1.0:
+                self._stream.write("\n")
+        else:
+            if percent // 10 == self._shown // 10 and fraction < 1.0:
+                return
+            self._stream.write(f"{self._label}: {percent} %\n")
+        self._shown = percent
+        self._stream.flush()
+
+
+def add_parser(commands: Any) -> None:
+    archive = commands.add_parser(
+        "archive", help="verify, copy, export and purge the record archive"
+    )
+    actions = archive.add_subparsers(dest="action", required=True)
+    actions.add_parser(
+        "public-key",
+        help="print the public key that verifies recording manifests (PEM); "
+        "creates the signing key in the data directory if there is none",
+    )
+    verify = actions.add_parser(
+        "verify", help="check every segment of a hearing's recordings; exit 1 names a problem"
+    )
+    verify.add_argument("hearing", help="the hearing id (hrg_...)")
+    copy = actions.add_parser(
+        "viewing-copy", help="build a closed hearing's viewing copy (MP4), with a progress bar"
+    )
+    copy.add_argument("hearing", help="the hearing id (hrg_...)")
+    export = actions.add_parser(
+        "export", help="build a hearing's export bundle (zip) and copy it to --out"
+    )
+    export.add_argument("hearing", help="the hearing id (hrg_...)")
+    export.add_argument("--out", required=True, type=Path, help="where to write the zip")
+    export.add_argument("--reason", required=True, help="why the record is exported (audited)")
+    purge = actions.add_parser(
+        "purge", help="delete records past their retain-until date (never under legal hold)"
+    )
+    how = purge.add_mutually_exclusive_group(required=True)
+    how.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
+    how.add_argument("--yes", action="store_true", help="delete what the dry run lists")
+    purge.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        help="the date retention is measured against (YYYY-MM-DD; default today, UTC)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    key = load_or_create_key(settings.record_signing_key_file)
+    if args.action == "public-key":
+        print(public_key_pem(key), end="")
+        return 0
+    if args.action == "verify":
+        return verify_hearing(settings, args.hearing)
+    if args.action == "viewing-copy":
+        return asyncio.run(_viewing_copy(settings, args.hearing))
+    if args.action == "export":
+        return asyncio.run(_export(settings, args.hearing, args.out, args.reason))
+    today = args.today or datetime.now(UTC).date()
+    return asyncio.run(_purge(settings, today, dry_run=args.dry_run))
+
+
+def actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def verify_hearing(settings: Settings, hearing_id: str) -> int:
+    """Print a report per recording of the hearing; 0 if all verify, 1 otherwise."""
+    key = load_or_create_key(settings.record_signing_key_file).public_key()
+    found = [
+        r for r in RecordingStore(settings.recordings_dir).list() if r.hearing_id == hearing_id
+    ]
+    if not found:
+        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
+        return 1
+    intact = True
+    for info in found:
+        report = verify_recording(info.path, info.recording_id, key)
+        print("\n".join(report.lines()))
+        intact = intact and report.ok
+    return 0 if intact else 1
+
+
+@asynccontextmanager
+async def open_archive(settings: Settings) -> AsyncIterator[Archive]:
+    key = load_or_create_key(settings.record_signing_key_file)
+    async with open_court_data(settings) as data:
+        archive = Archive(
+            LocalArchiveStorage(settings.recordings_dir),
+            data.archive,
+            data.audit,
+            work_dir=settings.archive_work_dir,
+            public_key_pem=public_key_pem(key),
+            trusted_key=key.public_key(),
+            retention_days=settings.record_retention_days,
+            in_child=False,
+        )
+        # Recordings sealed while no server ran to index them are found here too.
+        await archive.reconcile()
+        yield archive
+
+
+async def _viewing_copy(settings: Settings, hearing_id: str) -> int:
+    async with open_archive(settings) as archive:
+        archived = await archive.index.get(hearing_id)
+        if archived is None:
+            print(f"courtroom: the archive holds no record of {hearing_id}", file=sys.stderr)
+            return 1
+        key = await archive.build(
+            archived, JobKind.VIEWING_COPY, ProgressBar(f"Viewing copy of {hearing_id}")
+        )
+    print(f"Stored as {settings.recordings_dir / key}")
+    return 0
+
+
+async def _export(settings: Settings, hearing_id: str, out: Path, reason: str) -> int:
+    if not reason.strip():
+        print("courtroom: --reason must say why the record is exported", file=sys.stderr)
+        return 2
+    async with open_archive(settings) as archive:
+        archived = await archive.index.get(hearing_id)
+        if archived is None:
+            print(f"courtroom: the archive holds no record of {hearing_id}", file=sys.stderr)
+            return 1
+        await archive.audit_access(actor(), "archive.export", f"hearing:{hearing_id}", reason)
+        key = await archive.build(archived, JobKind.EXPORT, ProgressBar(f"Export of {hearing_id}"))
+    await asyncio.to_thread(shutil.copyfile, settings.recordings_dir / key, out)
+    print(f"Written to {out}")
+    return 0
+
+
+def format_plan(plan: list[PurgeItem], today: date) -> str:
+    if not plan:
+        return f"Nothing is due for deletion on {today}."
+    rows = [("HEARING", "CASE", "RECORDINGS", "ACTION", "WHY")]
+    for item in plan:
+        hearing = item.archived.hearing
+        action = "delete" if item.purge else "keep"
+        rows.append(
+            (hearing.id, hearing.case_number, str(len(item.archived.recordings)), action, item.why)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+async def _purge(settings: Settings, today: date, *, dry_run: bool) -> int:
+    async with open_archive(settings) as archive:
+        plan = await archive.purge_plan(today)
+        print(format_plan(plan, today))
+        if dry_run:
+            due = sum(1 for item in plan if item.purge)
+            print(f"\nDry run: {due} hearing(s) would be deleted; nothing was changed.")
+            return 0
+        for item in plan:
+            if item.purge:
+                deleted = await archive.purge(item, today=today, by=actor())
+                print(f"Deleted {deleted} files of {item.archived.hearing.id}.")
+    return 0

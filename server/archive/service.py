@@ -1,0 +1,417 @@
+"""The archive: sealed recordings indexed for search, read through the storage interface,
+verified against the court's key, and the derived files built from them.
+
+What the recorder sealed is never changed here. Derived files (the joined master audio, the
+viewing copy, export bundles) are stored beside a hearing's recordings under ``copies/`` and
+can always be built again from the originals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from court.errors import InvalidState, NotFound
+from court.hearing_state import HearingState
+from recordings.info import recording_info
+from recordings.metadata import METADATA_FILE, read_metadata
+from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archive_key
+from recordings.timeline import TimelineEntry, read_timeline
+from recordings.verification import VerificationReport, verify_recording
+from server.archive.builder import Progress, build, build_in_child
+from server.archive.jobs import Job, JobKind, Jobs, JobStatus
+from server.audit import AuditLog
+from server.persistence.repositories.archive import (
+    ArchivedHearing,
+    ArchivedRecording,
+    ArchiveQuery,
+    ArchiveRepository,
+    Retention,
+)
+
+logger = logging.getLogger(__name__)
+
+COPIES: Final = "copies"
+COPY_FILES: Final[Mapping[JobKind, str]] = {
+    JobKind.MASTER_AUDIO: "master-audio.webm",
+    JobKind.VIEWING_COPY: "viewing-copy.mp4",
+    JobKind.EXPORT: "record-bundle.zip",
+}
+SYSTEM: Final = "system:archive"
+
+_TRACK = re.compile(r"^track-(?P<participant>.+)-(?P<media>audio|video)-\d+\.webm$")
+_KINDS: Final = {
+    "manifest.jsonl": "manifest",
+    "manifest.sig": "signature",
+    "timeline.jsonl": "timeline",
+    METADATA_FILE: "metadata",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedFile:
+    recording_id: str
+    name: str
+    kind: str  # segment, track, manifest, signature, timeline, metadata
+    participant_id: str | None
+    media: str | None  # audio or video, for segments and tracks
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineItem:
+    recording_id: str
+    entry: TimelineEntry
+    offset_ms: int  # where the recording starts in the hearing's record
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    kind: JobKind
+    status: JobStatus
+    progress: float
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeItem:
+    archived: ArchivedHearing
+    purge: bool  # False: kept, and ``why`` says so
+    why: str
+
+
+def classify(recording_id: str, name: str, size: int) -> ArchivedFile | None:
+    """What a file of a recording is; None for what the archive does not serve."""
+    if name.startswith("segment-"):
+        return ArchivedFile(recording_id, name, "segment", None, "audio", size)
+    track = _TRACK.match(name)
+    if track is not None:
+        return ArchivedFile(recording_id, name, "track", track["participant"], track["media"], size)
+    kind = _KINDS.get(name)
+    return None if kind is None else ArchivedFile(recording_id, name, kind, None, None, size)
+
+
+class Archive:
+    def __init__(
+        self,
+        storage: ArchiveStorage,
+        index: ArchiveRepository,
+        audit: AuditLog,
+        *,
+        work_dir: Path,
+        public_key_pem: str,
+        trusted_key: Ed25519PublicKey,
+        retention_days: int,
+        in_child: bool = True,
+    ) -> None:
+        """``in_child``: build derived files in a child process (the server); the CLI builds
+        in its own process."""
+        self.storage = storage
+        self.index = index
+        self.jobs = Jobs()
+        self._audit = audit
+        self._work_dir = work_dir
+        self._public_key_pem = public_key_pem
+        self._trusted_key = trusted_key
+        self._retention = timedelta(days=retention_days)
+        self._in_child = in_child
+
+    # Indexing
+
+    async def index_recording(self, hearing_id: str, recording_id: str) -> ArchivedRecording:
+        """Index one sealed recording (again, if it was indexed before) and give its hearing
+        a retain-until date if it has none."""
+        prefix = archive_key(hearing_id, recording_id)
+        async with self.storage.local_directory(prefix) as directory:
+            info = await asyncio.to_thread(
+                lambda: recording_info(read_metadata(directory), directory)
+            )
+        recording = ArchivedRecording(
+            id=info.recording_id,
+            hearing_id=info.hearing_id,
+            started_at=datetime.fromtimestamp(info.started_at, UTC),
+            stopped_at=(
+                None if info.stopped_at is None else datetime.fromtimestamp(info.stopped_at, UTC)
+            ),
+            duration_s=info.duration_s,
+            recovered=info.recovered,
+        )
+        await self.index.index(recording)
+        await self.index.retain(
+            hearing_id,
+            retain_until=(recording.started_at + self._retention).date(),
+            legal_hold=None,
+            by=SYSTEM,
+            only_if_absent=True,
+        )
+        return recording
+
+    async def reconcile(self) -> int:
+        """Index every sealed recording in storage the index does not hold yet (a crash
+        between sealing and indexing, or an archive copied in); returns how many."""
+        indexed = await self.index.indexed()
+        added = 0
+        for obj in await self.storage.list(""):
+            parts = obj.key.split("/")
+            if len(parts) != 3 or parts[2] != METADATA_FILE or parts[1] in indexed:
+                continue
+            try:
+                recording = await self.index_recording(parts[0], parts[1])
+            except Exception:
+                # A recording of a hearing this database does not know, or an unreadable one:
+                # it stays in storage, untouched, and the log says why it is not searchable.
+                logger.exception("could not index recording %s", obj.key)
+                continue
+            if recording.stopped_at is not None:
+                added += 1
+        return added
+
+    async def recording_available(self, report: Mapping[str, object]) -> None:
+        """The signaling layer's report that a recording is sealed: index it, and once the
+        hearing has closed, build the joined master and the viewing copy."""
+        hearing_id, recording_id = str(report["hearing_id"]), str(report["recording_id"])
+        await self.index_recording(hearing_id, recording_id)
+        archived = await self.index.get(hearing_id)
+        if archived is not None and archived.hearing.state is HearingState.CLOSED:
+            for kind in (JobKind.MASTER_AUDIO, JobKind.VIEWING_COPY):
+                self.request(archived, kind)
+
+    # Reading
+
+    async def search(self, query: ArchiveQuery) -> list[ArchivedHearing]:
+        return await self.index.search(query)
+
+    async def hearing(self, hearing_id: str) -> ArchivedHearing:
+        archived = await self.index.get(hearing_id)
+        if archived is None:
+            raise NotFound(f"The archive holds no record of hearing {hearing_id!r}.")
+        return archived
+
+    async def files(self, archived: ArchivedHearing) -> dict[str, list[ArchivedFile]]:
+        found: dict[str, list[ArchivedFile]] = {}
+        for recording in archived.recordings:
+            prefix = archive_key(archived.hearing.id, recording.id)
+            files = []
+            for obj in await self.storage.list(prefix):
+                item = classify(recording.id, obj.key.rsplit("/", 1)[-1], obj.size)
+                if item is not None:
+                    files.append(item)
+            found[recording.id] = files
+        return found
+
+    def file_key(self, archived: ArchivedHearing, recording_id: str, name: str) -> str:
+        """The key of a recorded file, if the hearing has that recording and the name is one
+        the archive serves (NotFound otherwise: a path trick is just a file that is not
+        there)."""
+        if recording_id not in {r.id for r in archived.recordings}:
+            raise NotFound(f"Hearing {archived.hearing.id!r} has no recording {recording_id!r}.")
+        try:
+            key = archive_key(archived.hearing.id, recording_id, name)
+        except InvalidKey:
+            raise NotFound(f"The recording holds no file {name!r}.") from None
+        if classify(recording_id, name, 0) is None:
+            raise NotFound(f"The recording holds no file {name!r}.")
+        return key
+
+    def offsets(self, archived: ArchivedHearing) -> dict[str, int]:
+        """Where each recording starts in the hearing's record (ms): recordings follow one
+        another, as they do in the joined master and the viewing copy."""
+        offsets, at = {}, 0
+        for recording in archived.recordings:
+            offsets[recording.id] = at
+            at += round((recording.duration_s or 0.0) * 1000)
+        return offsets
+
+    async def timeline(self, archived: ArchivedHearing) -> list[TimelineItem]:
+        items: list[TimelineItem] = []
+        offsets = self.offsets(archived)
+        for recording in archived.recordings:
+            prefix = archive_key(archived.hearing.id, recording.id)
+            async with self.storage.local_directory(prefix) as directory:
+                entries = await asyncio.to_thread(read_timeline, directory)
+            items.extend(TimelineItem(recording.id, e, offsets[recording.id]) for e in entries)
+        return items
+
+    async def verify(self, archived: ArchivedHearing) -> list[VerificationReport]:
+        reports = []
+        for recording in archived.recordings:
+            prefix = archive_key(archived.hearing.id, recording.id)
+            async with self.storage.local_directory(prefix) as directory:
+                reports.append(
+                    await asyncio.to_thread(
+                        verify_recording, directory, recording.id, self._trusted_key
+                    )
+                )
+        return reports
+
+    # Derived files
+
+    def copy_key(self, hearing_id: str, kind: JobKind) -> str:
+        return archive_key(hearing_id, COPIES, COPY_FILES[kind])
+
+    async def job(self, hearing_id: str, kind: JobKind) -> JobView:
+        job = self.jobs.get(hearing_id, kind)
+        if job is not None and job.active:
+            return JobView(kind, job.status, job.progress, None)
+        try:
+            await self.storage.size(self.copy_key(hearing_id, kind))
+        except MissingObject:
+            if job is not None and job.status is JobStatus.FAILED:
+                return JobView(kind, JobStatus.FAILED, job.progress, job.error)
+            return JobView(kind, JobStatus.ABSENT, 0.0, None)
+        return JobView(kind, JobStatus.READY, 1.0, None)
+
+    def request(self, archived: ArchivedHearing, kind: JobKind) -> Job:
+        """Queue a build of ``kind`` for the hearing (the one queued or running if any)."""
+        if archived.hearing.state is not HearingState.CLOSED and kind is not JobKind.EXPORT:
+            raise InvalidState("Copies are built once the hearing has closed.")
+
+        async def work(progress: Progress) -> None:
+            await self.build(archived, kind, progress)
+
+        return self.jobs.submit(archived.hearing.id, kind, work)
+
+    async def build(self, archived: ArchivedHearing, kind: JobKind, progress: Progress) -> str:
+        """Build ``kind`` for the hearing and store it; returns its key."""
+        hearing_id = archived.hearing.id
+        work = self._work_dir / hearing_id
+        await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
+        out = work / COPY_FILES[kind]
+        directories = []
+        for recording in archived.recordings:
+            async with self.storage.local_directory(
+                archive_key(hearing_id, recording.id)
+            ) as directory:
+                directories.append(str(directory))
+        spec: dict[str, Any] = {"kind": kind.value, "out": str(out), "recordings": directories}
+        if kind is JobKind.VIEWING_COPY:
+            spec["labels"] = {
+                p.id: {"name": p.name, "role": p.role.label} for p in archived.participants
+            }
+        elif kind is JobKind.EXPORT:
+            spec.update(await self._bundle_spec(archived, work))
+        try:
+            if self._in_child:
+                await build_in_child(spec, work / f"{kind.value}.spec.json", progress)
+            else:
+                await asyncio.to_thread(build, spec, progress)
+            key = self.copy_key(hearing_id, kind)
+            await self.storage.put_file(key, out)
+        finally:
+            await asyncio.to_thread(out.unlink, missing_ok=True)
+        await self._audit.record(
+            actor=SYSTEM, action=f"archive.{kind.value}.built", object=f"hearing:{hearing_id}"
+        )
+        return key
+
+    async def _bundle_spec(self, archived: ArchivedHearing, work: Path) -> dict[str, Any]:
+        hearing = archived.hearing
+        audit = [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "object": e.object,
+                "outcome": e.outcome,
+                "reason": e.reason,
+                "digest": e.digest,
+            }
+            for e in await self._audit.entries.mentioning(hearing.id)
+        ]
+        spec: dict[str, Any] = {
+            "hearing": {
+                "id": hearing.id,
+                "case_number": hearing.case_number,
+                "title": hearing.title,
+                "court": hearing.court,
+                "courtroom": hearing.courtroom,
+                "scheduled_start": (
+                    None if hearing.scheduled_start is None else hearing.scheduled_start.isoformat()
+                ),
+                "state": hearing.state.value,
+                "participants": [
+                    {"id": p.id, "name": p.name, "role": p.role.value, "role_label": p.role.label}
+                    for p in archived.participants
+                ],
+                "recordings": [
+                    {
+                        "id": r.id,
+                        "started_at": r.started_at.isoformat(),
+                        "stopped_at": None if r.stopped_at is None else r.stopped_at.isoformat(),
+                        "duration_s": r.duration_s,
+                        "recovered": r.recovered,
+                    }
+                    for r in archived.recordings
+                ],
+            },
+            "audit": audit,
+            "public_key_pem": self._public_key_pem,
+        }
+        # The derived copies go in when they exist; the bundle's own README says they are
+        # conveniences, and the record is the recordings' files.
+        for kind, field in (
+            (JobKind.VIEWING_COPY, "viewing_copy"),
+            (JobKind.MASTER_AUDIO, "master_audio"),
+        ):
+            key = self.copy_key(hearing.id, kind)
+            try:
+                await self.storage.size(key)
+            except MissingObject:
+                spec[field] = None
+                continue
+            async with self.storage.local_directory(archive_key(hearing.id, COPIES)) as copies:
+                spec[field] = str(copies / COPY_FILES[kind])
+        return spec
+
+    async def audit_access(self, actor: str, action: str, what: str, reason: str) -> None:
+        await self._audit.record(actor=actor, action=action, object=what, reason=reason)
+
+    # Retention
+
+    async def set_retention(
+        self, hearing_id: str, *, retain_until: date | None, legal_hold: bool | None, by: str
+    ) -> Retention:
+        await self.hearing(hearing_id)
+        return await self.index.retain(
+            hearing_id, retain_until=retain_until, legal_hold=legal_hold, by=by
+        )
+
+    async def purge_plan(self, today: date) -> list[PurgeItem]:
+        plan = []
+        for archived in await self.index.expired(today):
+            retention = archived.retention
+            assert retention is not None
+            if retention.legal_hold:
+                why = f"under legal hold (retain until {retention.retain_until} passed)"
+                plan.append(PurgeItem(archived, False, why))
+            else:
+                plan.append(PurgeItem(archived, True, f"retained until {retention.retain_until}"))
+        return plan
+
+    async def purge(self, item: PurgeItem, *, today: date, by: str) -> int:
+        """Delete one hearing's record from the archive: only if, read again now, its
+        retention has passed and no legal hold is on it."""
+        fresh = await self.index.get(item.archived.hearing.id)
+        if fresh is None:
+            return 0
+        retention = fresh.retention
+        if retention is None or retention.legal_hold or retention.retain_until >= today:
+            raise InvalidState(f"Hearing {fresh.hearing.id} is held or not yet due.")
+        deleted = await self.storage.delete_prefix(archive_key(fresh.hearing.id))
+        await self.index.forget(fresh.hearing.id)
+        await self._audit.record(
+            actor=by,
+            action="archive.purge",
+            object=f"hearing:{fresh.hearing.id}",
+            reason=f"{deleted} files deleted; {item.why}",
+        )
+        return deleted

@@ -1,0 +1,342 @@
+"""The archive over HTTP, on a real recording: search, the record, files with byte ranges,
+verification, retention; every access with a stated reason, audited; and every kind of bad
+request refused with a 4xx that serves nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from fractions import Fraction
+from urllib.parse import quote
+
+import pytest
+
+from court.hearing_state import HearingState
+from court.ids import HearingId
+from court.roles import Role
+from recordings import RecordingStore
+from recordings.signing import load_or_create_key
+from server import keys
+from server.app import create_app
+from server.archive.service import Archive
+from server.audit import Outcome
+from server.settings import Settings
+from tests.recordings.audio import PACKET, RATE, push_in_real_time, tone_packets
+from tests.server.api_support import Client, MakeClient, actor_header, as_
+
+REASON = "Appeal 2-77/2026: the Court of Appeal asks for the record"
+API = "/api/v1/archive/hearings"
+
+
+async def recorded_hearing(
+    client: Client, settings: Settings, *, case_number: str, name: str, close: bool = False
+) -> tuple[str, str, str]:
+    """A hearing with a real ~1.5 s recording (master and the defendant's audio track),
+    reported sealed as the live courtroom reports it. Returns hearing, recording and
+    participant ids."""
+    app = client.app
+    hearing = await app[keys.HEARINGS].create(
+        case_number=case_number, title="State v. Archive", court="Baku Grave Crimes Court"
+    )
+    defendant = await app[keys.PARTICIPANTS].add(hearing.id, name=name, role=Role.DEFENDANT)
+    store = RecordingStore(
+        settings.recordings_dir, signing_key=load_or_create_key(settings.record_signing_key_file)
+    )
+    recording = await store.start(HearingId(hearing.id))
+    source = recording.add_source(defendant.id)
+    track = recording.add_track(defendant.id, "audio")
+    packets = tone_packets(440.0, 1.5)
+    for i, data in enumerate(packets):
+        track.push(data, i * PACKET, Fraction(1, RATE), True)
+    await push_in_real_time(source, packets)
+    await recording.note("connection_lost", 300, 600, defendant.id, "network")
+    track.close()
+    info = await recording.stop()
+    if close:
+        for state in (HearingState.OPEN, HearingState.IN_SESSION, HearingState.CLOSED):
+            await app[keys.HEARING_STATES].change(hearing.id, state, actor="test", reason="t")
+    await app[keys.ARCHIVE].recording_available(
+        {"hearing_id": hearing.id, "recording_id": info.recording_id}
+    )
+    return hearing.id, info.recording_id, defendant.id
+
+
+@pytest.fixture
+async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
+    app = create_app(settings)
+    app.middlewares.append(actor_header)
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def recorded(client: Client, settings: Settings) -> tuple[str, str, str]:
+    return await recorded_hearing(client, settings, case_number="1-101/2026", name="Rauf Aliyev")
+
+
+def why(reason: str = REASON) -> str:
+    return f"reason={quote(reason)}"
+
+
+async def test_search_finds_the_hearing_by_each_criterion_and_audits_the_reason(
+    client: Client, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, _, _ = recorded
+    today = datetime.now(UTC).date()
+    found_by = {
+        "case number (any case)": "case_number=1-101",
+        "participant": "participant=rauf",
+        "court": "court=grave%20crimes",
+        "state": "state=scheduled",
+        "date range": f"from={today - timedelta(days=1)}&to={today}",
+    }
+    for what, query in found_by.items():
+        response = await client.get(f"{API}?{why()}&{query}", headers=as_("archivist"))
+        assert response.status == 200, what
+        hearings = (await response.json())["hearings"]
+        assert [h["id"] for h in hearings] == [hearing_id], what
+    missed_by = {
+        "another case": "case_number=9-999",
+        "another name": "participant=nobody",
+        "another state": "state=closed",
+        "an earlier range": f"from={today - timedelta(days=9)}&to={today - timedelta(days=2)}",
+    }
+    for what, query in missed_by.items():
+        response = await client.get(f"{API}?{why()}&{query}", headers=as_("archivist"))
+        assert (await response.json())["hearings"] == [], what
+
+    summary = (await (await client.get(f"{API}?{why()}", headers=as_("archivist"))).json())[
+        "hearings"
+    ][0]
+    assert summary["case_number"] == "1-101/2026"
+    assert summary["participants"] == [
+        {"name": "Rauf Aliyev", "role": "defendant", "role_label": Role.DEFENDANT.label}
+    ]
+    assert summary["recordings"] == 1 and 1.3 < summary["recorded_s"] < 1.8
+    # Retained by default from the first recording on, for the configured period.
+    assert date.fromisoformat(summary["retention"]["retain_until"]) > today + timedelta(days=3000)
+    assert summary["retention"]["legal_hold"] is False
+
+    entries = await client.app[keys.AUDIT].entries.page(limit=1000, action="archive.search")
+    assert entries and all(e.reason == REASON and e.actor for e in entries)
+
+
+async def test_every_access_needs_a_reason_and_archive_permission(
+    client: Client, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, _ = recorded
+    file_url = f"{API}/{hearing_id}/recordings/{recording_id}/files/manifest.jsonl"
+    for url in (API, f"{API}/{hearing_id}", file_url):
+        for bad in (
+            "",
+            "reason=",
+            "reason=%20%20",
+            "reason=ab",
+            "reason=" + "x" * 501,
+            "reason=line%0Abreak",
+        ):
+            response = await client.get(f"{url}?{bad}", headers=as_("archivist"))
+            assert response.status == 422, (url, bad)
+            assert response.headers["Content-Type"].startswith("application/problem+json")
+        for caller, status in (("clerk", 403), ("judge", 403), ("admin", 403), (None, 401)):
+            response = await client.get(f"{url}?{why()}", headers=as_(caller))
+            assert response.status == status, (url, caller)
+        response = await client.get(f"{url}?{why()}", headers=as_("token_records"))
+        assert response.status == 200, url
+    denied = [
+        e
+        for e in await client.app[keys.AUDIT].entries.page(limit=1000)
+        if e.outcome == Outcome.DENIED
+    ]
+    assert len(denied) == 9  # three staff roles on three routes; the anonymous is a 401
+    response = await client.put(
+        f"{API}/{hearing_id}/retention",
+        json={"reason": REASON, "legal_hold": True},
+        headers=as_("token_records"),
+    )
+    assert response.status == 403  # reading the archive is not keeping it
+
+
+async def test_the_record_page_data_names_participants_files_and_the_timeline(
+    client: Client, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, defendant_id = recorded
+    response = await client.get(f"{API}/{hearing_id}?{why()}", headers=as_("archivist"))
+    assert response.status == 200
+    body = await response.json()
+    assert body["hearing"]["id"] == hearing_id
+    assert body["participants"][0]["name"] == "Rauf Aliyev"
+    (recording,) = body["recordings"]
+    assert recording["id"] == recording_id and recording["offset_s"] == 0
+    kinds = {f["kind"] for f in recording["files"]}
+    assert {"segment", "track", "manifest", "signature", "timeline", "metadata"} <= kinds
+    (track,) = [f for f in recording["files"] if f["kind"] == "track"]
+    assert track["participant_id"] == defendant_id
+    assert track["participant_name"] == "Rauf Aliyev" and track["media"] == "audio"
+    gap = next(e for e in body["timeline"] if e["kind"] == "connection_lost")
+    assert (gap["at_s"], gap["end_s"], gap["subject_name"]) == (0.3, 0.6, "Rauf Aliyev")
+    assert body["jobs"]["viewing_copy"]["status"] == "absent"  # the hearing has not closed
+    entries = await client.app[keys.AUDIT].entries.page(limit=1000, action="archive.read")
+    assert [(e.object, e.reason) for e in entries] == [(f"hearing:{hearing_id}", REASON)]
+
+
+async def test_files_are_served_whole_and_in_byte_ranges(
+    client: Client, settings: Settings, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, _ = recorded
+    on_disk = settings.recordings_dir / hearing_id / recording_id / "segment-000001.ogg"
+    data = on_disk.read_bytes()
+    url = f"{API}/{hearing_id}/recordings/{recording_id}/files/segment-000001.ogg?{why()}"
+    whole = await client.get(url, headers=as_("archivist"))
+    assert whole.status == 200 and await whole.read() == data
+    assert whole.headers["Content-Type"] == "audio/ogg"
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["X-Content-Type-Options"] == "nosniff"
+    size = len(data)
+    for header, start, end in (
+        ("bytes=0-99", 0, 100),
+        ("bytes=100-", 100, size),
+        ("bytes=-50", size - 50, size),
+        (f"bytes=10-{size + 500}", 10, size),  # a last byte past the end means the end
+    ):
+        part = await client.get(url, headers={**as_("archivist"), "Range": header})
+        assert part.status == 206, header
+        assert await part.read() == data[start:end], header
+        assert part.headers["Content-Range"] == f"bytes {start}-{end - 1}/{size}"
+    for header in (
+        "bytes=500-100",
+        f"bytes={size}-",
+        "bytes=abc",
+        "bytes=0-1,5-6",
+        "bytes=-0",
+        "items=0-1",
+        "bytes=--1",
+        "bytes=99999999999999999999-",
+    ):
+        refused = await client.get(url, headers={**as_("archivist"), "Range": header})
+        assert refused.status == 416, header
+        assert refused.headers["Content-Range"] == f"bytes */{size}"
+        assert refused.headers["Content-Type"].startswith("application/problem+json")
+
+
+async def test_path_tricks_unknown_hearings_and_other_hearings_files_get_404(
+    client: Client, settings: Settings, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, _ = recorded
+    other_id, other_recording, _ = await recorded_hearing(
+        client, settings, case_number="1-202/2026", name="Leyla Mammadova"
+    )
+    secret = settings.data_dir / "secret_key"
+    assert secret.exists()
+    base = f"{API}/{hearing_id}/recordings"
+    for path in (
+        f"{base}/{recording_id}/files/..%2F..%2F..%2Fsecret_key",
+        f"{base}/{recording_id}/files/%2E%2E",
+        f"{base}/{recording_id}/files/.manifest.sig.tmp",
+        f"{base}/{recording_id}/files/recording.json%00.ogg",
+        f"{base}/{recording_id}/files/segment-999999.ogg",
+        f"{base}/{recording_id}/files/notes.txt",
+        f"{base}/..%2F..%2Fkeys/files/record-signing-key.pem",
+        f"{base}/{other_recording}/files/segment-000001.ogg",  # another hearing's recording
+        f"{API}/hrg_nothing/recordings/{recording_id}/files/segment-000001.ogg",
+        f"{API}/{other_id}/recordings/{recording_id}/files/segment-000001.ogg",
+        f"{API}/hrg_nothing",
+        f"{API}/hrg_nothing/viewing-copy",
+        f"{API}/{hearing_id}/viewing-copy",  # not built: the hearing has not closed
+    ):
+        response = await client.get(f"{path}?{why()}", headers=as_("archivist"))
+        assert response.status in (404, 400), path
+        body = await response.read()
+        assert b"PRIVATE KEY" not in body and secret.read_bytes() not in body, path
+
+
+async def test_verify_reports_intact_then_names_a_flipped_byte(
+    client: Client, settings: Settings, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, _ = recorded
+    url = f"{API}/{hearing_id}/verify"
+    response = await client.post(url, json={"reason": REASON}, headers=as_("archivist"))
+    body = await response.json()
+    assert response.status == 200 and body["ok"] is True
+    assert all(s["ok"] for s in body["recordings"][0]["segments"])
+
+    segment = settings.recordings_dir / hearing_id / recording_id / "segment-000001.ogg"
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    segment.write_bytes(bytes(data))
+    body = await (await client.post(url, json={"reason": REASON}, headers=as_("archivist"))).json()
+    assert body["ok"] is False
+    (finding,) = body["recordings"][0]["findings"]
+    assert finding["problem"] == "altered" and "segment-000001.ogg" in finding["subject"]
+    entries = await client.app[keys.AUDIT].entries.page(limit=1000, action="archive.verify")
+    assert [e.reason for e in entries] == [f"{REASON} [intact]", f"{REASON} [ALTERED]"]
+    for bad in ({}, {"reason": ""}, {"reason": REASON, "extra": 1}, {"reason": 5}):
+        response = await client.post(url, json=bad, headers=as_("archivist"))
+        assert response.status == 422, bad
+
+
+async def test_retention_and_legal_hold_decide_what_purge_would_delete(
+    client: Client, settings: Settings, recorded: tuple[str, str, str]
+) -> None:
+    held_id, _, _ = recorded
+    due_id, _, _ = await recorded_hearing(
+        client, settings, case_number="1-303/2026", name="Kamran Huseynov"
+    )
+    past = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    for hearing_id, hold in ((held_id, True), (due_id, False)):
+        response = await client.put(
+            f"{API}/{hearing_id}/retention",
+            json={"reason": REASON, "retain_until": past, "legal_hold": hold},
+            headers=as_("archivist"),
+        )
+        assert response.status == 200
+        assert await response.json() == {
+            "retain_until": past,
+            "legal_hold": hold,
+            "updated_by": "staff:archivist",
+            "updated_at": (await response.json())["updated_at"],
+        }
+    for bad in (
+        {"reason": REASON},
+        {"reason": REASON, "retain_until": "tomorrow"},
+        {"reason": REASON, "legal_hold": "yes"},
+        {"retain_until": past},
+    ):
+        response = await client.put(
+            f"{API}/{held_id}/retention", json=bad, headers=as_("archivist")
+        )
+        assert response.status == 422, bad
+    response = await client.put(
+        f"{API}/{held_id}/retention",
+        json={"reason": REASON, "legal_hold": False},
+        headers=as_("clerk"),
+    )
+    assert response.status == 403
+
+    archive: Archive = client.app[keys.ARCHIVE]
+    plan = {item.archived.hearing.id: item for item in await archive.purge_plan(datetime.now(UTC).date())}
+    assert plan[held_id].purge is False and "legal hold" in plan[held_id].why
+    assert plan[due_id].purge is True
+    await archive.purge(plan[due_id], today=datetime.now(UTC).date(), by="test")
+    with pytest.raises(Exception, match="held"):
+        await archive.purge(plan[held_id], today=datetime.now(UTC).date(), by="test")
+    assert not (settings.recordings_dir / due_id).exists()
+    assert (settings.recordings_dir / held_id).exists()
+    response = await client.get(f"{API}/{due_id}?{why()}", headers=as_("archivist"))
+    assert response.status == 404
+
+
+async def test_a_recording_sealed_while_no_server_indexed_it_is_found_at_startup(
+    client: Client, settings: Settings
+) -> None:
+    app = client.app
+    hearing = await app[keys.HEARINGS].create(case_number="1-404/2026", title="Late")
+    store = RecordingStore(settings.recordings_dir)
+    recording = await store.start(HearingId(hearing.id))
+    await asyncio.sleep(0.2)
+    await recording.stop()
+    archive: Archive = app[keys.ARCHIVE]
+    assert await archive.index.get(hearing.id) is None
+    assert await archive.reconcile() == 1
+    assert await archive.reconcile() == 0
+    assert (await archive.index.get(hearing.id)) is not None
