@@ -14,6 +14,8 @@ from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
+from server.archive.jobs import JobKind, JobStatus
+from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount
 from server.webhooks.routes import DeliveryQuery, Registration
@@ -69,9 +71,14 @@ class Document:
         body_required: bool = True,
         query: type[BaseModel] | None = None,
         public: bool = False,
+        media: str | None = None,
     ) -> None:
+        """``media``: a file's content type instead of JSON (served whole or in one byte
+        range, 206 with Content-Range)."""
         success: dict[str, Any] = {"description": summary}
-        if ok != 204:
+        if media is not None:
+            success["content"] = {media: {"schema": {"type": "string", "format": "binary"}}}
+        elif ok != 204:
             success["content"] = {"application/json": {"schema": response or {"type": "object"}}}
         operation: dict[str, Any] = {
             "operationId": operation_id,
@@ -222,9 +229,106 @@ def _build() -> Document:
         "Recordings of all hearings, with their measured durations",
         response=_list_of("recordings", "Recording"),
     )
+    _archive_operations(doc)
     _staff_operations(doc)
     doc.schemas.update(_VIEWS)
     return doc
+
+
+def _archive_operations(doc: Document) -> None:
+    """The archive: every read needs a stated reason (query ``reason`` or body ``reason``),
+    which is audited with the access."""
+    base = "/archive/hearings"
+    job = _object(
+        "status",
+        "progress",
+        status={"enum": [s.value for s in JobStatus]},
+        progress={"type": "number", "minimum": 0, "maximum": 1},
+        error={"type": ["string", "null"]},
+        url={"type": ["string", "null"]},
+    )
+    jobs = _object(*(k.value for k in JobKind), **{k.value: job for k in JobKind})
+    doc.operation(
+        "get",
+        base,
+        "searchArchive",
+        "Archived hearings by case number, court, participant, state and recording date",
+        query=SearchQuery,
+        response=_object("hearings", hearings={"type": "array", "items": {"type": "object"}}),
+    )
+    doc.operation(
+        "get",
+        base + "/{hearing_id}",
+        "readArchivedHearing",
+        "A hearing's record: metadata, participants, recordings and files, timeline, jobs",
+        query=ReasonQuery,
+        response=_object("hearing", "participants", "recordings", "timeline", "jobs"),
+    )
+    doc.operation(
+        "get",
+        base + "/{hearing_id}/recordings/{recording_id}/files/{name}",
+        "downloadRecordedFile",
+        "One file of a recording (segment, track, manifest, signature, timeline, metadata)",
+        query=ReasonQuery,
+        media="application/octet-stream",
+    )
+    for path, name, what, media in (
+        ("master-audio", "MasterAudio", "the hearing's master audio, joined", "audio/webm"),
+        ("viewing-copy", "ViewingCopy", "the viewing copy (MP4)", "video/mp4"),
+    ):
+        doc.operation(
+            "get",
+            f"{base}/{{hearing_id}}/{path}",
+            f"read{name}",
+            f"Play or download {what}",
+            query=ReasonQuery,
+            media=media,
+        )
+        doc.operation(
+            "post",
+            f"{base}/{{hearing_id}}/{path}",
+            f"build{name}",
+            f"Build {what} in the background (202 with the job)",
+            ok=202,
+            body=ReasonBody,
+            response=job,
+        )
+    doc.operation(
+        "get", base + "/{hearing_id}/jobs", "readArchiveJobs", "Build progress", response=jobs
+    )
+    doc.operation(
+        "post",
+        base + "/{hearing_id}/export",
+        "exportRecord",
+        "Build the export bundle (zip) in the background (202 with the job)",
+        ok=202,
+        body=ReasonBody,
+        response=job,
+    )
+    doc.operation(
+        "get",
+        base + "/{hearing_id}/export.zip",
+        "downloadExport",
+        "Download the export bundle",
+        query=ReasonQuery,
+        media="application/zip",
+    )
+    doc.operation(
+        "post",
+        base + "/{hearing_id}/verify",
+        "verifyRecord",
+        "Check every file of the record against its signed manifest; a report per segment",
+        body=ReasonBody,
+        response=_object("ok", "recordings", ok={"type": "boolean"}),
+    )
+    doc.operation(
+        "put",
+        base + "/{hearing_id}/retention",
+        "setRetention",
+        "Set the retain-until date and the legal hold (archivists)",
+        body=RetentionBody,
+        response=_object("retain_until", "legal_hold"),
+    )
 
 
 def _object(*required: str, **properties: Any) -> dict[str, Any]:

@@ -66,6 +66,7 @@ function showAccount(account) {
   $("account").hidden = false;
   $("new-hearing-button").hidden = !can("schedule_hearings");
   $("audit-link").hidden = !(Array.isArray(app.account.permissions) && can("read_audit"));
+  $("archive-link").hidden = !(Array.isArray(app.account.permissions) && can("read_archive"));
 }
 
 async function logOut() {
