@@ -39,10 +39,10 @@ class ProgressBar:
     """``label [#######.......]  42 %`` redrawn in place on a terminal; on a pipe or a log,
     one line per tenth, so a cron job's output stays readable."""
 
-    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self._label = label
-        self._stream = stream
-        self._tty = stream.isatty()
+        self._stream = sys.stderr if stream is None else stream
+        self._tty = self._stream.isatty()
         self._shown = -1
 
     def __call__(self, fraction: float) -> None:
