@@ -390,6 +390,10 @@ class LiveHearing:
                 source.push(frame.data, frame.pts, frame.time_base)
 
         remove_tap = producer.add_tap(tap)
+        if kind == "video":
+            # A track file starts at a keyframe: ask for one now, rather than leave the
+            # first seconds (or a short hearing's whole picture) out of the record.
+            producer.request_keyframe()
 
         def stop() -> None:
             remove_tap()

@@ -268,9 +268,7 @@ async def record(request: web.Request) -> web.Response:
                         else (item.offset_ms + item.entry.end_ms) / 1000
                     ),
                     "subject": item.entry.subject,
-                    "subject_name": (
-                        None if item.entry.subject is None else names.get(item.entry.subject)
-                    ),
+                    "subject_name": _subject_name(item.entry.subject, names),
                     "reason": item.entry.reason,
                 }
                 for item in timeline
@@ -278,6 +276,13 @@ async def record(request: web.Request) -> web.Response:
             "jobs": await jobs_view(archive, hearing_id),
         }
     )
+
+
+def _subject_name(subject: str | None, names: dict[str, str]) -> str | None:
+    """The participant a timeline entry is about (its subject is ``participant:<id>``)."""
+    if subject is None:
+        return None
+    return names.get(subject.removeprefix("participant:"))
 
 
 async def recorded_file(request: web.Request) -> web.StreamResponse:

@@ -162,7 +162,8 @@ def _sealed(server: Server, hearing_id: str) -> bool:
 
 
 def _master(server: Server, hearing_id: str) -> tuple[np.ndarray, int]:
-    [directory] = sorted((server.data_dir / "recordings" / hearing_id).iterdir())
+    # The hearing's one recording (beside it, once it has closed, the archive's copies/).
+    [directory] = sorted((server.data_dir / "recordings" / hearing_id).glob("rec_*"))
     return decode_mono(directory)
 
 

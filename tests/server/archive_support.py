@@ -39,7 +39,7 @@ async def recorded_hearing(
     for i, data in enumerate(packets):
         track.push(data, i * PACKET, Fraction(1, RATE), True)
     await push_in_real_time(source, packets)
-    await recording.note("connection_lost", 300, 600, defendant.id, "network")
+    await recording.note("connection_lost", 300, 600, f"participant:{defendant.id}", "network")
     track.close()
     info = await recording.stop()
     if close:
