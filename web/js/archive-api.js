@@ -1,0 +1,154 @@
+// The record archive's REST API as the archive pages call it.
+//
+// Every access to the archive states why it is made: a reading carries ?reason=, a change
+// carries "reason" in its JSON body, and the server writes it into the audit log with the
+// archivist's name. The reason is asked once per browsing session and kept in
+// sessionStorage (gone when the browser closes), so each page of the session reuses it.
+
+import { ApiError, request } from "/static/js/console-api.js";
+
+export { ApiError };
+
+export const REASON_MIN = 3; // as the server checks it
+export const REASON_MAX = 500;
+const REASON_KEY = "courtroom.archive.reason";
+// The last search's criteria, shown again on coming back to the search page. Kept in this
+// tab's sessionStorage rather than in the address, so that names searched for stay out of
+// the browser's history.
+const SEARCH_KEY = "courtroom.archive.search";
+
+function fromStorage(key) {
+  try {
+    return window.sessionStorage.getItem(key) || "";
+  } catch {
+    return ""; // storage disabled: the reason is asked again on each page
+  }
+}
+
+function toStorage(key, value) {
+  try {
+    if (value) {
+      window.sessionStorage.setItem(key, value);
+    } else {
+      window.sessionStorage.removeItem(key);
+    }
+  } catch {
+    // Storage disabled: nothing is kept beyond this page.
+  }
+}
+
+let pageReason = ""; // kept here too, for a browser whose storage refuses to keep it
+
+// A reason as the audit log keeps it: one line, single spaces (a pasted line break or tab
+// becomes a space rather than a refusal).
+export function normaliseReason(reason) {
+  return String(reason || "")
+    .replace(/[\s\u0000-\u001f\u007f]+/g, " ")
+    .trim();
+}
+
+// The reason stated for this browsing session, or "" if none was (or it is not usable).
+export function currentReason() {
+  const reason = normaliseReason(fromStorage(REASON_KEY) || pageReason);
+  return reasonProblem(reason) ? "" : reason;
+}
+
+export function keepReason(reason) {
+  pageReason = normaliseReason(reason);
+  toStorage(REASON_KEY, pageReason);
+}
+
+// What is wrong with a reason, in words, or "" if the server would accept it.
+export function reasonProblem(reason) {
+  const text = normaliseReason(reason);
+  if (!text) {
+    return "Say why you are consulting the archive.";
+  }
+  if (text.length < REASON_MIN) {
+    return "Say in a few words why you are consulting the archive.";
+  }
+  if (text.length > REASON_MAX) {
+    return `The reason is ${text.length} characters long; keep it to ${REASON_MAX}.`;
+  }
+  return "";
+}
+
+// The criteria of the last search of this session ({} included), or null if none was made.
+export function lastSearch() {
+  try {
+    const kept = JSON.parse(fromStorage(SEARCH_KEY) || "null");
+    return kept && typeof kept === "object" && !Array.isArray(kept) ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+export function keepSearch(criteria) {
+  toStorage(SEARCH_KEY, JSON.stringify(criteria));
+}
+
+// A URL of the archive (a file, a player's source, a download) with the reason appended.
+export function withReason(url, reason) {
+  const target = new URL(url, window.location.origin);
+  target.searchParams.set("reason", reason);
+  return target.origin === window.location.origin
+    ? `${target.pathname}${target.search}`
+    : target.href;
+}
+
+function required(reason) {
+  const problem = reasonProblem(reason);
+  if (problem) {
+    // Never sent without a reason: the server would refuse it anyway (422).
+    throw new ApiError(0, { detail: problem, code: "reason_required" });
+  }
+  return normaliseReason(reason);
+}
+
+const enc = encodeURIComponent;
+const BASE = "/api/v1/archive/hearings";
+
+// Search criteria the API knows; empty ones are left out of the query.
+export const CRITERIA = ["case_number", "court", "participant", "state", "from", "to"];
+
+export const archive = {
+  session: () => request("GET", "/api/v1/session"),
+
+  search: (reason, criteria) => {
+    const query = new URLSearchParams({ reason: required(reason) });
+    for (const name of CRITERIA) {
+      const value = String(criteria[name] || "").trim();
+      if (value) {
+        query.set(name, value);
+      }
+    }
+    return request("GET", `${BASE}?${query}`);
+  },
+
+  record: (id, reason) =>
+    request("GET", `${BASE}/${enc(id)}?${new URLSearchParams({ reason: required(reason) })}`),
+
+  jobs: (id) => request("GET", `${BASE}/${enc(id)}/jobs`),
+
+  buildMasterAudio: (id, reason) =>
+    request("POST", `${BASE}/${enc(id)}/master-audio`, { reason: required(reason) }),
+
+  buildViewingCopy: (id, reason) =>
+    request("POST", `${BASE}/${enc(id)}/viewing-copy`, { reason: required(reason) }),
+
+  exportRecord: (id, reason) =>
+    request("POST", `${BASE}/${enc(id)}/export`, { reason: required(reason) }),
+
+  verify: (id, reason) =>
+    request("POST", `${BASE}/${enc(id)}/verify`, { reason: required(reason) }),
+
+  retention: (id, reason, { retainUntil, legalHold }) =>
+    request("PUT", `${BASE}/${enc(id)}/retention`, {
+      reason: required(reason),
+      retain_until: retainUntil,
+      legal_hold: legalHold,
+    }),
+
+  masterAudioUrl: (id) => `${BASE}/${enc(id)}/master-audio`,
+  viewingCopyUrl: (id) => `${BASE}/${enc(id)}/viewing-copy`,
+};

@@ -1,0 +1,275 @@
+// What both archive pages share: who is logged in, a refusal said in words, the stated
+// reason (asked, shown, changed), and the archive's numbers in human units.
+//
+// Both pages carry the same markup for these (ids below). Server data is only ever set as
+// text (case numbers, names and reasons are typed by people and may hold anything).
+
+import {
+  ApiError,
+  archive,
+  currentReason,
+  keepReason,
+  normaliseReason,
+  reasonProblem,
+} from "/static/js/archive-api.js";
+import { $, el } from "/static/js/console-dom.js";
+
+const READ_ARCHIVE = "read_archive";
+const STAFF_ROLE_LABELS = {
+  administrator: "Administrator",
+  judge: "Judge",
+  clerk: "Court clerk",
+  archivist: "Archivist",
+};
+
+// ---- who is logged in ---------------------------------------------------------------------
+
+// The logged-in staff member if they may read the archive; otherwise the page says why not
+// and this returns null. The server decides on every request anyway: this only spares
+// someone a reason asked for nothing.
+export async function archivist() {
+  let account;
+  try {
+    account = await archive.session();
+  } catch (err) {
+    showRefused(err);
+    return null;
+  }
+  $("account-name").textContent = account.display_name || account.username || "";
+  $("account-role").textContent = STAFF_ROLE_LABELS[account.role] || account.role || "";
+  $("account").hidden = false;
+  const permissions = Array.isArray(account.permissions) ? account.permissions : [];
+  if (!permissions.includes(READ_ARCHIVE)) {
+    showRefused(
+      new ApiError(403, { detail: "You may not read the record archive.", code: "forbidden" }),
+    );
+    return null;
+  }
+  return account;
+}
+
+export function isRefusal(err) {
+  return err instanceof ApiError && (err.status === 401 || err.status === 403);
+}
+
+function link(text, href) {
+  return el("a", { text, attrs: { href } });
+}
+
+// Instead of the page: the refusal in the server's words and what to do instead.
+export function showRefused(err) {
+  const loggedOut = err instanceof ApiError && err.status === 401;
+  const forbidden = err instanceof ApiError && err.status === 403;
+  $("refused-title").textContent = loggedOut
+    ? "Log in to consult the archive"
+    : forbidden
+      ? "You may not consult the archive"
+      : "The archive cannot be shown";
+  $("refused-detail").textContent = messageOf(err);
+  let next;
+  if (loggedOut) {
+    next = ["Only archivists may consult it. ", link("Log in", "/login"), " as an archivist."];
+  } else if (forbidden) {
+    next = [
+      "Only archivists may search, play and export the court's recordings. ",
+      link("Back to the staff console", "/console"),
+    ];
+  } else {
+    next = ["Reload the page to try again."];
+  }
+  $("refused-next").replaceChildren(...next);
+  for (const section of document.querySelectorAll("[data-archive-content]")) {
+    section.hidden = true;
+  }
+  $("refused").hidden = false;
+  $("refused").focus();
+}
+
+export function messageOf(err) {
+  if (err instanceof ApiError) {
+    return err.detail;
+  }
+  return String((err && err.message) || err || "Something went wrong.");
+}
+
+export function showError(id, err) {
+  const box = $(id);
+  box.textContent = err ? messageOf(err) : "";
+  box.hidden = !err;
+}
+
+// A polite status line; cleared first so that the same words twice are announced twice.
+export function say(id, text) {
+  const status = $(id);
+  status.textContent = "";
+  if (text) {
+    window.setTimeout(() => {
+      status.textContent = text;
+    }, 30);
+  }
+}
+
+// ---- the stated reason ------------------------------------------------------------------
+
+// The reason step and the line that shows the reason in force (markup in both pages):
+// #reason-step holds #reason-form (#reason-input, #reason-error, #reason-cancel);
+// #reason-bar holds #reason-text and #reason-change.
+export class ReasonGate {
+  // onReason(reason, changed): called once a reason is in force and whenever it changes.
+  constructor(onReason) {
+    this.onReason = onReason;
+    this.reason = "";
+    $("reason-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    $("reason-input").addEventListener("input", () => {
+      $("reason-input").removeAttribute("aria-invalid");
+      showError("reason-error", null);
+    });
+    $("reason-change").addEventListener("click", () => this.ask());
+    $("reason-cancel").addEventListener("click", () => this.keep());
+  }
+
+  // Uses the reason of this browsing session, or asks for one.
+  start() {
+    const reason = currentReason();
+    if (reason) {
+      this.use(reason, false);
+    } else {
+      this.ask();
+    }
+  }
+
+  ask() {
+    const input = $("reason-input");
+    input.value = this.reason;
+    $("reason-cancel").hidden = !this.reason;
+    $("reason-bar").hidden = true;
+    $("reason-step").hidden = false;
+    input.focus();
+    if (this.reason) {
+      input.select();
+    }
+  }
+
+  keep() {
+    $("reason-step").hidden = true;
+    $("reason-bar").hidden = false;
+    $("reason-change").focus();
+  }
+
+  submit() {
+    const input = $("reason-input");
+    const problem = reasonProblem(input.value);
+    if (problem) {
+      input.setAttribute("aria-invalid", "true");
+      showError("reason-error", new Error(problem));
+      input.focus();
+      return;
+    }
+    const reason = normaliseReason(input.value);
+    keepReason(reason);
+    const changed = Boolean(this.reason) && reason !== this.reason;
+    this.use(reason, changed);
+    $("reason-change").focus();
+  }
+
+  use(reason, changed) {
+    const first = !this.reason;
+    this.reason = reason;
+    $("reason-text").textContent = reason;
+    $("reason-step").hidden = true;
+    $("reason-bar").hidden = false;
+    if (first || changed) {
+      this.onReason(reason, changed);
+    }
+  }
+}
+
+// ---- numbers in human units --------------------------------------------------------------
+
+const pad = (n) => String(n).padStart(2, "0");
+
+// 7.4 -> "00:00:07"; 3725 -> "01:02:05". Seconds are cut, not rounded: a position is never
+// said to be later than it is.
+export function clock(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(Number(seconds))) {
+    return "—";
+  }
+  const whole = Math.max(0, Math.floor(Number(seconds)));
+  return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor(whole / 60) % 60)}:${pad(whole % 60)}`;
+}
+
+// A length of time in words: "12 s", "3 min 5 s", "1 h 2 min".
+export function span(seconds) {
+  const whole = Math.max(0, Math.round(Number(seconds) || 0));
+  if (whole < 60) {
+    return `${whole} s`;
+  }
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor(whole / 60) % 60;
+  const s = whole % 60;
+  return h ? `${h} h ${m} min` : `${m} min ${s} s`;
+}
+
+const UNITS = ["kB", "MB", "GB", "TB"];
+
+// 812 -> "812 bytes"; 48213 -> "48.2 kB"; 3500000 -> "3.5 MB" (powers of 1000, as file
+// managers say them).
+export function bytes(count) {
+  let value = Number(count) || 0;
+  if (value < 1000) {
+    return `${value} ${value === 1 ? "byte" : "bytes"}`;
+  }
+  let unit = -1;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toLocaleString("en-GB", { maximumFractionDigits: digits })} ${UNITS[unit]}`;
+}
+
+const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric" });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+export function dateTime(instant) {
+  if (!instant) {
+    return "Not scheduled";
+  }
+  const date = new Date(instant);
+  return Number.isNaN(date.getTime()) ? String(instant) : DATE_TIME.format(date);
+}
+
+// "2036-01-31" (a calendar day, no time zone) -> "31 January 2036".
+export function day(isoDay) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay || "");
+  if (!match) {
+    return String(isoDay || "");
+  }
+  return DAY.format(new Date(+match[1], +match[2] - 1, +match[3]));
+}
+
+export function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+// The retention of a hearing's record, in words.
+export function retentionText(retention) {
+  if (!retention) {
+    return "Not set";
+  }
+  const parts = [];
+  parts.push(retention.retain_until ? `Kept until ${day(retention.retain_until)}` : "No date set");
+  if (retention.legal_hold) {
+    parts.push("legal hold: may not be deleted");
+  }
+  return parts.join("; ");
+}
