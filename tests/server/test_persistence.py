@@ -45,9 +45,11 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "webhook_deliveries",
         "audit_log",
         "chat_messages",
+        "archived_recordings",
+        "record_retention",
         "alembic_version",
     } <= tables
-    assert revision == "0003"
+    assert revision == "0004"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(
