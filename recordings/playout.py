@@ -43,7 +43,13 @@ class Playout:
         self._capacity = capacity
         self._cursor: int | None = None
         self._newest_end = 0
-        self._pcm: Samples = silence(0)
+        # The samples ahead of the cursor are _store[_head:_head + _length]: one array for
+        # the source's lifetime, so placing and reading 20 ms allocates nothing. Twice the
+        # capacity leaves room to append; the samples move back to the front when the end
+        # is reached, about once per capacity's worth read.
+        self._store: Samples = silence(2 * capacity)
+        self._head = 0
+        self._length = 0
         self._primed = False
         self.late_samples = 0  # arrived after their turn and older than what was placed
         self.dropped_samples = 0  # pushed out by the capacity bound
@@ -51,7 +57,7 @@ class Playout:
     @property
     def buffered(self) -> int:
         """Samples held ahead of the cursor (audio or silence awaiting late packets)."""
-        return len(self._pcm)
+        return self._length
 
     def write(self, position: int, samples: Samples) -> None:
         """Place ``samples`` at source position ``position``."""
@@ -73,21 +79,33 @@ class Playout:
                 self.late_samples += skip
                 samples = samples[skip:]
                 position = self._cursor
-        elif not len(self._pcm) and position - self._cursor > self._delay:
+        elif not self._length and position - self._cursor > self._delay:
             # Speech resumes after a pause: start again ``delay`` ahead of the cursor, which
             # undoes any latency earlier stalls added (the skipped span was silence anyway).
             self._cursor = position - self._delay
+        self._newest_end = max(self._newest_end, position + len(samples))
         offset = position - self._cursor
         end = offset + len(samples)
-        if end > len(self._pcm):
-            self._pcm = np.concatenate([self._pcm, silence(end - len(self._pcm))])
-        self._pcm[offset:end] = samples  # overwrite: a duplicate never doubles the level
-        self._newest_end = max(self._newest_end, position + len(samples))
-        excess = len(self._pcm) - self._capacity
+        excess = end - self._capacity
         if excess > 0:
-            self._pcm = self._pcm[excess:]
+            # Beyond capacity the oldest audio goes: what is held, then silence, then (for
+            # a write longer than the capacity) the start of these samples.
             self._cursor += excess
             self.dropped_samples += excess
+            kept = max(0, self._length - excess)
+            self._head += self._length - kept
+            self._length = kept
+            if offset < excess:
+                samples = samples[excess - offset :]
+            offset, end = max(0, offset - excess), self._capacity
+        if self._head + end > len(self._store):
+            self._store[: self._length] = self._store[self._head : self._head + self._length]
+            self._head = 0
+        start = self._head
+        if end > self._length:  # silence where nothing has arrived yet, up to these samples
+            self._store[start + self._length : start + offset] = 0.0
+            self._length = end
+        self._store[start + offset : start + end] = samples  # overwrite: never doubled
 
     def read(self, n: int) -> Samples | None:
         """The next ``n`` samples (silence where nothing arrived), or None before start-up.
@@ -98,14 +116,20 @@ class Playout:
         if self._cursor is None:
             return None
         if not self._primed:
-            if len(self._pcm) < self._delay:
+            if self._length < self._delay:
                 return None
             self._primed = True
-        out = self._pcm[:n]
-        self._pcm = self._pcm[n:]
+        available = min(n, self._length)
+        if available == n:
+            out = self._store[self._head : self._head + n].copy()
+        else:
+            out = silence(n)
+            out[:available] = self._store[self._head : self._head + available]
+        self._head += available
+        self._length -= available
+        if not self._length:
+            self._head = 0
         self._cursor += n
-        if len(out) < n:
-            out = np.concatenate([out, silence(n - len(out))])
         return out
 
     def prime_now(self) -> None:
