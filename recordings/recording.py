@@ -56,7 +56,7 @@ class HearingRecording:
         # Anchors of record time: both clocks read together, once.
         self.started_at = clock.wall()
         self._start = clock.monotonic()
-        self._tracks = TrackRecorder(directory, self._manifest, self.record_time_ms)
+        self._tracks = TrackRecorder(directory, self._manifest, self.record_time_ms, segment_s)
         self._stop_at: float | None = None  # monotonic; set by stop() before waking the thread
         self._stop_requested = threading.Event()
         self._stopping: asyncio.Task[RecordingInfo] | None = None

@@ -1,11 +1,12 @@
 """Each participant's own audio and video, kept as received: muxed, never re-encoded.
 
-Every hearing-room track the relay forwards is also written to its own WebM file
-(``track-<participant>-<kind>-<n>.webm``, a new ``n`` each time the participant's track
-starts again: a reconnect, a return from the waiting room). Timestamps are record time: a
-file's first frame is stamped with the record time it arrived at, and the frames after it
-keep the spacing of their RTP timestamps, so every track lines up with the master and with
-the other tracks. When a track ends its file is sealed and hashed into the manifest.
+Every hearing-room track the relay forwards is also written to WebM files
+(``track-<participant>-<kind>-<n>.webm``, a new ``n`` for each segment of bounded record
+time, and each time the participant's track starts again: a reconnect, a return from the
+waiting room). Timestamps are record time: a track's first frame is stamped with the record
+time it arrived at, and the frames after it keep the spacing of their RTP timestamps, so
+every track lines up with the master and with the other tracks. Each file is sealed and
+hashed into the manifest when its segment ends or its track does.
 
 The event loop only enqueues (``TrackInput.push``); one thread per recording muxes, writes
 and hashes, because file work never runs on the event loop. The thread collects what
@@ -16,6 +17,7 @@ of hundreds of frames a second, several times the muxing itself (make bench).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections import deque
@@ -30,6 +32,7 @@ from av.container import OutputContainer
 from av.stream import Stream
 
 from recordings.manifest import ManifestWriter
+from recordings.segments import SEGMENT_S
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def track_name(participant_id: str, kind: Kind, number: int) -> str:
 # made on the event loop for every frame of every track.
 @dataclass(slots=True)
 class _Frame:
-    name: str
+    key: int  # the track's
     data: bytes
     pts: int
     time_base: Fraction
@@ -63,51 +66,62 @@ class _Frame:
 
 @dataclass(frozen=True, slots=True)
 class _Close:
-    name: str
+    key: int
 
 
 class TrackInput:
-    """Where one track's frames go; ``push`` and ``close`` are called on the event loop."""
+    """Where one track's frames go; ``push`` and ``close`` are called on the event loop.
 
-    def __init__(self, recorder: TrackRecorder, name: str) -> None:
+    ``wants_keyframe`` is set by the writer when a video segment is due to end: the next
+    file must start at a keyframe, so the caller asks the publisher for one.
+    """
+
+    def __init__(self, recorder: TrackRecorder, key: int) -> None:
         self._recorder = recorder
-        self.name = name
+        self._key = key
         self._closed = False
+        self.wants_keyframe = False
 
     def push(self, data: bytes, pts: int, time_base: Fraction, keyframe: bool) -> None:
         if not self._closed and data:
             self._recorder.enqueue(
-                _Frame(self.name, data, pts, time_base, keyframe, self._recorder.now_ms())
+                _Frame(self._key, data, pts, time_base, keyframe, self._recorder.now_ms())
             )
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._recorder.enqueue(_Close(self.name))
+            self._recorder.enqueue(_Close(self._key))
 
 
 class _TrackFile:
-    """One open WebM file; owned by the writer thread."""
+    """One open WebM file of a track (one segment); owned by the writer thread."""
 
-    def __init__(self, path: Path, kind: Kind) -> None:
+    def __init__(self, path: Path, kind: Kind, first: _Frame) -> None:
         self.path = path
-        self.kind = kind
-        self.container: OutputContainer | None = None
-        self.stream: Stream | None = None
         self.first_ms: int | None = None
         self.last_ms = 0
-        self._first_pts: int | None = None
-        self._last_pts = 0
+        container = av.open(str(path), "w", format="webm", options={"flush_packets": "1"})
+        try:
+            stream: Stream
+            if kind == "audio":
+                audio = container.add_stream("libopus", rate=48000)
+                audio.layout = "stereo"  # WebRTC signals Opus as 2 channels
+                audio.codec_context.open()  # writes the OpusHead the container needs
+                stream = audio
+            else:
+                video = container.add_stream("libvpx")
+                video.width, video.height = _vp8_size(first.data)
+                stream = video
+            stream.time_base = MS
+        except BaseException:
+            container.close()
+            raise
+        self.container: OutputContainer = container
+        self.stream = stream
 
-    def write(self, frame: _Frame) -> None:
-        if self.container is None:
-            if self.kind == "video" and not frame.keyframe:
-                return  # a video file starts at a keyframe, or it shows nothing until one
-            self._open(frame)
-        assert self.container is not None and self.stream is not None
-        written = self._first_pts is not None
-        pts_ms = self._record_ms(frame)
-        if written and pts_ms <= self.last_ms:
+    def write(self, frame: _Frame, pts_ms: int) -> None:
+        if self.first_ms is not None and pts_ms <= self.last_ms:
             pts_ms = self.last_ms + 1  # Matroska wants increasing times; keep the order
         packet = av.Packet(frame.data)
         packet.stream = self.stream
@@ -116,47 +130,51 @@ class _TrackFile:
         if frame.keyframe:
             packet.is_keyframe = True
         self.container.mux(packet)
+        if self.first_ms is None:
+            self.first_ms = pts_ms
         self.last_ms = pts_ms
 
-    def _record_ms(self, frame: _Frame) -> int:
-        # Unwrap the 32-bit RTP clock against the previous frame, then place the frame at
-        # the file's anchor (the first frame's arrival) plus its RTP distance from it.
-        if self._first_pts is None:
+    def close(self) -> None:
+        self.container.close()
+
+
+class _Track:
+    """One participant's track: its record-time clock, and the segment file being written.
+
+    The clock runs across segments: the first frame is placed at the record time it arrived,
+    every later one at that anchor plus its RTP distance from the first, so cutting a track
+    into files moves no frame in time.
+    """
+
+    def __init__(self, participant_id: str, kind: Kind, segment_ms: int) -> None:
+        self.participant_id = participant_id
+        self.kind = kind
+        self.segment_ms = segment_ms
+        self.file: _TrackFile | None = None
+        self.input: TrackInput | None = None
+        self._first_ms: int | None = None
+        self._first_pts = 0
+        self._last_pts = 0
+
+    def record_ms(self, frame: _Frame) -> int:
+        # Unwrap the 32-bit RTP clock against the previous frame.
+        if self._first_ms is None:
             self._first_pts = self._last_pts = frame.pts
-            self.first_ms = frame.arrived_ms
+            self._first_ms = frame.arrived_ms
             return frame.arrived_ms
         step = (frame.pts - self._last_pts) % RTP_WRAP
         if step > RTP_WRAP // 2:
             step -= RTP_WRAP  # a frame from slightly before the previous one
         self._last_pts += step
-        assert self.first_ms is not None
-        return self.first_ms + _to_ms(self._last_pts - self._first_pts, frame.time_base)
+        return self._first_ms + _to_ms(self._last_pts - self._first_pts, frame.time_base)
 
-    def _open(self, frame: _Frame) -> None:
-        container = av.open(str(self.path), "w", format="webm", options={"flush_packets": "1"})
-        try:
-            stream: Stream
-            if self.kind == "audio":
-                audio = container.add_stream("libopus", rate=48000)
-                audio.layout = "stereo"  # WebRTC signals Opus as 2 channels
-                audio.codec_context.open()  # writes the OpusHead the container needs
-                stream = audio
-            else:
-                video = container.add_stream("libvpx")
-                video.width, video.height = _vp8_size(frame.data)
-                stream = video
-            stream.time_base = MS
-        except BaseException:
-            container.close()
-            raise
-        self.container, self.stream = container, stream
-
-    def close(self) -> bool:
-        """Seal the file; False if it never got a frame (no file was made)."""
-        if self.container is None:
-            return False
-        self.container.close()
-        return True
+    def due(self, pts_ms: int) -> bool:
+        """Whether the open segment has reached its length of record time."""
+        return (
+            self.file is not None
+            and self.file.first_ms is not None
+            and pts_ms - self.file.first_ms >= self.segment_ms
+        )
 
 
 def _to_ms(ticks: int, time_base: Fraction) -> int:
@@ -180,30 +198,43 @@ def _vp8_size(keyframe: bytes) -> tuple[int, int]:
 
 
 class TrackRecorder:
-    """The per-participant tracks of one recording, written by one thread."""
+    """The per-participant tracks of one recording, written by one thread.
+
+    Each track is cut into segments of ``segment_s`` of record time, like the master: a
+    segment is sealed and hashed into the manifest as soon as the next one starts, so a
+    crash leaves at most one segment per track to recover. Audio is cut at the first frame
+    past the length; video at the first keyframe past it (asked for through
+    ``TrackInput.wants_keyframe``), since a file that starts elsewhere shows nothing.
+    """
 
     def __init__(
-        self, directory: Path, manifest: ManifestWriter, now_ms: Callable[[], int]
+        self,
+        directory: Path,
+        manifest: ManifestWriter,
+        now_ms: Callable[[], int],
+        segment_s: float = SEGMENT_S,
     ) -> None:
         self._directory = directory
         self._manifest = manifest
         self.now_ms = now_ms  # record time, from the recording's own clock
+        self._segment_ms = max(1, round(segment_s * 1000))
         # Appended on the event loop, taken by the writer thread: deque operations are
         # atomic, so neither side locks and a push never wakes the thread.
         self._pending: deque[_Frame | _Close | None] = deque()
         self._closing = threading.Event()
-        self._files: dict[str, _TrackFile] = {}
-        self._numbers: dict[tuple[str, str], int] = {}
+        self._tracks: dict[int, _Track] = {}
+        self._keys = itertools.count(1)
+        self._numbers: dict[tuple[str, str], int] = {}  # taken by the writer thread only
         self._dropped = 0
         self._thread = threading.Thread(target=self._run, name="tracks", daemon=True)
         self._thread.start()
 
     def add(self, participant_id: str, kind: Kind) -> TrackInput:
-        number = self._numbers.get((participant_id, kind), 0) + 1
-        self._numbers[(participant_id, kind)] = number
-        name = track_name(participant_id, kind, number)
-        self._files[name] = _TrackFile(self._directory / name, kind)
-        return TrackInput(self, name)
+        key = next(self._keys)
+        track = _Track(participant_id, kind, self._segment_ms)
+        track.input = TrackInput(self, key)
+        self._tracks[key] = track  # one atomic store; the thread only reads it after
+        return track.input
 
     def enqueue(self, item: _Frame | _Close) -> None:
         # Only the event loop appends and the thread only takes, so the bound holds.
@@ -227,25 +258,47 @@ class TrackRecorder:
                 item = self._pending.popleft()
                 try:
                     if item is None:
-                        for name in list(self._files):
-                            self._seal(name)
+                        for key in list(self._tracks):
+                            self._end(key)
                         return
                     if isinstance(item, _Close):
-                        self._seal(item.name)
-                    elif (track := self._files.get(item.name)) is not None:
-                        track.write(item)
+                        self._end(item.key)
+                    elif (track := self._tracks.get(item.key)) is not None:
+                        self._write(track, item)
                 except Exception:
                     # One broken track must not stop the others (or the master, which is apart).
                     logger.exception("track writer: %r failed", item)
 
-    def _seal(self, name: str) -> None:
-        track = self._files.pop(name, None)
-        if track is None:
+    def _write(self, track: _Track, frame: _Frame) -> None:
+        pts_ms = track.record_ms(frame)
+        if track.file is None and track.kind == "video" and not frame.keyframe:
+            return  # a video file starts at a keyframe, or it shows nothing until one
+        if track.due(pts_ms):
+            if track.kind == "audio" or frame.keyframe:
+                self._seal(track)
+            elif track.input is not None:
+                track.input.wants_keyframe = True
+        if track.file is None:
+            number = self._numbers.get((track.participant_id, track.kind), 0) + 1
+            self._numbers[(track.participant_id, track.kind)] = number
+            name = track_name(track.participant_id, track.kind, number)
+            track.file = _TrackFile(self._directory / name, track.kind, frame)
+            if track.input is not None:
+                track.input.wants_keyframe = False
+        track.file.write(frame, pts_ms)
+
+    def _end(self, key: int) -> None:
+        track = self._tracks.pop(key, None)
+        if track is not None:
+            self._seal(track)
+
+    def _seal(self, track: _Track) -> None:
+        file, track.file = track.file, None
+        if file is None:
             return
         try:
-            written = track.close()
+            file.close()
         except Exception:
-            logger.exception("track %s could not be closed cleanly", name)
-            written = track.path.exists()
-        if written and track.first_ms is not None:
-            self._manifest.append(name, track.first_ms, track.last_ms)
+            logger.exception("track %s could not be closed cleanly", file.path.name)
+        if file.path.exists() and file.first_ms is not None:
+            self._manifest.append(file.path.name, file.first_ms, file.last_ms)

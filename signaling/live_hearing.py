@@ -386,6 +386,8 @@ class LiveHearing:
 
         def tap(frame: EncodedFrame) -> None:
             track.push(frame.data, frame.pts, frame.time_base, frame.is_keyframe)
+            if track.wants_keyframe:  # the track's segment is due; the producer rate-limits
+                producer.request_keyframe()
             if source is not None:
                 source.push(frame.data, frame.pts, frame.time_base)
 
