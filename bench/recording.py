@@ -685,8 +685,13 @@ def report(r: Results) -> str:
             f"warning: other processes used more than {BUSY_MACHINE_CORES} core: the machine"
             " was shared, compare these numbers with care."
         )
-    passed = track_ok and mix_ok and viewing_ok
-    lines.append(f"{_verdict(passed)}: track recording, master mix and viewing copy targets")
+    verdicts = {"track recording": track_ok, "master mix": mix_ok, "viewing copy": viewing_ok}
+    missed = [name for name, ok in verdicts.items() if not ok]
+    lines.append(
+        f"FAIL: {', '.join(missed)} ({3 - len(missed)} of 3 targets met)"
+        if missed
+        else "PASS: track recording, master mix and viewing copy targets"
+    )
     return "\n".join(lines)
 
 

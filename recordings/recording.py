@@ -1,7 +1,7 @@
 """One running recording of a hearing room: the mixer thread and the master it writes.
 
-The thread ticks every 20 ms on the monotonic clock, but what it writes is decided by the
-elapsed time, not by the number of ticks: at record time t it has written t * 48000 samples.
+The thread wakes every 100 ms on the monotonic clock and mixes in 20 ms ticks, but what it
+writes is decided by the elapsed time, not by the number of ticks: at record time t it has written t * 48000 samples.
 A late wake-up is caught up with several ticks at once, never skipped, and the last tick at
 stop is cut to the stop instant. The master's duration therefore equals the time the
 recording ran, whatever joins, leaves, silences or lost packets happened meanwhile.
@@ -29,7 +29,12 @@ from recordings.tracks import Kind, TrackInput, TrackRecorder
 
 logger = logging.getLogger(__name__)
 
-TICK = RATE // 50  # 20 ms: one Opus frame, and fine enough for a steady wall-clock pace
+TICK = RATE // 50  # 20 ms: one Opus frame, the step the mixer sums in
+# How often the thread wakes to mix what is due, in ticks. Nobody listens to the master
+# live, so it need not wake per tick: on this machine kind the first decode after each
+# wake-up costs several times a warm one, and waking every 20 ms doubled the mix's cost
+# (make bench). At most this much more audio waits in memory when the process dies.
+WAKE = 5 * TICK  # 100 ms
 
 
 class HearingRecording:
@@ -147,8 +152,8 @@ class HearingRecording:
                     if due > written:
                         self._writer.write(self._mixer.mix(due - written))
                     break
-                next_tick = self._start + (written + TICK) / RATE
-                self._stop_requested.wait(max(0.0, next_tick - self._clock.monotonic()))
+                next_wake = self._start + (written + WAKE) / RATE
+                self._stop_requested.wait(max(0.0, next_wake - self._clock.monotonic()))
         except BaseException as exc:  # the thread must report its end, never vanish
             self._failure = exc
             logger.exception("recording %s: the mixer failed", self.id)
