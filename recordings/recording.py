@@ -1,10 +1,11 @@
 """One running recording of a hearing room: the mixer thread and the master it writes.
 
 The thread wakes every 100 ms on the monotonic clock and mixes in 20 ms ticks, but what it
-writes is decided by the elapsed time, not by the number of ticks: at record time t it has written t * 48000 samples.
-A late wake-up is caught up with several ticks at once, never skipped, and the last tick at
-stop is cut to the stop instant. The master's duration therefore equals the time the
-recording ran, whatever joins, leaves, silences or lost packets happened meanwhile.
+writes is decided by the elapsed time, not by the number of ticks: at record time t it has
+written t * 48000 samples. A late wake-up is caught up with several ticks at once, never
+skipped, and the last tick at stop is cut to the stop instant. The master's duration
+therefore equals the time the recording ran, whatever joins, leaves, silences or lost
+packets happened meanwhile.
 """
 
 from __future__ import annotations
