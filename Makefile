@@ -54,7 +54,8 @@ pytest: $(STAMP)
 		exec $(PYTEST); \
 	fi
 
-## make bench: relay benchmark, our relay against stock aiortc in the same run
+## make bench: relay benchmark (ours against stock aiortc) and recording benchmark (tracks,
+## mix and viewing copy against transcoding, a naive mixer and real time), same run each
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
