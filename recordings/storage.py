@@ -17,11 +17,14 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import obstore
-from obstore.exceptions import NotFoundError
+from obstore.exceptions import NotFoundError, PreconditionError
 from obstore.store import LocalStore
+
+if TYPE_CHECKING:
+    from obstore import GetOptions
 
 # A name part: letters, digits, dot, dash, underscore; not starting with a dot, so neither
 # ``..`` nor hidden temporary files (``.manifest.sig.tmp``) are ever addressable.
@@ -41,6 +44,7 @@ class MissingObject(LookupError):
 class StoredObject:
     key: str
     size: int
+    version: str | None = None  # changes whenever the object is replaced (its ETag)
 
 
 def archive_key(*parts: str) -> str:
@@ -62,8 +66,17 @@ class ArchiveStorage(Protocol):
         """Bytes in the object (MissingObject if there is none)."""
         ...
 
-    def read(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
-        """Bytes ``start`` up to (not including) ``end``, in chunks."""
+    async def head(self, key: str) -> StoredObject:
+        """Size and version of the object (MissingObject if there is none)."""
+        ...
+
+    async def read(
+        self, key: str, start: int, end: int, *, version: str | None = None
+    ) -> AsyncIterator[bytes]:
+        """Bytes ``start`` up to (not including) ``end``, in chunks, all from one version of
+        the object: it is opened before this returns (MissingObject if it is gone, or has
+        been replaced since ``version`` was read), so a copy rebuilt meanwhile never mixes
+        into what is being read."""
         ...
 
     async def list(self, prefix: str) -> list[StoredObject]:
@@ -98,28 +111,29 @@ class LocalArchiveStorage:
         self._store = LocalStore(prefix=self.root, automatic_cleanup=True)
 
     async def size(self, key: str) -> int:
+        return (await self.head(key)).size
+
+    async def head(self, key: str) -> StoredObject:
         try:
             meta = await obstore.head_async(self._store, _checked(key))
         except (NotFoundError, FileNotFoundError) as exc:
             raise MissingObject(key) from exc
-        return int(meta["size"])
+        return StoredObject(key=key, size=int(meta["size"]), version=meta["e_tag"])
 
-    async def read(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+    async def read(
+        self, key: str, start: int, end: int, *, version: str | None = None
+    ) -> AsyncIterator[bytes]:
         checked = _checked(key)
-        position = start
-        while position < end:
-            upto = min(end, position + CHUNK)
-            try:
-                chunk = await obstore.get_range_async(
-                    self._store, checked, start=position, end=upto
-                )
-            except (NotFoundError, FileNotFoundError) as exc:
-                raise MissingObject(key) from exc
-            data = bytes(chunk)
-            if not data:  # the object shrank under us: stop rather than spin
-                return
-            yield data
-            position += len(data)
+        if end <= start:
+            return _nothing()
+        options: GetOptions = {"range": (start, end)}
+        if version is not None:
+            options["if_match"] = version
+        try:
+            result = await obstore.get_async(self._store, checked, options=options)
+        except (NotFoundError, FileNotFoundError, PreconditionError) as exc:
+            raise MissingObject(key) from exc
+        return _chunks(result.stream(min_chunk_size=CHUNK))
 
     async def list(self, prefix: str) -> list[StoredObject]:
         found: list[StoredObject] = []
@@ -147,6 +161,16 @@ class LocalArchiveStorage:
 
     def local_directory(self, prefix: str) -> _LocalDirectory:
         return _Lent(self.root.joinpath(*_checked(prefix).split("/")))
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""  # an async generator that yields nothing
+
+
+async def _chunks(stream: AsyncIterator[Any]) -> AsyncIterator[bytes]:
+    async for chunk in stream:
+        yield bytes(chunk)
 
 
 class _Lent:

@@ -256,11 +256,10 @@ class TrackRecorder:
             self._closing.wait(WRITE_INTERVAL_S)
             while self._pending:
                 item = self._pending.popleft()
+                if item is None:
+                    self._end_all()
+                    return
                 try:
-                    if item is None:
-                        for key in list(self._tracks):
-                            self._end(key)
-                        return
                     if isinstance(item, _Close):
                         self._end(item.key)
                     elif (track := self._tracks.get(item.key)) is not None:
@@ -286,6 +285,15 @@ class TrackRecorder:
             if track.input is not None:
                 track.input.wants_keyframe = False
         track.file.write(frame, pts_ms)
+
+    def _end_all(self) -> None:
+        # Each track on its own: one that cannot be sealed must not leave the others open,
+        # nor keep the thread from ending (close() waits for it).
+        for key in list(self._tracks):
+            try:
+                self._end(key)
+            except Exception:
+                logger.exception("track writer: track %d could not be sealed", key)
 
     def _end(self, key: int) -> None:
         track = self._tracks.pop(key, None)

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from court.errors import InvalidState
 from recordings import RecordingStore
 from recordings.signing import load_or_create_key, public_key_pem
 from recordings.storage import LocalArchiveStorage
@@ -78,10 +79,12 @@ def add_parser(commands: Any) -> None:
         "verify", help="check every segment of a hearing's recordings; exit 1 names a problem"
     )
     verify.add_argument("hearing", help="the hearing id (hrg_...)")
+    verify.add_argument("--reason", required=True, help="why the record is checked (audited)")
     copy = actions.add_parser(
         "viewing-copy", help="build a closed hearing's viewing copy (MP4), with a progress bar"
     )
     copy.add_argument("hearing", help="the hearing id (hrg_...)")
+    copy.add_argument("--reason", required=True, help="why the copy is built (audited)")
     export = actions.add_parser(
         "export", help="build a hearing's export bundle (zip) and copy it to --out"
     )
@@ -94,6 +97,7 @@ def add_parser(commands: Any) -> None:
     how = purge.add_mutually_exclusive_group(required=True)
     how.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
     how.add_argument("--yes", action="store_true", help="delete what the dry run lists")
+    purge.add_argument("--reason", help="why the records go (audited; needed with --yes)")
     purge.add_argument(
         "--today",
         type=date.fromisoformat,
@@ -107,14 +111,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "public-key":
         print(public_key_pem(key), end="")
         return 0
+    reason = (args.reason or "").strip()
+    if not reason and not getattr(args, "dry_run", False):
+        print("courtroom: --reason must say why the record is used (audited)", file=sys.stderr)
+        return 2
     if args.action == "verify":
+        asyncio.run(_audit(settings, "archive.verify", f"hearing:{args.hearing}", reason))
         return verify_hearing(settings, args.hearing)
     if args.action == "viewing-copy":
-        return asyncio.run(_viewing_copy(settings, args.hearing))
+        return asyncio.run(_viewing_copy(settings, args.hearing, reason))
     if args.action == "export":
-        return asyncio.run(_export(settings, args.hearing, args.out, args.reason))
+        return asyncio.run(_export(settings, args.hearing, args.out, reason))
     today = args.today or datetime.now(UTC).date()
-    return asyncio.run(_purge(settings, today, dry_run=args.dry_run))
+    return asyncio.run(_purge(settings, today, dry_run=args.dry_run, reason=reason))
+
+
+async def _audit(settings: Settings, action: str, what: str, reason: str) -> None:
+    async with open_court_data(settings) as data:
+        await data.audit.record(actor=actor(), action=action, object=what, reason=reason)
 
 
 def actor() -> str:
@@ -142,7 +156,9 @@ def verify_hearing(settings: Settings, hearing_id: str) -> int:
 
 
 @asynccontextmanager
-async def open_archive(settings: Settings) -> AsyncIterator[Archive]:
+async def open_archive(settings: Settings, *, reconcile: bool = True) -> AsyncIterator[Archive]:
+    """The archive over the data directory; ``reconcile`` first indexes recordings sealed
+    while no server ran (a dry run passes False: it changes nothing, not even the index)."""
     key = load_or_create_key(settings.record_signing_key_file)
     async with open_court_data(settings) as data:
         archive = Archive(
@@ -155,17 +171,19 @@ async def open_archive(settings: Settings) -> AsyncIterator[Archive]:
             retention_days=settings.record_retention_days,
             in_child=False,
         )
-        # Recordings sealed while no server ran to index them are found here too.
-        await archive.reconcile()
+        if reconcile:
+            await archive.reconcile()
         yield archive
 
 
-async def _viewing_copy(settings: Settings, hearing_id: str) -> int:
+async def _viewing_copy(settings: Settings, hearing_id: str, reason: str) -> int:
     async with open_archive(settings) as archive:
         archived = await archive.index.get(hearing_id)
         if archived is None:
             print(f"courtroom: the archive holds no record of {hearing_id}", file=sys.stderr)
             return 1
+        what = f"hearing:{hearing_id}"
+        await archive.audit_access(actor(), "archive.viewing_copy", what, reason)
         key = await archive.build(
             archived, JobKind.VIEWING_COPY, ProgressBar(f"Viewing copy of {hearing_id}")
         )
@@ -174,9 +192,6 @@ async def _viewing_copy(settings: Settings, hearing_id: str) -> int:
 
 
 async def _export(settings: Settings, hearing_id: str, out: Path, reason: str) -> int:
-    if not reason.strip():
-        print("courtroom: --reason must say why the record is exported", file=sys.stderr)
-        return 2
     async with open_archive(settings) as archive:
         archived = await archive.index.get(hearing_id)
         if archived is None:
@@ -206,8 +221,8 @@ def format_plan(plan: list[PurgeItem], today: date) -> str:
     )
 
 
-async def _purge(settings: Settings, today: date, *, dry_run: bool) -> int:
-    async with open_archive(settings) as archive:
+async def _purge(settings: Settings, today: date, *, dry_run: bool, reason: str) -> int:
+    async with open_archive(settings, reconcile=not dry_run) as archive:
         plan = await archive.purge_plan(today)
         print(format_plan(plan, today))
         if dry_run:
@@ -215,7 +230,12 @@ async def _purge(settings: Settings, today: date, *, dry_run: bool) -> int:
             print(f"\nDry run: {due} hearing(s) would be deleted; nothing was changed.")
             return 0
         for item in plan:
-            if item.purge:
-                deleted = await archive.purge(item, today=today, by=actor())
-                print(f"Deleted {deleted} files of {item.archived.hearing.id}.")
+            if not item.purge:
+                continue
+            try:
+                deleted = await archive.purge(item, today=today, by=actor(), reason=reason)
+            except InvalidState as exc:  # a hold set, or the date moved, since the plan
+                print(f"Kept {item.archived.hearing.id}: {exc.message}")
+                continue
+            print(f"Deleted {deleted} files of {item.archived.hearing.id}.")
     return 0

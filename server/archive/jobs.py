@@ -79,10 +79,10 @@ class Jobs:
         current = self._jobs.get((hearing_id, kind))
         if current is not None and current.active:
             return current
-        job = Job(kind=kind, hearing_id=hearing_id, work=work)
-        self._jobs[(hearing_id, kind)] = job
         if kind not in self._queues:
             raise RuntimeError("the archive's job workers are not running")
+        job = Job(kind=kind, hearing_id=hearing_id, work=work)
+        self._jobs[(hearing_id, kind)] = job
         self._queues[kind].put_nowait(job)
         return job
 

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-_RANGE: Final = re.compile(r"^bytes=(?P<first>\d{0,19})-(?P<last>\d{0,19})$")
+# The unit is case-insensitive (RFC 9110 14.1); the numbers are at most 19 digits, so a
+# giant one is refused here rather than turned into a huge integer.
+_RANGE: Final = re.compile(r"^bytes=(?P<first>\d{0,19})-(?P<last>\d{0,19})$", re.IGNORECASE)
 
 
 class RangeNotSatisfiable(ValueError):

@@ -26,7 +26,7 @@ from server.api.bodies import Body, parse_body, parse_query
 from server.api.guard import authorize
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.ranges import RangeNotSatisfiable, parse_range
-from server.archive.service import Archive, ArchivedFile, JobView
+from server.archive.service import Archive, ArchivedFile, JobView, classify
 from server.persistence.repositories.archive import (
     SEARCH_LIMIT,
     ArchivedHearing,
@@ -292,14 +292,9 @@ async def recorded_file(request: web.Request) -> web.StreamResponse:
     actor, reason = await _reader(request, "archive.download", what)
     archive = _archive(request)
     archived = await archive.hearing(hearing_id)
-    key = archive.file_key(archived, recording_id, name)
-    item = None
-    for candidate in (await archive.files(archived))[recording_id]:
-        if candidate.name == name:
-            item = candidate
-    if item is None:
-        raise NotFound(f"The recording holds no file {name!r}.")
-    content_type = _content_type(name, item.media)
+    key = archive.file_key(archived, recording_id, name)  # NotFound for any other name
+    item = classify(recording_id, name, 0)
+    content_type = _content_type(name, None if item is None else item.media)
     return await _serve(request, archive, key, content_type, name, actor, reason, what)
 
 
@@ -354,15 +349,28 @@ async def _serve(
     what: str,
 ) -> web.StreamResponse:
     try:
-        size = await archive.storage.size(key)
+        stored = await archive.storage.head(key)
     except MissingObject:
         raise NotFound("The file is not in the archive.") from None
+    size = stored.size
+    etag = None if stored.version is None else f'"{stored.version.strip(chr(34))}"'
+    header = request.headers.get("Range")
+    if_range = request.headers.get("If-Range")
+    if header is not None and if_range is not None and if_range != etag:
+        header = None  # RFC 9110 13.1.5: the file changed since; send it whole
     try:
-        wanted = parse_range(request.headers.get("Range"), size)
+        wanted = parse_range(header, size)
     except RangeNotSatisfiable as exc:
         refusal = problem(416, "range_not_satisfiable", str(exc))
         refusal.headers["Content-Range"] = f"bytes */{size}"
         return refusal
+    start, end = (0, size) if wanted is None else (wanted.start, wanted.end)
+    body = None
+    if request.method != "HEAD":
+        try:  # opened now, from the version measured above, before any header is sent
+            body = await archive.storage.read(key, start, end, version=stored.version)
+        except MissingObject:
+            raise NotFound("The file changed while it was asked for; ask again.") from None
     # Audited before the first byte leaves: an access cut short is still an access.
     await _audit(
         request,
@@ -371,20 +379,21 @@ async def _serve(
         what,
         reason if wanted is None else f"{reason} [{wanted.content_range}]"[:1000],
     )
-    start, end = (0, size) if wanted is None else (wanted.start, wanted.end)
     response = web.StreamResponse(status=200 if wanted is None else 206)
     response.content_type = content_type
     response.content_length = end - start
     response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = "private, no-store"
+    if etag is not None:
+        response.headers["ETag"] = etag
     disposition = "inline" if content_type.startswith(PLAYABLE) else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if wanted is not None:
         response.headers["Content-Range"] = wanted.content_range
     with_security_headers(response)
     await response.prepare(request)
-    if request.method != "HEAD":
-        async for chunk in archive.storage.read(key, start, end):
+    if body is not None:
+        async for chunk in body:
             await response.write(chunk)
     await response.write_eof()
     return response

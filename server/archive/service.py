@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import shutil
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -46,6 +48,8 @@ COPY_FILES: Final[Mapping[JobKind, str]] = {
     JobKind.EXPORT: "record-bundle.zip",
 }
 SYSTEM: Final = "system:archive"
+BUILD_TIMEOUT_S: Final = 600.0
+BUILD_TIMEOUT_PER_RECORDED_S: Final = 2.0
 
 _TRACK = re.compile(r"^track-(?P<participant>.+)-(?P<media>audio|video)-\d+\.webm$")
 _KINDS: Final = {
@@ -99,6 +103,23 @@ def classify(recording_id: str, name: str, size: int) -> ArchivedFile | None:
     return None if kind is None else ArchivedFile(recording_id, name, kind, None, None, size)
 
 
+# A record is deleted only once its hearing is over: a sitting, paused or suspended
+# hearing may still be recording, whatever its retention says.
+_OVER: Final = frozenset({HearingState.CLOSED, HearingState.CANCELLED})
+
+
+def _judge(archived: ArchivedHearing, today: date) -> PurgeItem:
+    retention = archived.retention
+    if retention is None or retention.retain_until >= today:
+        return PurgeItem(archived, False, "its retention has not passed")
+    if retention.legal_hold:
+        why = f"under legal hold (retain until {retention.retain_until} passed)"
+        return PurgeItem(archived, False, why)
+    if archived.hearing.state not in _OVER:
+        return PurgeItem(archived, False, f"the hearing is {archived.hearing.state.value}")
+    return PurgeItem(archived, True, f"retained until {retention.retain_until}")
+
+
 class Archive:
     def __init__(
         self,
@@ -126,37 +147,39 @@ class Archive:
 
     # Indexing
 
-    async def index_recording(self, hearing_id: str, recording_id: str) -> ArchivedRecording:
+    async def index_recording(self, hearing_id: str, recording_id: str) -> ArchivedRecording | None:
         """Index one sealed recording (again, if it was indexed before) and give its hearing
-        a retain-until date if it has none."""
+        a retain-until date if it has none. None, and nothing indexed, for a recording that
+        is still running: the archive holds only what the recorder has sealed."""
         prefix = archive_key(hearing_id, recording_id)
         async with self.storage.local_directory(prefix) as directory:
             info = await asyncio.to_thread(
                 lambda: recording_info(read_metadata(directory), directory)
             )
+        if (info.hearing_id, info.recording_id) != (hearing_id, recording_id):
+            # Reads go by the path and the index by the metadata: they must name the same.
+            raise ValueError(
+                f"{prefix}/{METADATA_FILE} names {info.hearing_id}/{info.recording_id}"
+            )
+        if info.stopped_at is None:
+            return None
         recording = ArchivedRecording(
             id=info.recording_id,
             hearing_id=info.hearing_id,
             started_at=datetime.fromtimestamp(info.started_at, UTC),
-            stopped_at=(
-                None if info.stopped_at is None else datetime.fromtimestamp(info.stopped_at, UTC)
-            ),
+            stopped_at=datetime.fromtimestamp(info.stopped_at, UTC),
             duration_s=info.duration_s,
             recovered=info.recovered,
         )
-        await self.index.index(recording)
-        await self.index.retain(
-            hearing_id,
-            retain_until=(recording.started_at + self._retention).date(),
-            legal_hold=None,
-            by=SYSTEM,
-            only_if_absent=True,
+        await self.index.index(
+            recording, default_retain_until=(recording.started_at + self._retention).date()
         )
         return recording
 
     async def reconcile(self) -> int:
         """Index every sealed recording in storage the index does not hold yet (a crash
-        between sealing and indexing, or an archive copied in); returns how many."""
+        between sealing and indexing, or an archive copied in); returns how many. Running
+        recordings are left for the report of their end."""
         indexed = await self.index.indexed()
         added = 0
         for obj in await self.storage.list(""):
@@ -170,7 +193,7 @@ class Archive:
                 # it stays in storage, untouched, and the log says why it is not searchable.
                 logger.exception("could not index recording %s", obj.key)
                 continue
-            if recording.stopped_at is not None:
+            if recording is not None:
                 added += 1
         return added
 
@@ -282,8 +305,10 @@ class Archive:
     async def build(self, archived: ArchivedHearing, kind: JobKind, progress: Progress) -> str:
         """Build ``kind`` for the hearing and store it; returns its key."""
         hearing_id = archived.hearing.id
-        work = self._work_dir / hearing_id
-        await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
+        # A directory per build: the server and a CLI command may build at once, and
+        # whatever a killed child left behind goes with its directory.
+        work = self._work_dir / f"{hearing_id}-{kind.value}-{uuid.uuid4().hex[:12]}"
+        await asyncio.to_thread(work.mkdir, parents=True)
         out = work / COPY_FILES[kind]
         directories = []
         for recording in archived.recordings:
@@ -298,15 +323,24 @@ class Archive:
             }
         elif kind is JobKind.EXPORT:
             spec.update(await self._bundle_spec(archived, work))
+        # Generous: the viewing copy builds at several times real time (make bench).
+        timeout_s = BUILD_TIMEOUT_S + BUILD_TIMEOUT_PER_RECORDED_S * (archived.recorded_s or 0)
+        key = self.copy_key(hearing_id, kind)
         try:
-            if self._in_child:
-                await build_in_child(spec, work / f"{kind.value}.spec.json", progress)
-            else:
-                await asyncio.to_thread(build, spec, progress)
-            key = self.copy_key(hearing_id, kind)
+            async with asyncio.timeout(timeout_s):
+                if self._in_child:
+                    await build_in_child(spec, work / f"{kind.value}.spec.json", progress)
+                else:
+                    await asyncio.to_thread(build, spec, progress)
             await self.storage.put_file(key, out)
+        except TimeoutError:
+            raise RuntimeError(f"the build took longer than {timeout_s:.0f} s") from None
         finally:
-            await asyncio.to_thread(out.unlink, missing_ok=True)
+            await asyncio.to_thread(shutil.rmtree, work, ignore_errors=True)
+        if await self.index.get(hearing_id) is None:
+            # Purged while this was building: a copy must not outlive its record.
+            await self.storage.delete_prefix(archive_key(hearing_id, COPIES))
+            raise InvalidState(f"Hearing {hearing_id} was purged during the build.")
         await self._audit.record(
             actor=SYSTEM, action=f"archive.{kind.value}.built", object=f"hearing:{hearing_id}"
         )
@@ -386,32 +420,25 @@ class Archive:
         )
 
     async def purge_plan(self, today: date) -> list[PurgeItem]:
-        plan = []
-        for archived in await self.index.expired(today):
-            retention = archived.retention
-            assert retention is not None
-            if retention.legal_hold:
-                why = f"under legal hold (retain until {retention.retain_until} passed)"
-                plan.append(PurgeItem(archived, False, why))
-            else:
-                plan.append(PurgeItem(archived, True, f"retained until {retention.retain_until}"))
-        return plan
+        """Every archived hearing past its retain-until date: what goes, what is kept, why."""
+        return [_judge(archived, today) for archived in await self.index.expired(today)]
 
-    async def purge(self, item: PurgeItem, *, today: date, by: str) -> int:
-        """Delete one hearing's record from the archive: only if, read again now, its
-        retention has passed and no legal hold is on it."""
+    async def purge(self, item: PurgeItem, *, today: date, by: str, reason: str) -> int:
+        """Delete one hearing's record from the archive, if, read again now, it is still
+        due: past its date, no legal hold, the hearing over (InvalidState otherwise).
+
+        The intent is audited before the first file goes, so a deletion cut short is on
+        the record too; the outcome follows it.
+        """
         fresh = await self.index.get(item.archived.hearing.id)
         if fresh is None:
             return 0
-        retention = fresh.retention
-        if retention is None or retention.legal_hold or retention.retain_until >= today:
-            raise InvalidState(f"Hearing {fresh.hearing.id} is held or not yet due.")
+        verdict = _judge(fresh, today)
+        if not verdict.purge:
+            raise InvalidState(f"Hearing {fresh.hearing.id} is kept: {verdict.why}.")
+        what = f"hearing:{fresh.hearing.id}"
+        await self.audit_access(by, "archive.purge", what, f"{verdict.why}: {reason}")
         deleted = await self.storage.delete_prefix(archive_key(fresh.hearing.id))
         await self.index.forget(fresh.hearing.id)
-        await self._audit.record(
-            actor=by,
-            action="archive.purge",
-            object=f"hearing:{fresh.hearing.id}",
-            reason=f"{deleted} files deleted; {item.why}",
-        )
+        await self.audit_access(by, "archive.purged", what, f"{deleted} files deleted")
         return deleted

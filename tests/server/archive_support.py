@@ -19,7 +19,13 @@ API = "/api/v1/archive/hearings"
 
 
 async def recorded_hearing(
-    client: Client, settings: Settings, *, case_number: str, name: str, close: bool = False
+    client: Client,
+    settings: Settings,
+    *,
+    case_number: str,
+    name: str,
+    close: bool = False,
+    cancel: bool = False,
 ) -> tuple[str, str, str]:
     """A hearing with a real ~1.5 s recording (master and the defendant's audio track),
     reported sealed as the live courtroom reports it. Returns hearing, recording and
@@ -48,4 +54,8 @@ async def recorded_hearing(
     await app[keys.ARCHIVE].recording_available(
         {"hearing_id": hearing.id, "recording_id": info.recording_id}
     )
+    if cancel:  # over, like a closed hearing, but with no copies being built meanwhile
+        await app[keys.HEARING_STATES].change(
+            hearing.id, HearingState.CANCELLED, actor="test", reason="t"
+        )
     return hearing.id, info.recording_id, defendant.id

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import pytest
 
+from court.errors import InvalidState
+from court.hearing_state import HearingState
 from court.ids import HearingId
 from court.roles import Role
 from recordings import RecordingStore
@@ -241,7 +243,10 @@ async def test_retention_and_legal_hold_decide_what_purge_would_delete(
 ) -> None:
     held_id, _, _ = recorded
     due_id, _, _ = await recorded_hearing(
-        client, settings, case_number="1-303/2026", name="Kamran Huseynov"
+        client, settings, case_number="1-303/2026", name="Kamran Huseynov", cancel=True
+    )
+    await client.app[keys.HEARING_STATES].change(
+        held_id, HearingState.CANCELLED, actor="test", reason="t"
     )
     past = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
     for hearing_id, hold in ((held_id, True), (due_id, False)):
@@ -281,9 +286,9 @@ async def test_retention_and_legal_hold_decide_what_purge_would_delete(
     }
     assert plan[held_id].purge is False and "legal hold" in plan[held_id].why
     assert plan[due_id].purge is True
-    await archive.purge(plan[due_id], today=datetime.now(UTC).date(), by="test")
-    with pytest.raises(Exception, match="held"):
-        await archive.purge(plan[held_id], today=datetime.now(UTC).date(), by="test")
+    await archive.purge(plan[due_id], today=datetime.now(UTC).date(), by="test", reason="due")
+    with pytest.raises(InvalidState, match="legal hold"):
+        await archive.purge(plan[held_id], today=datetime.now(UTC).date(), by="test", reason="due")
     assert not (settings.recordings_dir / due_id).exists()
     assert (settings.recordings_dir / held_id).exists()
     response = await client.get(f"{API}/{due_id}?{why()}", headers=as_("archivist"))
@@ -304,3 +309,66 @@ async def test_a_recording_sealed_while_no_server_indexed_it_is_found_at_startup
     assert await archive.reconcile() == 1
     assert await archive.reconcile() == 0
     assert (await archive.index.get(hearing.id)) is not None
+
+
+async def test_head_etag_and_if_range_and_a_case_insensitive_unit(
+    client: Client, recorded: tuple[str, str, str]
+) -> None:
+    hearing_id, recording_id, _ = recorded
+    url = f"{API}/{hearing_id}/recordings/{recording_id}/files/manifest.jsonl?{why()}"
+    head = await client.head(url, headers=as_("archivist"))
+    assert head.status == 200 and await head.read() == b""
+    size = int(head.headers["Content-Length"])
+    etag = head.headers["ETag"]
+    part = await client.get(
+        url, headers={**as_("archivist"), "Range": "BYTES=0-9", "If-Range": etag}
+    )
+    assert part.status == 206 and len(await part.read()) == 10
+    stale = await client.get(
+        url, headers={**as_("archivist"), "Range": "bytes=0-9", "If-Range": '"old"'}
+    )
+    assert stale.status == 200 and len(await stale.read()) == size  # changed: all of it
+
+
+async def test_a_running_recording_is_not_archived_until_it_is_sealed(
+    client: Client, settings: Settings
+) -> None:
+    app = client.app
+    hearing = await app[keys.HEARINGS].create(case_number="1-505/2026", title="Running")
+    running = await RecordingStore(settings.recordings_dir).start(HearingId(hearing.id))
+    archive: Archive = app[keys.ARCHIVE]
+    assert await archive.reconcile() == 0
+    assert await archive.index.get(hearing.id) is None
+    await running.stop()
+    assert await archive.reconcile() == 1
+
+
+async def test_after_the_hearing_closes_the_copies_are_built_and_played_in_ranges(
+    client: Client, settings: Settings
+) -> None:
+    hearing_id, _, _ = await recorded_hearing(
+        client, settings, case_number="1-606/2026", name="Nigar Rzayeva", close=True
+    )
+    jobs_url = f"{API}/{hearing_id}/jobs"
+    seen: set[str] = set()
+    for _ in range(600):
+        jobs = await (await client.get(jobs_url, headers=as_("archivist"))).json()
+        seen |= {jobs["master_audio"]["status"], jobs["viewing_copy"]["status"]}
+        if all(jobs[k]["status"] in ("ready", "failed") for k in ("master_audio", "viewing_copy")):
+            break
+        await asyncio.sleep(0.1)
+    assert jobs["master_audio"]["status"] == "ready", jobs
+    assert jobs["viewing_copy"]["status"] == "ready", jobs
+    assert seen & {"queued", "running"}  # it was built in the background, not on the request
+    for kind, content_type in (("master-audio", "audio/webm"), ("viewing-copy", "video/mp4")):
+        url = f"{API}/{hearing_id}/{kind}?{why()}"
+        whole = await client.get(url, headers=as_("archivist"))
+        data = await whole.read()
+        assert whole.status == 200 and whole.headers["Content-Type"] == content_type
+        part = await client.get(url, headers={**as_("archivist"), "Range": "bytes=100-199"})
+        assert part.status == 206 and await part.read() == data[100:200]
+    # Requests before the workers started, or for an unknown hearing, change nothing.
+    response = await client.post(
+        f"{API}/hrg_none/viewing-copy", json={"reason": REASON}, headers=as_("archivist")
+    )
+    assert response.status == 404

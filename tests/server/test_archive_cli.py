@@ -29,11 +29,19 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 async def test_purge_dry_run_lists_what_would_go_keeps_held_records_and_changes_nothing(
     client: Client, settings: Settings, cli_environment: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    held, _, _ = await recorded_hearing(client, settings, case_number="9-1/2026", name="A")
-    due, _, _ = await recorded_hearing(client, settings, case_number="9-2/2026", name="B")
-    fresh, _, _ = await recorded_hearing(client, settings, case_number="9-3/2026", name="C")
+    held, _, _ = await recorded_hearing(
+        client, settings, case_number="9-1/2026", name="A", cancel=True
+    )
+    due, _, _ = await recorded_hearing(
+        client, settings, case_number="9-2/2026", name="B", cancel=True
+    )
+    fresh, _, _ = await recorded_hearing(
+        client, settings, case_number="9-3/2026", name="C", cancel=True
+    )
+    # Past its date, but the hearing has not closed: it may still be recording.
+    sitting, _, _ = await recorded_hearing(client, settings, case_number="9-5/2026", name="E")
     past = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
-    for hearing_id, hold in ((held, True), (due, False)):
+    for hearing_id, hold in ((held, True), (due, False), (sitting, False)):
         response = await client.put(
             f"{API}/{hearing_id}/retention",
             json={"reason": REASON, "retain_until": past, "legal_hold": hold},
@@ -48,20 +56,28 @@ async def test_purge_dry_run_lists_what_would_go_keeps_held_records_and_changes_
     assert await asyncio.to_thread(main, ["archive", "purge", "--dry-run"]) == 0
     out = capsys.readouterr().out
     lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("hrg_")}
-    assert set(lines) == {held, due}
+    assert set(lines) == {held, due, sitting}
     assert " delete " in lines[due] and " keep " in lines[held] and "legal hold" in lines[held]
+    assert " keep " in lines[sitting] and "the hearing is scheduled" in lines[sitting]
     assert "Dry run: 1 hearing(s) would be deleted; nothing was changed." in out
     after = sorted(
         p.relative_to(settings.recordings_dir) for p in settings.recordings_dir.rglob("*")
     )
     assert after == before
 
-    assert await asyncio.to_thread(main, ["archive", "purge", "--yes"]) == 0
+    assert await asyncio.to_thread(main, ["archive", "purge", "--yes"]) == 2  # no reason
+    assert (settings.recordings_dir / due).is_dir()
+    purge = ["archive", "purge", "--yes", "--reason", "retention period over"]
+    assert await asyncio.to_thread(main, purge) == 0
     assert not (settings.recordings_dir / due).exists()
-    assert (settings.recordings_dir / held).is_dir() and (settings.recordings_dir / fresh).is_dir()
-    purges = await client.app[keys.AUDIT].entries.page(limit=1000, action="archive.purge")
+    for kept in (held, fresh, sitting):
+        assert (settings.recordings_dir / kept).is_dir()
+    audit = client.app[keys.AUDIT].entries
+    purges = await audit.page(limit=1000, action="archive.purge")
     assert [e.object for e in purges] == [f"hearing:{due}"]
-    assert purges[0].actor.startswith("cli:")
+    assert purges[0].actor.startswith("cli:") and "retention period over" in purges[0].reason
+    purged = await audit.page(limit=1000, action="archive.purged")
+    assert [e.object for e in purged] == [f"hearing:{due}"]
 
 
 async def test_purge_refuses_to_run_without_saying_dry_run_or_yes(

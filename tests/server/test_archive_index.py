@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from court.errors import NotFound
 from court.hearing_state import HearingState
 from court.roles import Role
 from server.persistence.repositories.archive import ArchivedRecording, ArchiveQuery
@@ -12,7 +15,14 @@ from tests.server.conftest import Database
 DAY = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 
-async def _archived(database: Database, case: str, court: str, name: str, started: datetime) -> str:
+async def _archived(
+    database: Database,
+    case: str,
+    court: str,
+    name: str,
+    started: datetime,
+    retain_until: date = date(2036, 1, 1),
+) -> str:
     hearing = await database.hearings.create(case_number=case, title="T", court=court)
     await database.participants.add(hearing.id, name=name, role=Role.WITNESS)
     await database.archive.index(
@@ -23,7 +33,8 @@ async def _archived(database: Database, case: str, court: str, name: str, starte
             stopped_at=started + timedelta(minutes=5),
             duration_s=300.0,
             recovered=False,
-        )
+        ),
+        default_retain_until=retain_until,
     )
     return hearing.id
 
@@ -59,26 +70,24 @@ async def test_search_narrows_by_each_field_and_lists_newest_first(database: Dat
 async def test_retention_is_set_once_by_default_and_expiry_lists_held_hearings_too(
     database: Database,
 ) -> None:
-    held = await _archived(database, "2-1/2026", "C", "A", DAY)
-    due = await _archived(database, "2-2/2026", "C", "B", DAY)
-    kept = await _archived(database, "2-3/2026", "C", "C", DAY)
+    held = await _archived(database, "2-1/2026", "C", "A", DAY, date(2029, 1, 1))
+    due = await _archived(database, "2-2/2026", "C", "B", DAY, date(2029, 6, 1))
+    await _archived(database, "2-3/2026", "C", "C", DAY, date(2031, 1, 1))
     today = date(2030, 1, 1)
-    for hearing_id, until in ((held, date(2029, 1, 1)), (due, date(2029, 6, 1))):
-        await database.archive.retain(
-            hearing_id, retain_until=until, legal_hold=None, by="t", only_if_absent=True
-        )
-    await database.archive.retain(
-        kept, retain_until=date(2031, 1, 1), legal_hold=None, by="t", only_if_absent=True
+    # Indexing a later recording of the hearing never overrides the retention it has.
+    await database.archive.index(
+        ArchivedRecording("rec_later", due, DAY, DAY, 1.0, False),
+        default_retain_until=date(2040, 1, 1),
     )
-    # A default never overrides a choice already made.
-    default = await database.archive.retain(
-        due, retain_until=date(2040, 1, 1), legal_hold=None, by="system", only_if_absent=True
-    )
-    assert default.retain_until == date(2029, 6, 1)
+    again = await database.archive.get(due)
+    assert again is not None and again.retention is not None
+    assert again.retention.retain_until == date(2029, 6, 1)
     await database.archive.retain(held, retain_until=None, legal_hold=True, by="archivist")
+    with pytest.raises(NotFound):
+        await database.archive.retain("hrg_unknown", retain_until=None, legal_hold=True, by="a")
 
     expired = await database.archive.expired(today)
     assert [a.hearing.id for a in expired] == [held, due]
     assert expired[0].retention is not None and expired[0].retention.legal_hold
-    assert await database.archive.forget(due) == 1
+    assert await database.archive.forget(due) == 2
     assert [a.hearing.id for a in await database.archive.expired(today)] == [held]

@@ -145,15 +145,30 @@ async def test_archive_verify_reports_each_segment_and_names_a_flipped_byte(
     await asyncio.sleep(0.8)
     info = await recording.stop()
 
-    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_verify"]) == 0
+    assert (
+        await asyncio.to_thread(
+            main, ["archive", "verify", "hrg_verify", "--reason", "integrity check"]
+        )
+        == 0
+    )
     intact = capsys.readouterr().out
     segment = info.segments[1]
     data = bytearray(segment.read_bytes())
     data[len(data) // 2] ^= 0x40
     segment.write_bytes(bytes(data))
-    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_verify"]) == 1
+    assert (
+        await asyncio.to_thread(
+            main, ["archive", "verify", "hrg_verify", "--reason", "integrity check"]
+        )
+        == 1
+    )
     broken = capsys.readouterr().out
-    assert await asyncio.to_thread(main, ["archive", "verify", "hrg_nothing"]) == 1
+    assert (
+        await asyncio.to_thread(
+            main, ["archive", "verify", "hrg_nothing", "--reason", "integrity check"]
+        )
+        == 1
+    )
 
     assert intact.splitlines()[0] == f"recording {info.recording_id}: OK"
     assert len(re.findall(r"segment +\d+ segment-\d{6}\.ogg .* ok$", intact, re.M)) >= 3

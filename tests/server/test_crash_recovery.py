@@ -148,4 +148,6 @@ async def test_a_recorded_hearing_survives_sigkill_and_its_record_resumes(
     assert second.started_at > killed_at
     audit = server.cli("audit", "list", "--limit", "200")
     assert "hearing.recording_resumed" in audit.stdout
-    assert server.cli("archive", "verify", hearing_id).returncode == 0
+    assert (
+        server.cli("archive", "verify", hearing_id, "--reason", "after the crash").returncode == 0
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from court.errors import NotFound
 from court.hearing import Hearing, Participant
 from court.hearing_state import HearingState
 from server.persistence.models import (
@@ -110,9 +111,21 @@ class ArchiveRepository:
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
 
-    async def index(self, recording: ArchivedRecording) -> None:
-        """Add the recording to the index, or refresh it (a recovered recording re-indexed)."""
+    async def index(self, recording: ArchivedRecording, *, default_retain_until: date) -> None:
+        """Add the recording to the index, or refresh it (a recovered recording re-indexed);
+        in the same transaction, give its hearing ``default_retain_until`` if it has no
+        retention yet, so no archived hearing is ever without one."""
         async with self._sessions.begin() as session:
+            if await session.get(RetentionRow, recording.hearing_id) is None:
+                session.add(
+                    RetentionRow(
+                        hearing_id=recording.hearing_id,
+                        retain_until=default_retain_until,
+                        legal_hold=False,
+                        updated_by="system:archive",
+                        updated_at=datetime.now(UTC),
+                    )
+                )
             row = await session.get(ArchivedRecordingRow, recording.id)
             if row is None:
                 row = ArchivedRecordingRow(id=recording.id, hearing_id=recording.hearing_id)
@@ -192,25 +205,15 @@ class ArchiveRepository:
         return await self._load(ids)
 
     async def retain(
-        self,
-        hearing_id: str,
-        *,
-        retain_until: date | None,
-        legal_hold: bool | None,
-        by: str,
-        only_if_absent: bool = False,
+        self, hearing_id: str, *, retain_until: date | None, legal_hold: bool | None, by: str
     ) -> Retention:
-        """Set the hearing's retention (the fields given). ``only_if_absent`` sets the
-        default once, when the first recording is archived, and never overrides a choice."""
+        """Change the archived hearing's retention (the fields given); NotFound if the
+        archive holds no record of it (indexing gives every archived hearing a row)."""
         async with self._sessions.begin() as session:
-            row = await session.get(RetentionRow, hearing_id)
-            if row is not None and only_if_absent:
-                return _to_retention(row)
+            # FOR UPDATE on PostgreSQL: a purge reading the row waits for this change.
+            row = await session.get(RetentionRow, hearing_id, with_for_update=True)
             if row is None:
-                if retain_until is None:
-                    raise ValueError("a first retention needs a retain-until date")
-                row = RetentionRow(hearing_id=hearing_id, legal_hold=False)
-                session.add(row)
+                raise NotFound(f"The archive holds no record of hearing {hearing_id!r}.")
             if retain_until is not None:
                 row.retain_until = retain_until
             if legal_hold is not None:
