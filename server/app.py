@@ -93,6 +93,7 @@ def create_app(settings: Settings) -> web.Application:
         change_state=persisted_state_changes(hearing_states),
         events=hearing_events_audit(data.audit),
         chat_store=data.chat.add,
+        protocol_store=data.protocol,
     )
     signaling.attach(app)
 

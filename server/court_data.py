@@ -24,6 +24,7 @@ from server.persistence.repositories import (
     HearingRepository,
     JoinLinkRepository,
     ParticipantRepository,
+    ProtocolRepository,
     StaffAccountRepository,
     StaffSessionRepository,
 )
@@ -45,6 +46,7 @@ class CourtData:
     api_tokens: ApiTokenRepository
     chat: ChatRepository  # chat.add is the signaling layer's ChatStore
     archive: ArchiveRepository
+    protocol: ProtocolRepository  # the signaling layer's ProtocolStore
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -73,6 +75,7 @@ class CourtData:
             api_tokens=ApiTokenRepository(factory),
             chat=ChatRepository(factory),
             archive=ArchiveRepository(factory),
+            protocol=ProtocolRepository(factory),
         )
 
 

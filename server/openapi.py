@@ -229,6 +229,13 @@ def _build() -> Document:
         "Recordings of all hearings, with their measured durations",
         response=_list_of("recordings", "Recording"),
     )
+    doc.operation(
+        "get",
+        "/hearings/{hearing_id}/protocol",
+        "readProtocol",
+        "The hearing's court protocol: numbered entries with their recording and record time",
+        response=_object("entries", entries={"type": "array", "items": {"type": "object"}}),
+    )
     _archive_operations(doc)
     _staff_operations(doc)
     doc.schemas.update(_VIEWS)

@@ -12,6 +12,7 @@ from court.hearing_state import HearingState
 from signaling import messages
 from signaling.events import ClientEvent
 from signaling.hearings import HearingRegistry
+from signaling.protocol import entry_view
 from signaling.session import Session
 
 Handler = Callable[[Session, object], Awaitable[messages.Ack]]
@@ -141,6 +142,11 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
         )
         return messages.ok({"message": message})
 
+    async def write_protocol_entry(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.WriteProtocolEntry, payload)
+        entry = await registry.courtroom(session).protocol.write(session.participant, command)
+        return messages.ok({"entry": entry_view(entry)})
+
     async def request_consultation(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.ConsultationMembers, payload)
         consultation = await registry.courtroom(session).consultations.request(
@@ -182,6 +188,7 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
         ClientEvent.SET_MUTED: set_muted,
         ClientEvent.RAISE_HAND: raise_hand,
         ClientEvent.SEND_CHAT: send_chat,
+        ClientEvent.WRITE_PROTOCOL_ENTRY: write_protocol_entry,
         ClientEvent.REQUEST_CONSULTATION: request_consultation,
         ClientEvent.RESPOND_CONSULTATION: respond_consultation,
         ClientEvent.END_CONSULTATION: end_consultation,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from signaling.chat import Chat
     from signaling.consultations import Consultations
     from signaling.moderation import Moderation
+    from signaling.protocol import CourtProtocol
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class Courtroom:
         self.moderation: Moderation
         self.consultations: Consultations
         self.chat: Chat
+        self.protocol: CourtProtocol
 
     @property
     def hearing(self) -> Hearing:
@@ -213,6 +215,10 @@ class Courtroom:
         except Exception:
             # The court's action has happened; a failing audit store is logged loudly.
             logger.exception("could not publish hearing event %s", kind)
+        try:
+            await self.protocol.write_event(kind, by, subject, reason)
+        except Exception:
+            logger.exception("could not write hearing event %s into the protocol", kind)
 
     # ---- arriving and leaving ----------------------------------------------------------
 
@@ -243,6 +249,7 @@ class Courtroom:
             await self.publish("participant_joined", None, subject, room.kind.value)
         await self.roster_changed()
         recording = self.live.recording
+        protocol = await self.protocol.entries(attendance.participant)
         participant_view = self.participant_view(attendance)
         participant_view["permissions"] = sorted(
             p.value for p in permissions_of(attendance.participant.role)
@@ -257,6 +264,7 @@ class Courtroom:
             "spotlight": self.live.spotlight,
             "rejoined": returning and room.kind is not RoomKind.WAITING,
             "chat": self.chat.history_for(attendance),
+            "protocol": protocol,  # for those who write it; empty for everyone else
             "consultations": self.consultations.views_for(attendance),
             # The court's roster arrives with the acknowledgement: a roster_changed sent
             # during the join would reach the page before it listens for one.

@@ -22,6 +22,7 @@ from signaling.health import HealthMonitor
 from signaling.hearing_events import EventSink, not_published
 from signaling.live_hearing import LiveHearing, RecordingAvailable
 from signaling.moderation import Moderation
+from signaling.protocol import CourtProtocol, MemoryProtocolStore, ProtocolStore
 from signaling.session import Session
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class HearingRegistry:
         change_state: ChangeState = change_state_in_memory,
         events: EventSink = not_published,
         chat_store: ChatStore = not_stored,
+        protocol_store: ProtocolStore | None = None,
     ) -> None:
         self._sio = sio
         self._media = media
@@ -51,6 +53,9 @@ class HearingRegistry:
         self._change_state = change_state
         self._events = events
         self._chat_store = chat_store
+        self._protocol_store = (
+            protocol_store if protocol_store is not None else MemoryProtocolStore()
+        )
         self._live: dict[HearingId, Courtroom] = {}
         self._later: set[asyncio.Task[None]] = set()
         self._health = HealthMonitor(lambda: self._live.values())
@@ -95,6 +100,7 @@ class HearingRegistry:
         courtroom.moderation = Moderation(courtroom)
         courtroom.consultations = Consultations(courtroom)
         courtroom.chat = Chat(courtroom, self._chat_store)
+        courtroom.protocol = CourtProtocol(courtroom, self._protocol_store)
         return courtroom
 
     async def join(self, session: Session) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from court.errors import InvalidRequest
 from court.hearing import Hearing, Participant
 from court.hearing_state import STATE_LABELS
 from court.permissions import permissions_of
+from court.protocol import MAX_ENTRY_TEXT
 from recordings import HearingRecording, RecordingInfo
 
 MAX_SDP_LENGTH = 64 * 1024
@@ -105,6 +106,36 @@ class RaiseHand(Command):
 class SendChat(Command):
     text: Annotated[str, Field(min_length=1, max_length=MAX_CHAT_LENGTH)]
     to: ParticipantRef | None = None
+
+
+# court.protocol.EntryKind's values (a test keeps them equal).
+EntryKindName = Literal[
+    "statement",
+    "question",
+    "answer",
+    "motion",
+    "objection",
+    "ruling",
+    "note",
+    "exhibit",
+    "off_the_record",
+    "event",
+]
+
+
+class WriteProtocolEntry(Command):
+    """A new protocol entry (no ``entry_id``) or a save of one being written."""
+
+    entry_id: ParticipantRef | None = None
+    # A string on the wire (strict mode takes no enum instance from JSON); "event" is
+    # refused later in words, since only the system writes those.
+    kind: EntryKindName
+    text: Annotated[str, Field(max_length=MAX_ENTRY_TEXT)] = ""
+    speaker_id: ParticipantRef | None = None
+    # New entries: how long before this message the writer began it (stamped then).
+    began_ms_ago: Annotated[int, Field(ge=0, le=600_000)] = 0
+    # Saves: move the entry's stamp to this record time of its recording.
+    record_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000)] | None = None
 
 
 class ConsultationMembers(Command):

@@ -15,6 +15,7 @@ from signaling.hearing_events import EventSink, not_published
 from signaling.hearings import HearingRegistry
 from signaling.live_hearing import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
+from signaling.protocol import ProtocolStore
 
 # Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
 # how long a vanished network keeps a participant on the others' screens.
@@ -41,6 +42,7 @@ class Signaling:
         change_state: ChangeState = change_state_in_memory,
         events: EventSink = not_published,
         chat_store: ChatStore = not_stored,
+        protocol_store: ProtocolStore | None = None,
     ) -> None:
         passthrough.install()
         self.sio = socketio.AsyncServer(
@@ -58,6 +60,7 @@ class Signaling:
             change_state=change_state,
             events=events,
             chat_store=chat_store,
+            protocol_store=protocol_store,
         )
         self.namespace = HearingNamespace(authenticate, self.hearings, audit)
         self.sio.register_namespace(self.namespace)

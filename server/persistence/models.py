@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -192,4 +202,27 @@ class RetentionRow(Base):
     retain_until: Mapped[date] = mapped_column(Date, index=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProtocolEntryRow(Base):
+    """One entry of a hearing's court protocol (court.protocol.ProtocolEntry)."""
+
+    __tablename__ = "protocol_entries"
+    # Two entries can never share a number, whatever writes at the same time.
+    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    recording_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    record_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    speaker_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # at most court.protocol.MAX_ENTRY_TEXT
+    author: Mapped[str] = mapped_column(String(120))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

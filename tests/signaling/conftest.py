@@ -26,6 +26,7 @@ from signaling.audit import AuditEvent
 from signaling.chat import ChatMessage
 from signaling.client import ParticipantClient
 from signaling.hearing_events import HearingEvent
+from signaling.protocol import MemoryProtocolStore
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
 OTHER_HEARING = Hearing(id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other")
@@ -41,6 +42,8 @@ class HearingServer:
     audited: list[AuditEvent] = field(default_factory=list)
     events: list[HearingEvent] = field(default_factory=list)
     chat: list[ChatMessage] = field(default_factory=list)
+    protocol: MemoryProtocolStore = field(default_factory=MemoryProtocolStore)
+    hearing_id: str = HEARING.id
 
     def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
         participant = Participant(
@@ -121,6 +124,7 @@ async def hearing_server(
     async def store(message: ChatMessage) -> None:
         holder["server"].chat.append(message)
 
+    protocol = MemoryProtocolStore()
     signaling = Signaling(
         authenticate=authenticate,
         media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
@@ -129,6 +133,7 @@ async def hearing_server(
         audit=audit,
         events=publish,
         chat_store=store,
+        protocol_store=protocol,
     )
     signaling.attach(app)
     server = await aiohttp_server(app)
@@ -136,6 +141,7 @@ async def hearing_server(
         url=str(server.make_url("/")).rstrip("/"),
         signaling=signaling,
         recordings=recordings,
+        protocol=protocol,
     )
     holder["server"] = hs
     yield hs

@@ -9,6 +9,7 @@ from server.persistence.repositories.chat import ChatRepository
 from server.persistence.repositories.hearings import HearingFilter, HearingRepository
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
 from server.persistence.repositories.participants import ParticipantRepository
+from server.persistence.repositories.protocol import ProtocolRepository
 from server.persistence.repositories.staff import (
     StaffAccountRepository,
     StaffCredentials,
@@ -26,6 +27,7 @@ __all__ = [
     "JoinLinkRecord",
     "JoinLinkRepository",
     "ParticipantRepository",
+    "ProtocolRepository",
     "StaffAccountRepository",
     "StaffCredentials",
     "StaffSession",

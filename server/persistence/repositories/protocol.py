@@ -1,0 +1,112 @@
+"""The court protocol as stored: the signaling layer's ProtocolStore, over the database.
+
+Entries are numbered in the order they were begun, per hearing, in the transaction that
+stores them; the UNIQUE (hearing_id, number) constraint keeps two writers from ever sharing a
+number (the loser retries with the next).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from court.errors import InvalidRequest, NotFound
+from court.protocol import MAX_ENTRY_TEXT, EntryKind, ProtocolEntry
+from server.persistence.models import ProtocolEntryRow
+from server.persistence.repositories.hearings import aware
+
+MAX_NUMBER_TRIES = 5
+
+
+def _check(entry: ProtocolEntry) -> None:
+    # The signaling layer validates what people send; this guards the table's own limits,
+    # so that SQLite and PostgreSQL (which refuses NUL in text) agree.
+    if len(entry.text) > MAX_ENTRY_TEXT:
+        raise InvalidRequest(f"text: at most {MAX_ENTRY_TEXT} characters")
+    if "\x00" in entry.text:
+        raise InvalidRequest("text: must not contain NUL characters")
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def to_entry(row: ProtocolEntryRow) -> ProtocolEntry:
+    return ProtocolEntry(
+        id=row.id,
+        hearing_id=row.hearing_id,
+        number=row.number,
+        kind=EntryKind(row.kind),
+        recording_id=row.recording_id,
+        record_ms=row.record_ms,
+        speaker_id=row.speaker_id,
+        text=row.text,
+        author=row.author,
+        automatic=row.automatic,
+        created_at=(aware(row.created_at) or row.created_at).timestamp(),
+        updated_at=(aware(row.updated_at) or row.updated_at).timestamp(),
+    )
+
+
+class ProtocolRepository:
+    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+        self._sessions = sessions
+        self._lock = asyncio.Lock()  # this process's writers take numbers one at a time
+
+    async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
+        _check(entry)
+        async with self._lock:
+            for _ in range(MAX_NUMBER_TRIES):
+                try:
+                    async with self._sessions.begin() as session:
+                        last = await session.scalar(
+                            select(func.max(ProtocolEntryRow.number)).where(
+                                ProtocolEntryRow.hearing_id == entry.hearing_id
+                            )
+                        )
+                        row = ProtocolEntryRow(
+                            id=entry.id,
+                            hearing_id=entry.hearing_id,
+                            number=(last or 0) + 1,
+                            kind=entry.kind.value,
+                            recording_id=entry.recording_id,
+                            record_ms=entry.record_ms,
+                            speaker_id=entry.speaker_id,
+                            text=entry.text,
+                            author=entry.author,
+                            automatic=entry.automatic,
+                            created_at=_moment(entry.created_at),
+                            updated_at=_moment(entry.updated_at),
+                        )
+                        session.add(row)
+                    return to_entry(row)
+                except IntegrityError:
+                    continue  # another process took the number: take the next
+        raise RuntimeError("could not number the protocol entry")
+
+    async def update(self, entry: ProtocolEntry) -> ProtocolEntry:
+        _check(entry)
+        async with self._sessions.begin() as session:
+            row = await session.get(ProtocolEntryRow, entry.id, with_for_update=True)
+            if row is None or row.hearing_id != entry.hearing_id:
+                raise NotFound(f"There is no protocol entry {entry.id!r} in this hearing.")
+            row.kind = entry.kind.value
+            row.record_ms = entry.record_ms
+            row.speaker_id = entry.speaker_id
+            row.text = entry.text
+            row.updated_at = _moment(entry.updated_at)
+            return to_entry(row)
+
+    async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ProtocolEntryRow)
+                .where(ProtocolEntryRow.hearing_id == hearing_id)
+                .order_by(ProtocolEntryRow.number)
+            )
+            return [to_entry(r) for r in rows]

@@ -1,0 +1,132 @@
+"""The court protocol in a live hearing: the bench writes entries stamped with record time,
+the court's actions are written down by themselves, and nobody else may write."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, get_args
+
+from court.protocol import MAX_ENTRY_TEXT, EntryKind
+from court.roles import Role
+from signaling.events import ClientEvent, ServerEvent
+from signaling.messages import EntryKindName
+from tests.signaling.conftest import HearingServer
+from tests.signaling.test_courtroom import refused
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
+
+
+def entries_seen(client: Any) -> dict[str, dict[str, Any]]:
+    """The latest version of every entry the client was told of, by id."""
+    seen: dict[str, dict[str, Any]] = {}
+    for event in client.received(ServerEvent.PROTOCOL_ENTRY):
+        seen[event["entry"]["id"]] = event["entry"]
+    return seen
+
+
+async def test_the_clerk_writes_entries_stamped_with_record_time_and_the_judge_sees_them(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    judge = await hearing_server.join(Role.JUDGE)
+    await clerk.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    witness = await hearing_server.join(Role.WITNESS, admit=False)
+    await clerk.command(ClientEvent.CALL_WITNESS, {"participant_id": witness.participant_id})
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    await asyncio.sleep(1.2)
+
+    created = (
+        await clerk.command(
+            ClientEvent.WRITE_PROTOCOL_ENTRY,
+            {
+                "kind": "statement",
+                "text": "The witness",
+                "began_ms_ago": 500,
+                "speaker_id": witness.participant_id,
+            },
+        )
+    )["entry"]
+    assert created["recording_id"] is not None
+    assert 400 <= created["record_ms"] <= 1200  # record time when typing began, not when sent
+    assert created["author"].startswith(f"participant:{clerk.participant_id}")
+    saved = (
+        await clerk.command(
+            ClientEvent.WRITE_PROTOCOL_ENTRY,
+            {
+                "entry_id": created["id"],
+                "kind": "statement",
+                "text": HOSTILE,
+                "speaker_id": witness.participant_id,
+                "record_ms": 250,
+            },
+        )
+    )["entry"]
+    assert (saved["number"], saved["text"], saved["record_ms"]) == (created["number"], HOSTILE, 250)
+
+    await judge.wait_until(
+        lambda: entries_seen(judge).get(created["id"], {}).get("text") == HOSTILE
+    )
+    assert witness.received(ServerEvent.PROTOCOL_ENTRY) == []  # only the bench follows it
+
+    # The court's own actions were written down by themselves, in order, with record time.
+    stored = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+    automatic = [e for e in stored if e.automatic]
+    texts = [e.text for e in automatic]
+    assert any(t.startswith("Witness called") for t in texts)
+    assert any(t.startswith("The hearing's state changed") for t in texts)
+    assert [e.number for e in stored] == list(range(1, len(stored) + 1))
+    written = [e for e in stored if not e.automatic]
+    assert [(e.text, e.speaker_id) for e in written] == [(HOSTILE, witness.participant_id)]
+
+    # A rejoining clerk gets the protocol so far with the join.
+    assert len(clerk.join_data["protocol"]) <= len(stored)
+    assert witness.join_data["protocol"] == []
+
+
+async def test_only_the_bench_writes_and_bad_entries_change_nothing(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    defence = await hearing_server.join(Role.DEFENCE)
+    first = (await clerk.command(ClientEvent.WRITE_PROTOCOL_ENTRY, {"kind": "note", "text": "x"}))[
+        "entry"
+    ]
+    assert first["record_ms"] is None  # not recorded yet: an entry off the record
+    before = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+
+    assert (
+        await refused(defence, ClientEvent.WRITE_PROTOCOL_ENTRY, {"kind": "note", "text": "mine"})
+        == "permission_denied"
+    )
+    for bad in (
+        {"kind": "note", "text": "x" * (MAX_ENTRY_TEXT + 1)},
+        {"kind": "event", "text": "I am the system"},
+        {"kind": "gossip", "text": "x"},
+        {"kind": "note", "text": "x", "speaker_id": "prt_nobody"},
+        {"kind": "note", "text": "x", "began_ms_ago": -1},
+        {"kind": "note", "text": "x", "entry_id": "ent_nothing"},
+        {"kind": "note", "text": "moved", "entry_id": first["id"], "record_ms": 10},
+        {"kind": "note", "text": 5},
+        {"kind": "note", "extra": True},
+    ):
+        assert await refused(clerk, ClientEvent.WRITE_PROTOCOL_ENTRY, bad) in (
+            "invalid_request",
+            "not_found",
+        ), bad
+    automatic = next(e for e in before if e.automatic)
+    assert (
+        await refused(
+            clerk,
+            ClientEvent.WRITE_PROTOCOL_ENTRY,
+            {"kind": "note", "text": "rewritten", "entry_id": automatic.id},
+        )
+        == "invalid_request"
+    )
+    after = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+    assert [(e.id, e.text, e.record_ms) for e in after[: len(before)]] == [
+        (e.id, e.text, e.record_ms) for e in before
+    ]
+
+
+def test_the_wire_names_every_entry_kind() -> None:
+    assert set(get_args(EntryKindName)) == {k.value for k in EntryKind}
