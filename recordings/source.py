@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 RATE = 48_000
 PLAYOUT_DELAY = RATE * 60 // 1000  # start-up buffer that absorbs network jitter
 PLAYOUT_CAPACITY = RATE * 300 // 1000  # beyond this a source's oldest audio is dropped
+# How long after a participant speaks their voice lands in the master: the jitter buffer
+# and one 20 ms packet (measured: 76-80 ms, tests/signaling/test_protocol_alignment.py).
+# Whatever is stamped "now" for the master to be played at, the court protocol's entries
+# first of all, adds this, so the stamp plays what was heard.
+MASTER_LAG_MS = (PLAYOUT_DELAY * 1000 // RATE) + 20
 # The hand-off queue only has to cover one late wake-up of the mixer thread; it is bounded
 # so that a mixer that died cannot make the event loop hoard packets.
 MAX_QUEUED_PACKETS = 50  # one second of 20 ms packets

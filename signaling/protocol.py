@@ -3,8 +3,10 @@ written down by themselves, and both editors see every change at once.
 
 An entry is stamped when its writer begins it: the running recording and the record time,
 less the moment the writer says they began typing before sending (``began_ms_ago``), and
-the writer may move the stamp afterwards. Each save is stored before anyone is told, so a
-browser that crashes or reconnects loses nothing it had sent.
+the writer may move the stamp afterwards. Stamps are where what the court hears at that
+moment lands in the master (``MASTER_LAG_MS`` later), so playing an entry plays its words.
+Each save is stored before anyone is told, so a browser that crashes or reconnects loses
+nothing it had sent.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.hearing import Participant
 from court.permissions import Permission
 from court.protocol import EVENT_WORDS, WRITTEN_KINDS, EntryKind, ProtocolEntry
+from recordings.source import MASTER_LAG_MS
 from signaling import messages
 from signaling.courtroom import actor_of
 from signaling.events import ServerEvent
@@ -104,7 +107,7 @@ class CourtProtocol:
         now = time.time()
         if command.entry_id is None:
             recording = self._court.live.recording
-            record_ms = self._court.live.record_time_ms()
+            record_ms = self._heard_ms()
             if record_ms is not None:
                 record_ms = max(0, record_ms - command.began_ms_ago)
             entry = await self._store.add(
@@ -162,7 +165,7 @@ class CourtProtocol:
                 number=0,
                 kind=EntryKind.EVENT,
                 recording_id=None if recording is None else recording.id,
-                record_ms=self._court.live.record_time_ms(),
+                record_ms=self._heard_ms(),
                 speaker_id=speaker if subject and subject.startswith("participant:") else None,
                 text=f"{words}: {reason}" if reason else words,
                 author=actor_of(by),
@@ -177,6 +180,11 @@ class CourtProtocol:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
         return [entry_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
+
+    def _heard_ms(self) -> int | None:
+        """Where what the court hears now lands in the master (record time, ms)."""
+        now = self._court.live.record_time_ms()
+        return None if now is None else now + MASTER_LAG_MS
 
     async def _find(self, entry_id: str) -> ProtocolEntry:
         for entry in await self._store.of_hearing(self._court.hearing.id):

@@ -143,3 +143,38 @@ class ColourCamera(_Paced):
                 packet.pts = index * (90_000 // self._fps)
                 packet.time_base = fractions.Fraction(1, 90_000)
                 return packet
+
+
+class BeepTrack(_Paced):
+    """An Opus microphone that is silent until told to beep: ``beep()`` queues 100 ms of a
+    1 kHz tone and returns the loop time at which its first packet goes out."""
+
+    kind = "audio"
+    BEEP_HZ = 1000.0
+
+    def __init__(self) -> None:
+        super().__init__(OPUS_FRAME / SAMPLE_RATE)
+        self._silence = encode_tone(self.BEEP_HZ, 0.2, amplitude=0.0)[-1]
+        self._beep = encode_tone(self.BEEP_HZ, 0.1, amplitude=0.5)[:5]
+        self._queued: list[bytes] = []
+        self._started: asyncio.Future[float] | None = None
+
+    async def beep(self) -> float:
+        """Queue a beep; the loop time its first packet was sent."""
+        self._started = asyncio.get_running_loop().create_future()
+        self._queued = list(self._beep)
+        return await self._started
+
+    async def recv(self) -> av.Packet:  # type: ignore[override]
+        index = await self._pace()
+        if self._queued:
+            data = self._queued.pop(0)
+            if self._started is not None and not self._started.done():
+                self._started.set_result(asyncio.get_running_loop().time())
+        else:
+            data = self._silence
+        self.sent.append(data)
+        packet = av.Packet(data)
+        packet.pts = index * OPUS_FRAME
+        packet.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        return packet
