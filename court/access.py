@@ -57,7 +57,7 @@ def allowed(actor: Actor, permission: Permission, hearing: Hearing | None = None
     if permission not in actor.permissions:
         return False
     if (
-        permission is Permission.SCHEDULE_HEARINGS
+        permission in (Permission.SCHEDULE_HEARINGS, Permission.SIGN_PROTOCOL)
         and actor.presides_as is not None
         and hearing is not None
     ):

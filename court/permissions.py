@@ -25,6 +25,7 @@ class Permission(StrEnum):
     CONTROL_RECORDING = "control_recording"
     MODERATE = "moderate"
     WRITE_PROTOCOL = "write_protocol"
+    SIGN_PROTOCOL = "sign_protocol"  # after the hearing: finalise, sign, correct
     # On court data.
     READ_HEARINGS = "read_hearings"
     SCHEDULE_HEARINGS = "schedule_hearings"  # create, reschedule, cancel; participants; links
@@ -72,8 +73,12 @@ STAFF_PERMISSIONS: Final[Mapping[StaffRole, frozenset[Permission]]] = {
         {Permission.READ_HEARINGS, Permission.ADMINISTER, Permission.READ_AUDIT}
     ),
     # A judge schedules only the hearings they preside over (court.access checks which).
-    StaffRole.JUDGE: frozenset({Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS}),
-    StaffRole.CLERK: frozenset({Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS}),
+    StaffRole.JUDGE: frozenset(
+        {Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS, Permission.SIGN_PROTOCOL}
+    ),
+    StaffRole.CLERK: frozenset(
+        {Permission.READ_HEARINGS, Permission.SCHEDULE_HEARINGS, Permission.SIGN_PROTOCOL}
+    ),
     StaffRole.ARCHIVIST: frozenset(
         {Permission.READ_HEARINGS, Permission.READ_ARCHIVE, Permission.MANAGE_RETENTION}
     ),

@@ -7,7 +7,9 @@ time within it, so anyone reading the protocol later can hear that moment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -26,9 +28,11 @@ class EntryKind(StrEnum):
     EXHIBIT = "exhibit"
     OFF_THE_RECORD = "off_the_record"
     EVENT = "event"  # written by the system, never by a person
+    CORRECTION = "correction"  # after signing: appended with its reason, nothing rewritten
 
 
-WRITTEN_KINDS: Final = frozenset(EntryKind) - {EntryKind.EVENT}
+# What the bench writes during the hearing.
+WRITTEN_KINDS: Final = frozenset(EntryKind) - {EntryKind.EVENT, EntryKind.CORRECTION}
 
 KIND_LABELS: Final[Mapping[EntryKind, str]] = {
     EntryKind.STATEMENT: "Statement",
@@ -41,7 +45,23 @@ KIND_LABELS: Final[Mapping[EntryKind, str]] = {
     EntryKind.EXHIBIT: "Exhibit",
     EntryKind.OFF_THE_RECORD: "Off the record",
     EntryKind.EVENT: "Event",
+    EntryKind.CORRECTION: "Correction",
 }
+
+
+class SignerRole(StrEnum):
+    JUDGE = "judge"
+    CLERK = "clerk"
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolSignature:
+    hearing_id: str
+    role: SignerRole
+    signer: str  # the staff account, as the audit log names it
+    digest: str  # SHA-256 of the protocol as signed (court.protocol.protocol_digest)
+    signed_at: float  # Unix seconds
+
 
 # Which hearing events the protocol writes down, in words. Chat, raised hands, spotlight
 # and requests are conduct of the session, not of the proceedings; a consultation's
@@ -84,3 +104,30 @@ class ProtocolEntry:
     automatic: bool
     created_at: float  # Unix seconds
     updated_at: float
+
+
+def protocol_json(hearing_id: str, entries: Sequence[ProtocolEntry]) -> bytes:
+    """The protocol's content in one canonical form (sorted keys, no spaces, ASCII): what
+    its signers sign, and what goes into the record's manifest. Times of saving are left
+    out; what was written, when in the record, by and about whom, is in."""
+    document = {
+        "hearing_id": hearing_id,
+        "entries": [
+            {
+                "number": e.number,
+                "kind": e.kind.value,
+                "recording_id": e.recording_id,
+                "record_ms": e.record_ms,
+                "speaker_id": e.speaker_id,
+                "text": e.text,
+                "author": e.author,
+                "automatic": e.automatic,
+            }
+            for e in sorted(entries, key=lambda e: e.number)
+        ],
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def protocol_digest(hearing_id: str, entries: Sequence[ProtocolEntry]) -> str:
+    return hashlib.sha256(protocol_json(hearing_id, entries)).hexdigest()

@@ -29,6 +29,7 @@ from server.live_courtroom import (
 from server.openapi import openapi_document
 from server.persistence.database import migrate
 from server.problems import problem_details, security_headers
+from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
 from signaling import Signaling
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.JOIN_LINKS] = links
     app[keys.RECORDINGS] = recordings
     app[keys.ARCHIVE] = archive
+    app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, signing_key)
     app[keys.SIGNALING] = signaling
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:

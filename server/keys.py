@@ -13,6 +13,7 @@ from server.court_data import CourtData
 from server.hearing_states import HearingStates
 from server.join_links import JoinLinks
 from server.persistence.repositories import HearingRepository, ParticipantRepository
+from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
 from server.webhooks import Webhooks
 from signaling import Signaling
@@ -28,5 +29,6 @@ AUDIT = web.AppKey("audit", AuditLog)
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
 RECORDINGS = web.AppKey("recordings", RecordingStore)
 ARCHIVE = web.AppKey("archive", Archive)
+PROTOCOL_SIGNING = web.AppKey("protocol_signing", ProtocolSigning)
 SIGNALING = web.AppKey("signaling", Signaling)
 AUTH = web.AppKey("auth", Auth)

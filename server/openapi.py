@@ -14,6 +14,7 @@ from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
+from server.api.protocol import Correction, Signing
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
@@ -235,6 +236,22 @@ def _build() -> Document:
         "readProtocol",
         "The hearing's court protocol: numbered entries with their recording and record time",
         response=_object("entries", entries={"type": "array", "items": {"type": "object"}}),
+    )
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/protocol/sign",
+        "signProtocol",
+        "Sign the closed hearing's protocol as its presiding judge or its clerk; locks it",
+        body=Signing,
+        body_required=False,
+    )
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/protocol/corrections",
+        "correctProtocol",
+        "Append a correction of a signed protocol's entry, with its reason",
+        ok=201,
+        body=Correction,
     )
     _archive_operations(doc)
     _staff_operations(doc)

@@ -120,6 +120,7 @@ EntryKindName = Literal[
     "exhibit",
     "off_the_record",
     "event",
+    "correction",
 ]
 
 

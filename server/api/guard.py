@@ -17,6 +17,7 @@ WHAT: dict[Permission, str] = {
     Permission.READ_HEARINGS: "read hearings",
     Permission.SCHEDULE_HEARINGS: "schedule or change hearings",
     Permission.READ_ARCHIVE: "read the record archive",
+    Permission.SIGN_PROTOCOL: "sign or correct the court protocol",
     Permission.MANAGE_RETENTION: "change how long records are kept or put them on legal hold",
     Permission.ADMINISTER: "administer staff accounts, API tokens and webhooks",
     Permission.READ_AUDIT: "read the audit log",

@@ -1,21 +1,85 @@
-"""A hearing's court protocol, read-only, for staff who may read the hearing (written live by
-the judge and the clerk over signaling)."""
+"""A hearing's court protocol: read by staff who may read the hearing; after the hearing,
+signed by its presiding judge and its clerk, and corrected only by appended corrections.
+(During the hearing the judge and the clerk write it live, over signaling.)"""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from aiohttp import web
+from pydantic import Field
 
 from court.permissions import Permission
+from court.protocol import MAX_ENTRY_TEXT, ProtocolSignature, protocol_digest
 from server import keys
-from server.api.guard import on_hearing
+from server.api.bodies import Body, Reason, parse_body
+from server.api.guard import audit, on_hearing
+from server.protocol_signing import SIGNERS
 from signaling.protocol import entry_view
+
+
+class Signing(Body):
+    reason: Reason | None = None
+
+
+class Correction(Body):
+    number: Annotated[int, Field(ge=1, le=1_000_000)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_ENTRY_TEXT)]
+    reason: Reason
+
+
+def signature_view(signature: ProtocolSignature) -> dict[str, Any]:
+    return {
+        "role": signature.role.value,
+        "signer": signature.signer,
+        "digest": signature.digest,
+        "signed_at": signature.signed_at,
+    }
+
+
+async def _view(request: web.Request, hearing_id: str) -> dict[str, Any]:
+    protocol = request.app[keys.DATA].protocol
+    entries = await protocol.of_hearing(hearing_id)
+    signatures = await protocol.signatures(hearing_id)
+    return {
+        "entries": [entry_view(e) for e in entries],
+        "signatures": [signature_view(s) for s in signatures],
+        "finalised": {s.role for s in signatures} == SIGNERS,
+        "digest": protocol_digest(hearing_id, entries) if entries else None,
+    }
 
 
 async def read_protocol(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.read")
-    entries = await request.app[keys.DATA].protocol.of_hearing(hearing.id)
-    return web.json_response({"entries": [entry_view(e) for e in entries]})
+    return web.json_response(await _view(request, hearing.id))
+
+
+async def sign_protocol(request: web.Request) -> web.Response:
+    hearing, actor = await on_hearing(request, Permission.SIGN_PROTOCOL, action="protocol.sign")
+    body = await parse_body(request, Signing)
+    signatures = await request.app[keys.PROTOCOL_SIGNING].sign(hearing, actor)
+    mine = signatures[-1] if signatures and signatures[-1].signer == actor.label else None
+    await audit(
+        request,
+        actor,
+        "protocol.sign",
+        f"hearing:{hearing.id}",
+        f"digest {mine.digest if mine else '?'}" + (f": {body.reason}" if body.reason else ""),
+    )
+    return web.json_response(await _view(request, hearing.id))
+
+
+async def correct_protocol(request: web.Request) -> web.Response:
+    hearing, actor = await on_hearing(request, Permission.SIGN_PROTOCOL, action="protocol.correct")
+    body = await parse_body(request, Correction)
+    entry = await request.app[keys.PROTOCOL_SIGNING].correct(
+        hearing, actor, body.number, body.text, body.reason
+    )
+    await audit(request, actor, "protocol.correct", f"hearing:{hearing.id}", f"entry {body.number}")
+    return web.json_response({"entry": entry_view(entry)}, status=201)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/api/v1/hearings/{hearing_id}/protocol", read_protocol)
+    router.add_post("/api/v1/hearings/{hearing_id}/protocol/sign", sign_protocol)
+    router.add_post("/api/v1/hearings/{hearing_id}/protocol/corrections", correct_protocol)

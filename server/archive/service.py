@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from court.errors import InvalidState, NotFound
 from court.hearing_state import HearingState
+from recordings.attachments import ATTACHMENT
 from recordings.info import recording_info
 from recordings.metadata import METADATA_FILE, read_metadata
 from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archive_key
@@ -64,7 +65,7 @@ _KINDS: Final = {
 class ArchivedFile:
     recording_id: str
     name: str
-    kind: str  # segment, track, manifest, signature, timeline, metadata
+    kind: str  # segment, track, manifest, signature, timeline, metadata, protocol
     participant_id: str | None
     media: str | None  # audio or video, for segments and tracks
     bytes: int
@@ -99,6 +100,8 @@ def classify(recording_id: str, name: str, size: int) -> ArchivedFile | None:
     track = _TRACK.match(name)
     if track is not None:
         return ArchivedFile(recording_id, name, "track", track["participant"], track["media"], size)
+    if ATTACHMENT.fullmatch(name):  # the signed court protocol, and its corrections
+        return ArchivedFile(recording_id, name, "protocol", None, None, size)
     kind = _KINDS.get(name)
     return None if kind is None else ArchivedFile(recording_id, name, kind, None, None, size)
 

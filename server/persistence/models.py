@@ -226,3 +226,17 @@ class ProtocolEntryRow(Base):
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProtocolSignatureRow(Base):
+    """The judge's or the clerk's signature of a hearing's protocol (one each)."""
+
+    __tablename__ = "protocol_signatures"
+
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)
+    signer: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -26,13 +26,17 @@ async def recorded_hearing(
     name: str,
     close: bool = False,
     cancel: bool = False,
+    presiding_judge: str = "",
 ) -> tuple[str, str, str]:
     """A hearing with a real ~1.5 s recording (master and the defendant's audio track),
     reported sealed as the live courtroom reports it. Returns hearing, recording and
     participant ids."""
     app = client.app
     hearing = await app[keys.HEARINGS].create(
-        case_number=case_number, title="State v. Archive", court="Baku Grave Crimes Court"
+        case_number=case_number,
+        title="State v. Archive",
+        court="Baku Grave Crimes Court",
+        presiding_judge=presiding_judge,
     )
     defendant = await app[keys.PARTICIPANTS].add(hearing.id, name=name, role=Role.DEFENDANT)
     store = RecordingStore(

@@ -48,9 +48,10 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "archived_recordings",
         "record_retention",
         "protocol_entries",
+        "protocol_signatures",
         "alembic_version",
     } <= tables
-    assert revision == "0005"
+    assert revision == "0006"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import replace
 
 import pytest
 
-from court.errors import InvalidRequest, NotFound
+from court.errors import InvalidRequest, InvalidState, NotFound
 from court.protocol import EntryKind, ProtocolEntry
 from server import keys
 from server.app import create_app
 from server.settings import Settings
 from tests.server.api_support import Client, MakeClient, actor_header, as_
+from tests.server.archive_support import recorded_hearing
 from tests.server.conftest import Database
 
 HOSTILE = "<script>alert(1)</script> & Ünïcödé — ağ, бы"
@@ -77,3 +79,65 @@ async def test_staff_read_the_protocol_and_others_are_refused(client: Client) ->
     assert (
         await client.get("/api/v1/hearings/hrg_none/protocol", headers=as_("clerk"))
     ).status == 404
+
+
+async def test_the_judge_and_clerk_sign_then_only_corrections_are_appended_and_bound_to_the_record(
+    client: Client, settings: Settings
+) -> None:
+    app = client.app
+    hearing_id, recording_id, _ = await recorded_hearing(
+        client, settings, case_number="P-3", name="W", close=True, presiding_judge="judge"
+    )
+    first = await app[keys.DATA].protocol.add(_entry(hearing_id, "ent_s1", "I saw the car"))
+    base = f"/api/v1/hearings/{hearing_id}/protocol"
+
+    for caller, status in (("other_judge", 403), ("token_write", 403), ("archivist", 403)):
+        assert (await client.post(f"{base}/sign", json={}, headers=as_(caller))).status == status
+    signed = await client.post(f"{base}/sign", json={}, headers=as_("clerk"))
+    assert signed.status == 200
+    assert [s["role"] for s in (await signed.json())["signatures"]] == ["clerk"]
+    assert (await client.post(f"{base}/sign", json={}, headers=as_("clerk"))).status == 409
+    # From the first signature on, nothing is rewritten and nothing but corrections added.
+    with pytest.raises(InvalidState):
+        await app[keys.DATA].protocol.update(replace(first, text="I saw nothing"))
+    with pytest.raises(InvalidState):
+        await app[keys.DATA].protocol.add(_entry(hearing_id, "ent_late"))
+    early = {"number": 1, "text": "a blue car", "reason": "misheard"}
+    response = await client.post(f"{base}/corrections", json=early, headers=as_("clerk"))
+    assert response.status == 409  # until both have signed, it is not final
+
+    final = await (await client.post(f"{base}/sign", json={}, headers=as_("judge"))).json()
+    assert final["finalised"] is True
+    assert {s["digest"] for s in final["signatures"]} == {final["digest"]}
+    directory = settings.recordings_dir / hearing_id / recording_id
+    bound = json.loads((directory / "protocol.json").read_text())
+    assert bound["digest"] == final["digest"]
+    assert bound["protocol"]["entries"][0]["text"] == "I saw the car"
+
+    corrected = await client.post(f"{base}/corrections", json=early, headers=as_("judge"))
+    assert corrected.status == 201
+    entry = (await corrected.json())["entry"]
+    assert entry["kind"] == "correction" and "a blue car" in entry["text"]
+    assert "misheard" in entry["text"]
+    assert (directory / f"protocol-correction-{entry['number']}.json").is_file()
+    read = await (await client.get(base, headers=as_("clerk"))).json()
+    assert read["entries"][0]["text"] == "I saw the car"  # never rewritten
+    for bad in (
+        {"number": 99, "text": "x", "reason": "r"},
+        {"number": 1, "text": "", "reason": "r"},
+        {"number": 1, "text": "x"},
+    ):
+        response = await client.post(f"{base}/corrections", json=bad, headers=as_("judge"))
+        assert response.status in (404, 422), bad
+
+    # Bound into the record's signed manifest: verified with it, and a changed byte is named.
+    why = {"reason": "checking the signed protocol"}
+    verify = f"/api/v1/archive/hearings/{hearing_id}/verify"
+    report = await (await client.post(verify, json=why, headers=as_("archivist"))).json()
+    assert report["ok"] is True
+    files = [s["file"] for s in report["recordings"][0]["segments"]]
+    assert "protocol.json" in files
+    (directory / "protocol.json").write_text(json.dumps({**bound, "digest": "0" * 64}))
+    report = await (await client.post(verify, json=why, headers=as_("archivist"))).json()
+    assert report["ok"] is False
+    assert any("protocol.json" in f["subject"] for f in report["recordings"][0]["findings"])

@@ -15,9 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from court.errors import InvalidRequest, NotFound
-from court.protocol import MAX_ENTRY_TEXT, EntryKind, ProtocolEntry
-from server.persistence.models import ProtocolEntryRow
+from court.errors import InvalidRequest, InvalidState, NotFound
+from court.protocol import (
+    MAX_ENTRY_TEXT,
+    EntryKind,
+    ProtocolEntry,
+    ProtocolSignature,
+    SignerRole,
+)
+from server.persistence.models import ProtocolEntryRow, ProtocolSignatureRow
 from server.persistence.repositories.hearings import aware
 
 MAX_NUMBER_TRIES = 5
@@ -59,7 +65,11 @@ class ProtocolRepository:
         self._lock = asyncio.Lock()  # this process's writers take numbers one at a time
 
     async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
+        """Number and store the entry. Once the protocol is signed only corrections are
+        added (InvalidState otherwise)."""
         _check(entry)
+        if entry.kind is not EntryKind.CORRECTION and await self.signatures(entry.hearing_id):
+            raise InvalidState("The protocol is signed: only corrections may be added.")
         async with self._lock:
             for _ in range(MAX_NUMBER_TRIES):
                 try:
@@ -90,8 +100,16 @@ class ProtocolRepository:
         raise RuntimeError("could not number the protocol entry")
 
     async def update(self, entry: ProtocolEntry) -> ProtocolEntry:
+        """Save a change to an entry, until the protocol is signed (InvalidState after)."""
         _check(entry)
         async with self._sessions.begin() as session:
+            signed = await session.scalar(
+                select(func.count())
+                .select_from(ProtocolSignatureRow)
+                .where(ProtocolSignatureRow.hearing_id == entry.hearing_id)
+            )
+            if signed:
+                raise InvalidState("The protocol is signed: nothing in it is rewritten.")
             row = await session.get(ProtocolEntryRow, entry.id, with_for_update=True)
             if row is None or row.hearing_id != entry.hearing_id:
                 raise NotFound(f"There is no protocol entry {entry.id!r} in this hearing.")
@@ -110,3 +128,38 @@ class ProtocolRepository:
                 .order_by(ProtocolEntryRow.number)
             )
             return [to_entry(r) for r in rows]
+
+    async def sign(self, signature: ProtocolSignature) -> ProtocolSignature:
+        """Store one signer's signature (InvalidState if that role has signed already)."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    ProtocolSignatureRow(
+                        hearing_id=signature.hearing_id,
+                        role=signature.role.value,
+                        signer=signature.signer,
+                        digest=signature.digest,
+                        signed_at=_moment(signature.signed_at),
+                    )
+                )
+        except IntegrityError:
+            raise InvalidState(f"The {signature.role.value} has signed this protocol.") from None
+        return signature
+
+    async def signatures(self, hearing_id: str) -> list[ProtocolSignature]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ProtocolSignatureRow)
+                .where(ProtocolSignatureRow.hearing_id == hearing_id)
+                .order_by(ProtocolSignatureRow.signed_at)
+            )
+            return [
+                ProtocolSignature(
+                    hearing_id=r.hearing_id,
+                    role=SignerRole(r.role),
+                    signer=r.signer,
+                    digest=r.digest,
+                    signed_at=(aware(r.signed_at) or r.signed_at).timestamp(),
+                )
+                for r in rows
+            ]

@@ -1,0 +1,129 @@
+"""Finalising the court protocol after the hearing: the judge and the clerk sign it, and
+once both have, the protocol as signed is bound into the record's signed manifest.
+
+From the first signature on, nothing in the protocol is rewritten: a mistake found later is
+corrected by a correction entry with its reason, itself bound into the manifest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from court.access import Actor
+from court.errors import InvalidState, NotFound
+from court.hearing import Hearing
+from court.hearing_state import HearingState
+from court.protocol import (
+    EntryKind,
+    ProtocolEntry,
+    ProtocolSignature,
+    SignerRole,
+    protocol_digest,
+    protocol_json,
+)
+from recordings.attachments import attach
+from recordings.storage import archive_key
+from server.archive.service import Archive
+from server.persistence.repositories import ProtocolRepository
+
+SIGNERS: Final = frozenset(SignerRole)
+PROTOCOL_FILE: Final = "protocol.json"
+
+
+def correction_file(number: int) -> str:
+    return f"protocol-correction-{number}.json"
+
+
+class ProtocolSigning:
+    def __init__(
+        self, protocol: ProtocolRepository, archive: Archive, key: Ed25519PrivateKey
+    ) -> None:
+        self._protocol = protocol
+        self._archive = archive
+        self._key = key
+
+    async def sign(self, hearing: Hearing, actor: Actor) -> list[ProtocolSignature]:
+        """The actor's signature (as the judge if they preside, else as the clerk)."""
+        if hearing.state is not HearingState.CLOSED:
+            raise InvalidState("The protocol is signed once the hearing has closed.")
+        entries = await self._protocol.of_hearing(hearing.id)
+        if not entries:
+            raise InvalidState("The protocol has no entries to sign.")
+        role = SignerRole.JUDGE if actor.presides_as is not None else SignerRole.CLERK
+        digest = protocol_digest(hearing.id, entries)
+        await self._protocol.sign(
+            ProtocolSignature(hearing.id, role, actor.label, digest, time.time())
+        )
+        signatures = await self._protocol.signatures(hearing.id)
+        if {s.role for s in signatures} == SIGNERS:
+            document = {
+                "protocol": json.loads(protocol_json(hearing.id, entries)),
+                "digest": digest,
+                "signatures": [
+                    {
+                        "role": s.role.value,
+                        "signer": s.signer,
+                        "digest": s.digest,
+                        "signed_at": s.signed_at,
+                    }
+                    for s in signatures
+                ],
+            }
+            await self._bind(hearing.id, PROTOCOL_FILE, document)
+        return signatures
+
+    async def correct(
+        self, hearing: Hearing, actor: Actor, number: int, text: str, reason: str
+    ) -> ProtocolEntry:
+        """Append a correction of entry ``number`` once the protocol is signed by both."""
+        signatures = await self._protocol.signatures(hearing.id)
+        if {s.role for s in signatures} != SIGNERS:
+            raise InvalidState(
+                "Corrections come after the judge and the clerk have signed; until then "
+                "the entry itself is edited."
+            )
+        entries = await self._protocol.of_hearing(hearing.id)
+        target = next((e for e in entries if e.number == number), None)
+        if target is None:
+            raise NotFound(f"The protocol has no entry {number}.")
+        now = time.time()
+        entry = await self._protocol.add(
+            ProtocolEntry(
+                id=f"ent_{time.time_ns():x}",
+                hearing_id=hearing.id,
+                number=0,
+                kind=EntryKind.CORRECTION,
+                recording_id=target.recording_id,
+                record_ms=target.record_ms,
+                speaker_id=target.speaker_id,
+                text=f"Correction to entry {number}: {text} (Reason: {reason})",
+                author=actor.label,
+                automatic=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        document = {
+            "corrects": number,
+            "entry": json.loads(protocol_json(hearing.id, [entry]))["entries"][0],
+            "protocol_digest": protocol_digest(hearing.id, entries),
+        }
+        await self._bind(hearing.id, correction_file(entry.number), document)
+        return entry
+
+    async def _bind(self, hearing_id: str, name: str, document: dict[str, object]) -> None:
+        """Attach the document to the hearing's last recording, chained and signed."""
+        archived = await self._archive.index.get(hearing_id)
+        if archived is None or not archived.recordings:
+            raise InvalidState("The hearing has no sealed recording to bind the protocol to.")
+        recording = archived.recordings[-1]
+        data = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False).encode()
+        async with self._archive.storage.local_directory(
+            archive_key(hearing_id, recording.id)
+        ) as directory:
+            await asyncio.to_thread(attach, directory, recording.id, self._key, name, data)
