@@ -3,6 +3,7 @@
 
 import { ClientEvent } from "/static/js/events.js";
 import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
+import { protocolJoined } from "/static/js/protocol-editor.js";
 import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
 import { SignalingError } from "/static/js/signaling.js";
 import * as view from "/static/js/view.js";
@@ -239,6 +240,7 @@ export async function startSession({ reconnected = false } = {}) {
   }
   renderRoom();
   mountCourtPanelOnce(); // judge and clerk; once per page, not per reconnect
+  protocolJoined(app, data.protocol); // the protocol editor (write_protocol), every join
   if (reconnected) {
     view.flashState("Reconnected");
     view.announce("Reconnected.");
