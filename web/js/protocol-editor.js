@@ -1,0 +1,582 @@
+// The court protocol editor (PROTOCOL.md `write_protocol_entry`, `protocol_entry`, the join
+// acknowledgement's `protocol`): beside the hearing, for whoever may write the protocol (the
+// judge and the clerk). session.js calls `protocolJoined(app, data.protocol)` after every
+// join; the first call for a writer builds the editor, later ones (reconnects) fill the list
+// again from the server's entries, so nothing sent is lost.
+//
+// An entry begins when its writer types its first character: that moment is remembered and
+// sent as `began_ms_ago` with the first save, which creates the entry and stamps it with the
+// record time then. Later saves of the same entry send its `entry_id`. Saves go out while the
+// writer types (debounced) and when they finish the entry (Enter or "Next entry").
+//
+// Server data goes into the page with textContent only.
+
+import { ClientEvent, ServerEvent } from "/static/js/events.js";
+
+export const WRITTEN_KINDS = Object.freeze([
+  ["statement", "Statement"],
+  ["question", "Question"],
+  ["answer", "Answer"],
+  ["motion", "Motion"],
+  ["objection", "Objection"],
+  ["ruling", "Ruling"],
+  ["note", "Note"],
+  ["exhibit", "Exhibit"],
+  ["off_the_record", "Off the record"],
+]);
+
+// court/protocol.py KIND_LABELS
+const KIND_LABELS = Object.freeze({
+  ...Object.fromEntries(WRITTEN_KINDS),
+  event: "Event",
+  correction: "Correction",
+});
+
+const SAVE_DELAY_MS = 700;
+const MAX_BEGAN_AGO_MS = 600000; // signaling/messages.py WriteProtocolEntry.began_ms_ago
+const MAX_TEXT = 10000; // court/protocol.py MAX_ENTRY_TEXT
+const STEP_MS = 1000;
+const NO_SPEAKER = "—";
+
+// Record time as hh:mm:ss, or "off the record" when the entry has none.
+export function recordTime(ms) {
+  if (ms === null || ms === undefined) {
+    return "off the record";
+  }
+  const total = Math.max(0, Math.floor(Number(ms) / 1000));
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(Math.floor(total / 3600))}:${two(Math.floor(total / 60) % 60)}:${two(total % 60)}`;
+}
+
+function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
+  const element = document.createElement(tag);
+  if (className) {
+    element.className = className;
+  }
+  if (text !== null && text !== undefined) {
+    element.textContent = text;
+  }
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined && value !== false) {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  element.append(...children.filter(Boolean));
+  return element;
+}
+
+function sentence(text) {
+  const trimmed = String(text || "").trim();
+  if (!trimmed) {
+    return "";
+  }
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+class ProtocolEditor {
+  constructor(app) {
+    this._app = app;
+    this._entries = new Map(); // id -> entry view
+    this._rows = new Map(); // id -> <li>
+    this._names = new Map(); // participant id -> {name, role_label}, kept after they leave
+    this._chain = Promise.resolve(); // saves go out one after another
+    this._timer = null;
+    this._lastSpeaker = "";
+    this._resetCurrent();
+    this._build();
+    this._learnPeople();
+    this._renderSpeakers();
+    this._listen();
+  }
+
+  _resetCurrent() {
+    // The entry being written: its id once the server created it, and when it began.
+    this._current = { id: null, beganAt: null, dirty: false, failed: false };
+  }
+
+  _build() {
+    this._list = el("ol", {
+      className: "protocol__list",
+      attrs: { id: "protocol-list", "aria-label": "Protocol entries", tabindex: "0" },
+    });
+    this._empty = el("p", {
+      className: "protocol__empty",
+      text: "No entries yet. What you write below, and what the court does, is listed here.",
+    });
+
+    this._kind = el("select", {
+      className: "input protocol__kind",
+      attrs: { id: "protocol-kind" },
+    });
+    for (const [value, label] of WRITTEN_KINDS) {
+      this._kind.append(el("option", { text: label, attrs: { value } }));
+    }
+    this._speaker = el("select", {
+      className: "input protocol__speaker",
+      attrs: { id: "protocol-speaker" },
+    });
+    this._text = el("textarea", {
+      className: "input protocol__text",
+      attrs: {
+        id: "protocol-text",
+        rows: "3",
+        maxlength: String(MAX_TEXT),
+        "aria-describedby": "protocol-hint",
+      },
+    });
+    this._stamp = el("p", {
+      className: "protocol__stamp",
+      attrs: { id: "protocol-stamp" },
+    });
+    this._earlier = el("button", {
+      className: "button button--small protocol__shift",
+      text: "−1 s",
+      attrs: { type: "button", "aria-label": "Move this entry's time 1 second earlier" },
+    });
+    this._later = el("button", {
+      className: "button button--small protocol__shift",
+      text: "+1 s",
+      attrs: { type: "button", "aria-label": "Move this entry's time 1 second later" },
+    });
+    this._next = el("button", {
+      className: "button button--small button--primary protocol__next",
+      text: "Next entry",
+      attrs: { type: "button" },
+    });
+    this._status = el("p", {
+      className: "protocol__status",
+      attrs: { id: "protocol-status", role: "status", "aria-live": "polite" },
+    });
+
+    this._kind.addEventListener("change", () => this._changed());
+    this._speaker.addEventListener("change", () => {
+      this._lastSpeaker = this._speaker.value;
+      this._changed();
+    });
+    this._text.addEventListener("input", () => this._typed());
+    this._text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.nextEntry();
+      }
+    });
+    this._next.addEventListener("click", () => this.nextEntry());
+    this._earlier.addEventListener("click", () => this._shift(-STEP_MS));
+    this._later.addEventListener("click", () => this._shift(STEP_MS));
+
+    const field = (id, label, control) =>
+      el("div", { className: "protocol__field" }, [
+        el("label", { className: "protocol__label", text: label, attrs: { for: id } }),
+        control,
+      ]);
+
+    this.element = el(
+      "section",
+      {
+        className: "protocol",
+        attrs: { id: "protocol", "aria-labelledby": "protocol-title" },
+      },
+      [
+        el("h2", {
+          className: "protocol__title",
+          text: "Court protocol",
+          attrs: { id: "protocol-title" },
+        }),
+        this._empty,
+        this._list,
+        el(
+          "div",
+          {
+            className: "protocol__writer",
+            attrs: { role: "group", "aria-label": "Write an entry" },
+          },
+          [
+            el("div", { className: "protocol__row" }, [
+              field("protocol-kind", "Kind", this._kind),
+              field("protocol-speaker", "Speaker", this._speaker),
+            ]),
+            el("div", { className: "protocol__field" }, [
+              el("label", {
+                className: "protocol__label",
+                text: "Entry text",
+                attrs: { for: "protocol-text" },
+              }),
+              el("p", {
+                className: "protocol__hint",
+                text: "Saved as you type. Enter finishes the entry; Shift+Enter starts a new line.",
+                attrs: { id: "protocol-hint" },
+              }),
+              this._text,
+            ]),
+            el("div", { className: "protocol__actions" }, [
+              this._stamp,
+              this._earlier,
+              this._later,
+              this._next,
+            ]),
+            this._status,
+          ],
+        ),
+      ],
+    );
+
+    // Beside the hearing: a column of the live page, next to the tiles.
+    const live = document.getElementById("live");
+    const stage = live && live.querySelector(".live__stage");
+    if (stage) {
+      stage.after(this.element);
+    } else {
+      (document.getElementById("main") || document.body).append(this.element);
+    }
+    this._renderList();
+    this._renderCurrent();
+  }
+
+  _listen() {
+    const signaling = this._app.signaling;
+    signaling.on(ServerEvent.PROTOCOL_ENTRY, ({ entry } = {}) => this.receive(entry));
+    signaling.on(ServerEvent.ROSTER_CHANGED, (roster) => {
+      this._learnPeople(roster);
+      this._renderSpeakers();
+      this._renderNames();
+    });
+    signaling.on(ServerEvent.PARTICIPANT_JOINED, ({ participant } = {}) => {
+      this._learn(participant);
+      this._renderSpeakers();
+      this._renderNames();
+    });
+  }
+
+  // ---- the people: speaker names and choices -------------------------------------------
+
+  _learn(person) {
+    if (person && person.id && person.name) {
+      this._names.set(person.id, {
+        name: person.name,
+        role_label: person.role_label || person.role || "",
+      });
+    }
+  }
+
+  // Everyone the page knows: the court's roster, those in the room, and oneself.
+  _people(roster = this._app.lastRoster) {
+    const people = [];
+    const entries = (roster && roster.roster) || [];
+    for (const entry of entries) {
+      const person = { ...entry, ...(entry.participant || {}) };
+      if (!person.removed) {
+        people.push(person);
+      }
+    }
+    const present = this._app.present ? [...this._app.present.values()] : [];
+    for (const person of [this._app.self, ...present]) {
+      if (person && !people.some((p) => p.id === person.id)) {
+        people.push(person);
+      }
+    }
+    return people.filter((p) => p && p.id);
+  }
+
+  _learnPeople(roster = this._app.lastRoster) {
+    for (const entry of (roster && roster.roster) || []) {
+      this._learn({ ...entry, ...(entry.participant || {}) });
+    }
+    const present = this._app.present ? [...this._app.present.values()] : [];
+    [this._app.self, ...present].forEach((p) => this._learn(p));
+  }
+
+  nameOf(id) {
+    if (!id) {
+      return NO_SPEAKER;
+    }
+    const known = this._names.get(id);
+    return known ? known.name : NO_SPEAKER;
+  }
+
+  _renderSpeakers() {
+    const people = this._people();
+    const wanted = this._speaker.value || this._lastSpeaker;
+    if (wanted && !people.some((p) => p.id === wanted) && this._names.has(wanted)) {
+      people.push({ id: wanted, ...this._names.get(wanted) }); // keep the one chosen
+    }
+    const signature = people.map((p) => `${p.id}\u0000${p.name}`).join("\u0001");
+    if (signature === this._speaker.dataset.people) {
+      return; // rebuilt only when the people change: a list being chosen from stays open
+    }
+    this._speaker.dataset.people = signature;
+    const options = [el("option", { text: "No speaker", attrs: { value: "" } })];
+    for (const person of people) {
+      const label = [person.name, person.role_label].filter(Boolean).join(", ");
+      options.push(el("option", { text: label, attrs: { value: person.id } }));
+    }
+    this._speaker.replaceChildren(...options);
+    this._speaker.value = people.some((p) => p.id === wanted) ? wanted : "";
+  }
+
+  _renderNames() {
+    for (const [id, row] of this._rows) {
+      const entry = this._entries.get(id);
+      row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
+    }
+  }
+
+  // ---- the list ------------------------------------------------------------------------
+
+  // An entry from the server (an acknowledgement, a protocol_entry event, the join ack).
+  receive(entry, { follow = true } = {}) {
+    if (!entry || !entry.id) {
+      return;
+    }
+    const known = this._entries.get(entry.id);
+    if (known && Number(known.updated_at) > Number(entry.updated_at)) {
+      return; // an older save arriving late
+    }
+    this._entries.set(entry.id, entry);
+    const row = this._rows.get(entry.id);
+    if (row) {
+      this._fill(row, entry);
+    } else {
+      this._insert(entry);
+      if (follow) {
+        this._followNewest();
+      }
+    }
+    this._empty.hidden = this._entries.size > 0;
+    if (entry.id === this._current.id) {
+      this._renderCurrent();
+    }
+  }
+
+  // After a join: the protocol so far, in full.
+  restore(entries) {
+    for (const entry of entries || []) {
+      this.receive(entry, { follow: false });
+    }
+    this._learnPeople();
+    this._renderSpeakers();
+    this._renderNames();
+    this._followNewest();
+    if (this._current.dirty || this._current.failed) {
+      this._scheduleSave(0); // what could not be sent while the connection was lost
+    }
+  }
+
+  _insert(entry) {
+    const row = el("li", { className: "protocol-entry" }, [
+      el("span", { className: "protocol-entry__number" }),
+      el("span", { className: "protocol-entry__time" }),
+      el("span", { className: "protocol-entry__kind" }),
+      el("span", { className: "protocol-entry__speaker" }),
+      el("p", { className: "protocol-entry__text" }),
+    ]);
+    row.dataset.entryId = entry.id;
+    this._fill(row, entry);
+    this._rows.set(entry.id, row);
+    // In number order: almost always at the end.
+    const after = [...this._list.children].find(
+      (li) => Number(this._entries.get(li.dataset.entryId).number) > Number(entry.number),
+    );
+    this._list.insertBefore(row, after || null);
+  }
+
+  _fill(row, entry) {
+    row.classList.toggle("protocol-entry--automatic", Boolean(entry.automatic));
+    row.classList.toggle("protocol-entry--current", entry.id === this._current.id);
+    row.dataset.number = String(entry.number);
+    row.dataset.kind = entry.kind;
+    row.querySelector(".protocol-entry__number").textContent = `${entry.number}.`;
+    const time = row.querySelector(".protocol-entry__time");
+    time.textContent = recordTime(entry.record_ms);
+    time.classList.toggle("protocol-entry__time--off", entry.record_ms === null);
+    row.querySelector(".protocol-entry__kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+    row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
+    row.querySelector(".protocol-entry__text").textContent = entry.text;
+  }
+
+  _renderList() {
+    this._empty.hidden = this._entries.size > 0;
+  }
+
+  _followNewest() {
+    this._list.scrollTop = this._list.scrollHeight;
+  }
+
+  // ---- writing -------------------------------------------------------------------------
+
+  _typed() {
+    const hasText = this._text.value.length > 0;
+    if (this._current.beganAt === null && hasText) {
+      this._current.beganAt = performance.now(); // the entry begins with its first character
+    } else if (!hasText && this._current.id === null) {
+      this._current.beganAt = null; // nothing was sent: it has not begun after all
+    }
+    this._changed();
+  }
+
+  _changed() {
+    if (this._current.beganAt === null && this._current.id === null) {
+      return; // nothing written yet: a kind or speaker chosen in advance
+    }
+    this._current.dirty = true;
+    this._setStatus("Saving…", "saving");
+    this._scheduleSave(SAVE_DELAY_MS);
+  }
+
+  _scheduleSave(delay) {
+    window.clearTimeout(this._timer);
+    this._timer = window.setTimeout(() => {
+      this._timer = null;
+      this._save();
+    }, delay);
+  }
+
+  // Queue a save of the entry being written (`shift`: move its stamp by that many ms).
+  _save(shift = 0) {
+    window.clearTimeout(this._timer);
+    this._timer = null;
+    const current = this._current;
+    const task = this._chain.then(() => this._send(current, shift));
+    this._chain = task.catch(() => {});
+    return task;
+  }
+
+  async _send(current, shift) {
+    if (!current.dirty && shift === 0) {
+      return true;
+    }
+    const text = current === this._current ? this._text.value : current.text;
+    const kind = current === this._current ? this._kind.value : current.kind;
+    const speaker = current === this._current ? this._speaker.value : current.speaker;
+    if (current.id === null && !text.trim()) {
+      current.dirty = false;
+      this._setStatus("", "idle");
+      return true; // an entry is created by its first words, not by a blank
+    }
+    const payload = { kind, text };
+    if (speaker) {
+      payload.speaker_id = speaker;
+    }
+    if (current.id === null) {
+      const ago = Math.round(performance.now() - (current.beganAt ?? performance.now()));
+      payload.began_ms_ago = Math.min(MAX_BEGAN_AGO_MS, Math.max(0, ago));
+    } else {
+      payload.entry_id = current.id;
+      if (shift) {
+        const entry = this._entries.get(current.id);
+        if (!entry || entry.record_ms === null || !entry.recording_id) {
+          return false;
+        }
+        payload.record_ms = Math.max(0, Number(entry.record_ms) + shift);
+      }
+    }
+    current.dirty = false;
+    this._setStatus("Saving…", "saving");
+    try {
+      const data = await this._app.signaling.command(ClientEvent.WRITE_PROTOCOL_ENTRY, payload);
+      const entry = data && data.entry;
+      if (entry && current.id === null) {
+        current.id = entry.id;
+      }
+      current.failed = false;
+      this.receive(entry);
+      if (current === this._current) {
+        this._setStatus(current.dirty ? "Saving…" : "Saved", current.dirty ? "saving" : "saved");
+        this._renderCurrent();
+      }
+      return true;
+    } catch (err) {
+      current.dirty = true; // still to be sent
+      current.failed = true;
+      if (current === this._current) {
+        this._setStatus(`Not saved: ${sentence(err && err.message) || "the server did not say why."}`, "error");
+      }
+      return false;
+    }
+  }
+
+  async _shift(delta) {
+    if (this._current.id === null) {
+      return;
+    }
+    await this._save(delta);
+  }
+
+  // Finish the entry being written and start a fresh one (Enter, "Next entry").
+  async nextEntry() {
+    const current = this._current;
+    if (current.id === null && !this._text.value.trim()) {
+      this._text.focus();
+      return;
+    }
+    // Freeze what is being finished: the fields are cleared for the next entry at once.
+    current.text = this._text.value;
+    current.kind = this._kind.value;
+    current.speaker = this._speaker.value;
+    const ok = await this._save();
+    if (!ok) {
+      this._text.focus();
+      return; // the words stay where they are, with the error said
+    }
+    if (this._current !== current) {
+      return;
+    }
+    if (this._text.value !== current.text) {
+      current.dirty = true; // typed on while it was being saved: save that too, then finish
+      return this.nextEntry();
+    }
+    const previous = this._rows.get(current.id);
+    this._resetCurrent();
+    if (previous) {
+      previous.classList.remove("protocol-entry--current");
+    }
+    this._text.value = "";
+    this._speaker.value = this._lastSpeaker;
+    this._renderCurrent();
+    this._setStatus("Saved. Write the next entry.", "saved");
+    this._text.focus();
+  }
+
+  _renderCurrent() {
+    const entry = this._current.id ? this._entries.get(this._current.id) : null;
+    const movable = Boolean(entry && entry.recording_id && entry.record_ms !== null);
+    this._earlier.disabled = !movable || Number(entry.record_ms) <= 0;
+    this._later.disabled = !movable;
+    if (!entry) {
+      this._stamp.textContent = "New entry: its time is taken when you begin typing.";
+    } else {
+      this._stamp.textContent = `Entry ${entry.number} at ${recordTime(entry.record_ms)}`;
+      const row = this._rows.get(entry.id);
+      if (row) {
+        row.classList.add("protocol-entry--current");
+      }
+    }
+  }
+
+  _setStatus(text, tone) {
+    this._status.textContent = text;
+    this._status.dataset.tone = tone;
+  }
+
+  describe() {
+    return {
+      entries: [...this._entries.values()].sort((a, b) => a.number - b.number),
+      current: this._current.id,
+    };
+  }
+}
+
+let editor = null;
+
+// After every successful join (session.js): build the editor for a writer of the protocol
+// once, and fill it from the acknowledgement's `protocol`.
+export function protocolJoined(app, entries) {
+  const self = app && app.self;
+  if (!self || !(self.permissions || []).includes("write_protocol")) {
+    return null;
+  }
+  if (!editor) {
+    editor = new ProtocolEditor(app);
+  }
+  editor.restore(entries || []);
+  return editor;
+}
