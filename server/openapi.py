@@ -14,7 +14,7 @@ from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
-from server.api.protocol import Correction, Signing
+from server.api.protocol import Correction, ExportQuery, Signing
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
@@ -244,6 +244,14 @@ def _build() -> Document:
         "Sign the closed hearing's protocol as its presiding judge or its clerk; locks it",
         body=Signing,
         body_required=False,
+    )
+    doc.operation(
+        "get",
+        "/hearings/{hearing_id}/protocol/export",
+        "exportProtocol",
+        "The protocol as a court document (JSON, HTML or PDF; English, Azerbaijani, Russian)",
+        query=ExportQuery,
+        media="application/octet-stream",
     )
     doc.operation(
         "post",

@@ -4,7 +4,8 @@ signed by its presiding judge and its clerk, and corrected only by appended corr
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import asyncio
+from typing import Annotated, Any, Final, Literal
 
 from aiohttp import web
 from pydantic import Field
@@ -12,8 +13,9 @@ from pydantic import Field
 from court.permissions import Permission
 from court.protocol import MAX_ENTRY_TEXT, ProtocolSignature, protocol_digest
 from server import keys
-from server.api.bodies import Body, Reason, parse_body
+from server.api.bodies import Body, Reason, parse_body, parse_query
 from server.api.guard import audit, on_hearing
+from server.protocol_document import ProtocolDocument, render_html, render_json, render_pdf
 from server.protocol_signing import SIGNERS
 from signaling.protocol import entry_view
 
@@ -79,7 +81,58 @@ async def correct_protocol(request: web.Request) -> web.Response:
     return web.json_response({"entry": entry_view(entry)}, status=201)
 
 
+class ExportQuery(Body):
+    format: Literal["json", "html", "pdf"] = "html"
+    lang: Literal["en", "az", "ru"] = "en"
+
+
+EXPORT_TYPES: Final = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+async def export_protocol(request: web.Request) -> web.Response:
+    """The protocol as a court document: JSON, HTML or PDF, in English, Azerbaijani or
+    Russian, downloaded as a file (the HTML carries its own restrictive policy)."""
+    hearing, actor = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.export")
+    query = parse_query(request, ExportQuery)
+    data = request.app[keys.DATA]
+    archived = await data.archive.get(hearing.id)
+    document = ProtocolDocument(
+        hearing=hearing,
+        participants=(
+            archived.participants
+            if archived is not None
+            else await data.participants.of_hearing(hearing.id)
+        ),
+        entries=await data.protocol.of_hearing(hearing.id),
+        offsets_ms={} if archived is None else request.app[keys.ARCHIVE].offsets(archived),
+        signed=await data.protocol.signatures(hearing.id),
+    )
+    if query.format == "json":
+        body = render_json(document)
+    elif query.format == "html":
+        body = render_html(document, query.lang).encode()
+    else:
+        body = await asyncio.to_thread(render_pdf, document, query.lang)
+    await audit(
+        request, actor, "protocol.export", f"hearing:{hearing.id}", f"{query.format} {query.lang}"
+    )
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in hearing.case_number)
+    name = f"protocol-{safe.strip('-') or hearing.id}-{query.lang}.{query.format}"
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": EXPORT_TYPES[query.format],
+            "Content-Disposition": f'attachment; filename="{name}"',
+        },
+    )
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/api/v1/hearings/{hearing_id}/protocol", read_protocol)
     router.add_post("/api/v1/hearings/{hearing_id}/protocol/sign", sign_protocol)
     router.add_post("/api/v1/hearings/{hearing_id}/protocol/corrections", correct_protocol)
+    router.add_get("/api/v1/hearings/{hearing_id}/protocol/export", export_protocol)

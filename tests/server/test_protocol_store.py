@@ -141,3 +141,24 @@ async def test_the_judge_and_clerk_sign_then_only_corrections_are_appended_and_b
     report = await (await client.post(verify, json=why, headers=as_("archivist"))).json()
     assert report["ok"] is False
     assert any("protocol.json" in f["subject"] for f in report["recordings"][0]["findings"])
+
+
+async def test_the_protocol_exports_as_a_court_document_in_three_languages(client: Client) -> None:
+    app = client.app
+    hearing = await app[keys.HEARINGS].create(case_number="P-4/2026", title="T")
+    await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_x", HOSTILE))
+    base = f"/api/v1/hearings/{hearing.id}/protocol/export"
+    html = await client.get(f"{base}?format=html&lang=az", headers=as_("clerk"))
+    assert html.status == 200 and html.headers["Content-Type"].startswith("text/html")
+    text = await html.text()
+    assert "Məhkəmə iclasının protokolu" in text  # noqa: RUF001 (Azerbaijani ı)
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+    pdf = await client.get(f"{base}?format=pdf&lang=ru", headers=as_("clerk"))
+    assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
+    exported = json.loads(
+        await (await client.get(f"{base}?format=json", headers=as_("clerk"))).read()
+    )
+    assert exported["entries"][0]["text"] == HOSTILE
+    for bad in ("format=doc", "lang=fr", "format=pdf&format=html"):
+        assert (await client.get(f"{base}?{bad}", headers=as_("clerk"))).status == 422, bad
+    assert (await client.get(base)).status == 401

@@ -1,0 +1,85 @@
+"""The protocol document in English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from court.protocol import EntryKind
+from court.roles import Role
+from server.protocol_document.templates import Strings
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+STRINGS = Strings(
+    language="en",
+    title="Protocol of the court hearing",
+    case="Case No.",
+    date="Date",
+    court="Court",
+    courtroom="Courtroom",
+    composition="Composition of the court",
+    presiding_judge="Presiding judge",
+    participants="Participants in the proceedings",
+    proceedings="Course of the hearing",
+    record_time_note="Record times are hours:minutes:seconds from the start of the hearing's "
+    "audio record; — marks an entry made off the record.",
+    number="No.",
+    record_time="Record time",
+    speaker="Speaker",
+    kind="Kind",
+    text="Text",
+    no_entries="No entries.",
+    system="System (automatic)",
+    in_custody="in custody",
+    signatures="Signatures",
+    signed="Signed",
+    unsigned="signature",
+    digest="SHA-256 digest of the protocol as signed",
+    draft="Draft: the protocol has not yet been signed by the judge and the clerk.",
+    page="Page {page} of {pages}",
+    not_given="—",
+    roles={
+        Role.JUDGE: "Judge",
+        Role.CLERK: "Court clerk",
+        Role.PROSECUTOR: "Prosecutor",
+        Role.DEFENCE: "Defence counsel",
+        Role.DEFENDANT: "Defendant",
+        Role.VICTIM: "Victim",
+        Role.WITNESS: "Witness",
+        Role.EXPERT: "Expert",
+        Role.INTERPRETER: "Interpreter",
+        Role.OBSERVER: "Observer",
+    },
+    kinds={
+        EntryKind.STATEMENT: "Statement",
+        EntryKind.QUESTION: "Question",
+        EntryKind.ANSWER: "Answer",
+        EntryKind.MOTION: "Motion",
+        EntryKind.OBJECTION: "Objection",
+        EntryKind.RULING: "Ruling",
+        EntryKind.NOTE: "Note",
+        EntryKind.EXHIBIT: "Exhibit",
+        EntryKind.OFF_THE_RECORD: "Off the record",
+        EntryKind.EVENT: "Event",
+        EntryKind.CORRECTION: "Correction",
+    },
+    format_date=_date,
+)
