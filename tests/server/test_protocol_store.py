@@ -151,7 +151,7 @@ async def test_the_protocol_exports_as_a_court_document_in_three_languages(clien
     html = await client.get(f"{base}?format=html&lang=az", headers=as_("clerk"))
     assert html.status == 200 and html.headers["Content-Type"].startswith("text/html")
     text = await html.text()
-    assert "Məhkəmə iclasının protokolu" in text  # noqa: RUF001 (Azerbaijani ı)
+    assert "Məhkəmə iclasının protokolu" in text  # noqa: RUF001 (Azerbaijani dotless i)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     pdf = await client.get(f"{base}?format=pdf&lang=ru", headers=as_("clerk"))
     assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
