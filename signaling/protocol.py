@@ -91,6 +91,23 @@ def entry_view(entry: ProtocolEntry) -> dict[str, Any]:
     }
 
 
+def _event_text(kind: str, words: str, reason: str) -> str:
+    """An event in words: a state change reads "Open → In session", not the audit's
+    "open -> in_session: "; an empty reason leaves no dangling colon."""
+    reason = reason.strip().removesuffix(":").strip()
+    if kind == "hearing_state_changed":
+        transition, _, why = reason.partition(": ")
+        before, _, after = transition.partition(" -> ")
+        if before and after:
+            states = f"{_state(before)} → {_state(after)}"
+            return f"{words}: {states}" + (f" ({why.strip()})" if why.strip() else "")
+    return f"{words}: {reason}" if reason else words
+
+
+def _state(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
 class CourtProtocol:
     def __init__(self, courtroom: Courtroom, store: ProtocolStore) -> None:
         self._court = courtroom
@@ -167,7 +184,7 @@ class CourtProtocol:
                 recording_id=None if recording is None else recording.id,
                 record_ms=self._heard_ms(),
                 speaker_id=speaker if subject and subject.startswith("participant:") else None,
-                text=f"{words}: {reason}" if reason else words,
+                text=_event_text(kind, words, reason),
                 author=actor_of(by),
                 automatic=True,
                 created_at=now,

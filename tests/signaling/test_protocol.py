@@ -73,7 +73,7 @@ async def test_the_clerk_writes_entries_stamped_with_record_time_and_the_judge_s
     automatic = [e for e in stored if e.automatic]
     texts = [e.text for e in automatic]
     assert any(t.startswith("Witness called") for t in texts)
-    assert any(t.startswith("The hearing's state changed") for t in texts)
+    assert "The hearing's state changed: Open → In session" in texts
     assert [e.number for e in stored] == list(range(1, len(stored) + 1))
     written = [e for e in stored if not e.automatic]
     assert [(e.text, e.speaker_id) for e in written] == [(HOSTILE, witness.participant_id)]
