@@ -120,7 +120,7 @@ async def test_a_clerk_logs_in_and_gets_a_strict_http_only_session_cookie(
     assert body["username"] == "carla"
     assert body["display_name"] == "Carla Clerk"
     assert body["role"] == "clerk"
-    assert body["permissions"] == ["read_hearings", "schedule_hearings"]
+    assert body["permissions"] == ["read_hearings", "schedule_hearings", "sign_protocol"]
     assert datetime.fromisoformat(body["session_expires_at"]) == wall.now + timedelta(hours=12)
     morsel = set_cookie(response)["courtroom_session"]
     assert len(morsel.value) >= 40
