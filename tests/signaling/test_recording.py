@@ -57,8 +57,10 @@ async def test_the_recording_holds_the_tone_a_participant_plays_for_as_long_as_i
 async def test_the_recording_keeps_running_while_participants_come_and_go(
     hearing_server: HearingServer,
 ) -> None:
+    loop = asyncio.get_running_loop()
     judge = await hearing_server.join(Role.JUDGE)
     await judge.command(ClientEvent.START_RECORDING, {})
+    started = loop.time()
     for role in (Role.WITNESS, Role.EXPERT):
         speaker = await hearing_server.join(role, audio=ToneTrack(660.0))
         await speaker.publish()
@@ -67,9 +69,12 @@ async def test_the_recording_keeps_running_while_participants_come_and_go(
         await speaker.close()
         await asyncio.sleep(0.3)
     stopped = await judge.command(ClientEvent.STOP_RECORDING, {})
+    elapsed = loop.time() - started
 
+    # As long as the recording ran, however long joining took on a busy machine: the
+    # master never stalls for a participant who comes or goes.
     duration = stopped["recording"]["duration_s"]
-    assert duration is not None and 1.8 < duration < 2.8
+    assert duration is not None and elapsed - 0.3 < duration < elapsed + 0.1, (duration, elapsed)
 
 
 async def test_sixty_seconds_recorded_across_joins_and_leaves_give_sixty_seconds_of_audio(
