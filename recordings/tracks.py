@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -50,6 +51,19 @@ WRITE_INTERVAL_S = 0.05
 
 def track_name(participant_id: str, kind: Kind, number: int) -> str:
     return f"track-{participant_id}-{kind}-{number}.webm"
+
+
+_TRACK_NAME = re.compile(r"^track-(?P<participant>.+)-(?P<kind>audio|video)-\d+\.webm$")
+
+
+def parse_track_name(name: str) -> tuple[str, Kind] | None:
+    """The participant and kind a track file holds (track_name read back); None if the
+    name is not a track's."""
+    match = _TRACK_NAME.match(name)
+    if match is None:
+        return None
+    kind: Kind = "audio" if match["kind"] == "audio" else "video"
+    return match["participant"], kind
 
 
 # Not frozen: a frozen dataclass sets every field through object.__setattr__, and one is

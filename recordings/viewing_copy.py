@@ -38,6 +38,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 from recordings.master_audio import RecordingMaster, decode_master, read_masters
 from recordings.playout import Samples
 from recordings.source import RATE
+from recordings.tracks import parse_track_name
 from recordings.video_grid import Grid, Label
 
 __all__ = ["Label", "ViewingCopy", "build_viewing_copy"]
@@ -242,8 +243,9 @@ def _find_tracks(masters: Sequence[RecordingMaster]) -> list[_Track]:
     offset_ms = 0.0
     for master in masters:
         for path in sorted(master.directory.glob("track-*-video-*.webm")):
-            participant = path.name.removeprefix("track-").rsplit("-", 2)[0]
-            tracks.append(_Track(path, participant, offset_ms))
+            parsed = parse_track_name(path.name)
+            if parsed is not None:
+                tracks.append(_Track(path, parsed[0], offset_ms))
         offset_ms += master.samples * 1000 / RATE
     # An unreadable track has no start: it sorts at the start of its recording.
     return sorted(tracks, key=lambda t: t.start_ms if t.start_ms is not None else t.offset_ms)

@@ -30,6 +30,7 @@ from recordings.attachments import attach
 from recordings.storage import archive_key
 from server.archive.service import Archive
 from server.persistence.repositories import ProtocolRepository
+from signaling.protocol import new_entry_id
 
 SIGNERS: Final = frozenset(SignerRole)
 PROTOCOL_FILE: Final = "protocol.json"
@@ -94,7 +95,7 @@ class ProtocolSigning:
         now = time.time()
         entry = await self._protocol.add(
             ProtocolEntry(
-                id=f"ent_{time.time_ns():x}",
+                id=new_entry_id(),
                 hearing_id=hearing.id,
                 number=0,
                 kind=EntryKind.CORRECTION,

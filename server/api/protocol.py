@@ -12,6 +12,7 @@ from pydantic import Field
 
 from court.permissions import Permission
 from court.protocol import MAX_ENTRY_TEXT, ProtocolSignature, protocol_digest
+from recordings.bundle import folder_name
 from server import keys
 from server.api.bodies import Body, Reason, parse_body, parse_query
 from server.api.guard import audit, on_hearing
@@ -120,8 +121,8 @@ async def export_protocol(request: web.Request) -> web.Response:
     await audit(
         request, actor, "protocol.export", f"hearing:{hearing.id}", f"{query.format} {query.lang}"
     )
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in hearing.case_number)
-    name = f"protocol-{safe.strip('-') or hearing.id}-{query.lang}.{query.format}"
+    safe = folder_name({"case_number": hearing.case_number, "id": hearing.id})
+    name = f"protocol-{safe}-{query.lang}.{query.format}"
     return web.Response(
         body=body,
         headers={

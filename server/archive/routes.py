@@ -19,6 +19,7 @@ from pydantic import Field, StringConstraints
 from court.errors import InvalidRequest, NotFound
 from court.hearing_state import HearingState
 from court.permissions import Permission
+from recordings.bundle import folder_name
 from recordings.storage import MissingObject
 from recordings.verification import VerificationReport
 from server import keys
@@ -310,32 +311,26 @@ async def copy(request: web.Request, kind: JobKind, content_type: str) -> web.St
     actor, reason = await _reader(request, f"archive.{kind.value}.read", what)
     archive = _archive(request)
     archived = await archive.hearing(hearing_id)
-    job = await archive.job(hearing_id, kind)
-    if job.status is not JobStatus.READY:
+    name = _download_name(archived, kind)
+    key = archive.copy_key(hearing_id, kind)
+    # Served whenever one is stored, also while a new one is being built.
+    try:
+        return await _serve(request, archive, key, content_type, name, actor, reason, what)
+    except NotFound:
+        job = await archive.job(hearing_id, kind)
         raise NotFound(
             f"The {kind.value.replace('_', ' ')} of this hearing is not built ({job.status.value})."
-        )
-    name = _download_name(archived, kind)
-    return await _serve(
-        request,
-        archive,
-        archive.copy_key(hearing_id, kind),
-        content_type,
-        name,
-        actor,
-        reason,
-        what,
-    )
+        ) from None
 
 
 def _download_name(archived: ArchivedHearing, kind: JobKind) -> str:
-    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in archived.hearing.case_number)
     suffix = {
         JobKind.MASTER_AUDIO: "master-audio.webm",
         JobKind.VIEWING_COPY: "viewing-copy.mp4",
         JobKind.EXPORT: "record.zip",
     }[kind]
-    return f"{safe.strip('-') or archived.hearing.id}-{suffix}"
+    hearing = archived.hearing
+    return f"{folder_name({'case_number': hearing.case_number, 'id': hearing.id})}-{suffix}"
 
 
 async def _serve(

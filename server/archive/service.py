@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from recordings.info import recording_info
 from recordings.metadata import METADATA_FILE, read_metadata
 from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archive_key
 from recordings.timeline import TimelineEntry, read_timeline
+from recordings.tracks import parse_track_name
 from recordings.verification import VerificationReport, verify_recording
 from server.archive.builder import Progress, build, build_in_child
 from server.archive.jobs import Job, JobKind, Jobs, JobStatus
@@ -52,7 +52,6 @@ SYSTEM: Final = "system:archive"
 BUILD_TIMEOUT_S: Final = 600.0
 BUILD_TIMEOUT_PER_RECORDED_S: Final = 2.0
 
-_TRACK = re.compile(r"^track-(?P<participant>.+)-(?P<media>audio|video)-\d+\.webm$")
 _KINDS: Final = {
     "manifest.jsonl": "manifest",
     "manifest.sig": "signature",
@@ -97,9 +96,9 @@ def classify(recording_id: str, name: str, size: int) -> ArchivedFile | None:
     """What a file of a recording is; None for what the archive does not serve."""
     if name.startswith("segment-"):
         return ArchivedFile(recording_id, name, "segment", None, "audio", size)
-    track = _TRACK.match(name)
+    track = parse_track_name(name)
     if track is not None:
-        return ArchivedFile(recording_id, name, "track", track["participant"], track["media"], size)
+        return ArchivedFile(recording_id, name, "track", track[0], track[1], size)
     if ATTACHMENT.fullmatch(name):  # the signed court protocol, and its corrections
         return ArchivedFile(recording_id, name, "protocol", None, None, size)
     kind = _KINDS.get(name)

@@ -12,9 +12,11 @@ import time
 import urllib.error
 import urllib.request
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -141,3 +143,45 @@ def save_for_review(shot: Path) -> Path:
     target = SHOTS_FOR_REVIEW / shot.name
     shutil.copyfile(shot, target)
     return target
+
+
+def watch_for_page_errors(page: Any, problems: list[str]) -> None:
+    """Collect the page's uncaught errors and CSP refusals into ``problems``: a page that
+    works only because an error went unseen is a failing page."""
+
+    def on_console(message: Any) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
+            problems.append(f"console: {text}")
+
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    page.on("console", on_console)
+
+
+@contextmanager
+def checked_pages(browser: Any, **context_options: Any) -> Iterator[Callable[[], Any]]:
+    """Open pages, each in a context of its own (a person of their own); on exit the
+    contexts close and any script error or CSP refusal on any page fails the test."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def open_() -> Any:
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="en-GB", **context_options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        watch_for_page_errors(page, problems)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not problems, "the page reported errors:\n" + "\n".join(problems)
+
+
+def full_screenshot(page: Any, shots_dir: Path, name: str) -> None:
+    """A whole-page screenshot, kept for people to look at (save_for_review)."""
+    path = shots_dir / name
+    page.screenshot(path=str(path), full_page=True)
+    save_for_review(path)

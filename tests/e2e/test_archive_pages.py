@@ -23,7 +23,14 @@ from typing import Any
 import pytest
 
 from server.auth.bootstrap import INITIAL_ADMIN_FILE
-from tests.e2e.harness import OpenParticipant, Server, add_staff, save_for_review
+from tests.e2e.harness import (
+    OpenParticipant,
+    Server,
+    add_staff,
+    checked_pages,
+    full_screenshot,
+    save_for_review,
+)
 from tests.e2e.hearing_page import COLOURS, WAIT_MS
 from tests.e2e.scheduling import Scheduler
 
@@ -101,37 +108,8 @@ def staff(server: Server) -> None:
 @pytest.fixture
 def new_page(browser: Any, staff: None) -> Iterator[NewPage]:
     """Pages of their own contexts; a script error or a CSP refusal fails the test."""
-    contexts: list[Any] = []
-    problems: list[str] = []
-
-    def open_() -> Any:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="en-GB", accept_downloads=True
-        )
-        contexts.append(context)
-        page = context.new_page()
-
-        def on_console(message: Any) -> None:
-            text = message.text
-            if message.type == "error" and (
-                "Content Security Policy" in text or "Refused to" in text
-            ):
-                problems.append(f"console: {text}")
-
-        page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-        page.on("console", on_console)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not problems, "the page reported errors:\n" + "\n".join(problems)
-
-
-def _shot(page: Any, shots_dir: Path, name: str) -> None:
-    path = shots_dir / name
-    page.screenshot(path=str(path), full_page=True)
-    save_for_review(path)
+    with checked_pages(browser, accept_downloads=True) as open_:
+        yield open_
 
 
 def _log_in(page: Any, server: Server, username: str) -> None:
@@ -253,7 +231,7 @@ def test_a_clerk_is_refused_the_archive_in_words(
     # Nothing that could only be refused: no reason asked, no search form.
     assert page.get_by_role("heading", name="Why are you consulting the archive?").is_hidden()
     assert page.get_by_role("button", name="Search", exact=True).is_hidden()
-    _shot(page, shots_dir, "archive-1-clerk-refused.png")
+    full_screenshot(page, shots_dir, "archive-1-clerk-refused.png")
 
     # The record page too; and the API itself refuses the clerk, whatever the page does.
     page.goto(f"{server.url}/archive/hearings/{server.hearing_id}")
@@ -276,7 +254,7 @@ def test_nothing_is_asked_of_the_archive_before_a_reason_is_given(
     assert "Appeal 2-123/2026: request from the Court of Appeal" in page.inner_text("#reason-hint")
     assert page.get_by_label("Case number").is_hidden()
     assert page.get_by_role("button", name="Search", exact=True).is_hidden()
-    _shot(page, shots_dir, "archive-2-reason-asked.png")
+    full_screenshot(page, shots_dir, "archive-2-reason-asked.png")
 
     # No reason, or one too short to say anything: said in words, and nothing is sent.
     use = page.get_by_role("button", name="Use this reason")
@@ -288,7 +266,7 @@ def test_nothing_is_asked_of_the_archive_before_a_reason_is_given(
     use.click()
     error.get_by_text("Say in a few words").wait_for(timeout=WAIT_MS)
     assert page.get_by_label("Case number").is_hidden()
-    _shot(page, shots_dir, "archive-3-reason-refused.png")
+    full_screenshot(page, shots_dir, "archive-3-reason-refused.png")
 
     # Straight to a record's address: asked there too, and nothing is read before.
     page.goto(f"{server.url}/archive/hearings/{server.hearing_id}")
@@ -336,19 +314,19 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     assert found["State"] == "Closed"
     assert CAST["defendant"] in found["Participants"] and "Defendant" in found["Participants"]
     assert re.fullmatch(r"\d\d:\d\d:\d\d", found["Recorded"]), found
-    _shot(page, shots_dir, "archive-4-found-by-case-number.png")
+    full_screenshot(page, shots_dir, "archive-4-found-by-case-number.png")
 
     # ---- and by a part of a participant's name ---------------------------------------------
     rows = _search(page, **{"Participant's name": "quernWHIST"})
     assert [r["Case"] for r in rows] == [case_number], rows
-    _shot(page, shots_dir, "archive-5-found-by-participant.png")
+    full_screenshot(page, shots_dir, "archive-5-found-by-participant.png")
 
     # A search that finds nothing says so in words.
     _search(page, **{"Participant's name": "Nobody Ever Called This"})
     empty = page.locator("#results-empty")
     assert empty.is_visible() and "No archived hearing matches" in empty.inner_text()
     assert page.locator("#results-table").is_hidden()
-    _shot(page, shots_dir, "archive-6-nothing-found.png")
+    full_screenshot(page, shots_dir, "archive-6-nothing-found.png")
 
     # ---- the record page ---------------------------------------------------------------------
     _search(page, **{"Participant's name": "quernWHIST"})
@@ -370,7 +348,7 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     hand = timeline.get_by_role("button", name=re.compile(r"Raised a hand"))
     hand.wait_for(timeout=WAIT_MS)
     assert CAST["defendant"] in hand.inner_text()
-    _shot(page, shots_dir, "archive-7-record.png")
+    full_screenshot(page, shots_dir, "archive-7-record.png")
 
     # ---- the master audio plays, as long as the recording -----------------------------------
     page.wait_for_function(_MEDIA_READY, arg="audio", timeout=BUILD_MS)
@@ -407,7 +385,7 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     page.wait_for_function(_SETTLED, arg=["video", hand_at], timeout=WAIT_MS)
     page.wait_for_function(_SETTLED, arg=["audio", hand_at], timeout=WAIT_MS)
     assert page.locator("#video-build").is_hidden()
-    _shot(page, shots_dir, "archive-8-players.png")
+    full_screenshot(page, shots_dir, "archive-8-players.png")
 
     # ---- verified against the court's signature ---------------------------------------------
     page.get_by_role("button", name="Verify the record").click()
@@ -421,7 +399,7 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     results = page.locator("#verify-report tbody tr")
     assert results.count() == int(counted.group(1)) >= 1
     assert set(page.locator("#verify-report tbody td .tag").all_inner_texts()) == {"OK"}
-    _shot(page, shots_dir, "archive-9-verified.png")
+    full_screenshot(page, shots_dir, "archive-9-verified.png")
 
     # ---- exported and downloaded --------------------------------------------------------------
     page.get_by_role("button", name="Export the record").click()
@@ -437,7 +415,7 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     with zipfile.ZipFile(bundle) as archive:
         names = archive.namelist()
     assert any(n.rsplit("/", 1)[-1] == "README.md" for n in names), names
-    _shot(page, shots_dir, "archive-10-exported.png")
+    full_screenshot(page, shots_dir, "archive-10-exported.png")
 
     # ---- a legal hold, kept over a reload (and the reason with it) ----------------------------
     hold = page.get_by_label("Legal hold")
@@ -446,7 +424,7 @@ def test_an_archivist_finds_plays_verifies_exports_and_holds_a_recorded_hearing(
     page.get_by_role("button", name="Save the retention").click()
     page.locator("#retention-status").get_by_text("under a legal hold").wait_for(timeout=WAIT_MS)
     assert "legal hold" in page.locator("#record-facts").inner_text()
-    _shot(page, shots_dir, "archive-11-legal-hold.png")
+    full_screenshot(page, shots_dir, "archive-11-legal-hold.png")
     page.reload()
     page.get_by_role("heading", name=title).wait_for(timeout=WAIT_MS)
     assert page.get_by_label("Legal hold").is_checked()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import Server, add_staff, save_for_review
+from tests.e2e.harness import Server, add_staff, checked_pages, full_screenshot
 from tests.e2e.hearing_page import WAIT_MS
 
 pytestmark = pytest.mark.e2e
@@ -39,35 +39,8 @@ def staff(server: Server) -> None:
 @pytest.fixture
 def new_page(browser: Any, staff: None) -> Iterator[Any]:
     """Pages of their own contexts; a script error or a CSP refusal fails the test."""
-    contexts: list[Any] = []
-    problems: list[str] = []
-
-    def open_() -> Any:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        page = context.new_page()
-
-        def on_console(message: Any) -> None:
-            text = message.text
-            if message.type == "error" and (
-                "Content Security Policy" in text or "Refused to" in text
-            ):
-                problems.append(f"console: {text}")
-
-        page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-        page.on("console", on_console)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not problems, "the page reported errors:\n" + "\n".join(problems)
-
-
-def _shot(page: Any, shots_dir: Path, name: str) -> None:
-    path = shots_dir / name
-    page.screenshot(path=str(path), full_page=True)
-    save_for_review(path)
+    with checked_pages(browser) as open_:
+        yield open_
 
 
 def _log_in(page: Any, server: Server, username: str) -> None:
@@ -108,7 +81,7 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     assert mine[-1]["Object"] == f"staff:{ADMIN}"
     seqs = [int(r["#"]) for r in rows]
     assert seqs == sorted(seqs), "oldest first"
-    _shot(page, shots_dir, "audit-1-entries.png")
+    full_screenshot(page, shots_dir, "audit-1-entries.png")
 
     # Narrowed to one action (typed as people type), only that action is listed.
     page.get_by_label("Action").fill(" Session.Login ")
@@ -118,7 +91,7 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     assert {r["Action"] for r in filtered} == {"session.login"}
     assert any(r["Actor"] == f"staff:{ADMIN}" for r in filtered)
     assert page.get_by_label("Action").input_value() == "session.login"
-    _shot(page, shots_dir, "audit-2-filtered.png")
+    full_screenshot(page, shots_dir, "audit-2-filtered.png")
 
     # An action nobody took: the page says so in words, without an empty table.
     page.get_by_label("Action").fill("no.such.action")
@@ -127,7 +100,7 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     empty.wait_for(timeout=WAIT_MS)
     assert "no.such.action" in empty.inner_text()
     assert page.locator(".audit__table").is_hidden()
-    _shot(page, shots_dir, "audit-3-none.png")
+    full_screenshot(page, shots_dir, "audit-3-none.png")
 
     # Not an action name at all: said in words next to the filter, not as a regex.
     page.get_by_label("Action").fill("hearing create")
@@ -136,7 +109,7 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     alert.wait_for(timeout=WAIT_MS)
     assert "for example hearing.create" in alert.inner_text()
     assert page.get_by_label("Action").get_attribute("aria-invalid") == "true"
-    _shot(page, shots_dir, "audit-3b-invalid.png")
+    full_screenshot(page, shots_dir, "audit-3b-invalid.png")
 
     # "Show all actions" brings the whole log back.
     page.get_by_role("button", name="Show all actions").click()
@@ -155,7 +128,7 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     assert counted, text
     assert int(counted.group(1)) >= len(rows), text
     assert len(page.locator(".audit__head").inner_text()) == 64
-    _shot(page, shots_dir, "audit-4-verified.png")
+    full_screenshot(page, shots_dir, "audit-4-verified.png")
 
 
 def test_a_clerk_is_refused_the_audit_log_in_words(
@@ -176,7 +149,7 @@ def test_a_clerk_is_refused_the_audit_log_in_words(
     assert page.locator(".audit__table").is_hidden()
     assert page.get_by_role("button", name="Verify chain").is_hidden()
     assert page.get_by_label("Action").is_hidden()
-    _shot(page, shots_dir, "audit-5-clerk-refused.png")
+    full_screenshot(page, shots_dir, "audit-5-clerk-refused.png")
 
     # The refusal is in the log, marked denied, for an administrator to see.
     admin = new_page()
@@ -187,4 +160,4 @@ def test_a_clerk_is_refused_the_audit_log_in_words(
     denied = admin.locator("#entries tr.audit__row--denied", has_text=f"staff:{CLERK}")
     denied.wait_for(timeout=WAIT_MS)
     assert "Denied" in denied.inner_text() and "lacks read_audit" in denied.inner_text()
-    _shot(admin, shots_dir, "audit-6-denied-entry.png")
+    full_screenshot(admin, shots_dir, "audit-6-denied-entry.png")

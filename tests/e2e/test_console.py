@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import OpenParticipant, Server, add_staff, save_for_review
+from tests.e2e.harness import (
+    OpenParticipant,
+    Server,
+    add_staff,
+    full_screenshot,
+    watch_for_page_errors,
+)
 from tests.e2e.hearing_page import WAIT_MS
 
 pytestmark = pytest.mark.e2e
@@ -48,23 +54,10 @@ def console(browser: Any, server: Server, clerk: str) -> Iterator[Any]:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page = context.new_page()
     problems: list[str] = []
-
-    def on_console(message: Any) -> None:
-        text = message.text
-        if message.type == "error" and ("Content Security Policy" in text or "Refused to" in text):
-            problems.append(f"console: {text}")
-
-    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
-    page.on("console", on_console)
+    watch_for_page_errors(page, problems)
     yield page
     context.close()
     assert not problems, "the console reported errors:\n" + "\n".join(problems)
-
-
-def _shot(page: Any, shots_dir: Path, name: str) -> None:
-    path = shots_dir / name
-    page.screenshot(path=str(path), full_page=True)
-    save_for_review(path)
 
 
 def _log_in(page: Any, server: Server) -> None:
@@ -84,7 +77,7 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     _log_in(page, server)
     assert page.locator("#account-name").inner_text() == CLERK_NAME
     assert page.get_by_role("button", name="Log out").is_visible()
-    _shot(page, shots_dir, "console-1-today.png")
+    full_screenshot(page, shots_dir, "console-1-today.png")
 
     # Schedule a hearing for today.
     page.get_by_role("button", name="New hearing").click()
@@ -96,7 +89,7 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     form.get_by_label("Presiding judge").fill("judge")
     form.get_by_label("Start time").fill(page.evaluate(_SOON))
     form.get_by_label("Duration in minutes").fill("90")
-    _shot(page, shots_dir, "console-2-new-hearing.png")
+    full_screenshot(page, shots_dir, "console-2-new-hearing.png")
     form.get_by_role("button", name="Schedule hearing").click()
 
     page.get_by_role("heading", name="State v. Doe — main hearing").wait_for(timeout=WAIT_MS)
@@ -133,7 +126,7 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     assert page.evaluate("() => navigator.clipboard.readText()") == url
     link_row = page.locator("#links-body tr", has_text="Wanda Witness")
     link_row.get_by_text("Active").wait_for(timeout=WAIT_MS)
-    _shot(page, shots_dir, "console-3-link-issued.png")
+    full_screenshot(page, shots_dir, "console-3-link-issued.png")
 
     # The witness opens it and is in the hearing.
     token = url.split("#token=", 1)[1]
@@ -149,7 +142,7 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     link_row.get_by_text("Revoked").wait_for(timeout=WAIT_MS)
     assert f"by {CLERK}" in link_row.inner_text()
     assert issued.is_hidden()
-    _shot(page, shots_dir, "console-4-link-revoked.png")
+    full_screenshot(page, shots_dir, "console-4-link-revoked.png")
 
     # Opened again in a fresh browser, the link is refused and says why.
     refused = open_participant("witness", token=token)
@@ -158,14 +151,14 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     )
     assert "Ask the court clerk" in refused.page.locator("#panel-body").inner_text()
     assert refused.page.locator("#hearing-view").is_hidden()
-    _shot(refused.page, shots_dir, "console-5-revoked-link-refused.png")
+    full_screenshot(refused.page, shots_dir, "console-5-revoked-link-refused.png")
 
     # Back on the day's list, the hearing is there, with its state.
     page.get_by_role("link", name="Hearings on").click()
     row = page.locator("#hearings-body tr", has_text="1-26-4711")
     row.wait_for(timeout=WAIT_MS)
     assert "Scheduled" in row.inner_text()
-    _shot(page, shots_dir, "console-6-day.png")
+    full_screenshot(page, shots_dir, "console-6-day.png")
 
 
 def test_a_refused_form_shows_why_and_keeps_what_was_typed(
@@ -192,7 +185,7 @@ def test_a_refused_form_shows_why_and_keeps_what_was_typed(
     assert form.get_by_label("Title").input_value() == "State v. Roe"
     assert form.get_by_label("Court", exact=True).input_value() == "Tartu County Court"
     assert form.get_by_label("Start time").input_value() == "09:30"
-    _shot(page, shots_dir, "console-7-refused.png")
+    full_screenshot(page, shots_dir, "console-7-refused.png")
 
     # The next day has its own list; "Today" comes back.
     page.get_by_role("button", name="Close").click()

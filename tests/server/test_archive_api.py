@@ -18,6 +18,7 @@ from court.roles import Role
 from recordings import RecordingStore
 from server import keys
 from server.app import create_app
+from server.archive.jobs import JobKind, JobStatus, Progress
 from server.archive.service import Archive
 from server.audit import Outcome
 from server.settings import Settings
@@ -367,6 +368,27 @@ async def test_after_the_hearing_closes_the_copies_are_built_and_played_in_range
         assert whole.status == 200 and whole.headers["Content-Type"] == content_type
         part = await client.get(url, headers={**as_("archivist"), "Range": "bytes=100-199"})
         assert part.status == 206 and await part.read() == data[100:200]
+    # An export, then a rebuild of it held running: the stored one is served meanwhile.
+    export = await client.post(
+        f"{API}/{hearing_id}/export", json={"reason": REASON}, headers=as_("archivist")
+    )
+    assert export.status == 202
+    archive: Archive = client.app[keys.ARCHIVE]
+    for _ in range(300):
+        if (await archive.job(hearing_id, JobKind.EXPORT)).status is JobStatus.READY:
+            break
+        await asyncio.sleep(0.1)
+    release = asyncio.Event()
+
+    async def held(progress: Progress) -> None:
+        await release.wait()
+
+    archive.jobs.submit(hearing_id, JobKind.EXPORT, held)
+    await asyncio.sleep(0.05)
+    assert (await archive.job(hearing_id, JobKind.EXPORT)).status is JobStatus.RUNNING
+    during = await client.get(f"{API}/{hearing_id}/export.zip?{why()}", headers=as_("archivist"))
+    assert during.status == 200 and (await during.read()).startswith(b"PK")
+    release.set()
     # Requests before the workers started, or for an unknown hearing, change nothing.
     response = await client.post(
         f"{API}/hrg_none/viewing-copy", json={"reason": REASON}, headers=as_("archivist")

@@ -86,8 +86,13 @@ async def test_the_clerk_writes_entries_stamped_with_record_time_and_the_judge_s
     written = [e for e in stored if not e.automatic]
     assert [(e.text, e.speaker_id) for e in written] == [(HOSTILE, witness.participant_id)]
 
-    # A rejoining clerk gets the protocol so far with the join.
-    assert len(clerk.join_data["protocol"]) <= len(stored)
+    # Whoever of the bench joins later (or rejoins) gets the protocol so far with the join;
+    # nobody else gets it.
+    second_clerk = await hearing_server.join(Role.CLERK, "Second Clerk")
+    stored = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+    joined_with = [e["id"] for e in second_clerk.join_data["protocol"]]
+    assert joined_with == [e.id for e in stored if e.id in joined_with]
+    assert created["id"] in joined_with and len(joined_with) >= len(texts) + 1
     assert witness.join_data["protocol"] == []
 
 
