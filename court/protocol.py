@@ -87,6 +87,8 @@ EVENT_WORDS: Final[Mapping[str, str]] = {
     "consultation_started": "Private consultation started",
     "consultation_ended": "Private consultation ended",
     "hearing_locked": "The hearing's door was locked or unlocked",
+    "screen_share_started": "Screen shared",
+    "screen_share_stopped": "Screen sharing ended",
 }
 
 

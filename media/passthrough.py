@@ -11,6 +11,8 @@ every sender: about 0.11 core per delivered audio+video stream on our machine ki
 * sends RTCP picture loss indications (PLI) to a publisher, because a forwarding relay has
   no encoder of its own to make a keyframe;
 * intercepts keyframe requests that subscribers send to our senders;
+* routes received RTP of a stream not yet known by its MID (:func:`route_by_mid`), so a
+  publisher's second video track (a shared screen) never lands on its camera's receiver;
 * sends forwarded frames on a sender's RTP stream itself (:class:`RtpForwarder`), instead
   of through ``RTCRtpSender``'s per-packet loop: the relay's cost is almost all per-packet
   Python work, and most of that loop's work is the same for every packet.
@@ -37,6 +39,7 @@ from aiortc.codecs import get_encoder, is_rtx
 from aiortc.codecs.base import Encoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import convert_timebase
+from aiortc.rtcdtlstransport import RtpRouter
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpSendParameters
 from aiortc.rtcrtpsender import random_sequence_number
 from aiortc.rtp import (
@@ -103,6 +106,41 @@ def uninstall() -> None:
 
 def is_installed() -> bool:
     return _hooks().get(_DECODER_FACTORY) is PassthroughDecoder
+
+
+_original_route_rtp: Any = None
+
+
+def route_by_mid() -> None:
+    """Route RTP of an SSRC not seen before by its MID header extension (RFC 8843) when it
+    has one, instead of by payload type. Process-wide; idempotent.
+
+    aiortc binds an unknown SSRC to the one receiver registered for its payload type. A
+    publisher starts sending on a new m-line as soon as it has answered, before the relay
+    has applied that answer and registered the m-line's receiver; while its camera is the
+    only video receiver, the first packets of a newly shared screen (its keyframe among
+    them) would be taken for the camera's, and the camera's picture would break for every
+    subscriber until its next keyframe. With the MID, such packets are dropped until their
+    own receiver is registered (the publisher resends a keyframe when asked). Packets
+    without a MID (libwebrtc stops sending it once its SSRC is acknowledged) go the usual
+    way, by the SSRC then known.
+    """
+    global _original_route_rtp
+    if _original_route_rtp is not None:
+        return
+    original = RtpRouter.route_rtp
+    _original_route_rtp = original
+
+    def route_rtp(self: RtpRouter, packet: RtpPacket) -> Any:
+        mid = packet.extensions.mid
+        if mid is None or packet.ssrc in self.ssrc_table:
+            return original(self, packet)
+        receiver = self.mid_table.get(mid)
+        if receiver is not None:
+            self.ssrc_table[packet.ssrc] = receiver
+        return receiver
+
+    RtpRouter.route_rtp = route_rtp  # type: ignore[method-assign]
 
 
 # The receiver's queue to its decoder thread, and the thread (None until receive()).

@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 FrameTap = Callable[[EncodedFrame], None]
 
+
+def producer_id(endpoint_id: str, source: str) -> str:
+    """``<endpoint>:<source>``: one Producer per endpoint and source at a time."""
+    return f"{endpoint_id}:{source}"
+
+
 # Browsers answer a PLI within a frame or two; asking more often than this only makes
 # them send keyframes back to back, which costs bandwidth for every subscriber.
 KEYFRAME_REQUEST_INTERVAL_S = 0.3
@@ -41,10 +47,14 @@ class Producer:
         track: MediaStreamTrack,
         receiver: RTCRtpReceiver,
         on_closed: Callable[[Producer], None],
+        source: str | None = None,
     ) -> None:
         self.endpoint_id = endpoint_id
         self.kind: str = track.kind
-        self.id = f"{endpoint_id}:{track.kind}"
+        # What the track is to its subscribers: "audio", "video" (the camera) or "screen"
+        # (a second video track); Consumers only care about ``kind``.
+        self.source: str = source or track.kind
+        self.id = producer_id(endpoint_id, self.source)
         self._track = track
         self._receiver = receiver
         self._on_closed = on_closed
@@ -170,6 +180,16 @@ class Producer:
         self._consumers.clear()
         self._taps.clear()
         self._on_closed(self)
+
+    def stop(self) -> None:
+        """Stop forwarding at once: Consumers unbound, taps dropped, the Router told.
+
+        For a publisher that stops one source while its peer connection stays up (a screen
+        share ending): the drain task is only cancelled, since the track lives on and the
+        Transport drains it from now on. Idempotent.
+        """
+        self._drain.cancel()
+        self._finish()
 
     async def close(self) -> None:
         """Stop forwarding; every bound Consumer is unbound. Idempotent."""

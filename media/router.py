@@ -8,7 +8,7 @@ from typing import Protocol
 from aiortc import MediaStreamTrack, RTCRtpReceiver
 
 from media.consumer import Consumer
-from media.producer import Producer
+from media.producer import Producer, producer_id
 from media.settings import MediaSettings
 from media.transport import Transport
 
@@ -48,8 +48,8 @@ class Router:
             raise ValueError(f"endpoint {endpoint_id} already has a transport")
         transport = Transport(endpoint_id, self._settings)
 
-        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver) -> None:
-            self._add_producer(endpoint_id, track, receiver)
+        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver, source: str) -> None:
+            self._add_producer(endpoint_id, track, receiver, source)
 
         transport.on_incoming_track(incoming)
         self._transports[endpoint_id] = transport
@@ -69,6 +69,20 @@ class Router:
         consumer = transport.acquire_consumer(producer.kind)
         consumer.bind(producer)
         return consumer
+
+    def stop_publishing(self, endpoint_id: str, source: str) -> bool:
+        """Stop forwarding one source of an endpoint whose connection stays (a screen share
+        ending): its Producer closes at once, so Consumers and recording taps let go, and
+        the endpoint's Transport stops receiving it at the next negotiation. The source may
+        start again (``Transport.enable_publishing``) as a new Producer with the same id.
+        True if anything changed (a negotiation is due)."""
+        transport = self._transports.get(endpoint_id)
+        if transport is None:
+            raise KeyError(f"endpoint {endpoint_id} has no transport in {self.room_id}")
+        producer = self._producers.get(producer_id(endpoint_id, source))
+        if producer is not None:
+            producer.stop()
+        return transport.stop_publishing(source)
 
     def move_endpoint(self, endpoint_id: str, target: Router) -> None:
         """Hand an endpoint's Transport and Producers over to ``target`` (another room).
@@ -104,8 +118,8 @@ class Router:
             raise ValueError(f"endpoint {endpoint_id} already has a transport")
         self._transports[endpoint_id] = transport
 
-        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver) -> None:
-            self._add_producer(endpoint_id, track, receiver)
+        def incoming(track: MediaStreamTrack, receiver: RTCRtpReceiver, source: str) -> None:
+            self._add_producer(endpoint_id, track, receiver, source)
 
         transport.on_incoming_track(incoming)
         for producer in producers:
@@ -127,13 +141,14 @@ class Router:
             await self.close_transport(endpoint_id)
 
     def _add_producer(
-        self, endpoint_id: str, track: MediaStreamTrack, receiver: RTCRtpReceiver
+        self, endpoint_id: str, track: MediaStreamTrack, receiver: RTCRtpReceiver, source: str
     ) -> None:
         producer = Producer(
             endpoint_id=endpoint_id,
             track=track,
             receiver=receiver,
             on_closed=self._producer_closed,
+            source=source,
         )
         previous = self._producers.get(producer.id)
         self._producers[producer.id] = producer

@@ -26,7 +26,10 @@ from media.settings import MediaSettings
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("audio", "video")
+# What an endpoint may publish, each on a receive transceiver of its own: the microphone,
+# the camera, and a shared screen (a second video track, forwarded like the camera).
+SOURCES = ("audio", "video", "screen")
+SOURCE_KIND = {"audio": "audio", "video": "video", "screen": "video"}
 
 # Forwarding means every endpoint must speak the codec the publisher used: VP8 is the one
 # video codec every browser encodes and decodes; Opus is WebRTC's mandatory audio codec.
@@ -39,10 +42,11 @@ class SessionOffer:
 
     sdp: str
     publish: dict[str, str | None]
-    tracks: dict[str, tuple[str, str]]  # mid -> (endpoint carried, kind)
+    tracks: dict[str, tuple[str, str, str]]  # mid -> (endpoint carried, kind, source)
 
 
-IncomingTrack = Callable[[MediaStreamTrack, RTCRtpReceiver], None]
+# A published track begins (again): the track, its receiver, and its source (SOURCES).
+IncomingTrack = Callable[[MediaStreamTrack, RTCRtpReceiver, str], None]
 
 
 class NegotiationError(Exception):
@@ -56,16 +60,29 @@ class TransportClosed(NegotiationError):
 class Transport:
     """Owns the peer connection to one endpoint; the relay is always the offerer.
 
-    Publishing uses receive-only transceivers that the relay adds on request. Each
-    subscription is a send-only transceiver with a persistent :class:`Consumer`; when the
-    subscription ends the transceiver goes ``inactive`` and is reused for the next one of
-    its kind, so the SDP does not grow with every join and leave.
+    Publishing uses receive-only transceivers that the relay adds on request, one per
+    source. A source can stop and start again (a screen share): aiortc has no
+    ``removeTrack`` and keeps a receiver's track for the life of the connection, so stopping
+    turns the transceiver ``inactive`` and drains its track here, and starting again turns
+    it back to ``recvonly`` and, once the endpoint's answer says it sends, hands the same
+    track out again as a new beginning (``on_incoming_track``).
+
+    Each subscription is a send-only transceiver with a persistent :class:`Consumer`; when
+    the subscription ends the transceiver goes ``inactive`` and is reused for the next one
+    of its kind (camera or screen alike), so the SDP does not grow with every join and
+    leave.
     """
 
     def __init__(self, endpoint_id: str, settings: MediaSettings) -> None:
+        passthrough.route_by_mid()  # one endpoint's two video tracks never mix (see there)
         self.endpoint_id = endpoint_id
         self._pc = RTCPeerConnection(rtc_configuration(settings))
-        self._publish: dict[str, RTCRtpTransceiver] = {}
+        self._publish: dict[str, RTCRtpTransceiver] = {}  # by source
+        # Sources whose track has been handed out (to a Producer) since it last started.
+        self._announced: set[str] = set()
+        # Tracks of stopped sources, drained until they start again (aiortc queues otherwise;
+        # a crafted client may keep sending on an inactive m-line).
+        self._idle: dict[str, asyncio.Task[None]] = {}
         self._consumers: dict[Consumer, RTCRtpTransceiver] = {}
         self._on_incoming_track: IncomingTrack | None = None
         self._closed = False
@@ -80,16 +97,54 @@ class Transport:
     def on_incoming_track(self, callback: IncomingTrack) -> None:
         self._on_incoming_track = callback
 
-    def enable_publishing(self, kinds: tuple[str, ...]) -> bool:
-        """Add a receive transceiver per kind not yet received. True if anything changed."""
+    def enable_publishing(self, sources: tuple[str, ...]) -> bool:
+        """Receive each of ``sources`` (SOURCES): a new receive transceiver, or a stopped one
+        turned back on. True if anything changed (a negotiation is due)."""
         changed = False
-        for kind in kinds:
-            if kind not in self._publish:
-                transceiver = self._pc.addTransceiver(kind, direction="recvonly")
+        for source in sources:
+            transceiver = self._publish.get(source)
+            if transceiver is None:
+                transceiver = self._pc.addTransceiver(SOURCE_KIND[source], direction="recvonly")
                 _prefer_forwardable_codecs(transceiver)
-                self._publish[kind] = transceiver
+                self._publish[source] = transceiver
+                changed = True
+            elif transceiver.direction == "inactive":
+                transceiver.direction = "recvonly"
                 changed = True
         return changed
+
+    def stop_publishing(self, source: str) -> bool:
+        """Stop receiving ``source``; takes effect at the next negotiation. True if it was on.
+
+        The caller closes the source's Producer first; from then on this Transport drains
+        the track, until :meth:`enable_publishing` and an answer start it again.
+        """
+        transceiver = self._publish.get(source)
+        if transceiver is None or transceiver.direction == "inactive":
+            return False
+        transceiver.direction = "inactive"
+        self._announced.discard(source)
+        track: MediaStreamTrack | None = transceiver.receiver.track  # None until answered
+        if track is not None:
+            self._drain_idle(source, track)
+        return True
+
+    def _drain_idle(self, source: str, track: MediaStreamTrack) -> None:
+        if source in self._idle:
+            return
+        task = asyncio.get_running_loop().create_task(discard(track))
+        self._idle[source] = task
+
+        def done(_: asyncio.Task[None]) -> None:
+            if self._idle.get(source) is task:
+                del self._idle[source]
+
+        task.add_done_callback(done)
+
+    def is_publishing(self, source: str) -> bool:
+        """Whether the relay wants ``source`` from the endpoint (it may not have begun yet)."""
+        transceiver = self._publish.get(source)
+        return transceiver is not None and transceiver.direction != "inactive"
 
     def acquire_consumer(self, kind: str) -> Consumer:
         """Return an idle Consumer of ``kind``: a recycled transceiver or a new one."""
@@ -171,6 +226,9 @@ class Transport:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
         except Exception as exc:
             raise NegotiationError(f"the answer could not be applied: {exc}") from exc
+        for source, transceiver in self._publish.items():
+            if transceiver.currentDirection in ("recvonly", "sendrecv"):
+                self._announce(source, transceiver)  # a stopped source started again
         for consumer in self._consumers:
             consumer.request_keyframe()
 
@@ -181,16 +239,20 @@ class Transport:
         self._closed = True
         for consumer in self._consumers:
             consumer.unbind()
-        for task in self._discard_tasks:
+        for task in [*self._discard_tasks, *self._idle.values()]:
             task.cancel()
         await self._pc.close()
 
     def _publish_mids(self) -> dict[str, str | None]:
-        return {kind: (t.mid if (t := self._publish.get(kind)) else None) for kind in KINDS}
+        return {s: (t.mid if (t := self._publish.get(s)) else None) for s in SOURCES}
 
-    def _track_map(self) -> dict[str, tuple[str, str]]:
+    def _track_map(self) -> dict[str, tuple[str, str, str]]:
         return {
-            transceiver.mid: (consumer.producer.endpoint_id, consumer.kind)
+            transceiver.mid: (
+                consumer.producer.endpoint_id,
+                consumer.kind,
+                consumer.producer.source,
+            )
             for consumer, transceiver in self._consumers.items()
             if transceiver.mid is not None
             and consumer.producer is not None
@@ -201,7 +263,8 @@ class Transport:
         transceiver = next(
             (t for t in self._pc.getTransceivers() if t.receiver.track is track), None
         )
-        if transceiver is None or self._publish.get(track.kind) is not transceiver:
+        source = next((s for s, t in self._publish.items() if t is transceiver), None)
+        if transceiver is None or source is None:
             # The endpoint answered "send" on an m-line the relay offered for sending only
             # (a crafted client): never forward it, but drain it so aiortc does not queue.
             logger.warning(
@@ -215,8 +278,28 @@ class Transport:
             return
         # The track exists from now on, and aiortc starts its receiver only after this event.
         passthrough.decode_inline(transceiver.receiver)
+        if transceiver.direction == "inactive":
+            # Stopped while its first answer was on the way: drained, not forwarded.
+            self._drain_idle(source, track)
+            return
+        self._announce(source, transceiver)
+
+    def _announce(self, source: str, transceiver: RTCRtpTransceiver) -> None:
+        """Hand the track of ``source`` out as beginning, once per start."""
+        track: MediaStreamTrack | None = transceiver.receiver.track  # None until answered
+        if (
+            source in self._announced
+            or track is None
+            or transceiver.direction == "inactive"
+            or self._closed
+        ):
+            return
+        self._announced.add(source)
+        idle = self._idle.pop(source, None)
+        if idle is not None:
+            idle.cancel()
         if self._on_incoming_track is not None:
-            self._on_incoming_track(track, transceiver.receiver)
+            self._on_incoming_track(track, transceiver.receiver, source)
 
     def _handle_connection_state(self) -> None:
         state = self._pc.connectionState

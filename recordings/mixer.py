@@ -43,8 +43,19 @@ class Mixer:
         for source in sources:
             source.close()
 
-    def mix(self, n: int) -> Samples:
-        """The next ``n`` samples of the room: the sum of every source, clipped."""
+    def mix(
+        self,
+        n: int,
+        levels: dict[str, float] | None = None,
+        audio: dict[str, Samples] | None = None,
+    ) -> Samples:
+        """The next ``n`` samples of the room: the sum of every source, clipped.
+
+        ``levels``, if given, receives each source's mean square over these samples (by
+        key; 0.0 for a source that gave nothing): the speaker timeline's input, taken here
+        because only here is each participant's audio decoded. ``audio``, if given,
+        receives each source's own samples (speech to text), arrays nothing else holds.
+        """
         with self._lock:
             sources = list(self._sources)
         out = silence(n)
@@ -58,8 +69,16 @@ class Mixer:
                 source.close()
                 finished.append(source)
                 continue
+            power = 0.0
             if samples is not None:
                 out += samples
+                if levels is not None:
+                    power = float(np.dot(samples, samples)) / n
+                if audio is not None:
+                    before = audio.get(source.key)
+                    audio[source.key] = samples if before is None else before + samples
+            if levels is not None:  # silent sources too: their quiet is their background
+                levels[source.key] = levels.get(source.key, 0.0) + power
             if source.is_finished:
                 finished.append(source)
         if finished:

@@ -11,8 +11,11 @@ packets happened meanwhile.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -23,8 +26,16 @@ from recordings.info import RecordingInfo, recording_info
 from recordings.manifest import MANIFEST_FILE, ManifestWriter
 from recordings.metadata import RecordingMetadata, write_metadata
 from recordings.mixer import Mixer
+from recordings.playout import Samples
 from recordings.segments import SegmentedMaster
 from recordings.source import RATE, AudioSource
+from recordings.speakers import (
+    SPEAKERS_FILE,
+    ActiveSpeakerChanged,
+    SpeakerDetector,
+    speakers_document,
+)
+from recordings.speech import Recogniser, SpeechTranscriber, Transcript
 from recordings.timeline import TimelineEntry, append_entry
 from recordings.tracks import Kind, TrackInput, TrackRecorder
 
@@ -49,6 +60,8 @@ class HearingRecording:
         clock: Clock,
         signing_key: Ed25519PrivateKey,
         segment_s: float,
+        *,
+        recogniser: Recogniser | None = None,
     ) -> None:
         """Blocking (creates the file): call it off the event loop, then :meth:`launch`."""
         self.id = recording_id
@@ -57,6 +70,19 @@ class HearingRecording:
         self.path = directory
         self._clock = clock
         self._mixer = Mixer()
+        # Speech to text, if configured: each finished turn of a speaker is transcribed.
+        self._speech = (
+            None if recogniser is None else SpeechTranscriber(recogniser, self._transcribed)
+        )
+        self._speakers = SpeakerDetector(
+            self._active_speaker_changed,
+            on_turn=None if self._speech is None else self._speech.turn_ended,
+        )
+        # Told (on the event loop) who is speaking now; set by whoever shows it live.
+        self.on_active_speaker: ActiveSpeakerChanged | None = None
+        # Told (on the event loop) what a participant said, when speech to text is on.
+        self.on_transcript: Callable[[Transcript], None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._manifest = ManifestWriter(directory, recording_id, signing_key)
         self._writer = SegmentedMaster(directory, self._manifest, segment_s)
         # Anchors of record time: both clocks read together, once.
@@ -78,7 +104,9 @@ class HearingRecording:
         self._thread = threading.Thread(target=self._run, name=f"mixer {recording_id}", daemon=True)
 
     def launch(self) -> None:
-        """Start the mixer thread. Called once, by :meth:`RecordingStore.start`."""
+        """Start the mixer thread. Called once, by :meth:`RecordingStore.start`, on the
+        event loop that is told of the active speaker."""
+        self._loop = asyncio.get_running_loop()
         self._thread.start()
 
     def abandon(self) -> None:
@@ -86,6 +114,8 @@ class HearingRecording:
         self._stop_requested.set()
         self._writer.close()
         self._tracks.close()
+        if self._speech is not None:
+            self._speech.close()
 
     def record_time_ms(self) -> int:
         return round((self._clock.monotonic() - self._start) * 1000)
@@ -130,6 +160,13 @@ class HearingRecording:
         self._mixer.close_all()
         await asyncio.to_thread(self._thread.join)
         await asyncio.to_thread(self._tracks.close)
+        try:
+            await asyncio.to_thread(self._write_speakers)
+        except OSError:
+            # Who spoke when is derived from the master; the master itself is sealed.
+            logger.exception("recording %s: the speaker timeline could not be written", self.id)
+        if self._speech is not None:
+            await asyncio.to_thread(self._speech.close)  # the last words are suggested too
         if self._failure is not None:
             logger.error("recording %s had failed before stop: %r", self.id, self._failure)
         self.metadata = self.metadata.stopped(self.started_at + (self._stop_at - self._start))
@@ -147,11 +184,11 @@ class HearingRecording:
                 until = self._clock.monotonic() if stop_at is None else stop_at
                 due = round((until - self._start) * RATE)
                 while due - written >= TICK:
-                    self._writer.write(self._mixer.mix(TICK))
+                    self._mix(written, TICK)
                     written += TICK
                 if stop_at is not None:
                     if due > written:
-                        self._writer.write(self._mixer.mix(due - written))
+                        self._mix(written, due - written)
                     break
                 next_wake = self._start + (written + WAKE) / RATE
                 self._stop_requested.wait(max(0.0, next_wake - self._clock.monotonic()))
@@ -163,3 +200,45 @@ class HearingRecording:
                 self._writer.close()
             except Exception:
                 logger.exception("recording %s: the master could not be sealed", self.id)
+
+    def _mix(self, written: int, n: int) -> None:
+        """Mix and write ``n`` samples from master position ``written``; mixer thread."""
+        levels: dict[str, float] = {}
+        audio: dict[str, Samples] | None = None if self._speech is None else {}
+        self._writer.write(self._mixer.mix(n, levels, audio))
+        at_ms, duration_ms = written * 1000 // RATE, n * 1000 // RATE
+        if self._speech is not None and audio is not None:
+            self._speech.feed(at_ms, audio)
+        self._speakers.observe(at_ms, duration_ms, levels)
+        if self._speech is not None:
+            self._speech.progress(at_ms + duration_ms, self._speakers.open_turns)
+
+    def _active_speaker_changed(self, participant: str | None, at_ms: int) -> None:
+        """On the mixer thread: hand the news to the event loop, never wait for it."""
+        callback, loop = self.on_active_speaker, self._loop
+        if callback is None or loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed since the check
+            loop.call_soon_threadsafe(callback, participant, at_ms)
+
+    def _transcribed(self, transcript: Transcript) -> None:
+        """On the recogniser's thread: hand the words to the event loop."""
+        callback, loop = self.on_transcript, self._loop
+        if callback is None or loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed since the check
+            loop.call_soon_threadsafe(callback, transcript)
+
+    def _write_speakers(self) -> None:
+        """Seal who spoke when into the record, after the mixer thread has ended.
+        Blocking (fsync)."""
+        turns = self._speakers.finish()
+        path = self.directory / SPEAKERS_FILE
+        temporary = self.directory / f".{SPEAKERS_FILE}.tmp"
+        with temporary.open("wb") as f:
+            f.write(speakers_document(self.id, turns))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+        end_ms = max((e.end_ms for e in self._manifest.entries), default=0)
+        self._manifest.append(SPEAKERS_FILE, 0, end_ms)

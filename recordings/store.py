@@ -21,6 +21,7 @@ from recordings.metadata import METADATA_FILE, read_metadata, write_metadata
 from recordings.recording import HearingRecording
 from recordings.recovery import seal_unsealed
 from recordings.segments import SEGMENT_S
+from recordings.speech import SPEECH_OFF, SPEECH_ON, Recogniser, SpeechStatus
 
 __all__ = ["RecordingInfo", "RecordingStore"]
 
@@ -35,9 +36,15 @@ class RecordingStore:
         *,
         signing_key: Ed25519PrivateKey | None = None,
         segment_s: float = SEGMENT_S,
+        recogniser: Recogniser | None = None,
+        speech: SpeechStatus = SPEECH_OFF,
     ) -> None:
         """``signing_key``: the court's record-signing key. Without one (tests, tools) a key
-        is made for this store's lifetime only, so its manifests verify but prove no origin."""
+        is made for this store's lifetime only, so its manifests verify but prove no origin.
+        ``recogniser``: speech to text for protocol suggestions (recordings/speech.py);
+        ``speech`` says whether it is on, in words."""
+        self.recogniser = recogniser
+        self.speech = SPEECH_ON if recogniser is not None else speech
         self.root = root
         self._clock = clock if clock is not None else SystemClock()
         self.signing_key = signing_key if signing_key is not None else Ed25519PrivateKey.generate()
@@ -58,7 +65,13 @@ class RecordingStore:
         directory = self.root / Path(hearing_id).name / recording_id
         directory.mkdir(parents=True, exist_ok=False)
         recording = HearingRecording(
-            recording_id, hearing_id, directory, self._clock, self.signing_key, self._segment_s
+            recording_id,
+            hearing_id,
+            directory,
+            self._clock,
+            self.signing_key,
+            self._segment_s,
+            recogniser=self.recogniser,
         )
         try:
             write_metadata(directory, recording.metadata)

@@ -3,10 +3,12 @@
 Every hearing-room track the relay forwards is also written to WebM files
 (``track-<participant>-<kind>-<n>.webm``, a new ``n`` for each segment of bounded record
 time, and each time the participant's track starts again: a reconnect, a return from the
-waiting room). Timestamps are record time: a track's first frame is stamped with the record
-time it arrived at, and the frames after it keep the spacing of their RTP timestamps, so
-every track lines up with the master and with the other tracks. Each file is sealed and
-hashed into the manifest when its segment ends or its track does.
+waiting room, a screen shared again). A shared screen is a track of its own, kind
+``screen``: VP8 video like the camera, kept apart from it. Timestamps are record time: a
+track's first frame is stamped with the record time it arrived at, and the frames after
+it keep the spacing of their RTP timestamps, so every track lines up with the master and
+with the other tracks. Each file is sealed and hashed into the manifest when its segment
+ends or its track does.
 
 The event loop only enqueues (``TrackInput.push``); one thread per recording muxes, writes
 and hashes, because file work never runs on the event loop. The thread collects what
@@ -37,7 +39,7 @@ from recordings.segments import SEGMENT_S
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["audio", "video"]
+Kind = Literal["audio", "video", "screen"]
 MS = Fraction(1, 1000)  # Matroska's own time base
 RTP_WRAP = 2**32
 # Frames kept waiting for the writer thread before newer ones are dropped (and logged): a
@@ -53,7 +55,7 @@ def track_name(participant_id: str, kind: Kind, number: int) -> str:
     return f"track-{participant_id}-{kind}-{number}.webm"
 
 
-_TRACK_NAME = re.compile(r"^track-(?P<participant>.+)-(?P<kind>audio|video)-\d+\.webm$")
+_TRACK_NAME = re.compile(r"^track-(?P<participant>.+)-(?P<kind>audio|video|screen)-\d+\.webm$")
 
 
 def parse_track_name(name: str) -> tuple[str, Kind] | None:
@@ -62,8 +64,8 @@ def parse_track_name(name: str) -> tuple[str, Kind] | None:
     match = _TRACK_NAME.match(name)
     if match is None:
         return None
-    kind: Kind = "audio" if match["kind"] == "audio" else "video"
-    return match["participant"], kind
+    kinds: dict[str, Kind] = {"audio": "audio", "video": "video", "screen": "screen"}
+    return match["participant"], kinds[match["kind"]]
 
 
 # Not frozen: a frozen dataclass sets every field through object.__setattr__, and one is
@@ -284,7 +286,7 @@ class TrackRecorder:
 
     def _write(self, track: _Track, frame: _Frame) -> None:
         pts_ms = track.record_ms(frame)
-        if track.file is None and track.kind == "video" and not frame.keyframe:
+        if track.file is None and track.kind != "audio" and not frame.keyframe:
             return  # a video file starts at a keyframe, or it shows nothing until one
         if track.due(pts_ms):
             if track.kind == "audio" or frame.keyframe:

@@ -27,7 +27,9 @@ from recordings.manifest import (
 
 # The files a recording's manifest lists: the master's segments and the participants' tracks.
 SEGMENT_FILE = re.compile(r"^segment-\d{6}\.\w+$")
-RECORDED_FILE = re.compile(r"^(segment-\d{6}\.\w+|track-[A-Za-z0-9_-]+-(audio|video)-\d+\.webm)$")
+RECORDED_FILE = re.compile(
+    r"^(segment-\d{6}\.\w+|track-[A-Za-z0-9_-]+-(audio|video|screen)-\d+\.webm)$"
+)
 
 
 class Problem(StrEnum):
@@ -170,11 +172,12 @@ def _check_segments(
     listed = {e.file for e in entries}
     by_digest = {e.sha256: e for e in entries}
     for entry in entries:
-        subject = (
-            f"segment {entry.seq} ({entry.file})"
-            if SEGMENT_FILE.match(entry.file)
-            else f"track {entry.file} (manifest line {entry.seq})"
-        )
+        if SEGMENT_FILE.match(entry.file):
+            subject = f"segment {entry.seq} ({entry.file})"
+        elif RECORDED_FILE.match(entry.file):
+            subject = f"track {entry.file} (manifest line {entry.seq})"
+        else:  # a document chained in: the speaker timeline, the signed protocol
+            subject = f"{entry.file} (manifest line {entry.seq})"
         path = directory / Path(entry.file).name  # never a path out of the directory
         ok = False
         if not path.is_file():

@@ -8,6 +8,8 @@ and picture ``i`` shows each participant's latest frame at record time ``i / FPS
 stays until the next; a later recording's frames are placed after the recordings before
 it). A participant with no video at that instant (not yet joined, left, reconnecting, a
 track file that cannot be read) gets a dark placeholder with their name and role instead.
+A screen a participant shared is a tile of its own, labelled "<name> — screen", beside
+their camera's: a document shown to the court is part of what was seen.
 
 Cost: every VP8 frame must be decoded (inter frames need the ones before), so decoding is
 spread over two threads (PyAV releases the GIL in codec and scaling calls) and overlaps the
@@ -71,7 +73,7 @@ class ViewingCopy:
     duration_s: float
     width: int
     height: int
-    participants: int  # tiles in the grid: everyone who had a video track
+    participants: int  # tiles in the grid: every camera and every shared screen recorded
 
 
 def build_viewing_copy(
@@ -92,8 +94,8 @@ def build_viewing_copy(
     if samples == 0:
         raise ValueError("the recordings hold no master audio")
     tracks = _find_tracks(masters)
-    participants = list(dict.fromkeys(t.participant for t in tracks))  # first appearance
-    grid = Grid([labels.get(p, Label(p, "")) for p in participants], WIDTH, HEIGHT)
+    tiles = list(dict.fromkeys(t.tile for t in tracks))  # first appearance
+    grid = Grid([_label(labels, t) for t in tiles], WIDTH, HEIGHT)
     descriptor, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(descriptor)
     temporary = Path(name)
@@ -101,7 +103,7 @@ def build_viewing_copy(
     report(0.0)
     try:
         with av.open(str(temporary), "w", format="mp4", options={"movflags": "+faststart"}) as mp4:
-            _Encoder(mp4, grid, participants, tracks).run(masters, samples, report)
+            _Encoder(mp4, grid, tiles, tracks).run(masters, samples, report)
         with temporary.open("rb+") as f:
             os.fsync(f.fileno())
         os.replace(temporary, out)
@@ -112,7 +114,7 @@ def build_viewing_copy(
         for track in tracks:
             track.close()
     report(1.0)
-    return ViewingCopy(out, samples / RATE, WIDTH, HEIGHT, len(participants))
+    return ViewingCopy(out, samples / RATE, WIDTH, HEIGHT, len(tiles))
 
 
 class _Reporter:
@@ -134,11 +136,11 @@ class _Reporter:
 
 class _Encoder:
     def __init__(
-        self, output: OutputContainer, grid: Grid, participants: list[str], tracks: list[_Track]
+        self, output: OutputContainer, grid: Grid, tiles: list[str], tracks: list[_Track]
     ) -> None:
         self._output = output
         self._grid = grid
-        self._tiles = {p: i for i, p in enumerate(participants)}
+        self._tiles = {t: i for i, t in enumerate(tiles)}
         self._waiting = sorted(
             (t for t in tracks if t.start_ms is not None), key=lambda t: t.start_ms or 0.0
         )
@@ -196,9 +198,9 @@ class _Encoder:
         shown: list[tuple[_Track, av.VideoFrame] | None] = [None] * len(self._tiles)
         for track, future in pending:
             frame = future.result()
-            tile = self._tiles[track.participant]
+            tile = self._tiles[track.tile]
             current = shown[tile]
-            # Two tracks of one participant at once (camera and screen): the newer shows.
+            # Two tracks of one tile at once (a reconnect's overlap): the newer shows.
             if frame is not None and (current is None or _later(track, current[0])):
                 shown[tile] = (track, frame)
         return self._grid.compose([None if s is None else s[1] for s in shown])
@@ -214,6 +216,15 @@ class _Encoder:
     def _mux(self, packets: Sequence[av.Packet[Any]]) -> None:
         for packet in packets:
             self._output.mux(packet)
+
+
+_SCREEN = ":screen"  # a screen's tile key: participant ids never hold a colon
+
+
+def _label(labels: Mapping[str, Label], tile: str) -> Label:
+    participant = tile.removesuffix(_SCREEN)
+    label = labels.get(participant, Label(participant, ""))
+    return Label(f"{label.name} — screen", label.role) if tile != participant else label
 
 
 def _later(a: _Track, b: _Track) -> bool:
@@ -238,25 +249,30 @@ def _blocks(chunks: Iterator[Samples], size: int) -> Iterator[Samples]:
 
 
 def _find_tracks(masters: Sequence[RecordingMaster]) -> list[_Track]:
-    """Every video track of the recordings, in order of first appearance in the record."""
+    """Every video track of the recordings (cameras and shared screens), in order of first
+    appearance in the record."""
     tracks: list[_Track] = []
     offset_ms = 0.0
     for master in masters:
-        for path in sorted(master.directory.glob("track-*-video-*.webm")):
+        for path in sorted(master.directory.glob("track-*.webm")):
             parsed = parse_track_name(path.name)
-            if parsed is not None:
-                tracks.append(_Track(path, parsed[0], offset_ms))
+            if parsed is None or parsed[1] == "audio":
+                continue
+            participant, kind = parsed
+            tile = participant + _SCREEN if kind == "screen" else participant
+            tracks.append(_Track(path, tile, offset_ms))
         offset_ms += master.samples * 1000 / RATE
     # An unreadable track has no start: it sorts at the start of its recording.
     return sorted(tracks, key=lambda t: t.start_ms if t.start_ms is not None else t.offset_ms)
 
 
 class _Track:
-    """One participant's video track file, decoded in order as the pictures' time passes."""
+    """One video track file (a camera or a screen), decoded in order as the pictures' time
+    passes."""
 
-    def __init__(self, path: Path, participant: str, offset_ms: float) -> None:
+    def __init__(self, path: Path, tile: str, offset_ms: float) -> None:
         self.path = path
-        self.participant = participant
+        self.tile = tile  # the participant's id; for a shared screen, with _SCREEN after it
         self.offset_ms = offset_ms  # where its recording starts in the hearing's record
         self.start_ms = self._probe()  # its first frame in the record; None: unreadable
         self.finished = self.start_ms is None

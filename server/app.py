@@ -12,9 +12,19 @@ from aiohttp import web
 from media.ice import use_host_addresses
 from recordings import RecordingStore
 from recordings.signing import load_or_create_key, public_key_pem
+from recordings.speech import (
+    SPEECH_OFF,
+    SPEECH_ON,
+    Recogniser,
+    SpeechStatus,
+    SpeechUnavailable,
+    load_recogniser,
+    speech_off_because,
+)
 from recordings.storage import LocalArchiveStorage
 from server import keys
 from server.api import setup_api
+from server.archive import proceedings as archive_proceedings
 from server.archive import routes as archive_routes
 from server.archive.service import Archive
 from server.audit import routes as audit_routes
@@ -51,6 +61,18 @@ def allowed_origins(settings: Settings) -> list[str]:
     return sorted(origins)
 
 
+def speech_to_text(settings: Settings) -> tuple[Recogniser | None, SpeechStatus]:
+    """The configured recogniser, or why there is none. A recogniser that cannot load is
+    logged and said on the protocol editor; hearings go on without suggestions."""
+    if settings.speech_model_dir is None:
+        return None, SPEECH_OFF
+    try:
+        return load_recogniser(settings.speech_model_dir, settings.speech_recogniser), SPEECH_ON
+    except SpeechUnavailable as exc:
+        logger.error("speech to text is off: %s", exc)
+        return None, speech_off_because(str(exc))
+
+
 def create_app(settings: Settings) -> web.Application:
     # security_headers is outermost so that problem responses carry the headers too.
     app = web.Application(middlewares=[security_headers, problem_details])
@@ -64,7 +86,10 @@ def create_app(settings: Settings) -> web.Application:
         data.links,
     )
     signing_key = load_or_create_key(settings.record_signing_key_file)
-    recordings = RecordingStore(settings.recordings_dir, signing_key=signing_key)
+    recogniser, speech = speech_to_text(settings)
+    recordings = RecordingStore(
+        settings.recordings_dir, signing_key=signing_key, recogniser=recogniser, speech=speech
+    )
     # The archive reads the recorder's directory through the storage interface.
     archive = Archive(
         LocalArchiveStorage(settings.recordings_dir),
@@ -95,6 +120,7 @@ def create_app(settings: Settings) -> web.Application:
         events=hearing_events_audit(data.audit),
         chat_store=data.chat.add,
         protocol_store=data.protocol,
+        exhibit_store=data.exhibits,
     )
     signaling.attach(app)
 
@@ -139,6 +165,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_auth(app, data, settings, allowed_origins(settings))
     audit_routes.add_routes(app.router, settings.web_dir)
     archive_routes.add_routes(app.router, settings.web_dir)
+    archive_proceedings.add_routes(app.router)
     webhook_routes.add_routes(app.router)
     return app
 
@@ -155,6 +182,9 @@ def _routes(app: web.Application, settings: Settings) -> None:
     async def console(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "console.html")
 
+    async def protocol_review(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "protocol.html")
+
     async def favicon(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
@@ -167,6 +197,7 @@ def _routes(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/", index)
     app.router.add_get("/join", join)
     app.router.add_get("/console", console)
+    app.router.add_get("/hearings/{hearing_id}/protocol", protocol_review)
     app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/api/v1/health", health)
     app.router.add_get("/api/v1/openapi.json", openapi)

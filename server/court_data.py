@@ -21,6 +21,7 @@ from server.persistence.repositories import (
     ApiTokenRepository,
     ArchiveRepository,
     ChatRepository,
+    ExhibitRepository,
     HearingRepository,
     JoinLinkRepository,
     ParticipantRepository,
@@ -47,6 +48,7 @@ class CourtData:
     chat: ChatRepository  # chat.add is the signaling layer's ChatStore
     archive: ArchiveRepository
     protocol: ProtocolRepository  # the signaling layer's ProtocolStore
+    exhibits: ExhibitRepository  # the signaling layer's ExhibitStore
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -76,6 +78,7 @@ class CourtData:
             chat=ChatRepository(factory),
             archive=ArchiveRepository(factory),
             protocol=ProtocolRepository(factory),
+            exhibits=ExhibitRepository(factory),
         )
 
 

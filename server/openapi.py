@@ -238,6 +238,14 @@ def _build() -> Document:
         response=_object("entries", entries={"type": "array", "items": {"type": "object"}}),
     )
     doc.operation(
+        "get",
+        "/hearings/{hearing_id}/exhibits",
+        "readExhibits",
+        "The hearing's exhibit register: number, description, offered by, status "
+        "(offered, admitted, excluded) and when each was on screen, in record time",
+        response=_object("exhibits", exhibits={"type": "array", "items": {"type": "object"}}),
+    )
+    doc.operation(
         "post",
         "/hearings/{hearing_id}/protocol/sign",
         "signProtocol",
@@ -300,9 +308,48 @@ def _archive_operations(doc: Document) -> None:
         "get",
         base + "/{hearing_id}/recordings/{recording_id}/files/{name}",
         "downloadRecordedFile",
-        "One file of a recording (segment, track, manifest, signature, timeline, metadata)",
+        "One file of a recording (segment, track, manifest, signature, timeline, metadata, "
+        "protocol, speakers)",
         query=ReasonQuery,
         media="application/octet-stream",
+    )
+    doc.operation(
+        "get",
+        base + "/{hearing_id}/protocol",
+        "readArchivedProtocol",
+        "The court protocol beside the record: entries at their joined-master times "
+        "(master_ms), signatures, digest, whether it is locked",
+        query=ReasonQuery,
+        response=_object(
+            "entries",
+            "signatures",
+            "digest",
+            "locked",
+            "finalised",
+            entries={"type": "array", "items": {"type": "object"}},
+            signatures={"type": "array", "items": {"type": "object"}},
+            digest={"type": ["string", "null"]},
+            locked={"type": "boolean"},
+            finalised={"type": "boolean"},
+        ),
+    )
+    doc.operation(
+        "get",
+        base + "/{hearing_id}/speakers",
+        "readSpeakerTimeline",
+        "Who spoke when: speaker turns in joined-master time, participants, and whether "
+        "each recording has a speaker timeline",
+        query=ReasonQuery,
+        response=_object(
+            "duration_ms",
+            "participants",
+            "recordings",
+            "turns",
+            duration_ms={"type": "integer", "minimum": 0},
+            participants={"type": "array", "items": {"type": "object"}},
+            recordings={"type": "array", "items": {"type": "object"}},
+            turns={"type": "array", "items": {"type": "object"}},
+        ),
     )
     for path, name, what, media in (
         ("master-audio", "MasterAudio", "the hearing's master audio, joined", "audio/webm"),

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from media.settings import IceServer, MediaSettings
+from recordings.speech import DEFAULT_RECOGNISER
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
@@ -41,6 +42,9 @@ class Settings:
     # How long a hearing's record is kept by default, counted from its first archived
     # recording; an archivist changes it per hearing, and a legal hold overrides it.
     record_retention_days: int = DEFAULT_RETENTION_DAYS
+    # Speech to text for protocol suggestions: off unless a model directory is given.
+    speech_model_dir: Path | None = None
+    speech_recogniser: str = DEFAULT_RECOGNISER  # "module:factory" (recordings/speech.py)
 
     @property
     def archive_work_dir(self) -> Path:
@@ -86,7 +90,21 @@ class Settings:
             record_retention_days=_retention_days(
                 env.get("COURTROOM_RECORD_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
             ),
+            speech_model_dir=_speech_model_dir(env.get("COURTROOM_SPEECH_MODEL_DIR") or None),
+            speech_recogniser=env.get("COURTROOM_SPEECH_RECOGNISER") or DEFAULT_RECOGNISER,
         )
+
+
+def _speech_model_dir(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_dir():
+        raise SettingsError(
+            f"COURTROOM_SPEECH_MODEL_DIR is not a directory: {value!r} "
+            "(leave it unset to run without speech to text)"
+        )
+    return path.resolve()
 
 
 def _flag(name: str, value: str) -> bool:

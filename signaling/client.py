@@ -2,7 +2,7 @@
 
 Used by the integration tests and the relay benchmark, and usable as a load generator. It
 speaks exactly what a browser speaks (PROTOCOL.md): connect with the join token, ``join``,
-``publish``, answer the relay's offers with the ``answer`` command.
+``publish``, answer the relay's offers with the ``answer`` command, and share a screen.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class ReceivedTrack:
     kind: str
     track: MediaStreamTrack
     participant_id: str | None = None
+    source: str | None = None  # "audio", "video" (a camera) or "screen", from the offer
 
 
 @dataclass
@@ -49,6 +50,7 @@ class ParticipantClient:
     token: str
     audio: MediaStreamTrack | None = None
     video: MediaStreamTrack | None = None
+    screen: MediaStreamTrack | None = None  # sent while a share runs
     ack_timeout_s: float = 10.0
     on_track: Callable[[ReceivedTrack], None] | None = None
     notifications: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -111,6 +113,19 @@ class ParticipantClient:
             {"audio": self.audio is not None, "video": self.video is not None},
         )
 
+    async def start_screen_share(self, screen: MediaStreamTrack) -> None:
+        """Share ``screen``: it goes out on the m-line the relay's next offer names."""
+        self.screen = screen
+        try:
+            await self.command(ClientEvent.START_SCREEN_SHARE, {})
+        except CommandFailed:
+            self.screen = None
+            raise
+
+    async def stop_screen_share(self) -> None:
+        await self.command(ClientEvent.STOP_SCREEN_SHARE, {})
+        self.screen = None
+
     async def command(self, event: str, payload: Any) -> dict[str, Any]:
         """Send a command and return its ``data``, or raise CommandFailed."""
         ack = await self.call(event, payload)
@@ -125,8 +140,13 @@ class ParticipantClient:
         return await self.sio.call(event, payload, namespace=NAMESPACE, timeout=self.ack_timeout_s)
 
     def tracks_of(self, participant_id: str) -> dict[str, ReceivedTrack]:
-        """The live tracks carrying ``participant_id``, by kind."""
-        return {t.kind: t for t in self.tracks.values() if t.participant_id == participant_id}
+        """The live tracks carrying ``participant_id``, by source ("audio", "video",
+        "screen")."""
+        return {
+            t.source or t.kind: t
+            for t in self.tracks.values()
+            if t.participant_id == participant_id
+        }
 
     async def wait_until(self, predicate: Callable[[], bool], within_s: float = 10.0) -> None:
         """Wait until ``predicate()`` holds after some offer or notification."""
@@ -143,6 +163,12 @@ class ParticipantClient:
     def _notification_handler(self, event: str) -> Callable[[dict[str, Any]], Any]:
         async def handle(data: dict[str, Any]) -> None:
             self.notifications.append((event, data))
+            if (
+                event == ServerEvent.SCREEN_SHARE_STOPPED
+                and self.join_data
+                and data.get("participant_id") == self.participant_id
+            ):
+                self.screen = None  # ended by the court, a move, ...: stop sending it
             await self._notify()
 
         return handle
@@ -174,18 +200,26 @@ class ParticipantClient:
         async with self._offer_lock:
             await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
             publish = offer.get("publish") or {}
+            sources = {mid: source for source, mid in publish.items() if mid is not None}
+            own_tracks = {"audio": self.audio, "video": self.video, "screen": self.screen}
             for transceiver in self.pc.getTransceivers():
-                own = {"audio": self.audio, "video": self.video}[transceiver.kind]
-                if transceiver.mid is not None and publish.get(transceiver.kind) == transceiver.mid:
+                source = sources.get(transceiver.mid) if transceiver.mid is not None else None
+                if source not in own_tracks:
+                    continue
+                own = own_tracks[source]
+                if transceiver.sender.track is not own:
                     transceiver.sender.replaceTrack(own)
-                    transceiver.direction = "sendonly"
-                    if own is not None and hasattr(own, "request_keyframe"):
-                        # A publisher that can make keyframes gets the relay's requests.
-                        passthrough.on_keyframe_request(transceiver.sender, own.request_keyframe)
+                # A screen not shared (yet, or any more) is not sent: aiortc's sender would
+                # go on sending a track left on an m-line the offer made inactive.
+                transceiver.direction = "inactive" if source == "screen" and not own else "sendonly"
+                if own is not None and hasattr(own, "request_keyframe"):
+                    # A publisher that can make keyframes gets the relay's requests.
+                    passthrough.on_keyframe_request(transceiver.sender, own.request_keyframe)
             await self.pc.setLocalDescription(await self.pc.createAnswer())
             for mid, info in (offer.get("tracks") or {}).items():
                 if mid in self.tracks:
                     self.tracks[mid].participant_id = info["participant_id"]
+                    self.tracks[mid].source = info.get("source", info["kind"])
             for mid, received in self.tracks.items():
                 if mid not in (offer.get("tracks") or {}):
                     received.participant_id = None

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from court.hearing_state import HearingState
 from signaling import messages
 from signaling.events import ClientEvent
+from signaling.exhibits import exhibit_view
 from signaling.hearings import HearingRegistry
 from signaling.protocol import entry_view
 from signaling.session import Session
@@ -147,6 +148,30 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
         entry = await registry.courtroom(session).protocol.write(session.participant, command)
         return messages.ok({"entry": entry_view(entry)})
 
+    async def dismiss_protocol_suggestion(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.DismissSuggestion, payload)
+        await registry.courtroom(session).protocol.dismiss(
+            session.participant, command.suggestion_id
+        )
+        return messages.ok()
+
+    async def register_exhibit(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.RegisterExhibit, payload)
+        exhibit = await registry.courtroom(session).exhibits.register(session.participant, command)
+        return messages.ok({"exhibit": exhibit_view(exhibit)})
+
+    async def update_exhibit(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.UpdateExhibit, payload)
+        exhibit = await registry.courtroom(session).exhibits.update(session.participant, command)
+        return messages.ok({"exhibit": exhibit_view(exhibit)})
+
+    async def show_exhibit(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.ShowExhibit, payload)
+        exhibit = await registry.courtroom(session).exhibits.show(
+            session.participant, command.exhibit_id
+        )
+        return messages.ok({"exhibit": exhibit_view(exhibit)})
+
     async def request_consultation(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.ConsultationMembers, payload)
         consultation = await registry.courtroom(session).consultations.request(
@@ -166,6 +191,16 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
         await registry.courtroom(session).consultations.end(
             session.participant, command.consultation_id
         )
+        return messages.ok()
+
+    async def start_screen_share(session: Session, payload: object) -> messages.Ack:
+        messages.parse(messages.Empty, payload)
+        await registry.courtroom(session).screens.start(session.participant)
+        return messages.ok()
+
+    async def stop_screen_share(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(messages.StopScreenShare, payload)
+        await registry.courtroom(session).screens.stop(session.participant, command.participant_id)
         return messages.ok()
 
     return {
@@ -189,7 +224,13 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
         ClientEvent.RAISE_HAND: raise_hand,
         ClientEvent.SEND_CHAT: send_chat,
         ClientEvent.WRITE_PROTOCOL_ENTRY: write_protocol_entry,
+        ClientEvent.DISMISS_PROTOCOL_SUGGESTION: dismiss_protocol_suggestion,
+        ClientEvent.REGISTER_EXHIBIT: register_exhibit,
+        ClientEvent.UPDATE_EXHIBIT: update_exhibit,
+        ClientEvent.SHOW_EXHIBIT: show_exhibit,
         ClientEvent.REQUEST_CONSULTATION: request_consultation,
         ClientEvent.RESPOND_CONSULTATION: respond_consultation,
         ClientEvent.END_CONSULTATION: end_consultation,
+        ClientEvent.START_SCREEN_SHARE: start_screen_share,
+        ClientEvent.STOP_SCREEN_SHARE: stop_screen_share,
     }

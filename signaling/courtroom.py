@@ -8,6 +8,7 @@ methods here, so who hears of what is decided in one place.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from signaling.admission import Admission
     from signaling.chat import Chat
     from signaling.consultations import Consultations
+    from signaling.exhibits import ExhibitRegister
     from signaling.moderation import Moderation
     from signaling.protocol import CourtProtocol
+    from signaling.screen_sharing import ScreenSharing
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +87,21 @@ class Courtroom:
         self._change_state = change_state
         self._events = events
         self.recorder_alerted = False
+        # Who is speaking in the hearing room now (the recording's speaker detection),
+        # and the master time it changed; None: nobody, or not recorded.
+        self.active_speaker: str | None = None
+        self._active_speaker_ms = 0
+        self._speaker_sender: asyncio.Task[None] | None = None
+        live.on_active_speaker = self._active_speaker_changed
+        live.on_transcript = lambda recording_id, words: self.protocol.suggest(recording_id, words)
         # Set by the registry right after construction (they need the courtroom too).
         self.admission: Admission
         self.moderation: Moderation
         self.consultations: Consultations
         self.chat: Chat
         self.protocol: CourtProtocol
+        self.exhibits: ExhibitRegister
+        self.screens: ScreenSharing
 
     @property
     def hearing(self) -> Hearing:
@@ -102,6 +114,8 @@ class Courtroom:
         view["hand_raised"] = attendance.hand_raised
         view["muted"] = attendance.muted
         view["muted_by_court"] = attendance.muted_by_court
+        # Only a hearing-room share: one inside a consultation is not the court's to know.
+        view["sharing_screen"] = self.live.hearing_room.screen_sharer == attendance.id
         return view
 
     def others_in(self, room: LiveRoom, attendance: Attendance) -> list[dict[str, Any]]:
@@ -219,6 +233,38 @@ class Courtroom:
             await self.protocol.write_event(kind, by, subject, reason)
         except Exception:
             logger.exception("could not write hearing event %s into the protocol", kind)
+        try:
+            await self.exhibits.observe(kind, by, subject)  # a screen shown is an exhibit
+        except Exception:
+            logger.exception("could not keep hearing event %s in the exhibit register", kind)
+
+    # ---- who is speaking ---------------------------------------------------------------
+
+    def _active_speaker_changed(self, participant_id: str | None, master_ms: int) -> None:
+        """From the recording, on the event loop. Changes may come faster than they are
+        sent: one sender sends the latest until it stops changing, so the hearing room
+        hears them in order and never a stale one last."""
+        self.active_speaker = participant_id
+        self._active_speaker_ms = master_ms
+        if self._speaker_sender is None or self._speaker_sender.done():
+            self._speaker_sender = asyncio.get_running_loop().create_task(
+                self._send_active_speaker(), name=f"active speaker {self.hearing.id}"
+            )
+
+    async def _send_active_speaker(self) -> None:
+        sent: tuple[str | None, int] | None = None
+        while sent != (self.active_speaker, self._active_speaker_ms):
+            sent = (self.active_speaker, self._active_speaker_ms)
+            recording = self.live.recording
+            data = {
+                "participant_id": sent[0],
+                "recording_id": None if recording is None else recording.id,
+                "record_ms": sent[1],
+            }
+            try:
+                await self.to_room(self.live.hearing_room, ServerEvent.ACTIVE_SPEAKER_CHANGED, data)
+            except Exception:
+                logger.exception("could not tell the hearing room who is speaking")
 
     # ---- arriving and leaving ----------------------------------------------------------
 
@@ -262,9 +308,12 @@ class Courtroom:
             "recording": None if recording is None else messages.running_recording_view(recording),
             "locked": self.live.locked,
             "spotlight": self.live.spotlight,
+            "active_speaker": self.active_speaker,
             "rejoined": returning and room.kind is not RoomKind.WAITING,
             "chat": self.chat.history_for(attendance),
             "protocol": protocol,  # for those who write it; empty for everyone else
+            "exhibits": await self.exhibits.views(attendance.participant),  # the same
+            "speech_to_text": self.protocol.speech_view(attendance.participant),  # the same
             "consultations": self.consultations.views_for(attendance),
             # The court's roster arrives with the acknowledgement: a roster_changed sent
             # during the join would reach the page before it listens for one.
@@ -272,6 +321,7 @@ class Courtroom:
         }
 
     async def depart(self, session: Session, reason: str) -> None:
+        await self.screens.end_for_session(session, reason)
         attendance = await self.live.depart(session, back_to_waiting=reason == "left")
         if attendance is None:
             return
@@ -296,6 +346,8 @@ class Courtroom:
 
     async def move(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
         """Transfer a participant and tell both rooms and the participant."""
+        if attendance.room is not room:
+            await self.screens.end_for(attendance, "transferred")
         previous = self.live.transfer(attendance, room)
         if previous is room:
             return

@@ -41,9 +41,16 @@ class ClientEvent(StrEnum):
     RAISE_HAND = "raise_hand"
     SEND_CHAT = "send_chat"
     WRITE_PROTOCOL_ENTRY = "write_protocol_entry"
+    REGISTER_EXHIBIT = "register_exhibit"
+    UPDATE_EXHIBIT = "update_exhibit"
+    SHOW_EXHIBIT = "show_exhibit"
+    DISMISS_PROTOCOL_SUGGESTION = "dismiss_protocol_suggestion"
     REQUEST_CONSULTATION = "request_consultation"
     RESPOND_CONSULTATION = "respond_consultation"
     END_CONSULTATION = "end_consultation"
+    # Whoever may present (publish_screen); the court may also stop anyone's share.
+    START_SCREEN_SHARE = "start_screen_share"
+    STOP_SCREEN_SHARE = "stop_screen_share"
 
 
 class ServerEvent(StrEnum):
@@ -63,8 +70,14 @@ class ServerEvent(StrEnum):
     LOCK_CHANGED = "lock_changed"
     CHAT_MESSAGE = "chat_message"
     PROTOCOL_ENTRY = "protocol_entry"
+    ACTIVE_SPEAKER_CHANGED = "active_speaker_changed"
+    EXHIBIT_CHANGED = "exhibit_changed"
+    PROTOCOL_SUGGESTION = "protocol_suggestion"
+    PROTOCOL_SUGGESTION_RESOLVED = "protocol_suggestion_resolved"
     CONSULTATION_REQUESTED = "consultation_requested"
     CONSULTATION_STARTED = "consultation_started"
     CONSULTATION_ENDED = "consultation_ended"
     RECORDING_FAILED = "recording_failed"
+    SCREEN_SHARE_STARTED = "screen_share_started"
+    SCREEN_SHARE_STOPPED = "screen_share_stopped"
     OFFER = "offer"

@@ -30,10 +30,11 @@ def _silent(courtroom: Courtroom, attendance: Attendance, now: float) -> bool:
         return False
     if attendance.last_heartbeat is not None and now - attendance.last_heartbeat > LOST_AFTER_S:
         return True
+    # A shared screen is left out: a still document may send no frame for seconds.
     arrivals = [
         p.last_frame_at
         for p in attendance.room.router.producers()
-        if p.endpoint_id == attendance.id and not p.is_closed
+        if p.endpoint_id == attendance.id and not p.is_closed and p.source != "screen"
     ]
     return bool(arrivals) and now - max(arrivals) > LOST_AFTER_S
 

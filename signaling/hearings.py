@@ -18,11 +18,13 @@ from signaling.chat import Chat, ChatStore, not_stored
 from signaling.consultations import Consultations
 from signaling.courtroom import ChangeState, Courtroom, change_state_in_memory
 from signaling.events import NAMESPACE, ServerEvent
+from signaling.exhibits import ExhibitRegister, ExhibitStore, MemoryExhibitStore
 from signaling.health import HealthMonitor
 from signaling.hearing_events import EventSink, not_published
 from signaling.live_hearing import LiveHearing, RecordingAvailable
 from signaling.moderation import Moderation
 from signaling.protocol import CourtProtocol, MemoryProtocolStore, ProtocolStore
+from signaling.screen_sharing import ScreenSharing
 from signaling.session import Session
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class HearingRegistry:
         events: EventSink = not_published,
         chat_store: ChatStore = not_stored,
         protocol_store: ProtocolStore | None = None,
+        exhibit_store: ExhibitStore | None = None,
     ) -> None:
         self._sio = sio
         self._media = media
@@ -56,6 +59,7 @@ class HearingRegistry:
         self._protocol_store = (
             protocol_store if protocol_store is not None else MemoryProtocolStore()
         )
+        self._exhibit_store = exhibit_store if exhibit_store is not None else MemoryExhibitStore()
         self._live: dict[HearingId, Courtroom] = {}
         self._later: set[asyncio.Task[None]] = set()
         self._health = HealthMonitor(lambda: self._live.values())
@@ -101,6 +105,8 @@ class HearingRegistry:
         courtroom.consultations = Consultations(courtroom)
         courtroom.chat = Chat(courtroom, self._chat_store)
         courtroom.protocol = CourtProtocol(courtroom, self._protocol_store)
+        courtroom.exhibits = ExhibitRegister(courtroom, self._exhibit_store)
+        courtroom.screens = ScreenSharing(courtroom)
         return courtroom
 
     async def join(self, session: Session) -> dict[str, Any]:

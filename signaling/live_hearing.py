@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from court.errors import InvalidState, PermissionDenied
 from court.hearing import Hearing, Participant
@@ -20,6 +20,8 @@ from media.producer import Producer
 from media.router import Router
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
+from recordings.speech import SpeechStatus, Transcript
+from recordings.tracks import Kind as TrackKind
 from signaling.attendance import Attendance, ConnectionState
 from signaling.negotiator import Negotiator
 from signaling.rooms import LiveRoom
@@ -44,7 +46,9 @@ class LiveHearing:
     Router of the room they are in and moves with them; who receives whom is the room's
     rule (signaling.rooms). The recording takes every hearing-room audio Producer as an
     input of the mixed master, and only those: consultation and waiting-room audio can never
-    reach it, because their Producers belong to other Routers.
+    reach it, because their Producers belong to other Routers. A shared screen belongs to
+    the room it was started in and ends before its sharer moves, so it never follows them
+    into another room.
     """
 
     def __init__(
@@ -72,6 +76,11 @@ class LiveHearing:
         self.recording: HearingRecording | None = None
         # Producer id -> what stops recording it (its track, its input to the master).
         self._recording_inputs: dict[str, Callable[[], None]] = {}
+        # Told who is speaking in the hearing room now (from the recording's mixer), or
+        # None when nobody is; the participant and the master time. Set by the Courtroom.
+        self.on_active_speaker: Callable[[str | None, int], None] | None = None
+        # Told what a participant said (speech to text, when configured). Set by the Courtroom.
+        self.on_transcript: Callable[[str, Transcript], None] | None = None  # recording id
         self._recording_lock = asyncio.Lock()
 
     @property
@@ -165,6 +174,7 @@ class LiveHearing:
         attendance.session = None
         attendance.connection = ConnectionState.DISCONNECTED
         attendance.hand_raised = False
+        self.stop_screen(attendance)  # its media closes with the connection, just below
         await self._close_media(session, attendance.room)
         leaves_hearing_room = attendance.room.kind is RoomKind.HEARING
         if back_to_waiting and leaves_hearing_room and attendance.participant.role not in BENCH:
@@ -192,6 +202,9 @@ class LiveHearing:
         if previous is room:
             return previous
         session = attendance.session
+        # The court ends a share before moving its sharer (and says so); this only makes
+        # sure a screen can never be carried along into another room.
+        self.stop_screen(attendance)
         if session is not None and session.transport is not None:
             session.consumers.clear()
             previous.router.move_endpoint(attendance.id, room.router)
@@ -241,6 +254,52 @@ class LiveHearing:
         if session.transport.enable_publishing(tuple(kinds)):
             session.negotiator.request()
 
+    def share_screen(self, attendance: Attendance) -> None:
+        """Start receiving the participant's screen in the room they are in.
+
+        The court's rule is one screen at a time per room; the Producer appears (and is
+        forwarded and, in the hearing room, recorded) once the endpoint's answer sends it.
+        """
+        session = attendance.session
+        participant = attendance.participant
+        if not participant.can(Permission.PUBLISH_SCREEN):
+            raise PermissionDenied(f"the role {participant.role.label} may not share a screen")
+        if session is None or session.transport is None or session.negotiator is None:
+            raise InvalidState("join the hearing first")
+        room = attendance.room
+        if room.kind is RoomKind.WAITING:
+            raise InvalidState("Screens are shared in the hearing room or a consultation.")
+        sharer = room.screen_sharer
+        if sharer == attendance.id:
+            raise InvalidState("You are already sharing your screen.")
+        if sharer is not None:
+            other = self.attendance.get(sharer)
+            name = other.participant.name if other is not None else "Someone else"
+            raise InvalidState(
+                f"{name} is sharing a screen; only one screen is shown at a time. "
+                "Ask them, or the court, to stop it first."
+            )
+        room.screen_sharer = attendance.id
+        if session.transport.enable_publishing(("screen",)):
+            session.negotiator.request()
+
+    def stop_screen(self, attendance: Attendance) -> bool:
+        """Stop the participant's share, if any: its Producer closes at once (nobody receives
+        or records it from here on). True if there was one."""
+        room = attendance.room
+        if room.screen_sharer != attendance.id:
+            return False
+        room.screen_sharer = None
+        session = attendance.session
+        if (
+            session is not None
+            and session.transport is not None
+            and room.router.stop_publishing(attendance.id, "screen")
+        ):
+            assert session.negotiator is not None
+            session.negotiator.request()
+        return True
+
     def apply_mute(self, attendance: Attendance) -> None:
         """Forward (and record) the participant's audio only while nobody muted it."""
         for producer in attendance.room.router.producers():
@@ -259,6 +318,8 @@ class LiveHearing:
             if self.recording is not None:
                 raise InvalidState("the hearing is already being recorded")
             recording = await self._recordings.start(self.hearing.id)
+            recording.on_active_speaker = self._active_speaker_changed
+            recording.on_transcript = lambda words: self._transcribed(recording.id, words)
             self.recording = recording
             for producer in self.hearing_room.router.producers():
                 self._record(producer)
@@ -288,6 +349,19 @@ class LiveHearing:
             info = await recording.stop()
         await self._report_available(info)
         return info
+
+    def _active_speaker_changed(self, participant_id: str | None, master_ms: int) -> None:
+        if self.on_active_speaker is not None:
+            self.on_active_speaker(participant_id, master_ms)
+
+    def _transcribed(self, recording_id: str, transcript: Transcript) -> None:
+        if self.on_transcript is not None:
+            self.on_transcript(recording_id, transcript)
+
+    @property
+    def speech(self) -> SpeechStatus:
+        """Whether speech to text suggests protocol entries, in words."""
+        return self._recordings.speech
 
     async def _report_available(self, info: RecordingInfo) -> None:
         if self._on_recording_available is None:
@@ -380,7 +454,13 @@ class LiveHearing:
         if self.recording is None or producer.id in self._recording_inputs:
             return
         recording = self.recording
-        kind: Literal["audio", "video"] = "audio" if producer.kind == "audio" else "video"
+        kind: TrackKind = (
+            "screen"
+            if producer.source == "screen"
+            else "audio"
+            if producer.kind == "audio"
+            else "video"
+        )
         track = recording.add_track(producer.endpoint_id, kind)
         source = recording.add_source(producer.endpoint_id) if kind == "audio" else None
 
@@ -392,7 +472,7 @@ class LiveHearing:
                 source.push(frame.data, frame.pts, frame.time_base)
 
         remove_tap = producer.add_tap(tap)
-        if kind == "video":
+        if kind != "audio":
             # A track file starts at a keyframe: ask for one now, rather than leave the
             # first seconds (or a short hearing's whole picture) out of the record.
             producer.request_keyframe()

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from court.errors import InvalidRequest
+from court.exhibits import MAX_DESCRIPTION
 from court.hearing import Hearing, Participant
 from court.hearing_state import STATE_LABELS
 from court.permissions import permissions_of
@@ -137,6 +138,33 @@ class WriteProtocolEntry(Command):
     began_ms_ago: Annotated[int, Field(ge=0, le=600_000)] = 0
     # Saves: move the entry's stamp to this record time of its recording.
     record_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000)] | None = None
+    # New entries: accept this speech-to-text suggestion (stamped where its words began).
+    suggestion_id: ParticipantRef | None = None
+
+
+class DismissSuggestion(Command):
+    suggestion_id: ParticipantRef
+
+
+Description = Annotated[str, Field(min_length=1, max_length=MAX_DESCRIPTION, pattern=r"\S")]
+# court.exhibits.ExhibitStatus's values (a test keeps them equal).
+ExhibitStatusName = Literal["offered", "admitted", "excluded"]
+
+
+class RegisterExhibit(Command):
+    description: Description
+    offered_by: ParticipantRef | None = None  # None: the court puts it forward itself
+
+
+class UpdateExhibit(Command):
+    exhibit_id: ParticipantRef
+    description: Description | None = None
+    status: ExhibitStatusName | None = None
+    reason: Reason = ""  # of a ruling, written into the protocol with it
+
+
+class ShowExhibit(Command):
+    exhibit_id: ParticipantRef
 
 
 class ConsultationMembers(Command):
@@ -150,6 +178,12 @@ class RespondConsultation(Command):
 
 class ConsultationCommand(Command):
     consultation_id: ParticipantRef
+
+
+class StopScreenShare(Command):
+    """Stop one's own share (no ``participant_id``, or one's own) or, for the court, anyone's."""
+
+    participant_id: ParticipantRef | None = None
 
 
 class DeviceCheck(Command):

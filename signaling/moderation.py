@@ -55,6 +55,7 @@ class Moderation:
         if attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has already been removed.")
         live = self._court.live
+        await self._court.screens.end_for(attendance, "removed")
         await self._court.consultations.end_for(attendance, "a member was removed")
         if attendance.room.kind is not RoomKind.WAITING:
             previous = live.transfer(attendance, live.waiting_room)

@@ -93,8 +93,8 @@ class Negotiator:
                 "sdp": offer.sdp,
                 "publish": offer.publish,
                 "tracks": {
-                    mid: {"participant_id": endpoint, "kind": kind}
-                    for mid, (endpoint, kind) in offer.tracks.items()
+                    mid: {"participant_id": endpoint, "kind": kind, "source": source}
+                    for mid, (endpoint, kind, source) in offer.tracks.items()
                 },
             }
         )

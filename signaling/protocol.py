@@ -14,14 +14,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from dataclasses import replace
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.hearing import Participant
 from court.permissions import Permission
-from court.protocol import EVENT_WORDS, WRITTEN_KINDS, EntryKind, ProtocolEntry
+from court.protocol import EVENT_WORDS, MAX_ENTRY_TEXT, WRITTEN_KINDS, EntryKind, ProtocolEntry
 from recordings.source import MASTER_LAG_MS
+from recordings.speech import Transcript
 from signaling import messages
 from signaling.courtroom import actor_of
 from signaling.events import ServerEvent
@@ -70,6 +72,35 @@ class MemoryProtocolStore:
 
 _ids = itertools.count(1)
 
+# Suggestions nobody has accepted or dismissed are kept for the bench up to this many; the
+# oldest go first. They are proposals, not the record: the recording holds the words.
+MAX_SUGGESTIONS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """What speech to text heard one participant say: a draft entry the bench may accept."""
+
+    id: str
+    speaker_id: str
+    recording_id: str
+    record_ms: int  # master time the words began
+    end_ms: int
+    text: str
+    created_at: float
+
+
+def suggestion_view(suggestion: Suggestion) -> dict[str, Any]:
+    return {
+        "id": suggestion.id,
+        "speaker_id": suggestion.speaker_id,
+        "recording_id": suggestion.recording_id,
+        "record_ms": suggestion.record_ms,
+        "end_ms": suggestion.end_ms,
+        "text": suggestion.text,
+        "created_at": suggestion.created_at,
+    }
+
 
 def new_entry_id() -> str:
     return f"ent_{time.time_ns():x}{next(_ids):04x}"
@@ -112,6 +143,8 @@ class CourtProtocol:
     def __init__(self, courtroom: Courtroom, store: ProtocolStore) -> None:
         self._court = courtroom
         self._store = store
+        self._suggestions: OrderedDict[str, Suggestion] = OrderedDict()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def write(self, by: Participant, command: messages.WriteProtocolEntry) -> ProtocolEntry:
         if not by.can(Permission.WRITE_PROTOCOL):
@@ -124,18 +157,26 @@ class CourtProtocol:
         now = time.time()
         if command.entry_id is None:
             recording = self._court.live.recording
-            record_ms = self._heard_ms()
+            recording_id: str | None = None if recording is None else recording.id
+            record_ms = self.heard_ms()
             if record_ms is not None:
                 record_ms = max(0, record_ms - command.began_ms_ago)
+            accepted = None
+            if command.suggestion_id is not None:
+                # Stamped where the words began in the record, not when they were accepted.
+                accepted = self._suggestion(command.suggestion_id)
+                recording_id, record_ms = accepted.recording_id, accepted.record_ms
             entry = await self._store.add(
                 ProtocolEntry(
                     id=new_entry_id(),
                     hearing_id=self._court.hearing.id,
                     number=0,
                     kind=kind,
-                    recording_id=None if recording is None else recording.id,
+                    recording_id=recording_id,
                     record_ms=record_ms,
-                    speaker_id=command.speaker_id,
+                    speaker_id=command.speaker_id
+                    if accepted is None or command.speaker_id is not None
+                    else accepted.speaker_id,
                     text=command.text,
                     author=actor_of(by),
                     automatic=False,
@@ -143,7 +184,11 @@ class CourtProtocol:
                     updated_at=now,
                 )
             )
+            if accepted is not None:
+                await self._resolve(accepted.id, accepted=True)
         else:
+            if command.suggestion_id is not None:
+                raise InvalidRequest("suggestion_id: a suggestion begins a new entry")
             current = await self._find(command.entry_id)
             if current.automatic:
                 raise InvalidRequest("entry_id: the system's entries are not edited")
@@ -172,19 +217,33 @@ class CourtProtocol:
         words = EVENT_WORDS.get(kind)
         if words is None:
             return
+        speaker = subject.removeprefix("participant:") if subject else None
+        await self._write_automatic(
+            EntryKind.EVENT,
+            by,
+            speaker if subject and subject.startswith("participant:") else None,
+            _event_text(kind, words, reason),
+        )
+
+    async def write_exhibit(self, by: Participant | None, subject: str | None, text: str) -> None:
+        """Write a change of the exhibit register down (signaling.exhibits)."""
+        await self._write_automatic(EntryKind.EXHIBIT, by, subject, text)
+
+    async def _write_automatic(
+        self, kind: EntryKind, by: Participant | None, speaker: str | None, text: str
+    ) -> None:
         recording = self._court.live.recording
         now = time.time()
-        speaker = subject.removeprefix("participant:") if subject else None
         entry = await self._store.add(
             ProtocolEntry(
                 id=new_entry_id(),
                 hearing_id=self._court.hearing.id,
                 number=0,
-                kind=EntryKind.EVENT,
+                kind=kind,
                 recording_id=None if recording is None else recording.id,
-                record_ms=self._heard_ms(),
-                speaker_id=speaker if subject and subject.startswith("participant:") else None,
-                text=_event_text(kind, words, reason),
+                record_ms=self.heard_ms(),
+                speaker_id=speaker,
+                text=text,
                 author=actor_of(by),
                 automatic=True,
                 created_at=now,
@@ -193,12 +252,67 @@ class CourtProtocol:
         )
         await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
 
+    # ---- speech to text: suggestions for the bench ------------------------------------
+
+    def suggest(self, recording_id: str, transcript: Transcript) -> None:
+        """What the recogniser heard (on the event loop): offered to the bench as a draft."""
+        suggestion = Suggestion(
+            id=f"sug_{time.time_ns():x}{next(_ids):04x}",
+            speaker_id=transcript.participant_id,
+            recording_id=recording_id,
+            record_ms=transcript.start_ms,
+            end_ms=transcript.end_ms,
+            text=transcript.text[:MAX_ENTRY_TEXT],
+            created_at=time.time(),
+        )
+        self._suggestions[suggestion.id] = suggestion
+        while len(self._suggestions) > MAX_SUGGESTIONS:
+            self._suggestions.popitem(last=False)
+        self._tell_court(
+            ServerEvent.PROTOCOL_SUGGESTION, {"suggestion": suggestion_view(suggestion)}
+        )
+
+    async def dismiss(self, by: Participant, suggestion_id: str) -> None:
+        if not by.can(Permission.WRITE_PROTOCOL):
+            raise PermissionDenied("Only the judge and the clerk write the protocol.")
+        self._suggestion(suggestion_id)
+        await self._resolve(suggestion_id, accepted=False)
+
+    def speech_view(self, by: Participant) -> dict[str, Any]:
+        """For the bench's editor: whether suggestions are made, and those still open."""
+        if not by.can(Permission.WRITE_PROTOCOL):
+            return {"enabled": False, "note": "", "suggestions": []}
+        status = self._court.live.speech
+        return {
+            "enabled": status.enabled,
+            "note": status.note,
+            "suggestions": [suggestion_view(s) for s in self._suggestions.values()],
+        }
+
+    def _suggestion(self, suggestion_id: str) -> Suggestion:
+        found = self._suggestions.get(suggestion_id)
+        if found is None:
+            raise NotFound("That suggestion was accepted or dismissed already, or has expired.")
+        return found
+
+    async def _resolve(self, suggestion_id: str, *, accepted: bool) -> None:
+        if self._suggestions.pop(suggestion_id, None) is not None:
+            await self._court.to_court(
+                ServerEvent.PROTOCOL_SUGGESTION_RESOLVED,
+                {"suggestion_id": suggestion_id, "accepted": accepted},
+            )
+
+    def _tell_court(self, event: str, data: dict[str, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(self._court.to_court(event, data))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
     async def entries(self, by: Participant) -> list[dict[str, Any]]:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
         return [entry_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
 
-    def _heard_ms(self) -> int | None:
+    def heard_ms(self) -> int | None:
         """Where what the court hears now lands in the master (record time, ms)."""
         now = self._court.live.record_time_ms()
         return None if now is None else now + MASTER_LAG_MS

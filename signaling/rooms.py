@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from court.ids import ParticipantId
 from court.permissions import Permission
 from court.rooms import ROOM_LABELS, RoomKind
 from media.producer import Producer
@@ -43,6 +44,8 @@ class LiveRoom:
         self._on_producer_closed = on_producer_closed
         self.router = Router(room_id, media, self)
         self.members: dict[str, Attendance] = {}
+        # Who shows their screen in this room: one at a time, as a court expects.
+        self.screen_sharer: ParticipantId | None = None
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ from recordings import RecordingStore
 from signaling.audit import Audit, not_audited
 from signaling.chat import ChatStore, not_stored
 from signaling.courtroom import ChangeState, change_state_in_memory
+from signaling.exhibits import ExhibitStore
 from signaling.hearing_events import EventSink, not_published
 from signaling.hearings import HearingRegistry
 from signaling.live_hearing import RecordingAvailable
@@ -43,6 +44,7 @@ class Signaling:
         events: EventSink = not_published,
         chat_store: ChatStore = not_stored,
         protocol_store: ProtocolStore | None = None,
+        exhibit_store: ExhibitStore | None = None,
     ) -> None:
         passthrough.install()
         self.sio = socketio.AsyncServer(
@@ -61,6 +63,7 @@ class Signaling:
             events=events,
             chat_store=chat_store,
             protocol_store=protocol_store,
+            exhibit_store=exhibit_store,
         )
         self.namespace = HearingNamespace(authenticate, self.hearings, audit)
         self.sio.register_namespace(self.namespace)

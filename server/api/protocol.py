@@ -10,14 +10,18 @@ from typing import Annotated, Any, Final, Literal
 from aiohttp import web
 from pydantic import Field
 
+from court.hearing import Hearing, Participant
 from court.permissions import Permission
 from court.protocol import MAX_ENTRY_TEXT, ProtocolSignature, protocol_digest
 from recordings.bundle import folder_name
 from server import keys
 from server.api.bodies import Body, Reason, parse_body, parse_query
 from server.api.guard import audit, on_hearing
+from server.persistence.repositories.archive import ArchivedHearing
 from server.protocol_document import ProtocolDocument, render_html, render_json, render_pdf
+from server.protocol_document.document import hearing_record_ms
 from server.protocol_signing import SIGNERS
+from server.views import hearing_view, participant_view
 from signaling.protocol import entry_view
 
 
@@ -40,21 +44,41 @@ def signature_view(signature: ProtocolSignature) -> dict[str, Any]:
     }
 
 
-async def _view(request: web.Request, hearing_id: str) -> dict[str, Any]:
+async def _people(
+    request: web.Request, hearing: Hearing
+) -> tuple[list[Participant], ArchivedHearing | None]:
+    """Who took part (as archived, removed people included, once there is a record) and the
+    record, if any."""
+    data = request.app[keys.DATA]
+    archived = await data.archive.get(hearing.id)
+    if archived is not None:
+        return list(archived.participants), archived
+    return await data.participants.of_hearing(hearing.id), None
+
+
+async def _view(request: web.Request, hearing: Hearing) -> dict[str, Any]:
     protocol = request.app[keys.DATA].protocol
-    entries = await protocol.of_hearing(hearing_id)
-    signatures = await protocol.signatures(hearing_id)
+    entries = await protocol.of_hearing(hearing.id)
+    signatures = await protocol.signatures(hearing.id)
+    participants, archived = await _people(request, hearing)
+    # Where each entry lies in the hearing's record, its recordings one after another, so
+    # that the review page shows the times the exported document and the archive show.
+    offsets = {} if archived is None else request.app[keys.ARCHIVE].offsets(archived)
     return {
-        "entries": [entry_view(e) for e in entries],
+        "entries": [
+            {**entry_view(e), "hearing_record_ms": hearing_record_ms(e, offsets)} for e in entries
+        ],
         "signatures": [signature_view(s) for s in signatures],
         "finalised": {s.role for s in signatures} == SIGNERS,
-        "digest": protocol_digest(hearing_id, entries) if entries else None,
+        "digest": protocol_digest(hearing.id, entries) if entries else None,
+        "hearing": hearing_view(hearing),
+        "participants": [participant_view(p) for p in participants],
     }
 
 
 async def read_protocol(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.read")
-    return web.json_response(await _view(request, hearing.id))
+    return web.json_response(await _view(request, hearing))
 
 
 async def sign_protocol(request: web.Request) -> web.Response:
@@ -69,7 +93,7 @@ async def sign_protocol(request: web.Request) -> web.Response:
         f"hearing:{hearing.id}",
         f"digest {mine.digest if mine else '?'}" + (f": {body.reason}" if body.reason else ""),
     )
-    return web.json_response(await _view(request, hearing.id))
+    return web.json_response(await _view(request, hearing))
 
 
 async def correct_protocol(request: web.Request) -> web.Response:

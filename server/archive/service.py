@@ -31,6 +31,7 @@ from recordings.tracks import parse_track_name
 from recordings.verification import VerificationReport, verify_recording
 from server.archive.builder import Progress, build, build_in_child
 from server.archive.jobs import Job, JobKind, Jobs, JobStatus
+from server.archive.speakers import SPEAKERS_FILE, RecordingSpeakers, read_speakers
 from server.audit import AuditLog
 from server.persistence.repositories.archive import (
     ArchivedHearing,
@@ -57,6 +58,7 @@ _KINDS: Final = {
     "manifest.sig": "signature",
     "timeline.jsonl": "timeline",
     METADATA_FILE: "metadata",
+    SPEAKERS_FILE: "speakers",  # who spoke when (server/archive/speakers.py)
 }
 
 
@@ -64,7 +66,7 @@ _KINDS: Final = {
 class ArchivedFile:
     recording_id: str
     name: str
-    kind: str  # segment, track, manifest, signature, timeline, metadata, protocol
+    kind: str  # segment, track, manifest, signature, timeline, metadata, protocol, speakers
     participant_id: str | None
     media: str | None  # audio or video, for segments and tracks
     bytes: int
@@ -98,7 +100,9 @@ def classify(recording_id: str, name: str, size: int) -> ArchivedFile | None:
         return ArchivedFile(recording_id, name, "segment", None, "audio", size)
     track = parse_track_name(name)
     if track is not None:
-        return ArchivedFile(recording_id, name, "track", track[0], track[1], size)
+        # A shared screen is video to whoever plays it (its name says it is the screen).
+        media = "video" if track[1] == "screen" else track[1]
+        return ArchivedFile(recording_id, name, "track", track[0], media, size)
     if ATTACHMENT.fullmatch(name):  # the signed court protocol, and its corrections
         return ArchivedFile(recording_id, name, "protocol", None, None, size)
     kind = _KINDS.get(name)
@@ -264,6 +268,20 @@ class Archive:
                 entries = await asyncio.to_thread(read_timeline, directory)
             items.extend(TimelineItem(recording.id, e, offsets[recording.id]) for e in entries)
         return items
+
+    async def speakers(self, archived: ArchivedHearing) -> list[RecordingSpeakers]:
+        """Each recording's speaker timeline, in the joined master's time."""
+        offsets = self.offsets(archived)
+        return [
+            await read_speakers(
+                self.storage,
+                archived.hearing.id,
+                recording.id,
+                offsets[recording.id],
+                round((recording.duration_s or 0.0) * 1000),
+            )
+            for recording in archived.recordings
+        ]
 
     async def verify(self, archived: ArchivedHearing) -> list[VerificationReport]:
         reports = []

@@ -240,3 +240,23 @@ class ProtocolSignatureRow(Base):
     signer: Mapped[str] = mapped_column(String(200))
     digest: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ExhibitRow(Base):
+    """One exhibit of a hearing's register (court.exhibits.Exhibit)."""
+
+    __tablename__ = "exhibits"
+    __table_args__ = (UniqueConstraint("hearing_id", "number"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)  # at most court.exhibits.MAX_DESCRIPTION
+    offered_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    # The showings as a JSON list: a handful per exhibit, always read and written whole.
+    showings: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from court.hearing import Hearing, Participant
 from court.protocol import EntryKind, ProtocolEntry, ProtocolSignature, SignerRole
 from court.roles import Role
+from server.protocol_document.event_words import translated
 from server.protocol_document.templates import Language, Strings, strings
 
 # The court's own people come first in a court document; the others in the order the roles
@@ -188,7 +189,7 @@ def sheet(doc: ProtocolDocument, language: Language) -> Sheet:
         at = hearing_record_ms(entry, doc.offsets_ms)
         event = entry.automatic or entry.kind is EntryKind.EVENT
         corrected = entry.kind is EntryKind.CORRECTION
-        text = body_text(entry.text)
+        text = body_text(translated(entry.text, words) if entry.automatic else entry.text)
         if event and entry.speaker_id is not None:
             # An event's speaker is its subject ("Joined" says nothing without whom).
             text = f"{speaker(entry)}: {text}"

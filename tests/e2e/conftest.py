@@ -33,6 +33,7 @@ from tests.e2e.harness import (
 )
 from tests.e2e.hearing_page import HearingPage, camera_script
 from tests.e2e.scheduling import Scheduler
+from tests.support.speech import write_model
 
 
 def _unavailable(message: str) -> NoReturn:
@@ -45,7 +46,24 @@ def _unavailable(message: str) -> NoReturn:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`courtroom demo --json`, then `courtroom serve` on a free port, all state in tmp."""
-    base = tmp_path_factory.mktemp("server")
+    yield from _serve(tmp_path_factory.mktemp("server"), {})
+
+
+@pytest.fixture(scope="package")
+def speech_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A second server, as an operator runs it with speech to text on: the tests' tone
+    recogniser (tests/support/speech.py) stands in for a model, configured the same way."""
+    base = tmp_path_factory.mktemp("speech-server")
+    yield from _serve(
+        base,
+        {
+            "COURTROOM_SPEECH_MODEL_DIR": str(write_model(base / "model")),
+            "COURTROOM_SPEECH_RECOGNISER": "tests.support.speech:tone_recogniser",
+        },
+    )
+
+
+def _serve(base: Path, settings: dict[str, str]) -> Iterator[Server]:
     data_dir = base / "data"
     port = free_port()
     env = {
@@ -55,6 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "COURTROOM_HOST": "127.0.0.1",
         "COURTROOM_PORT": str(port),
         "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
+        **settings,
     }
     demo = subprocess.run(
         [sys.executable, "-m", "server.cli", "demo", "--json"],
@@ -153,7 +172,9 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
 
     ``colour`` replaces the camera by a solid-colour canvas (all contexts of one browser share
     one fake camera, so colours are what prove who is who); ``tone`` keeps Chromium's fake
-    microphone (the 440 Hz file), otherwise the microphone sends silence. A role that publishes
+    microphone (the 440 Hz file), otherwise the microphone is silent until the page's
+    ``window.__voice.speak(true)`` sounds a 220 Hz voice. ``on`` opens the link on another
+    server than the session's (``speech_server``). A role that publishes
     goes through the camera and microphone check with its "Join the hearing" button unless
     ``through_check`` is false. Pages that throw or break the Content-Security-Policy fail
     the test.
@@ -170,13 +191,15 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
         goto: bool = True,
         deny_camera: bool = False,
         through_check: bool = True,
+        on: Server | None = None,
     ) -> HearingPage:
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(context)
         context.add_init_script(
             camera_script(colour or "#808080", tone=tone, deny_camera=deny_camera)
         )
-        url = server.join_url(role) if token is None else server.join_url_for(token)
+        on = server if on is None else on
+        url = on.join_url(role) if token is None else on.join_url_for(token)
         hearing_page = HearingPage(context.new_page(), url=url, role=role, context=context)
         pages.append(hearing_page)
         if goto:

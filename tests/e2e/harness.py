@@ -48,7 +48,7 @@ CHROMIUM_FLAGS = [
 ]
 
 # open_participant(role, *, colour=None, tone=False, token=None, goto=True, deny_camera=False,
-#                  through_check=True)
+#                  through_check=True, on=None)
 OpenParticipant = Callable[..., HearingPage]
 
 

@@ -56,8 +56,19 @@ def camera_script(colour: str, *, tone: bool, deny_camera: bool = False) -> str:
         const mic = await original({{ audio: constraints.audio, video: false }});
         tracks.push(...mic.getAudioTracks());
       }} else {{
+        // Silent until the test speaks: window.__voice.speak(true) sounds a 220 Hz voice.
         const ctx = new AudioContext();
-        tracks.push(...ctx.createMediaStreamDestination().stream.getAudioTracks());
+        const destination = ctx.createMediaStreamDestination();
+        const voice = ctx.createOscillator();
+        const gain = ctx.createGain();
+        gain.gain.value = 0;
+        voice.frequency.value = 220;
+        voice.connect(gain).connect(destination);
+        voice.start();
+        window.__voice = {{
+          speak: (on) => {{ gain.gain.setValueAtTime(on ? 0.3 : 0, ctx.currentTime); }},
+        }};
+        tracks.push(...destination.stream.getAudioTracks());
       }}
     }}
     if (constraints.video) {{

@@ -213,3 +213,73 @@ def test_the_clerk_writes_the_protocol_and_the_judge_sees_it_live(
     assert clerk.page.locator("#protocol img").count() == 0
     _editor_shot(clerk, shots_dir, "protocol-5-clerk-reloaded.png")
     assert dialogs == [], "the protocol's text ran as HTML"
+
+
+def test_the_editor_suggests_who_is_speaking_and_resumes_an_entry_after_a_reload(
+    own_hearings: Scheduler, open_participant: OpenParticipant, shots_dir: Path
+) -> None:
+    cast = {"judge": "Judith Hearing", "clerk": "Clara Listens", "defendant": "Daniel Voiced"}
+    hearing = own_hearings.hearing("State v. Voiced — speaker suggestion test", cast)
+    tokens = hearing.tokens
+    judge = open_participant("judge", token=tokens["judge"], colour=COLOURS["red"])
+    clerk = open_participant("clerk", token=tokens["clerk"], colour=COLOURS["blue"])
+    defendant = open_participant("defendant", token=tokens["defendant"], colour=COLOURS["green"])
+    judge.wait_joined()
+    clerk.admit(defendant)
+    defendant_id = defendant.state()["participant"]["id"]
+    judge.page.locator("#court-panel").get_by_role("button", name="Start the hearing").click()
+    clerk.page.wait_for_function("() => window.courtroom.state().recording", timeout=WAIT_MS)
+    editor = clerk.page.locator("#protocol")
+    speaking = editor.locator("#protocol-speaking")
+    assert speaking.is_hidden()  # nobody has spoken yet
+
+    # The defendant speaks: the recording hears it and the bench is told who it is.
+    defendant.page.evaluate("window.__voice.speak(true)")
+    editor.get_by_text(f"Speaking now: {cast['defendant']}, Defendant").wait_for(timeout=WAIT_MS)
+    _editor_shot(clerk, shots_dir, "protocol-6-speaking-now.png")
+
+    # The clerk begins an entry without choosing a speaker: the one speaking is suggested.
+    speaker = editor.get_by_label("Speaker")
+    assert speaker.input_value() == ""
+    text = editor.get_by_label("Entry text")
+    text.press_sequentially("I did not see the car", delay=15)
+    assert speaker.input_value() == defendant_id
+    editor.get_by_text("Saved", exact=True).wait_for(timeout=WAIT_MS)
+    first = _wait_stored(own_hearings, hearing.id, "I did not see the car")
+    assert first["speaker_id"] == defendant_id
+
+    # Silence: the hint says who was heard last, and no longer that anyone speaks.
+    defendant.page.evaluate("window.__voice.speak(false)")
+    editor.get_by_text(f"Last heard: {cast['defendant']}, Defendant").wait_for(timeout=WAIT_MS)
+
+    # The page is reloaded in the middle of the entry: it comes back to be finished.
+    clerk.open()
+    clerk.wait_joined()
+    editor = clerk.page.locator("#protocol")
+    text = editor.get_by_label("Entry text")
+    clerk.page.wait_for_function(
+        "() => document.querySelector('#protocol-text').value === 'I did not see the car'",
+        timeout=WAIT_MS,
+    )
+    assert editor.locator("#protocol-stamp").inner_text().startswith(f"Entry {first['number']} at")
+    text.press("End")
+    text.press_sequentially(" that night", delay=15)
+    text.press("Enter")
+    editor.get_by_text("Saved. Write the next entry.").wait_for(timeout=WAIT_MS)
+    finished = _wait_stored(own_hearings, hearing.id, "I did not see the car that night")
+    assert finished["id"] == first["id"] and finished["record_ms"] == first["record_ms"]
+    assert not [e for e in _stored(own_hearings, hearing.id) if e["text"] == first["text"]]
+
+    # A finished entry opens again with a click; what is added is saved into it.
+    _row(clerk, "I did not see the car that night").click()
+    assert text.input_value() == "I did not see the car that night"
+    text.press("End")
+    text.press_sequentially(" or the driver", delay=15)
+    text.press("Enter")
+    editor.get_by_text("Saved. Write the next entry.").wait_for(timeout=WAIT_MS)
+    again = _wait_stored(own_hearings, hearing.id, "I did not see the car that night or the driver")
+    assert again["id"] == first["id"] and again["speaker_id"] == defendant_id
+    # The court's own entries do not open.
+    clerk.page.locator("#protocol .protocol-entry--automatic").first.click()
+    assert text.input_value() == ""
+    _editor_shot(clerk, shots_dir, "protocol-7-resumed.png")

@@ -32,6 +32,7 @@ from aiortc.codecs import get_encoder
 from aiortc.codecs.vpx import Vp8Encoder, VpxPayloadDescriptor
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError
+from aiortc.rtcdtlstransport import RtpRouter
 from aiortc.rtcrtpparameters import (
     RTCRtpCodecParameters,
     RTCRtpHeaderExtensionParameters,
@@ -513,3 +514,34 @@ class _Producer:
 
     def request_keyframe(self) -> None:
         pass
+
+
+def test_aiortc_still_routes_rtp_by_ssrc_then_payload_type_with_a_mid_table_beside() -> None:
+    """What passthrough.route_by_mid wraps: the router's tables and its fallback."""
+    original = passthrough._original_route_rtp or RtpRouter.route_rtp  # once wrapped, that one
+    source = inspect.getsource(original)
+    assert "self.ssrc_table.get(packet.ssrc)" in source
+    assert "self.payload_type_table.get(packet.payload_type" in source
+    assert "self.mid_table[mid] = receiver" in inspect.getsource(RtpRouter.register_receiver)
+    assert "mid=parameters.muxId" in inspect.getsource(RTCDtlsTransport._register_rtp_receiver)
+
+
+def test_a_new_stream_goes_by_its_mid_never_to_the_only_receiver_of_its_payload_type() -> None:
+    passthrough.route_by_mid()
+    router = RtpRouter()
+    camera, screen = object(), object()
+    router.register_receiver(camera, ssrcs=[1111], payload_types=[96], mid="1")  # type: ignore[arg-type]
+
+    def packet(ssrc: int, mid: str | None) -> RtpPacket:
+        p = RtpPacket(payload_type=96, ssrc=ssrc)
+        p.extensions.mid = mid
+        return p
+
+    # The screen's first packets, before the relay registered its receiver: dropped, not
+    # taken for the camera's (the only receiver of payload type 96).
+    assert router.route_rtp(packet(2222, "3")) is None
+    assert 2222 not in router.ssrc_table
+    router.register_receiver(screen, ssrcs=[], payload_types=[96], mid="3")  # type: ignore[arg-type]
+    assert router.route_rtp(packet(2222, "3")) is screen
+    assert router.route_rtp(packet(2222, None)) is screen  # MID no longer sent: by SSRC
+    assert router.route_rtp(packet(1111, None)) is camera

@@ -14,8 +14,9 @@ from av.video.codeccontext import VideoCodecContext
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from recordings.manifest import MANIFEST_FILE, ManifestWriter, read_entries
-from recordings.tracks import TrackRecorder
-from recordings.verification import verify_recording
+from recordings.tracks import TrackRecorder, parse_track_name, track_name
+from recordings.verification import RECORDED_FILE, verify_recording
+from server.archive.service import classify
 from tests.recordings.audio import PACKET, RATE, tone_packets
 
 FPS = 30
@@ -105,3 +106,19 @@ def test_tracks_are_cut_into_segments_that_together_hold_every_frame_in_place(
 
     report = verify_recording(tmp_path, "rec_segments", key.public_key())
     assert report.ok, report.findings
+
+
+def test_a_screen_track_is_named_apart_from_the_camera_and_read_back_as_such() -> None:
+    for kind in ("audio", "video", "screen"):
+        name = track_name("prt_a-b_1", kind, 3)  # type: ignore[arg-type]
+        assert parse_track_name(name) == ("prt_a-b_1", kind)
+        assert RECORDED_FILE.match(name)  # listed, verified and recovered like the others
+    assert track_name("prt_x", "video", 1) == "track-prt_x-video-1.webm"  # unchanged
+    assert parse_track_name("track-prt_x-slides-1.webm") is None
+    # The archive serves a screen as video, under its own name.
+    item = classify("rec_1", "track-prt_x-screen-2.webm", 10)
+    assert item is not None and (item.kind, item.participant_id, item.media) == (
+        "track",
+        "prt_x",
+        "video",
+    )

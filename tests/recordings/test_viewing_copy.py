@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pytest
 
 from recordings.video_grid import PLACEHOLDER, Tile, layout
-from recordings.viewing_copy import FPS, Label, ViewingCopy, build_viewing_copy
+from recordings.viewing_copy import FPS, Label, ViewingCopy, _label, build_viewing_copy
 from tests.recordings.audio import RATE, dominant_frequency, rms
 from tests.support.recorded import Camera, Recorded, record_blocking
 
@@ -194,3 +194,30 @@ def test_a_hearing_without_video_is_its_sound_over_a_still_picture(tmp_path: Pat
         assert container.duration is not None
         assert container.duration / 1_000_000 == pytest.approx(2.0, abs=1.0)
         assert len(list(container.decode(video=0))) == 2 * FPS
+
+
+def test_a_shared_screen_is_a_tile_of_its_own_labelled_as_the_sharer_s_screen(
+    tmp_path: Path,
+) -> None:
+    cameras = (
+        Camera("prt_judge", RED, 0.0, 4.0),
+        Camera("prt_expert", GREEN, 0.0, 4.0),
+        Camera("prt_expert", BLUE, 1.0, 3.0, kind="screen"),
+    )
+    (recorded,) = record_blocking(tmp_path / "recordings", "hrg_screen", [(4.0, cameras)])
+    assert sorted(p.name for p in recorded.path.glob("track-prt_expert-*.webm")) == [
+        "track-prt_expert-screen-1.webm",
+        "track-prt_expert-video-1.webm",
+    ]
+    labels = {"prt_judge": LABELS["prt_judge"], "prt_expert": Label("E. Fors", "Expert")}
+
+    copy = build_viewing_copy([recorded.path], labels, tmp_path / "copy.mp4")
+    pictures = pictures_at(copy.path, [0.5, 2.0, 3.5])
+
+    assert copy.participants == 3  # the judge, the expert, and the expert's screen
+    expert, judge, screen = layout(3, copy.width, copy.height)  # in order of first frame
+    assert _label(labels, "prt_expert:screen") == Label("E. Fors — screen", "Expert")
+    for at, shown in ((0.5, PLACEHOLDER), (2.0, BLUE), (3.5, PLACEHOLDER)):
+        assert np.abs(video_colour(pictures[at], screen) - shown).max() < 40, at
+        assert np.abs(video_colour(pictures[at], expert) - GREEN).max() < 40, at
+        assert np.abs(video_colour(pictures[at], judge) - RED).max() < 40, at

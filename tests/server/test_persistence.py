@@ -51,7 +51,7 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "protocol_signatures",
         "alembic_version",
     } <= tables
-    assert revision == "0006"
+    assert revision == "0007"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(

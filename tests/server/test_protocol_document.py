@@ -439,3 +439,70 @@ def test_a_missing_font_names_the_package(tmp_path: Path) -> None:
     assert (FONT_DIR / REGULAR).is_file(), f"tests need {FONT_PACKAGE}"
     with pytest.raises(FontMissing, match=FONT_PACKAGE):
         render_pdf(_doc(), "en", font_dir=tmp_path)
+
+
+SYSTEM_ENTRIES = [
+    _entry(
+        1,
+        "The hearing's state changed: Open → In session (the court sits)",
+        kind=EntryKind.EVENT,
+        speaker=None,
+        automatic=True,
+    ),
+    _entry(2, "Witness called", kind=EntryKind.EVENT, automatic=True),
+    _entry(
+        3,
+        f"Exhibit 1 offered by Əli Məmmədov (Witness): Photograph {HOSTILE}",
+        kind=EntryKind.EXHIBIT,
+        automatic=True,
+    ),
+    _entry(4, "Exhibit 1 excluded: Not disclosed in time", kind=EntryKind.EXHIBIT, automatic=True),
+    _entry(
+        5,
+        "Exhibit 1 no longer on screen (shown from 00:00:05 to 00:00:09)",
+        kind=EntryKind.EXHIBIT,
+        automatic=True,
+    ),
+    # A person may write anything, fixed words included: only the system's entries change.
+    _entry(6, "Witness called", kind=EntryKind.NOTE),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            [
+                "Изменилось состояние заседания: Открыто → Идёт заседание (the court sits)",
+                "Свидетель вызван",
+                f"Доказательство № 1 представлено: Əli Məmmədov (Witness): Photograph {HOSTILE}",
+                "Доказательство № 1 исключено: Not disclosed in time",
+                "Показ доказательства № 1 окончен (показано с 00:00:05 до 00:00:09)",
+                "Witness called",
+            ],
+        ),
+        (
+            "az",
+            [
+                "İclasın vəziyyəti dəyişdi: Açıqdır → İclas gedir (the court sits)",
+                "Şahid çağırıldı",
+                f"Sübut № 1 təqdim edildi: Əli Məmmədov (Witness): Photograph {HOSTILE}",
+                "Sübut № 1 istisna edildi: Not disclosed in time",
+                "Sübut № 1 ekrandan götürüldü (00:00:05 – 00:00:09 göstərildi)",
+                "Witness called",
+            ],
+        ),
+    ],
+)
+def test_the_systems_entries_are_in_the_documents_language(
+    language: Language, expected: list[str]
+) -> None:
+    html = render_html(_doc(entries=SYSTEM_ENTRIES), language)
+    text = "\n".join(_parse(html).text)
+    for line in expected:
+        assert line in text, (line, text)
+    assert "<img" not in html  # what was said in them is still only text
+    # The JSON export (the signed content, in no language) keeps the words as written.
+    exported = json.loads(render_json(_doc(entries=SYSTEM_ENTRIES)))
+    assert [e["text"] for e in exported["entries"]] == [e.text for e in SYSTEM_ENTRIES]

@@ -25,6 +25,7 @@ from signaling import Signaling
 from signaling.audit import AuditEvent
 from signaling.chat import ChatMessage
 from signaling.client import ParticipantClient
+from signaling.exhibits import MemoryExhibitStore
 from signaling.hearing_events import HearingEvent
 from signaling.protocol import MemoryProtocolStore
 
@@ -43,6 +44,7 @@ class HearingServer:
     events: list[HearingEvent] = field(default_factory=list)
     chat: list[ChatMessage] = field(default_factory=list)
     protocol: MemoryProtocolStore = field(default_factory=MemoryProtocolStore)
+    exhibits: MemoryExhibitStore = field(default_factory=MemoryExhibitStore)
     hearing_id: str = HEARING.id
 
     def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
@@ -105,11 +107,17 @@ def loopback_ice() -> None:
 
 
 @pytest.fixture
+def recording_store(tmp_path: Path) -> RecordingStore:
+    """The hearing server's recordings (a test module overrides it to add speech to text)."""
+    return RecordingStore(tmp_path / "recordings")
+
+
+@pytest.fixture
 async def hearing_server(
-    aiohttp_server: Callable[..., AiohttpServer], tmp_path: Path
+    aiohttp_server: Callable[..., AiohttpServer], recording_store: RecordingStore
 ) -> AsyncIterator[HearingServer]:
     app = web.Application()
-    recordings = RecordingStore(tmp_path / "recordings")
+    recordings = recording_store
     holder: dict[str, HearingServer] = {}
 
     async def authenticate(token: str) -> JoinGrant:
@@ -125,6 +133,7 @@ async def hearing_server(
         holder["server"].chat.append(message)
 
     protocol = MemoryProtocolStore()
+    exhibits = MemoryExhibitStore()
     signaling = Signaling(
         authenticate=authenticate,
         media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
@@ -134,6 +143,7 @@ async def hearing_server(
         events=publish,
         chat_store=store,
         protocol_store=protocol,
+        exhibit_store=exhibits,
     )
     signaling.attach(app)
     server = await aiohttp_server(app)
@@ -142,6 +152,7 @@ async def hearing_server(
         signaling=signaling,
         recordings=recordings,
         protocol=protocol,
+        exhibits=exhibits,
     )
     holder["server"] = hs
     yield hs

@@ -8,7 +8,8 @@ import asyncio
 import numpy as np
 
 from court.roles import Role
-from signaling.events import ClientEvent
+from recordings.speakers import SPEAKERS_FILE, read_speakers
+from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HearingServer
 from tests.support.master import decode_mono
 from tests.support.media import BeepTrack
@@ -72,3 +73,13 @@ async def test_entries_stamped_at_beeps_match_the_beeps_in_the_master_within_100
     assert len(found) == BEEPS, (found, stamped)
     offsets = [entry - beep for entry, beep in zip(stamped, found, strict=True)]
     assert all(abs(o) <= TOLERANCE_MS for o in offsets), offsets
+
+    # The speaker timeline sealed with the record puts the witness at each beep too.
+    turns = read_speakers(info.path / SPEAKERS_FILE)
+    assert {t.participant_id for t in turns} == {witness.participant_id}
+    starts = [t.start_ms for t in turns]
+    assert len(starts) == BEEPS, (starts, found)
+    assert all(abs(s - b) <= TOLERANCE_MS for s, b in zip(starts, found, strict=True)), starts
+    # And the bench was told live: the witness at each beep, nobody after it.
+    told = [e["participant_id"] for e in clerk.received(ServerEvent.ACTIVE_SPEAKER_CHANGED)]
+    assert told == [witness.participant_id, None] * BEEPS, told

@@ -159,10 +159,15 @@ class BeepTrack(_Paced):
         self._queued: list[bytes] = []
         self._started: asyncio.Future[float] | None = None
 
-    async def beep(self) -> float:
-        """Queue a beep; the loop time its first packet was sent."""
+    async def beep(self, seconds: float = 0.1) -> float:
+        """Queue a beep (100 ms, or ``seconds`` long); the loop time its first packet was
+        sent."""
         self._started = asyncio.get_running_loop().create_future()
-        self._queued = list(self._beep)
+        if seconds == 0.1:
+            self._queued = list(self._beep)
+        else:
+            count = round(seconds * SAMPLE_RATE / OPUS_FRAME)
+            self._queued = encode_tone(self.BEEP_HZ, seconds + 0.1, amplitude=0.5)[:count]
         return await self._started
 
     async def recv(self) -> av.Packet:  # type: ignore[override]

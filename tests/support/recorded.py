@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
 import av
 import numpy as np
@@ -40,12 +41,13 @@ class Camera:
     """One participant's video track: a solid ``colour`` from ``start_s`` until ``stop_s``.
 
     Two cameras of one participant at different times are two track files (a reconnect).
-    Times are multiples of STEP_S."""
+    Times are multiples of STEP_S. ``kind`` "screen" records it as a shared screen."""
 
     participant_id: str
     colour: RGB
     start_s: float
     stop_s: float
+    kind: Literal["video", "screen"] = "video"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +114,7 @@ async def record(
             if _at(camera.stop_s, now) and camera in inputs:
                 inputs.pop(camera).close()
             if _at(camera.start_s, now):
-                inputs[camera] = recording.add_track(camera.participant_id, "video")
+                inputs[camera] = recording.add_track(camera.participant_id, camera.kind)
             if camera in inputs:
                 _push_frames(inputs[camera], frames[camera], camera, now, until)
         clock.advance(STEP_S)

@@ -130,6 +130,19 @@ export const archive = {
 
   jobs: (id) => request("GET", `${BASE}/${enc(id)}/jobs`),
 
+  // The protocol and who spoke when, both in the joined master's time.
+  protocol: (id, reason) =>
+    request(
+      "GET",
+      `${BASE}/${enc(id)}/protocol?${new URLSearchParams({ reason: required(reason) })}`,
+    ),
+
+  speakers: (id, reason) =>
+    request(
+      "GET",
+      `${BASE}/${enc(id)}/speakers?${new URLSearchParams({ reason: required(reason) })}`,
+    ),
+
   buildMasterAudio: (id, reason) =>
     request("POST", `${BASE}/${enc(id)}/master-audio`, { reason: required(reason) }),
 

@@ -12,8 +12,9 @@ const KIND_LABELS = {
   signature: "The court's signature of the manifest",
   timeline: "Timeline",
   metadata: "Recording metadata",
+  speakers: "Who spoke when (speaker timeline)",
 };
-const KIND_ORDER = ["manifest", "signature", "metadata", "timeline", "segment", "track"];
+const KIND_ORDER = ["manifest", "signature", "metadata", "timeline", "speakers", "segment", "track"];
 const MEDIA_LABELS = { audio: "audio", video: "video" };
 
 function what(file) {

@@ -22,6 +22,8 @@ import {
   showRefused,
 } from "/static/js/archive-page.js";
 import { Players } from "/static/js/archive-player.js";
+import { RecordProtocol } from "/static/js/archive-protocol.js";
+import { SpeakerLanes } from "/static/js/archive-speakers.js";
 import { Verifier } from "/static/js/archive-verify.js";
 import { $, el, fillTable } from "/static/js/console-dom.js";
 import { ROLE_LABELS, roleLabel, STATE_LABELS } from "/static/js/court-terms.js";
@@ -36,6 +38,8 @@ const page = {
   players: null,
   poller: null,
   verifier: null,
+  protocol: null, // the protocol beside the players
+  lanes: null, // who spoke when, under them
   loads: 0,
 };
 
@@ -93,6 +97,8 @@ function render(record) {
   showParticipants(record.participants || []);
   const names = Object.fromEntries((record.participants || []).map((p) => [p.id, p.name]));
   page.players.showTimeline(record.timeline || [], names);
+  page.protocol.load(page.id, reason());
+  page.lanes.load(page.id, reason());
   showFiles(record.recordings || [], reason());
   showRetention(hearing.retention);
   page.verifier.reset();
@@ -317,6 +323,8 @@ function offsets() {
 
 function bind() {
   page.players = new Players();
+  page.protocol = new RecordProtocol(page.players);
+  page.lanes = new SpeakerLanes(page.players);
   page.verifier = new Verifier(page.id, reason, offsets);
   $("audio-build").addEventListener("click", (event) =>
     startJob("master_audio", event.currentTarget, "audio-error", archive.buildMasterAudio),

@@ -190,7 +190,7 @@ function renderHearings() {
       el("td", { text: hearing.title }),
       place,
       el("td", { text: hearing.presiding_judge }),
-      el("td", {}, [badge(hearing.state)]),
+      el("td", {}, protocolLink(hearing)),
     ]);
     row.dataset.hearingId = hearing.id;
     return row;
@@ -205,6 +205,23 @@ function renderHearings() {
       link.focus();
     }
   }
+}
+
+// The state, and for those who sign protocols (the judge and the clerk) a way to the
+// hearing's protocol: reviewed, signed and corrected on a page of its own.
+function protocolLink(hearing) {
+  if (!can("sign_protocol")) {
+    return [badge(hearing.state)];
+  }
+  const link = el("a", {
+    className: "cell-sub protocol-link",
+    text: "Protocol",
+    attrs: {
+      href: `/hearings/${encodeURIComponent(hearing.id)}/protocol`,
+      "aria-label": `Protocol of ${hearing.case_number}`,
+    },
+  });
+  return [badge(hearing.state), link];
 }
 
 function chooseDay(day) {

@@ -137,6 +137,23 @@ export function actionsFor(entry, ctx, forms) {
     actions.push(lowerHand(entry, ctx));
   }
 
+  if (entry.sharing_screen && kind === "hearing") {
+    // One screen at a time: the court ends one (its own too) to let another be shown.
+    actions.push(
+      act(
+        "stop-screen",
+        "Stop screen share",
+        self ? "Stop sharing your screen" : `Stop the screen ${name} shares`,
+        command(
+          ClientEvent.STOP_SCREEN_SHARE,
+          { participant_id: id },
+          `The screen of ${name} could not be stopped`,
+          () => ctx.announce(`The screen of ${name} is no longer shown.`),
+        ),
+      ),
+    );
+  }
+
   if (kind === "hearing") {
     const lit = ctx.data.spotlight === id;
     actions.push(

@@ -246,6 +246,9 @@ export class RosterSection {
     if (this._ctx.data.spotlight === entry.id && kind === "hearing") {
       head.push(badge("Spotlit", "info"));
     }
+    if (entry.sharing_screen && kind === "hearing") {
+      head.push(badge("Sharing screen", "info"));
+    }
 
     const parts = [el("p", { className: "cp-person__head" }, head)];
     if (kind === "waiting" && !entry.removed) {

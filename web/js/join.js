@@ -9,6 +9,7 @@ import { ClientEvent } from "/static/js/events.js";
 import { readLink, roleInToken } from "/static/js/link.js";
 import { listen } from "/static/js/notifications.js";
 import { ParticipantControls } from "/static/js/participant-controls.js";
+import { ScreenShare } from "/static/js/screen-share.js";
 import {
   app,
   endSession,
@@ -104,6 +105,8 @@ window.courtroom = {
     publishing: app.publishing,
     recording: app.recording,
     tiles: app.grid ? app.grid.describe() : [],
+    screens: app.grid ? app.grid.describeScreens() : [],
+    screenShare: app.screen ? app.screen.describe() : null,
     controls: app.controls ? app.controls.describe() : null,
     consultation: app.consultations ? app.consultations.describe() : null,
     chat: app.chat ? app.chat.describe() : [],
@@ -119,6 +122,12 @@ window.courtroom = {
   },
   selectedPair: () => (app.session ? app.session.media.selectedPair() : Promise.resolve(null)),
   sendEncodings: () => (app.session ? app.session.media.sendEncodings() : []),
+  // What the browser's own "Stop sharing" bar does to a shared screen: its track ends.
+  endScreenCapture: () => {
+    if (app.screen && app.screen.track) {
+      app.screen.track.dispatchEvent(new Event("ended"));
+    }
+  },
 };
 
 // ---- start ------------------------------------------------------------------------------
@@ -155,6 +164,11 @@ async function main() {
     onError: reportError,
   });
   app.chat = new Chat({ signaling: app.signaling, getSelf: () => app.self });
+  app.screen = new ScreenShare({
+    signaling: app.signaling,
+    media: () => (app.session ? app.session.media : null),
+    onError: reportError,
+  });
 
   view.setState("Connecting to the court…");
   try {

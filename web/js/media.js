@@ -3,6 +3,8 @@
 // The server always offers (signaling/PROTOCOL.md, "Negotiation"): this module applies each
 // offer, puts the local tracks on the mids the offer names under `publish`, answers with ICE
 // gathering complete, and reports which remote tracks now belong to which participant.
+// A shared screen is a third local track (getDisplayMedia), sent on the mid the offer names
+// under `publish.screen`; a remote one arrives as a video track whose `source` is "screen".
 
 const VIDEO_CONSTRAINTS = { width: 640, height: 360, frameRate: 30 };
 const MAX_VIDEO_BITRATE = 700000; // about 360p; DESIGN.md section 4
@@ -91,11 +93,11 @@ function waitForIceGathering(pc, timeoutMs) {
 }
 
 export class MediaSession {
-  // onRemoteTracks(Map<participantId, {audio: MediaStreamTrack|null, video: ...|null}>)
+  // onRemoteTracks(Map<participantId, {audio, video, screen}: MediaStreamTrack|null each>)
   // is called after every applied offer with the complete current assignment.
   constructor({ iceServers = [], onRemoteTracks = () => {}, onConnectionState = () => {} } = {}) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
-    this._local = { audio: null, video: null };
+    this._local = { audio: null, video: null, screen: null };
     this._onRemoteTracks = onRemoteTracks;
     this._queue = Promise.resolve();
     this._cappedSenders = new WeakSet();
@@ -109,6 +111,11 @@ export class MediaSession {
   setLocalStream(stream) {
     this._local.audio = stream ? stream.getAudioTracks()[0] || null : null;
     this._local.video = stream ? stream.getVideoTracks()[0] || null : null;
+  }
+
+  // The shared screen's track (or null when not sharing), sent from the next offer on.
+  setScreenTrack(track) {
+    this._local.screen = track || null;
   }
 
   // Apply one server offer and return the answer {type, sdp}. Offers are handled strictly
@@ -133,7 +140,7 @@ export class MediaSession {
     );
 
     const publish = offer.publish || {};
-    for (const kind of ["audio", "video"]) {
+    for (const kind of ["audio", "video", "screen"]) {
       const mid = publish[kind];
       if (mid === null || mid === undefined) {
         continue;
@@ -153,12 +160,14 @@ export class MediaSession {
     await waitForIceGathering(pc, ICE_GATHERING_TIMEOUT_MS);
 
     this._reportRemoteTracks(offer.tracks || {}, byMid);
-    const videoMid = publish.video;
-    if (videoMid !== null && videoMid !== undefined && byMid.has(String(videoMid))) {
-      // Fire and forget: a failed cap must not fail the negotiation.
-      this._capBitrate(byMid.get(String(videoMid)).sender).catch((err) =>
-        console.warn("could not cap the camera bitrate", err),
-      );
+    for (const kind of ["video", "screen"]) {
+      const mid = publish[kind];
+      if (mid !== null && mid !== undefined && byMid.has(String(mid))) {
+        // Fire and forget: a failed cap must not fail the negotiation.
+        this._capBitrate(byMid.get(String(mid)).sender).catch((err) =>
+          console.warn(`could not cap the ${kind} bitrate`, err),
+        );
+      }
     }
     return { type: "answer", sdp: pc.localDescription.sdp };
   }
@@ -175,8 +184,12 @@ export class MediaSession {
       if (!track || track.kind !== kind) {
         continue;
       }
-      const entry = assignment.get(info.participant_id) || { audio: null, video: null };
-      entry[kind] = track;
+      const entry = assignment.get(info.participant_id) || {
+        audio: null,
+        video: null,
+        screen: null,
+      };
+      entry[kind === "video" && info.source === "screen" ? "screen" : kind] = track;
       assignment.set(info.participant_id, entry);
     }
     this._onRemoteTracks(assignment);

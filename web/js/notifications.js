@@ -206,6 +206,24 @@ export function listen(signaling) {
 
   signaling.on(ServerEvent.CHAT_MESSAGE, ({ message }) => app.chat.add(message));
 
+  // The screen tile itself comes and goes with the offers; these say who and why.
+  signaling.on(ServerEvent.SCREEN_SHARE_STARTED, ({ participant_id: id }) => {
+    const participant = app.present.get(id);
+    if (participant) {
+      view.announce(`${participant.name} is sharing a screen.`);
+    }
+  });
+  signaling.on(ServerEvent.SCREEN_SHARE_STOPPED, ({ participant_id: id, reason }) => {
+    if (isSelf(id)) {
+      app.screen.onStopped(reason || "");
+      return;
+    }
+    const participant = app.present.get(id);
+    if (participant) {
+      view.announce(`${participant.name} stopped sharing a screen.`);
+    }
+  });
+
   signaling.on(ServerEvent.CONSULTATION_REQUESTED, ({ consultation }) => {
     if (consultation) {
       app.consultations.onRequested(consultation);

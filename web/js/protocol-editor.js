@@ -9,6 +9,11 @@
 // record time then. Later saves of the same entry send its `entry_id`. Saves go out while the
 // writer types (debounced) and when they finish the entry (Enter or "Next entry").
 //
+// The speaker picker suggests who was speaking when the entry began (`active_speaker_changed`,
+// from the recording's speaker detection) unless the writer chose someone for it. A written
+// entry in the list is opened again by clicking it; the entry being written is remembered in
+// the tab (sessionStorage), so a reload or a crash of the page resumes it where it was.
+//
 // Server data goes into the page with textContent only.
 
 import { ClientEvent, ServerEvent } from "/static/js/events.js";
@@ -82,6 +87,8 @@ class ProtocolEditor {
     this._chain = Promise.resolve(); // saves go out one after another
     this._timer = null;
     this._lastSpeaker = "";
+    this._active = null; // who is speaking now (participant id), or null
+    this._recent = null; // who spoke last
     this._resetCurrent();
     this._build();
     this._learnPeople();
@@ -91,7 +98,32 @@ class ProtocolEditor {
 
   _resetCurrent() {
     // The entry being written: its id once the server created it, and when it began.
-    this._current = { id: null, beganAt: null, dirty: false, failed: false };
+    this._current = { id: null, beganAt: null, dirty: false, failed: false, chosen: false };
+  }
+
+  get _resumeKey() {
+    const hearing = this._app.hearing && this._app.hearing.id;
+    return `courtroom.protocol.current.${hearing || ""}`;
+  }
+
+  _remember(id) {
+    try {
+      if (id) {
+        window.sessionStorage.setItem(this._resumeKey, id);
+      } else {
+        window.sessionStorage.removeItem(this._resumeKey);
+      }
+    } catch {
+      // Storage refused (private mode, quota): resuming after a reload is then by click.
+    }
+  }
+
+  _remembered() {
+    try {
+      return window.sessionStorage.getItem(this._resumeKey);
+    } catch {
+      return null;
+    }
   }
 
   _build() {
@@ -151,8 +183,14 @@ class ProtocolEditor {
     this._kind.addEventListener("change", () => this._changed());
     this._speaker.addEventListener("change", () => {
       this._lastSpeaker = this._speaker.value;
+      this._current.chosen = true;
       this._changed();
     });
+    this._speaking = el("p", {
+      className: "protocol__speaking",
+      attrs: { id: "protocol-speaking" },
+    });
+    this._speaking.hidden = true;
     this._text.addEventListener("input", () => this._typed());
     this._text.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -195,6 +233,7 @@ class ProtocolEditor {
               field("protocol-kind", "Kind", this._kind),
               field("protocol-speaker", "Speaker", this._speaker),
             ]),
+            this._speaking,
             el("div", { className: "protocol__field" }, [
               el("label", {
                 className: "protocol__label",
@@ -235,6 +274,22 @@ class ProtocolEditor {
   _listen() {
     const signaling = this._app.signaling;
     signaling.on(ServerEvent.PROTOCOL_ENTRY, ({ entry } = {}) => this.receive(entry));
+    signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, ({ participant_id } = {}) =>
+      this.activeSpeaker(participant_id),
+    );
+    this._list.addEventListener("click", (event) => {
+      const row = event.target.closest(".protocol-entry--editable");
+      if (row) {
+        this.resume(row.dataset.entryId);
+      }
+    });
+    this._list.addEventListener("keydown", (event) => {
+      const row = event.target.closest(".protocol-entry--editable");
+      if (row && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        this.resume(row.dataset.entryId);
+      }
+    });
     signaling.on(ServerEvent.ROSTER_CHANGED, (roster) => {
       this._learnPeople(roster);
       this._renderSpeakers();
@@ -318,6 +373,82 @@ class ProtocolEditor {
       const entry = this._entries.get(id);
       row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
     }
+    this._renderSpeaking();
+  }
+
+  // ---- who is speaking: the picker's suggestion ------------------------------------------
+
+  activeSpeaker(id) {
+    this._active = id || null;
+    if (this._active) {
+      this._recent = this._active;
+    }
+    this._renderSpeaking();
+  }
+
+  _renderSpeaking() {
+    const who = this._active || this._recent;
+    this._speaking.hidden = !who;
+    if (!who) {
+      return;
+    }
+    const known = this._names.get(who);
+    const label = known ? [known.name, known.role_label].filter(Boolean).join(", ") : "someone";
+    this._speaking.textContent = this._active ? `Speaking now: ${label}` : `Last heard: ${label}`;
+    this._speaking.dataset.speaking = this._active ? "now" : "before";
+  }
+
+  // A new entry's speaker: whoever was speaking as its writer began, unless chosen.
+  _suggestSpeaker() {
+    const who = this._active || this._recent;
+    if (this._current.chosen || !who) {
+      return;
+    }
+    if ([...this._speaker.options].some((option) => option.value === who)) {
+      this._speaker.value = who;
+    }
+  }
+
+  // ---- opening a written entry again ------------------------------------------------------
+
+  _editable(entry) {
+    const written = Boolean(entry) && WRITTEN_KINDS.some(([kind]) => kind === entry.kind);
+    return written && !entry.automatic;
+  }
+
+  // Make a written entry the one being written (a click on it, or a reload that resumes).
+  async resume(id) {
+    const entry = this._entries.get(id);
+    if (!this._editable(entry) || this._current.id === id) {
+      return;
+    }
+    if (this._current.id !== null || this._text.value.trim()) {
+      const finished = await this.nextEntry({ focus: false });
+      if (finished === false) {
+        return; // the entry being written could not be saved: it stays, with the error
+      }
+    }
+    const previous = this._current.id && this._rows.get(this._current.id);
+    if (previous) {
+      previous.classList.remove("protocol-entry--current");
+    }
+    this._resetCurrent();
+    this._current.id = entry.id;
+    this._current.chosen = true;
+    this._remember(entry.id);
+    this._text.value = entry.text;
+    this._kind.value = entry.kind;
+    this._renderSpeakers();
+    this._speaker.value = entry.speaker_id || "";
+    if (this._speaker.value !== (entry.speaker_id || "")) {
+      // Someone no longer in the hearing: kept as the entry's speaker, not dropped from it.
+      const name = this.nameOf(entry.speaker_id);
+      this._speaker.append(el("option", { text: name, attrs: { value: entry.speaker_id } }));
+      this._speaker.value = entry.speaker_id;
+    }
+    this._renderCurrent();
+    this._setStatus(`Editing entry ${entry.number}. Enter finishes it.`, "saved");
+    this._text.focus();
   }
 
   // ---- the list ------------------------------------------------------------------------
@@ -347,6 +478,14 @@ class ProtocolEditor {
     }
   }
 
+  // The entry this tab was writing before a reload, if it is still there to write.
+  _resumeRemembered() {
+    const id = this._remembered();
+    if (id && this._current.id === null && !this._text.value && this._entries.has(id)) {
+      this.resume(id);
+    }
+  }
+
   // After a join: the protocol so far, in full.
   restore(entries) {
     for (const entry of entries || []) {
@@ -359,6 +498,7 @@ class ProtocolEditor {
     if (this._current.dirty || this._current.failed) {
       this._scheduleSave(0); // what could not be sent while the connection was lost
     }
+    this._resumeRemembered();
   }
 
   _insert(entry) {
@@ -381,6 +521,12 @@ class ProtocolEditor {
 
   _fill(row, entry) {
     row.classList.toggle("protocol-entry--automatic", Boolean(entry.automatic));
+    const editable = this._editable(entry);
+    row.classList.toggle("protocol-entry--editable", editable);
+    if (editable) {
+      row.tabIndex = 0;
+      row.title = "Click to open this entry again";
+    }
     row.classList.toggle("protocol-entry--current", entry.id === this._current.id);
     row.dataset.number = String(entry.number);
     row.dataset.kind = entry.kind;
@@ -405,8 +551,9 @@ class ProtocolEditor {
 
   _typed() {
     const hasText = this._text.value.length > 0;
-    if (this._current.beganAt === null && hasText) {
+    if (this._current.beganAt === null && this._current.id === null && hasText) {
       this._current.beganAt = performance.now(); // the entry begins with its first character
+      this._suggestSpeaker();
     } else if (!hasText && this._current.id === null) {
       this._current.beganAt = null; // nothing was sent: it has not begun after all
     }
@@ -476,6 +623,9 @@ class ProtocolEditor {
       const entry = data && data.entry;
       if (entry && current.id === null) {
         current.id = entry.id;
+        if (current === this._current) {
+          this._remember(entry.id);
+        }
       }
       current.failed = false;
       this.receive(entry);
@@ -502,11 +652,13 @@ class ProtocolEditor {
   }
 
   // Finish the entry being written and start a fresh one (Enter, "Next entry").
-  async nextEntry() {
+  async nextEntry({ focus = true } = {}) {
     const current = this._current;
     if (current.id === null && !this._text.value.trim()) {
-      this._text.focus();
-      return;
+      if (focus) {
+        this._text.focus();
+      }
+      return true;
     }
     // Freeze what is being finished: the fields are cleared for the next entry at once.
     current.text = this._text.value;
@@ -515,17 +667,18 @@ class ProtocolEditor {
     const ok = await this._save();
     if (!ok) {
       this._text.focus();
-      return; // the words stay where they are, with the error said
+      return false; // the words stay where they are, with the error said
     }
     if (this._current !== current) {
-      return;
+      return true;
     }
     if (this._text.value !== current.text) {
       current.dirty = true; // typed on while it was being saved: save that too, then finish
-      return this.nextEntry();
+      return this.nextEntry({ focus });
     }
     const previous = this._rows.get(current.id);
     this._resetCurrent();
+    this._remember(null);
     if (previous) {
       previous.classList.remove("protocol-entry--current");
     }
@@ -533,7 +686,10 @@ class ProtocolEditor {
     this._speaker.value = this._lastSpeaker;
     this._renderCurrent();
     this._setStatus("Saved. Write the next entry.", "saved");
-    this._text.focus();
+    if (focus) {
+      this._text.focus();
+    }
+    return true;
   }
 
   _renderCurrent() {
@@ -569,7 +725,7 @@ let editor = null;
 
 // After every successful join (session.js): build the editor for a writer of the protocol
 // once, and fill it from the acknowledgement's `protocol`.
-export function protocolJoined(app, entries) {
+export function protocolJoined(app, entries, activeSpeaker = null) {
   const self = app && app.self;
   if (!self || !(self.permissions || []).includes("write_protocol")) {
     return null;
@@ -578,5 +734,6 @@ export function protocolJoined(app, entries) {
     editor = new ProtocolEditor(app);
   }
   editor.restore(entries || []);
+  editor.activeSpeaker(activeSpeaker);
   return editor;
 }

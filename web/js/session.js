@@ -3,7 +3,9 @@
 
 import { ClientEvent } from "/static/js/events.js";
 import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
+import { exhibitsJoined } from "/static/js/exhibit-register.js";
 import { protocolJoined } from "/static/js/protocol-editor.js";
+import { suggestionsJoined } from "/static/js/protocol-suggestions.js";
 import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
 import { SignalingError } from "/static/js/signaling.js";
 import * as view from "/static/js/view.js";
@@ -19,7 +21,7 @@ export const app = {
   spotlight: null, // participant id or null
   locked: false,
   present: new Map(), // participant id -> participant view (the others in our room)
-  assignment: new Map(), // participant id -> {audio, video} received tracks
+  assignment: new Map(), // participant id -> {audio, video, screen} received tracks
   session: null, // {media: MediaSession}
   localStream: null,
   publishing: null, // {audio, video} once published, or null
@@ -36,6 +38,7 @@ export const app = {
   marks: {},
   grid: null,
   controls: null,
+  screen: null, // the own screen share (ScreenShare)
   consultations: null,
   chat: null,
   courtPanel: "none", // none, loading, mounted, failed
@@ -59,10 +62,18 @@ export function roomKind() {
 
 export function renderTiles() {
   const shown = new Set();
+  const screens = new Set();
   if (roomKind() !== "waiting") {
     for (const [id, tracks] of app.assignment) {
       const participant = app.present.get(id);
-      if (!participant || (!tracks.audio && !tracks.video)) {
+      if (!participant) {
+        continue;
+      }
+      if (tracks.screen) {
+        app.grid.upsertScreen(participant, tracks.screen);
+        screens.add(id);
+      }
+      if (!tracks.audio && !tracks.video) {
         continue;
       }
       app.grid.upsert(participant, tracks);
@@ -70,6 +81,7 @@ export function renderTiles() {
     }
   }
   app.grid.retain(shown);
+  app.grid.retainScreens(screens);
   view.setEmpty(app.phase === "joined" && roomKind() !== "waiting" && shown.size === 0);
 }
 
@@ -132,6 +144,7 @@ export function renderRoom() {
     canRaiseHand: kind === "hearing" && canPublish() && !BENCH.includes(app.self.role),
   });
   app.consultations.configure({ room: app.room });
+  app.screen.configure({ visible: kind !== "waiting" && can("publish_screen") });
   app.chat.configure({ self: app.self });
   setRecording(app.recording);
   renderPresence();
@@ -167,6 +180,9 @@ export function setRecording(recording) {
 
 export function endSession() {
   renderedKind = null;
+  if (app.screen) {
+    app.screen.reset(); // a share lives and ends with its session on the server
+  }
   if (app.session) {
     app.session.media.close();
     app.session = null;
@@ -240,7 +256,10 @@ export async function startSession({ reconnected = false } = {}) {
   }
   renderRoom();
   mountCourtPanelOnce(); // judge and clerk; once per page, not per reconnect
-  protocolJoined(app, data.protocol); // the protocol editor (write_protocol), every join
+  // The protocol editor (write_protocol), every join; it suggests who is speaking.
+  const editor = protocolJoined(app, data.protocol, data.active_speaker || null);
+  exhibitsJoined(app, editor, data.exhibits); // the exhibit register, under the editor
+  suggestionsJoined(app, editor, data.speech_to_text); // speech to text, or why it is off
   if (reconnected) {
     view.flashState("Reconnected");
     view.announce("Reconnected.");

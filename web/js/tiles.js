@@ -3,6 +3,8 @@
 // A tile is <figure class="tile" data-participant-id data-role> with a <video> and a
 // <figcaption> "Name · Role" and its flags ("Hand raised", "Muted"). Tests and styles rely
 // on that shape. The spotlit tile (the court's choice) has the class tile--spotlight.
+// A shared screen is a tile of its own, large and first: <figure class="tile tile--screen"
+// data-sharer-id data-source="screen"> captioned "Name — screen".
 
 import { flagElements } from "/static/js/view.js";
 
@@ -72,12 +74,34 @@ function setFlags(figure, participant) {
   figure.classList.toggle("tile--hand", Boolean(participant.hand_raised));
 }
 
+function buildScreenTile(participant) {
+  const figure = document.createElement("figure");
+  figure.className = "tile tile--screen";
+  // Not data-participant-id: that names the participant's own (camera) tile.
+  figure.dataset.sharerId = participant.id;
+  figure.dataset.source = "screen";
+  const video = document.createElement("video");
+  video.autoplay = true;
+  video.playsInline = true;
+  video.setAttribute("playsinline", "");
+  video.muted = true; // a screen carries no sound; the sharer is heard on their own tile
+  const figcaption = document.createElement("figcaption");
+  figcaption.className = "tile__caption";
+  const label = document.createElement("span");
+  label.className = "tile__name";
+  label.textContent = `${participant.name} — screen`;
+  figcaption.append(label);
+  figure.append(video, figcaption);
+  return figure;
+}
+
 export class TileGrid {
   // grid: the element holding the tiles; onAutoplayBlocked(): called when a tile with sound
   // could not start because the browser wants a click first.
   constructor(grid, { onAutoplayBlocked = () => {} } = {}) {
     this._grid = grid;
     this._tiles = new Map(); // participant id -> {figure, video, tracks}
+    this._screens = new Map(); // participant id -> {figure, video, track}
     this._self = null;
     this._onAutoplayBlocked = onAutoplayBlocked;
     this._soundAllowed = true;
@@ -191,7 +215,43 @@ export class TileGrid {
     }
   }
 
+  // Show the screen `participant` shares (a video track), or update its tile.
+  upsertScreen(participant, track) {
+    let screen = this._screens.get(participant.id);
+    if (!screen) {
+      const figure = buildScreenTile(participant);
+      screen = { figure, video: figure.querySelector("video"), track: null };
+      this._screens.set(participant.id, screen);
+      this._grid.prepend(figure);
+    }
+    screen.figure.querySelector(".tile__name").textContent = `${participant.name} — screen`;
+    if (screen.track !== track) {
+      screen.track = track;
+      screen.video.srcObject = new MediaStream([track]);
+      screen.video.play().catch(() => {});
+    }
+  }
+
+  removeScreen(participantId) {
+    const screen = this._screens.get(participantId);
+    if (screen) {
+      screen.video.srcObject = null;
+      screen.figure.remove();
+      this._screens.delete(participantId);
+    }
+  }
+
+  // Drop every screen tile whose sharer is not in `keep` (a Set of ids).
+  retainScreens(keep) {
+    for (const id of [...this._screens.keys()]) {
+      if (!keep.has(id)) {
+        this.removeScreen(id);
+      }
+    }
+  }
+
   remove(participantId) {
+    this.removeScreen(participantId);
     const tile = this._tiles.get(participantId);
     if (!tile) {
       return;
@@ -214,6 +274,7 @@ export class TileGrid {
     for (const id of [...this._tiles.keys()]) {
       this.remove(id);
     }
+    this.retainScreens(new Set());
     this.removeSelf();
   }
 
@@ -237,6 +298,17 @@ export class TileGrid {
         this._onAutoplayBlocked();
       }
     });
+  }
+
+  // For the test hook: what each shared screen's tile shows.
+  describeScreens() {
+    return [...this._screens.entries()].map(([id, screen]) => ({
+      id,
+      label: screen.figure.querySelector(".tile__name").textContent,
+      width: screen.video.videoWidth,
+      height: screen.video.videoHeight,
+      time: screen.video.currentTime,
+    }));
   }
 
   // For the test hook: what each remote tile shows.

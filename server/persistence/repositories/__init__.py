@@ -6,6 +6,7 @@ One module per aggregate; this package re-exports them for the wiring in server/
 from server.persistence.repositories.api_tokens import ApiToken, ApiTokenRepository
 from server.persistence.repositories.archive import ArchiveRepository
 from server.persistence.repositories.chat import ChatRepository
+from server.persistence.repositories.exhibits import ExhibitRepository
 from server.persistence.repositories.hearings import HearingFilter, HearingRepository
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
 from server.persistence.repositories.participants import ParticipantRepository
@@ -22,6 +23,7 @@ __all__ = [
     "ApiTokenRepository",
     "ArchiveRepository",
     "ChatRepository",
+    "ExhibitRepository",
     "HearingFilter",
     "HearingRepository",
     "JoinLinkRecord",

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from court.exhibits import ExhibitStatus
+from court.hearing_state import HearingState
 from court.protocol import EntryKind
 from court.roles import Role
 from server.protocol_document.templates import Strings
@@ -87,4 +89,52 @@ STRINGS = Strings(
         EntryKind.CORRECTION: "Düzəliş",
     },
     format_date=_date,
+    events={
+        "The hearing's state changed": "İclasın vəziyyəti dəyişdi",
+        "The recording started": "Audioyazı başladı",
+        "The recording stopped": "Audioyazı dayandı",
+        "The recording resumed": "Audioyazı bərpa olundu",
+        "The recording failed": "Audioyazıda nasazlıq",
+        "Joined": "Qoşuldu",
+        "Admitted to the hearing room": "İclas zalına buraxıldı",
+        "Sent to the waiting room": "Gözləmə otağına göndərildi",
+        "Left": "İclası tərk etdi",
+        "Removed from the hearing": "İclasdan çıxarıldı",
+        "Readmitted": "Yenidən buraxıldı",
+        "Reconnected": "Yenidən qoşuldu",
+        "Connection lost": "Əlaqə kəsildi",
+        "Connection restored": "Əlaqə bərpa olundu",
+        "Muted by the court": "Məhkəmə mikrofonu bağladı",
+        "Witness called": "Şahid çağırıldı",
+        "Witness dismissed": "Şahid buraxıldı",
+        "Private consultation started": "Məxfi məsləhətləşmə başladı",
+        "Private consultation ended": "Məxfi məsləhətləşmə bitdi",
+        "The hearing's door was locked or unlocked": "İclasa giriş bağlandı və ya açıldı",
+        "Screen shared": "Ekranın nümayişi başladı",
+        "Screen sharing ended": "Ekranın nümayişi bitdi",
+    },
+    states={
+        HearingState.SCHEDULED: "Təyin edilib",
+        HearingState.OPEN: "Açıqdır",
+        HearingState.IN_SESSION: "İclas gedir",
+        HearingState.PAUSED: "Fasilə",
+        HearingState.SUSPENDED: "Dayandırılıb",
+        HearingState.CLOSED: "Bağlanıb",
+        HearingState.CANCELLED: "Ləğv edilib",
+    },
+    exhibits={
+        "offered": "Sübut № {number} təqdim edildi: {who}: {description}",
+        "put_forward": "Sübut № {number} məhkəmə tərəfindən təqdim edildi: {description}",
+        "ruled_because": "Sübut № {number} {status}: {reason}",
+        "ruled": "Sübut № {number} {status}",
+        "described": "Sübut № {number} təsviri: {description}",
+        "shown": "Sübut № {number} ekranda göstərildi",
+        "hidden_span": "Sübut № {number} ekrandan götürüldü ({start} – {end} göstərildi)",
+        "hidden": "Sübut № {number} ekrandan götürüldü",
+    },
+    exhibit_statuses={
+        ExhibitStatus.OFFERED: "təqdim edildi",
+        ExhibitStatus.ADMITTED: "qəbul edildi",
+        ExhibitStatus.EXCLUDED: "istisna edildi",
+    },
 )

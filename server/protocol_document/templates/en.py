@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from court.protocol import EntryKind
+from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS
+from court.hearing_state import HearingState
+from court.protocol import EVENT_WORDS, EntryKind
 from court.roles import Role
 from server.protocol_document.templates import Strings
 
@@ -82,4 +84,9 @@ STRINGS = Strings(
         EntryKind.CORRECTION: "Correction",
     },
     format_date=_date,
+    # The system writes its entries in English: here they stand as written.
+    events={words: words for words in EVENT_WORDS.values()},
+    states={state: state.value.replace("_", " ").capitalize() for state in HearingState},
+    exhibits=EXHIBIT_WORDS,
+    exhibit_statuses={status: label.lower() for status, label in STATUS_LABELS.items()},
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from court.exhibits import ExhibitStatus
+from court.hearing_state import HearingState
 from court.protocol import EntryKind
 from court.roles import Role
 from server.protocol_document.templates import Strings
@@ -85,4 +87,52 @@ STRINGS = Strings(
         EntryKind.CORRECTION: "Исправление",
     },
     format_date=_date,
+    events={
+        "The hearing's state changed": "Изменилось состояние заседания",
+        "The recording started": "Аудиозапись начата",
+        "The recording stopped": "Аудиозапись остановлена",
+        "The recording resumed": "Аудиозапись возобновлена",
+        "The recording failed": "Сбой аудиозаписи",
+        "Joined": "Подключение",
+        "Admitted to the hearing room": "Допуск в зал судебного заседания",
+        "Sent to the waiting room": "Направление в зал ожидания",
+        "Left": "Выход из заседания",
+        "Removed from the hearing": "Удаление из заседания",
+        "Readmitted": "Повторный допуск",
+        "Reconnected": "Повторное подключение",
+        "Connection lost": "Связь потеряна",
+        "Connection restored": "Связь восстановлена",
+        "Muted by the court": "Микрофон отключён судом",
+        "Witness called": "Свидетель вызван",
+        "Witness dismissed": "Свидетель отпущен",
+        "Private consultation started": "Начата конфиденциальная консультация",
+        "Private consultation ended": "Конфиденциальная консультация окончена",
+        "The hearing's door was locked or unlocked": "Доступ в заседание закрыт или открыт",
+        "Screen shared": "Начат показ экрана",
+        "Screen sharing ended": "Показ экрана окончен",
+    },
+    states={
+        HearingState.SCHEDULED: "Назначено",
+        HearingState.OPEN: "Открыто",
+        HearingState.IN_SESSION: "Идёт заседание",
+        HearingState.PAUSED: "Перерыв",
+        HearingState.SUSPENDED: "Приостановлено",
+        HearingState.CLOSED: "Закрыто",
+        HearingState.CANCELLED: "Отменено",
+    },
+    exhibits={
+        "offered": "Доказательство № {number} представлено: {who}: {description}",
+        "put_forward": "Доказательство № {number} представлено судом: {description}",
+        "ruled_because": "Доказательство № {number} {status}: {reason}",
+        "ruled": "Доказательство № {number} {status}",
+        "described": "Доказательство № {number} описано как: {description}",
+        "shown": "Доказательство № {number} показано на экране",
+        "hidden_span": "Показ доказательства № {number} окончен (показано с {start} до {end})",
+        "hidden": "Показ доказательства № {number} окончен",
+    },
+    exhibit_statuses={
+        ExhibitStatus.OFFERED: "представлено",
+        ExhibitStatus.ADMITTED: "допущено",
+        ExhibitStatus.EXCLUDED: "исключено",
+    },
 )

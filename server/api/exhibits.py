@@ -1,0 +1,22 @@
+"""A hearing's exhibit register, read by staff who may read the hearing (the e-court system
+and the protocol's pages). The bench keeps it live over signaling; every change to it is
+also an entry of the court protocol."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from court.permissions import Permission
+from server import keys
+from server.api.guard import on_hearing
+from signaling.exhibits import exhibit_view
+
+
+async def read_exhibits(request: web.Request) -> web.Response:
+    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="exhibits.read")
+    exhibits = await request.app[keys.DATA].exhibits.of_hearing(hearing.id)
+    return web.json_response({"exhibits": [exhibit_view(e) for e in exhibits]})
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/v1/hearings/{hearing_id}/exhibits", read_exhibits)

@@ -1,0 +1,314 @@
+"""The exhibit register in a live hearing: the bench registers what is offered in evidence
+and rules on it, and what a participant shows on screen is registered by itself.
+
+A screen shared in the hearing room shows an exhibit: the one the bench marked as next to
+be shown (``show_exhibit``), or else a new one, offered by the sharer, that the bench then
+describes. The share's start and end in record time are kept as the exhibit's showing.
+Every change is written into the court protocol as an ``exhibit`` entry, stamped like any
+automatic entry, and sent to the bench as ``exhibit_changed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from court.errors import InvalidRequest, NotFound, PermissionDenied
+from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS, Exhibit, ExhibitStatus, Showing
+from court.hearing import Participant
+from court.permissions import Permission
+from signaling import messages
+from signaling.events import ServerEvent
+from signaling.screen_sharing import STARTED, STOPPED
+
+if TYPE_CHECKING:
+    from signaling.courtroom import Courtroom
+
+
+class ExhibitStore(Protocol):
+    """Where the register is kept (the server's database; memory for tests and tools)."""
+
+    async def add(self, exhibit: Exhibit) -> Exhibit:
+        """Store a new exhibit; the store numbers it (``exhibit.number`` is ignored)."""
+        ...
+
+    async def update(self, exhibit: Exhibit) -> Exhibit:
+        """Replace the exhibit with this id of this hearing (NotFound if there is none)."""
+        ...
+
+    async def of_hearing(self, hearing_id: str) -> list[Exhibit]: ...
+
+
+class MemoryExhibitStore:
+    def __init__(self) -> None:
+        self._exhibits: dict[str, list[Exhibit]] = {}
+        self._lock = asyncio.Lock()
+
+    async def add(self, exhibit: Exhibit) -> Exhibit:
+        async with self._lock:
+            exhibits = self._exhibits.setdefault(exhibit.hearing_id, [])
+            stored = replace(exhibit, number=len(exhibits) + 1)
+            exhibits.append(stored)
+            return stored
+
+    async def update(self, exhibit: Exhibit) -> Exhibit:
+        exhibits = self._exhibits.get(exhibit.hearing_id, [])
+        for i, current in enumerate(exhibits):
+            if current.id == exhibit.id:
+                exhibits[i] = replace(exhibit, number=current.number)
+                return exhibits[i]
+        raise NotFound(f"There is no exhibit {exhibit.id!r} in this hearing.")
+
+    async def of_hearing(self, hearing_id: str) -> list[Exhibit]:
+        return list(self._exhibits.get(hearing_id, []))
+
+
+_ids = itertools.count(1)
+
+
+def new_exhibit_id() -> str:
+    return f"exh_{time.time_ns():x}{next(_ids):04x}"
+
+
+def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
+    return {
+        "id": exhibit.id,
+        "number": exhibit.number,
+        "description": exhibit.description,
+        "offered_by": exhibit.offered_by,
+        "status": exhibit.status.value,
+        "on_screen": exhibit.on_screen,
+        "showings": [
+            {
+                "shown_by": s.shown_by,
+                "recording_id": s.recording_id,
+                "start_ms": s.start_ms,
+                "end_ms": s.end_ms,
+                "ended": s.ended,
+            }
+            for s in exhibit.showings
+        ],
+        "created_at": exhibit.created_at,
+        "updated_at": exhibit.updated_at,
+    }
+
+
+def _time(ms: int | None) -> str:
+    if ms is None:
+        return "off the record"
+    seconds = ms // 1000
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+class ExhibitRegister:
+    def __init__(self, courtroom: Courtroom, store: ExhibitStore) -> None:
+        self._court = courtroom
+        self._store = store
+        self._next_shown: str | None = None  # exhibit id the bench marked for the next share
+        self._lock = asyncio.Lock()  # one change at a time: numbers and showings stay whole
+
+    async def views(self, by: Participant) -> list[dict[str, Any]]:
+        if not by.can(Permission.WRITE_PROTOCOL):
+            return []
+        return [exhibit_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
+
+    # ---- the bench's commands ----------------------------------------------------------
+
+    async def register(self, by: Participant, command: messages.RegisterExhibit) -> Exhibit:
+        self._check(by)
+        offered_by = self._participant(command.offered_by, "offered_by")
+        async with self._lock:
+            now = time.time()
+            exhibit = await self._store.add(
+                Exhibit(
+                    id=new_exhibit_id(),
+                    hearing_id=self._court.hearing.id,
+                    number=0,
+                    description=command.description.strip(),
+                    offered_by=offered_by,
+                    status=ExhibitStatus.OFFERED,
+                    showings=(),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await self._changed(by, exhibit, self._offered(exhibit))
+        return exhibit
+
+    async def update(self, by: Participant, command: messages.UpdateExhibit) -> Exhibit:
+        """Describe an exhibit again, or rule on it; each change is its own entry."""
+        self._check(by)
+        if command.description is None and command.status is None:
+            raise InvalidRequest("give a new description, a new status, or both")
+        async with self._lock:
+            exhibit = await self._find(command.exhibit_id)
+            number = exhibit.number
+            said: list[str] = []
+            description = exhibit.description
+            if command.description is not None and command.description.strip() != description:
+                description = command.description.strip()
+                said.append(
+                    EXHIBIT_WORDS["described"].format(number=number, description=description)
+                )
+            status = exhibit.status
+            if command.status is not None and command.status != status.value:
+                status = ExhibitStatus(command.status)
+                reason = command.reason.strip()
+                said.append(
+                    EXHIBIT_WORDS["ruled_because" if reason else "ruled"].format(
+                        number=number, status=STATUS_LABELS[status].lower(), reason=reason
+                    )
+                )
+            if not said:
+                return exhibit
+            exhibit = await self._store.update(
+                replace(exhibit, description=description, status=status, updated_at=time.time())
+            )
+            for text in said:
+                await self._changed(by, exhibit, text)
+        return exhibit
+
+    async def show(self, by: Participant, exhibit_id: str) -> Exhibit:
+        """The bench says which exhibit is on screen: the share now running shows it from
+        now on; with no share running, the next share will."""
+        self._check(by)
+        async with self._lock:
+            exhibit = await self._find(exhibit_id)
+            sharer = self._court.live.hearing_room.screen_sharer
+            if sharer is None:
+                self._next_shown = exhibit.id
+                return exhibit
+            current = await self._showing_now()
+            if current is not None and current.id == exhibit.id:
+                return exhibit
+            at_ms = self._court.protocol.heard_ms()  # one moment: one ends as the next begins
+            if current is not None:
+                await self._end_showing(current, by, at_ms)
+            return await self._begin_showing(exhibit, sharer, by, at_ms)
+
+    # ---- screens shared in the hearing room --------------------------------------------
+
+    async def observe(self, kind: str, by: Participant | None, subject: str | None) -> None:
+        """Called with every hearing event; a screen share starts or ends a showing."""
+        if kind not in (STARTED, STOPPED) or not subject or not subject.startswith("participant:"):
+            return
+        sharer = subject.removeprefix("participant:")
+        async with self._lock:
+            at_ms = self._court.protocol.heard_ms()
+            current = await self._showing_now()
+            if current is not None:
+                await self._end_showing(current, by, at_ms)
+            if kind == STOPPED:
+                return
+            wanted, self._next_shown = self._next_shown, None
+            exhibit = None
+            if wanted is not None:
+                exhibit = next((e for e in await self._all() if e.id == wanted), None)
+            if exhibit is None:
+                exhibit = await self._shown_unannounced(sharer, by)
+            await self._begin_showing(exhibit, sharer, by, at_ms)
+
+    async def _shown_unannounced(self, sharer: str, by: Participant | None) -> Exhibit:
+        attendance = self._court.live.find(sharer)
+        name = attendance.participant.name if attendance is not None else "a participant"
+        now = time.time()
+        exhibit = await self._store.add(
+            Exhibit(
+                id=new_exhibit_id(),
+                hearing_id=self._court.hearing.id,
+                number=0,
+                description=f"Shown on screen by {name}",
+                offered_by=sharer,
+                status=ExhibitStatus.OFFERED,
+                showings=(),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await self._changed(by, exhibit, self._offered(exhibit))
+        return exhibit
+
+    async def _begin_showing(
+        self, exhibit: Exhibit, sharer: str, by: Participant | None, at_ms: int | None
+    ) -> Exhibit:
+        recording = self._court.live.recording
+        showing = Showing(
+            shown_by=sharer,
+            recording_id=None if recording is None else recording.id,
+            start_ms=at_ms,
+            end_ms=None,
+            ended=False,
+        )
+        exhibit = await self._store.update(
+            replace(exhibit, showings=(*exhibit.showings, showing), updated_at=time.time())
+        )
+        await self._changed(by, exhibit, EXHIBIT_WORDS["shown"].format(number=exhibit.number))
+        return exhibit
+
+    async def _end_showing(
+        self, exhibit: Exhibit, by: Participant | None, at_ms: int | None
+    ) -> None:
+        *before, last = exhibit.showings
+        start = last.start_ms
+        recording = self._court.live.recording
+        # Record times refer to one recording: a showing that began in another (or off the
+        # record) has no end in it.
+        same = recording is not None and recording.id == last.recording_id
+        end = at_ms if same else None
+        ended = replace(last, end_ms=end, ended=True)
+        exhibit = await self._store.update(
+            replace(exhibit, showings=(*before, ended), updated_at=time.time())
+        )
+        if end is None:
+            text = EXHIBIT_WORDS["hidden"].format(number=exhibit.number)
+        else:
+            text = EXHIBIT_WORDS["hidden_span"].format(
+                number=exhibit.number, start=_time(start), end=_time(end)
+            )
+        await self._changed(by, exhibit, text)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    async def _showing_now(self) -> Exhibit | None:
+        return next((e for e in await self._all() if e.on_screen), None)
+
+    async def _all(self) -> list[Exhibit]:
+        return await self._store.of_hearing(self._court.hearing.id)
+
+    def _check(self, by: Participant) -> None:
+        if not by.can(Permission.WRITE_PROTOCOL):
+            raise PermissionDenied("Only the judge and the clerk keep the exhibit register.")
+
+    def _participant(self, participant_id: str | None, field: str) -> str | None:
+        if participant_id is not None and participant_id not in self._court.live.attendance:
+            raise InvalidRequest(f"{field}: not a participant of this hearing")
+        return participant_id
+
+    def _offered(self, exhibit: Exhibit) -> str:
+        """The entry that registers ``exhibit``."""
+        if exhibit.offered_by is None:
+            return EXHIBIT_WORDS["put_forward"].format(
+                number=exhibit.number, description=exhibit.description
+            )
+        attendance = self._court.live.find(exhibit.offered_by)
+        who = (
+            f"{attendance.participant.name} ({attendance.participant.role.label})"
+            if attendance is not None
+            else "a participant"
+        )
+        return EXHIBIT_WORDS["offered"].format(
+            number=exhibit.number, who=who, description=exhibit.description
+        )
+
+    async def _find(self, exhibit_id: str) -> Exhibit:
+        for exhibit in await self._all():
+            if exhibit.id == exhibit_id:
+                return exhibit
+        raise NotFound(f"There is no exhibit {exhibit_id!r} in this hearing.")
+
+    async def _changed(self, by: Participant | None, exhibit: Exhibit, text: str) -> None:
+        await self._court.protocol.write_exhibit(by, exhibit.offered_by, text)
+        await self._court.to_court(ServerEvent.EXHIBIT_CHANGED, {"exhibit": exhibit_view(exhibit)})

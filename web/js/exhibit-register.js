@@ -1,0 +1,358 @@
+// The exhibit register (PROTOCOL.md `register_exhibit`, `update_exhibit`, `show_exhibit`,
+// `exhibit_changed`, the join acknowledgement's `exhibits`): under the protocol editor, for
+// the judge and the clerk. Every change the bench makes here is written into the protocol
+// by the server; a screen shared in the hearing room shows the exhibit marked "Show next"
+// (or registers a new one, offered by the sharer), and its times on screen are listed.
+//
+// Server data goes into the page with textContent only.
+
+import { ClientEvent, ServerEvent } from "/static/js/events.js";
+import { recordTime } from "/static/js/protocol-editor.js";
+
+const STATUSES = Object.freeze([
+  ["offered", "Offered"],
+  ["admitted", "Admitted"],
+  ["excluded", "Excluded"],
+]);
+const MAX_DESCRIPTION = 500; // court/exhibits.py MAX_DESCRIPTION
+
+function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
+  const element = document.createElement(tag);
+  if (className) {
+    element.className = className;
+  }
+  if (text !== null && text !== undefined) {
+    element.textContent = text;
+  }
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== null && value !== undefined && value !== false) {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  element.append(...children.filter(Boolean));
+  return element;
+}
+
+function sentence(text) {
+  const trimmed = String(text || "").trim();
+  return !trimmed || /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+class ExhibitRegister {
+  constructor(app, editor) {
+    this._app = app;
+    this._editor = editor; // names of participants, shared with the protocol editor
+    this._exhibits = new Map(); // id -> exhibit view
+    this._build();
+    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, ({ exhibit } = {}) => this.receive(exhibit));
+    app.signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
+  }
+
+  _build() {
+    this._list = el("ol", {
+      className: "exhibits__list",
+      attrs: { id: "exhibit-list", "aria-label": "Exhibits" },
+    });
+    this._empty = el("p", {
+      className: "exhibits__empty",
+      text: "No exhibits yet. A screen shared in the hearing room is registered by itself.",
+    });
+    this._description = el("input", {
+      className: "input",
+      attrs: {
+        id: "exhibit-description",
+        type: "text",
+        maxlength: String(MAX_DESCRIPTION),
+        autocomplete: "off",
+      },
+    });
+    this._offeredBy = el("select", { className: "input", attrs: { id: "exhibit-offered-by" } });
+    this._register = el("button", {
+      className: "button button--small button--primary",
+      text: "Register exhibit",
+      attrs: { type: "submit" },
+    });
+    this._status = el("p", {
+      className: "exhibits__status",
+      attrs: { id: "exhibit-status", role: "status", "aria-live": "polite" },
+    });
+    const field = (id, label, control) =>
+      el("div", { className: "protocol__field" }, [
+        el("label", { className: "protocol__label", text: label, attrs: { for: id } }),
+        control,
+      ]);
+    const form = el(
+      "form",
+      { className: "exhibits__form", attrs: { "aria-label": "Register an exhibit" } },
+      [
+        field("exhibit-description", "Description", this._description),
+        field("exhibit-offered-by", "Offered by", this._offeredBy),
+        this._register,
+      ],
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this._registerExhibit();
+    });
+    this.element = el(
+      "section",
+      { className: "exhibits", attrs: { id: "exhibits", "aria-labelledby": "exhibits-title" } },
+      [
+        el("h2", {
+          className: "protocol__title",
+          text: "Exhibits",
+          attrs: { id: "exhibits-title" },
+        }),
+        this._empty,
+        this._list,
+        form,
+        this._status,
+      ],
+    );
+    const protocol = document.getElementById("protocol");
+    (protocol || document.getElementById("main") || document.body).append(this.element);
+    this._renderOffered();
+    this._render();
+  }
+
+  restore(exhibits) {
+    for (const exhibit of exhibits || []) {
+      this.receive(exhibit);
+    }
+    this._renderOffered();
+  }
+
+  receive(exhibit) {
+    if (!exhibit || !exhibit.id) {
+      return;
+    }
+    const known = this._exhibits.get(exhibit.id);
+    if (known && Number(known.updated_at) > Number(exhibit.updated_at)) {
+      return; // an older change arriving late
+    }
+    this._exhibits.set(exhibit.id, exhibit);
+    this._render();
+  }
+
+  _people() {
+    const roster = this._app.lastRoster;
+    const people = [];
+    for (const entry of (roster && roster.roster) || []) {
+      const person = { ...entry, ...(entry.participant || {}) };
+      if (person.id && !person.removed) {
+        people.push(person);
+      }
+    }
+    const present = this._app.present ? [...this._app.present.values()] : [];
+    for (const person of [this._app.self, ...present]) {
+      if (person && person.id && !people.some((p) => p.id === person.id)) {
+        people.push(person);
+      }
+    }
+    return people;
+  }
+
+  _renderOffered() {
+    const wanted = this._offeredBy.value;
+    const options = [el("option", { text: "The court", attrs: { value: "" } })];
+    for (const person of this._people()) {
+      const label = [person.name, person.role_label].filter(Boolean).join(", ");
+      options.push(el("option", { text: label, attrs: { value: person.id } }));
+    }
+    this._offeredBy.replaceChildren(...options);
+    const known = [...this._offeredBy.options].some((o) => o.value === wanted);
+    this._offeredBy.value = known ? wanted : "";
+  }
+
+  _render() {
+    const exhibits = [...this._exhibits.values()].sort((a, b) => a.number - b.number);
+    this._empty.hidden = exhibits.length > 0;
+    // A change from elsewhere redraws the list: a reason being typed stays, and its focus.
+    const typed = new Map();
+    let focused = null;
+    for (const input of this._list.querySelectorAll(".exhibit__reason")) {
+      const id = input.closest(".exhibit").dataset.exhibitId;
+      typed.set(id, input.value);
+      if (input === document.activeElement) {
+        focused = id;
+      }
+    }
+    this._list.replaceChildren(...exhibits.map((exhibit) => this._row(exhibit)));
+    for (const row of this._list.children) {
+      const input = row.querySelector(".exhibit__reason");
+      input.value = typed.get(row.dataset.exhibitId) || "";
+      if (row.dataset.exhibitId === focused) {
+        input.focus();
+      }
+    }
+  }
+
+  _row(exhibit) {
+    const status = el("select", {
+      className: "input exhibit__status",
+      attrs: { "aria-label": `Status of exhibit ${exhibit.number}` },
+    });
+    for (const [value, label] of STATUSES) {
+      status.append(el("option", { text: label, attrs: { value } }));
+    }
+    status.value = exhibit.status;
+    const reason = el("input", {
+      className: "input exhibit__reason",
+      attrs: {
+        type: "text",
+        maxlength: "500",
+        placeholder: "Reason for the ruling (optional)",
+        "aria-label": `Reason for the ruling on exhibit ${exhibit.number}`,
+      },
+    });
+    status.addEventListener("change", async () => {
+      const ruled = await this._send(
+        ClientEvent.UPDATE_EXHIBIT,
+        { exhibit_id: exhibit.id, status: status.value, reason: reason.value.trim() },
+        `Exhibit ${exhibit.number}: ruling recorded.`,
+      );
+      if (ruled) {
+        // The reason went into the protocol with the ruling; the field is free again.
+        const row = this._list.querySelector(`[data-exhibit-id="${CSS.escape(exhibit.id)}"]`);
+        const field = row && row.querySelector(".exhibit__reason");
+        if (field) {
+          field.value = "";
+        }
+      }
+    });
+    const show = el("button", {
+      className: "button button--small",
+      text: exhibit.on_screen ? "On screen now" : "Show next",
+      attrs: {
+        type: "button",
+        disabled: exhibit.on_screen,
+        "aria-label": `Exhibit ${exhibit.number} is what is shown on screen`,
+      },
+    });
+    show.addEventListener("click", () =>
+      this._send(
+        ClientEvent.SHOW_EXHIBIT,
+        { exhibit_id: exhibit.id },
+        `Exhibit ${exhibit.number} is what the screen shows (now, or at the next share).`,
+      ),
+    );
+    const rename = el("button", {
+      className: "button button--small",
+      text: "Describe",
+      attrs: { type: "button", "aria-label": `Describe exhibit ${exhibit.number} again` },
+    });
+    const description = el("span", {
+      className: "exhibit__description",
+      text: exhibit.description,
+    });
+    rename.addEventListener("click", () => this._describe(exhibit, description));
+    const offered = exhibit.offered_by ? this._editor.nameOf(exhibit.offered_by) : "The court";
+    const shown = (exhibit.showings || []).map((s) =>
+      s.ended
+        ? `${recordTime(s.start_ms)}–${s.end_ms === null ? "?" : recordTime(s.end_ms)}`
+        : `since ${recordTime(s.start_ms)}`,
+    );
+    const statusLabel = (STATUSES.find(([value]) => value === exhibit.status) || [])[1];
+    const meta = `Offered by ${offered}` + (shown.length ? ` · shown ${shown.join(", ")}` : "");
+    return el("li", { className: "exhibit", attrs: { "data-exhibit-id": exhibit.id } }, [
+      el("div", { className: "exhibit__head" }, [
+        el("span", { className: "exhibit__number", text: `Exhibit ${exhibit.number}` }),
+        exhibit.on_screen ? el("span", { className: "exhibit__live", text: "On screen" }) : null,
+        el("span", {
+          className: `exhibit__badge exhibit__badge--${exhibit.status}`,
+          text: statusLabel || exhibit.status,
+        }),
+      ]),
+      description,
+      el("p", { className: "exhibit__meta", text: meta }),
+      el("div", { className: "exhibit__actions" }, [status, reason, show, rename]),
+    ]);
+  }
+
+  _describe(exhibit, description) {
+    const input = el("input", {
+      className: "input",
+      attrs: {
+        type: "text",
+        maxlength: String(MAX_DESCRIPTION),
+        "aria-label": `New description of exhibit ${exhibit.number}`,
+      },
+    });
+    input.value = exhibit.description;
+    description.replaceChildren(input);
+    input.focus();
+    input.select();
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (text && text !== exhibit.description) {
+          this._send(
+            ClientEvent.UPDATE_EXHIBIT,
+            { exhibit_id: exhibit.id, description: text },
+            `Exhibit ${exhibit.number} described again.`,
+          );
+        } else {
+          this._render();
+        }
+      } else if (event.key === "Escape") {
+        this._render();
+      }
+    });
+  }
+
+  async _registerExhibit() {
+    const description = this._description.value.trim();
+    if (!description) {
+      this._say("Describe the exhibit first.", "error");
+      this._description.focus();
+      return;
+    }
+    const payload = { description };
+    if (this._offeredBy.value) {
+      payload.offered_by = this._offeredBy.value;
+    }
+    const exhibit = await this._send(ClientEvent.REGISTER_EXHIBIT, payload, null);
+    if (exhibit) {
+      this._description.value = "";
+      this._say(`Exhibit ${exhibit.number} registered.`, "saved");
+    }
+  }
+
+  async _send(event, payload, done) {
+    this._say("Saving…", "saving");
+    try {
+      const data = await this._app.signaling.command(event, payload);
+      this.receive(data && data.exhibit);
+      if (done) {
+        this._say(done, "saved");
+      }
+      return data && data.exhibit;
+    } catch (err) {
+      const why = sentence(err && err.message) || "the server did not say why.";
+      this._say(`Not saved: ${why}`, "error");
+      this._render(); // the register as it is, not as it was being changed
+      return null;
+    }
+  }
+
+  _say(text, tone) {
+    this._status.textContent = text;
+    this._status.dataset.tone = tone;
+  }
+}
+
+let register = null;
+
+// After every successful join (session.js), for a writer of the protocol, once the
+// protocol editor is there: build the register once and fill it from the acknowledgement.
+export function exhibitsJoined(app, editor, exhibits) {
+  if (!editor) {
+    return null;
+  }
+  if (!register) {
+    register = new ExhibitRegister(app, editor);
+  }
+  register.restore(exhibits || []);
+  return register;
+}

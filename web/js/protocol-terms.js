@@ -1,0 +1,81 @@
+// The court protocol's words, shared by the review page and the archive's player: entry
+// kinds (court/protocol.py KIND_LABELS), record times, and the protocol's state of signing.
+
+export const KIND_LABELS = Object.freeze({
+  statement: "Statement",
+  question: "Question",
+  answer: "Answer",
+  motion: "Motion",
+  objection: "Objection",
+  ruling: "Ruling",
+  note: "Note",
+  exhibit: "Exhibit",
+  off_the_record: "Off the record",
+  event: "Event",
+  correction: "Correction",
+});
+
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] || String(kind || "");
+}
+
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+// hh:mm:ss of milliseconds, truncated as the exported document does (an entry at 59.9 s was
+// made in the 59th second); "—" for an entry with no place in the record.
+export function recordClock(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) {
+    return "—";
+  }
+  const seconds = Math.floor(Math.max(0, Number(ms)) / 1000);
+  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
+// Where the protocol stands, from its signatures: {key, label, note}. Nothing is rewritten
+// from the first signature on (server/protocol_signing.py); both make it final.
+export function signingState(signatures) {
+  const roles = new Set((signatures || []).map((s) => s.role));
+  if (roles.has("judge") && roles.has("clerk")) {
+    return {
+      key: "locked",
+      label: "Locked: signed by the judge and the clerk",
+      note: "The protocol is final. A mistake is put right by a correction appended below, with its reason; nothing is rewritten.",
+    };
+  }
+  if (roles.has("judge")) {
+    return {
+      key: "judge",
+      label: "Signed by the judge",
+      note: "No entry can change any more. The court clerk's signature makes the protocol final.",
+    };
+  }
+  if (roles.has("clerk")) {
+    return {
+      key: "clerk",
+      label: "Signed by the clerk",
+      note: "No entry can change any more. The presiding judge's signature makes the protocol final.",
+    };
+  }
+  return {
+    key: "draft",
+    label: "Draft: not signed",
+    note: "The judge and the clerk sign the protocol once the hearing has closed.",
+  };
+}
+
+// "staff:alice" -> "alice"; "participant:prt_1 (clerk)" -> its person, if known.
+export function authorName(author, people = {}) {
+  const label = String(author || "");
+  if (label === "system") {
+    return "The court system";
+  }
+  if (label.startsWith("participant:")) {
+    const id = label.slice("participant:".length).split(" ", 1)[0];
+    const person = people[id];
+    return person ? `${person.name} (${person.role_label || person.role})` : label;
+  }
+  const [kind, ...rest] = label.split(":");
+  return kind === "staff" || kind === "token" ? rest.join(":") : label;
+}
