@@ -217,20 +217,46 @@ def speakers_document(recording_id: str, turns: list[SpeakerTurn]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
-def read_speakers(path: Path) -> list[SpeakerTurn]:
-    """The turns of a ``speakers.json``; raises ValueError for one that is not."""
-    document = json.loads(path.read_text(encoding="utf-8"))
+MAX_PARTICIPANT_ID: Final = 100
+
+
+def _whole(value: Any, what: str) -> int:
+    # bool is an int to Python, never a time to the recorder.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{what} is not a whole number of milliseconds")
+    return value
+
+
+def parse_speakers(data: bytes, recording_id: str | None = None) -> list[SpeakerTurn]:
+    """The turns of a ``speakers.json``; ValueError for one that is not a version-1
+    timeline (of ``recording_id``, if given: one copied from another recording would put
+    its turns in the wrong place)."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from exc
     if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
-        raise ValueError(f"{path.name} is not a speaker timeline of version {FORMAT_VERSION}")
+        raise ValueError(f"not a speaker timeline of version {FORMAT_VERSION}")
+    if recording_id is not None and document.get("recording_id") != recording_id:
+        raise ValueError(f"names recording {document.get('recording_id')!r}")
     turns = document.get("turns")
     if not isinstance(turns, list):
-        raise ValueError(f"{path.name} holds no list of turns")
-    out = []
-    for turn in turns:
-        try:
-            out.append(
-                SpeakerTurn(str(turn["participant_id"]), int(turn["start_ms"]), int(turn["end_ms"]))
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path.name}: a turn is unreadable ({exc})") from exc
-    return out
+        raise ValueError("holds no list of turns")
+    parsed = []
+    for i, turn in enumerate(turns):
+        if not isinstance(turn, dict):
+            raise ValueError(f"turn {i} is not an object")
+        who = turn.get("participant_id")
+        if not isinstance(who, str) or not 0 < len(who) <= MAX_PARTICIPANT_ID:
+            raise ValueError(f"turn {i} names no participant")
+        start = _whole(turn.get("start_ms"), f"turn {i}: start_ms")
+        end = _whole(turn.get("end_ms"), f"turn {i}: end_ms")
+        if end < start:
+            raise ValueError(f"turn {i} ends before it starts")
+        parsed.append(SpeakerTurn(who, start, end))
+    return parsed
+
+
+def read_speakers(path: Path) -> list[SpeakerTurn]:
+    """The turns of a ``speakers.json`` file; ValueError for one that is not."""
+    return parse_speakers(path.read_bytes())

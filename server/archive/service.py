@@ -25,13 +25,14 @@ from court.hearing_state import HearingState
 from recordings.attachments import ATTACHMENT
 from recordings.info import recording_info
 from recordings.metadata import METADATA_FILE, read_metadata
+from recordings.speakers import SPEAKERS_FILE
 from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archive_key
 from recordings.timeline import TimelineEntry, read_timeline
 from recordings.tracks import parse_track_name
 from recordings.verification import VerificationReport, verify_recording
 from server.archive.builder import Progress, build, build_in_child
 from server.archive.jobs import Job, JobKind, Jobs, JobStatus
-from server.archive.speakers import SPEAKERS_FILE, RecordingSpeakers, read_speakers
+from server.archive.speakers import RecordingSpeakers, read_speakers
 from server.audit import AuditLog
 from server.persistence.repositories.archive import (
     ArchivedHearing,
