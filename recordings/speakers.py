@@ -75,9 +75,11 @@ def decibels(mean_square: float) -> float:
 class _Voice:
     """One participant's voice activity."""
 
+    key: str  # the participant
     block_min_db: float = 0.0  # the quietest tick of the current half second
     block_ticks: int = 0
     block_mins: deque[float] = field(default_factory=lambda: deque(maxlen=NOISE_WINDOW_BLOCKS))
+    window_min_db: float | None = None  # min(block_mins), kept as blocks complete
     smoothed_db: float = SILENCE_DB
     run: int = 0  # consecutive speech ticks
     run_start_ms: int = 0
@@ -86,15 +88,17 @@ class _Voice:
     last_speech_end_ms: int = 0
 
     def observe(self, at_ms: int, end_ms: int, level_db: float) -> SpeakerTurn | None:
-        """Take one tick; return a turn that this tick ended (without its participant)."""
+        """Take one tick; return the turn this tick ended, if it ended one."""
         # The background as it was before this tick (silence before anything was heard).
-        heard = [*self.block_mins, self.block_min_db] if self.block_ticks else self.block_mins
-        noise_db = min(heard, default=SILENCE_DB)
+        noise_db = SILENCE_DB if self.window_min_db is None else self.window_min_db
+        if self.block_ticks:
+            noise_db = min(noise_db, self.block_min_db) if self.block_mins else self.block_min_db
         if self.block_ticks == 0 or level_db < self.block_min_db:
             self.block_min_db = level_db
         self.block_ticks += 1
         if self.block_ticks == NOISE_BLOCK_TICKS:
             self.block_mins.append(self.block_min_db)
+            self.window_min_db = min(self.block_mins)  # once per half second, not per tick
             self.block_ticks = 0
         speech = level_db > SPEECH_FLOOR_DB and level_db > noise_db + ABOVE_NOISE_DB
         self.smoothed_db += SMOOTHING * (level_db - self.smoothed_db)
@@ -120,7 +124,7 @@ class _Voice:
         self.silent = 0
         if start is None:
             return None
-        return SpeakerTurn("", start, self.last_speech_end_ms)
+        return SpeakerTurn(self.key, start, self.last_speech_end_ms)
 
     @property
     def speaking(self) -> bool:
@@ -161,11 +165,11 @@ class SpeakerDetector:
         end_ms = at_ms + duration_ms
         self._end_ms = end_ms
         for key in levels.keys() - self._voices.keys():
-            self._voices[key] = _Voice()
+            self._voices[key] = _Voice(key)
         for key, voice in self._voices.items():
             turn = voice.observe(at_ms, end_ms, decibels(levels.get(key, 0.0)))
             if turn is not None:
-                self._ended(SpeakerTurn(key, turn.start_ms, turn.end_ms))
+                self._ended(turn)
         self._choose_active(at_ms)
 
     def _ended(self, turn: SpeakerTurn) -> None:
@@ -175,10 +179,10 @@ class SpeakerDetector:
 
     def finish(self) -> list[SpeakerTurn]:
         """End every turn still open (the recording stopped); the turns, by start."""
-        for key, voice in self._voices.items():
+        for voice in self._voices.values():
             turn = voice.end_turn()
             if turn is not None:
-                self._ended(SpeakerTurn(key, turn.start_ms, turn.end_ms))
+                self._ended(turn)
         self._change(None, self._end_ms)
         return self.turns
 

@@ -121,22 +121,7 @@ class ExhibitRegister:
         self._check(by)
         offered_by = self._participant(command.offered_by, "offered_by")
         async with self._lock:
-            now = time.time()
-            exhibit = await self._store.add(
-                Exhibit(
-                    id=new_exhibit_id(),
-                    hearing_id=self._court.hearing.id,
-                    number=0,
-                    description=command.description.strip(),
-                    offered_by=offered_by,
-                    status=ExhibitStatus.OFFERED,
-                    showings=(),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            await self._changed(by, exhibit, self._offered(exhibit))
-        return exhibit
+            return await self._add(by, command.description.strip(), offered_by)
 
     async def update(self, by: Participant, command: messages.UpdateExhibit) -> Exhibit:
         """Describe an exhibit again, or rule on it; each change is its own entry."""
@@ -214,14 +199,20 @@ class ExhibitRegister:
     async def _shown_unannounced(self, sharer: str, by: Participant | None) -> Exhibit:
         attendance = self._court.live.find(sharer)
         name = attendance.participant.name if attendance is not None else "a participant"
+        return await self._add(by, f"Shown on screen by {name}", sharer)
+
+    async def _add(
+        self, by: Participant | None, description: str, offered_by: str | None
+    ) -> Exhibit:
+        """Register a new exhibit, offered and not yet shown, and write it down."""
         now = time.time()
         exhibit = await self._store.add(
             Exhibit(
                 id=new_exhibit_id(),
                 hearing_id=self._court.hearing.id,
                 number=0,
-                description=f"Shown on screen by {name}",
-                offered_by=sharer,
+                description=description,
+                offered_by=offered_by,
                 status=ExhibitStatus.OFFERED,
                 showings=(),
                 created_at=now,

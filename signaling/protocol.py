@@ -139,6 +139,11 @@ def _state(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
+def _require_writer(by: Participant) -> None:
+    if not by.can(Permission.WRITE_PROTOCOL):
+        raise PermissionDenied("Only the judge and the clerk write the protocol.")
+
+
 class CourtProtocol:
     def __init__(self, courtroom: Courtroom, store: ProtocolStore) -> None:
         self._court = courtroom
@@ -147,8 +152,7 @@ class CourtProtocol:
         self._sending: set[asyncio.Task[None]] = set()
 
     async def write(self, by: Participant, command: messages.WriteProtocolEntry) -> ProtocolEntry:
-        if not by.can(Permission.WRITE_PROTOCOL):
-            raise PermissionDenied("Only the judge and the clerk write the protocol.")
+        _require_writer(by)
         kind = EntryKind(command.kind)
         if kind not in WRITTEN_KINDS:
             raise InvalidRequest(f"kind: {kind.value!r} entries are written by the system")
@@ -273,8 +277,7 @@ class CourtProtocol:
         )
 
     async def dismiss(self, by: Participant, suggestion_id: str) -> None:
-        if not by.can(Permission.WRITE_PROTOCOL):
-            raise PermissionDenied("Only the judge and the clerk write the protocol.")
+        _require_writer(by)
         self._suggestion(suggestion_id)
         await self._resolve(suggestion_id, accepted=False)
 

@@ -84,8 +84,7 @@ def test_a_long_turn_is_suggested_in_pieces_and_its_end_on_its_own(
 ) -> None:
     monkeypatch.setattr("recordings.speech.MAX_UTTERANCE_MS", 1000)
     heard: list[Transcript] = []
-    recogniser = tone_recogniser_for_tests()
-    transcriber = SpeechTranscriber(recogniser, heard.append)
+    transcriber = SpeechTranscriber(ToneRecogniser(), heard.append)
     wave = tone(330, 2600)
     for at in range(0, 2600, 20):
         transcriber.feed(at, {"prt_witness": wave[at * 48 : (at + 20) * 48]})
@@ -117,10 +116,6 @@ def test_a_slow_recogniser_drops_utterances_instead_of_holding_the_mixer_up() ->
     release.set()
     transcriber.close()
     assert len(heard) == turns - transcriber.dropped
-
-
-def tone_recogniser_for_tests() -> ToneRecogniser:
-    return ToneRecogniser()
 
 
 async def test_each_speakers_turn_is_transcribed_from_their_own_audio(tmp_path: Path) -> None:

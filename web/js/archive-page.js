@@ -92,6 +92,30 @@ export function messageOf(err) {
   return String((err && err.message) || err || "Something went wrong.");
 }
 
+// Fetch one section of the record page (`fetch`) and hand it to `section.show`. An answer
+// for an earlier reason never draws over a newer one (`section.loads` counts the loads); a
+// refusal is the page's, anything else is said in the section's own error box.
+export async function loadSection(section, fetch, errorId, what) {
+  const ticket = ++section.loads;
+  $(errorId).hidden = true;
+  try {
+    const data = await fetch();
+    if (ticket === section.loads) {
+      section.show(data);
+    }
+  } catch (err) {
+    if (ticket !== section.loads) {
+      return;
+    }
+    if (isRefusal(err)) {
+      showRefused(err);
+      return;
+    }
+    $(errorId).textContent = `${what} could not be shown: ${messageOf(err)}`;
+    $(errorId).hidden = false;
+  }
+}
+
 export function showError(id, err) {
   const box = $(id);
   box.textContent = err ? messageOf(err) : "";

@@ -5,7 +5,7 @@
 // Entries are typed by people and may hold anything: they are only ever set as text.
 
 import { archive } from "/static/js/archive-api.js";
-import { isRefusal, messageOf, showRefused } from "/static/js/archive-page.js";
+import { loadSection } from "/static/js/archive-page.js";
 import { $, el } from "/static/js/console-dom.js";
 import { authorName, kindLabel, recordClock, signingState } from "/static/js/protocol-terms.js";
 
@@ -23,25 +23,9 @@ export class RecordProtocol {
     }
   }
 
-  async load(id, reason) {
-    const ticket = ++this.loads; // an answer for an earlier reason never draws over a newer one
-    $("record-protocol-error").hidden = true;
-    try {
-      const data = await archive.protocol(id, reason);
-      if (ticket === this.loads) {
-        this.show(data);
-      }
-    } catch (err) {
-      if (ticket !== this.loads) {
-        return;
-      }
-      if (isRefusal(err)) {
-        showRefused(err);
-        return;
-      }
-      $("record-protocol-error").textContent = `The protocol could not be shown: ${messageOf(err)}`;
-      $("record-protocol-error").hidden = false;
-    }
+  load(id, reason) {
+    const fetch = () => archive.protocol(id, reason);
+    return loadSection(this, fetch, "record-protocol-error", "The protocol");
   }
 
   show(data) {

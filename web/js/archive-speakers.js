@@ -4,7 +4,7 @@
 // there. A recording made before speakers were noted shows as hatched, and says so.
 
 import { archive } from "/static/js/archive-api.js";
-import { clock, isRefusal, messageOf, showRefused } from "/static/js/archive-page.js";
+import { clock, loadSection } from "/static/js/archive-page.js";
 import { $, el } from "/static/js/console-dom.js";
 import { ROLE_LABELS, roleLabel } from "/static/js/court-terms.js";
 
@@ -35,25 +35,9 @@ export class SpeakerLanes {
     }
   }
 
-  async load(id, reason) {
-    const ticket = ++this.loads;
-    $("speakers-error").hidden = true;
-    try {
-      const data = await archive.speakers(id, reason);
-      if (ticket === this.loads) {
-        this.show(data);
-      }
-    } catch (err) {
-      if (ticket !== this.loads) {
-        return;
-      }
-      if (isRefusal(err)) {
-        showRefused(err);
-        return;
-      }
-      $("speakers-error").textContent = `Who spoke when could not be shown: ${messageOf(err)}`;
-      $("speakers-error").hidden = false;
-    }
+  load(id, reason) {
+    const fetch = () => archive.speakers(id, reason);
+    return loadSection(this, fetch, "speakers-error", "Who spoke when");
   }
 
   show(data) {

@@ -1,21 +1,8 @@
 // Small DOM helpers of the court panel. Every text goes in with textContent, never as HTML.
 
-export function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null && text !== undefined) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  element.append(...children.filter(Boolean));
-  return element;
-}
+import { el } from "/static/js/dom.js";
+
+export { el };
 
 // A button. `key` identifies it across re-renders (focus comes back to the same key), and
 // `label` is what a screen reader says when the visible text alone would be ambiguous

@@ -6,6 +6,7 @@
 //
 // Server data goes into the page with textContent only.
 
+import { el, sentence } from "/static/js/dom.js";
 import { ClientEvent, ServerEvent } from "/static/js/events.js";
 import { recordTime } from "/static/js/protocol-editor.js";
 
@@ -15,28 +16,6 @@ const STATUSES = Object.freeze([
   ["excluded", "Excluded"],
 ]);
 const MAX_DESCRIPTION = 500; // court/exhibits.py MAX_DESCRIPTION
-
-function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null && text !== undefined) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  element.append(...children.filter(Boolean));
-  return element;
-}
-
-function sentence(text) {
-  const trimmed = String(text || "").trim();
-  return !trimmed || /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
 
 class ExhibitRegister {
   constructor(app, editor) {
@@ -134,28 +113,11 @@ class ExhibitRegister {
     this._render();
   }
 
-  _people() {
-    const roster = this._app.lastRoster;
-    const people = [];
-    for (const entry of (roster && roster.roster) || []) {
-      const person = { ...entry, ...(entry.participant || {}) };
-      if (person.id && !person.removed) {
-        people.push(person);
-      }
-    }
-    const present = this._app.present ? [...this._app.present.values()] : [];
-    for (const person of [this._app.self, ...present]) {
-      if (person && person.id && !people.some((p) => p.id === person.id)) {
-        people.push(person);
-      }
-    }
-    return people;
-  }
 
   _renderOffered() {
     const wanted = this._offeredBy.value;
     const options = [el("option", { text: "The court", attrs: { value: "" } })];
-    for (const person of this._people()) {
+    for (const person of this._editor.people()) {
       const label = [person.name, person.role_label].filter(Boolean).join(", ");
       options.push(el("option", { text: label, attrs: { value: person.id } }));
     }

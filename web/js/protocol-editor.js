@@ -16,6 +16,7 @@
 //
 // Server data goes into the page with textContent only.
 
+import { el, sentence } from "/static/js/dom.js";
 import { ClientEvent, ServerEvent } from "/static/js/events.js";
 
 export const WRITTEN_KINDS = Object.freeze([
@@ -51,31 +52,6 @@ export function recordTime(ms) {
   const total = Math.max(0, Math.floor(Number(ms) / 1000));
   const two = (n) => String(n).padStart(2, "0");
   return `${two(Math.floor(total / 3600))}:${two(Math.floor(total / 60) % 60)}:${two(total % 60)}`;
-}
-
-function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null && text !== undefined) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  element.append(...children.filter(Boolean));
-  return element;
-}
-
-function sentence(text) {
-  const trimmed = String(text || "").trim();
-  if (!trimmed) {
-    return "";
-  }
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 class ProtocolEditor {
@@ -314,7 +290,7 @@ class ProtocolEditor {
   }
 
   // Everyone the page knows: the court's roster, those in the room, and oneself.
-  _people(roster = this._app.lastRoster) {
+  people(roster = this._app.lastRoster) {
     const people = [];
     const entries = (roster && roster.roster) || [];
     for (const entry of entries) {
@@ -349,7 +325,7 @@ class ProtocolEditor {
   }
 
   _renderSpeakers() {
-    const people = this._people();
+    const people = this.people();
     const wanted = this._speaker.value || this._lastSpeaker;
     if (wanted && !people.some((p) => p.id === wanted) && this._names.has(wanted)) {
       people.push({ id: wanted, ...this._names.get(wanted) }); // keep the one chosen

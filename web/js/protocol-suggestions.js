@@ -7,25 +7,9 @@
 //
 // Server data goes into the page with textContent only.
 
+import { el } from "/static/js/dom.js";
 import { ClientEvent, ServerEvent } from "/static/js/events.js";
 import { recordTime } from "/static/js/protocol-editor.js";
-
-function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null && text !== undefined) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value !== null && value !== undefined && value !== false) {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  element.append(...children.filter(Boolean));
-  return element;
-}
 
 class Suggestions {
   constructor(app, editor) {

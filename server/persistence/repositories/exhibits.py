@@ -8,32 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from court.errors import InvalidRequest, NotFound
+from court.errors import NotFound
 from court.exhibits import MAX_DESCRIPTION, Exhibit, ExhibitStatus, Showing
 from server.persistence.models import ExhibitRow
-from server.persistence.repositories.hearings import aware
+from server.persistence.repositories.values import check_text, stored_moment, unix_seconds
 
 MAX_NUMBER_TRIES = 5
-
-
-def _check(exhibit: Exhibit) -> None:
-    # The signaling layer validates what people send; this guards the table's own limits,
-    # so that SQLite and PostgreSQL (which refuses NUL in text) agree.
-    if len(exhibit.description) > MAX_DESCRIPTION:
-        raise InvalidRequest(f"description: at most {MAX_DESCRIPTION} characters")
-    if "\x00" in exhibit.description:
-        raise InvalidRequest("description: must not contain NUL characters")
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _showings_json(showings: tuple[Showing, ...]) -> str:
@@ -61,8 +47,8 @@ def to_exhibit(row: ExhibitRow) -> Exhibit:
         offered_by=row.offered_by,
         status=ExhibitStatus(row.status),
         showings=tuple(Showing(**s) for s in json.loads(row.showings)),
-        created_at=(aware(row.created_at) or row.created_at).timestamp(),
-        updated_at=(aware(row.updated_at) or row.updated_at).timestamp(),
+        created_at=unix_seconds(row.created_at),
+        updated_at=unix_seconds(row.updated_at),
     )
 
 
@@ -72,7 +58,7 @@ class ExhibitRepository:
         self._lock = asyncio.Lock()  # this process's writers take numbers one at a time
 
     async def add(self, exhibit: Exhibit) -> Exhibit:
-        _check(exhibit)
+        check_text("description", exhibit.description, MAX_DESCRIPTION)
         async with self._lock:
             for _ in range(MAX_NUMBER_TRIES):
                 try:
@@ -90,8 +76,8 @@ class ExhibitRepository:
                             offered_by=exhibit.offered_by,
                             status=exhibit.status.value,
                             showings=_showings_json(exhibit.showings),
-                            created_at=_moment(exhibit.created_at),
-                            updated_at=_moment(exhibit.updated_at),
+                            created_at=stored_moment(exhibit.created_at),
+                            updated_at=stored_moment(exhibit.updated_at),
                         )
                         session.add(row)
                     return to_exhibit(row)
@@ -100,7 +86,7 @@ class ExhibitRepository:
         raise RuntimeError("could not number the exhibit")
 
     async def update(self, exhibit: Exhibit) -> Exhibit:
-        _check(exhibit)
+        check_text("description", exhibit.description, MAX_DESCRIPTION)
         async with self._sessions.begin() as session:
             row = await session.get(ExhibitRow, exhibit.id, with_for_update=True)
             if row is None or row.hearing_id != exhibit.hearing_id:
@@ -109,7 +95,7 @@ class ExhibitRepository:
             row.offered_by = exhibit.offered_by
             row.status = exhibit.status.value
             row.showings = _showings_json(exhibit.showings)
-            row.updated_at = _moment(exhibit.updated_at)
+            row.updated_at = stored_moment(exhibit.updated_at)
             return to_exhibit(row)
 
     async def of_hearing(self, hearing_id: str) -> list[Exhibit]:

@@ -8,14 +8,13 @@ number (the loser retries with the next).
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from court.errors import InvalidRequest, InvalidState, NotFound
+from court.errors import InvalidState, NotFound
 from court.protocol import (
     MAX_ENTRY_TEXT,
     EntryKind,
@@ -24,22 +23,9 @@ from court.protocol import (
     SignerRole,
 )
 from server.persistence.models import ProtocolEntryRow, ProtocolSignatureRow
-from server.persistence.repositories.hearings import aware
+from server.persistence.repositories.values import check_text, stored_moment, unix_seconds
 
 MAX_NUMBER_TRIES = 5
-
-
-def _check(entry: ProtocolEntry) -> None:
-    # The signaling layer validates what people send; this guards the table's own limits,
-    # so that SQLite and PostgreSQL (which refuses NUL in text) agree.
-    if len(entry.text) > MAX_ENTRY_TEXT:
-        raise InvalidRequest(f"text: at most {MAX_ENTRY_TEXT} characters")
-    if "\x00" in entry.text:
-        raise InvalidRequest("text: must not contain NUL characters")
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 def to_entry(row: ProtocolEntryRow) -> ProtocolEntry:
@@ -54,8 +40,8 @@ def to_entry(row: ProtocolEntryRow) -> ProtocolEntry:
         text=row.text,
         author=row.author,
         automatic=row.automatic,
-        created_at=(aware(row.created_at) or row.created_at).timestamp(),
-        updated_at=(aware(row.updated_at) or row.updated_at).timestamp(),
+        created_at=unix_seconds(row.created_at),
+        updated_at=unix_seconds(row.updated_at),
     )
 
 
@@ -67,7 +53,7 @@ class ProtocolRepository:
     async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
         """Number and store the entry. Once the protocol is signed only corrections are
         added (InvalidState otherwise)."""
-        _check(entry)
+        check_text("text", entry.text, MAX_ENTRY_TEXT)
         if entry.kind is not EntryKind.CORRECTION and await self.signatures(entry.hearing_id):
             raise InvalidState("The protocol is signed: only corrections may be added.")
         async with self._lock:
@@ -90,8 +76,8 @@ class ProtocolRepository:
                             text=entry.text,
                             author=entry.author,
                             automatic=entry.automatic,
-                            created_at=_moment(entry.created_at),
-                            updated_at=_moment(entry.updated_at),
+                            created_at=stored_moment(entry.created_at),
+                            updated_at=stored_moment(entry.updated_at),
                         )
                         session.add(row)
                     return to_entry(row)
@@ -101,7 +87,7 @@ class ProtocolRepository:
 
     async def update(self, entry: ProtocolEntry) -> ProtocolEntry:
         """Save a change to an entry, until the protocol is signed (InvalidState after)."""
-        _check(entry)
+        check_text("text", entry.text, MAX_ENTRY_TEXT)
         async with self._sessions.begin() as session:
             signed = await session.scalar(
                 select(func.count())
@@ -117,7 +103,7 @@ class ProtocolRepository:
             row.record_ms = entry.record_ms
             row.speaker_id = entry.speaker_id
             row.text = entry.text
-            row.updated_at = _moment(entry.updated_at)
+            row.updated_at = stored_moment(entry.updated_at)
             return to_entry(row)
 
     async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]:
@@ -139,7 +125,7 @@ class ProtocolRepository:
                         role=signature.role.value,
                         signer=signature.signer,
                         digest=signature.digest,
-                        signed_at=_moment(signature.signed_at),
+                        signed_at=stored_moment(signature.signed_at),
                     )
                 )
         except IntegrityError:
@@ -159,7 +145,7 @@ class ProtocolRepository:
                     role=SignerRole(r.role),
                     signer=r.signer,
                     digest=r.digest,
-                    signed_at=(aware(r.signed_at) or r.signed_at).timestamp(),
+                    signed_at=unix_seconds(r.signed_at),
                 )
                 for r in rows
             ]

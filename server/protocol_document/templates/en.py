@@ -6,7 +6,7 @@ from datetime import date
 
 from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS
 from court.hearing_state import HearingState
-from court.protocol import EVENT_WORDS, EntryKind
+from court.protocol import EVENT_WORDS, KIND_LABELS
 from court.roles import Role
 from server.protocol_document.templates import Strings
 
@@ -58,31 +58,8 @@ STRINGS = Strings(
     draft="Draft: the protocol has not yet been signed by the judge and the clerk.",
     page="Page {page} of {pages}",
     not_given="—",
-    roles={
-        Role.JUDGE: "Judge",
-        Role.CLERK: "Court clerk",
-        Role.PROSECUTOR: "Prosecutor",
-        Role.DEFENCE: "Defence counsel",
-        Role.DEFENDANT: "Defendant",
-        Role.VICTIM: "Victim",
-        Role.WITNESS: "Witness",
-        Role.EXPERT: "Expert",
-        Role.INTERPRETER: "Interpreter",
-        Role.OBSERVER: "Observer",
-    },
-    kinds={
-        EntryKind.STATEMENT: "Statement",
-        EntryKind.QUESTION: "Question",
-        EntryKind.ANSWER: "Answer",
-        EntryKind.MOTION: "Motion",
-        EntryKind.OBJECTION: "Objection",
-        EntryKind.RULING: "Ruling",
-        EntryKind.NOTE: "Note",
-        EntryKind.EXHIBIT: "Exhibit",
-        EntryKind.OFF_THE_RECORD: "Off the record",
-        EntryKind.EVENT: "Event",
-        EntryKind.CORRECTION: "Correction",
-    },
+    roles={role: role.label for role in Role},  # as the platform names them everywhere
+    kinds=KIND_LABELS,
     format_date=_date,
     # The system writes its entries in English: here they stand as written.
     events={words: words for words in EVENT_WORDS.values()},
