@@ -7,6 +7,7 @@ courtroom installed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -44,3 +45,19 @@ def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
+
+
+def key_fingerprint(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """The court key's name as people publish and compare it: SHA-256 of the raw 32-byte
+    public key, 64 hex digits. The export bundle's verify.py computes the same."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return hashlib.sha256(public.public_bytes_raw()).hexdigest()
+
+
+def normalise_fingerprint(text: str) -> str:
+    """A fingerprint as typed (colons, spaces, capitals allowed) in its one stored form.
+    Raises ValueError if it is not 64 hex digits."""
+    cleaned = "".join(ch for ch in text if ch not in ": \t").lower()
+    if len(cleaned) != 64 or any(ch not in "0123456789abcdef" for ch in cleaned):
+        raise ValueError(f"not a key fingerprint (64 hex digits): {text!r}")
+    return cleaned
