@@ -34,6 +34,7 @@ class RecordingInfo:
     stopped_at: float | None  # None while running, or if the process died ("unsealed")
     duration_s: float | None  # of the audio on disk; None if a segment is unreadable
     recovered: bool = False  # sealed on restart after a crash
+    refused: str | None = None  # why recovery after a crash refused to sign it
 
 
 def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInfo:
@@ -63,6 +64,7 @@ def recording_info(metadata: RecordingMetadata, directory: Path) -> RecordingInf
         stopped_at=metadata.stopped_at,
         duration_s=duration,
         recovered=metadata.recovered,
+        refused=metadata.refused,
     )
 
 

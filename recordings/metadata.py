@@ -25,6 +25,9 @@ class RecordingMetadata:
     file: str  # the master's manifest file name, relative to this directory
     # Sealed on restart after a crash: the stop time is where the record on disk ends.
     recovered: bool = False
+    # Why crash recovery refused to sign it (the files are not what the recorder signed);
+    # shown in lists and pages. Not trusted by verification, which finds the fault itself.
+    refused: str | None = None
 
     def stopped(self, at: float) -> RecordingMetadata:
         return replace(self, stopped_at=at)
@@ -54,6 +57,7 @@ def read_metadata(directory: Path) -> RecordingMetadata:
         stopped_at=None if stopped_at is None else float(stopped_at),
         file=Path(str(data["file"])).name,  # never a path out of the directory
         recovered=bool(data.get("recovered", False)),
+        refused=None if data.get("refused") is None else str(data["refused"]),
     )
 
 

@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -36,6 +37,7 @@ from recordings.speakers import (
     speakers_document,
 )
 from recordings.speech import Recogniser, SpeechTranscriber, Transcript
+from recordings.statements import Statement
 from recordings.timeline import TimelineEntry, append_entry
 from recordings.tracks import Kind, TrackInput, TrackRecorder
 
@@ -62,8 +64,13 @@ class HearingRecording:
         segment_s: float,
         *,
         recogniser: Recogniser | None = None,
+        audit_checkpoint: Callable[[], dict[str, Any] | None] | None = None,
+        on_seal: Callable[[Statement], None] | None = None,
     ) -> None:
-        """Blocking (creates the file): call it off the event loop, then :meth:`launch`."""
+        """Blocking (creates the file): call it off the event loop, then :meth:`launch`.
+        ``audit_checkpoint``: the audit log's latest signed checkpoint, put into the final
+        seal; ``on_seal``: told of each final seal (the hearing's index)."""
+        self._audit_checkpoint = audit_checkpoint
         self.id = recording_id
         self.hearing_id = hearing_id
         self.directory = directory
@@ -83,17 +90,25 @@ class HearingRecording:
         # Told (on the event loop) what a participant said, when speech to text is on.
         self.on_transcript: Callable[[Transcript], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._manifest = ManifestWriter(directory, recording_id, signing_key)
-        self._writer = SegmentedMaster(directory, self._manifest, segment_s)
         # Anchors of record time: both clocks read together, once.
         self.started_at = clock.wall()
         self._start = clock.monotonic()
+        self._manifest = ManifestWriter(
+            directory,
+            recording_id,
+            signing_key,
+            hearing_id=hearing_id,
+            started_at=self.started_at,
+            on_seal=on_seal,
+        )
+        self._writer = SegmentedMaster(directory, self._manifest, segment_s)
         self._tracks = TrackRecorder(directory, self._manifest, self.record_time_ms, segment_s)
         self._stop_at: float | None = None  # monotonic; set by stop() before waking the thread
         self._stop_requested = threading.Event()
         self._stopping: asyncio.Task[RecordingInfo] | None = None
         self._failure: BaseException | None = None
         self._timeline_lock = asyncio.Lock()
+        self._sealed = False  # the timeline is closed once the final seal covers it
         self.metadata = RecordingMetadata(
             recording_id=recording_id,
             hearing_id=hearing_id,
@@ -131,6 +146,11 @@ class HearingRecording:
         """Put an event or a gap on this recording's timeline (written off the event loop)."""
         entry = TimelineEntry(kind, at_ms, end_ms, subject, reason)
         async with self._timeline_lock:  # in the order they happened
+            if self._sealed:
+                # After the final seal nothing may be added: it would stand outside the
+                # signed record, and verification would report the timeline as altered.
+                logger.warning("recording %s is sealed; not noted: %r", self.id, entry)
+                return
             await asyncio.to_thread(append_entry, self.directory, entry)
 
     def add_track(self, participant_id: str, kind: Kind) -> TrackInput:
@@ -171,6 +191,11 @@ class HearingRecording:
             logger.error("recording %s had failed before stop: %r", self.id, self._failure)
         self.metadata = self.metadata.stopped(self.started_at + (self._stop_at - self._start))
         await asyncio.to_thread(write_metadata, self.directory, self.metadata)
+        checkpoint = None if self._audit_checkpoint is None else self._audit_checkpoint()
+        async with self._timeline_lock:
+            self._sealed = True
+            stopped_at = self.metadata.stopped_at or self.started_at
+            await asyncio.to_thread(self._manifest.seal, stopped_at, audit_checkpoint=checkpoint)
         info = await asyncio.to_thread(recording_info, self.metadata, self.directory)
         logger.info("recording %s stopped: %s s of audio", self.id, info.duration_s)
         return info

@@ -38,7 +38,7 @@ class SegmentedMaster:
         self._segment_samples = max(1, round(segment_s * RATE))
         self._number = sum(1 for e in manifest.entries if e.file.startswith("segment-")) + 1
         self._segment_start = 0  # record time of the open segment's first sample
-        self._writer = OggOpusWriter(directory / segment_name(self._number))
+        self._writer = self._open()
         self.samples_written = 0
 
     def write(self, samples: Samples) -> None:
@@ -52,7 +52,7 @@ class SegmentedMaster:
             if self._writer.samples_written >= self._segment_samples:
                 self._seal()
                 self._number += 1
-                self._writer = OggOpusWriter(self._directory / segment_name(self._number))
+                self._writer = self._open()
 
     def close(self) -> None:
         """Seal the open segment (an empty one is removed: it holds no record time)."""
@@ -61,6 +61,12 @@ class SegmentedMaster:
         else:
             self._writer.close()
             (self._directory / segment_name(self._number)).unlink(missing_ok=True)
+            self._manifest.discard(segment_name(self._number))
+
+    def _open(self) -> OggOpusWriter:
+        # Signed before the first byte: after a crash, recovery seals this file and no other.
+        self._manifest.opening(segment_name(self._number))
+        return OggOpusWriter(self._directory / segment_name(self._number))
 
     def _seal(self) -> None:
         self._writer.close()

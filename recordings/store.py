@@ -16,14 +16,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from court.clock import Clock, SystemClock
 from court.ids import HearingId, new_recording_id
+from recordings import hearing_index, statements
 from recordings.info import RecordingInfo, recording_info
 from recordings.metadata import METADATA_FILE, read_metadata, write_metadata
 from recordings.recording import HearingRecording
-from recordings.recovery import seal_unsealed
+from recordings.recovery import AuditCheckpoint, Recovery, needs_recovery, seal_unsealed
 from recordings.segments import SEGMENT_S
 from recordings.speech import SPEECH_OFF, SPEECH_ON, Recogniser, SpeechStatus
 
-__all__ = ["RecordingInfo", "RecordingStore"]
+__all__ = ["RecordingInfo", "RecordingStore", "Recovery"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +39,14 @@ class RecordingStore:
         segment_s: float = SEGMENT_S,
         recogniser: Recogniser | None = None,
         speech: SpeechStatus = SPEECH_OFF,
+        audit_checkpoint: AuditCheckpoint | None = None,
     ) -> None:
         """``signing_key``: the court's record-signing key. Without one (tests, tools) a key
         is made for this store's lifetime only, so its manifests verify but prove no origin.
         ``recogniser``: speech to text for protocol suggestions (recordings/speech.py);
-        ``speech`` says whether it is on, in words."""
+        ``speech`` says whether it is on, in words. ``audit_checkpoint``: the audit log's
+        latest signed checkpoint, carried into every final seal."""
+        self.audit_checkpoint = audit_checkpoint
         self.recogniser = recogniser
         self.speech = SPEECH_ON if recogniser is not None else speech
         self.root = root
@@ -72,6 +76,8 @@ class RecordingStore:
             self.signing_key,
             self._segment_s,
             recogniser=self.recogniser,
+            audit_checkpoint=self.audit_checkpoint,
+            on_seal=self.index_seal,
         )
         try:
             write_metadata(directory, recording.metadata)
@@ -99,13 +105,25 @@ class RecordingStore:
             found.append(recording_info(metadata, directory))
         return sorted(found, key=lambda r: (r.started_at, r.recording_id))
 
-    def recover(self) -> builtins.list[RecordingInfo]:
-        """Seal every recording a crash left unsealed; returns them. Call at startup, before
-        any recording starts (a running recording is unsealed too). Blocking."""
-        recovered: builtins.list[RecordingInfo] = []
+    def index_seal(self, seal: statements.Statement) -> None:
+        """Put a recording's final seal into its hearing's signed index. Blocking."""
+        hearing_index.indexer(self.root / Path(seal.hearing_id).name, self.signing_key)(seal)
+
+    def recover(self) -> builtins.list[Recovery]:
+        """Seal every recording a crash left open, if the recorder can vouch for it; refuse
+        and report the others. Call at startup, before any recording starts (a running
+        recording is unsealed too). Blocking."""
+        done: builtins.list[Recovery] = []
         for info in self.list():
-            if info.stopped_at is None:
-                directory = info.path
-                seal_unsealed(directory, read_metadata(directory), self.signing_key)
-                recovered.append(recording_info(read_metadata(directory), directory))
-        return recovered
+            metadata = read_metadata(info.path)
+            if needs_recovery(info.path, metadata):
+                done.append(
+                    seal_unsealed(
+                        info.path,
+                        metadata,
+                        self.signing_key,
+                        audit_checkpoint=self.audit_checkpoint,
+                        on_seal=self.index_seal,
+                    )
+                )
+        return done

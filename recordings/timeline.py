@@ -5,10 +5,15 @@ One JSON line per entry, appended and fsynced as it happens, beside the segments
 lost, the recorder restarted) has both ``at_ms`` and ``end_ms``; an event has ``end_ms``
 null. The archive shows it beside the players; the court protocol stamps its automatic
 entries from it.
+
+The recorder's signed statements cover the timeline: the number of complete lines at the
+moment of signing and the SHA-256 of exactly those bytes (:func:`covered`), so a gap
+deleted or an event moved is found by verification (:func:`check_covered`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -46,3 +51,36 @@ def read_timeline(directory: Path) -> list[TimelineEntry]:
         except (ValueError, TypeError):
             continue  # a line torn by a crash describes nothing
     return entries
+
+
+def covered(directory: Path) -> tuple[int, str]:
+    """The complete lines of the timeline now: how many, and the SHA-256 of their bytes.
+    A line being appended (no newline yet) is left for the next statement. Blocking."""
+    path = directory / TIMELINE_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    data = data[: data.rfind(b"\n") + 1]
+    return data.count(b"\n"), hashlib.sha256(data).hexdigest()
+
+
+def check_covered(directory: Path, lines: int, sha256: str, *, whole: bool) -> str | None:
+    """Why the timeline is not what a statement covered, or None. ``whole``: the statement
+    is the final seal, so nothing may follow the covered lines. Blocking."""
+    path = directory / TIMELINE_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    cut, end = 0, 0
+    for _ in range(lines):
+        end = data.find(b"\n", cut)
+        if end < 0:
+            return f"it has fewer than the {lines} lines that were signed (lines deleted)"
+        cut = end + 1
+    if hashlib.sha256(data[:cut]).hexdigest() != sha256:
+        return f"its first {lines} lines are not the ones that were signed (edited)"
+    if whole and data[cut:]:
+        return "it has lines after the final seal (added)"
+    return None

@@ -297,6 +297,7 @@ class TrackRecorder:
             number = self._numbers.get((track.participant_id, track.kind), 0) + 1
             self._numbers[(track.participant_id, track.kind)] = number
             name = track_name(track.participant_id, track.kind, number)
+            self._manifest.opening(name)  # signed first: recovery seals only open files
             track.file = _TrackFile(self._directory / name, track.kind, frame)
             if track.input is not None:
                 track.input.wants_keyframe = False

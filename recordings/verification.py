@@ -1,5 +1,8 @@
 """Verifying a recording: every segment against the manifest, the manifest against itself
-and its signature. Every problem found is named (which segment, which line, what is wrong).
+and its signed statement, and ``recording.json`` and ``timeline.jsonl`` against what the
+statement says of them. Every problem found is named (which segment, which line, what is
+wrong). A recording whose last statement is not a final seal (still running, or cut back to
+an earlier signature) is INCOMPLETE: never reported as verified.
 
 Read-only: verification never changes a file, so an archivist may run it on originals.
 """
@@ -8,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from recordings import hearing_index, statements
 from recordings.manifest import (
     GENESIS,
     MANIFEST_FILE,
@@ -22,8 +26,11 @@ from recordings.manifest import (
     SegmentEntry,
     file_digest,
     line_digest,
-    signed_message,
 )
+from recordings.metadata import read_metadata
+from recordings.timeline import check_covered
+
+TrustedKeys = Ed25519PublicKey | Sequence[Ed25519PublicKey] | None
 
 # The files a recording's manifest lists: the master's segments and the participants' tracks.
 SEGMENT_FILE = re.compile(r"^segment-\d{6}\.\w+$")
@@ -39,6 +46,21 @@ class Problem(StrEnum):
     REORDERED = "reordered"  # a segment holds another listed segment's bytes
     MANIFEST_EDITED = "manifest_edited"  # a line edited, inserted, deleted or moved
     SIGNATURE = "signature"  # no valid signature by the trusted key over the manifest
+    INCOMPLETE = "incomplete"  # the last signature is not a final seal
+    METADATA_EDITED = "metadata_edited"  # recording.json says other than the signature
+    TIMELINE_EDITED = "timeline_edited"  # timeline.jsonl is not what was signed
+    FOREIGN = "foreign"  # a recording of another hearing
+    # The hearing's signed index (recordings/hearing_index.py):
+    NOT_INDEXED = "not_indexed"  # a recording the hearing's index does not list
+    ROLLED_BACK = "rolled_back"  # a recording shorter than the index says it was sealed
+    INDEX = "index"  # the index itself is missing, unsigned or altered
+
+
+class State(StrEnum):
+    SEALED = "sealed"  # the final seal holds: complete
+    INCOMPLETE = "incomplete"  # signed, but not finished (or cut back to a prefix)
+    LEGACY = "legacy"  # signed before final seals existed: "signed, no final seal"
+    UNSIGNED = "unsigned"  # no signature that holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +88,26 @@ class VerificationReport:
     recording_id: str
     segments: list[SegmentCheck] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    state: State = State.UNSIGNED
+    statement: statements.Statement | None = None  # the signature that holds, if any
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def verdict(self) -> str:
+        if self.findings:
+            if {f.problem for f in self.findings} == {Problem.INCOMPLETE}:
+                return "INCOMPLETE"
+            return "PROBLEMS FOUND"
+        if self.state is State.LEGACY:
+            return "OK (signed, no final seal: recorded before final seals existed)"
+        return "OK"
+
     def lines(self) -> list[str]:
         """The report as printed: one line per segment, then every finding."""
-        out = [f"recording {self.recording_id}: {'OK' if self.ok else 'PROBLEMS FOUND'}"]
+        out = [f"recording {self.recording_id}: {self.verdict}"]
         for s in self.segments:
             flag = " (recovered after a crash)" if s.sealed == "recovered" else ""
             out.append(
@@ -84,14 +118,30 @@ class VerificationReport:
         return out
 
 
+def trusted_list(trusted: TrustedKeys) -> list[Ed25519PublicKey] | None:
+    if trusted is None or isinstance(trusted, Ed25519PublicKey):
+        return None if trusted is None else [trusted]
+    return list(trusted)
+
+
 def verify_recording(
-    directory: Path, recording_id: str, trusted_key: Ed25519PublicKey | None
+    directory: Path,
+    recording_id: str,
+    trusted_key: TrustedKeys,
+    *,
+    hearing_id: str | None = None,
 ) -> VerificationReport:
-    """Check ``directory``'s segments and manifest. ``trusted_key``: the court's public key
-    (None accepts the key named in the signature file, which proves integrity, not origin)."""
+    """Check ``directory``'s segments, manifest, signed statement, metadata and timeline.
+    ``trusted_key``: the court's public key or keys (None accepts the key named in the
+    signature file, which proves integrity, not origin). ``hearing_id``: the hearing the
+    recording must belong to."""
     report = VerificationReport(recording_id)
     entries = _read_chain(directory / MANIFEST_FILE, report)
-    _check_signature(directory / SIGNATURE_FILE, recording_id, entries, trusted_key, report)
+    statement = _check_signature(
+        directory / SIGNATURE_FILE, recording_id, entries, trusted_list(trusted_key), report
+    )
+    if statement is not None:
+        _check_statement(directory, statement, hearing_id, report)
     _check_segments(directory, entries, report)
     return report
 
@@ -139,31 +189,99 @@ def _check_signature(
     path: Path,
     recording_id: str,
     entries: list[SegmentEntry],
-    trusted_key: Ed25519PublicKey | None,
+    trusted: list[Ed25519PublicKey] | None,
     report: VerificationReport,
-) -> None:
+) -> statements.Statement | None:
     def refuse(detail: str) -> None:
         report.findings.append(Finding(Problem.SIGNATURE, "manifest", detail))
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        signature = bytes.fromhex(document["signature"])
-        named_key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(document["public_key"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        statement = statements.read(path)
+    except (OSError, statements.BadStatement) as exc:
         refuse(f"no readable signature ({exc})")
-        return
-    key = trusted_key if trusted_key is not None else named_key
-    if trusted_key is not None and named_key.public_bytes_raw() != trusted_key.public_bytes_raw():
-        refuse("signed by a key other than the court's")
-        return
+        return None
+    wrong = statements.check(statement, trusted)
+    if wrong is not None:
+        refuse(wrong)
+        return None
+    if statement.recording_id != recording_id:
+        refuse(f"it is the signature of recording {statement.recording_id}")
+        return None
     head = entries[-1].digest if entries else GENESIS
-    try:
-        key.verify(signature, signed_message(recording_id, len(entries), head))
-    except InvalidSignature:
+    if statement.lines != len(entries) or statement.head != head:
         refuse(
-            f"the signature does not cover these {len(entries)} lines "
+            f"the signature covers {statement.lines} lines, not these {len(entries)} "
             "(lines added, removed or edited after signing)"
         )
+        return None
+    report.statement = statement
+    report.state = {
+        statements.SEAL: State.SEALED,
+        statements.PROGRESS: State.INCOMPLETE,
+        statements.LEGACY: State.LEGACY,
+    }[statement.kind]
+    return statement
+
+
+def _check_statement(
+    directory: Path,
+    statement: statements.Statement,
+    hearing_id: str | None,
+    report: VerificationReport,
+) -> None:
+    """What the signature says against the unsigned files beside it."""
+    if statement.kind == statements.LEGACY:
+        return  # a version 1 signature says nothing of metadata or timeline
+    if statement.kind == statements.PROGRESS:
+        report.findings.append(
+            Finding(
+                Problem.INCOMPLETE,
+                "manifest",
+                "its last signature is not a final seal: the recording is still running, "
+                "was cut by a crash and not yet recovered, or was cut back to an earlier "
+                "signature",
+            )
+        )
+    if hearing_id is not None and statement.hearing_id != hearing_id:
+        report.findings.append(
+            Finding(
+                Problem.FOREIGN,
+                "recording",
+                f"it was signed as a recording of hearing {statement.hearing_id}",
+            )
+        )
+    try:
+        metadata = read_metadata(directory)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        report.findings.append(
+            Finding(Problem.METADATA_EDITED, "recording.json", f"unreadable ({exc})")
+        )
+    else:
+        said = {
+            "hearing_id": metadata.hearing_id,
+            "started_at": metadata.started_at,
+        }
+        signed: dict[str, object] = {
+            "hearing_id": statement.hearing_id,
+            "started_at": statement.started_at,
+        }
+        if statement.final:
+            said |= {"stopped_at": metadata.stopped_at, "recovered": metadata.recovered}
+            signed |= {"stopped_at": statement.stopped_at, "recovered": statement.recovered}
+        for name, value in said.items():
+            if value != signed[name]:
+                report.findings.append(
+                    Finding(
+                        Problem.METADATA_EDITED,
+                        "recording.json",
+                        f"{name} is {value!r}; the signature says {signed[name]!r}",
+                    )
+                )
+    wrong = check_covered(
+        directory, statement.timeline_lines, statement.timeline_sha256, whole=statement.final
+    )
+    if wrong is not None:
+        report.findings.append(Finding(Problem.TIMELINE_EDITED, "timeline.jsonl", wrong))
 
 
 def _check_segments(
@@ -210,3 +328,70 @@ def _check_segments(
                     Problem.INSERTED, f"file {path.name}", "a segment the manifest does not list"
                 )
             )
+
+
+def check_hearing_index(
+    data: bytes | None,
+    hearing_id: str,
+    reports: Sequence[VerificationReport],
+    trusted_key: TrustedKeys,
+) -> list[Finding]:
+    """The hearing's signed index (``hearing-index.json``, None if absent) against the
+    recordings found: one missing, one the index does not list, one cut back to an earlier
+    seal of its own. Findings about one recording are also added to its report."""
+    findings: list[Finding] = []
+    signed_v2 = [
+        r for r in reports if r.statement is not None and r.statement.kind != statements.LEGACY
+    ]
+    if data is None:
+        if any(r.state is State.SEALED for r in signed_v2):
+            findings.append(
+                Finding(Problem.INDEX, "hearing index", "missing: the signed list is gone")
+            )
+        return findings
+    try:
+        index = hearing_index.parse(data, trusted_list(trusted_key))
+    except hearing_index.BadIndex as exc:
+        return [Finding(Problem.INDEX, "hearing index", str(exc))]
+    if index.hearing_id != hearing_id:
+        findings.append(
+            Finding(Problem.INDEX, "hearing index", f"it is the index of {index.hearing_id}")
+        )
+    present = {r.recording_id: r for r in reports}
+    for listed in index.recordings:
+        report = present.get(listed.recording_id)
+        subject = f"recording {listed.recording_id}"
+        if report is None:
+            findings.append(
+                Finding(Problem.MISSING, subject, "the hearing's index lists it; it is gone")
+            )
+            continue
+        statement = report.statement
+        if statement is None or (statement.lines, statement.head) == (listed.lines, listed.head):
+            continue
+        if statement.lines < listed.lines:
+            found = Finding(
+                Problem.ROLLED_BACK,
+                subject,
+                f"it holds {statement.lines} manifest lines; it was sealed with "
+                f"{listed.lines}: cut back to an earlier signature",
+            )
+        else:
+            found = Finding(
+                Problem.INDEX,
+                subject,
+                f"its seal ({statement.lines} lines) is not the one the index lists "
+                f"({listed.lines} lines)",
+            )
+        findings.append(found)
+        report.findings.append(found)
+    for report in signed_v2:
+        if report.state is State.SEALED and index.of(report.recording_id) is None:
+            found = Finding(
+                Problem.NOT_INDEXED,
+                f"recording {report.recording_id}",
+                "the hearing's signed index does not list it (added, or from another hearing)",
+            )
+            findings.append(found)
+            report.findings.append(found)
+    return findings

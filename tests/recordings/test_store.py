@@ -14,6 +14,8 @@ import pytest
 
 from court.ids import HearingId
 from recordings import RecordingStore
+from recordings.info import recording_info
+from recordings.metadata import read_metadata
 from recordings.signing import load_or_create_key
 from recordings.verification import verify_recording
 from tests.recordings.audio import (
@@ -91,6 +93,7 @@ async def test_the_metadata_beside_the_master_says_whether_it_was_sealed(
         "stopped_at": None,
         "file": "manifest.jsonl",
         "recovered": False,
+        "refused": None,
     }
     assert at_stop == {**at_start, "stopped_at": info.stopped_at}
 
@@ -148,9 +151,11 @@ async def test_a_crashed_recording_is_sealed_on_restart_flagged_and_verifies(
     key_file = directory.parent.parent / "signing-key.pem"  # the child's key, see the child
     restarted = RecordingStore(store.root, signing_key=load_or_create_key(key_file))
 
-    (recovered,) = await asyncio.to_thread(restarted.recover)
+    (recovery,) = await asyncio.to_thread(restarted.recover)
+    recovered = recording_info(read_metadata(directory), directory)
     report = verify_recording(directory, recovered.recording_id, restarted.signing_key.public_key())
 
+    assert recovery.refused is None and recovery.files == ("segment-000001.ogg",)
     assert recovered.recovered and recovered.stopped_at is not None
     assert recovered.duration_s is not None and 1.5 <= recovered.duration_s <= 2.5
     assert report.ok, report.lines()

@@ -13,11 +13,12 @@ import numpy as np
 from av.video.codeccontext import VideoCodecContext
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from recordings.manifest import MANIFEST_FILE, ManifestWriter, read_entries
+from recordings.manifest import MANIFEST_FILE, read_entries
 from recordings.tracks import TrackRecorder, parse_track_name, track_name
 from recordings.verification import RECORDED_FILE, verify_recording
 from server.archive.service import classify
 from tests.recordings.audio import PACKET, RATE, tone_packets
+from tests.recordings.records import finish, new_manifest
 
 FPS = 30
 VIDEO_CLOCK = 90_000
@@ -50,7 +51,7 @@ def test_tracks_are_cut_into_segments_that_together_hold_every_frame_in_place(
     tmp_path: Path,
 ) -> None:
     key = Ed25519PrivateKey.generate()
-    manifest = ManifestWriter(tmp_path, "rec_segments", key)
+    manifest = new_manifest(tmp_path, "rec_segments", key)
     now = [0]
     recorder = TrackRecorder(tmp_path, manifest, lambda: now[0], segment_s=1.0)
     audio = recorder.add("prt_a", "audio")
@@ -75,6 +76,7 @@ def test_tracks_are_cut_into_segments_that_together_hold_every_frame_in_place(
     audio.close()
     video.close()
     recorder.close()
+    finish(tmp_path, manifest, 3.5)
 
     entries = [e for e in read_entries(tmp_path / MANIFEST_FILE)]
     audio_files = [e for e in entries if "-audio-" in e.file]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from recordings.manifest import MANIFEST_FILE, SIGNATURE_FILE, ManifestWriter
 from recordings.signing import load_or_create_key, public_key_pem
 from recordings.verification import Problem, verify_recording
+from tests.recordings.records import HEARING, finish, new_manifest
 
 KEY = Ed25519PrivateKey.generate()
 RECORDING = "rec_test"
@@ -23,13 +24,13 @@ RECORDING = "rec_test"
 
 def recorded(directory: Path, segments: int, seed: int = 0) -> Path:
     """A recording directory with ``segments`` sealed segments of random bytes."""
-    directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    writer = ManifestWriter(directory, RECORDING, KEY)
+    writer = new_manifest(directory, RECORDING, KEY)
     for n in range(1, segments + 1):
         name = f"segment-{n:06d}.ogg"
         (directory / name).write_bytes(rng.randbytes(rng.randint(200, 2000)))
         writer.append(name, (n - 1) * 60_000, n * 60_000)
+    finish(directory, writer, segments * 60.0)
     return directory
 
 
@@ -163,10 +164,13 @@ def _resign_with_another_key(directory: Path, rng: random.Random) -> None:
     # Rebuild the whole manifest (consistent chain) with a forger's key.
     for name in (MANIFEST_FILE, SIGNATURE_FILE):
         (directory / name).unlink()
-    forger = ManifestWriter(directory, RECORDING, Ed25519PrivateKey.generate())
+    forger = ManifestWriter(
+        directory, RECORDING, Ed25519PrivateKey.generate(), hearing_id=HEARING, started_at=0.0
+    )
     for path in sorted(directory.glob("segment-*.ogg")):
         n = int(path.stem.split("-")[1])
         forger.append(path.name, (n - 1) * 60_000, n * 60_000)
+    forger.seal(60.0)
 
 
 def _truncate_manifest(directory: Path, rng: random.Random) -> None:
