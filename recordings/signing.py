@@ -48,10 +48,14 @@ def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
 
 
 def key_fingerprint(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
-    """The court key's name as people publish and compare it: SHA-256 of the raw 32-byte
-    public key, 64 hex digits. The export bundle's verify.py computes the same."""
+    """The court key's name as people publish and compare it: SHA-256 of the public key's
+    DER form, 64 hex digits, what ``openssl pkey -pubin -in key.pem -outform DER |
+    sha256sum`` prints. The export bundle's verify.py computes the same."""
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    return hashlib.sha256(public.public_bytes_raw()).hexdigest()
+    der = public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return hashlib.sha256(der).hexdigest()
 
 
 def normalise_fingerprint(text: str) -> str:
