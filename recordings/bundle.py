@@ -49,18 +49,21 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from recordings import bundle_verify
 from recordings.bundle_verify import (
+    INDEX_CONTEXT,
+    INDEX_FILE,
     KEY_FILE,
     RECORDINGS_DIR,
     SIGNATURES_DIR,
     SUMS_FILE,
     Manifest,
     key_fingerprint,
+    message_of,
     public_key_from_pem,
     read_manifest,
-    signed_message,
+    statement_message,
 )
 from recordings.manifest import MANIFEST_FILE, SIGNATURE_FILE
-from recordings.metadata import METADATA_FILE, read_metadata
+from recordings.metadata import read_metadata
 from recordings.signing import public_key_pem as pem_of
 from recordings.verification import SEGMENT_FILE
 
@@ -112,14 +115,16 @@ def build_bundle(
     audit: Sequence[Mapping[str, object]],
     viewing_copy: Path | None = None,
     master_audio: Path | None = None,
+    hearing_index: bytes | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> BundleInfo:
     """Write the export bundle of a hearing to ``out`` (a zip). Blocking: run it in a
     worker thread.
 
     ``recordings`` are recording directories in record order; ``public_key_pem`` is the
-    court's Ed25519 record-signing key (PEM SubjectPublicKeyInfo). ``progress`` gets
-    fractions of the work done, rising, and 1.0 once ``out`` is in place.
+    court's Ed25519 record-signing key (PEM SubjectPublicKeyInfo); ``hearing_index`` the
+    hearing's signed index of its recordings (``hearing-index.json``), if it has one.
+    ``progress`` gets fractions of the work done, rising, and 1.0 once ``out`` is in place.
 
     Raises FileNotFoundError for a recording directory or derived copy that is not there,
     BundleError for one that cannot be exported as it is, ValueError for a key that is not
@@ -134,7 +139,9 @@ def build_bundle(
         if path is not None
     ]
     top = folder_name(hearing)
-    generated = _generated_files(hearing, audit, key_pem, sources, [n for n, _ in derived])
+    generated = _generated_files(
+        hearing, audit, key_pem, sources, [n for n, _ in derived], hearing_index
+    )
     copied = [(name, path) for name, path in derived]
     for source in sources:
         copied.extend((f"{RECORDINGS_DIR}/{source.id}/{name}", path) for name, path in source.files)
@@ -244,7 +251,7 @@ def _read_recording(directory: Path) -> _Recording:
         except (ValueError, KeyError) as exc:
             reason = f"its {SIGNATURE_FILE} holds no readable signature ({exc})"
         else:
-            signature = (signed_message(recording_id, manifest.count, manifest.head), raw)
+            signature = (message_of(document, recording_id, manifest), raw)
     segments = sum(1 for _, e in manifest.entries if SEGMENT_FILE.match(str(e["file"])))
     return _Recording(
         id=recording_id,
@@ -331,6 +338,7 @@ def _generated_files(
     key_pem: bytes,
     sources: Sequence[_Recording],
     derived: Sequence[str],
+    hearing_index: bytes | None,
 ) -> list[tuple[str, bytes, int]]:
     """(name, content, mode) of every file the bundle makes itself, in zip order."""
     hearing_json = json.dumps(dict(hearing), indent=2, ensure_ascii=False, default=_json_value)
@@ -341,7 +349,11 @@ def _generated_files(
     )
     verify_source = resources.files("recordings").joinpath("bundle_verify.py").read_bytes()
     files = [
-        (README_FILE, _readme(hearing, key_pem, sources, derived).encode(), 0o644),
+        (
+            README_FILE,
+            _readme(hearing, key_pem, sources, derived, hearing_index is not None).encode(),
+            0o644,
+        ),
         (VERIFY_FILE, verify_source, 0o755),
         (HEARING_FILE, (hearing_json + "\n").encode(), 0o644),
         (KEY_FILE, key_pem, 0o644),
@@ -352,7 +364,21 @@ def _generated_files(
             message, signature = source.signature
             files.append((f"{SIGNATURES_DIR}/{source.id}.message", message, 0o644))
             files.append((f"{SIGNATURES_DIR}/{source.id}.signature", signature, 0o644))
+    if hearing_index is not None:
+        files.append((INDEX_FILE, hearing_index, 0o644))
+        try:
+            document = json.loads(hearing_index)
+            index_signature = bytes.fromhex(str(document["signature"]))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("export: the hearing index is unreadable; verify.py will say so")
+        else:
+            index_message = statement_message(document, INDEX_CONTEXT)
+            files.append((f"{SIGNATURES_DIR}/{INDEX_NAME}.message", index_message, 0o644))
+            files.append((f"{SIGNATURES_DIR}/{INDEX_NAME}.signature", index_signature, 0o644))
     return files
+
+
+INDEX_NAME = "hearing-index"  # its files in signatures/
 
 
 def _json_value(value: object) -> object:
@@ -371,6 +397,7 @@ def _readme(
     key_pem: bytes,
     sources: Sequence[_Recording],
     derived: Sequence[str],
+    indexed: bool,
 ) -> str:
     template = Template(
         resources.files("recordings").joinpath("bundle_readme.md").read_text("utf-8")
@@ -395,10 +422,23 @@ def _readme(
         format=bundle_verify.BUNDLE_FORMAT,
         derived="".join(f"{_DERIVED[name]}\n" for name in derived),
         recordings=_recordings_list(sources),
-        openssl_commands=_openssl_commands(sources),
+        openssl_commands=_openssl_commands(sources, indexed),
         key_fingerprint=key_fingerprint(public_key_from_pem(key_pem)),
         unsigned="\n".join(_unsigned(derived)),
         notes=notes,
+        state_note=_state_note(hearing),
+    )
+
+
+def _state_note(hearing: Mapping[str, object]) -> str:
+    """An export made before the hearing closed says so on its face."""
+    state = hearing.get("state")
+    if state in (None, "closed", "cancelled"):
+        return ""
+    return (
+        f"\n**INCOMPLETE: exported while the hearing was {_text(state)}, before it closed.** "
+        "Recordings still running\nhave no final seal, and `verify.py` reports them as "
+        "INCOMPLETE, never as verified.\n"
     )
 
 
@@ -424,7 +464,6 @@ recording is on the timeline.
 def _unsigned(derived: Sequence[str]) -> list[str]:
     return [
         f"- `{HEARING_FILE}` and `{AUDIT_FILE}`: written from the court's database at export;",
-        f"- each recording's `timeline.jsonl` and `{METADATA_FILE}`;",
         *(f"- `{name}`: a derived copy;" for name in derived),
         f"- this README, `{VERIFY_FILE}`, and the files in `{SIGNATURES_DIR}/` (`{VERIFY_FILE}`"
         " checks those against\n  the signed manifests).",
@@ -467,12 +506,12 @@ def _recordings_list(sources: Sequence[_Recording]) -> str:
     return "\n".join(items)
 
 
-def _openssl_commands(sources: Sequence[_Recording]) -> str:
+def _openssl_commands(sources: Sequence[_Recording], indexed: bool) -> str:
+    names = [s.id for s in sources if s.signature is not None] + ([INDEX_NAME] if indexed else [])
     commands = [
         f"    openssl pkeyutl -verify -pubin -inkey {KEY_FILE} -rawin "
-        f"-in {SIGNATURES_DIR}/{s.id}.message -sigfile {SIGNATURES_DIR}/{s.id}.signature"
-        for s in sources
-        if s.signature is not None
+        f"-in {SIGNATURES_DIR}/{name}.message -sigfile {SIGNATURES_DIR}/{name}.signature"
+        for name in names
     ]
     return "\n".join(commands) if commands else "    (no recording here has a signature)"
 

@@ -10,14 +10,23 @@ record is reported as unverified, never as verified.
 
 Usage, in the bundle's folder::
 
-    python3 verify.py [--public-key COURT-KEY.pem] [BUNDLE-FOLDER]
+    python3 verify.py --trusted-key FINGERPRINT [--trusted-key ...] [BUNDLE-FOLDER]
+    python3 verify.py --public-key COURT-KEY.pem [BUNDLE-FOLDER]
+
+The fingerprint is the one the court publishes (``courtroom archive public-key``): a bundle
+carries its own keys, and anyone who can change the bundle can change those, so only a key
+the reader trusts proves where the record comes from. Without one the report ends
+"UNVERIFIED: no trusted key given", never "VERIFIED".
 
 For every recording under ``recordings/`` it checks each manifest line's digest and its
 link to the line before it, each listed file's size and SHA-256, files present but not
-listed, and that ``manifest.sig`` covers exactly this manifest and is a valid signature by
-the key in ``public-key.pem``; for the whole bundle, every file against ``SHA256SUMS``. It
-prints a line per file and exits 0 only if everything verifies (1: problems found, each
-named; 2: something could not be checked).
+listed, and that ``manifest.sig`` is a valid signature by a trusted key over a statement
+that covers exactly this manifest, ``recording.json`` and ``timeline.jsonl``, and is the
+recording's final seal (otherwise: INCOMPLETE); then the hearing's signed index
+(``hearing-index.json``): no recording missing, added or cut back to an earlier seal; and
+every file against ``SHA256SUMS``. It prints a line per file and exits 0 only if everything
+verifies (1: problems found, each named, or the record is incomplete; 2: something could
+not be checked).
 
 The manifest rules mirror recordings/manifest.py (``canonical``, ``line_digest``,
 ``signed_message``); the tests hold the two to the same results.
@@ -49,11 +58,16 @@ MANIFEST_FILE = "manifest.jsonl"
 SIGNATURE_FILE = "manifest.sig"
 TIMELINE_FILE = "timeline.jsonl"
 METADATA_FILE = "recording.json"
+INDEX_FILE = "hearing-index.json"
+HEARING_FILE = "hearing.json"
 # The files of a recording's folder that its manifest does not list: the manifest cannot
-# list itself or its signature; the timeline and the metadata are written after segments.
+# list itself or its signature; the timeline and the metadata are covered by the signed
+# statement instead (they are written after the segments).
 UNLISTED_FILES = (MANIFEST_FILE, SIGNATURE_FILE, TIMELINE_FILE, METADATA_FILE)
 GENESIS = "0" * 64
-SIGNATURE_CONTEXT = "courtroom-manifest-v1"
+SIGNATURE_CONTEXT = "courtroom-manifest-v1"  # recordings signed before final seals
+STATEMENT_CONTEXT = "courtroom-record-v2"
+INDEX_CONTEXT = "courtroom-hearing-index-v1"
 LINE_FIELDS = (
     "bytes",
     "digest",
@@ -89,7 +103,37 @@ def line_digest(fields: dict[str, Any]) -> str:
 
 
 def signed_message(recording_id: str, lines: int, head: str) -> bytes:
+    """What a version 1 signature covers (a recording made before final seals)."""
     return f"{SIGNATURE_CONTEXT}\n{recording_id}\n{lines}\n{head}".encode()
+
+
+def statement_message(document: dict[str, Any], context: str = STATEMENT_CONTEXT) -> bytes:
+    """What a version 2 statement's (or the hearing index's) signature covers: every field
+    of the document but the signature, as canonical JSON, after its context line."""
+    signed = {k: v for k, v in document.items() if k != "signature"}
+    return context.encode() + b"\n" + canonical(signed)
+
+
+def message_of(document: dict[str, Any], recording_id: str, manifest: Manifest) -> bytes:
+    if "format" in document:
+        return statement_message(document)
+    return signed_message(recording_id, manifest.count, manifest.head)
+
+
+def timeline_check(data: bytes, lines: int, sha256: str, whole: bool) -> str:
+    """Why the timeline is not what a statement covered ('' if it is): its first ``lines``
+    lines must hash to ``sha256``; after a final seal nothing may follow them."""
+    cut = 0
+    for _ in range(lines):
+        end = data.find(b"\n", cut)
+        if end < 0:
+            return f"it has fewer than the {lines} lines that were signed (lines deleted)"
+        cut = end + 1
+    if hashlib.sha256(data[:cut]).hexdigest() != sha256:
+        return f"its first {lines} lines are not the ones that were signed (edited)"
+    if whole and data[cut:]:
+        return "it has lines after the final seal (added)"
+    return ""
 
 
 class Manifest:
@@ -201,6 +245,18 @@ def key_fingerprint(raw_key: bytes) -> str:
     return hashlib.sha256(ED25519_SPKI_PREFIX + raw_key).hexdigest()
 
 
+def pem_of(raw_key: bytes) -> bytes:
+    body = base64.b64encode(ED25519_SPKI_PREFIX + raw_key).decode("ascii")
+    return f"-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n".encode()
+
+
+def normalised_fingerprint(text: str) -> str:
+    cleaned = "".join(ch for ch in text if ch not in ": \t").lower()
+    if len(cleaned) != 64 or any(ch not in "0123456789abcdef" for ch in cleaned):
+        raise ValueError(f"not a key fingerprint (64 hex digits): {text!r}")
+    return cleaned
+
+
 def files_under(folder: Path) -> list[str]:
     """Every file below ``folder``, as sorted '/'-separated relative paths."""
     found: list[str] = []
@@ -231,6 +287,7 @@ class Report:
         self._out = out
         self.problems: list[str] = []
         self.unchecked: list[str] = []
+        self.incomplete: list[str] = []
 
     def say(self, text: str = "") -> None:
         self._out.write(text + "\n")
@@ -249,6 +306,25 @@ class Report:
         self.unchecked.append(f"{subject}: {detail}")
         self.say(f"  UNCHECKED  {subject}: {detail}")
 
+    def not_final(self, subject: str, detail: str) -> None:
+        self.incomplete.append(f"{subject}: {detail}")
+        self.say(f"  INCOMPLETE {subject}: {detail}")
+
+
+class Trust:
+    """The keys the reader trusts, by fingerprint; the record's own keys prove nothing."""
+
+    def __init__(self, fingerprints: list[str]) -> None:
+        self.fingerprints = set(fingerprints)
+
+    def why_not(self, raw_key: bytes) -> str:
+        """'' if the key is trusted, else why not."""
+        if not self.fingerprints:
+            return "no trusted key given"
+        if key_fingerprint(raw_key) not in self.fingerprints:
+            return f"signed by key {key_fingerprint(raw_key)}, not one you trust"
+        return ""
+
 
 # ---- the checks ---------------------------------------------------------------------
 
@@ -266,18 +342,21 @@ class OpenSSL:
             except (OSError, subprocess.SubprocessError):
                 self.version = "its version could not be read"
 
-    def verify(self, key_file: Path, message: bytes, signature: bytes) -> tuple[bool | None, str]:
+    def verify(self, raw_key: bytes, message: bytes, signature: bytes) -> tuple[bool | None, str]:
         """True: verified; False: the signature does not verify; None: openssl could not
         check it (too old, broken), with what it said."""
         assert self.path is not None
         with tempfile.TemporaryDirectory(prefix="courtroom-verify-") as scratch:
+            key_file = os.path.join(scratch, "key.pem")
+            with open(key_file, "wb") as f:
+                f.write(pem_of(raw_key))
             message_file = os.path.join(scratch, "message")
             signature_file = os.path.join(scratch, "signature")
             with open(message_file, "wb") as f:
                 f.write(message)
             with open(signature_file, "wb") as f:
                 f.write(signature)
-            command = [self.path, "pkeyutl", "-verify", "-pubin", "-inkey", str(key_file)]
+            command = [self.path, "pkeyutl", "-verify", "-pubin", "-inkey", key_file]
             command += ["-rawin", "-in", message_file, "-sigfile", signature_file]
             try:
                 done = subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -339,17 +418,18 @@ def check_sums(bundle: Path, digests: Digests, report: Report) -> None:
 def check_recording(
     bundle: Path,
     recording_id: str,
-    key_file: Path,
-    key: bytes | None,
+    hearing_id: object,
+    trust: Trust,
     openssl: OpenSSL,
     digests: Digests,
     report: Report,
-) -> None:
+) -> dict[str, Any] | None:
+    """Check one recording; returns its signed statement if the signature holds."""
     folder = bundle / RECORDINGS_DIR / recording_id
     where = f"{RECORDINGS_DIR}/{recording_id}"
     report.say()
     report.say(f"Recording {recording_id}:")
-    _check_metadata(folder, where, recording_id, report)
+    metadata = _check_metadata(folder, where, recording_id, report)
     try:
         manifest = read_manifest((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -361,12 +441,10 @@ def check_recording(
         report.ok(
             f"{where}/{MANIFEST_FILE}", f"{manifest.count} lines, each linked to the one before"
         )
-    _check_signature(bundle, recording_id, manifest, key_file, key, openssl, report)
+    statement = _check_signature(bundle, recording_id, manifest, trust, openssl, report)
+    if statement is not None:
+        _check_statement(folder, where, statement, metadata, hearing_id, report)
     listed = _check_listed_files(folder, where, manifest, digests, report)
-    report.note(
-        f"{where}/{TIMELINE_FILE}, {METADATA_FILE}",
-        f"not covered by the signature (checked against {SUMS_FILE} only)",
-    )
     for name in files_under(folder):
         if name in UNLISTED_FILES or name in listed:
             continue
@@ -374,36 +452,95 @@ def check_recording(
             report.note(f"{where}/{name}", "ignored: made by a file browser")
         else:
             report.problem(f"{where}/{name}", "not listed in the manifest (an inserted file)")
+    return statement
 
 
-def _check_metadata(folder: Path, where: str, recording_id: str, report: Report) -> None:
+def _check_metadata(
+    folder: Path, where: str, recording_id: str, report: Report
+) -> dict[str, Any] | None:
     subject = f"{where}/{METADATA_FILE}"
     try:
         metadata = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
         named = metadata["recording_id"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problem(subject, f"missing or unreadable ({exc})")
-        return
+        return None
     if named != recording_id:
         report.problem(subject, f"describes recording {named!r}, not {recording_id!r}")
-        return
+        return None
     started, stopped = metadata.get("started_at"), metadata.get("stopped_at")
     report.ok(subject, f"started {utc(started)}, stopped {utc(stopped)}")
     if stopped is None:
         report.note(subject, "the recording had not been stopped when it was exported")
     if metadata.get("recovered"):
         report.note(subject, "sealed after a crash: its last segment ends where the crash cut it")
+    return metadata if isinstance(metadata, dict) else None
+
+
+def _check_statement(
+    folder: Path,
+    where: str,
+    statement: dict[str, Any],
+    metadata: dict[str, Any] | None,
+    hearing_id: object,
+    report: Report,
+) -> None:
+    """What the signed statement says against recording.json, the timeline and the
+    hearing; and whether it is the final seal."""
+    subject = f"{where}/{SIGNATURE_FILE}"
+    if "format" not in statement:
+        report.note(
+            subject,
+            "signed, no final seal: recorded before final seals existed, so "
+            f"{METADATA_FILE} and {TIMELINE_FILE} are not covered by the signature",
+        )
+        return
+    final = statement.get("kind") == "seal"
+    if final:
+        report.ok(subject, f"the final seal: stopped {utc(statement.get('stopped_at'))}")
+    else:
+        report.not_final(
+            subject,
+            "its signature is not a final seal: the recording was still running when this "
+            "was exported, or it was cut back to an earlier signature",
+        )
+    if hearing_id is not None and statement.get("hearing_id") != hearing_id:
+        report.problem(
+            subject, f"it is a recording of hearing {statement.get('hearing_id')!r}, not this one"
+        )
+    if metadata is not None:
+        names = ["hearing_id", "started_at"] + (["stopped_at", "recovered"] if final else [])
+        for name in names:
+            if metadata.get(name) != statement.get(name):
+                report.problem(
+                    f"{where}/{METADATA_FILE}",
+                    f"{name} is {metadata.get(name)!r}; the signature says "
+                    f"{statement.get(name)!r} (edited)",
+                )
+    try:
+        data = (folder / TIMELINE_FILE).read_bytes()
+    except FileNotFoundError:
+        data = b""
+    except OSError as exc:
+        report.problem(f"{where}/{TIMELINE_FILE}", f"unreadable ({exc})")
+        return
+    wrong = timeline_check(
+        data, int(statement.get("timeline_lines", 0)), str(statement.get("timeline_sha256")), final
+    )
+    if wrong:
+        report.problem(f"{where}/{TIMELINE_FILE}", wrong)
+    else:
+        report.ok(f"{where}/{TIMELINE_FILE}", f"{statement.get('timeline_lines')} lines, as signed")
 
 
 def _check_signature(
     bundle: Path,
     recording_id: str,
     manifest: Manifest,
-    key_file: Path,
-    key: bytes | None,
+    trust: Trust,
     openssl: OpenSSL,
     report: Report,
-) -> None:
+) -> dict[str, Any] | None:
     subject = f"{RECORDINGS_DIR}/{recording_id}/{SIGNATURE_FILE}"
     try:
         path = bundle / RECORDINGS_DIR / recording_id / SIGNATURE_FILE
@@ -411,9 +548,10 @@ def _check_signature(
         if not isinstance(document, dict):
             raise ValueError("not a JSON object")
         signature = bytes.fromhex(str(document["signature"]))
+        raw_key = bytes.fromhex(str(document["public_key"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problem(subject, f"no readable signature: the manifest is not signed ({exc})")
-        return
+        return None
     # What the document claims is checked first: a mismatch names its cause, where openssl
     # could only say that the signature fails.
     wrong = []
@@ -427,38 +565,123 @@ def _check_signature(
             f"but the manifest has {manifest.count} lines ending in {manifest.head} "
             "(lines added, removed or edited after signing)"
         )
-    if key is not None and document.get("public_key") != key.hex():
-        wrong.append(f"it was made by a key other than the one in {key_file.name}")
+    if len(raw_key) != 32:
+        wrong.append("its public key is not an Ed25519 key")
+    elif "format" in document and document.get("key") != key_fingerprint(raw_key):
+        wrong.append("the fingerprint it names is not that of its key")
     if len(signature) != 64:
         wrong.append(f"its signature is {len(signature)} bytes; an Ed25519 signature is 64")
-    message = signed_message(recording_id, manifest.count, manifest.head)
+    message = message_of(document, recording_id, manifest)
     _check_signature_files(bundle, recording_id, message, signature, report)
     for detail in wrong:
         report.problem(subject, detail)
     if wrong:
-        return
-    if key is None:
-        report.not_checked(subject, "there is no usable public key to check it with")
-        return
+        return None
+    return (
+        document
+        if _signature_holds(subject, raw_key, message, signature, trust, openssl, report)
+        else None
+    )
+
+
+def _signature_holds(
+    subject: str,
+    raw_key: bytes,
+    message: bytes,
+    signature: bytes,
+    trust: Trust,
+    openssl: OpenSSL,
+    report: Report,
+) -> bool:
+    untrusted = trust.why_not(raw_key)
+    if untrusted == "no trusted key given":
+        report.not_checked(subject, "no trusted key given (--trusted-key FINGERPRINT)")
+        return False
+    if untrusted:
+        report.problem(subject, untrusted)
+        return False
     if openssl.path is None:
         report.not_checked(subject, "openssl is not installed, so the signature was not checked")
-        return
-    verified, said = openssl.verify(key_file, message, signature)
+        return False
+    verified, said = openssl.verify(raw_key, message, signature)
     if verified is None:
         report.not_checked(
             subject, f"openssl could not check it (OpenSSL 3.0 or later is needed): {said}"
         )
-    elif verified:
-        report.ok(
-            subject,
-            f"Ed25519 signature verified by openssl: {manifest.count} lines, head {manifest.head}",
-        )
-    else:
+        return False
+    if not verified:
         report.problem(
-            subject,
-            f"the signature does not verify with {key_file.name}: the manifest was changed "
-            "after signing, or signed with another key",
+            subject, "the signature does not verify: what it covers was changed after signing"
         )
+        return False
+    report.ok(
+        subject,
+        f"Ed25519 signature by trusted key {key_fingerprint(raw_key)[:16]}… verified by openssl",
+    )
+    return True
+
+
+def check_index(
+    bundle: Path,
+    hearing_id: object,
+    statements: dict[str, dict[str, Any] | None],
+    trust: Trust,
+    openssl: OpenSSL,
+    report: Report,
+) -> None:
+    """The hearing's signed list of its recordings against the recordings in the bundle."""
+    report.say()
+    report.say("The hearing's index of recordings:")
+    try:
+        document = json.loads((bundle / INDEX_FILE).read_text(encoding="utf-8"))
+        signature = bytes.fromhex(str(document["signature"]))
+        raw_key = bytes.fromhex(str(document["public_key"]))
+        listed = [(str(r["recording_id"]), r["lines"], r["head"]) for r in document["recordings"]]
+    except FileNotFoundError:
+        sealed = [s for s in statements.values() if s is not None and "format" in s]
+        if sealed:
+            report.problem(INDEX_FILE, "missing: the hearing's signed list of recordings is gone")
+        else:
+            report.note(INDEX_FILE, "none: every recording was made before hearing indexes")
+        return
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        report.problem(INDEX_FILE, f"unreadable ({exc})")
+        return
+    message = statement_message(document, INDEX_CONTEXT)
+    if not _signature_holds(INDEX_FILE, raw_key, message, signature, trust, openssl, report):
+        return
+    if hearing_id is not None and document.get("hearing_id") != hearing_id:
+        report.problem(INDEX_FILE, f"it is the index of hearing {document.get('hearing_id')!r}")
+    named = set()
+    for recording_id, lines, head in listed:
+        named.add(recording_id)
+        subject = f"{RECORDINGS_DIR}/{recording_id}"
+        if recording_id not in statements:
+            report.problem(
+                subject, "missing: the hearing's index lists it, the bundle does not hold it"
+            )
+            continue
+        statement = statements[recording_id]
+        if statement is None:
+            continue  # already named: its own signature does not hold
+        if (statement.get("lines"), statement.get("head")) == (lines, head):
+            report.ok(subject, f"listed in the index, sealed with {lines} lines")
+        elif isinstance(statement.get("lines"), int) and statement["lines"] < lines:
+            report.problem(
+                subject,
+                f"it holds {statement['lines']} manifest lines; the index says it was sealed "
+                f"with {lines}: cut back to an earlier signature",
+            )
+        else:
+            report.problem(subject, "its seal is not the one the hearing's index lists")
+    for recording_id, statement in statements.items():
+        if recording_id in named or statement is None or "format" not in statement:
+            continue
+        if statement.get("kind") == "seal":
+            report.problem(
+                f"{RECORDINGS_DIR}/{recording_id}",
+                "not in the hearing's signed index (added, or from another hearing)",
+            )
 
 
 def _check_signature_files(
@@ -534,40 +757,54 @@ def recording_ids(bundle: Path) -> list[str]:
     return sorted((p.name for p in folder.iterdir() if p.is_dir()), key=started)
 
 
-def verify(bundle: Path, key_file: Path | None, out: TextIO) -> int:
-    """Check the bundle in ``bundle``, print the report to ``out``, return the exit code."""
+def verify(bundle: Path, trusted: list[str], out: TextIO) -> int:
+    """Check the bundle in ``bundle`` against the ``trusted`` key fingerprints, print the
+    report to ``out``, return the exit code."""
     report = Report(out)
     report.say(f"Verifying the courtroom record in {bundle}")
     report.say()
-    key_file = key_file if key_file is not None else bundle / KEY_FILE
-    key: bytes | None = None
+    trust = Trust(trusted)
+    if trusted:
+        for fingerprint in sorted(trust.fingerprints):
+            report.say(f"Trusted key: {fingerprint}")
+    else:
+        report.say("Trusted key: NONE GIVEN: the signatures cannot prove where the record")
+        report.say("             comes from. Give the fingerprint the court publishes:")
+        report.say("             python3 verify.py --trusted-key FINGERPRINT")
     try:
-        key = public_key_from_pem(key_file.read_bytes())
-        report.say(f"Public key: {key_file}")
-        report.say(f"            Ed25519, fingerprint (SHA-256) {key_fingerprint(key)}")
+        key = public_key_from_pem((bundle / KEY_FILE).read_bytes())
+        report.say(f"The bundle's {KEY_FILE}: fingerprint {key_fingerprint(key)}")
     except (OSError, ValueError) as exc:
-        report.problem(str(key_file), f"no usable public key: {exc}")
-    if key is not None and key_file.resolve() != (bundle / KEY_FILE).resolve():
-        try:
-            same = public_key_from_pem((bundle / KEY_FILE).read_bytes()) == key
-        except (OSError, ValueError):
-            same = False
-        report.say(
-            f"            the bundle's {KEY_FILE} is {'the same' if same else 'ANOTHER'} key"
-        )
+        report.say(f"The bundle's {KEY_FILE}: unusable ({exc})")
     openssl = OpenSSL(shutil.which("openssl"))
     if openssl.path is None:
         report.say("openssl:    NOT FOUND: the signatures cannot be checked without it")
     else:
         report.say(f"openssl:    {openssl.path} ({openssl.version})")
+    hearing_id: object = None
+    try:
+        hearing = json.loads((bundle / HEARING_FILE).read_text(encoding="utf-8"))
+        hearing_id = hearing.get("id")
+        if hearing.get("state") not in ("closed", "cancelled"):
+            report.say()
+            report.say(
+                f"NOTE: exported while the hearing was {hearing.get('state')!r}, before it "
+                "closed: the record may be incomplete."
+            )
+    except (OSError, ValueError, AttributeError):
+        pass  # named by the SHA256SUMS check
     report.say()
     digests = Digests()
     check_sums(bundle, digests, report)
     ids = recording_ids(bundle)
     if not ids:
         report.problem(RECORDINGS_DIR, "this bundle holds no recording")
+    statements = {}
     for recording_id in ids:
-        check_recording(bundle, recording_id, key_file, key, openssl, digests, report)
+        statements[recording_id] = check_recording(
+            bundle, recording_id, hearing_id, trust, openssl, digests, report
+        )
+    check_index(bundle, hearing_id, statements, trust, openssl, report)
     return conclude(report, len(ids), openssl)
 
 
@@ -577,6 +814,12 @@ def conclude(report: Report, recordings: int, openssl: OpenSSL) -> int:
         report.say(f"NOT VERIFIED: {len(report.problems)} problem(s) found:")
         for problem in report.problems:
             report.say(f"  - {problem}")
+    if report.incomplete:
+        report.say(f"INCOMPLETE: {len(report.incomplete)} recording(s) have no final seal:")
+        for part in report.incomplete:
+            report.say(f"  - {part}")
+    if report.unchecked and any("no trusted key given" in u for u in report.unchecked):
+        report.say("UNVERIFIED: no trusted key given (python3 verify.py --trusted-key FINGERPRINT)")
     if report.unchecked:
         report.say(f"NOT VERIFIED: {len(report.unchecked)} part(s) could not be checked:")
         for part in report.unchecked:
@@ -586,7 +829,7 @@ def conclude(report: Report, recordings: int, openssl: OpenSSL) -> int:
                 "Install OpenSSL 3.0 or later (Debian and Ubuntu: apt install openssl) and run "
                 "this again. Unverified is not verified."
             )
-    if report.problems:
+    if report.problems or report.incomplete:
         return EXIT_PROBLEMS
     if report.unchecked:
         return EXIT_UNVERIFIED
@@ -608,12 +851,29 @@ def main(argv: list[str] | None = None) -> int:
         help="the bundle's folder (default: the folder this script is in)",
     )
     parser.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="FINGERPRINT",
+        help="a fingerprint of the court's key, as the court publishes it (repeat for the "
+        "court's earlier keys)",
+    )
+    parser.add_argument(
         "--public-key",
         type=Path,
-        default=None,
-        help="the court's public key (PEM), obtained separately (default: the bundle's own)",
+        action="append",
+        default=[],
+        help="the court's public key (PEM), obtained separately: trusted like a fingerprint",
     )
     args = parser.parse_args(argv)
+    trusted = []
+    try:
+        trusted = [normalised_fingerprint(text) for text in args.trusted_key]
+        for path in args.public_key:
+            trusted.append(key_fingerprint(public_key_from_pem(path.read_bytes())))
+    except (OSError, ValueError) as exc:
+        print(f"verify.py: {exc}", file=sys.stderr)
+        return EXIT_UNVERIFIED
     # A file name may not be printable in the console's encoding: never fail on a report.
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
@@ -622,7 +882,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (bundle / SUMS_FILE).is_file() and not (bundle / RECORDINGS_DIR).is_dir():
         print(f"verify.py: {bundle} is not an exported courtroom bundle", file=sys.stderr)
         return EXIT_UNVERIFIED
-    return verify(bundle, args.public_key, sys.stdout)
+    return verify(bundle, trusted, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from media.ice import use_host_addresses
 from recordings import RecordingStore
+from recordings.recovery import Recovery
 from recordings.signing import load_or_create_key, public_key_pem
 from recordings.speech import (
     SPEECH_OFF,
@@ -28,6 +29,7 @@ from server.archive import proceedings as archive_proceedings
 from server.archive import routes as archive_routes
 from server.archive.service import Archive
 from server.audit import routes as audit_routes
+from server.audit.log import Outcome
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.hearing_states import HearingStates
@@ -42,11 +44,13 @@ from server.problems import problem_details, security_headers
 from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
+from server.webhooks.service import WebhookEvent
 from signaling import Signaling
 
 logger = logging.getLogger(__name__)
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+SYSTEM_RECORDER = "system:recorder"
 
 
 def allowed_origins(settings: Settings) -> list[str]:
@@ -73,6 +77,37 @@ def speech_to_text(settings: Settings) -> tuple[Recogniser | None, SpeechStatus]
         return None, speech_off_because(str(exc))
 
 
+async def recovered(data: CourtData, recovery: Recovery) -> None:
+    """Crash recovery is part of the record's history: audited (which recording, which
+    files, how many seconds, or why it was refused) and told to the e-court system."""
+    if recovery.refused is None:
+        logger.warning(
+            "recording %s of %s was cut by a crash; sealed %s (%.1f s of master audio)",
+            recovery.recording_id,
+            recovery.hearing_id,
+            ", ".join(recovery.files) or "no open file",
+            recovery.seconds,
+        )
+        action = "recording.recover"
+        reason = (
+            f"sealed after a crash: {', '.join(recovery.files) or 'no open file'}; "
+            f"{recovery.seconds:.1f} s of master audio"
+        )
+    else:
+        action = "recording.recover_refused"
+        reason = f"left unsigned: {recovery.refused}"
+    if recovery.left_alone:
+        reason += f"; not sealed (not written by the recorder): {', '.join(recovery.left_alone)}"
+    await data.audit.record(
+        actor=SYSTEM_RECORDER,
+        action=action,
+        object=f"recording:{recovery.recording_id}",
+        reason=f"hearing {recovery.hearing_id}: {reason}",
+        outcome=Outcome.ALLOWED if recovery.refused is None else Outcome.DENIED,
+    )
+    await data.webhooks.publish(WebhookEvent.RECORDING_RECOVERED, recovery.as_json())
+
+
 def create_app(settings: Settings) -> web.Application:
     # security_headers is outermost so that problem responses carry the headers too.
     app = web.Application(middlewares=[security_headers, problem_details])
@@ -97,7 +132,7 @@ def create_app(settings: Settings) -> web.Application:
         data.audit,
         work_dir=settings.archive_work_dir,
         public_key_pem=public_key_pem(signing_key),
-        trusted_key=signing_key.public_key(),
+        trusted_keys=[signing_key.public_key()],
         retention_days=settings.record_retention_days,
     )
     hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
@@ -140,14 +175,10 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
-        # Before anything records: seal what a crash left open, flagged, never dropped.
-        for recovered in await asyncio.to_thread(app[keys.RECORDINGS].recover):
-            logger.warning(
-                "recording %s of %s was unsealed after a crash; sealed it (%s s)",
-                recovered.recording_id,
-                recovered.hearing_id,
-                recovered.duration_s,
-            )
+        # Before anything records: seal what a crash left open, flagged, never dropped,
+        # and only if the recorder can vouch for it.
+        for recovery in await asyncio.to_thread(app[keys.RECORDINGS].recover):
+            await recovered(data, recovery)
         indexed = await app[keys.ARCHIVE].reconcile()
         if indexed:
             logger.info("indexed %s recordings the archive did not hold yet", indexed)

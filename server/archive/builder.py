@@ -44,6 +44,9 @@ def build(spec: Mapping[str, Any], progress: Progress) -> None:
             audit=spec["audit"],
             viewing_copy=_optional_path(spec.get("viewing_copy")),
             master_audio=_optional_path(spec.get("master_audio")),
+            hearing_index=None
+            if spec.get("hearing_index") is None
+            else str(spec["hearing_index"]).encode(),
             progress=progress,
         )
     else:

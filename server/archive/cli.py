@@ -167,7 +167,7 @@ async def open_archive(settings: Settings, *, reconcile: bool = True) -> AsyncIt
             data.audit,
             work_dir=settings.archive_work_dir,
             public_key_pem=public_key_pem(key),
-            trusted_key=key.public_key(),
+            trusted_keys=[key.public_key()],
             retention_days=settings.record_retention_days,
             in_child=False,
         )

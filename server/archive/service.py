@@ -12,7 +12,7 @@ import asyncio
 import logging
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,13 +23,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from court.errors import InvalidState, NotFound
 from court.hearing_state import HearingState
 from recordings.attachments import ATTACHMENT
+from recordings.hearing_index import INDEX_FILE
 from recordings.info import recording_info
 from recordings.metadata import METADATA_FILE, read_metadata
 from recordings.speakers import SPEAKERS_FILE
 from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archive_key
 from recordings.timeline import TimelineEntry, read_timeline
 from recordings.tracks import parse_track_name
-from recordings.verification import VerificationReport, verify_recording
+from recordings.verification import (
+    VerificationReport,
+    check_hearing_index,
+    verify_recording,
+)
 from server.archive.builder import Progress, build, build_in_child
 from server.archive.jobs import Job, JobKind, Jobs, JobStatus
 from server.archive.speakers import RecordingSpeakers, read_speakers
@@ -136,7 +141,7 @@ class Archive:
         *,
         work_dir: Path,
         public_key_pem: str,
-        trusted_key: Ed25519PublicKey,
+        trusted_keys: Sequence[Ed25519PublicKey],
         retention_days: int,
         in_child: bool = True,
     ) -> None:
@@ -148,7 +153,7 @@ class Archive:
         self._audit = audit
         self._work_dir = work_dir
         self._public_key_pem = public_key_pem
-        self._trusted_key = trusted_key
+        self._trusted_keys = list(trusted_keys)
         self._retention = timedelta(days=retention_days)
         self._in_child = in_child
 
@@ -285,15 +290,30 @@ class Archive:
         ]
 
     async def verify(self, archived: ArchivedHearing) -> list[VerificationReport]:
+        """Each recording against its signed statement, then the set of recordings against
+        the hearing's signed index; findings about the hearing as a whole come last, in a
+        report of their own named "hearing index"."""
         reports = []
+        hearing_id = archived.hearing.id
         for recording in archived.recordings:
-            prefix = archive_key(archived.hearing.id, recording.id)
+            prefix = archive_key(hearing_id, recording.id)
             async with self.storage.local_directory(prefix) as directory:
                 reports.append(
                     await asyncio.to_thread(
-                        verify_recording, directory, recording.id, self._trusted_key
+                        verify_recording,
+                        directory,
+                        recording.id,
+                        self._trusted_keys,
+                        hearing_id=hearing_id,
                     )
                 )
+        index = await self._hearing_index(hearing_id)
+        findings = check_hearing_index(
+            None if index is None else index.encode(), hearing_id, reports, self._trusted_keys
+        )
+        own = [f for f in findings if not any(f in r.findings for r in reports)]
+        if own:
+            reports.append(VerificationReport("hearing index", findings=own))
         return reports
 
     # Derived files
@@ -367,6 +387,16 @@ class Archive:
         )
         return key
 
+    async def _hearing_index(self, hearing_id: str) -> str | None:
+        """The hearing's signed index of its recordings as text, None if it has none."""
+        key = archive_key(hearing_id, INDEX_FILE)
+        try:
+            size = await self.storage.size(key)
+            chunks = [chunk async for chunk in await self.storage.read(key, 0, size)]
+        except MissingObject:
+            return None
+        return b"".join(chunks).decode("utf-8", errors="replace")
+
     async def _bundle_spec(self, archived: ArchivedHearing, work: Path) -> dict[str, Any]:
         hearing = archived.hearing
         audit = [
@@ -410,6 +440,7 @@ class Archive:
             },
             "audit": audit,
             "public_key_pem": self._public_key_pem,
+            "hearing_index": await self._hearing_index(hearing.id),
         }
         # The derived copies go in when they exist; the bundle's own README says they are
         # conveniences, and the record is the recordings' files.

@@ -37,7 +37,9 @@ def _unique(events: list[WebhookEvent]) -> list[WebhookEvent]:
 class Registration(Body):
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(check_url)]
     events: Annotated[
-        list[WebhookEvent], Field(min_length=1, max_length=4), AfterValidator(_unique)
+        list[WebhookEvent],
+        Field(min_length=1, max_length=len(WebhookEvent)),
+        AfterValidator(_unique),
     ]
 
 

@@ -46,6 +46,8 @@ class WebhookEvent(StrEnum):
     HEARING_STARTED = "hearing.started"
     HEARING_CLOSED = "hearing.closed"
     RECORDING_AVAILABLE = "recording.available"
+    # A recording cut by a crash was sealed on restart (or refused: see "refused").
+    RECORDING_RECOVERED = "recording.recovered"
 
 
 EVENT_HEADER = "X-Courtroom-Event"
@@ -159,8 +161,8 @@ class Webhooks:
 
     async def publish(self, event: str, data: Mapping[str, object]) -> list[str]:
         """Queue ``event`` (hearing.opened, hearing.started, hearing.closed,
-        recording.available) for every webhook registered for it; never blocks on delivery.
-        Returns the ids of the deliveries queued."""
+        recording.available, recording.recovered) for every webhook registered for it;
+        never blocks on delivery. Returns the ids of the deliveries queued."""
         name = WebhookEvent(event).value  # ValueError for an event nobody can subscribe to
         payload = dict(data)
         json.dumps(payload, default=_json_default)  # TypeError now, not in the transaction
