@@ -616,7 +616,7 @@ def _signature_holds(
         return False
     report.ok(
         subject,
-        f"Ed25519 signature by trusted key {key_fingerprint(raw_key)[:16]}… verified by openssl",
+        f"Ed25519 signature verified by openssl (trusted key {key_fingerprint(raw_key)[:16]}…)",
     )
     return True
 

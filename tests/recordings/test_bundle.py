@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -27,17 +28,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from court.ids import HearingId
-from recordings import RecordingStore, bundle_verify
+from recordings import RecordingStore, bundle_verify, statements
 from recordings.bundle import BundleError, BundleInfo, build_bundle, folder_name
+from recordings.hearing_index import INDEX_FILE
 from recordings.manifest import (
     MANIFEST_FILE,
     SIGNATURE_FILE,
-    ManifestWriter,
     canonical,
     line_digest,
     signed_message,
 )
-from recordings.signing import public_key_pem
+from recordings.signing import key_fingerprint, public_key_pem
 from tests.recordings.audio import PACKET, RATE, tone_packets
 
 KEY = Ed25519PrivateKey.generate()
@@ -100,6 +101,9 @@ def _build(out: Path, recording: Path, **overrides: object) -> BundleInfo:
         "public_key_pem": KEY_PEM,
         "audit": AUDIT,
     }
+    index = recording.parent / INDEX_FILE
+    if index.exists():  # a copy made by a test elsewhere has none
+        arguments["hearing_index"] = index.read_bytes()
     arguments.update(overrides)
     return build_bundle(out, **arguments)  # type: ignore[arg-type]
 
@@ -113,12 +117,16 @@ def bundle(tmp_path: Path, recording: Path) -> Path:
     return tmp_path / "extracted" / TOP
 
 
-def _verify(top: Path, *options: str, env: Mapping[str, str] | None = None) -> tuple[int, str]:
+def _verify(
+    top: Path, *options: str, env: Mapping[str, str] | None = None, trusted: bool = True
+) -> tuple[int, str]:
     """The bundle's verify.py, run by a Python that cannot import courtroom or its
-    dependencies: the system's, isolated (-I), else this one without site-packages (-S)."""
+    dependencies: the system's, isolated (-I), else this one without site-packages (-S).
+    ``trusted``: given the court key's fingerprint, as a reader who has it from the court."""
     python = [str(SYSTEM_PYTHON), "-I"] if SYSTEM_PYTHON.exists() else [sys.executable, "-I", "-S"]
+    trust = ["--trusted-key", key_fingerprint(KEY)] if trusted else []
     done = subprocess.run(
-        [*python, str(top / "verify.py"), *options],
+        [*python, str(top / "verify.py"), *trust, *options],
         cwd=top,
         capture_output=True,
         text=True,
@@ -159,6 +167,9 @@ def test_the_bundle_holds_the_record_under_one_folder_named_after_the_case(
                 "SHA256SUMS",
                 f"signatures/{recording_id}.message",
                 f"signatures/{recording_id}.signature",
+                "hearing-index.json",
+                "signatures/hearing-index.message",
+                "signatures/hearing-index.signature",
             ]
             + [f"recordings/{recording_id}/{p.name}" for p in recording.iterdir()]
         }
@@ -223,7 +234,8 @@ def test_verify_py_also_runs_from_another_folder_given_the_bundle(
 ) -> None:
     python = str(SYSTEM_PYTHON) if SYSTEM_PYTHON.exists() else sys.executable
     done = subprocess.run(
-        [python, "-I", "-S", str(bundle / "verify.py"), str(bundle)],
+        [python, "-I", "-S", str(bundle / "verify.py"), "--trusted-key", key_fingerprint(KEY)]
+        + [str(bundle)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -237,11 +249,12 @@ def test_the_readme_openssl_command_run_as_written_verifies_the_signature(bundle
     readme = (bundle / "README.md").read_text()
     commands = re.findall(r"^    (openssl pkeyutl -verify .*signatures/.*)$", readme, re.M)
 
-    assert len(commands) == 1
-    done = subprocess.run(
-        commands[0], shell=True, cwd=bundle, capture_output=True, text=True, check=False
-    )
-    assert "Signature Verified Successfully" in done.stdout, done.stdout + done.stderr
+    assert len(commands) == 2  # the recording, and the hearing's index
+    for command in commands:
+        done = subprocess.run(
+            command, shell=True, cwd=bundle, capture_output=True, text=True, check=False
+        )
+        assert "Signature Verified Successfully" in done.stdout, done.stdout + done.stderr
 
 
 def test_the_readme_commands_that_rebuild_the_signed_message_verify_too(bundle: Path) -> None:
@@ -272,7 +285,7 @@ def test_the_readme_explains_the_checks_and_shows_the_key_fingerprint(bundle: Pa
 
     assert readme.startswith(f"# Court record of hearing {CASE}\n")
     assert "    sha256sum -c SHA256SUMS\n" in readme
-    assert "    python3 verify.py\n" in readme
+    assert "    python3 verify.py --trusted-key <the court's key fingerprint>\n" in readme
     assert f"    {fingerprint}\n" in readme
     assert "${" not in readme  # every placeholder of the template filled in
     assert "It is not the record" not in readme  # no derived copy in this bundle
@@ -301,10 +314,14 @@ def test_derived_copies_are_included_stored_and_called_conveniences(
 
 
 def test_a_recording_sealed_after_a_crash_is_explained(tmp_path: Path, recording: Path) -> None:
-    copy = tmp_path / "copy" / recording.name
+    copy = tmp_path / "hrg_bundle" / recording.name
     shutil.copytree(recording, copy)
+    shutil.copy(recording.parent / INDEX_FILE, copy.parent / INDEX_FILE)
     metadata = json.loads((copy / "recording.json").read_text())
     (copy / "recording.json").write_text(json.dumps({**metadata, "recovered": True}))
+    # Sealed as recovery seals (the court key's seal says "recovered").
+    seal = statements.read(copy / SIGNATURE_FILE)
+    statements.write(copy / SIGNATURE_FILE, statements.sign(replace(seal, recovered=True), KEY))
 
     info = _build(tmp_path / "b.zip", copy)
 
@@ -390,14 +407,12 @@ def test_a_manifest_cut_short_is_caught_by_its_signature(bundle: Path) -> None:
 def _resign(directory: Path, key: Ed25519PrivateKey, *, claim_court_key: bool) -> None:
     """A forger's manifest.sig over the same manifest, with the forger's key; optionally
     naming the court's public key in it, so that only the signature itself can tell."""
-    recording_id = directory.name
-    (directory / SIGNATURE_FILE).unlink()
-    writer = ManifestWriter(directory, recording_id, key)
-    writer.sign()
+    path = directory / SIGNATURE_FILE
+    statements.write(path, statements.sign(statements.read(path), key))
     if claim_court_key:
-        path = directory / SIGNATURE_FILE
         document = json.loads(path.read_text())
         document["public_key"] = KEY.public_key().public_bytes_raw().hex()
+        document["key"] = key_fingerprint(KEY)
         path.write_bytes(canonical(document) + b"\n")
 
 
@@ -407,7 +422,7 @@ def test_a_signature_by_another_key_is_refused(bundle: Path) -> None:
     code, report = _verify(bundle)
 
     assert code == 1, report
-    assert "manifest.sig: it was made by a key other than the one in public-key.pem" in report
+    assert "manifest.sig: signed by key " in report and "not one you trust" in report
 
 
 def test_a_signature_by_another_key_claiming_the_courts_fails_in_openssl(bundle: Path) -> None:
@@ -416,7 +431,7 @@ def test_a_signature_by_another_key_claiming_the_courts_fails_in_openssl(bundle:
     code, report = _verify(bundle)
 
     assert code == 1, report
-    assert "manifest.sig: the signature does not verify with public-key.pem" in report
+    assert "manifest.sig: the signature does not verify" in report
 
 
 def test_a_bundle_key_replaced_with_a_forgers_is_caught_by_the_courts_own_key(
@@ -428,11 +443,12 @@ def test_a_bundle_key_replaced_with_a_forgers_is_caught_by_the_courts_own_key(
     court_key = tmp_path / "court.pem"
     court_key.write_bytes(KEY_PEM)
 
-    code, report = _verify(bundle, "--public-key", str(court_key))
+    code, report = _verify(bundle, "--public-key", str(court_key), trusted=False)
 
     assert code == 1, report
-    assert "the bundle's public-key.pem is ANOTHER key" in report
-    assert "it was made by a key other than the one in court.pem" in report
+    assert f"The bundle's public-key.pem: fingerprint {key_fingerprint(forger)}" in report
+    assert f"signed by key {key_fingerprint(forger)}, not one you trust" in report
+    assert "\nVERIFIED" not in report
 
 
 def test_an_edited_hearing_file_is_caught_by_the_checksums(bundle: Path) -> None:
@@ -602,4 +618,113 @@ def test_verify_py_computes_digests_and_signed_messages_as_the_recorder_does(
     assert bundle_verify.line_digest(fields) == line_digest(fields)
     assert bundle_verify.signed_message(recording_id, lines, head) == signed_message(
         recording_id, lines, head
+    )
+
+
+# ---- what only a signed statement and the hearing's index can show ---------------------
+
+
+def test_without_a_trusted_key_verify_py_says_unverified_never_verified(bundle: Path) -> None:
+    code, report = _verify(bundle, trusted=False)
+
+    assert code == 2, report
+    assert "UNVERIFIED: no trusted key given" in report
+    assert "\nVERIFIED" not in report
+
+
+def test_a_bundle_resigned_whole_with_another_key_fails_against_the_courts_fingerprint(
+    bundle: Path,
+) -> None:
+    forger = Ed25519PrivateKey.generate()
+    _resign(_recording_dir(bundle), forger, claim_court_key=False)
+    (bundle / "public-key.pem").write_text(public_key_pem(forger))
+
+    code, report = _verify(bundle)
+
+    assert code == 1, report
+    assert "not one you trust" in report
+
+
+def test_an_edited_timeline_and_recording_json_are_named(bundle: Path) -> None:
+    directory = _recording_dir(bundle)
+    timeline = directory / "timeline.jsonl"
+    timeline.write_text(timeline.read_text().replace("connection lost", "nothing happened"))
+    metadata = directory / "recording.json"
+    data = json.loads(metadata.read_text())
+    data["started_at"] += 3600
+    metadata.write_text(json.dumps(data))
+
+    code, report = _verify(bundle)
+
+    assert code == 1, report
+    assert "timeline.jsonl: its first 1 lines are not the ones that were signed" in report
+    assert "recording.json: started_at is" in report and "the signature says" in report
+
+
+def test_a_recording_left_out_of_the_bundle_is_named_by_the_hearing_index(
+    tmp_path: Path, recording: Path
+) -> None:
+    info = _build(tmp_path / "b.zip", recording)
+    with zipfile.ZipFile(info.path) as archive:
+        archive.extractall(tmp_path / "x")
+    top = tmp_path / "x" / TOP
+    shutil.rmtree(_recording_dir(top))
+
+    code, report = _verify(top)
+
+    assert code == 1, report
+    assert f"recordings/{recording.name}: missing: the hearing's index lists it" in report
+
+
+def test_a_recording_cut_back_to_an_earlier_signature_is_named(
+    tmp_path: Path, recording: Path
+) -> None:
+    """The whole prefix is consistent and carries a genuine signature of the court (the
+    progress statement made after the first segment): only its kind and the index tell."""
+    copy = tmp_path / "hrg_bundle" / recording.name
+    shutil.copytree(recording, copy)
+    shutil.copy(recording.parent / INDEX_FILE, copy.parent / INDEX_FILE)
+    lines = (copy / MANIFEST_FILE).read_text().splitlines()
+    (copy / MANIFEST_FILE).write_text(lines[0] + "\n")
+    earlier = statements.sign(
+        statements.Statement(
+            kind="progress",
+            hearing_id="hrg_bundle",
+            recording_id=recording.name,
+            started_at=json.loads((copy / "recording.json").read_text())["started_at"],
+            lines=1,
+            head=json.loads(lines[0])["digest"],
+            timeline_lines=0,
+            timeline_sha256=hashlib.sha256(b"").hexdigest(),
+        ),
+        KEY,  # as the recorder signed it then: a real, earlier signature
+    )
+    statements.write(copy / SIGNATURE_FILE, earlier)
+    for path in copy.iterdir():
+        if (
+            path.name.startswith(("segment-", "track-", "speakers"))
+            and path.name != json.loads(lines[0])["file"]
+        ):
+            path.unlink()
+    (copy / "timeline.jsonl").write_text("")
+
+    info = _build(tmp_path / "b.zip", copy)
+    with zipfile.ZipFile(info.path) as archive:
+        archive.extractall(tmp_path / "x")
+    code, report = _verify(tmp_path / "x" / TOP)
+
+    assert code == 1, report
+    assert "INCOMPLETE" in report
+    assert "cut back to an earlier signature" in report
+
+
+def test_an_export_before_the_hearing_closed_says_so_on_its_face(
+    tmp_path: Path, recording: Path
+) -> None:
+    info = _build(tmp_path / "b.zip", recording, hearing={**HEARING, "state": "in_session"})
+    with zipfile.ZipFile(info.path) as archive:
+        readme = archive.read(f"{TOP}/README.md").decode()
+
+    assert "INCOMPLETE: exported while the hearing was in\\_session" in readme or (
+        "INCOMPLETE: exported while the hearing was in_session" in readme
     )
