@@ -234,8 +234,15 @@ def test_verify_py_also_runs_from_another_folder_given_the_bundle(
 ) -> None:
     python = str(SYSTEM_PYTHON) if SYSTEM_PYTHON.exists() else sys.executable
     done = subprocess.run(
-        [python, "-I", "-S", str(bundle / "verify.py"), "--trusted-key", key_fingerprint(KEY)]
-        + [str(bundle)],
+        [
+            python,
+            "-I",
+            "-S",
+            str(bundle / "verify.py"),
+            "--trusted-key",
+            key_fingerprint(KEY),
+            *[str(bundle)],
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
