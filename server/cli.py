@@ -80,6 +80,9 @@ def format_recordings(found: list[RecordingInfo]) -> str:
         state = "sealed" if r.stopped_at is not None else "running or unsealed"
         if r.recovered:
             state = "sealed after a crash"
+        if r.refused is not None:
+            # Recovery would not sign what the recorder did not write: an incident.
+            state = "NOT SEALED: altered while the server was down (see the audit log)"
         rows.append((r.hearing_id, r.recording_id, started, duration, state, str(r.path)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(

@@ -396,9 +396,41 @@ def _archive_operations(doc: Document) -> None:
         "post",
         base + "/{hearing_id}/verify",
         "verifyRecord",
-        "Check every file of the record against its signed manifest; a report per segment",
+        "Check every file of the record against its signed manifest, each recording against "
+        "its final seal (recording.json, timeline) and the set of recordings against the "
+        "hearing's signed index; a report per recording, and one named 'hearing index' for "
+        "findings about the whole",
         body=ReasonBody,
-        response=_object("ok", "recordings", ok={"type": "boolean"}),
+        response=_object(
+            "ok",
+            "recordings",
+            ok={"type": "boolean"},
+            recordings={
+                "type": "array",
+                "items": _object(
+                    "recording_id",
+                    "ok",
+                    "state",
+                    "segments",
+                    "findings",
+                    recording_id=_STRING,
+                    ok={"type": "boolean"},
+                    state={"enum": ["sealed", "incomplete", "legacy", "unsigned"]},
+                    segments={"type": "array", "items": {"type": "object"}},
+                    findings={
+                        "type": "array",
+                        "items": _object(
+                            "problem",
+                            "subject",
+                            "detail",
+                            problem=_STRING,
+                            subject=_STRING,
+                            detail=_STRING,
+                        ),
+                    },
+                ),
+            },
+        ),
     )
     doc.operation(
         "put",

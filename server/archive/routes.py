@@ -176,6 +176,9 @@ def report_view(report: VerificationReport) -> dict[str, Any]:
     return {
         "recording_id": report.recording_id,
         "ok": report.ok,
+        # sealed (final seal holds), incomplete (no final seal), legacy (signed before
+        # final seals existed), unsigned (no signature that holds)
+        "state": report.state.value,
         "segments": [
             {
                 "seq": s.seq,

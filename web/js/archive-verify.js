@@ -13,6 +13,13 @@ const PROBLEMS = {
   reordered: "it holds the bytes of another file of the record",
   manifest_edited: "the manifest was edited after it was signed",
   signature: "the court's signature does not match the manifest",
+  incomplete: "it has no final seal: still recording, or cut back to an earlier signature",
+  metadata_edited: "its start, stop or hearing differ from what the court signed",
+  timeline_edited: "its timeline of events and gaps differs from what the court signed",
+  foreign: "it belongs to another hearing",
+  not_indexed: "the hearing's signed list of recordings does not include it",
+  rolled_back: "it was cut back to an earlier signature",
+  index: "the hearing's signed list of recordings is missing or altered",
 };
 
 const SEALED = {
@@ -57,12 +64,24 @@ function segmentRow(segment, findings, offsetS) {
   return row;
 }
 
+function recordingVerdict(recording) {
+  if (recording.ok) {
+    return recording.state === "legacy"
+      ? "intact (signed, no final seal: recorded before final seals existed)"
+      : "intact";
+  }
+  const findings = recording.findings || [];
+  return findings.length && findings.every((f) => f.problem === "incomplete")
+    ? "incomplete"
+    : "altered";
+}
+
 function recordingReport(recording, number, offsetS) {
   const findings = recording.findings || [];
   const segments = recording.segments || [];
   const heading = el("h4", {
     className: "archive__subheading",
-    text: `Recording ${number}: ${recording.ok ? "intact" : "altered"}`,
+    text: `Recording ${number}: ${recordingVerdict(recording)}`,
   });
   const table = el("table", { className: "data-table" }, [
     el("caption", {
@@ -115,6 +134,14 @@ function verdict(report) {
     };
   }
   const findings = recordings.flatMap((r) => r.findings || []);
+  if (findings.every((f) => f.problem === "incomplete")) {
+    return {
+      tone: "error",
+      text:
+        "The record is incomplete: a recording has no final seal (it is still running, " +
+        "or was cut back to an earlier signature). It is not verified.",
+    };
+  }
   const first = findings[0];
   const what = first ? `${first.subject}: ${problemText(first.problem)}` : "see below";
   const others = findings.length - 1;
