@@ -199,6 +199,9 @@ async def test_verify_reports_an_intact_chain(client: Client, database: Database
         "entries": 3,
         "head": head.digest,
         "first_break": None,
+        "anchor": None,
+        "unanchored": 3,
+        "warnings": ["3 entries are not yet anchored: no trusted checkpoint covers any entry"],
     }
 
 
