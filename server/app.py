@@ -29,6 +29,7 @@ from server.archive import proceedings as archive_proceedings
 from server.archive import routes as archive_routes
 from server.archive.service import Archive
 from server.audit import routes as audit_routes
+from server.audit.checkpoints import AuditCheckpoints
 from server.audit.log import Outcome
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
@@ -122,8 +123,24 @@ def create_app(settings: Settings) -> web.Application:
     )
     signing_key = load_or_create_key(settings.record_signing_key_file)
     recogniser, speech = speech_to_text(settings)
+    audit_checkpoints = AuditCheckpoints(
+        data.audit,
+        settings.audit_checkpoints_file,
+        signing_key,
+        interval_s=settings.audit_checkpoint_s,
+    )
+
+    def latest_checkpoint() -> dict[str, object] | None:
+        # Carried into every final seal: the audit log's head, signed, inside the record.
+        latest = audit_checkpoints.latest()
+        return None if latest is None else latest.as_json()
+
     recordings = RecordingStore(
-        settings.recordings_dir, signing_key=signing_key, recogniser=recogniser, speech=speech
+        settings.recordings_dir,
+        signing_key=signing_key,
+        recogniser=recogniser,
+        speech=speech,
+        audit_checkpoint=latest_checkpoint,
     )
     # The archive reads the recorder's directory through the storage interface.
     archive = Archive(
@@ -135,7 +152,10 @@ def create_app(settings: Settings) -> web.Application:
         trusted_keys=[signing_key.public_key()],
         retention_days=settings.record_retention_days,
     )
-    hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
+    # A closed hearing's last entries are anchored at once, not up to a minute later.
+    hearing_states = HearingStates(
+        data.hearings, data.audit, data.webhooks, checkpoint=audit_checkpoints.checkpoint
+    )
 
     async def recording_available(report: Mapping[str, object]) -> None:
         # The archive first: an e-court system told of a recording can fetch it at once.
@@ -162,6 +182,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit
+    app[keys.AUDIT_CHECKPOINTS] = audit_checkpoints
     app[keys.HEARING_STATES] = hearing_states
     app[keys.WEBHOOKS] = data.webhooks
     app[keys.ENGINE] = engine
@@ -175,6 +196,9 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
+        # First: its first round anchors what was written while the server was stopped,
+        # and says so if the log was cut or rewritten meanwhile.
+        await app[keys.AUDIT_CHECKPOINTS].start()
         # Before anything records: seal what a crash left open, flagged, never dropped,
         # and only if the recorder can vouch for it.
         for recovery in await asyncio.to_thread(app[keys.RECORDINGS].recover):
@@ -189,6 +213,8 @@ def create_app(settings: Settings) -> web.Application:
         await app[keys.SIGNALING].close()
         await app[keys.ARCHIVE].jobs.stop()
         await app[keys.WEBHOOKS].stop()
+        # Last before the database goes: the entries of the shutdown itself are anchored.
+        await app[keys.AUDIT_CHECKPOINTS].stop()
         await app[keys.ENGINE].dispose()
 
     app.cleanup_ctx.append(lifetime)

@@ -7,6 +7,8 @@ e-court system hears of every opening, start and close exactly once.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Final
 
 from court.hearing import Hearing
@@ -16,6 +18,8 @@ from server.persistence.repositories import HearingRepository
 from server.views import hearing_view
 from server.webhooks import WebhookEvent, Webhooks
 
+logger = logging.getLogger(__name__)
+
 EVENTS: Final = {
     HearingState.OPEN: WebhookEvent.HEARING_OPENED,
     HearingState.IN_SESSION: WebhookEvent.HEARING_STARTED,
@@ -24,10 +28,20 @@ EVENTS: Final = {
 
 
 class HearingStates:
-    def __init__(self, hearings: HearingRepository, audit: AuditLog, webhooks: Webhooks) -> None:
+    def __init__(
+        self,
+        hearings: HearingRepository,
+        audit: AuditLog,
+        webhooks: Webhooks,
+        *,
+        checkpoint: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self._hearings = hearings
         self._audit = audit
         self._webhooks = webhooks
+        # Signs the audit log's head (AuditCheckpoints.checkpoint), called once a close
+        # is recorded.
+        self._checkpoint = checkpoint
 
     async def change(
         self, hearing_id: str, target: HearingState, *, actor: str, reason: str
@@ -40,6 +54,14 @@ class HearingStates:
             object=f"hearing:{after.id}",
             reason=f"{before.state.value} -> {after.state.value}: {reason}",
         )
+        if target is HearingState.CLOSED and self._checkpoint is not None:
+            # The record of a closed hearing should not wait up to a minute to be anchored.
+            # The close has happened and is recorded; a checkpoint that fails is logged
+            # (and retried by the periodic task), never a failed close.
+            try:
+                await self._checkpoint()
+            except Exception:
+                logger.exception("the audit log was not checkpointed after closing %s", after.id)
         event = EVENTS.get(target)
         # A hearing starts once; resuming after a pause or a suspension is not a new start.
         if target is HearingState.IN_SESSION and before.state is not HearingState.OPEN:

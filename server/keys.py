@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from recordings import RecordingStore
 from server.archive.service import Archive
 from server.audit import AuditLog
+from server.audit.checkpoints import AuditCheckpoints
 from server.auth.services import Auth
 from server.court_data import CourtData
 from server.hearing_states import HearingStates
@@ -26,6 +27,7 @@ HEARING_STATES = web.AppKey("hearing_states", HearingStates)
 PARTICIPANTS = web.AppKey("participants", ParticipantRepository)
 JOIN_LINKS = web.AppKey("join_links", JoinLinks)
 AUDIT = web.AppKey("audit", AuditLog)
+AUDIT_CHECKPOINTS = web.AppKey("audit_checkpoints", AuditCheckpoints)
 WEBHOOKS = web.AppKey("webhooks", Webhooks)
 RECORDINGS = web.AppKey("recordings", RecordingStore)
 ARCHIVE = web.AppKey("archive", Archive)

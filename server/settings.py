@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ from recordings.speech import DEFAULT_RECOGNISER
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_RETENTION_DAYS = 3653  # ten years
+# The design anchors the audit log at least every minute: a longer interval is refused.
+MAX_AUDIT_CHECKPOINT_S = 60.0
 
 
 class SettingsError(ValueError):
@@ -45,6 +48,8 @@ class Settings:
     # Speech to text for protocol suggestions: off unless a model directory is given.
     speech_model_dir: Path | None = None
     speech_recogniser: str = DEFAULT_RECOGNISER  # "module:factory" (recordings/speech.py)
+    # How often the audit log's head is checkpointed while it moves (server.audit.checkpoints).
+    audit_checkpoint_s: float = MAX_AUDIT_CHECKPOINT_S
 
     @property
     def archive_work_dir(self) -> Path:
@@ -60,6 +65,11 @@ class Settings:
     def record_signing_key_file(self) -> Path:
         """The Ed25519 key that signs recording manifests (created on first use, 0600)."""
         return self.data_dir / "keys" / "record-signing-key.pem"
+
+    @property
+    def audit_checkpoints_file(self) -> Path:
+        """Signed checkpoints of the audit log's head: outside the database on purpose."""
+        return self.data_dir / "audit-checkpoints.jsonl"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,7 +102,23 @@ class Settings:
             ),
             speech_model_dir=_speech_model_dir(env.get("COURTROOM_SPEECH_MODEL_DIR") or None),
             speech_recogniser=env.get("COURTROOM_SPEECH_RECOGNISER") or DEFAULT_RECOGNISER,
+            audit_checkpoint_s=_audit_checkpoint_s(
+                env.get("COURTROOM_AUDIT_CHECKPOINT_S") or str(MAX_AUDIT_CHECKPOINT_S)
+            ),
         )
+
+
+def _audit_checkpoint_s(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_AUDIT_CHECKPOINT_S:  # also refuses nan
+        raise SettingsError(
+            "COURTROOM_AUDIT_CHECKPOINT_S must be a number of seconds above 0 and at most "
+            f"{MAX_AUDIT_CHECKPOINT_S:g}, not {value!r}"
+        )
+    return seconds
 
 
 def _speech_model_dir(value: str | None) -> Path | None:

@@ -1,15 +1,24 @@
 """``courtroom audit verify`` and ``courtroom audit list``: the audit log from a shell.
 
-verify exits 0 with "OK: N entries, chain intact, head <digest>", or 1 naming the first
-bad entry, so that a cron job or a monitoring check can run it.
+verify checks the chain against the signed checkpoints (server.audit.checkpoints) and
+exits 0 with "OK: N entries, chain intact, head <digest>" (then the checkpoint that
+anchors it, and a warning for entries not yet anchored or checkpoints not trusted), or 1
+naming the first bad entry, a cut tail or a rewrite, so that a cron job or a monitoring
+check can run it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from recordings.signing import load_or_create_key
+from server.audit.checkpoints import verify_anchored
 from server.audit.log import VerifyReport, timestamp
 from server.court_data import open_court_data
 from server.persistence.repositories.audit import AuditEntry
@@ -30,8 +39,18 @@ def add_parser(commands: Any) -> None:
     """Add ``audit`` to the ``courtroom`` command's subparsers."""
     audit = commands.add_parser("audit", help="verify and read the audit log")
     actions = audit.add_subparsers(dest="action", required=True)
-    actions.add_parser(
-        "verify", help="check the hash chain; exit 1 naming the first entry that is wrong"
+    verify = actions.add_parser(
+        "verify",
+        help="check the hash chain against the signed checkpoints; exit 1 naming the first "
+        "entry that is wrong, a cut tail or a rewrite",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also a copy of the checkpoints kept elsewhere (repeatable)",
     )
     listing = actions.add_parser("list", help="the newest entries, oldest first")
     listing.add_argument(
@@ -41,16 +60,29 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "verify":
-        report = asyncio.run(_verify(settings))
-        print(report.summary())
+        for path in args.checkpoints:
+            if not path.is_file():
+                print(f"courtroom: no checkpoint file at {path}", file=sys.stderr)
+                return 2
+        report = asyncio.run(_verify(settings, args.checkpoints))
+        print("\n".join(report.lines()))
         return 0 if report.ok else 1
     print(format_entries(asyncio.run(_latest(settings, args.limit))))
     return 0
 
 
-async def _verify(settings: Settings) -> VerifyReport:
+def trusted_keys(settings: Settings) -> list[Ed25519PublicKey]:
+    """The keys whose checkpoints are trusted: the court's, if this installation has one.
+    Verifying never creates a key: a new one would trust nothing that was signed."""
+    path = settings.record_signing_key_file
+    return [load_or_create_key(path).public_key()] if path.exists() else []
+
+
+async def _verify(settings: Settings, extra_files: list[Path]) -> VerifyReport:
+    trusted = trusted_keys(settings)
+    files = [settings.audit_checkpoints_file, *extra_files]
     async with open_court_data(settings) as data:
-        return await data.audit.verify()
+        return await verify_anchored(data.audit, trusted, files)
 
 
 async def _latest(settings: Settings, limit: int) -> list[AuditEntry]:

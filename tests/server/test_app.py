@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 
+from court.hearing_state import HearingState
 from court.permissions import Scope
+from recordings.signing import key_fingerprint, load_or_create_key
 from server import keys
 from server.app import allowed_origins, create_app
 from server.live_courtroom import signaling_audit
 from server.settings import Settings
 from signaling.audit import AuditEvent
+from tests.server.audit_support import until
 from tests.server.auth_helpers import api_token
 
 Client = TestClient[web.Request, web.Application]
@@ -222,3 +227,49 @@ async def test_signaling_refusals_reach_the_courts_audit_log(client: Client) -> 
         "denied",
     )
     assert (await client.app[keys.AUDIT].verify()).ok
+
+
+def checkpointed_seqs(settings: Settings) -> list[int]:
+    lines = settings.audit_checkpoints_file.read_text().splitlines()
+    return [json.loads(line)["seq"] for line in lines]
+
+
+async def test_the_running_app_checkpoints_new_audit_entries_with_the_court_key(
+    aiohttp_client: MakeClient, courtroom_env: dict[str, str], web_dir: Path
+) -> None:
+    settings = Settings.from_env(
+        {**courtroom_env, "COURTROOM_WEB_DIR": str(web_dir), "COURTROOM_AUDIT_CHECKPOINT_S": "0.05"}
+    )
+    client = await aiohttp_client(create_app(settings))
+    checkpoints = client.app[keys.AUDIT_CHECKPOINTS]
+
+    entry = await client.app[keys.AUDIT].record(actor="staff:a", action="test.x", object="o:1")
+    await until(lambda: (found := checkpoints.latest()) is not None and found.seq == entry.seq)
+
+    latest = checkpoints.latest()
+    assert latest is not None
+    court_key = load_or_create_key(settings.record_signing_key_file)
+    assert (latest.head, latest.key) == (entry.digest, key_fingerprint(court_key))
+    assert (await checkpoints.verify()).anchor == latest
+
+
+async def test_closing_a_hearing_and_stopping_the_app_each_anchor_the_audit_log_at_once(
+    aiohttp_client: MakeClient, courtroom_env: dict[str, str], web_dir: Path
+) -> None:
+    # The default interval (a minute) never comes round during the test.
+    settings = Settings.from_env({**courtroom_env, "COURTROOM_WEB_DIR": str(web_dir)})
+    client = await aiohttp_client(create_app(settings))
+    hearing = await client.app[keys.HEARINGS].create(case_number="1-7/2026", title="T")
+    states = client.app[keys.HEARING_STATES]
+
+    await states.change(hearing.id, HearingState.OPEN, actor="staff:judge", reason="test")
+    await states.change(hearing.id, HearingState.CLOSED, actor="staff:judge", reason="test")
+    closed = await client.app[keys.AUDIT].entries.head()
+    anchored_at_close = client.app[keys.AUDIT_CHECKPOINTS].latest()
+    after_close = await client.app[keys.AUDIT].record(actor="staff:a", action="t", object="o")
+    await client.close()
+
+    assert closed is not None and closed.action == "hearing.closed"
+    assert anchored_at_close is not None
+    assert (anchored_at_close.seq, anchored_at_close.head) == (closed.seq, closed.digest)
+    assert checkpointed_seqs(settings)[-2:] == [closed.seq, after_close.seq]

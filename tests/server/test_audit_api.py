@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from court.access import Actor
@@ -22,10 +23,11 @@ from court.permissions import Scope
 from court.staff import StaffAccount, StaffId, StaffRole
 from server import keys
 from server.actors import ACTOR
-from server.audit import Outcome
+from server.audit import AuditCheckpoints, Outcome
 from server.audit import routes as audit_routes
 from server.problems import problem_details, security_headers
 from server.settings import WEB_DIR
+from tests.server.audit_support import cut_tail
 from tests.server.conftest import Database
 
 Client = TestClient[web.Request, web.Application]
@@ -60,6 +62,9 @@ async def client(aiohttp_client: MakeClient, database: Database, web_dir: Path) 
     (web_dir / "audit.html").write_text("<!doctype html><title>Audit log</title>")
     app = web.Application(middlewares=[security_headers, problem_details, actor_from_header])
     app[keys.AUDIT] = database.audit
+    app[keys.AUDIT_CHECKPOINTS] = AuditCheckpoints(
+        database.audit, web_dir.parent / "audit-checkpoints.jsonl", Ed25519PrivateKey.generate()
+    )
     audit_routes.add_routes(app.router, web_dir)
     return await aiohttp_client(app)
 
@@ -199,7 +204,39 @@ async def test_verify_reports_an_intact_chain(client: Client, database: Database
         "entries": 3,
         "head": head.digest,
         "first_break": None,
+        "anchor": None,
+        "unanchored": 3,
+        "warnings": ["3 entries are not yet anchored: no trusted checkpoint covers any entry"],
     }
+
+
+async def test_verify_names_the_checkpoint_that_anchors_the_chain(
+    client: Client, database: Database
+) -> None:
+    await record_some(database, 3)
+    signed = await client.app[keys.AUDIT_CHECKPOINTS].checkpoint()
+    await record_some(database, 1)
+
+    body = await (await client.get("/api/v1/audit/verify", headers=ADMIN)).json()
+
+    assert body["ok"] is True
+    assert body["anchor"] == {"seq": 3, "head": signed.head, "at": signed.as_json()["at"]}
+    assert body["unanchored"] == 1
+    assert body["warnings"] == ["1 entry after checkpoint at seq 3 is not yet anchored"]
+
+
+async def test_verify_names_a_tail_cut_below_the_checkpoint(
+    client: Client, database: Database
+) -> None:
+    await record_some(database, 8)
+    await client.app[keys.AUDIT_CHECKPOINTS].checkpoint()
+    await cut_tail(database, 5)
+
+    body = await (await client.get("/api/v1/audit/verify", headers=ADMIN)).json()
+
+    assert body["ok"] is False
+    assert body["first_break"]["problem"] == "cut"
+    assert body["first_break"]["detail"].startswith("entries 4..8 are missing")
 
 
 async def test_verify_names_the_first_bad_entry(client: Client, database: Database) -> None:

@@ -121,3 +121,36 @@ async def test_the_e_court_system_receives_each_state_change_signed_in_order(
         "hearing.closed",
     ]
     assert (await database.audit.verify()).ok
+
+
+async def test_closing_a_hearing_checkpoints_the_audit_log_after_the_close_is_recorded(
+    database: Database,
+) -> None:
+    hearing = await database.hearings.create(case_number="1-8/2026", title="T")
+    audit = Entries()
+    at_checkpoint: list[list[str]] = []
+
+    async def checkpoint() -> None:
+        at_checkpoint.append([e["action"] for e in audit.entries])
+
+    states = HearingStates(database.hearings, audit, Announcements(), checkpoint=checkpoint)
+    for target in (HearingState.OPEN, HearingState.IN_SESSION, HearingState.CLOSED):
+        await states.change(hearing.id, target, actor="staff:judge", reason="test")
+
+    assert at_checkpoint == [["hearing.open", "hearing.in_session", "hearing.closed"]]
+
+
+async def test_a_checkpoint_that_fails_does_not_fail_the_close(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    hearing = await database.hearings.create(case_number="1-9/2026", title="T")
+
+    async def checkpoint() -> None:
+        raise RuntimeError("the disk is full")
+
+    states = HearingStates(database.hearings, Entries(), Announcements(), checkpoint=checkpoint)
+    await states.change(hearing.id, HearingState.OPEN, actor="staff:judge", reason="test")
+    closed = await states.change(hearing.id, HearingState.CLOSED, actor="staff:judge", reason="x")
+
+    assert closed.state is HearingState.CLOSED
+    assert "not checkpointed after closing" in caplog.text

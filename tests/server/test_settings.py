@@ -98,6 +98,10 @@ def test_ice_servers_are_read_from_json_with_one_or_many_urls(tmp_path: Path) ->
         ("COURTROOM_ICE_SERVERS", '[{"urls": "turn:x", "username": 7}]', "username"),
         ("COURTROOM_ICE_HOST_ADDRESSES", "127.0.0.1,eth0", "'eth0'"),
         ("COURTROOM_WEB_DIR", "/nonexistent/web", "COURTROOM_WEB_DIR is not a directory"),
+        ("COURTROOM_AUDIT_CHECKPOINT_S", "0", "above 0 and at most 60"),
+        ("COURTROOM_AUDIT_CHECKPOINT_S", "61", "above 0 and at most 60"),
+        ("COURTROOM_AUDIT_CHECKPOINT_S", "nan", "above 0 and at most 60"),
+        ("COURTROOM_AUDIT_CHECKPOINT_S", "often", "above 0 and at most 60"),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_variable(
@@ -138,3 +142,16 @@ def test_the_demo_is_on_unless_turned_off(tmp_path: Path, value: str, demo: bool
     assert Settings.from_env({**env, "COURTROOM_DEMO": value}).demo is demo
     with pytest.raises(SettingsError, match="COURTROOM_DEMO"):
         Settings.from_env({**env, "COURTROOM_DEMO": "maybe"})
+
+
+def test_the_audit_log_is_checkpointed_every_minute_into_the_data_dir_unless_told(
+    tmp_path: Path,
+) -> None:
+    env = {"COURTROOM_DATA_DIR": str(tmp_path)}
+    settings = Settings.from_env(env)
+
+    assert settings.audit_checkpoint_s == 60.0
+    assert settings.audit_checkpoints_file == tmp_path / "audit-checkpoints.jsonl"
+    assert (
+        Settings.from_env({**env, "COURTROOM_AUDIT_CHECKPOINT_S": "0.5"}).audit_checkpoint_s == 0.5
+    )

@@ -201,6 +201,10 @@ async function verify() {
             "each chained to the one before.",
         ),
         verifiedLine("Head digest ", report.head),
+        ...(report.anchor
+          ? [verifiedLine(`Anchored up to entry ${report.anchor.seq} by a signed checkpoint.`)]
+          : []),
+        ...report.warnings.map((text) => verifiedLine(`Warning: ${text}.`)),
       );
     } else {
       const broken = report.first_break;
@@ -211,6 +215,7 @@ async function verify() {
             `${broken.detail}.`,
         ),
         verifiedLine(`${report.entries} entries before it are intact.`),
+        ...report.warnings.map((text) => verifiedLine(`Warning: ${text}.`)),
       );
     }
   } catch (error) {

@@ -107,9 +107,9 @@ class AuditRepository:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
 
-    async def walk(self, batch: int = 1000) -> AsyncIterator[AuditEntry]:
-        """Every entry in seq order, read in batches so a long log never sits in memory."""
-        after: int | None = None
+    async def walk(self, batch: int = 1000, after: int | None = None) -> AsyncIterator[AuditEntry]:
+        """Every entry in seq order (only those past seq ``after`` if given), read in
+        batches so a long log never sits in memory."""
         while True:
             query = select(AuditEntryRow).order_by(AuditEntryRow.seq).limit(batch)
             if after is not None:
