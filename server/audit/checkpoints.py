@@ -36,6 +36,8 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from recordings import statements
+from recordings.manifest import SIGNATURE_FILE
 from recordings.signing import key_fingerprint
 from server.audit.log import AuditLog, VerifyReport, timestamp
 
@@ -254,6 +256,20 @@ async def verify_anchored(
     valid, untrusted = await asyncio.to_thread(trusted_only, found, trusted)
     report = await audit.verify(valid)
     return replace(report, notes=_capped(notes + untrusted))
+
+
+def sealed_checkpoints(recordings_dir: Path) -> list[Checkpoint]:
+    """The checkpoints carried by every recording's final seal: each signs itself, so an
+    insider who deletes the checkpoint file is still caught by the record. Blocking."""
+    found: list[Checkpoint] = []
+    for path in sorted(recordings_dir.glob(f"*/*/{SIGNATURE_FILE}")):
+        try:
+            carried = statements.read(path).audit_checkpoint
+            if carried is not None:
+                found.append(Checkpoint.from_json(carried))
+        except (OSError, ValueError, statements.BadStatement):
+            continue  # not a statement that carries one; verification of the record says so
+    return found
 
 
 class AnchorBroken(Exception):

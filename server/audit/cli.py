@@ -18,7 +18,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from recordings.signing import load_or_create_key
-from server.audit.checkpoints import verify_anchored
+from server.audit.checkpoints import sealed_checkpoints, verify_anchored
 from server.audit.log import VerifyReport, timestamp
 from server.court_data import open_court_data
 from server.persistence.repositories.audit import AuditEntry
@@ -81,8 +81,9 @@ def trusted_keys(settings: Settings) -> list[Ed25519PublicKey]:
 async def _verify(settings: Settings, extra_files: list[Path]) -> VerifyReport:
     trusted = trusted_keys(settings)
     files = [settings.audit_checkpoints_file, *extra_files]
+    carried = await asyncio.to_thread(sealed_checkpoints, settings.recordings_dir)
     async with open_court_data(settings) as data:
-        return await verify_anchored(data.audit, trusted, files)
+        return await verify_anchored(data.audit, trusted, files, carried)
 
 
 async def _latest(settings: Settings, limit: int) -> list[AuditEntry]:

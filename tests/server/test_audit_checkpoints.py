@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from court.ids import HearingId
+from recordings import RecordingStore
 from recordings.signing import key_fingerprint
 from server.audit import (
     AnchorBroken,
@@ -26,7 +28,7 @@ from server.audit import (
     Problem,
     verify_anchored,
 )
-from server.audit.checkpoints import CheckpointFile, signed_message
+from server.audit.checkpoints import CheckpointFile, sealed_checkpoints, signed_message
 from server.audit.log import moment, timestamp
 from tests.server.audit_support import cut_tail, rewrite, until
 from tests.server.conftest import Database
@@ -369,3 +371,28 @@ async def test_a_log_cut_or_rewritten_since_the_last_checkpoint_is_never_signed(
     assert refused.value.report.first_break.problem is Problem.REWRITTEN
     assert content(path) == written
     assert "no longer extends its last checkpoint" in caplog.text
+
+
+async def test_a_cut_is_caught_by_the_checkpoint_a_recordings_final_seal_carries(
+    database: Database, checkpoints: AuditCheckpoints, path: Path, key: Ed25519PrivateKey
+) -> None:
+    """The insider deletes the checkpoint file and cuts the log; the record itself still
+    holds the signed head, because the recording's final seal carried it."""
+    await record_some(database.audit, 30)
+    await checkpoints.checkpoint()
+    store = RecordingStore(
+        path.parent / "recordings",
+        signing_key=key,
+        audit_checkpoint=lambda: None if (c := checkpoints.latest()) is None else c.as_json(),
+    )
+    recording = await store.start(HearingId("hrg_sealed"))
+    await recording.stop()
+    await cut_tail(database, 20)
+    path.unlink()  # noqa: ASYNC240 (a tiny file)
+
+    carried = sealed_checkpoints(path.parent / "recordings")
+    report = await verify_anchored(database.audit, [key.public_key()], [path], extra=carried)
+
+    assert [c.seq for c in carried] == [30]
+    assert report.first_break is not None and report.first_break.problem is Problem.CUT
+    assert "entries 11..30 are missing: the log was cut after entry 10" in report.first_break.detail
