@@ -395,3 +395,27 @@ def check_hearing_index(
             findings.append(found)
             report.findings.append(found)
     return findings
+
+
+def verify_hearing(
+    hearing_dir: Path, hearing_id: str, trusted_key: TrustedKeys
+) -> list[VerificationReport]:
+    """Every recording found under ``hearing_dir``, then the set of them against the
+    hearing's signed index; findings about the hearing as a whole come last, in a report of
+    their own named "hearing index". Blocking; read-only."""
+    directories = sorted(
+        p
+        for p in hearing_dir.iterdir()
+        if p.is_dir()
+        and any((p / name).exists() for name in (MANIFEST_FILE, SIGNATURE_FILE, "recording.json"))
+    )
+    reports = [verify_recording(d, d.name, trusted_key, hearing_id=hearing_id) for d in directories]
+    try:
+        data: bytes | None = (hearing_dir / hearing_index.INDEX_FILE).read_bytes()
+    except FileNotFoundError:
+        data = None
+    findings = check_hearing_index(data, hearing_id, reports, trusted_key)
+    own = [f for f in findings if not any(f in r.findings for r in reports)]
+    if own:
+        reports.append(VerificationReport("hearing index", findings=own))
+    return reports
