@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from media.settings import IceServer, MediaSettings
+from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -45,6 +46,12 @@ class Settings:
     # Speech to text for protocol suggestions: off unless a model directory is given.
     speech_model_dir: Path | None = None
     speech_recogniser: str = DEFAULT_RECOGNISER  # "module:factory" (recordings/speech.py)
+    # The court's record-signing key (server/court_key.py). A court keeps it off the data
+    # volume, so that whoever can write the data directory cannot swap it; unset, it lives
+    # under data_dir/keys, which is enough for make run.
+    record_key_file: Path | None = None
+    # The fingerprint the court published for its current key: a different key stops start.
+    record_key_fingerprint: str | None = None
 
     @property
     def archive_work_dir(self) -> Path:
@@ -58,8 +65,11 @@ class Settings:
 
     @property
     def record_signing_key_file(self) -> Path:
-        """The Ed25519 key that signs recording manifests (created on first use, 0600)."""
-        return self.data_dir / "keys" / "record-signing-key.pem"
+        """The Ed25519 key that signs the record (0600; created only at the court's first
+        use, see server/court_key.py): COURTROOM_RECORD_KEY_FILE, else under the data dir."""
+        if self.record_key_file is not None:
+            return self.record_key_file
+        return self.data_dir / "keys" / KEY_FILE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,7 +102,40 @@ class Settings:
             ),
             speech_model_dir=_speech_model_dir(env.get("COURTROOM_SPEECH_MODEL_DIR") or None),
             speech_recogniser=env.get("COURTROOM_SPEECH_RECOGNISER") or DEFAULT_RECOGNISER,
+            record_key_file=_record_key_file(env.get("COURTROOM_RECORD_KEY_FILE") or None),
+            record_key_fingerprint=_record_key_fingerprint(
+                env.get("COURTROOM_RECORD_KEY_FINGERPRINT") or None
+            ),
         )
+
+
+def _record_key_file(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser().resolve()
+    if path.is_dir():
+        raise SettingsError(
+            f"COURTROOM_RECORD_KEY_FILE names a directory, not a key file: {str(path)!r}"
+        )
+    # The key's own volume not mounted must not look like a fresh installation.
+    if not path.parent.is_dir():
+        raise SettingsError(
+            f"COURTROOM_RECORD_KEY_FILE: the directory {str(path.parent)!r} does not exist "
+            "(is the key's volume mounted?)"
+        )
+    return path
+
+
+def _record_key_fingerprint(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_fingerprint(value)
+    except ValueError:
+        raise SettingsError(
+            "COURTROOM_RECORD_KEY_FINGERPRINT must be the 64 hex digits that "
+            f"`courtroom archive public-key --fingerprint` prints, not {value!r}"
+        ) from None
 
 
 def _speech_model_dir(value: str | None) -> Path | None:
