@@ -11,7 +11,6 @@ from aiohttp import web
 
 from media.ice import use_host_addresses
 from recordings import RecordingStore
-from recordings.signing import load_or_create_key, public_key_pem
 from recordings.speech import (
     SPEECH_OFF,
     SPEECH_ON,
@@ -30,6 +29,7 @@ from server.archive.service import Archive
 from server.audit import routes as audit_routes
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
+from server.court_key import CourtKey, CourtKeyRefused, open_court_key
 from server.hearing_states import HearingStates
 from server.live_courtroom import (
     hearing_events_audit,
@@ -73,7 +73,15 @@ def speech_to_text(settings: Settings) -> tuple[Recogniser | None, SpeechStatus]
         return None, speech_off_because(str(exc))
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.Application:
+    """``court_key``: the record-signing key as ``open_court_key`` checked it against the
+    database and the pin; ``courtroom serve`` checks it before it builds the app, because
+    the check needs the database and this function does not wait. Without one (tests and
+    tools), the key file alone is used, and checked against the database when the app
+    starts, before it records or serves anything."""
+    checked = court_key is not None
+    if court_key is None:
+        court_key = CourtKey.from_key_file(settings)
     # security_headers is outermost so that problem responses carry the headers too.
     app = web.Application(middlewares=[security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
@@ -85,10 +93,12 @@ def create_app(settings: Settings) -> web.Application:
         data.participants,
         data.links,
     )
-    signing_key = load_or_create_key(settings.record_signing_key_file)
     recogniser, speech = speech_to_text(settings)
     recordings = RecordingStore(
-        settings.recordings_dir, signing_key=signing_key, recogniser=recogniser, speech=speech
+        settings.recordings_dir,
+        signing_key=court_key.signing_key,
+        recogniser=recogniser,
+        speech=speech,
     )
     # The archive reads the recorder's directory through the storage interface.
     archive = Archive(
@@ -96,8 +106,8 @@ def create_app(settings: Settings) -> web.Application:
         data.archive,
         data.audit,
         work_dir=settings.archive_work_dir,
-        public_key_pem=public_key_pem(signing_key),
-        trusted_key=signing_key.public_key(),
+        public_key_pem=court_key.public_key_pem,
+        trusted_keys=court_key.trusted_public_keys(),
         retention_days=settings.record_retention_days,
     )
     hearing_states = HearingStates(data.hearings, data.audit, data.webhooks)
@@ -135,11 +145,18 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.JOIN_LINKS] = links
     app[keys.RECORDINGS] = recordings
     app[keys.ARCHIVE] = archive
-    app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, signing_key)
+    app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, court_key.signing_key)
     app[keys.SIGNALING] = signaling
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
+        if not checked:
+            found = await open_court_key(settings, data)
+            if found.fingerprint != court_key.fingerprint:
+                raise CourtKeyRefused(
+                    f"{settings.record_signing_key_file} changed while the server started: "
+                    "start it again"
+                )
         # Before anything records: seal what a crash left open, flagged, never dropped.
         for recovered in await asyncio.to_thread(app[keys.RECORDINGS].recover):
             logger.warning(

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -136,19 +136,22 @@ class Archive:
         *,
         work_dir: Path,
         public_key_pem: str,
-        trusted_key: Ed25519PublicKey,
+        trusted_keys: Sequence[Ed25519PublicKey],
         retention_days: int,
         in_child: bool = True,
     ) -> None:
-        """``in_child``: build derived files in a child process (the server); the CLI builds
-        in its own process."""
+        """``trusted_keys``: the court's keys a record may be signed with, the current key
+        first (server/court_key.py). ``in_child``: build derived files in a child process
+        (the server); the CLI builds in its own process."""
+        if not trusted_keys:
+            raise ValueError("the archive needs the court's current key to verify with")
         self.storage = storage
         self.index = index
         self.jobs = Jobs()
         self._audit = audit
         self._work_dir = work_dir
         self._public_key_pem = public_key_pem
-        self._trusted_key = trusted_key
+        self._trusted_keys = tuple(trusted_keys)
         self._retention = timedelta(days=retention_days)
         self._in_child = in_child
 
@@ -289,9 +292,11 @@ class Archive:
         for recording in archived.recordings:
             prefix = archive_key(archived.hearing.id, recording.id)
             async with self.storage.local_directory(prefix) as directory:
+                # TODO(seal): verify against every trusted key; until then a record signed
+                # by a retired key is reported as signed by a key other than the court's.
                 reports.append(
                     await asyncio.to_thread(
-                        verify_recording, directory, recording.id, self._trusted_key
+                        verify_recording, directory, recording.id, self._trusted_keys[0]
                     )
                 )
         return reports
