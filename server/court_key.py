@@ -216,7 +216,7 @@ async def rotate_court_key(
     # The new key is on disk (fsynced) before the database names it, so no moment exists
     # in which the court's current key is nowhere but in this process's memory.
     try:
-        await asyncio.to_thread(_write_new_key, staged, successor)
+        await asyncio.to_thread(_stage, staged, successor)
     except FileExistsError:
         raise CourtKeyRefused(
             f"{staged} exists, so another rotation runs or one was interrupted before it "
@@ -466,6 +466,12 @@ def _write_new_key(path: Path, key: Ed25519PrivateKey) -> None:
         f.write(pem)
         f.flush()
         os.fsync(f.fileno())
+
+
+def _stage(staged: Path, key: Ed25519PrivateKey) -> None:
+    """The successor's key file beside the key file, it and its name synced. Blocking."""
+    _write_new_key(staged, key)
+    _sync_directory(staged.parent)
 
 
 def _install(staged: Path, path: Path) -> None:
