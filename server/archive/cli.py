@@ -139,7 +139,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.all:
             print(format_published(court_key.published()), end="")
         else:
-            print(f"Fingerprint (SHA-256 of the raw key): {court_key.fingerprint}")
+            print(f"Fingerprint (SHA-256): {court_key.fingerprint}")
             print(court_key.public_key_pem, end="")
         return 0
     reason = (args.reason or "").strip()

@@ -457,9 +457,7 @@ async def test_public_key_prints_the_current_key_its_fingerprint_and_the_publish
     new = await checked_court_key(settings)
     every = await printed("--all")
 
-    assert (
-        current == f"Fingerprint (SHA-256 of the raw key): {old.fingerprint}\n{old.public_key_pem}"
-    )
+    assert current == f"Fingerprint (SHA-256): {old.fingerprint}\n{old.public_key_pem}"
     # Text before the PEM block is allowed (RFC 7468): the output is still a key file.
     as_key_file = serialization.load_pem_public_key(current.encode())
     assert isinstance(as_key_file, Ed25519PublicKey)
