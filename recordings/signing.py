@@ -1,8 +1,8 @@
-"""The court's record-signing key: Ed25519, generated into the data directory on first use.
+"""The court's record-signing key: Ed25519, in a 0600 file.
 
-The private key never leaves the data directory (a 0600 file); the public key is exported
-(``courtroom archive public-key``) so that anyone can check a manifest's signature without
-courtroom installed.
+Where that file lives, when a key may be made and which keys are trusted is the server's
+business (server/court_key.py). The public key is published (``courtroom archive
+public-key``) so that anyone can check a manifest's signature without courtroom installed.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from aiohttp import web
 from media.ice import use_host_addresses
 from recordings import RecordingStore
 from recordings.recovery import Recovery
-from recordings.signing import load_or_create_key, public_key_pem
 from recordings.speech import (
     SPEECH_OFF,
     SPEECH_ON,
@@ -33,6 +32,7 @@ from server.audit.checkpoints import AuditCheckpoints
 from server.audit.log import Outcome
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
+from server.court_key import CourtKey, CourtKeyRefused, open_court_key
 from server.hearing_states import HearingStates
 from server.live_courtroom import (
     hearing_events_audit,
@@ -109,7 +109,15 @@ async def recovered(data: CourtData, recovery: Recovery) -> None:
     await data.webhooks.publish(WebhookEvent.RECORDING_RECOVERED, recovery.as_json())
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.Application:
+    """``court_key``: the record-signing key as ``open_court_key`` checked it against the
+    database and the pin; ``courtroom serve`` checks it before it builds the app, because
+    the check needs the database and this function does not wait. Without one (tests and
+    tools), the key file alone is used, and checked against the database when the app
+    starts, before it records or serves anything."""
+    checked = court_key is not None
+    if court_key is None:
+        court_key = CourtKey.from_key_file(settings)
     # security_headers is outermost so that problem responses carry the headers too.
     app = web.Application(middlewares=[security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
@@ -121,12 +129,11 @@ def create_app(settings: Settings) -> web.Application:
         data.participants,
         data.links,
     )
-    signing_key = load_or_create_key(settings.record_signing_key_file)
     recogniser, speech = speech_to_text(settings)
     audit_checkpoints = AuditCheckpoints(
         data.audit,
         settings.audit_checkpoints_file,
-        signing_key,
+        court_key.signing_key,
         interval_s=settings.audit_checkpoint_s,
     )
 
@@ -137,7 +144,7 @@ def create_app(settings: Settings) -> web.Application:
 
     recordings = RecordingStore(
         settings.recordings_dir,
-        signing_key=signing_key,
+        signing_key=court_key.signing_key,
         recogniser=recogniser,
         speech=speech,
         audit_checkpoint=latest_checkpoint,
@@ -148,8 +155,8 @@ def create_app(settings: Settings) -> web.Application:
         data.archive,
         data.audit,
         work_dir=settings.archive_work_dir,
-        public_key_pem=public_key_pem(signing_key),
-        trusted_keys=[signing_key.public_key()],
+        public_key_pem=court_key.public_key_pem,
+        trusted_keys=court_key.trusted_public_keys(),
         retention_days=settings.record_retention_days,
     )
     # A closed hearing's last entries are anchored at once, not up to a minute later.
@@ -191,11 +198,18 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.JOIN_LINKS] = links
     app[keys.RECORDINGS] = recordings
     app[keys.ARCHIVE] = archive
-    app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, signing_key)
+    app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, court_key.signing_key)
     app[keys.SIGNALING] = signaling
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
+        if not checked:
+            found = await open_court_key(settings, data)
+            if found.fingerprint != court_key.fingerprint:
+                raise CourtKeyRefused(
+                    f"{settings.record_signing_key_file} changed while the server started: "
+                    "start it again"
+                )
         # First: its first round anchors what was written while the server was stopped,
         # and says so if the log was cut or rewritten meanwhile.
         await app[keys.AUDIT_CHECKPOINTS].start()

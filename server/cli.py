@@ -20,6 +20,7 @@ from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
 from server.auth import cli as auth_cli
 from server.court_data import open_court_data
+from server.court_key import CourtKeyRefused, checked_court_key
 from server.demo import ensure_demo, format_links
 from server.settings import Settings, SettingsError
 
@@ -39,9 +40,12 @@ async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str
 
 
 async def _serve(settings: Settings) -> None:
+    # The record-signing key first: with a missing or different key nothing may start,
+    # and create_app, which cannot wait for the database, gets the key already checked.
+    court_key = await checked_court_key(settings)
     accounts = await auth_cli.bootstrap(settings)
     text = (await _demo(settings))[2] if settings.demo else "Demo off (COURTROOM_DEMO=0)."
-    runner = web.AppRunner(create_app(settings))
+    runner = web.AppRunner(create_app(settings, court_key))
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
@@ -128,6 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"courtroom: {exc}", file=sys.stderr)
         return 2
 
+    try:
+        return _run(args, settings)
+    except CourtKeyRefused as exc:
+        # Said as one sentence, not a traceback: it is the operator's move, not a bug.
+        print(f"courtroom: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             runner.run(_serve(settings))

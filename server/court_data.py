@@ -26,6 +26,7 @@ from server.persistence.repositories import (
     JoinLinkRepository,
     ParticipantRepository,
     ProtocolRepository,
+    RecordKeyRepository,
     StaffAccountRepository,
     StaffSessionRepository,
 )
@@ -49,6 +50,7 @@ class CourtData:
     archive: ArchiveRepository
     protocol: ProtocolRepository  # the signaling layer's ProtocolStore
     exhibits: ExhibitRepository  # the signaling layer's ExhibitStore
+    record_keys: RecordKeyRepository  # read and changed only through server/court_key.py
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CourtData:
@@ -79,6 +81,7 @@ class CourtData:
             archive=ArchiveRepository(factory),
             protocol=ProtocolRepository(factory),
             exhibits=ExhibitRepository(factory),
+            record_keys=RecordKeyRepository(factory),
         )
 
 

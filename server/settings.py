@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from media.settings import IceServer, MediaSettings
+from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -50,6 +51,12 @@ class Settings:
     speech_recogniser: str = DEFAULT_RECOGNISER  # "module:factory" (recordings/speech.py)
     # How often the audit log's head is checkpointed while it moves (server.audit.checkpoints).
     audit_checkpoint_s: float = MAX_AUDIT_CHECKPOINT_S
+    # The court's record-signing key (server/court_key.py). A court keeps it off the data
+    # volume, so that whoever can write the data directory cannot swap it; unset, it lives
+    # under data_dir/keys, which is enough for make run.
+    record_key_file: Path | None = None
+    # The fingerprint the court published for its current key: a different key stops start.
+    record_key_fingerprint: str | None = None
 
     @property
     def archive_work_dir(self) -> Path:
@@ -63,8 +70,11 @@ class Settings:
 
     @property
     def record_signing_key_file(self) -> Path:
-        """The Ed25519 key that signs recording manifests (created on first use, 0600)."""
-        return self.data_dir / "keys" / "record-signing-key.pem"
+        """The Ed25519 key that signs the record (0600; created only at the court's first
+        use, see server/court_key.py): COURTROOM_RECORD_KEY_FILE, else under the data dir."""
+        if self.record_key_file is not None:
+            return self.record_key_file
+        return self.data_dir / "keys" / KEY_FILE
 
     @property
     def audit_checkpoints_file(self) -> Path:
@@ -105,6 +115,10 @@ class Settings:
             audit_checkpoint_s=_audit_checkpoint_s(
                 env.get("COURTROOM_AUDIT_CHECKPOINT_S") or str(MAX_AUDIT_CHECKPOINT_S)
             ),
+            record_key_file=_record_key_file(env.get("COURTROOM_RECORD_KEY_FILE") or None),
+            record_key_fingerprint=_record_key_fingerprint(
+                env.get("COURTROOM_RECORD_KEY_FINGERPRINT") or None
+            ),
         )
 
 
@@ -119,6 +133,35 @@ def _audit_checkpoint_s(value: str) -> float:
             f"{MAX_AUDIT_CHECKPOINT_S:g}, not {value!r}"
         )
     return seconds
+
+
+def _record_key_file(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value).expanduser().resolve()
+    if path.is_dir():
+        raise SettingsError(
+            f"COURTROOM_RECORD_KEY_FILE names a directory, not a key file: {str(path)!r}"
+        )
+    # The key's own volume not mounted must not look like a fresh installation.
+    if not path.parent.is_dir():
+        raise SettingsError(
+            f"COURTROOM_RECORD_KEY_FILE: the directory {str(path.parent)!r} does not exist "
+            "(is the key's volume mounted?)"
+        )
+    return path
+
+
+def _record_key_fingerprint(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_fingerprint(value)
+    except ValueError:
+        raise SettingsError(
+            "COURTROOM_RECORD_KEY_FINGERPRINT must be the 64 hex digits that "
+            f"`courtroom archive public-key --fingerprint` prints, not {value!r}"
+        ) from None
 
 
 def _speech_model_dir(value: str | None) -> Path | None:

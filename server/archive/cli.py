@@ -1,6 +1,8 @@
 """``courtroom archive ...``: the archive from a shell.
 
-- ``public-key``: the PEM that verifies every manifest this installation signs;
+- ``public-key``: the court's current public key and its fingerprint; ``--all`` the
+  published list of every court key, ``--fingerprint`` the fingerprint alone;
+- ``rotate-key --reason WHY``: the court's next record-signing key (server/court_key.py);
 - ``verify HEARING``: a report per segment, exit 1 naming any problem;
 - ``viewing-copy HEARING`` and ``export HEARING --out FILE --reason WHY``: build with a
   progress bar on the terminal;
@@ -17,20 +19,26 @@ import asyncio
 import getpass
 import shutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from court.errors import InvalidState
-from recordings import RecordingStore
-from recordings.signing import load_or_create_key, public_key_pem
 from recordings.storage import LocalArchiveStorage
-from recordings.verification import verify_recording
+from recordings.verification import verify_hearing as verify_recordings_of
 from server.archive.jobs import JobKind
 from server.archive.service import Archive, PurgeItem
 from server.court_data import open_court_data
+from server.court_key import (
+    PublishedKey,
+    checked_court_key,
+    open_court_key,
+    rotate_court_key,
+)
 from server.settings import Settings
 
 BAR_WIDTH = 30
@@ -70,11 +78,26 @@ def add_parser(commands: Any) -> None:
         "archive", help="verify, copy, export and purge the record archive"
     )
     actions = archive.add_subparsers(dest="action", required=True)
-    actions.add_parser(
+    public_key = actions.add_parser(
         "public-key",
-        help="print the public key that verifies recording manifests (PEM); "
-        "creates the signing key in the data directory if there is none",
+        help="print the court's current public key (PEM) and its fingerprint; at the "
+        "court's first use, makes the record-signing key",
     )
+    which = public_key.add_mutually_exclusive_group()
+    which.add_argument(
+        "--all",
+        action="store_true",
+        help="every court key: fingerprint, state, period, succession and PEM",
+    )
+    which.add_argument(
+        "--fingerprint", action="store_true", help="only the current key's fingerprint"
+    )
+    rotate = actions.add_parser(
+        "rotate-key",
+        help="make the court's next record-signing key; the old one retires, and its "
+        "records stay verifiable",
+    )
+    rotate.add_argument("--reason", required=True, help="why the key is rotated (audited)")
     verify = actions.add_parser(
         "verify", help="check every segment of a hearing's recordings; exit 1 names a problem"
     )
@@ -107,17 +130,25 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    key = load_or_create_key(settings.record_signing_key_file)
+    """CourtKeyRefused (server/court_key.py) is left to ``courtroom``'s main to print."""
     if args.action == "public-key":
-        print(public_key_pem(key), end="")
+        court_key = asyncio.run(checked_court_key(settings))
+        if args.fingerprint:
+            print(court_key.fingerprint)
+        elif args.all:
+            print(format_published(court_key.published()), end="")
+        else:
+            print(f"Fingerprint (SHA-256): {court_key.fingerprint}")
+            print(court_key.public_key_pem, end="")
         return 0
     reason = (args.reason or "").strip()
     if not reason and not getattr(args, "dry_run", False):
         print("courtroom: --reason must say why the record is used (audited)", file=sys.stderr)
         return 2
+    if args.action == "rotate-key":
+        return asyncio.run(_rotate_key(settings, reason))
     if args.action == "verify":
-        asyncio.run(_audit(settings, "archive.verify", f"hearing:{args.hearing}", reason))
-        return verify_hearing(settings, args.hearing)
+        return asyncio.run(_verify(settings, args.hearing, reason))
     if args.action == "viewing-copy":
         return asyncio.run(_viewing_copy(settings, args.hearing, reason))
     if args.action == "export":
@@ -126,9 +157,52 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_purge(settings, today, dry_run=args.dry_run, reason=reason))
 
 
-async def _audit(settings: Settings, action: str, what: str, reason: str) -> None:
+def format_published(published: Sequence[PublishedKey]) -> str:
+    """The published list of the court's keys, current first, each with its PEM."""
+    blocks = []
+    for key in published:
+        since = "not recorded" if key.first_used_at is None else _moment(key.first_used_at)
+        until = "now" if key.retired_at is None else _moment(key.retired_at)
+        lines = [f"{key.state.value} {key.fingerprint}", f"  in use: {since} to {until}"]
+        if key.succession is not None:
+            lines += [
+                f"  succession: {key.succession.statement}",
+                f"  signed by the previous key: {key.succession.previous_signature}",
+                f"  signed by this key: {key.succession.next_signature}",
+            ]
+        blocks.append("\n".join(lines) + "\n" + key.public_key_pem)
+    return "\n".join(blocks)
+
+
+def _moment(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+async def _rotate_key(settings: Settings, reason: str) -> int:
     async with open_court_data(settings) as data:
-        await data.audit.record(actor=actor(), action=action, object=what, reason=reason)
+        court_key = await open_court_key(settings, data)
+        successor = await rotate_court_key(settings, data, court_key, actor=actor(), reason=reason)
+    print(f"Retired {court_key.fingerprint}; its records stay verifiable.")
+    print(f"The court's record-signing key is now {successor.fingerprint}.")
+    # A running server goes on signing with the key it started with until it restarts.
+    print(
+        "The server signs with it from its next start. Before then, set "
+        f"COURTROOM_RECORD_KEY_FINGERPRINT={successor.fingerprint}, back up "
+        f"{settings.record_signing_key_file}, and publish the court's keys "
+        "(courtroom archive public-key --all)."
+    )
+    return 0
+
+
+async def _verify(settings: Settings, hearing_id: str, reason: str) -> int:
+    async with open_court_data(settings) as data:
+        court_key = await open_court_key(settings, data)
+        await data.audit.record(
+            actor=actor(), action="archive.verify", object=f"hearing:{hearing_id}", reason=reason
+        )
+    return await asyncio.to_thread(
+        verify_hearing, settings, hearing_id, court_key.trusted_public_keys()
+    )
 
 
 def actor() -> str:
@@ -138,36 +212,37 @@ def actor() -> str:
         return "cli:unknown"
 
 
-def verify_hearing(settings: Settings, hearing_id: str) -> int:
-    """Print a report per recording of the hearing; 0 if all verify, 1 otherwise."""
-    key = load_or_create_key(settings.record_signing_key_file).public_key()
-    found = [
-        r for r in RecordingStore(settings.recordings_dir).list() if r.hearing_id == hearing_id
-    ]
-    if not found:
+def verify_hearing(
+    settings: Settings, hearing_id: str, trusted_keys: Sequence[Ed25519PublicKey]
+) -> int:
+    """Print a report per recording of the hearing and one for the hearing's index if it
+    finds anything; 0 if all verify, 1 otherwise (INCOMPLETE included). Blocking."""
+    hearing_dir = settings.recordings_dir / Path(hearing_id).name
+    if not hearing_dir.is_dir():
         print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
         return 1
-    intact = True
-    for info in found:
-        report = verify_recording(info.path, info.recording_id, key)
+    reports = verify_recordings_of(hearing_dir, hearing_id, trusted_keys)
+    if not reports:
+        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
+        return 1
+    for report in reports:
         print("\n".join(report.lines()))
-        intact = intact and report.ok
-    return 0 if intact else 1
+    return 0 if all(r.ok for r in reports) else 1
 
 
 @asynccontextmanager
 async def open_archive(settings: Settings, *, reconcile: bool = True) -> AsyncIterator[Archive]:
     """The archive over the data directory; ``reconcile`` first indexes recordings sealed
     while no server ran (a dry run passes False: it changes nothing, not even the index)."""
-    key = load_or_create_key(settings.record_signing_key_file)
     async with open_court_data(settings) as data:
+        court_key = await open_court_key(settings, data)
         archive = Archive(
             LocalArchiveStorage(settings.recordings_dir),
             data.archive,
             data.audit,
             work_dir=settings.archive_work_dir,
-            public_key_pem=public_key_pem(key),
-            trusted_keys=[key.public_key()],
+            public_key_pem=court_key.public_key_pem,
+            trusted_keys=court_key.trusted_public_keys(),
             retention_days=settings.record_retention_days,
             in_child=False,
         )

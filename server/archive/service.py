@@ -145,15 +145,18 @@ class Archive:
         retention_days: int,
         in_child: bool = True,
     ) -> None:
-        """``in_child``: build derived files in a child process (the server); the CLI builds
-        in its own process."""
+        """``trusted_keys``: the court's keys a record may be signed with, the current key
+        first (server/court_key.py). ``in_child``: build derived files in a child process
+        (the server); the CLI builds in its own process."""
+        if not trusted_keys:
+            raise ValueError("the archive needs the court's current key to verify with")
         self.storage = storage
         self.index = index
         self.jobs = Jobs()
         self._audit = audit
         self._work_dir = work_dir
         self._public_key_pem = public_key_pem
-        self._trusted_keys = list(trusted_keys)
+        self._trusted_keys = tuple(trusted_keys)
         self._retention = timedelta(days=retention_days)
         self._in_child = in_child
 

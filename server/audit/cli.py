@@ -17,10 +17,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from recordings.signing import load_or_create_key
 from server.audit.checkpoints import sealed_checkpoints, verify_anchored
 from server.audit.log import VerifyReport, timestamp
-from server.court_data import open_court_data
+from server.court_data import CourtData, open_court_data
+from server.court_key import CourtKeyRefused, open_court_key
 from server.persistence.repositories.audit import AuditEntry
 from server.settings import Settings
 
@@ -71,18 +71,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def trusted_keys(settings: Settings) -> list[Ed25519PublicKey]:
-    """The keys whose checkpoints are trusted: the court's, if this installation has one.
-    Verifying never creates a key: a new one would trust nothing that was signed."""
-    path = settings.record_signing_key_file
-    return [load_or_create_key(path).public_key()] if path.exists() else []
+async def trusted_keys(data: CourtData, settings: Settings) -> list[Ed25519PublicKey]:
+    """The keys whose checkpoints are trusted: the court's current key and those it
+    succeeded (server/court_key.py). A key the installation refuses (missing, swapped, not
+    the pinned one) trusts nothing: its checkpoints are then reported as untrusted."""
+    if not settings.record_signing_key_file.exists():
+        return []  # verifying never creates a key: a new one would trust nothing signed
+    try:
+        return (await open_court_key(settings, data)).trusted_public_keys()
+    except CourtKeyRefused as exc:
+        print(f"courtroom: {exc}", file=sys.stderr)
+        return []
 
 
 async def _verify(settings: Settings, extra_files: list[Path]) -> VerifyReport:
-    trusted = trusted_keys(settings)
     files = [settings.audit_checkpoints_file, *extra_files]
     carried = await asyncio.to_thread(sealed_checkpoints, settings.recordings_dir)
     async with open_court_data(settings) as data:
+        trusted = await trusted_keys(data, settings)
         return await verify_anchored(data.audit, trusted, files, carried)
 
 

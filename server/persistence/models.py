@@ -10,10 +10,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -260,3 +262,35 @@ class ExhibitRow(Base):
     showings: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ONE_CURRENT_KEY = text("state = 'current'")
+
+
+class RecordKeyRow(Base):
+    """One of the court's record-signing keys, by its public half (the private half is
+    only ever in the key file). Whether a row is trusted is not read from here: it is
+    worked out from the key file and the succession statements (server/court_key.py)."""
+
+    __tablename__ = "record_keys"
+    # Two current keys would leave "which key must the key file hold" without an answer.
+    __table_args__ = (
+        Index(
+            "ix_record_keys_one_current",
+            "state",
+            unique=True,
+            sqlite_where=ONE_CURRENT_KEY,
+            postgresql_where=ONE_CURRENT_KEY,
+        ),
+    )
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # the raw 32-byte key, hex
+    state: Mapped[str] = mapped_column(String(10))  # current or retired
+    first_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # For a key that succeeded another: the statement as signed, and the signatures of the
+    # retiring key and of this key over it (hex).
+    succession: Mapped[str | None] = mapped_column(Text, nullable=True)
+    previous_signature: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    next_signature: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -131,7 +131,9 @@ def test_archive_public_key_prints_the_same_key_each_time_and_keeps_the_private_
     second = capsys.readouterr().out
 
     assert first == second
-    assert first.startswith("-----BEGIN PUBLIC KEY-----") and "PRIVATE" not in first
+    fingerprint, pem = first.split("\n", 1)
+    assert fingerprint.startswith("Fingerprint (SHA-256): ")
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----") and "PRIVATE" not in first
     key_file = Settings.from_env().record_signing_key_file
     assert key_file.stat().st_mode & 0o777 == 0o600
 

@@ -49,9 +49,11 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "record_retention",
         "protocol_entries",
         "protocol_signatures",
+        "exhibits",
+        "record_keys",
         "alembic_version",
     } <= tables
-    assert revision == "0007"
+    assert revision == "0008"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(

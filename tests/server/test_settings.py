@@ -35,6 +35,27 @@ def test_the_public_url_follows_host_and_port_and_loses_a_trailing_slash(tmp_pat
     assert public.public_url == "https://court.example.org"
 
 
+def test_the_record_key_lives_under_the_data_dir_unpinned_unless_settings_say_otherwise(
+    tmp_path: Path,
+) -> None:
+    fingerprint = "0123456789abcdef" * 4
+    printed = " ".join(fingerprint[i : i + 2] for i in range(0, 64, 2)).upper()
+    env = {"COURTROOM_DATA_DIR": str(tmp_path / "data")}
+    default = Settings.from_env(env)
+    chosen = Settings.from_env(
+        {
+            **env,
+            "COURTROOM_RECORD_KEY_FILE": str(tmp_path / "court.pem"),
+            "COURTROOM_RECORD_KEY_FINGERPRINT": printed,
+        }
+    )
+
+    assert default.record_signing_key_file == default.data_dir / "keys/record-signing-key.pem"
+    assert default.record_key_fingerprint is None
+    assert chosen.record_signing_key_file == (tmp_path / "court.pem").resolve()
+    assert chosen.record_key_fingerprint == fingerprint
+
+
 def test_a_secret_key_is_generated_once_readable_only_by_its_owner(tmp_path: Path) -> None:
     first = Settings.from_env({"COURTROOM_DATA_DIR": str(tmp_path)})
     second = Settings.from_env({"COURTROOM_DATA_DIR": str(tmp_path)})
@@ -102,6 +123,10 @@ def test_ice_servers_are_read_from_json_with_one_or_many_urls(tmp_path: Path) ->
         ("COURTROOM_AUDIT_CHECKPOINT_S", "61", "above 0 and at most 60"),
         ("COURTROOM_AUDIT_CHECKPOINT_S", "nan", "above 0 and at most 60"),
         ("COURTROOM_AUDIT_CHECKPOINT_S", "often", "above 0 and at most 60"),
+        ("COURTROOM_RECORD_KEY_FILE", "/", "names a directory, not a key file"),
+        ("COURTROOM_RECORD_KEY_FILE", "/nonexistent/court.pem", "is the key's volume mounted?"),
+        ("COURTROOM_RECORD_KEY_FINGERPRINT", "ab:cd", "64 hex digits"),
+        ("COURTROOM_RECORD_KEY_FINGERPRINT", "g" * 64, "public-key --fingerprint"),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_variable(

@@ -11,6 +11,13 @@ from server.persistence.repositories.hearings import HearingFilter, HearingRepos
 from server.persistence.repositories.join_links import JoinLinkRecord, JoinLinkRepository
 from server.persistence.repositories.participants import ParticipantRepository
 from server.persistence.repositories.protocol import ProtocolRepository
+from server.persistence.repositories.record_keys import (
+    KeyConflict,
+    RecordKey,
+    RecordKeyRepository,
+    RecordKeyState,
+    Succession,
+)
 from server.persistence.repositories.staff import (
     StaffAccountRepository,
     StaffCredentials,
@@ -28,10 +35,15 @@ __all__ = [
     "HearingRepository",
     "JoinLinkRecord",
     "JoinLinkRepository",
+    "KeyConflict",
     "ParticipantRepository",
     "ProtocolRepository",
+    "RecordKey",
+    "RecordKeyRepository",
+    "RecordKeyState",
     "StaffAccountRepository",
     "StaffCredentials",
     "StaffSession",
     "StaffSessionRepository",
+    "Succession",
 ]
