@@ -78,18 +78,23 @@ def seal_unsealed(
     *,
     audit_checkpoint: AuditCheckpoint | None = None,
     on_seal: Callable[[statements.Statement], None] | None = None,
+    sealed_before: str | None = None,
 ) -> Recovery:
-    """Recover one recording (see the module's docstring). Blocking; idempotent."""
+    """Recover one recording (see the module's docstring). Blocking; idempotent.
+
+    ``sealed_before``: why the recording is known to have been sealed already (its
+    hearing's index, the audit log), if it is: refused then, once every other check has
+    said what it found."""
     _drop_torn_line(directory / MANIFEST_FILE)
     legacy = (metadata.hearing_id, metadata.started_at, None)
     try:
         manifest = ManifestWriter.reopen(directory, key, on_seal=on_seal, legacy=legacy)
     except UnvouchedManifest as exc:
-        return _refuse(directory, metadata, f"the manifest is not what was signed: {exc}")
+        return refuse(directory, metadata, f"the manifest is not what was signed: {exc}")
     statement = manifest.statement
     assert statement is not None  # reopen vouched for one
     if statement.final:
-        return _refuse(
+        return refuse(
             directory,
             metadata,
             "recording.json says it never stopped, but it was sealed: recording.json was edited",
@@ -99,12 +104,14 @@ def seal_unsealed(
             statement.hearing_id,
             statement.started_at,
         ):
-            return _refuse(directory, metadata, "recording.json is not what was signed")
+            return refuse(directory, metadata, "recording.json is not what was signed")
         wrong = check_covered(
             directory, statement.timeline_lines, statement.timeline_sha256, whole=False
         )
         if wrong is not None:
-            return _refuse(directory, metadata, f"the timeline was altered: {wrong}")
+            return refuse(directory, metadata, f"the timeline was altered: {wrong}")
+    if sealed_before is not None:
+        return refuse(directory, metadata, sealed_before)
     listed = {e.file for e in manifest.entries}
     were_open = (
         set(statement.open)
@@ -163,7 +170,7 @@ def seal_unsealed(
     )
 
 
-def _refuse(directory: Path, metadata: RecordingMetadata, why: str) -> Recovery:
+def refuse(directory: Path, metadata: RecordingMetadata, why: str) -> Recovery:
     """Leave the recording unsigned and say so in its metadata, for the lists and pages
     (the metadata is not trusted by verification, which finds the fault by itself)."""
     logger.error("recording %s NOT recovered: %s", metadata.recording_id, why)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -18,9 +19,14 @@ from court.clock import Clock, SystemClock
 from court.ids import HearingId, new_recording_id
 from recordings import hearing_index, statements
 from recordings.info import RecordingInfo, recording_info
-from recordings.metadata import METADATA_FILE, read_metadata, write_metadata
+from recordings.metadata import METADATA_FILE, RecordingMetadata, read_metadata, write_metadata
 from recordings.recording import HearingRecording
-from recordings.recovery import AuditCheckpoint, Recovery, needs_recovery, seal_unsealed
+from recordings.recovery import (
+    AuditCheckpoint,
+    Recovery,
+    needs_recovery,
+    seal_unsealed,
+)
 from recordings.segments import SEGMENT_S
 from recordings.speech import SPEECH_OFF, SPEECH_ON, Recogniser, SpeechStatus
 
@@ -109,21 +115,45 @@ class RecordingStore:
         """Put a recording's final seal into its hearing's signed index. Blocking."""
         hearing_index.indexer(self.root / Path(seal.hearing_id).name, self.signing_key)(seal)
 
-    def recover(self) -> builtins.list[Recovery]:
+    def recover(self, sealed: Collection[str] = ()) -> builtins.list[Recovery]:
         """Seal every recording a crash left open, if the recorder can vouch for it; refuse
         and report the others. Call at startup, before any recording starts (a running
-        recording is unsealed too). Blocking."""
+        recording is unsealed too). Blocking.
+
+        ``sealed``: ids of recordings known elsewhere (the audit log) to have been sealed.
+        Such a recording never needs recovery: one that looks unsealed had its seal swapped
+        for an earlier signature, and sealing it again would make the rollback look like a
+        crash. The hearing's own index is asked the same question."""
         done: builtins.list[Recovery] = []
         for info in self.list():
             metadata = read_metadata(info.path)
-            if needs_recovery(info.path, metadata):
-                done.append(
-                    seal_unsealed(
-                        info.path,
-                        metadata,
-                        self.signing_key,
-                        audit_checkpoint=self.audit_checkpoint,
-                        on_seal=self.index_seal,
-                    )
+            if not needs_recovery(info.path, metadata):
+                continue
+            done.append(
+                seal_unsealed(
+                    info.path,
+                    metadata,
+                    self.signing_key,
+                    audit_checkpoint=self.audit_checkpoint,
+                    on_seal=self.index_seal,
+                    sealed_before=self._sealed_before(info.path, metadata, sealed),
                 )
+            )
         return done
+
+    def _sealed_before(
+        self, directory: Path, metadata: RecordingMetadata, sealed: Collection[str]
+    ) -> str | None:
+        if metadata.recording_id in sealed:
+            return "the audit log says it was sealed; its seal was replaced by an earlier signature"
+        try:
+            index = hearing_index.read(directory.parent, [self.signing_key.public_key()])
+        except hearing_index.BadIndex:
+            return None  # verification names the index; this recording is judged by itself
+        listed = None if index is None else index.of(metadata.recording_id)
+        if listed is not None:
+            return (
+                f"the hearing's index lists it as sealed with {listed.lines} manifest lines; "
+                "its seal was replaced by an earlier signature"
+            )
+        return None

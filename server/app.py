@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from media.ice import use_host_addresses
-from recordings import RecordingStore
+from recordings import RecordingStore, statements
+from recordings.manifest import SIGNATURE_FILE
 from recordings.recovery import Recovery
 from recordings.speech import (
     SPEECH_OFF,
@@ -76,6 +78,26 @@ def speech_to_text(settings: Settings) -> tuple[Recogniser | None, SpeechStatus]
     except SpeechUnavailable as exc:
         logger.error("speech to text is off: %s", exc)
         return None, speech_off_because(str(exc))
+
+
+SEALED = "recording.sealed"
+
+
+async def audit_sealed(data: CourtData, settings: Settings, report: Mapping[str, object]) -> None:
+    """``recording.sealed``: which recording, and the line count and head of its seal."""
+    hearing_id, recording_id = str(report["hearing_id"]), str(report["recording_id"])
+    path = settings.recordings_dir / Path(hearing_id).name / Path(recording_id).name
+    try:
+        seal = await asyncio.to_thread(statements.read, path / SIGNATURE_FILE)
+        said = f"{seal.kind}: {seal.lines} manifest lines, head {seal.head}"
+    except (OSError, statements.BadStatement) as exc:
+        said = f"its signature is unreadable ({exc})"
+    await data.audit.record(
+        actor=SYSTEM_RECORDER,
+        action=SEALED,
+        object=f"recording:{recording_id}",
+        reason=f"hearing {hearing_id}: {said}",
+    )
 
 
 async def recovered(data: CourtData, recovery: Recovery) -> None:
@@ -165,7 +187,10 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     )
 
     async def recording_available(report: Mapping[str, object]) -> None:
-        # The archive first: an e-court system told of a recording can fetch it at once.
+        # Audited first: the audit log (checkpointed, signed) then knows the recording was
+        # sealed, so crash recovery never seals an earlier signature put back in its place.
+        await audit_sealed(data, settings, report)
+        # The archive next: an e-court system told of a recording can fetch it at once.
         try:
             await archive.recording_available(report)
         finally:
@@ -215,7 +240,8 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         await app[keys.AUDIT_CHECKPOINTS].start()
         # Before anything records: seal what a crash left open, flagged, never dropped,
         # and only if the recorder can vouch for it.
-        for recovery in await asyncio.to_thread(app[keys.RECORDINGS].recover):
+        sealed = {o.removeprefix("recording:") for o in await data.audit.entries.objects_of(SEALED)}
+        for recovery in await asyncio.to_thread(app[keys.RECORDINGS].recover, sealed):
             await recovered(data, recovery)
         indexed = await app[keys.ARCHIVE].reconcile()
         if indexed:

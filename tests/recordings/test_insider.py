@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from court.ids import HearingId
-from recordings import RecordingStore
+from recordings import RecordingStore, statements
 from recordings.hearing_index import INDEX_FILE
 from recordings.manifest import MANIFEST_FILE, SIGNATURE_FILE, canonical, line_digest
 from recordings.metadata import read_metadata
@@ -185,3 +185,46 @@ async def test_the_hearing_index_names_a_missing_and_an_added_recording(
     assert (Problem.MISSING, f"recording {second.name}") in named
     assert (Problem.NOT_INDEXED, f"recording {foreign.name}") in named
     assert any(f.problem is Problem.FOREIGN for f in reports[1].findings)
+
+
+async def test_a_seal_swapped_for_an_earlier_signature_is_never_sealed_again(
+    tmp_path: Path,
+) -> None:
+    """The insider cuts a sealed recording back to its first line, puts back the genuine
+    progress signature the recorder made then, says it never stopped, and restarts: a
+    second seal would make the rollback look like a crash. The hearing's index knows it
+    was sealed; with the index deleted too, the audit log does."""
+    directory = await _record(tmp_path)
+    lines = (directory / MANIFEST_FILE).read_text().splitlines()
+    first = json.loads(lines[0])
+    (directory / MANIFEST_FILE).write_text(lines[0] + "\n")
+    for path in directory.iterdir():
+        if path.name.startswith(("segment-", "track-", "speakers")) and path.name != first["file"]:
+            path.unlink()
+    (directory / TIMELINE_FILE).write_text("")
+    metadata = json.loads((directory / "recording.json").read_text())
+    earlier = statements.sign(
+        statements.Statement(
+            kind="progress",
+            hearing_id=HEARING,
+            recording_id=directory.name,
+            started_at=metadata["started_at"],
+            lines=1,
+            head=first["digest"],
+            timeline_sha256=hashlib.sha256(b"").hexdigest(),
+            open=("segment-000002.ogg",),
+        ),
+        KEY,  # as the recorder signed it after the first segment: genuine, and old
+    )
+    statements.write(directory / SIGNATURE_FILE, earlier)
+    _never_stopped(directory)
+
+    (by_index,) = await asyncio.to_thread(RecordingStore(tmp_path, signing_key=KEY).recover)
+    (directory.parent / INDEX_FILE).unlink()
+    store = RecordingStore(tmp_path, signing_key=KEY)
+    (by_audit,) = await asyncio.to_thread(store.recover, {directory.name})
+
+    assert by_index.refused is not None and "index lists it as sealed" in by_index.refused
+    assert by_audit.refused is not None and "the audit log says it was sealed" in by_audit.refused
+    assert statements.read(directory / SIGNATURE_FILE).signature == earlier.signature  # unsigned
+    assert {f.problem for f in _verify(directory).findings} == {Problem.INCOMPLETE}

@@ -9,6 +9,7 @@ gap is in the audit log with its reason.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ import pytest
 
 from media.ice import use_host_addresses
 from recordings import RecordingStore
+from recordings.manifest import canonical, line_digest
 from recordings.signing import load_or_create_key
 from recordings.verification import verify_recording
 from signaling.client import ParticipantClient
@@ -148,6 +150,57 @@ async def test_a_recorded_hearing_survives_sigkill_and_its_record_resumes(
     assert second.started_at > killed_at
     audit = server.cli("audit", "list", "--limit", "200")
     assert "hearing.recording_resumed" in audit.stdout
+    # The recovery is part of the record's history, and so is each seal.
+    assert "recording.recover " in audit.stdout
+    assert "sealed after a crash: segment-000001.ogg" in audit.stdout
+    assert f"recording:{second.recording_id}" in audit.stdout and "recording.sealed" in audit.stdout
     assert (
         server.cli("archive", "verify", hearing_id, "--reason", "after the crash").returncode == 0
     )
+
+
+async def test_the_reviews_forgery_through_a_real_server_is_refused_audited_and_named(
+    server: ServerProcess,
+) -> None:
+    """Security review C1 as it was reproduced: a hearing recorded through the server, a
+    master segment replaced and the plain chain recomputed, recording.json set back to
+    "never stopped", the server restarted. Before final seals it signed the forgery."""
+    demo = server.cli("demo", "--json")
+    links = json.loads(demo.stdout)
+    hearing_id, token = links["hearing_id"], links["links"]["judge"]["token"]
+    server.start()
+    judge = await judge_joins(server, token)
+    try:
+        await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+        await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+        await asyncio.sleep(1.5)
+        await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed"})
+    finally:
+        await judge.close()
+    server.stop()
+    (directory,) = (server.data_dir / "recordings" / hearing_id).glob("rec_*")
+    signature_before = (directory / "manifest.sig").read_bytes()
+    (directory / "segment-000001.ogg").write_bytes(b"OggS forged audio")
+    lines = [json.loads(line) for line in (directory / "manifest.jsonl").read_text().splitlines()]
+    previous = "0" * 64
+    for entry in lines:
+        data = (directory / entry["file"]).read_bytes()
+        entry["sha256"], entry["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
+        entry["previous"] = previous
+        entry["digest"] = line_digest({k: v for k, v in entry.items() if k != "digest"})
+        previous = entry["digest"]
+    (directory / "manifest.jsonl").write_text("".join(canonical(e).decode() + "\n" for e in lines))
+    metadata = json.loads((directory / "recording.json").read_text())
+    (directory / "recording.json").write_text(json.dumps({**metadata, "stopped_at": None}))
+
+    server.start()
+    server.stop()
+
+    assert (directory / "manifest.sig").read_bytes() == signature_before  # never re-signed
+    verified = server.cli("archive", "verify", hearing_id, "--reason", "after the restart")
+    assert verified.returncode == 1, verified.stdout + verified.stderr
+    assert "PROBLEMS FOUND" in verified.stdout
+    audit = server.cli("audit", "list", "--limit", "200").stdout
+    assert "recording.recover_refused" in audit and "left unsigned" in audit
+    listed = server.cli("recordings", "list").stdout
+    assert "NOT SEALED" in listed

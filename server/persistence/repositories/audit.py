@@ -103,6 +103,17 @@ class AuditRepository:
             )
             return [_entry(r) for r in rows]
 
+    async def objects_of(self, action: str) -> set[str]:
+        """The objects of every allowed entry with ``action`` (``recording.sealed``: which
+        recordings were ever sealed)."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntryRow.object).where(
+                    AuditEntryRow.action == action, AuditEntryRow.outcome == "allowed"
+                )
+            )
+            return set(rows)
+
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count()).select_from(AuditEntryRow)) or 0)
