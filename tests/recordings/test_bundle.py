@@ -735,3 +735,30 @@ def test_an_export_before_the_hearing_closed_says_so_on_its_face(
     assert "INCOMPLETE: exported while the hearing was in\\_session" in readme or (
         "INCOMPLETE: exported while the hearing was in_session" in readme
     )
+
+
+def test_a_bundle_of_a_recording_signed_before_final_seals_verifies_and_says_so(
+    tmp_path: Path, recording: Path
+) -> None:
+    copy = tmp_path / "old" / recording.name
+    shutil.copytree(recording, copy)
+    lines = (copy / MANIFEST_FILE).read_text().splitlines()
+    head = json.loads(lines[-1])["digest"]
+    document = {
+        "algorithm": "Ed25519",
+        "recording_id": recording.name,
+        "lines": len(lines),
+        "head": head,
+        "public_key": KEY.public_key().public_bytes_raw().hex(),
+        "signature": KEY.sign(signed_message(recording.name, len(lines), head)).hex(),
+    }
+    (copy / SIGNATURE_FILE).write_bytes(canonical(document) + b"\n")
+
+    info = _build(tmp_path / "b.zip", copy)
+    with zipfile.ZipFile(info.path) as archive:
+        archive.extractall(tmp_path / "x")
+    code, report = _verify(tmp_path / "x" / TOP)
+
+    assert code == 0, report
+    assert "signed, no final seal: recorded before final seals existed" in report
+    assert "none: every recording was made before hearing indexes" in report

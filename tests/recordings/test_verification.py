@@ -13,9 +13,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recordings.manifest import MANIFEST_FILE, SIGNATURE_FILE, ManifestWriter
+from recordings.manifest import (
+    MANIFEST_FILE,
+    SIGNATURE_FILE,
+    ManifestWriter,
+    canonical,
+    signed_message,
+)
 from recordings.signing import load_or_create_key, public_key_pem
-from recordings.verification import Problem, verify_recording
+from recordings.verification import Problem, State, verify_recording
 from tests.recordings.records import HEARING, finish, new_manifest
 
 KEY = Ed25519PrivateKey.generate()
@@ -237,3 +243,47 @@ def test_the_signing_key_is_created_once_private_and_its_public_half_exported(
     assert path.stat().st_mode & 0o777 == 0o600
     assert created.public_key().public_bytes_raw() == loaded.public_key().public_bytes_raw()
     assert public_key_pem(loaded).startswith("-----BEGIN PUBLIC KEY-----")
+
+
+# ---- recordings made before final seals (version 1 signatures) ------------------------
+
+
+def legacy(directory: Path, segments: int) -> Path:
+    """A recording as the recorder wrote them before final seals: the same manifest, and a
+    signature over (recording id, lines, head) only."""
+    recorded(directory, segments)
+    lines = (directory / MANIFEST_FILE).read_text().splitlines()
+    head = json.loads(lines[-1])["digest"]
+    document = {
+        "algorithm": "Ed25519",
+        "recording_id": RECORDING,
+        "lines": len(lines),
+        "head": head,
+        "public_key": KEY.public_key().public_bytes_raw().hex(),
+        "signature": KEY.sign(signed_message(RECORDING, len(lines), head)).hex(),
+    }
+    (directory / SIGNATURE_FILE).write_bytes(canonical(document) + b"\n")
+    return directory
+
+
+def test_a_recording_signed_before_final_seals_verifies_and_says_it_has_none(
+    tmp_path: Path,
+) -> None:
+    directory = legacy(tmp_path / "r", 2)
+
+    report = verify_recording(directory, RECORDING, KEY.public_key())
+
+    assert report.ok, report.lines()
+    assert report.state is State.LEGACY
+    assert report.lines()[0] == (
+        "recording rec_test: OK (signed, no final seal: recorded before final seals existed)"
+    )
+
+
+def test_a_recording_signed_before_final_seals_still_names_a_cut_manifest(
+    tmp_path: Path,
+) -> None:
+    directory = legacy(tmp_path / "r", 3)
+    _truncate_manifest(directory, random.Random(0))
+
+    assert Problem.SIGNATURE in problems(directory)
