@@ -26,18 +26,23 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
         return key
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
+    write_new_key(path, key)
+    return key
+
+
+def write_new_key(path: Path, key: Ed25519PrivateKey) -> None:
+    """A new key file (0600), synced. FileExistsError if there is one: O_EXCL, so two
+    processes starting at once never each write a different key. Blocking."""
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    # O_EXCL: two processes starting at once must not each write a different key.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
         f.flush()
         os.fsync(f.fileno())
-    return key
 
 
 def public_key_pem(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:

@@ -19,6 +19,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from recordings import bundle_verify
+
 TIMELINE_FILE = "timeline.jsonl"
 
 
@@ -68,19 +70,9 @@ def covered(directory: Path) -> tuple[int, str]:
 def check_covered(directory: Path, lines: int, sha256: str, *, whole: bool) -> str | None:
     """Why the timeline is not what a statement covered, or None. ``whole``: the statement
     is the final seal, so nothing may follow the covered lines. Blocking."""
-    path = directory / TIMELINE_FILE
     try:
-        data = path.read_bytes()
+        data = (directory / TIMELINE_FILE).read_bytes()
     except FileNotFoundError:
         data = b""
-    cut, end = 0, 0
-    for _ in range(lines):
-        end = data.find(b"\n", cut)
-        if end < 0:
-            return f"it has fewer than the {lines} lines that were signed (lines deleted)"
-        cut = end + 1
-    if hashlib.sha256(data[:cut]).hexdigest() != sha256:
-        return f"its first {lines} lines are not the ones that were signed (edited)"
-    if whole and data[cut:]:
-        return "it has lines after the final seal (added)"
-    return None
+    # The same rule the export bundle's stand-alone verify.py applies.
+    return bundle_verify.timeline_check(data, lines, sha256, whole) or None

@@ -38,7 +38,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from recordings.signing import key_fingerprint, public_key_pem
+from recordings.signing import key_fingerprint, public_key_pem, write_new_key
 from server.court_data import CourtData, open_court_data
 from server.persistence.repositories import (
     KeyConflict,
@@ -440,7 +440,7 @@ def _create_key(path: Path) -> Ed25519PrivateKey:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     key = Ed25519PrivateKey.generate()
-    _write_new_key(staged, key)
+    write_new_key(staged, key)
     try:
         os.link(staged, path)
     except FileExistsError:
@@ -454,23 +454,9 @@ def _create_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def _write_new_key(path: Path, key: Ed25519PrivateKey) -> None:
-    """A new key file (0600; FileExistsError if there is one), synced. Blocking."""
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(pem)
-        f.flush()
-        os.fsync(f.fileno())
-
-
 def _stage(staged: Path, key: Ed25519PrivateKey) -> None:
     """The successor's key file beside the key file, it and its name synced. Blocking."""
-    _write_new_key(staged, key)
+    write_new_key(staged, key)
     _sync_directory(staged.parent)
 
 
