@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from recordings.manifest import ManifestWriter
 from recordings.signing import key_fingerprint, load_or_create_key, public_key_pem
 from recordings.verification import verify_recording
 from server.app import create_app
@@ -33,6 +32,7 @@ from server.court_key import (
 from server.persistence.database import migrate
 from server.persistence.repositories import KeyConflict, RecordKey, RecordKeyState
 from server.settings import Settings
+from tests.recordings.records import finish, new_manifest
 from tests.server.api_support import MakeClient
 
 NEVER = "never create a new one for an installation that has signed records"
@@ -58,10 +58,11 @@ def write_key(path: Path, key: Ed25519PrivateKey) -> None:
 
 
 def signed_recording(directory: Path, recording_id: str, key: Ed25519PrivateKey) -> Path:
-    """A recording of one segment whose manifest ``key`` signed (no recorder needed)."""
-    directory.mkdir(parents=True)
+    """A recording of one segment sealed with ``key`` (no recorder needed)."""
+    manifest = new_manifest(directory, recording_id, key)
     (directory / "segment-000001.ogg").write_bytes(b"OggS" + bytes(200))
-    ManifestWriter(directory, recording_id, key).append("segment-000001.ogg", 0, 1000)
+    manifest.append("segment-000001.ogg", 0, 1000)
+    finish(directory, manifest, 1.0)
     return directory
 
 
@@ -284,7 +285,7 @@ async def test_a_rotation_keeps_the_old_keys_records_verifiable_and_is_audited(
     assert f"COURTROOM_RECORD_KEY_FINGERPRINT={new.fingerprint}" in out
     trusted = new.trusted_public_keys()
     assert [key_fingerprint(k) for k in trusted] == [new.fingerprint, old.fingerprint]
-    assert any(verify_recording(before, "rec_before", k).ok for k in trusted)
+    assert verify_recording(before, "rec_before", trusted).ok
     after = signed_recording(tmp_path / "rec_after", "rec_after", new.signing_key)
     assert verify_recording(after, "rec_after", trusted[0]).ok
     current, retired = new.published()
