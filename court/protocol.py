@@ -106,6 +106,66 @@ class ProtocolEntry:
     automatic: bool
     created_at: float  # Unix seconds
     updated_at: float
+    revisions: int = 1  # versions kept of it (ProtocolRevision); more than 1: edited
+
+
+# Saves come as the writer types (every few hundred ms). A revision per save would bury an
+# edit among hundreds of keystrokes, so one writer's saves of an entry within this window of
+# their last save fold into that writer's latest revision (its text and time replaced).
+# Anything else adds a revision: another writer, a pause as long as the window, another
+# record time, speaker or kind. So every version that stood unchanged for the window is
+# kept, and so is every version that another writer or a new stamp, speaker or kind
+# replaced; what is lost is only one writer's typing on its way to the next version.
+REVISION_WINDOW_S: Final = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolRevision:
+    """One version of an entry as saved before the protocol was signed (1: as begun)."""
+
+    entry_id: str
+    revision: int
+    kind: EntryKind
+    speaker_id: str | None
+    text: str
+    record_ms: int | None
+    saved_by: str  # "participant:<id> (<role>)", "staff:<account>" or "system"
+    saved_at: float  # Unix seconds: the last save folded into this revision
+
+
+def revision_of(entry: ProtocolEntry, revision: int, saved_by: str) -> ProtocolRevision:
+    """The entry as it stands, as its ``revision``-th version, saved by ``saved_by``."""
+    return ProtocolRevision(
+        entry_id=entry.id,
+        revision=revision,
+        kind=entry.kind,
+        speaker_id=entry.speaker_id,
+        text=entry.text,
+        record_ms=entry.record_ms,
+        saved_by=saved_by,
+        saved_at=entry.updated_at,
+    )
+
+
+def same_content(a: ProtocolRevision, b: ProtocolRevision) -> bool:
+    """Whether the two say the same (whoever saved them, whenever)."""
+    return _content(a) == _content(b)
+
+
+def _content(r: ProtocolRevision) -> tuple[EntryKind, str | None, str, int | None]:
+    return r.kind, r.speaker_id, r.text, r.record_ms
+
+
+def folds_into(latest: ProtocolRevision, saved: ProtocolRevision) -> bool:
+    """Whether ``saved`` replaces the text of ``latest`` instead of becoming a revision of
+    its own (REVISION_WINDOW_S says why and when)."""
+    return (
+        saved.saved_by == latest.saved_by
+        and (saved.kind, saved.speaker_id, saved.record_ms)
+        == (latest.kind, latest.speaker_id, latest.record_ms)
+        # In whole milliseconds: a stored time keeps microseconds, a float more.
+        and 0 <= round((saved.saved_at - latest.saved_at) * 1000) < REVISION_WINDOW_S * 1000
+    )
 
 
 def protocol_json(hearing_id: str, entries: Sequence[ProtocolEntry]) -> bytes:

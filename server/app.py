@@ -37,6 +37,7 @@ from server.court_data import CourtData
 from server.court_key import CourtKey, CourtKeyRefused, open_court_key
 from server.hearing_states import HearingStates
 from server.live_courtroom import (
+    AuditedProtocol,
     hearing_events_audit,
     persisted_state_changes,
     signaling_audit,
@@ -206,7 +207,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         change_state=persisted_state_changes(hearing_states),
         events=hearing_events_audit(data.audit),
         chat_store=data.chat.add,
-        protocol_store=data.protocol,
+        protocol_store=AuditedProtocol(data.protocol, data.audit),
         exhibit_store=data.exhibits,
     )
     signaling.attach(app)

@@ -7,13 +7,19 @@ entry, a state change into ``HearingStates.change`` (persisted, audited, announc
 
 from __future__ import annotations
 
+import logging
+
 from court.hearing import Hearing
 from court.hearing_state import HearingState
+from court.protocol import ProtocolEntry
 from server.audit import AuditLog, Outcome
 from server.hearing_states import HearingStates
+from server.persistence.repositories import ProtocolRepository
 from signaling.audit import Audit, AuditEvent
 from signaling.courtroom import ChangeState
 from signaling.hearing_events import EventSink, HearingEvent
+
+logger = logging.getLogger(__name__)
 
 # Audited by HearingStates.change itself, with the transition; not twice.
 AUDITED_ELSEWHERE = frozenset({"hearing_state_changed"})
@@ -64,3 +70,42 @@ def persisted_state_changes(states: HearingStates) -> ChangeState:
         return await states.change(hearing.id, target, actor=actor, reason=reason or "live")
 
     return change
+
+
+class AuditedProtocol:
+    """The protocol's repository as the live courtroom's store, auditing every edit.
+
+    A save that adds a revision of an entry (court.protocol.folds_into) is audited as
+    ``protocol.entry.revise``, naming the entry, the revision and what changed; its writer
+    is the actor. Not every save: ``write_protocol_entry`` is not one of the namespace's
+    AUDITED_WHEN_ALLOWED commands, because the editor saves as its writer types, and a row
+    per keystroke would bury the edits. Nor the first save, which writes the entry down.
+    """
+
+    def __init__(self, repository: ProtocolRepository, log: AuditLog) -> None:
+        self._repository = repository
+        self._log = log
+
+    async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
+        return await self._repository.add(entry)
+
+    async def update(self, entry: ProtocolEntry, by: str) -> ProtocolEntry:
+        revised = await self._repository.revise(entry, by)
+        saved = revised.entry
+        if revised.added:
+            try:
+                await self._log.record(
+                    actor=by,
+                    action="protocol.entry.revise",
+                    object=f"hearing:{saved.hearing_id}/protocol-entry:{saved.number}",
+                    reason=f"entry {saved.number}, revision {saved.revisions}: "
+                    + ", ".join(revised.changed)
+                    + " changed",
+                )
+            except Exception:
+                # The save stands and its revision is kept; a failing audit store is loud.
+                logger.exception("could not audit revision of protocol entry %s", saved.id)
+        return saved
+
+    async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]:
+        return await self._repository.of_hearing(hearing_id)

@@ -21,7 +21,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.hearing import Participant
 from court.permissions import Permission
-from court.protocol import EVENT_WORDS, MAX_ENTRY_TEXT, WRITTEN_KINDS, EntryKind, ProtocolEntry
+from court.protocol import (
+    EVENT_WORDS,
+    MAX_ENTRY_TEXT,
+    WRITTEN_KINDS,
+    EntryKind,
+    ProtocolEntry,
+    ProtocolRevision,
+    folds_into,
+    revision_of,
+    same_content,
+)
 from recordings.source import MASTER_LAG_MS
 from recordings.speech import Transcript
 from signaling import messages
@@ -36,11 +46,14 @@ class ProtocolStore(Protocol):
     """Where entries are kept (the server's database; memory for tests and tools)."""
 
     async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
-        """Store a new entry; the store numbers it (``entry.number`` is ignored)."""
+        """Store a new entry, its author's revision 1; the store numbers it
+        (``entry.number`` is ignored)."""
         ...
 
-    async def update(self, entry: ProtocolEntry) -> ProtocolEntry:
-        """Replace the entry with this id of this hearing (NotFound if there is none)."""
+    async def update(self, entry: ProtocolEntry, by: str) -> ProtocolEntry:
+        """Replace the entry with this id of this hearing, saved by ``by`` (an actor label),
+        keeping the version it replaces as court.protocol.folds_into says (NotFound if there
+        is no such entry). The entry returned counts its revisions."""
         ...
 
     async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]: ...
@@ -49,25 +62,38 @@ class ProtocolStore(Protocol):
 class MemoryProtocolStore:
     def __init__(self) -> None:
         self._entries: dict[str, list[ProtocolEntry]] = {}
+        self._revisions: dict[str, list[ProtocolRevision]] = {}
         self._lock = asyncio.Lock()
 
     async def add(self, entry: ProtocolEntry) -> ProtocolEntry:
         async with self._lock:
             entries = self._entries.setdefault(entry.hearing_id, [])
-            stored = replace(entry, number=len(entries) + 1)
+            stored = replace(entry, number=len(entries) + 1, revisions=1)
             entries.append(stored)
+            self._revisions[stored.id] = [revision_of(stored, 1, stored.author)]
             return stored
 
-    async def update(self, entry: ProtocolEntry) -> ProtocolEntry:
+    async def update(self, entry: ProtocolEntry, by: str) -> ProtocolEntry:
         entries = self._entries.get(entry.hearing_id, [])
         for i, current in enumerate(entries):
             if current.id == entry.id:
-                entries[i] = replace(entry, number=current.number)
+                kept = self._revisions.setdefault(entry.id, [])
+                saved = revision_of(entry, len(kept) + 1, by)
+                if same_content(revision_of(current, 0, by), saved):
+                    return current
+                if kept and folds_into(kept[-1], saved):
+                    kept[-1] = replace(kept[-1], text=saved.text, saved_at=saved.saved_at)
+                else:
+                    kept.append(saved)
+                entries[i] = replace(entry, number=current.number, revisions=len(kept))
                 return entries[i]
         raise NotFound(f"There is no protocol entry {entry.id!r} in this hearing.")
 
     async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]:
         return list(self._entries.get(hearing_id, []))
+
+    async def revisions(self, entry_id: str) -> list[ProtocolRevision]:
+        return list(self._revisions.get(entry_id, []))
 
 
 _ids = itertools.count(1)
@@ -119,6 +145,7 @@ def entry_view(entry: ProtocolEntry) -> dict[str, Any]:
         "automatic": entry.automatic,
         "created_at": entry.created_at,
         "updated_at": entry.updated_at,
+        "revisions": entry.revisions,
     }
 
 
@@ -209,7 +236,8 @@ class CourtProtocol:
                     speaker_id=command.speaker_id,
                     record_ms=record_ms,
                     updated_at=now,
-                )
+                ),
+                actor_of(by),
             )
         await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
         return entry

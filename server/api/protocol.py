@@ -1,6 +1,7 @@
-"""A hearing's court protocol: read by staff who may read the hearing; after the hearing,
-signed by its presiding judge and its clerk, and corrected only by appended corrections.
-(During the hearing the judge and the clerk write it live, over signaling.)"""
+"""A hearing's court protocol: read by staff who may read the hearing, with every entry's
+history of revisions; after the hearing, signed by its presiding judge and its clerk, and
+corrected only by appended corrections. (During the hearing the judge and the clerk write
+it live, over signaling.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pydantic import Field
 
 from court.hearing import Hearing, Participant
 from court.permissions import Permission
-from court.protocol import MAX_ENTRY_TEXT, ProtocolSignature, protocol_digest
+from court.protocol import MAX_ENTRY_TEXT, ProtocolRevision, ProtocolSignature, protocol_digest
 from recordings.bundle import folder_name
 from server import keys
 from server.api.bodies import Body, Reason, parse_body, parse_query
@@ -33,6 +34,18 @@ class Correction(Body):
     number: Annotated[int, Field(ge=1, le=1_000_000)]
     text: Annotated[str, Field(min_length=1, max_length=MAX_ENTRY_TEXT)]
     reason: Reason
+
+
+def revision_view(revision: ProtocolRevision) -> dict[str, Any]:
+    return {
+        "revision": revision.revision,
+        "kind": revision.kind.value,
+        "speaker_id": revision.speaker_id,
+        "text": revision.text,
+        "record_ms": revision.record_ms,
+        "saved_by": revision.saved_by,
+        "saved_at": revision.saved_at,
+    }
 
 
 def signature_view(signature: ProtocolSignature) -> dict[str, Any]:
@@ -79,6 +92,23 @@ async def _view(request: web.Request, hearing: Hearing) -> dict[str, Any]:
 async def read_protocol(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.read")
     return web.json_response(await _view(request, hearing))
+
+
+async def read_revisions(request: web.Request) -> web.Response:
+    """One entry's versions, oldest first: what it said, who saved it and when."""
+    hearing, _ = await on_hearing(
+        request, Permission.READ_HEARINGS, action="protocol.revisions.read"
+    )
+    entry, revisions = await request.app[keys.DATA].protocol.revisions(
+        hearing.id, request.match_info["entry_id"]
+    )
+    return web.json_response(
+        {
+            "entry_id": entry.id,
+            "number": entry.number,
+            "revisions": [revision_view(r) for r in revisions],
+        }
+    )
 
 
 async def sign_protocol(request: web.Request) -> web.Response:
@@ -158,6 +188,9 @@ async def export_protocol(request: web.Request) -> web.Response:
 
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/api/v1/hearings/{hearing_id}/protocol", read_protocol)
+    router.add_get(
+        "/api/v1/hearings/{hearing_id}/protocol/entries/{entry_id}/revisions", read_revisions
+    )
     router.add_post("/api/v1/hearings/{hearing_id}/protocol/sign", sign_protocol)
     router.add_post("/api/v1/hearings/{hearing_id}/protocol/corrections", correct_protocol)
     router.add_get("/api/v1/hearings/{hearing_id}/protocol/export", export_protocol)

@@ -230,6 +230,27 @@ class ProtocolEntryRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ProtocolRevisionRow(Base):
+    """One version of a protocol entry, kept from its first save until the protocol is
+    signed (court.protocol.ProtocolRevision); the entry's row holds its latest."""
+
+    __tablename__ = "protocol_entry_revisions"
+
+    entry_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("protocol_entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, 3...
+    hearing_id: Mapped[str] = mapped_column(
+        String(40), ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    speaker_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    record_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    saved_by: Mapped[str] = mapped_column(String(120))  # as ProtocolEntryRow.author
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ProtocolSignatureRow(Base):
     """The judge's or the clerk's signature of a hearing's protocol (one each)."""
 

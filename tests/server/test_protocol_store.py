@@ -19,6 +19,7 @@ from tests.server.archive_support import recorded_hearing
 from tests.server.conftest import Database
 
 HOSTILE = "<script>alert(1)</script> & Ünïcödé — ağ, бы"
+CLERK = "participant:prt_c (clerk)"
 
 
 def _entry(hearing_id: str, entry_id: str, text: str = "said") -> ProtocolEntry:
@@ -32,7 +33,7 @@ def _entry(hearing_id: str, entry_id: str, text: str = "said") -> ProtocolEntry:
         record_ms=1500,
         speaker_id="prt_w",
         text=text,
-        author="participant:prt_c (clerk)",
+        author=CLERK,
         automatic=False,
         created_at=now,
         updated_at=now,
@@ -50,11 +51,11 @@ async def test_entries_are_numbered_in_order_even_when_written_at_once(
     read = await database.protocol.of_hearing(hearing.id)
     assert [e.number for e in read] == list(range(1, 13))
 
-    saved = await database.protocol.update(replace(read[0], text=HOSTILE, record_ms=900))
+    saved = await database.protocol.update(replace(read[0], text=HOSTILE, record_ms=900), CLERK)
     assert (saved.number, saved.text, saved.record_ms) == (1, HOSTILE, 900)
     assert (await database.protocol.of_hearing(hearing.id))[0].text == HOSTILE
     with pytest.raises(NotFound):
-        await database.protocol.update(_entry("hrg_other", read[1].id))
+        await database.protocol.update(_entry("hrg_other", read[1].id), CLERK)
     with pytest.raises(InvalidRequest):
         await database.protocol.add(_entry(hearing.id, "ent_nul", "a\x00b"))
 
@@ -99,7 +100,7 @@ async def test_the_judge_and_clerk_sign_then_only_corrections_are_appended_and_b
     assert (await client.post(f"{base}/sign", json={}, headers=as_("clerk"))).status == 409
     # From the first signature on, nothing is rewritten and nothing but corrections added.
     with pytest.raises(InvalidState):
-        await app[keys.DATA].protocol.update(replace(first, text="I saw nothing"))
+        await app[keys.DATA].protocol.update(replace(first, text="I saw nothing"), CLERK)
     with pytest.raises(InvalidState):
         await app[keys.DATA].protocol.add(_entry(hearing_id, "ent_late"))
     early = {"number": 1, "text": "a blue car", "reason": "misheard"}

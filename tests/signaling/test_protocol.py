@@ -141,5 +141,28 @@ async def test_only_the_bench_writes_and_bad_entries_change_nothing(
     ]
 
 
+async def test_the_bench_sees_how_often_an_entry_was_edited_but_not_how_often_it_was_saved(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    judge = await hearing_server.join(Role.JUDGE)
+    write = ClientEvent.WRITE_PROTOCOL_ENTRY
+    entry = (await clerk.command(write, {"kind": "statement", "text": "I"}))["entry"]
+    assert entry["revisions"] == 1
+    for typed in ("I saw", "I saw the", "I saw the car"):  # saved as typed
+        saved = {"entry_id": entry["id"], "kind": "statement", "text": typed}
+        entry = (await clerk.command(write, saved))["entry"]
+    assert entry["revisions"] == 1
+    edited = {"entry_id": entry["id"], "kind": "statement", "text": "I saw no car"}
+    entry = (await judge.command(write, edited))["entry"]
+    assert entry["revisions"] == 2
+    await clerk.wait_until(lambda: entries_seen(clerk).get(entry["id"], {}).get("revisions") == 2)
+    kept = await hearing_server.protocol.revisions(entry["id"])
+    assert [(r.text, r.saved_by.split(" ")[-1]) for r in kept] == [
+        ("I saw the car", "(clerk)"),
+        ("I saw no car", "(judge)"),
+    ]
+
+
 def test_the_wire_names_every_entry_kind() -> None:
     assert set(get_args(EntryKindName)) == {k.value for k in EntryKind}
