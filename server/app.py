@@ -177,6 +177,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         LocalArchiveStorage(settings.recordings_dir),
         data.archive,
         data.audit,
+        protocol=data.protocol,
         work_dir=settings.archive_work_dir,
         public_key_pem=court_key.public_key_pem,
         trusted_keys=court_key.trusted_public_keys(),

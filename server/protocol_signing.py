@@ -8,9 +8,8 @@ corrected by a correction entry with its reason, itself bound into the manifest.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from typing import Final
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -24,20 +23,24 @@ from court.protocol import (
     ProtocolSignature,
     SignerRole,
     protocol_digest,
-    protocol_json,
 )
 from recordings.attachments import attach
 from recordings.storage import archive_key
 from server.archive.service import Archive
 from server.persistence.repositories import ProtocolRepository
+from server.protocol_binding import (
+    PROTOCOL_FILE,
+    Difference,
+    check,
+    correction_document,
+    correction_file,
+    encoded,
+    refusal,
+    signed_document,
+)
 from signaling.protocol import new_entry_id
 
 SIGNERS: Final = frozenset(SignerRole)
-PROTOCOL_FILE: Final = "protocol.json"
-
-
-def correction_file(number: int) -> str:
-    return f"protocol-correction-{number}.json"
 
 
 class ProtocolSigning:
@@ -47,6 +50,23 @@ class ProtocolSigning:
         self._protocol = protocol
         self._archive = archive
         self._key = key
+        # A correction is stored, then bound: a check between the two would find it in the
+        # database only. Checks wait for corrections (of this process) to be bound.
+        self._binding = asyncio.Lock()
+
+    async def differences(self, hearing_id: str) -> list[Difference]:
+        """Where the database's protocol differs from the one bound into the record (none
+        before it is bound)."""
+        async with self._binding:
+            archived = await self._archive.index.get(hearing_id)
+            _, found = await check(self._archive.storage, archived, self._protocol)
+            return found
+
+    async def require_unaltered(self, hearing_id: str) -> None:
+        """Nothing, or ProtocolAltered (409) naming what differs from the bound protocol."""
+        found = await self.differences(hearing_id)
+        if found:
+            raise refusal(found)
 
     async def sign(self, hearing: Hearing, actor: Actor) -> list[ProtocolSignature]:
         """The actor's signature (as the judge if they preside, else as the clerk)."""
@@ -62,68 +82,58 @@ class ProtocolSigning:
         )
         signatures = await self._protocol.signatures(hearing.id)
         if {s.role for s in signatures} == SIGNERS:
-            document = {
-                "protocol": json.loads(protocol_json(hearing.id, entries)),
-                "digest": digest,
-                "signatures": [
-                    {
-                        "role": s.role.value,
-                        "signer": s.signer,
-                        "digest": s.digest,
-                        "signed_at": s.signed_at,
-                    }
-                    for s in signatures
-                ],
-            }
+            document = signed_document(hearing.id, entries, signatures)
             await self._bind(hearing.id, PROTOCOL_FILE, document)
         return signatures
 
     async def correct(
         self, hearing: Hearing, actor: Actor, number: int, text: str, reason: str
     ) -> ProtocolEntry:
-        """Append a correction of entry ``number`` once the protocol is signed by both."""
+        """Append a correction of entry ``number`` once the protocol is signed by both, to
+        a protocol that is still as bound (ProtocolAltered otherwise)."""
         signatures = await self._protocol.signatures(hearing.id)
         if {s.role for s in signatures} != SIGNERS:
             raise InvalidState(
                 "Corrections come after the judge and the clerk have signed; until then "
                 "the entry itself is edited."
             )
-        entries = await self._protocol.of_hearing(hearing.id)
-        target = next((e for e in entries if e.number == number), None)
-        if target is None:
-            raise NotFound(f"The protocol has no entry {number}.")
-        now = time.time()
-        entry = await self._protocol.add(
-            ProtocolEntry(
-                id=new_entry_id(),
-                hearing_id=hearing.id,
-                number=0,
-                kind=EntryKind.CORRECTION,
-                recording_id=target.recording_id,
-                record_ms=target.record_ms,
-                speaker_id=target.speaker_id,
-                text=f"Correction to entry {number}: {text} (Reason: {reason})",
-                author=actor.label,
-                automatic=False,
-                created_at=now,
-                updated_at=now,
+        async with self._binding:
+            archived = await self._archive.index.get(hearing.id)
+            _, found = await check(self._archive.storage, archived, self._protocol)
+            if found:
+                raise refusal(found)
+            entries = await self._protocol.of_hearing(hearing.id)
+            target = next((e for e in entries if e.number == number), None)
+            if target is None:
+                raise NotFound(f"The protocol has no entry {number}.")
+            now = time.time()
+            entry = await self._protocol.add(
+                ProtocolEntry(
+                    id=new_entry_id(),
+                    hearing_id=hearing.id,
+                    number=0,
+                    kind=EntryKind.CORRECTION,
+                    recording_id=target.recording_id,
+                    record_ms=target.record_ms,
+                    speaker_id=target.speaker_id,
+                    text=f"Correction to entry {number}: {text} (Reason: {reason})",
+                    author=actor.label,
+                    automatic=False,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
-        )
-        document = {
-            "corrects": number,
-            "entry": json.loads(protocol_json(hearing.id, [entry]))["entries"][0],
-            "protocol_digest": protocol_digest(hearing.id, entries),
-        }
-        await self._bind(hearing.id, correction_file(entry.number), document)
+            document = correction_document(hearing.id, number, entry, entries)
+            await self._bind(hearing.id, correction_file(entry.number), document)
         return entry
 
-    async def _bind(self, hearing_id: str, name: str, document: dict[str, object]) -> None:
+    async def _bind(self, hearing_id: str, name: str, document: dict[str, Any]) -> None:
         """Attach the document to the hearing's last recording, chained and signed."""
         archived = await self._archive.index.get(hearing_id)
         if archived is None or not archived.recordings:
             raise InvalidState("The hearing has no sealed recording to bind the protocol to.")
         recording = archived.recordings[-1]
-        data = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False).encode()
+        data = encoded(document)
         async with self._archive.storage.local_directory(
             archive_key(hearing_id, recording.id)
         ) as directory:

@@ -1,7 +1,8 @@
 """A hearing's court protocol: read by staff who may read the hearing, with every entry's
 history of revisions; after the hearing, signed by its presiding judge and its clerk, and
 corrected only by appended corrections. (During the hearing the judge and the clerk write
-it live, over signaling.)"""
+it live, over signaling.) Once bound into the record, it is served and exported only while
+the database's copy is what was bound (server/protocol_binding.py)."""
 
 from __future__ import annotations
 
@@ -91,11 +92,13 @@ async def _view(request: web.Request, hearing: Hearing) -> dict[str, Any]:
 
 async def read_protocol(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.read")
+    await request.app[keys.PROTOCOL_SIGNING].require_unaltered(hearing.id)
     return web.json_response(await _view(request, hearing))
 
 
 async def read_revisions(request: web.Request) -> web.Response:
-    """One entry's versions, oldest first: what it said, who saved it and when."""
+    """One entry's versions, oldest first: what it said, who saved it and when. Served
+    even once the protocol is bound and altered: it is how an alteration is looked into."""
     hearing, _ = await on_hearing(
         request, Permission.READ_HEARINGS, action="protocol.revisions.read"
     )
@@ -153,6 +156,7 @@ async def export_protocol(request: web.Request) -> web.Response:
     Russian, downloaded as a file (the HTML carries its own restrictive policy)."""
     hearing, actor = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.export")
     query = parse_query(request, ExportQuery)
+    await request.app[keys.PROTOCOL_SIGNING].require_unaltered(hearing.id)
     data = request.app[keys.DATA]
     archived = await data.archive.get(hearing.id)
     document = ProtocolDocument(

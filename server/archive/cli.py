@@ -240,6 +240,7 @@ async def open_archive(settings: Settings, *, reconcile: bool = True) -> AsyncIt
             LocalArchiveStorage(settings.recordings_dir),
             data.archive,
             data.audit,
+            protocol=data.protocol,
             work_dir=settings.archive_work_dir,
             public_key_pem=court_key.public_key_pem,
             trusted_keys=court_key.trusted_public_keys(),

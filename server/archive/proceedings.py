@@ -63,6 +63,8 @@ async def protocol(request: web.Request) -> web.Response:
     actor, hearing_id, reason = await _reader(request, "archive.protocol.read")
     archive: Archive = request.app[keys.ARCHIVE]
     archived = await archive.hearing(hearing_id)
+    # Once bound into the record, only a protocol that is still as bound (409 otherwise).
+    await request.app[keys.PROTOCOL_SIGNING].require_unaltered(hearing_id)
     store = request.app[keys.DATA].protocol
     entries = ordered_entries(await store.of_hearing(hearing_id))
     signatures = await store.signatures(hearing_id)

@@ -31,6 +31,8 @@ from recordings.storage import ArchiveStorage, InvalidKey, MissingObject, archiv
 from recordings.timeline import TimelineEntry, read_timeline
 from recordings.tracks import parse_track_name
 from recordings.verification import (
+    Finding,
+    Problem,
     VerificationReport,
     check_hearing_index,
     verify_recording,
@@ -46,6 +48,8 @@ from server.persistence.repositories.archive import (
     ArchiveRepository,
     Retention,
 )
+from server.persistence.repositories.protocol import ProtocolRepository
+from server.protocol_binding import check
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +143,7 @@ class Archive:
         index: ArchiveRepository,
         audit: AuditLog,
         *,
+        protocol: ProtocolRepository,
         work_dir: Path,
         public_key_pem: str,
         trusted_keys: Sequence[Ed25519PublicKey],
@@ -146,14 +151,16 @@ class Archive:
         in_child: bool = True,
     ) -> None:
         """``trusted_keys``: the court's keys a record may be signed with, the current key
-        first (server/court_key.py). ``in_child``: build derived files in a child process
-        (the server); the CLI builds in its own process."""
+        first (server/court_key.py). ``protocol``: the court protocol as stored, checked
+        against the one bound into the record. ``in_child``: build derived files in a child
+        process (the server); the CLI builds in its own process."""
         if not trusted_keys:
             raise ValueError("the archive needs the court's current key to verify with")
         self.storage = storage
         self.index = index
         self.jobs = Jobs()
         self._audit = audit
+        self._protocol = protocol
         self._work_dir = work_dir
         self._public_key_pem = public_key_pem
         self._trusted_keys = tuple(trusted_keys)
@@ -317,6 +324,14 @@ class Archive:
         own = [f for f in findings if not any(f in r.findings for r in reports)]
         if own:
             reports.append(VerificationReport("hearing index", findings=own))
+        # The database's protocol against the one bound into the record: each difference
+        # is a finding of the recording that binds it (server/protocol_binding.py).
+        bound, differences = await check(self.storage, archived, self._protocol)
+        for report in reports:
+            if bound is not None and report.recording_id == bound.recording_id:
+                report.findings.extend(
+                    Finding(Problem.ALTERED, d.subject, d.detail) for d in differences
+                )
         return reports
 
     # Derived files
