@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from court.protocol import MAX_ENTRY_TEXT, EntryKind
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
 from server.api.links import NewLink, Revocation
@@ -234,8 +235,24 @@ def _build() -> Document:
         "get",
         "/hearings/{hearing_id}/protocol",
         "readProtocol",
-        "The hearing's court protocol: numbered entries with their recording and record time",
-        response=_object("entries", entries={"type": "array", "items": {"type": "object"}}),
+        "The hearing's court protocol: numbered entries with their recording, record time "
+        "and number of revisions (1: never edited). Once signed and bound into the record, "
+        "409 protocol_altered, naming the entries, if the database differs from what was bound",
+        response=_object(
+            "entries",
+            entries={
+                "type": "array",
+                "items": _object("id", "number", "revisions", revisions=_REVISION_COUNT),
+            },
+        ),
+    )
+    doc.operation(
+        "get",
+        "/hearings/{hearing_id}/protocol/entries/{entry_id}/revisions",
+        "readProtocolEntryRevisions",
+        "One protocol entry's history: every version saved before signing, oldest first, "
+        "who saved it and when (one writer's saves within 10 s of each other are one revision)",
+        response=_ref("ProtocolEntryRevisions"),
     )
     doc.operation(
         "get",
@@ -257,7 +274,8 @@ def _build() -> Document:
         "get",
         "/hearings/{hearing_id}/protocol/export",
         "exportProtocol",
-        "The protocol as a court document (JSON, HTML or PDF; English, Azerbaijani, Russian)",
+        "The protocol as a court document (JSON, HTML or PDF; English, Azerbaijani, Russian); "
+        "409 protocol_altered if it differs from the protocol bound into the record",
         query=ExportQuery,
         media="application/octet-stream",
     )
@@ -265,7 +283,8 @@ def _build() -> Document:
         "post",
         "/hearings/{hearing_id}/protocol/corrections",
         "correctProtocol",
-        "Append a correction of a signed protocol's entry, with its reason",
+        "Append a correction of a signed protocol's entry, with its reason (409 "
+        "protocol_altered if the protocol differs from the one bound into the record)",
         ok=201,
         body=Correction,
     )
@@ -318,7 +337,8 @@ def _archive_operations(doc: Document) -> None:
         base + "/{hearing_id}/protocol",
         "readArchivedProtocol",
         "The court protocol beside the record: entries at their joined-master times "
-        "(master_ms), signatures, digest, whether it is locked",
+        "(master_ms), signatures, digest, whether it is locked; 409 protocol_altered if it "
+        "differs from the protocol bound into the record",
         query=ReasonQuery,
         response=_object(
             "entries",
@@ -448,6 +468,11 @@ def _object(*required: str, **properties: Any) -> dict[str, Any]:
 
 _STRING = {"type": "string"}
 _TIME = {"type": "string", "format": "date-time"}
+_REVISION_COUNT = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "versions kept of the entry (protocol/entries/{entry_id}/revisions)",
+}
 
 
 def _staff_operations(doc: Document) -> None:
@@ -729,6 +754,42 @@ _VIEWS: dict[str, Any] = {
             "started_at": {"type": "number", "description": "Unix seconds"},
             "stopped_at": {"type": ["number", "null"]},
             "duration_s": {"type": ["number", "null"]},
+        },
+    },
+    "ProtocolEntryRevision": {
+        "type": "object",
+        "required": [
+            "revision",
+            "kind",
+            "speaker_id",
+            "text",
+            "record_ms",
+            "saved_by",
+            "saved_at",
+        ],
+        "properties": {
+            "revision": {"type": "integer", "minimum": 1},
+            "kind": {"enum": [k.value for k in EntryKind]},
+            "speaker_id": {"type": ["string", "null"]},
+            "text": {"type": "string", "maxLength": MAX_ENTRY_TEXT},
+            "record_ms": {"type": ["integer", "null"]},
+            "saved_by": {
+                "type": "string",
+                "description": "participant:<id> (<role>), staff:<account> or system",
+            },
+            "saved_at": {
+                "type": "number",
+                "description": "Unix seconds: the last save folded into this revision",
+            },
+        },
+    },
+    "ProtocolEntryRevisions": {
+        "type": "object",
+        "required": ["entry_id", "number", "revisions"],
+        "properties": {
+            "entry_id": {"type": "string"},
+            "number": {"type": "integer", "minimum": 1},
+            "revisions": {"type": "array", "items": _ref("ProtocolEntryRevision")},
         },
     },
     "Problem": {
