@@ -144,6 +144,8 @@ def test_the_judge_and_the_clerk_sign_the_closed_protocol_then_append_a_correcti
     form.get_by_label("Reason for the correction").fill("The witness said 'all night'.")
     form.get_by_role("button", name="Append the correction").click()
     judge.locator("#review-flash").get_by_text("as entry 7").wait_for(timeout=WAIT_MS)
+    # Said as soon as it is appended; the protocol is read again to show it.
+    judge.locator('#entries-body tr[data-number="7"]').wait_for(timeout=WAIT_MS)
     correction = _cells(judge, 7)
     assert correction[2] == "Correction" and correction[3] == JUDGE
     assert correction[4].startswith("Correction to entry 4: I can: he was with me all night.")

@@ -1,7 +1,8 @@
 // The protocol drawn as the court document (server/protocol_document lays out the exported
 // one the same way): court, case, date, composition of the court, participants, and the
 // numbered entries with their record times, kinds and speakers. Corrections are appended
-// entries, shown apart; nothing in an entry is ever rewritten.
+// entries, shown apart; nothing in an entry is rewritten once signed. An entry edited
+// before signing says how often, with a control that opens its history (`onHistory`).
 //
 // Everything here was typed by people (names, case numbers, entries) and may hold HTML or
 // script: it is only ever set as text.
@@ -38,7 +39,14 @@ function hearingDay(hearing) {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "long" }).format(new Date(hearing.scheduled_start));
 }
 
-export function drawSheet(view) {
+// "Edited once", "Edited 3 times": an entry's saved versions after its first.
+export function editedTimes(revisions) {
+  const edits = Number(revisions) - 1;
+  return edits === 1 ? "Edited once" : `Edited ${edits} times`;
+}
+
+// `onHistory(entry, row, button)`: the entry's history was asked for.
+export function drawSheet(view, { onHistory = null } = {}) {
   const hearing = view.hearing || {};
   const people = ordered(view.participants || []);
   const byId = Object.fromEntries(people.map((p) => [p.id, p]));
@@ -72,7 +80,7 @@ export function drawSheet(view) {
   );
 
   const entries = [...(view.entries || [])].sort((a, b) => a.number - b.number);
-  $("entries-body").replaceChildren(...entries.map((entry) => row(entry, byId)));
+  $("entries-body").replaceChildren(...entries.map((entry) => row(entry, byId, onHistory)));
   $("entries-empty").hidden = entries.length > 0;
 }
 
@@ -80,7 +88,33 @@ function who(person) {
   return `${oneLine(person.name)} (${person.role_label || roleLabel(person.role)})`;
 }
 
-function row(entry, byId) {
+// The control of an entry's history says whether it is open (heard as "Show the history
+// of entry 3", so that one among many is told apart).
+export function showingHistory(button, number, shown) {
+  button.setAttribute("aria-expanded", String(shown));
+  button.setAttribute("aria-label", `${shown ? "Hide" : "Show"} the history of entry ${number}`);
+  button.textContent = shown ? "Hide its history" : "Show its history";
+}
+
+// "Edited 2 times [Show its history]" under an entry's text, if it was edited.
+function edits(entry, tr, onHistory) {
+  if (!(Number(entry.revisions) > 1)) {
+    return [];
+  }
+  const note = el("span", { className: "sheet__edits", text: editedTimes(entry.revisions) });
+  if (onHistory) {
+    const toggle = el("button", {
+      className: "button button--small sheet__history-toggle",
+      attrs: { type: "button", "aria-controls": `history-${entry.number}` },
+    });
+    showingHistory(toggle, entry.number, false);
+    toggle.addEventListener("click", () => onHistory(entry, tr, toggle));
+    note.append(" ", toggle);
+  }
+  return [note];
+}
+
+function row(entry, byId, onHistory) {
   const event = entry.automatic || entry.kind === "event";
   const corrected = entry.kind === "correction";
   const person = entry.speaker_id ? byId[entry.speaker_id] : null;
@@ -96,8 +130,53 @@ function row(entry, byId) {
     el("td", { className: "sheet__time", text: recordClock(entry.hearing_record_ms) }),
     el("td", { className: "sheet__kind", text: kindLabel(entry.kind) }),
     el("td", { className: "sheet__speaker", text: by }),
-    el("td", { className: "sheet__text", text }),
   ]);
+  const said = el("td", { className: "sheet__text" }, [el("span", { className: "sheet__said", text })]);
+  said.append(...edits(entry, tr, onHistory));
+  tr.append(said);
   tr.dataset.number = String(entry.number);
   return tr;
+}
+
+// Where a version of `entry` lay in the hearing's record: its own record time, moved by the
+// offset of the entry's recording (the same for every version). Before the archive holds
+// the recording, its offset is not known: the time within the recording, said so.
+function revisionClock(entry, revision) {
+  const at = revision.record_ms;
+  if (at === null || at === undefined) {
+    return recordClock(null);
+  }
+  if (entry.record_ms === null || entry.hearing_record_ms === null || entry.hearing_record_ms === undefined) {
+    return `${recordClock(at)} into its recording`;
+  }
+  return recordClock(at + (entry.hearing_record_ms - entry.record_ms));
+}
+
+// The row under an entry that lists its versions, oldest first: who saved each and when
+// (`moment` formats the time), its kind, speaker and record time, and what it said.
+export function historyRow(entry, revisions, view, moment) {
+  const byId = Object.fromEntries((view.participants || []).map((p) => [p.id, p]));
+  const items = revisions.map((revision) => {
+    const person = revision.speaker_id ? byId[revision.speaker_id] : null;
+    const speaker = person ? who(person) : revision.speaker_id ? oneLine(revision.speaker_id) : NOT_GIVEN;
+    const item = el("li", { className: "sheet__revision" }, [
+      el("p", {
+        className: "sheet__revision-who",
+        text: `Revision ${revision.revision}, saved by ${authorName(revision.saved_by, byId)} on ${moment(revision.saved_at)}`,
+      }),
+      el("p", {
+        className: "sheet__revision-what",
+        text: `${kindLabel(revision.kind)} · ${speaker} · ${revisionClock(entry, revision)}`,
+      }),
+      el("p", { className: "sheet__revision-text", text: revision.text }),
+    ]);
+    item.dataset.revision = String(revision.revision);
+    return item;
+  });
+  const cell = el("td", {}, [
+    el("p", { className: "sheet__history-title", text: `History of entry ${entry.number}, as saved before signing` }),
+    el("ol", { className: "sheet__revisions" }, items),
+  ]);
+  cell.colSpan = 5;
+  return el("tr", { className: "sheet__history", attrs: { id: `history-${entry.number}` } }, [cell]);
 }

@@ -1,7 +1,8 @@
 // Entry of /hearings/{id}/protocol: the court protocol after the hearing, for the judge and
-// the clerk. It is shown as the court document; the presiding judge and the clerk each sign
-// it once the hearing has closed; once both have, mistakes are put right by corrections
-// appended with their reasons; and it downloads as HTML, PDF or JSON in three languages.
+// the clerk. It is shown as the court document, each entry edited before signing with its
+// history a click away; the presiding judge and the clerk each sign it once the hearing has
+// closed; once both have, mistakes are put right by corrections appended with their
+// reasons; and it downloads as HTML, PDF or JSON in three languages.
 //
 // The server decides every action again: what this page hides or disables it only hides
 // because the server would refuse it, and the page says why. Refusals are said in words.
@@ -9,7 +10,7 @@
 import { api, ApiError, request, whenLoggedOut } from "/static/js/console-api.js";
 import { $, clearError, el, field, showError, submitting } from "/static/js/console-dom.js";
 import { stateLabel } from "/static/js/court-terms.js";
-import { drawSheet } from "/static/js/protocol-review-sheet.js";
+import { drawSheet, historyRow, showingHistory } from "/static/js/protocol-review-sheet.js";
 import { kindLabel, signingState } from "/static/js/protocol-terms.js";
 
 const STAFF_ROLE_LABELS = {
@@ -108,7 +109,7 @@ function render(view) {
   const first = $("review").hidden;
   const hearing = view.hearing || {};
   document.title = `Protocol ${hearing.case_number || ""} — Courtroom`;
-  drawSheet(view);
+  drawSheet(view, { onHistory: toggleHistory });
   showState(view);
   const me = signer(page.account, hearing);
   showSigning(view, hearing, me);
@@ -221,6 +222,28 @@ function showExports() {
 }
 
 // ---- actions -------------------------------------------------------------------------
+
+// Opens (loading it the first time) or closes the list of an entry's versions under it.
+async function toggleHistory(entry, tr, button) {
+  const open = document.getElementById(`history-${entry.number}`);
+  if (open) {
+    open.hidden = !open.hidden;
+    showingHistory(button, entry.number, !open.hidden);
+    return;
+  }
+  button.disabled = true;
+  try {
+    const history = await request("GET", `${base()}/entries/${enc(entry.id)}/revisions`);
+    if (tr.isConnected && !document.getElementById(`history-${entry.number}`)) {
+      tr.after(historyRow(entry, history.revisions || [], page.view, signedAt));
+      showingHistory(button, entry.number, true);
+    }
+  } catch (err) {
+    flash(`The history of entry ${entry.number} cannot be shown. ${err.detail || err.message || err}`);
+  } finally {
+    button.disabled = false;
+  }
+}
 
 async function sign() {
   const button = $("sign-button");
