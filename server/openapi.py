@@ -242,7 +242,14 @@ def _build() -> Document:
             "entries",
             entries={
                 "type": "array",
-                "items": _object("id", "number", "revisions", revisions=_REVISION_COUNT),
+                "items": _object(
+                    "id",
+                    "number",
+                    "revisions",
+                    id=_STRING,
+                    number={"type": "integer", "minimum": 1},
+                    revisions=_REVISION_COUNT,
+                ),
             },
         ),
     )
