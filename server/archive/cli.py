@@ -25,10 +25,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from court.errors import InvalidState
 from recordings.storage import LocalArchiveStorage
+from recordings.verification import Finding, Problem
 from recordings.verification import verify_hearing as verify_recordings_of
 from server.archive.jobs import JobKind
 from server.archive.service import Archive, PurgeItem
@@ -39,6 +38,7 @@ from server.court_key import (
     open_court_key,
     rotate_court_key,
 )
+from server.protocol_binding import check as check_protocol
 from server.settings import Settings
 
 BAR_WIDTH = 30
@@ -195,14 +195,36 @@ async def _rotate_key(settings: Settings, reason: str) -> int:
 
 
 async def _verify(settings: Settings, hearing_id: str, reason: str) -> int:
+    """Every recording folder of the hearing on disk (one the archive's index lacks too),
+    the hearing's signed index, and the database's protocol against the one bound into the
+    record; 0 if all verify, 1 otherwise (INCOMPLETE included)."""
     async with open_court_data(settings) as data:
         court_key = await open_court_key(settings, data)
         await data.audit.record(
             actor=actor(), action="archive.verify", object=f"hearing:{hearing_id}", reason=reason
         )
-    return await asyncio.to_thread(
-        verify_hearing, settings, hearing_id, court_key.trusted_public_keys()
-    )
+        hearing_dir = settings.recordings_dir / Path(hearing_id).name
+        if not hearing_dir.is_dir():
+            print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
+            return 1
+        reports = await asyncio.to_thread(
+            verify_recordings_of, hearing_dir, hearing_id, court_key.trusted_public_keys()
+        )
+        storage = LocalArchiveStorage(settings.recordings_dir)
+        bound, differences = await check_protocol(
+            storage, await data.archive.get(hearing_id), data.protocol
+        )
+    for report in reports:
+        if bound is not None and report.recording_id == bound.recording_id:
+            report.findings.extend(
+                Finding(Problem.ALTERED, d.subject, d.detail) for d in differences
+            )
+    if not reports:
+        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
+        return 1
+    for report in reports:
+        print("\n".join(report.lines()))
+    return 0 if all(r.ok for r in reports) else 1
 
 
 def actor() -> str:
@@ -210,24 +232,6 @@ def actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli:unknown"
-
-
-def verify_hearing(
-    settings: Settings, hearing_id: str, trusted_keys: Sequence[Ed25519PublicKey]
-) -> int:
-    """Print a report per recording of the hearing and one for the hearing's index if it
-    finds anything; 0 if all verify, 1 otherwise (INCOMPLETE included). Blocking."""
-    hearing_dir = settings.recordings_dir / Path(hearing_id).name
-    if not hearing_dir.is_dir():
-        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
-        return 1
-    reports = verify_recordings_of(hearing_dir, hearing_id, trusted_keys)
-    if not reports:
-        print(f"courtroom: no recordings of {hearing_id}", file=sys.stderr)
-        return 1
-    for report in reports:
-        print("\n".join(report.lines()))
-    return 0 if all(r.ok for r in reports) else 1
 
 
 @asynccontextmanager

@@ -4,6 +4,7 @@ served, exported or corrected while anything does (409 protocol_altered)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import replace
@@ -16,6 +17,7 @@ from sqlalchemy import text
 from court.protocol import EntryKind, ProtocolEntry, ProtocolSignature, SignerRole
 from server import keys
 from server.app import create_app
+from server.cli import main
 from server.protocol_binding import (
     PROTOCOL_FILE,
     BoundProtocol,
@@ -265,3 +267,28 @@ def test_every_way_the_database_can_part_from_the_bound_protocol_is_named() -> N
     long = replace(entries[0], text="y" * 500)
     (shown,) = differences(hearing, [long, *entries[1:], correction], signatures, bound)
     assert len(shown.detail) < 200 and shown.detail.endswith("…")
+
+
+async def test_courtroom_archive_verify_names_an_entry_changed_after_signing(
+    client: Client,
+    settings: Settings,
+    cli_environment: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    hearing_id, _ = await _signed(client, settings)
+    verify = ["archive", "verify", hearing_id, "--reason", "appeal lodged"]
+    assert await asyncio.to_thread(main, verify) == 0, capsys.readouterr()
+    capsys.readouterr()
+
+    await _sql(
+        client,
+        "UPDATE protocol_entries SET text='X' WHERE number=3 AND hearing_id=:h",
+        h=hearing_id,
+    )
+
+    assert await asyncio.to_thread(main, verify) == 1
+    printed = capsys.readouterr().out
+    assert (
+        '! protocol entry 3 (text): altered: signed "I saw the car.", the database holds "X"'
+        in (printed)
+    ), printed
