@@ -31,7 +31,7 @@ from server.archive import routes as archive_routes
 from server.archive.service import Archive
 from server.audit import routes as audit_routes
 from server.audit.checkpoints import AuditCheckpoints
-from server.audit.log import Outcome
+from server.audit.log import AuditLog, Outcome
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.court_key import CourtKey, CourtKeyRefused, open_court_key
@@ -48,7 +48,7 @@ from server.problems import problem_details, security_headers
 from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
-from server.webhooks.service import WebhookEvent
+from server.webhooks.service import WebhookEvent, Webhooks
 from signaling import Signaling
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ async def audit_sealed(data: CourtData, settings: Settings, report: Mapping[str,
     )
 
 
-async def recovered(data: CourtData, recovery: Recovery) -> None:
+async def recovered(audit: AuditLog, webhooks: Webhooks, recovery: Recovery) -> None:
     """Crash recovery is part of the record's history: audited (which recording, which
     files, how many seconds, or why it was refused) and told to the e-court system."""
     if recovery.refused is None:
@@ -122,14 +122,14 @@ async def recovered(data: CourtData, recovery: Recovery) -> None:
         reason = f"left unsigned: {recovery.refused}"
     if recovery.left_alone:
         reason += f"; not sealed (not written by the recorder): {', '.join(recovery.left_alone)}"
-    await data.audit.record(
+    await audit.record(
         actor=SYSTEM_RECORDER,
         action=action,
         object=f"recording:{recovery.recording_id}",
         reason=f"hearing {recovery.hearing_id}: {reason}",
         outcome=Outcome.ALLOWED if recovery.refused is None else Outcome.DENIED,
     )
-    await data.webhooks.publish(WebhookEvent.RECORDING_RECOVERED, recovery.as_json())
+    await webhooks.publish(WebhookEvent.RECORDING_RECOVERED, recovery.as_json())
 
 
 def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.Application:
@@ -244,7 +244,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         # and only if the recorder can vouch for it.
         sealed = {o.removeprefix("recording:") for o in await data.audit.entries.objects_of(SEALED)}
         for recovery in await asyncio.to_thread(app[keys.RECORDINGS].recover, sealed):
-            await recovered(data, recovery)
+            await recovered(data.audit, data.webhooks, recovery)
         indexed = await app[keys.ARCHIVE].reconcile()
         if indexed:
             logger.info("indexed %s recordings the archive did not hold yet", indexed)

@@ -22,6 +22,8 @@ from court.roles import Role
 from media.ice import use_host_addresses
 from media.settings import MediaSettings
 from recordings import RecordingStore
+from recordings.recovery import Recovery
+from server.app import recovered
 from server.persistence.database import sessions
 from server.webhooks import Webhooks
 from signaling import Signaling
@@ -150,3 +152,34 @@ async def test_a_failing_report_never_stops_the_recording_from_being_sealed(
 
     assert stopped["recording"]["duration_s"] is not None
     assert [r["recording_id"] for r in reports] == [stopped["recording"]["id"]]
+
+
+async def test_a_recovery_after_a_crash_is_audited_and_delivered_as_recording_recovered(
+    database: Database, webhooks: Webhooks, receiver: Receiver
+) -> None:
+    await webhooks.register(url=receiver.url, events=["recording.recovered"], by="a")
+    sealed = Recovery("rec_a", "hrg_rec", ("segment-000003.ogg",), 41.2)
+    refused = Recovery("rec_b", "hrg_rec", refused="the manifest is not what was signed")
+
+    await recovered(database.audit, webhooks, sealed)
+    await recovered(database.audit, webhooks, refused)
+
+    first, second = await receiver.wait_for(2)
+    assert first.headers["X-Courtroom-Event"] == "recording.recovered"
+    assert json.loads(first.body)["data"] == {
+        "recording_id": "rec_a",
+        "hearing_id": "hrg_rec",
+        "files": ["segment-000003.ogg"],
+        "seconds": 41.2,
+        "refused": None,
+        "left_alone": [],
+    }
+    assert json.loads(second.body)["data"]["refused"] == "the manifest is not what was signed"
+    entries = await database.audit.entries.latest(2)
+    assert [(e.action, e.object, e.outcome) for e in entries] == [
+        ("recording.recover", "recording:rec_a", "allowed"),
+        ("recording.recover_refused", "recording:rec_b", "denied"),
+    ]
+    assert entries[0].reason == (
+        "hearing hrg_rec: sealed after a crash: segment-000003.ogg; 41.2 s of master audio"
+    )
