@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from aiortc import MediaStreamTrack
@@ -57,9 +57,10 @@ class Consumer(MediaStreamTrack):
     keyframe and asks for one, again every ``KEYFRAME_RETRY_S`` until it comes.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, monotonic: Callable[[], float]) -> None:
         super().__init__()
         self.kind = kind
+        self._monotonic = monotonic
         self._producer: Producer | None = None
         self._queue: deque[EncodedFrame] = deque()
         self._ready = asyncio.Event()
@@ -84,7 +85,7 @@ class Consumer(MediaStreamTrack):
         self._offset = None
         producer.add_consumer(self)
         producer.request_keyframe()
-        self._keyframe_asked_at = time.monotonic()
+        self._keyframe_asked_at = self._monotonic()
 
     def unbind(self) -> None:
         if self._producer is not None:
@@ -201,7 +202,7 @@ class Consumer(MediaStreamTrack):
         so a single request can go unanswered; until a keyframe comes the subscriber sees
         nothing and asks for nothing itself.
         """
-        now = time.monotonic()
+        now = self._monotonic()
         asked = self._keyframe_asked_at
         if (asked is None or now - asked > KEYFRAME_RETRY_S) and sink.ready:
             self._keyframe_asked_at = now

@@ -252,7 +252,9 @@ _Route = tuple[Callable[[bytes], bytes], Callable[[bytes, Any], None], Any, Any]
 
 def ntp_now() -> int:
     """The current time as a 64-bit NTP timestamp (what aiortc's clock.current_ntp_time gives)."""
-    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+    # RTCP sender reports carry the sender's wall clock by definition (RFC 3550 6.4.1); it
+    # is never a stamp of the record.
+    seconds, nanoseconds = divmod(time.time_ns(), 1_000_000_000)  # noqa: TID251
     return ((seconds + _NTP_UNIX_OFFSET_S) << 32) | ((nanoseconds << 32) // 1_000_000_000)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -48,8 +47,10 @@ class Producer:
         receiver: RTCRtpReceiver,
         on_closed: Callable[[Producer], None],
         source: str | None = None,
+        monotonic: Callable[[], float],
     ) -> None:
         self.endpoint_id = endpoint_id
+        self._monotonic = monotonic
         self.kind: str = track.kind
         # What the track is to its subscribers: "audio", "video" (the camera) or "screen"
         # (a second video track); Consumers only care about ``kind``.
@@ -63,7 +64,7 @@ class Producer:
         self._closed = False
         self._paused = False
         # When the last frame arrived (monotonic): a silent publisher is a lost connection.
-        self.last_frame_at = time.monotonic()
+        self.last_frame_at = monotonic()
         self._last_keyframe_request = 0.0
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
@@ -124,7 +125,7 @@ class Producer:
         if self.kind != "video" or self._closed:
             return
         loop = asyncio.get_running_loop()
-        wait = self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL_S - time.monotonic()
+        wait = self._last_keyframe_request + KEYFRAME_REQUEST_INTERVAL_S - self._monotonic()
         if wait <= 0:
             self._send_keyframe_request()
         elif self._pending_keyframe_request is None:
@@ -134,7 +135,7 @@ class Producer:
         self._pending_keyframe_request = None
         if self._closed:
             return
-        self._last_keyframe_request = time.monotonic()
+        self._last_keyframe_request = self._monotonic()
         task = asyncio.get_running_loop().create_task(passthrough.send_picture_loss(self._receiver))
         self._keyframe_tasks.add(task)
         task.add_done_callback(self._keyframe_tasks.discard)
@@ -147,7 +148,7 @@ class Producer:
                     # Only possible if the passthrough hook was not installed: fail loudly
                     # rather than relay decoded frames that the senders would re-encode.
                     raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
-                self.last_frame_at = time.monotonic()
+                self.last_frame_at = self._monotonic()
                 if self._paused:
                     continue
                 for consumer in tuple(self._consumers):

@@ -149,6 +149,7 @@ class Router:
             receiver=receiver,
             on_closed=self._producer_closed,
             source=source,
+            monotonic=self._settings.monotonic,
         )
         previous = self._producers.get(producer.id)
         self._producers[producer.id] = producer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -24,3 +26,11 @@ class MediaSettings:
     ice_servers: tuple[IceServer, ...] = ()
     host_addresses: tuple[str, ...] = field(default_factory=tuple)
     negotiation_timeout_s: float = 10.0
+    # The monotonic clock media measures intervals with (keyframe throttling, the last
+    # frame's arrival that health checks compare): the one place media takes time from,
+    # so that a hearing runs on one clock (court/clock.py) that tests can drive.
+    monotonic: Callable[[], float] = field(
+        default=time.monotonic,  # noqa: TID251 (the one default, named once)
+        compare=False,
+        repr=False,
+    )

@@ -76,6 +76,7 @@ class Transport:
     def __init__(self, endpoint_id: str, settings: MediaSettings) -> None:
         passthrough.route_by_mid()  # one endpoint's two video tracks never mix (see there)
         self.endpoint_id = endpoint_id
+        self._monotonic = settings.monotonic
         self._pc = RTCPeerConnection(rtc_configuration(settings))
         self._publish: dict[str, RTCRtpTransceiver] = {}  # by source
         # Sources whose track has been handed out (to a Producer) since it last started.
@@ -157,7 +158,7 @@ class Transport:
             ):
                 transceiver.direction = "sendonly"
                 return consumer
-        consumer = Consumer(kind)
+        consumer = Consumer(kind, self._monotonic)
         transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
         _prefer_forwardable_codecs(transceiver)
         passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from court.clock import Clock
 from court.ids import HearingId, RecordingId
+from court.record_time import RecordClock, RecordMs
 from recordings.info import RecordingInfo, recording_info
 from recordings.manifest import MANIFEST_FILE, ManifestWriter
 from recordings.metadata import RecordingMetadata, write_metadata
@@ -90,9 +91,10 @@ class HearingRecording:
         # Told (on the event loop) what a participant said, when speech to text is on.
         self.on_transcript: Callable[[Transcript], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        # Anchors of record time: both clocks read together, once.
-        self.started_at = clock.wall()
-        self._start = clock.monotonic()
+        # Record time: both clocks read together, once (court/record_time.py).
+        self.record_clock = RecordClock(clock)
+        self.started_at = self.record_clock.started_at
+        self._start = self.record_clock.start
         self._manifest = ManifestWriter(
             directory,
             recording_id,
@@ -132,8 +134,8 @@ class HearingRecording:
         if self._speech is not None:
             self._speech.close()
 
-    def record_time_ms(self) -> int:
-        return round((self._clock.monotonic() - self._start) * 1000)
+    def record_time_ms(self) -> RecordMs:
+        return self.record_clock.now()
 
     @property
     def is_running(self) -> bool:

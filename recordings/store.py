@@ -56,7 +56,7 @@ class RecordingStore:
         self.recogniser = recogniser
         self.speech = SPEECH_ON if recogniser is not None else speech
         self.root = root
-        self._clock = clock if clock is not None else SystemClock()
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self.signing_key = signing_key if signing_key is not None else Ed25519PrivateKey.generate()
         self._segment_s = segment_s
 
@@ -78,7 +78,7 @@ class RecordingStore:
             recording_id,
             hearing_id,
             directory,
-            self._clock,
+            self.clock,
             self.signing_key,
             self._segment_s,
             recogniser=self.recogniser,

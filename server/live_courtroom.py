@@ -12,6 +12,7 @@ import logging
 from court.hearing import Hearing
 from court.hearing_state import HearingState
 from court.protocol import ProtocolEntry
+from court.record_time import format_record_time
 from server.audit import AuditLog, Outcome
 from server.hearing_states import HearingStates
 from server.persistence.repositories import ProtocolRepository
@@ -38,13 +39,6 @@ def signaling_audit(log: AuditLog) -> Audit:
     return record
 
 
-def record_time(ms: int) -> str:
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def hearing_events_audit(log: AuditLog) -> EventSink:
     """Every hearing event becomes an audit entry naming the hearing and its subject."""
 
@@ -53,7 +47,7 @@ def hearing_events_audit(log: AuditLog) -> EventSink:
             return
         reason = event.reason
         if event.record_time_ms is not None:
-            reason = f"{reason} (record time {record_time(event.record_time_ms)})".lstrip()
+            reason = f"{reason} (record time {format_record_time(event.record_time_ms)})".lstrip()
         subject = f"/{event.subject}" if event.subject else ""
         await log.record(
             actor=event.actor,

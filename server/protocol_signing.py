@@ -109,7 +109,7 @@ class ProtocolSigning:
             now = time.time()
             entry = await self._protocol.add(
                 ProtocolEntry(
-                    id=new_entry_id(),
+                    id=new_entry_id(now),
                     hearing_id=hearing.id,
                     number=0,
                     kind=EntryKind.CORRECTION,

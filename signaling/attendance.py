@@ -7,8 +7,7 @@ admitted again. Only the court's decisions (admit, send back, remove) move it.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -46,7 +45,7 @@ class Attendance:
     # start of the current gap in the participant's presence.
     last_heartbeat: float | None = None
     gap_started_at: float | None = None
-    joined_at: float = field(default_factory=time.monotonic)
+    joined_at: float = 0.0  # monotonic, set by the live hearing from its clock
 
     @property
     def id(self) -> ParticipantId:

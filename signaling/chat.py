@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -92,7 +91,7 @@ class Chat:
             sender_id=str(by.id),
             recipient_id=None if recipient is None else str(recipient.id),
             text=text,
-            sent_at=time.time(),
+            sent_at=self._court.live.clock.wall(),
         )
         await self._store(message)
         self._history.append(message)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -221,7 +220,7 @@ class Courtroom:
             actor=actor_of(by),
             subject=subject,
             reason=reason,
-            at=time.time(),
+            at=self.live.clock.wall(),
             record_time_ms=self.live.record_time_ms(),
         )
         try:
@@ -282,7 +281,7 @@ class Courtroom:
         )
         subject = f"participant:{attendance.id}"
         if attendance.gap_started_at is not None:
-            gap_s = time.monotonic() - attendance.gap_started_at
+            gap_s = self.live.clock.monotonic() - attendance.gap_started_at
             attendance.gap_started_at = None
             await self.publish(
                 "participant_reconnected",
@@ -332,7 +331,7 @@ class Courtroom:
         )
         subject = f"participant:{attendance.id}"
         if reason in ("disconnected", "connection_lost") and attendance.gap_started_at is None:
-            attendance.gap_started_at = time.monotonic()
+            attendance.gap_started_at = self.live.clock.monotonic()
         await self.publish("participant_left", None, subject, reason)
         await self.roster_changed()
 

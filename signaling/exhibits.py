@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -69,8 +68,9 @@ class MemoryExhibitStore:
 _ids = itertools.count(1)
 
 
-def new_exhibit_id() -> str:
-    return f"exh_{time.time_ns():x}{next(_ids):04x}"
+def new_exhibit_id(wall: float) -> str:
+    """Ordered by creation: the hearing clock's wall time, then a counter."""
+    return f"exh_{round(wall * 1e9):x}{next(_ids):04x}"
 
 
 def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
@@ -150,7 +150,12 @@ class ExhibitRegister:
             if not said:
                 return exhibit
             exhibit = await self._store.update(
-                replace(exhibit, description=description, status=status, updated_at=time.time())
+                replace(
+                    exhibit,
+                    description=description,
+                    status=status,
+                    updated_at=self._court.live.clock.wall(),
+                )
             )
             for text in said:
                 await self._changed(by, exhibit, text)
@@ -205,10 +210,10 @@ class ExhibitRegister:
         self, by: Participant | None, description: str, offered_by: str | None
     ) -> Exhibit:
         """Register a new exhibit, offered and not yet shown, and write it down."""
-        now = time.time()
+        now = self._court.live.clock.wall()
         exhibit = await self._store.add(
             Exhibit(
-                id=new_exhibit_id(),
+                id=new_exhibit_id(self._court.live.clock.wall()),
                 hearing_id=self._court.hearing.id,
                 number=0,
                 description=description,
@@ -234,7 +239,11 @@ class ExhibitRegister:
             ended=False,
         )
         exhibit = await self._store.update(
-            replace(exhibit, showings=(*exhibit.showings, showing), updated_at=time.time())
+            replace(
+                exhibit,
+                showings=(*exhibit.showings, showing),
+                updated_at=self._court.live.clock.wall(),
+            )
         )
         await self._changed(by, exhibit, EXHIBIT_WORDS["shown"].format(number=exhibit.number))
         return exhibit
@@ -251,7 +260,7 @@ class ExhibitRegister:
         end = at_ms if same else None
         ended = replace(last, end_ms=end, ended=True)
         exhibit = await self._store.update(
-            replace(exhibit, showings=(*before, ended), updated_at=time.time())
+            replace(exhibit, showings=(*before, ended), updated_at=self._court.live.clock.wall())
         )
         if end is None:
             text = EXHIBIT_WORDS["hidden"].format(number=exhibit.number)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Iterable
 
 from signaling.attendance import Attendance, ConnectionState
@@ -40,7 +39,7 @@ def _silent(courtroom: Courtroom, attendance: Attendance, now: float) -> bool:
 
 
 async def check(courtroom: Courtroom) -> None:
-    now = time.monotonic()
+    now = courtroom.live.clock.monotonic()
     changed = False
     for attendance in list(courtroom.live.attendance.values()):
         if not attendance.present:

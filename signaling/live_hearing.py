@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from court.hearing import Hearing, Participant
 from court.hearing_state import SITTING
 from court.ids import ParticipantId
 from court.permissions import Permission
+from court.record_time import RecordMs
 from court.rooms import BENCH, RoomKind, arrival_room
 from media.frames import EncodedFrame
 from media.producer import Producer
@@ -64,6 +64,9 @@ class LiveHearing:
         self.hearing = hearing
         self._media = media
         self._recordings = recordings
+        # The one clock of the hearing (court/clock.py), the recorder's own: nothing in
+        # signaling reads time.time or time.monotonic itself.
+        self.clock = recordings.clock
         self._send_to = send_to
         self._drop = drop
         self._on_recording_available = on_recording_available
@@ -111,10 +114,12 @@ class LiveHearing:
     def find(self, participant_id: str) -> Attendance | None:
         return self.attendance.get(ParticipantId(participant_id))
 
-    def record_time_ms(self) -> int | None:
+    def record_time_ms(self) -> RecordMs | None:
+        """Record time now, on the recording's own monotonic clock (court/record_time.py):
+        a wall clock set during the hearing moves no stamp."""
         if self.recording is None:
             return None
-        return max(0, round((time.time() - self.recording.started_at) * 1000))
+        return self.recording.record_time_ms()
 
     # ---- arriving and departing --------------------------------------------------------
 
@@ -133,7 +138,9 @@ class LiveHearing:
             raise PermissionDenied("The hearing is locked: the court admits no new participants.")
         returning = attendance is not None
         if attendance is None:
-            attendance = Attendance(participant=participant, room=self.waiting_room)
+            attendance = Attendance(
+                participant=participant, room=self.waiting_room, joined_at=self.clock.monotonic()
+            )
             room = self.hearing_room if arrival_room(participant.role) is RoomKind.HEARING else None
             self._enter(attendance, room or self.waiting_room)
             self.attendance[participant.id] = attendance
@@ -141,7 +148,7 @@ class LiveHearing:
         attendance.session = session
         attendance.connection = ConnectionState.CONNECTED
         attendance.last_heartbeat = None
-        attendance.joined_at = time.monotonic()
+        attendance.joined_at = self.clock.monotonic()
         self._connect_media(session, attendance.room)
         return attendance, returning
 
@@ -219,7 +226,7 @@ class LiveHearing:
         attendance.room.members.pop(attendance.id, None)
         attendance.room = room
         room.members[attendance.id] = attendance
-        attendance.waiting_since = time.time() if room.kind is RoomKind.WAITING else None
+        attendance.waiting_since = self.clock.wall() if room.kind is RoomKind.WAITING else None
         if room.kind is not RoomKind.HEARING:
             attendance.hand_raised = False
             if self.spotlight == attendance.id:

@@ -3,8 +3,6 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 
 from __future__ import annotations
 
-import time
-
 from court.errors import InvalidState, PermissionDenied
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
@@ -152,4 +150,4 @@ class Moderation:
 
     def heartbeat(self, by: Participant) -> None:
         attendance = self._own(by)
-        attendance.last_heartbeat = time.monotonic()
+        attendance.last_heartbeat = self._court.live.clock.monotonic()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -128,8 +127,9 @@ def suggestion_view(suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def new_entry_id() -> str:
-    return f"ent_{time.time_ns():x}{next(_ids):04x}"
+def new_entry_id(wall: float) -> str:
+    """Ordered by creation: the hearing clock's wall time, then a counter."""
+    return f"ent_{round(wall * 1e9):x}{next(_ids):04x}"
 
 
 def entry_view(entry: ProtocolEntry) -> dict[str, Any]:
@@ -185,7 +185,7 @@ class CourtProtocol:
             raise InvalidRequest(f"kind: {kind.value!r} entries are written by the system")
         if command.speaker_id is not None and command.speaker_id not in self._court.live.attendance:
             raise InvalidRequest("speaker_id: not a participant of this hearing")
-        now = time.time()
+        now = self._court.live.clock.wall()
         if command.entry_id is None:
             recording = self._court.live.recording
             recording_id: str | None = None if recording is None else recording.id
@@ -199,7 +199,7 @@ class CourtProtocol:
                 recording_id, record_ms = accepted.recording_id, accepted.record_ms
             entry = await self._store.add(
                 ProtocolEntry(
-                    id=new_entry_id(),
+                    id=new_entry_id(now),
                     hearing_id=self._court.hearing.id,
                     number=0,
                     kind=kind,
@@ -265,10 +265,10 @@ class CourtProtocol:
         self, kind: EntryKind, by: Participant | None, speaker: str | None, text: str
     ) -> None:
         recording = self._court.live.recording
-        now = time.time()
+        now = self._court.live.clock.wall()
         entry = await self._store.add(
             ProtocolEntry(
-                id=new_entry_id(),
+                id=new_entry_id(now),
                 hearing_id=self._court.hearing.id,
                 number=0,
                 kind=kind,
@@ -289,13 +289,13 @@ class CourtProtocol:
     def suggest(self, recording_id: str, transcript: Transcript) -> None:
         """What the recogniser heard (on the event loop): offered to the bench as a draft."""
         suggestion = Suggestion(
-            id=f"sug_{time.time_ns():x}{next(_ids):04x}",
+            id=f"sug_{round(self._court.live.clock.wall() * 1e9):x}{next(_ids):04x}",
             speaker_id=transcript.participant_id,
             recording_id=recording_id,
             record_ms=transcript.start_ms,
             end_ms=transcript.end_ms,
             text=transcript.text[:MAX_ENTRY_TEXT],
-            created_at=time.time(),
+            created_at=self._court.live.clock.wall(),
         )
         self._suggestions[suggestion.id] = suggestion
         while len(self._suggestions) > MAX_SUGGESTIONS:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from court.hearing import Hearing, Participant
 from court.protocol import EntryKind, ProtocolEntry, ProtocolSignature, SignerRole
+from court.record_time import format_record_time
 from court.roles import Role
 from server.protocol_document.event_words import translated
 from server.protocol_document.templates import Language, Strings, strings
@@ -64,9 +65,8 @@ def hearing_record_ms(entry: ProtocolEntry, offsets_ms: Mapping[str, int]) -> in
 
 
 def clock(ms: int) -> str:
-    """hh:mm:ss, truncated: an entry at 59.9 s was made in the 59th second, not the 60th."""
-    seconds = max(0, ms) // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    """hh:mm:ss, truncated (court.record_time: the one formatter of record time)."""
+    return format_record_time(ms, millis=False)
 
 
 def ordered_entries(entries: Sequence[ProtocolEntry]) -> list[ProtocolEntry]:

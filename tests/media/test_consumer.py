@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from fractions import Fraction
 from typing import Any
 
@@ -13,6 +14,10 @@ from media.consumer import MAX_QUEUED, Consumer
 from media.frames import EncodedFrame
 
 VIDEO_TB = Fraction(1, 90000)
+
+
+def consumer_of(kind: str) -> Consumer:
+    return Consumer(kind, time.monotonic)
 
 
 class FakeProducer:
@@ -45,7 +50,7 @@ async def drain(consumer: Consumer, n: int) -> list[EncodedFrame]:
 
 
 async def test_video_waits_for_a_keyframe_and_asks_for_one_when_bound() -> None:
-    consumer, producer = Consumer("video"), FakeProducer("a")
+    consumer, producer = consumer_of("video"), FakeProducer("a")
     consumer.bind(producer)  # type: ignore[arg-type]
 
     consumer.push(video(100))
@@ -59,7 +64,11 @@ async def test_video_waits_for_a_keyframe_and_asks_for_one_when_bound() -> None:
 
 
 async def test_switching_producers_continues_the_timeline_instead_of_jumping_back() -> None:
-    consumer, first, second = Consumer("video"), FakeProducer("a"), FakeProducer("b")
+    consumer, first, second = (
+        consumer_of("video"),
+        FakeProducer("a"),
+        FakeProducer("b"),
+    )
     consumer.bind(first)  # type: ignore[arg-type]
     consumer.push(video(900_000, key=True))
     consumer.push(video(903_000))
@@ -74,7 +83,7 @@ async def test_switching_producers_continues_the_timeline_instead_of_jumping_bac
 
 
 async def test_a_subscriber_that_falls_behind_sheds_and_restarts_on_a_keyframe() -> None:
-    consumer, producer = Consumer("video"), FakeProducer("a")
+    consumer, producer = consumer_of("video"), FakeProducer("a")
     consumer.bind(producer)  # type: ignore[arg-type]
     consumer.push(video(0, key=True))
     for i in range(1, MAX_QUEUED["video"] + 5):
@@ -87,7 +96,7 @@ async def test_a_subscriber_that_falls_behind_sheds_and_restarts_on_a_keyframe()
 
 
 async def test_audio_never_waits_for_a_keyframe() -> None:
-    consumer, producer = Consumer("audio"), FakeProducer("a", kind="audio")
+    consumer, producer = consumer_of("audio"), FakeProducer("a", kind="audio")
     consumer.bind(producer)  # type: ignore[arg-type]
 
     consumer.push(EncodedFrame(b"\x78", 960, Fraction(1, 48000), True))
@@ -114,7 +123,7 @@ class FakeSink:
 
 
 async def test_with_a_sink_frames_are_sent_at_once_and_never_queued() -> None:
-    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink()
+    consumer, producer, sink = consumer_of("video"), FakeProducer("a"), FakeSink()
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
 
@@ -134,7 +143,11 @@ async def test_with_a_sink_frames_are_sent_at_once_and_never_queued() -> None:
 
 
 async def test_video_from_a_keyframe_is_held_until_the_sink_can_send_and_then_sent_first() -> None:
-    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer, producer, sink = (
+        consumer_of("video"),
+        FakeProducer("a"),
+        FakeSink(ready=False),
+    )
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
 
@@ -149,7 +162,11 @@ async def test_video_from_a_keyframe_is_held_until_the_sink_can_send_and_then_se
 
 
 async def test_held_video_goes_out_as_soon_as_the_sink_says_it_is_ready() -> None:
-    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer, producer, sink = (
+        consumer_of("video"),
+        FakeProducer("a"),
+        FakeSink(ready=False),
+    )
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
     consumer.push(video(0, key=True))
@@ -164,7 +181,7 @@ async def test_held_video_goes_out_as_soon_as_the_sink_says_it_is_ready() -> Non
 
 
 async def test_audio_is_dropped_while_the_sink_cannot_send() -> None:
-    consumer, producer = Consumer("audio"), FakeProducer("a", kind="audio")
+    consumer, producer = consumer_of("audio"), FakeProducer("a", kind="audio")
     sink = FakeSink(ready=False)
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
@@ -177,7 +194,11 @@ async def test_audio_is_dropped_while_the_sink_cannot_send() -> None:
 
 
 async def test_when_too_much_video_was_held_a_new_keyframe_is_asked_for_once_it_can_go() -> None:
-    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink(ready=False)
+    consumer, producer, sink = (
+        consumer_of("video"),
+        FakeProducer("a"),
+        FakeSink(ready=False),
+    )
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
     consumer.push(video(0, key=True))
@@ -198,7 +219,7 @@ async def test_when_too_much_video_was_held_a_new_keyframe_is_asked_for_once_it_
 async def test_a_consumer_waiting_for_a_keyframe_asks_again_when_none_comes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    consumer, producer, sink = Consumer("video"), FakeProducer("a"), FakeSink()
+    consumer, producer, sink = consumer_of("video"), FakeProducer("a"), FakeSink()
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
     consumer.push(video(0))
@@ -213,7 +234,11 @@ async def test_a_consumer_waiting_for_a_keyframe_asks_again_when_none_comes(
 
 
 async def test_a_failing_sink_drops_frames_without_raising_into_the_producer() -> None:
-    consumer, producer, sink = Consumer("audio"), FakeProducer("a", kind="audio"), FakeSink()
+    consumer, producer, sink = (
+        consumer_of("audio"),
+        FakeProducer("a", kind="audio"),
+        FakeSink(),
+    )
     consumer.forward_to(sink)
     consumer.bind(producer)  # type: ignore[arg-type]
     sink.error = OSError("network unreachable")

@@ -12,6 +12,7 @@ import inspect
 import itertools
 import queue
 import struct
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from fractions import Fraction
@@ -397,7 +398,7 @@ async def test_frames_cross_a_real_connection_from_forwarder_to_inline_receiver(
     tasks: set[asyncio.Future[None]] = set()
     inline: list[bool] = []
     try:
-        consumer = Consumer("video")
+        consumer = Consumer("video", time.monotonic)
         transceiver = relay.addTransceiver(consumer, direction="sendonly")
         forwarder = passthrough.RtpForwarder(transceiver)
         consumer.forward_to(forwarder)

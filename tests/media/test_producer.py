@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from fractions import Fraction
 from typing import Any
 
@@ -54,6 +55,7 @@ async def test_a_consumer_that_raises_does_not_stop_the_others() -> None:
         track=Frames(10),
         receiver=Any,  # type: ignore[arg-type]  # never asked: no keyframe request here
         on_closed=lambda _: closed.set(),
+        monotonic=time.monotonic,
     )
     healthy = Collecting()
     producer.add_consumer(Broken())  # type: ignore[arg-type]

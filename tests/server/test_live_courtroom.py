@@ -6,8 +6,9 @@ import pytest
 
 from court.errors import InvalidState
 from court.hearing_state import HearingState
+from court.record_time import format_record_time as record_time
 from server.hearing_states import HearingStates
-from server.live_courtroom import hearing_events_audit, persisted_state_changes, record_time
+from server.live_courtroom import hearing_events_audit, persisted_state_changes
 from signaling.hearing_events import HearingEvent
 from tests.server.conftest import Database
 from tests.server.test_hearing_states import Announcements
