@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,14 +22,17 @@ logger = logging.getLogger(__name__)
 class Mixer:
     """The live set of sources. ``add`` runs on the event loop, ``mix`` on the mixer thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], int] | None = None) -> None:
+        """``now``: the master's position in samples now; each source reads it as its
+        packets arrive, to be placed by arrival (recordings/source.py)."""
+        self._now = now
         self._lock = threading.Lock()  # guards the two containers below, held only briefly
         self._current: dict[str, AudioSource] = {}
         self._sources: list[AudioSource] = []  # current ones and closed ones still draining
 
     def add(self, key: str) -> AudioSource:
         """A new source for ``key``; one already there under that key is closed."""
-        source = AudioSource(key)
+        source = AudioSource(key, self._now)
         with self._lock:
             previous = self._current.get(key)
             self._current[key] = source
@@ -48,6 +52,7 @@ class Mixer:
         n: int,
         levels: dict[str, float] | None = None,
         audio: dict[str, Samples] | None = None,
+        at: int | None = None,
     ) -> Samples:
         """The next ``n`` samples of the room: the sum of every source, clipped.
 
@@ -62,7 +67,7 @@ class Mixer:
         finished: list[AudioSource] = []
         for source in sources:
             try:
-                samples = source.take(n)
+                samples = source.take(n, at)
             except Exception:
                 # One participant's broken input must never silence the others.
                 logger.exception("source %s failed; it is dropped from the mix", source.key)

@@ -18,6 +18,11 @@ import numpy.typing as npt
 Samples = npt.NDArray[np.float32]
 
 
+# A resumption this far (20 ms, one packet) from where arrival puts it is moved there; less
+# is arrival jitter, which the delay absorbs.
+REANCHOR = 960
+
+
 def silence(n: int) -> Samples:
     return np.zeros(n, dtype=np.float32)
 
@@ -59,18 +64,25 @@ class Playout:
         """Samples held ahead of the cursor (audio or silence awaiting late packets)."""
         return self._length
 
-    def write(self, position: int, samples: Samples) -> None:
-        """Place ``samples`` at source position ``position``."""
+    def write(self, position: int, samples: Samples, lead: int | None = None) -> None:
+        """Place ``samples`` at source position ``position``.
+
+        ``lead``: how far ahead of the next read these samples belong, from when they
+        arrived (the jitter delay less the time they waited for the mixer). Given, it
+        anchors the start and every resumption to arrival, so a mixer that reads late
+        places no one later; without it they are anchored to the moment they are read.
+        """
         n = len(samples)
         if n == 0:
             return
         if self._cursor is None:
-            self._cursor = position
+            self._cursor = position - (lead or 0)
+            self._primed = lead is not None  # the lead holds the jitter delay already
         elif position < self._cursor:
             if position >= self._newest_end:
                 # Newest audio, late: the stream stalled. Rewind the cursor (the buffer is
                 # necessarily empty here: nothing was placed past _newest_end).
-                self._cursor = position
+                self._cursor = position - (lead or 0)
             else:
                 skip = self._cursor - position
                 if skip >= n:
@@ -79,7 +91,13 @@ class Playout:
                 self.late_samples += skip
                 samples = samples[skip:]
                 position = self._cursor
-        elif not self._length and position - self._cursor > self._delay:
+        elif (
+            lead is not None and not self._length and abs(position - self._cursor - lead) > REANCHOR
+        ):
+            # Speech resumes after a pause, not where its arrival puts it (stalls added
+            # latency, or the sender's clock drifted): start again where it belongs.
+            self._cursor = position - lead
+        elif lead is None and not self._length and position - self._cursor > self._delay:
             # Speech resumes after a pause: start again ``delay`` ahead of the cursor, which
             # undoes any latency earlier stalls added (the skipped span was silence anyway).
             self._cursor = position - self._delay

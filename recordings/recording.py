@@ -77,7 +77,7 @@ class HearingRecording:
         self.directory = directory
         self.path = directory
         self._clock = clock
-        self._mixer = Mixer()
+        self._mixer = Mixer(self._master_position)
         # Speech to text, if configured: each finished turn of a speaker is transcribed.
         self._speech = (
             None if recogniser is None else SpeechTranscriber(recogniser, self._transcribed)
@@ -133,6 +133,11 @@ class HearingRecording:
         self._tracks.close()
         if self._speech is not None:
             self._speech.close()
+
+    def _master_position(self) -> int:
+        """Samples of record time now: where a packet arriving now belongs in the master
+        (before the jitter delay). Read on the event loop, once per packet."""
+        return round(self.record_clock.seconds() * RATE)
 
     def record_time_ms(self) -> RecordMs:
         return self.record_clock.now()
@@ -232,7 +237,7 @@ class HearingRecording:
         """Mix and write ``n`` samples from master position ``written``; mixer thread."""
         levels: dict[str, float] = {}
         audio: dict[str, Samples] | None = None if self._speech is None else {}
-        self._writer.write(self._mixer.mix(n, levels, audio))
+        self._writer.write(self._mixer.mix(n, levels, audio, at=written))
         at_ms, duration_ms = written * 1000 // RATE, n * 1000 // RATE
         if self._speech is not None and audio is not None:
             self._speech.feed(at_ms, audio)

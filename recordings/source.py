@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from fractions import Fraction
 
 import av
@@ -23,14 +24,21 @@ logger = logging.getLogger(__name__)
 RATE = 48_000
 PLAYOUT_DELAY = RATE * 60 // 1000  # start-up buffer that absorbs network jitter
 PLAYOUT_CAPACITY = RATE * 300 // 1000  # beyond this a source's oldest audio is dropped
-# How long after a participant speaks their voice lands in the master: the jitter buffer
-# and one 20 ms packet (measured: 76-80 ms, tests/signaling/test_protocol_alignment.py).
-# Whatever is stamped "now" for the master to be played at, the court protocol's entries
-# first of all, adds this, so the stamp plays what was heard.
-MASTER_LAG_MS = (PLAYOUT_DELAY * 1000 // RATE) + 20
+# A packet lands in the master the jitter delay after it reaches the relay; a listener in the
+# hearing hears it some 70-80 ms after the relay forwards it (the way to them and their own
+# jitter buffer: measured with a listening aiortc clerk, tests/signaling/
+# test_protocol_alignment.py). So what the court hears "now" is in the master this much
+# earlier or later; whatever is stamped "now", the court protocol's entries first of all,
+# adds it, so the stamp plays what was heard. (It was +80 ms while audio was placed when
+# the mixer read it, which on a busy machine was up to 170 ms after it arrived.)
+LISTENER_LAG_MS = 75
+MASTER_LAG_MS = (PLAYOUT_DELAY * 1000 // RATE) - LISTENER_LAG_MS
 # The hand-off queue only has to cover one late wake-up of the mixer thread; it is bounded
 # so that a mixer that died cannot make the event loop hoard packets.
 MAX_QUEUED_PACKETS = 50  # one second of 20 ms packets
+
+# How many recent packets say when a packet arrives on time: one second of 20 ms packets.
+TRANSIT_WINDOW = 50
 
 _RTP_WRAP = 1 << 32
 _RTP_HALF = 1 << 31
@@ -40,14 +48,23 @@ _FLOAT_FORMATS = frozenset({"flt", "fltp"})  # 32-bit float, packed or planar (s
 class AudioSource:
     """A participant's audio input to the mixed master. Create with ``add_source``."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, now: Callable[[], int] | None = None) -> None:
+        """``now``: the master's position in samples now (record time), read as each
+        packet arrives, so its audio is placed by its arrival, not by when the mixer
+        thread gets to it."""
         self.key = key
-        self._packets: deque[tuple[bytes, int, Fraction]] = deque(maxlen=MAX_QUEUED_PACKETS)
+        self._now = now
+        self._packets: deque[tuple[bytes, int, Fraction, int | None]] = deque(
+            maxlen=MAX_QUEUED_PACKETS
+        )
         self._closed = False
         # Mixer-thread state from here on.
         self._decoder: AudioCodecContext = _new_decoder()
         self._playout = Playout(PLAYOUT_DELAY, PLAYOUT_CAPACITY)
         self._last_pts: int | None = None
+        # Arrival less position (samples) of the recent packets: their least is the path's
+        # own delay, free of the moments the event loop was too busy to take a packet.
+        self._transits: deque[int] = deque(maxlen=TRANSIT_WINDOW)
         self._unwrapped = 0
         self.undecodable = 0
 
@@ -58,7 +75,8 @@ class AudioSource:
         what WebRTC gives and needs no conversion. It may start anywhere and wrap at 2**32.
         """
         if data and not self._closed:  # an empty packet would put the decoder into drain
-            self._packets.append((data, pts, time_base))
+            arrived = None if self._now is None else self._now()
+            self._packets.append((data, pts, time_base, arrived))
 
     def close(self) -> None:
         """The participant left. What is already buffered is still played out, then the
@@ -71,9 +89,11 @@ class AudioSource:
 
     # Called on the mixer thread only.
 
-    def take(self, n: int) -> Samples | None:
-        """The source's next ``n`` samples, or None while it contributes nothing yet."""
-        self._decode_pending()
+    def take(self, n: int, at: int | None = None) -> Samples | None:
+        """The source's next ``n`` samples, or None while it contributes nothing yet.
+        ``at``: the master position they are mixed at (with ``now``, audio lands at its
+        arrival plus the jitter delay, however late this call comes)."""
+        self._decode_pending(at)
         if self._closed:
             self._playout.prime_now()
         return self._playout.read(n)
@@ -83,10 +103,17 @@ class AudioSource:
         """Closed, and everything it sent has been mixed."""
         return self._closed and not self._packets and self._playout.buffered == 0
 
-    def _decode_pending(self) -> None:
+    def _decode_pending(self, at: int | None) -> None:
         while self._packets:
-            data, pts, time_base = self._packets.popleft()
+            data, pts, time_base, arrived = self._packets.popleft()
             position = self._position(pts, time_base)
+            lead = None
+            if at is not None and arrived is not None:
+                self._transits.append(arrived - position)
+                # Samples it belongs ahead of the next read: the delay, less how long ago it
+                # would have arrived on the path's fastest recent showing.
+                due = position + min(self._transits)
+                lead = max(0, PLAYOUT_DELAY - (at - due))
             try:
                 frames = self._decoder.decode(av.Packet(data))
             except EOFError:
@@ -105,7 +132,7 @@ class AudioSource:
             for frame in frames:
                 if frame.sample_rate != RATE:
                     continue  # the Opus decoder always outputs 48 kHz; anything else is junk
-                self._playout.write(position, _to_mono(frame))
+                self._playout.write(position, _to_mono(frame), lead)
                 position += frame.samples
 
     def _position(self, pts: int, time_base: Fraction) -> int:

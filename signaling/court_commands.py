@@ -116,8 +116,10 @@ def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
 
     async def heartbeat(session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.Empty, payload)
-        registry.courtroom(session).moderation.heartbeat(session.participant)
-        return messages.ok()
+        courtroom = registry.courtroom(session)
+        courtroom.moderation.heartbeat(session.participant)
+        # The protocol's writers keep a record clock in step with this answer's.
+        return messages.ok(courtroom.protocol.record_clock(session.participant))
 
     async def report_device_check(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.DeviceCheck, payload)

@@ -125,6 +125,15 @@ EntryKindName = Literal[
 ]
 
 
+class BeganAt(Command):
+    """The record time the writer's page saw when typing began, by the record clock it keeps
+    in step with the server's (the heartbeat's answer): a stamp that no delay between the
+    page and the server moves."""
+
+    recording_id: ParticipantRef
+    record_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000)]
+
+
 class WriteProtocolEntry(Command):
     """A new protocol entry (no ``entry_id``) or a save of one being written."""
 
@@ -136,6 +145,9 @@ class WriteProtocolEntry(Command):
     speaker_id: ParticipantRef | None = None
     # New entries: how long before this message the writer began it (stamped then).
     began_ms_ago: Annotated[int, Field(ge=0, le=600_000)] = 0
+    # New entries: when typing began, by the page's record clock; preferred to
+    # began_ms_ago, which is used when this is absent or does not fit the recording.
+    began_at: BeganAt | None = None
     # Saves: move the entry's stamp to this record time of its recording.
     record_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3600 * 1000)] | None = None
     # New entries: accept this speech-to-text suggestion (stamped where its words began).

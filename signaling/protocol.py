@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -94,6 +95,14 @@ class MemoryProtocolStore:
     async def revisions(self, entry_id: str) -> list[ProtocolRevision]:
         return list(self._revisions.get(entry_id, []))
 
+
+logger = logging.getLogger(__name__)
+
+# A page's record clock is believed within these bounds of the server's: typing begun up to
+# ten minutes ago (as began_ms_ago allows), and up to 2 s ahead (a clock synchronised over a
+# slow link errs by at most half its round trip).
+MAX_BEGAN_AGO_MS = 600_000
+CLOCK_SLACK_MS = 2_000
 
 _ids = itertools.count(1)
 
@@ -189,9 +198,7 @@ class CourtProtocol:
         if command.entry_id is None:
             recording = self._court.live.recording
             recording_id: str | None = None if recording is None else recording.id
-            record_ms = self.heard_ms()
-            if record_ms is not None:
-                record_ms = max(0, record_ms - command.began_ms_ago)
+            record_ms = self._stamp(command)
             accepted = None
             if command.suggestion_id is not None:
                 # Stamped where the words began in the record, not when they were accepted.
@@ -342,6 +349,37 @@ class CourtProtocol:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
         return [entry_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
+
+    def _stamp(self, command: messages.WriteProtocolEntry) -> int | None:
+        """Where a new entry's words are in the master: when its writer began it, by the
+        page's record clock if it sent one that fits this recording, else the server's
+        clock less how long ago the page says typing began (moved by any delay on the way
+        and in the server)."""
+        recording, now = self._court.live.recording, self._court.live.record_time_ms()
+        if recording is None or now is None:
+            return None
+        began = command.began_at
+        if (
+            began is not None
+            and began.recording_id == recording.id
+            and now - MAX_BEGAN_AGO_MS <= began.record_ms <= now + CLOCK_SLACK_MS
+        ):
+            return began.record_ms + MASTER_LAG_MS
+        if began is not None:
+            logger.info(
+                "hearing %s: a page's record clock is off; stamped by the server's",
+                self._court.hearing.id,
+            )
+        return max(0, now + MASTER_LAG_MS - command.began_ms_ago)
+
+    def record_clock(self, by: Participant) -> dict[str, Any]:
+        """For a writer of the protocol, the running recording and its record time now:
+        the page keeps its own record clock in step with these (halfway through the
+        fastest round trip), and stamps entries by it (``began_at``). Nothing for others."""
+        recording, now = self._court.live.recording, self._court.live.record_time_ms()
+        if not by.can(Permission.WRITE_PROTOCOL) or recording is None or now is None:
+            return {}
+        return {"recording_id": recording.id, "record_ms": now}
 
     def heard_ms(self) -> int | None:
         """Where what the court hears now lands in the master (record time, ms)."""

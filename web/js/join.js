@@ -73,7 +73,11 @@ async function leave() {
 function startHeartbeat() {
   window.setInterval(() => {
     if (app.phase === "joined" && app.signaling.connected) {
-      app.signaling.command(ClientEvent.HEARTBEAT, {}).catch(() => {});
+      const sentAt = performance.now();
+      app.signaling
+        .command(ClientEvent.HEARTBEAT, {})
+        .then((data) => app.recordClock.observe(sentAt, performance.now(), data))
+        .catch(() => {});
     }
   }, HEARTBEAT_MS);
 }

@@ -5,8 +5,9 @@
 // again from the server's entries, so nothing sent is lost.
 //
 // An entry begins when its writer types its first character: that moment is remembered and
-// sent as `began_ms_ago` with the first save, which creates the entry and stamps it with the
-// record time then. Later saves of the same entry send its `entry_id`. Saves go out while the
+// sent with the first save, which creates the entry and stamps it with the record time then:
+// `began_at`, the record time by the page's record clock (record-clock.js), and
+// `began_ms_ago` for a server that cannot use it. Later saves of the same entry send its `entry_id`. Saves go out while the
 // writer types (debounced) and when they finish the entry (Enter or "Next entry").
 //
 // The speaker picker suggests who was speaking when the entry began (`active_speaker_changed`,
@@ -580,8 +581,14 @@ class ProtocolEditor {
       payload.speaker_id = speaker;
     }
     if (current.id === null) {
-      const ago = Math.round(performance.now() - (current.beganAt ?? performance.now()));
+      const beganAt = current.beganAt ?? performance.now();
+      const ago = Math.round(performance.now() - beganAt);
       payload.began_ms_ago = Math.min(MAX_BEGAN_AGO_MS, Math.max(0, ago));
+      // Preferred by the server: the record time then, by the page's own record clock.
+      const began = this._app.recordClock.at(beganAt);
+      if (began) {
+        payload.began_at = began;
+      }
     } else {
       payload.entry_id = current.id;
       if (shift) {

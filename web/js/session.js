@@ -5,6 +5,7 @@ import { ClientEvent } from "/static/js/events.js";
 import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
 import { exhibitsJoined } from "/static/js/exhibit-register.js";
 import { protocolJoined } from "/static/js/protocol-editor.js";
+import { RecordClock } from "/static/js/record-clock.js";
 import { suggestionsJoined } from "/static/js/protocol-suggestions.js";
 import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
 import { SignalingError } from "/static/js/signaling.js";
@@ -42,6 +43,7 @@ export const app = {
   consultations: null,
   chat: null,
   courtPanel: "none", // none, loading, mounted, failed
+  recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
 };
 
 const BENCH = ["judge", "clerk"];
