@@ -59,7 +59,11 @@ async def test_a_wall_clock_set_back_an_hour_mid_hearing_moves_no_stamp(
     judge = await hearing_server.join(Role.JUDGE)
     await clerk.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
     await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    # Past the master's lag: a stamp in the recording's first milliseconds is held at 0,
+    # which would shorten the distance measured below.
+    await asyncio.sleep(0.1)
     first = await _write(clerk, "Before the clock was set.")
+    assert isinstance(first["record_ms"], int) and first["record_ms"] > 0
     before = time.monotonic()
 
     clock.step_s = -3600.0  # the machine's clock is set back an hour
