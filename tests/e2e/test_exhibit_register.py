@@ -10,10 +10,12 @@ A hearing of this test's own (tests.e2e.scheduling).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Dialog
 
 from tests.e2e.harness import OpenParticipant, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage
@@ -50,6 +52,16 @@ def _protocol_row(page: HearingPage, text: str) -> Any:
     )
 
 
+def _refuse_into(messages: list[str]) -> Callable[[Dialog], None]:
+    """A dialog handler that keeps the dialog's message and dismisses it."""
+
+    def refuse(dialog: Dialog) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    return refuse
+
+
 def test_the_clerk_registers_an_exhibit_and_the_judge_admits_it(
     own_hearings: Scheduler, open_participant: OpenParticipant, shots_dir: Path
 ) -> None:
@@ -59,7 +71,7 @@ def test_the_clerk_registers_an_exhibit_and_the_judge_admits_it(
     defence = open_participant("defence", token=hearing.tokens["defence"], colour=COLOURS["green"])
     dialogs: list[str] = []
     for person in (judge, clerk, defence):
-        person.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        person.page.on("dialog", _refuse_into(dialogs))
     judge.wait_joined()
     clerk.admit(defence)
     defence_id = defence.state()["participant"]["id"]

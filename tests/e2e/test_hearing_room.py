@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator
 
 from tests.e2e.harness import OpenParticipant, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage
@@ -41,8 +42,9 @@ def _id(page: HearingPage) -> str:
     return participant_id
 
 
-def _tile(page: HearingPage, role: str) -> object:
-    return page.page.locator(f"figure.tile[data-role='{role}']")
+def _tile(page: HearingPage, role: str) -> Locator:
+    tile: Locator = page.page.locator(f"figure.tile[data-role='{role}']")
+    return tile
 
 
 def _shot(page: HearingPage, shots_dir: Path, name: str) -> None:

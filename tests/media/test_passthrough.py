@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from fractions import Fraction
 from types import SimpleNamespace
+from typing import cast
 
 import aioice
 import aioice.ice
@@ -100,7 +101,7 @@ async def test_keyframe_requests_have_their_private_hooks() -> None:
     assert "self._send_keyframe()" in inspect.getsource(RTCRtpSender._handle_rtcp_packet)
 
     calls: list[str] = []
-    sender = RTCRtpSender("video", transport=_FakeTransport())
+    sender = RTCRtpSender("video", transport=cast(RTCDtlsTransport, _FakeTransport()))
     passthrough.on_keyframe_request(sender, lambda: calls.append("pli"))
     sender._send_keyframe()
 
@@ -274,9 +275,11 @@ def _aiortc_packets(
     extensions = HeaderExtensionsMap()
     extensions.configure(parameters)
     packets = []
+    payload_type = parameters.codecs[0].payloadType
+    assert payload_type is not None
     for index, payload in enumerate(payloads):
         packet = RtpPacket(
-            payload_type=parameters.codecs[0].payloadType,
+            payload_type=payload_type,
             sequence_number=(sequence_number + index) & 0xFFFF,
             timestamp=timestamp,
         )
@@ -374,14 +377,18 @@ async def test_nothing_is_sent_unless_negotiated_to_send_and_connected() -> None
     frame = EncodedFrame(b"\x78", 0, Fraction(1, 48000), True)
     async with started_forwarder("audio", OPUS_SEND) as (forwarder, _, transport):
         transceiver = forwarder._transceiver
+
+        def refused() -> bool:  # read afresh each time: mypy would narrow ``ready`` otherwise
+            return not forwarder.ready and not forwarder.send(frame, 0)
+
         transceiver.currentDirection = "inactive"  # type: ignore[misc]
-        assert not forwarder.ready and not forwarder.send(frame, 0)
+        assert refused()
         transceiver.currentDirection = "sendonly"  # type: ignore[misc]
         transport.state = "closed"
-        assert not forwarder.ready and not forwarder.send(frame, 0)
+        assert refused()
         transport.state = "connected"
         transport.transport._connection._nominated.clear()
-        assert not forwarder.ready and not forwarder.send(frame, 0)
+        assert refused()
         assert transport.sent() == []
 
 
@@ -413,7 +420,8 @@ async def test_frames_cross_a_real_connection_from_forwarder_to_inline_receiver(
             async def read() -> None:
                 with contextlib.suppress(MediaStreamError):
                     while True:
-                        received.put_nowait(await track.recv())
+                        # decode_inline made the track hand out encoded frames
+                        received.put_nowait(cast(EncodedFrame, await track.recv()))
 
             tasks.add(asyncio.ensure_future(read()))
 

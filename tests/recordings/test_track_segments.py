@@ -112,7 +112,7 @@ def test_tracks_are_cut_into_segments_that_together_hold_every_frame_in_place(
 
 def test_a_screen_track_is_named_apart_from_the_camera_and_read_back_as_such() -> None:
     for kind in ("audio", "video", "screen"):
-        name = track_name("prt_a-b_1", kind, 3)  # type: ignore[arg-type]
+        name = track_name("prt_a-b_1", kind, 3)
         assert parse_track_name(name) == ("prt_a-b_1", kind)
         assert RECORDED_FILE.match(name)  # listed, verified and recovered like the others
     assert track_name("prt_x", "video", 1) == "track-prt_x-video-1.webm"  # unchanged

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -100,7 +101,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
         }
     )
-    ready, stop, out = threading.Event(), threading.Event(), {}
+    ready, stop = threading.Event(), threading.Event()
+    out: dict[str, object] = {}
     thread = threading.Thread(target=_serve, args=(settings_, ready, stop, out), daemon=True)
     thread.start()
     assert ready.wait(30), "the server did not start"
@@ -129,7 +131,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_generated_request_gets_a_server_error(
-    case: schemathesis.Case, live_server: LiveServer
+    case: schemathesis.Case[Any], live_server: LiveServer
 ) -> None:
     path = case.operation.path
     if path == "/session":

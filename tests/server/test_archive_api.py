@@ -19,7 +19,7 @@ from recordings import RecordingStore
 from server import keys
 from server.app import create_app
 from server.archive.jobs import JobKind, JobStatus, Progress
-from server.archive.service import Archive
+from server.archive.service import Archive, PurgeItem
 from server.audit import Outcome
 from server.settings import Settings
 from tests.server.api_support import Client, MakeClient, actor_header, as_
@@ -281,7 +281,7 @@ async def test_retention_and_legal_hold_decide_what_purge_would_delete(
     assert response.status == 403
 
     archive: Archive = client.app[keys.ARCHIVE]
-    plan = {
+    plan: dict[str, PurgeItem] = {
         item.archived.hearing.id: item
         for item in await archive.purge_plan(datetime.now(UTC).date())
     }

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import DummyCookieJar, web
 from aiohttp.test_utils import TestClient
+from pytest_aiohttp import AiohttpClient
 from sqlalchemy import func, select
 
 from court.permissions import Permission, Scope
@@ -39,7 +40,7 @@ async def whoami(request: web.Request) -> web.Response:
 
 
 @pytest.fixture
-async def client(aiohttp_client: MakeClient, settings: Settings, web_dir: Path) -> Client:
+async def client(aiohttp_client: AiohttpClient, settings: Settings, web_dir: Path) -> Client:
     app = create_app(settings)
     app.router.add_get(WHOAMI, whoami)
     app.router.add_post(WHOAMI, whoami)

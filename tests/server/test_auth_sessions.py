@@ -12,6 +12,7 @@ import pytest
 from aiohttp import ClientResponse, DummyCookieJar, web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
+from pytest_aiohttp import AiohttpClient
 from sqlalchemy import select, update
 
 from court.staff import StaffRole
@@ -75,7 +76,7 @@ def wall() -> FakeWallClock:
 
 @pytest.fixture
 async def client(
-    aiohttp_client: MakeClient, app: web.Application, clock: FakeClock, wall: FakeWallClock
+    aiohttp_client: AiohttpClient, app: web.Application, clock: FakeClock, wall: FakeWallClock
 ) -> Client:
     throttle = LoginThrottle(account_limit=5, address_limit=8, clock=clock)
     use_sessions(app, throttle=throttle, now=wall)
@@ -132,7 +133,7 @@ async def test_a_clerk_logs_in_and_gets_a_strict_http_only_session_cookie(
 
 
 async def test_the_session_cookie_is_secure_when_the_server_is_reached_over_https(
-    aiohttp_client: MakeClient, courtroom_env: dict[str, str], web_dir: Path
+    aiohttp_client: AiohttpClient, courtroom_env: dict[str, str], web_dir: Path
 ) -> None:
     settings = Settings.from_env(
         {

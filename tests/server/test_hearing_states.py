@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -33,10 +33,10 @@ class Announcements(Webhooks):
 
 class Entries(AuditLog):
     def __init__(self) -> None:
-        self.entries: list[dict[str, Any]] = []
+        self.recorded: list[dict[str, Any]] = []
 
     async def record(self, **entry: Any) -> None:  # type: ignore[override]
-        self.entries.append(entry)
+        self.recorded.append(entry)
 
 
 async def test_opening_starting_and_closing_each_publish_their_event_once(
@@ -61,7 +61,7 @@ async def test_opening_starting_and_closing_each_publish_their_event_once(
         "hearing.closed",
     ]
     assert webhooks.published[-1][1]["hearing"]["state"] == "closed"  # type: ignore[index]
-    assert [e["action"] for e in audit.entries] == [
+    assert [e["action"] for e in audit.recorded] == [
         "hearing.open",
         "hearing.in_session",
         "hearing.paused",
@@ -81,11 +81,11 @@ async def test_a_forbidden_transition_changes_nothing_and_announces_nothing(
         await states.change(hearing.id, HearingState.CLOSED, actor="staff:judge", reason="x")
 
     assert (await database.hearings.get(hearing.id)) == hearing
-    assert webhooks.published == [] and audit.entries == []
+    assert webhooks.published == [] and audit.recorded == []
 
 
 async def test_the_e_court_system_receives_each_state_change_signed_in_order(
-    database: Database, aiohttp_server: Callable[..., Awaitable[AiohttpServer]]
+    database: Database, aiohttp_server: AiohttpServer
 ) -> None:
     receiver = await start_receiver(aiohttp_server)
     webhooks = Webhooks(database.sessions, retry=FAST, timeout_s=2.0)
@@ -131,7 +131,7 @@ async def test_closing_a_hearing_checkpoints_the_audit_log_after_the_close_is_re
     at_checkpoint: list[list[str]] = []
 
     async def checkpoint() -> None:
-        at_checkpoint.append([e["action"] for e in audit.entries])
+        at_checkpoint.append([e["action"] for e in audit.recorded])
 
     states = HearingStates(database.hearings, audit, Announcements(), checkpoint=checkpoint)
     for target in (HearingState.OPEN, HearingState.IN_SESSION, HearingState.CLOSED):

@@ -47,7 +47,7 @@ async def webhooks(database: Database) -> AsyncIterator[Webhooks]:
 
 
 @pytest.fixture
-async def receiver(aiohttp_server: Callable[..., Awaitable[AiohttpServer]]) -> Receiver:
+async def receiver(aiohttp_server: AiohttpServer) -> Receiver:
     return await start_receiver(aiohttp_server)
 
 

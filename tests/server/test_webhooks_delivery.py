@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from pytest_aiohttp import AiohttpServer
@@ -21,7 +21,7 @@ from tests.server.webhook_receiver import FAST, Receiver, settled, start_receive
 
 
 @pytest.fixture
-async def receiver(aiohttp_server: Callable[..., Awaitable[AiohttpServer]]) -> Receiver:
+async def receiver(aiohttp_server: AiohttpServer) -> Receiver:
     return await start_receiver(aiohttp_server)
 
 

@@ -43,7 +43,7 @@ HEARING = Hearing(id=HearingId("hrg_rec"), case_number="7-1/2026", title="State 
 
 
 @pytest.fixture
-async def receiver(aiohttp_server: Callable[..., Awaitable[AiohttpServer]]) -> Receiver:
+async def receiver(aiohttp_server: AiohttpServer) -> Receiver:
     return await start_receiver(aiohttp_server)
 
 
@@ -57,7 +57,7 @@ async def webhooks(database: Database) -> AsyncIterator[Webhooks]:
 
 @pytest.fixture
 async def hearing_server(
-    aiohttp_server: Callable[..., Awaitable[AiohttpServer]], tmp_path: Path
+    aiohttp_server: AiohttpServer, tmp_path: Path
 ) -> AsyncIterator[Callable[[RecordingAvailable], Awaitable[ParticipantClient]]]:
     """Starts the hearing server with a callback and returns its judge, joined."""
     use_host_addresses(["127.0.0.1"])

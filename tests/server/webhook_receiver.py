@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -47,7 +47,7 @@ class Receiver:
         return self.requests
 
 
-async def start_receiver(aiohttp_server: Callable[..., Awaitable[AiohttpServer]]) -> Receiver:
+async def start_receiver(aiohttp_server: AiohttpServer) -> Receiver:
     found = Receiver()
     app = web.Application()
     app.router.add_post("/hooks/courtroom", found.handle)

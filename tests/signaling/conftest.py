@@ -6,7 +6,7 @@ signaling layer receives the same JoinGrant either way.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +114,7 @@ def recording_store(tmp_path: Path) -> RecordingStore:
 
 @pytest.fixture
 async def hearing_server(
-    aiohttp_server: Callable[..., AiohttpServer], recording_store: RecordingStore
+    aiohttp_server: AiohttpServer, recording_store: RecordingStore
 ) -> AsyncIterator[HearingServer]:
     app = web.Application()
     recordings = recording_store

@@ -35,7 +35,7 @@ def vp8_colour(frames: list[EncodedFrame]) -> tuple[int, int, int]:
     decoder = av.CodecContext.create("vp8", "r")
     picture = None
     for frame in frames:
-        for decoded in decoder.decode(av.Packet(frame.data)):  # type: ignore[attr-defined]
+        for decoded in decoder.decode(av.Packet(frame.data)):
             picture = decoded.to_ndarray(format="rgb24")
     assert picture is not None, "no decodable picture among the forwarded frames"
     mean = np.asarray(picture).reshape(-1, 3).mean(axis=0)

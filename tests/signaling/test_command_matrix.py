@@ -93,7 +93,7 @@ async def test_a_judge_of_another_hearing_cannot_record_this_one(
 
 
 # The court's commands, each aimed at another participant where it needs one.
-COURT_COMMANDS = {
+COURT_COMMANDS: dict[ClientEvent, dict[str, object]] = {
     ClientEvent.SET_HEARING_STATE: {"state": "open"},
     ClientEvent.ADMIT: {"participant_id": "{target}"},
     ClientEvent.ADMIT_ALL: {},

@@ -9,11 +9,17 @@ import socketio
 from aiortc import RTCSessionDescription
 
 from court.roles import Role
+from media.producer import FrameTap
 from signaling.client import CommandFailed, ParticipantClient
 from signaling.events import ClientEvent
 from tests.signaling.conftest import HEARING, OTHER_HEARING, HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
+
+
+def _setting(event: asyncio.Event) -> FrameTap:
+    """A tap that sets ``event`` at the first frame it is handed."""
+    return lambda _frame: event.set()
 
 
 async def _judge_and_witness(
@@ -188,7 +194,7 @@ async def test_two_hearings_never_exchange_media(hearing_server: HearingServer) 
     flowing = []
     for producer in other.router.producers():
         arrived = asyncio.Event()
-        producer.add_tap(lambda _frame, arrived=arrived: arrived.set())
+        producer.add_tap(_setting(arrived))
         flowing.append(arrived.wait())
     assert len(flowing) == 2
     async with asyncio.timeout(10):

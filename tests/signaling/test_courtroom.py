@@ -332,7 +332,7 @@ async def test_a_recorder_that_fails_alerts_the_judge_and_clerk_within_5_seconds
     def disk_full(_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    live.recording._writer.write = disk_full  # type: ignore[method-assign]
+    live.recording._writer.write = disk_full  # type: ignore[assignment]
     failed = asyncio.get_running_loop().time()
     for member in (judge, clerk):
         await member.wait_until(

@@ -42,7 +42,7 @@ COMMANDS = [ClientEvent.JOIN, ClientEvent.PUBLISH, ClientEvent.ANSWER] + [
         ClientEvent.STOP_RECORDING,
     )
 ]
-NEAR_MISSES = st.fixed_dictionaries(
+NEAR_MISSES: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {
         "revision": JSON,
         "type": st.sampled_from(["answer", "offer", "", "ANSWER"]) | JSON,

@@ -81,7 +81,7 @@ async def _hears_beeps(track: MediaStreamTrack, heard: list[float], told: asynci
     while True:
         frame = await track.recv()
         assert isinstance(frame, EncodedFrame)
-        for decoded in decoder.decode(av.Packet(frame.data)):  # type: ignore[attr-defined]
+        for decoded in decoder.decode(av.Packet(frame.data)):
             samples = decoded.to_ndarray().astype(np.float32).ravel()
             if samples.dtype != np.float32 or np.abs(samples).max(initial=0) > 2:
                 samples = samples / 32768.0

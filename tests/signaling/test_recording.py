@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 
 import av
 import numpy as np
 
 from court.roles import Role
 from recordings.verification import verify_recording
+from signaling.client import ParticipantClient
 from signaling.events import ClientEvent, ServerEvent
 from tests.signaling.conftest import HearingServer
 from tests.signaling.helpers import dominant_channel, frames_from
 from tests.support.master import decode_mono
 from tests.support.media import ColourCamera, ToneTrack
+
+
+def _hears_audio_of(listener: ParticipantClient, participant_id: str) -> bool:
+    return "audio" in listener.tracks_of(participant_id)
 
 
 def peak_frequency(samples: np.ndarray, rate: int) -> float:
@@ -64,7 +70,7 @@ async def test_the_recording_keeps_running_while_participants_come_and_go(
     for role in (Role.WITNESS, Role.EXPERT):
         speaker = await hearing_server.join(role, audio=ToneTrack(660.0))
         await speaker.publish()
-        await judge.wait_until(lambda s=speaker: "audio" in judge.tracks_of(s.participant_id))
+        await judge.wait_until(partial(_hears_audio_of, judge, speaker.participant_id))
         await asyncio.sleep(0.7)
         await speaker.close()
         await asyncio.sleep(0.3)
@@ -180,8 +186,10 @@ async def test_each_participant_is_kept_as_own_tracks_as_received_aligned_to_rec
     assert abs(peak_frequency(defendant_audio, 48000) - 660.0) < 5.0
     # The defendant's track starts at the record time the defendant was first heard.
     with av.open(str(by_name[f"track-{defendant.participant_id}-audio-1.webm"])) as container:
-        first = next(p for p in container.demux(container.streams[0]) if p.pts is not None)
-        first_ms = float(first.pts * first.time_base) * 1000
+        first_pts = next(
+            p.pts * p.time_base for p in container.demux(container.streams[0]) if p.pts is not None
+        )
+        first_ms = float(first_pts) * 1000
     expected_ms = (published - info.started_at) * 1000
     assert expected_ms - 100 <= first_ms <= expected_ms + 1500, (first_ms, expected_ms)
     with av.open(str(by_name[f"track-{judge.participant_id}-video-1.webm"])) as container:

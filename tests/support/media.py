@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import fractions
-from typing import cast
+from typing import Any
 
 import av
 import numpy as np
 from aiortc import MediaStreamTrack, RTCRtpSender
-from av.audio.codeccontext import AudioCodecContext
-from av.video.codeccontext import VideoCodecContext
 
 from media import passthrough
 
@@ -25,7 +23,7 @@ OPUS_FRAME = 960  # 20 ms
 
 def encode_tone(frequency: float, seconds: float, amplitude: float = 0.3) -> list[bytes]:
     """Opus packets (20 ms each) of a sine tone, mono 48 kHz."""
-    codec = cast(AudioCodecContext, av.CodecContext.create("libopus", "w"))
+    codec = av.CodecContext.create("libopus", "w")
     codec.sample_rate = SAMPLE_RATE
     codec.layout = "mono"
     codec.format = "s16"
@@ -78,7 +76,7 @@ class ToneTrack(_Paced):
         super().__init__(OPUS_FRAME / SAMPLE_RATE)
         self._packets = encode_tone(frequency, 1.0)
 
-    async def recv(self) -> av.Packet:  # type: ignore[override]
+    async def recv(self) -> av.Packet[Any]:
         index = await self._pace()
         data = self._packets[index % len(self._packets)]
         self.sent.append(data)
@@ -100,7 +98,7 @@ class ColourCamera(_Paced):
     def __init__(self, rgb: tuple[int, int, int] = (255, 0, 0), fps: int = 30) -> None:
         super().__init__(1 / fps)
         self._fps = fps
-        self._codec = cast(VideoCodecContext, av.CodecContext.create("libvpx", "w"))
+        self._codec = av.CodecContext.create("libvpx", "w")
         self._codec.width, self._codec.height = 160, 120
         self._codec.pix_fmt = "yuv420p"
         self._codec.time_base = fractions.Fraction(1, fps)
@@ -124,7 +122,7 @@ class ColourCamera(_Paced):
     def request_keyframe(self) -> None:
         self._keyframe_wanted = True
 
-    async def recv(self) -> av.Packet:  # type: ignore[override]
+    async def recv(self) -> av.Packet[Any]:
         while True:
             index = await self._pace()
             frame = av.VideoFrame.from_ndarray(self._image, format="rgb24").reformat(
@@ -170,7 +168,7 @@ class BeepTrack(_Paced):
             self._queued = encode_tone(self.BEEP_HZ, seconds + 0.1, amplitude=0.5)[:count]
         return await self._started
 
-    async def recv(self) -> av.Packet:  # type: ignore[override]
+    async def recv(self) -> av.Packet[Any]:
         index = await self._pace()
         if self._queued:
             data = self._queued.pop(0)
