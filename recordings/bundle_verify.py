@@ -381,31 +381,44 @@ def check_sums(bundle: Path, digests: Digests, report: Report) -> None:
     listed = set()
     recording_files = 0
     for number, line in enumerate(text.splitlines(), start=1):
-        match = SUMS_LINE.match(line)
-        if match is None:
-            report.problem(f"{SUMS_FILE} line {number}", "not a checksum line")
-            continue
-        expected, name = match.groups()
-        parts = name.split("/")
-        if "\\" in name or any(part in ("", ".", "..") for part in parts):
-            report.problem(f"{SUMS_FILE} line {number}", "names a path outside the bundle")
-            continue
-        listed.add(name)
-        path = bundle.joinpath(*parts)
-        if not path.is_file():
-            report.problem(name, f"missing (listed in {SUMS_FILE})")
-            continue
-        digest, _ = digests.of(path)
-        if digest != expected:
-            report.problem(
-                name, f"changed since export: SHA-256 {digest}, {SUMS_FILE} says {expected}"
-            )
-        elif parts[0] == RECORDINGS_DIR:
-            recording_files += 1  # shown file by file below, beside its manifest line
-        else:
-            report.ok(name)
+        name, shown_below = _check_sums_line(bundle, number, line, digests, report)
+        if name is not None:
+            listed.add(name)
+        recording_files += shown_below
     if recording_files:
         report.ok(f"{recording_files} files under {RECORDINGS_DIR}/", "(each shown below)")
+    _check_unlisted(bundle, listed, report)
+
+
+def _check_sums_line(
+    bundle: Path, number: int, line: str, digests: Digests, report: Report
+) -> tuple[str | None, bool]:
+    """One line of SHA256SUMS: the file it lists (None if it lists none), and whether it is a
+    recording's file that matches, which is shown below beside its manifest line."""
+    match = SUMS_LINE.match(line)
+    if match is None:
+        report.problem(f"{SUMS_FILE} line {number}", "not a checksum line")
+        return None, False
+    expected, name = match.groups()
+    parts = name.split("/")
+    if "\\" in name or any(part in ("", ".", "..") for part in parts):
+        report.problem(f"{SUMS_FILE} line {number}", "names a path outside the bundle")
+        return None, False
+    path = bundle.joinpath(*parts)
+    if not path.is_file():
+        report.problem(name, f"missing (listed in {SUMS_FILE})")
+        return name, False
+    digest, _ = digests.of(path)
+    if digest != expected:
+        report.problem(name, f"changed since export: SHA-256 {digest}, {SUMS_FILE} says {expected}")
+        return name, False
+    if parts[0] == RECORDINGS_DIR:
+        return name, True
+    report.ok(name)
+    return name, False
+
+
+def _check_unlisted(bundle: Path, listed: set[str], report: Report) -> None:
     for name in files_under(bundle):
         if name == SUMS_FILE or name in listed:
             continue
@@ -552,8 +565,29 @@ def _check_signature(
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problem(subject, f"no readable signature: the manifest is not signed ({exc})")
         return None
-    # What the document claims is checked first: a mismatch names its cause, where openssl
-    # could only say that the signature fails.
+    wrong = _wrong_claims(document, recording_id, manifest, raw_key, signature)
+    message = message_of(document, recording_id, manifest)
+    _check_signature_files(bundle, recording_id, message, signature, report)
+    for detail in wrong:
+        report.problem(subject, detail)
+    if wrong:
+        return None
+    return (
+        document
+        if _signature_holds(subject, raw_key, message, signature, trust, openssl, report)
+        else None
+    )
+
+
+def _wrong_claims(
+    document: dict[str, Any],
+    recording_id: str,
+    manifest: Manifest,
+    raw_key: bytes,
+    signature: bytes,
+) -> list[str]:
+    """What the signature document claims that does not fit, checked before the signature:
+    a mismatch names its cause, where openssl could only say that the signature fails."""
     wrong = []
     if document.get("algorithm") != "Ed25519":
         wrong.append(f"its algorithm is {document.get('algorithm')!r}, not Ed25519")
@@ -571,17 +605,7 @@ def _check_signature(
         wrong.append("the fingerprint it names is not that of its key")
     if len(signature) != 64:
         wrong.append(f"its signature is {len(signature)} bytes; an Ed25519 signature is 64")
-    message = message_of(document, recording_id, manifest)
-    _check_signature_files(bundle, recording_id, message, signature, report)
-    for detail in wrong:
-        report.problem(subject, detail)
-    if wrong:
-        return None
-    return (
-        document
-        if _signature_holds(subject, raw_key, message, signature, trust, openssl, report)
-        else None
-    )
+    return wrong
 
 
 def _signature_holds(
@@ -652,6 +676,23 @@ def check_index(
         return
     if hearing_id is not None and document.get("hearing_id") != hearing_id:
         report.problem(INDEX_FILE, f"it is the index of hearing {document.get('hearing_id')!r}")
+    named = _check_indexed(listed, statements, report)
+    for recording_id, statement in statements.items():
+        if recording_id in named or statement is None or "format" not in statement:
+            continue
+        if statement.get("kind") == "seal":
+            report.problem(
+                f"{RECORDINGS_DIR}/{recording_id}",
+                "not in the hearing's signed index (added, or from another hearing)",
+            )
+
+
+def _check_indexed(
+    listed: list[tuple[str, Any, Any]],
+    statements: dict[str, dict[str, Any] | None],
+    report: Report,
+) -> set[str]:
+    """Each recording the index lists against the bundle's; returns the ids it names."""
     named = set()
     for recording_id, lines, head in listed:
         named.add(recording_id)
@@ -674,14 +715,7 @@ def check_index(
             )
         else:
             report.problem(subject, "its seal is not the one the hearing's index lists")
-    for recording_id, statement in statements.items():
-        if recording_id in named or statement is None or "format" not in statement:
-            continue
-        if statement.get("kind") == "seal":
-            report.problem(
-                f"{RECORDINGS_DIR}/{recording_id}",
-                "not in the hearing's signed index (added, or from another hearing)",
-            )
+    return named
 
 
 def _check_signature_files(
@@ -808,22 +842,29 @@ def verify(bundle: Path, trusted: list[str], out: TextIO) -> int:
     return conclude(report, len(ids), openssl)
 
 
+def _list(report: Report, items: list[str], heading: str) -> None:
+    if items:
+        report.say(heading)
+        for item in items:
+            report.say(f"  - {item}")
+
+
 def conclude(report: Report, recordings: int, openssl: OpenSSL) -> int:
     report.say()
-    if report.problems:
-        report.say(f"NOT VERIFIED: {len(report.problems)} problem(s) found:")
-        for problem in report.problems:
-            report.say(f"  - {problem}")
-    if report.incomplete:
-        report.say(f"INCOMPLETE: {len(report.incomplete)} recording(s) have no final seal:")
-        for part in report.incomplete:
-            report.say(f"  - {part}")
-    if report.unchecked and any("no trusted key given" in u for u in report.unchecked):
+    _list(report, report.problems, f"NOT VERIFIED: {len(report.problems)} problem(s) found:")
+    _list(
+        report,
+        report.incomplete,
+        f"INCOMPLETE: {len(report.incomplete)} recording(s) have no final seal:",
+    )
+    if any("no trusted key given" in u for u in report.unchecked):
         report.say("UNVERIFIED: no trusted key given (python3 verify.py --trusted-key FINGERPRINT)")
     if report.unchecked:
-        report.say(f"NOT VERIFIED: {len(report.unchecked)} part(s) could not be checked:")
-        for part in report.unchecked:
-            report.say(f"  - {part}")
+        _list(
+            report,
+            report.unchecked,
+            f"NOT VERIFIED: {len(report.unchecked)} part(s) could not be checked:",
+        )
         if openssl.path is None:
             report.say(
                 "Install OpenSSL 3.0 or later (Debian and Ubuntu: apt install openssl) and run "

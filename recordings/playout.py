@@ -72,9 +72,19 @@ class Playout:
         anchors the start and every resumption to arrival, so a mixer that reads late
         places no one later; without it they are anchored to the moment they are read.
         """
-        n = len(samples)
-        if n == 0:
+        if len(samples) == 0:
             return
+        placed = self._place(position, samples, lead)
+        if placed is not None:
+            self._store_at(*placed)
+
+    def _place(
+        self, position: int, samples: Samples, lead: int | None
+    ) -> tuple[int, Samples] | None:
+        """Where ``samples`` go, as an offset after the cursor (anchored or re-anchored as
+        :meth:`write` says), and what is left of them once what arrived too late for the
+        cursor is cut off (None: all of it)."""
+        n = len(samples)
         if self._cursor is None:
             self._cursor = position - (lead or 0)
             self._primed = lead is not None  # the lead holds the jitter delay already
@@ -87,7 +97,7 @@ class Playout:
                 skip = self._cursor - position
                 if skip >= n:
                     self.late_samples += n
-                    return
+                    return None
                 self.late_samples += skip
                 samples = samples[skip:]
                 position = self._cursor
@@ -102,7 +112,11 @@ class Playout:
             # undoes any latency earlier stalls added (the skipped span was silence anyway).
             self._cursor = position - self._delay
         self._newest_end = max(self._newest_end, position + len(samples))
-        offset = position - self._cursor
+        return position - self._cursor, samples
+
+    def _store_at(self, offset: int, samples: Samples) -> None:
+        """Put ``samples`` ``offset`` samples after the cursor, within the capacity."""
+        assert self._cursor is not None
         end = offset + len(samples)
         excess = end - self._capacity
         if excess > 0:

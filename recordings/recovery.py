@@ -71,6 +71,22 @@ def needs_recovery(directory: Path, metadata: RecordingMetadata) -> bool:
     return not statement.final or metadata.stopped_at is None
 
 
+def _not_as_signed(
+    directory: Path, metadata: RecordingMetadata, statement: statements.Statement
+) -> str | None:
+    """Why the recording on disk is not the one its last signature describes, if it is not."""
+    if statement.final:
+        return "recording.json says it never stopped, but it was sealed: recording.json was edited"
+    if statement.kind == statements.LEGACY:
+        return None  # a legacy signature covers the manifest only
+    if (metadata.hearing_id, metadata.started_at) != (statement.hearing_id, statement.started_at):
+        return "recording.json is not what was signed"
+    wrong = check_covered(
+        directory, statement.timeline_lines, statement.timeline_sha256, whole=False
+    )
+    return None if wrong is None else f"the timeline was altered: {wrong}"
+
+
 def seal_unsealed(
     directory: Path,
     metadata: RecordingMetadata,
@@ -93,25 +109,9 @@ def seal_unsealed(
         return refuse(directory, metadata, f"the manifest is not what was signed: {exc}")
     statement = manifest.statement
     assert statement is not None  # reopen vouched for one
-    if statement.final:
-        return refuse(
-            directory,
-            metadata,
-            "recording.json says it never stopped, but it was sealed: recording.json was edited",
-        )
-    if statement.kind != statements.LEGACY:
-        if (metadata.hearing_id, metadata.started_at) != (
-            statement.hearing_id,
-            statement.started_at,
-        ):
-            return refuse(directory, metadata, "recording.json is not what was signed")
-        wrong = check_covered(
-            directory, statement.timeline_lines, statement.timeline_sha256, whole=False
-        )
-        if wrong is not None:
-            return refuse(directory, metadata, f"the timeline was altered: {wrong}")
-    if sealed_before is not None:
-        return refuse(directory, metadata, sealed_before)
+    why_not = _not_as_signed(directory, metadata, statement) or sealed_before
+    if why_not is not None:
+        return refuse(directory, metadata, why_not)
     listed = {e.file for e in manifest.entries}
     were_open = (
         set(statement.open)

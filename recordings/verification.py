@@ -330,6 +330,26 @@ def _check_segments(
             )
 
 
+def _against_index(
+    statement: statements.Statement | None, lines: int, head: str, subject: str
+) -> Finding | None:
+    """A recording's own last signature against the seal its hearing's index lists."""
+    if statement is None or (statement.lines, statement.head) == (lines, head):
+        return None
+    if statement.lines < lines:
+        return Finding(
+            Problem.ROLLED_BACK,
+            subject,
+            f"it holds {statement.lines} manifest lines; it was sealed with "
+            f"{lines}: cut back to an earlier signature",
+        )
+    return Finding(
+        Problem.INDEX,
+        subject,
+        f"its seal ({statement.lines} lines) is not the one the index lists ({lines} lines)",
+    )
+
+
 def check_hearing_index(
     data: bytes | None,
     hearing_id: str,
@@ -366,25 +386,10 @@ def check_hearing_index(
                 Finding(Problem.MISSING, subject, "the hearing's index lists it; it is gone")
             )
             continue
-        statement = report.statement
-        if statement is None or (statement.lines, statement.head) == (listed.lines, listed.head):
-            continue
-        if statement.lines < listed.lines:
-            found = Finding(
-                Problem.ROLLED_BACK,
-                subject,
-                f"it holds {statement.lines} manifest lines; it was sealed with "
-                f"{listed.lines}: cut back to an earlier signature",
-            )
-        else:
-            found = Finding(
-                Problem.INDEX,
-                subject,
-                f"its seal ({statement.lines} lines) is not the one the index lists "
-                f"({listed.lines} lines)",
-            )
-        findings.append(found)
-        report.findings.append(found)
+        found = _against_index(report.statement, listed.lines, listed.head, subject)
+        if found is not None:
+            findings.append(found)
+            report.findings.append(found)
     for report in signed_v2:
         if report.state is State.SEALED and index.of(report.recording_id) is None:
             found = Finding(
@@ -415,6 +420,12 @@ def verify_hearing(
     except FileNotFoundError:
         data = None
     findings = check_hearing_index(data, hearing_id, reports, trusted_key)
+    if data is None and not reports:
+        # Nothing left to check is not a record that checks out: the archive's database and
+        # the audit log say which recordings there were.
+        findings.append(
+            Finding(Problem.MISSING, "hearing", "no recordings and no index: the record is gone")
+        )
     own = [f for f in findings if not any(f in r.findings for r in reports)]
     if own:
         reports.append(VerificationReport("hearing index", findings=own))
