@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -228,6 +228,21 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     app[keys.PROTOCOL_SIGNING] = ProtocolSigning(data.protocol, archive, court_key.signing_key)
     app[keys.SIGNALING] = signaling
 
+    app.cleanup_ctx.append(_lifetime(settings, data, court_key, checked=checked))
+    _routes(app, settings)
+    setup_auth(app, data, settings, allowed_origins(settings))
+    audit_routes.add_routes(app.router, settings.web_dir)
+    archive_routes.add_routes(app.router, settings.web_dir)
+    archive_proceedings.add_routes(app.router)
+    webhook_routes.add_routes(app.router)
+    return app
+
+
+def _lifetime(
+    settings: Settings, data: CourtData, court_key: CourtKey, *, checked: bool
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """What the server does when it starts, before it serves, and when it stops."""
+
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         await migrate(settings.database_url)
         if not checked:
@@ -259,14 +274,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         await app[keys.AUDIT_CHECKPOINTS].stop()
         await app[keys.ENGINE].dispose()
 
-    app.cleanup_ctx.append(lifetime)
-    _routes(app, settings)
-    setup_auth(app, data, settings, allowed_origins(settings))
-    audit_routes.add_routes(app.router, settings.web_dir)
-    archive_routes.add_routes(app.router, settings.web_dir)
-    archive_proceedings.add_routes(app.router)
-    webhook_routes.add_routes(app.router)
-    return app
+    return lifetime
 
 
 def _routes(app: web.Application, settings: Settings) -> None:

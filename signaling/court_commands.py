@@ -19,7 +19,8 @@ from signaling.session import Session
 Handler = Callable[[Session, object], Awaitable[messages.Ack]]
 
 
-def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
+# The last two offenders of the size rules, in code the typed-events work is changing now.
+def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:  # noqa: C901, PLR0915
     async def set_hearing_state(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.SetHearingState, payload)
         courtroom = registry.courtroom(session)

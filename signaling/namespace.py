@@ -109,6 +109,12 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session = self._sessions.get(sid)
         if session is None or session.closed:
             return messages.error(NotAuthenticated.code, "this connection is not authenticated")
+        return await self._handled(session, event, handler, payload)
+
+    async def _handled(
+        self, session: Session, event: str, handler: Handler, payload: object
+    ) -> messages.Ack:
+        """The command's answer: its handler's, or its refusal or failure as an error ack."""
         try:
             if event == ClientEvent.ANSWER:
                 # Not under the command lock: the negotiator awaits this answer while a

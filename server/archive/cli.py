@@ -19,7 +19,7 @@ import asyncio
 import getpass
 import shutil
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -132,29 +132,36 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """CourtKeyRefused (server/court_key.py) is left to ``courtroom``'s main to print."""
     if args.action == "public-key":
-        court_key = asyncio.run(checked_court_key(settings))
-        if args.fingerprint:
-            print(court_key.fingerprint)
-        elif args.all:
-            print(format_published(court_key.published()), end="")
-        else:
-            print(f"Fingerprint (SHA-256): {court_key.fingerprint}")
-            print(court_key.public_key_pem, end="")
-        return 0
+        return _public_key(settings, fingerprint_only=args.fingerprint, every_key=args.all)
     reason = (args.reason or "").strip()
     if not reason and not getattr(args, "dry_run", False):
         print("courtroom: --reason must say why the record is used (audited)", file=sys.stderr)
         return 2
-    if args.action == "rotate-key":
-        return asyncio.run(_rotate_key(settings, reason))
-    if args.action == "verify":
-        return asyncio.run(_verify(settings, args.hearing, reason))
-    if args.action == "viewing-copy":
-        return asyncio.run(_viewing_copy(settings, args.hearing, reason))
-    if args.action == "export":
-        return asyncio.run(_export(settings, args.hearing, args.out, reason))
-    today = args.today or datetime.now(UTC).date()
-    return asyncio.run(_purge(settings, today, dry_run=args.dry_run, reason=reason))
+    actions: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
+        "rotate-key": lambda: _rotate_key(settings, reason),
+        "verify": lambda: _verify(settings, args.hearing, reason),
+        "viewing-copy": lambda: _viewing_copy(settings, args.hearing, reason),
+        "export": lambda: _export(settings, args.hearing, args.out, reason),
+        "purge": lambda: _purge(
+            settings,
+            args.today or datetime.now(UTC).date(),
+            dry_run=args.dry_run,
+            reason=reason,
+        ),
+    }
+    return asyncio.run(actions[args.action]())
+
+
+def _public_key(settings: Settings, *, fingerprint_only: bool, every_key: bool) -> int:
+    court_key = asyncio.run(checked_court_key(settings))
+    if fingerprint_only:
+        print(court_key.fingerprint)
+    elif every_key:
+        print(format_published(court_key.published()), end="")
+    else:
+        print(f"Fingerprint (SHA-256): {court_key.fingerprint}")
+        print(court_key.public_key_pem, end="")
+    return 0
 
 
 def format_published(published: Sequence[PublishedKey]) -> str:

@@ -141,7 +141,7 @@ class Sheet:
     digests: list[str]
 
 
-def sheet(doc: ProtocolDocument, language: Language) -> Sheet:
+def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (split with typed events)
     words = strings(language)
     hearing = doc.hearing
     people: dict[str, Participant] = {p.id: p for p in doc.participants}

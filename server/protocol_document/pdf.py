@@ -53,6 +53,24 @@ class _Pdf(FPDF):
         # Off: with it on, an entry's text "{nb}" would be replaced by the page count.
         self.alias_nb_pages("")
 
+    def para(
+        self, text: str, size: float = 10, style: str = "", align: str = "L", h: float = 5
+    ) -> None:
+        self.set_font(FAMILY, style, size)
+        self.multi_cell(0, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def heading(self, text: str) -> None:
+        self.ln(4)
+        self.para(text, size=11, style="B", h=6)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.5)
+
+    def lines(self, items: list[Line], not_given: str) -> None:
+        if not items:
+            self.para(not_given)
+        for item in items:
+            self.para(f"{item.label}: {item.value}")
+
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font(FAMILY, size=8)
@@ -84,44 +102,39 @@ def _draw(doc: ProtocolDocument, s: Sheet, regular: Path, bold: Path, pages: int
     pdf.set_lang(w.language)
     pdf.set_creation_date(_created(doc))
     pdf.add_page()
+    _draw_title(pdf, s)
+    pdf.heading(w.composition)
+    pdf.lines(s.composition, w.not_given)
+    pdf.heading(w.participants)
+    pdf.lines(s.participants, w.not_given)
+    _draw_proceedings(pdf, s)
+    _draw_signatures(pdf, s)
+    return pdf
 
-    def para(text: str, size: float = 10, style: str = "", align: str = "L", h: float = 5) -> None:
-        pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(0, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def heading(text: str) -> None:
-        pdf.ln(4)
-        para(text, size=11, style="B", h=6)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-        pdf.ln(1.5)
-
-    def lines(items: list[Line]) -> None:
-        if not items:
-            para(w.not_given)
-        for item in items:
-            para(f"{item.label}: {item.value}")
-
+def _draw_title(pdf: _Pdf, s: Sheet) -> None:
+    w = s.words
     if s.court:
         # As written, not upper-cased: str.upper() knows no Azerbaijani (i -> İ, not I).
-        para(s.court, size=12, style="B", align="C", h=6)
+        pdf.para(s.court, size=12, style="B", align="C", h=6)
     pdf.ln(2)
-    para(w.title, size=15, style="B", align="C", h=8)
-    para(s.case, size=11, align="C", h=6)
+    pdf.para(w.title, size=15, style="B", align="C", h=8)
+    pdf.para(s.case, size=11, align="C", h=6)
     if s.case_title:
-        para(s.case_title, size=11, align="C", h=6)
+        pdf.para(s.case_title, size=11, align="C", h=6)
     pdf.ln(4)
-    lines(s.facts)
-    heading(w.composition)
-    lines(s.composition)
-    heading(w.participants)
-    lines(s.participants)
-    heading(w.proceedings)
+    pdf.lines(s.facts, w.not_given)
+
+
+def _draw_proceedings(pdf: _Pdf, s: Sheet) -> None:
+    w = s.words
+    pdf.heading(w.proceedings)
     pdf.set_text_color(*GREY)
-    para(w.record_time_note, size=8, h=4)
+    pdf.para(w.record_time_note, size=8, h=4)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
     if not s.rows:
-        para(w.no_entries)
+        pdf.para(w.no_entries)
     for row in s.rows:
         pdf.ln(1.5)
         # An entry's head and first lines belong together; start a page rather than strand it.
@@ -129,30 +142,32 @@ def _draw(doc: ProtocolDocument, s: Sheet, regular: Path, bold: Path, pages: int
             pdf.add_page()
         if row.event:
             pdf.set_text_color(*GREY)
-        para(f"{row.number}.   {row.time}   {row.kind} — {row.speaker}", style="B")
+        pdf.para(f"{row.number}.   {row.time}   {row.kind} — {row.speaker}", style="B")
         pdf.set_x(pdf.l_margin + 8)
         pdf.set_font(FAMILY, "", 10)
         # Tabs have no glyph in the font; four spaces keep the writer's indentation.
         pdf.multi_cell(0, 5, row.text.replace("\t", "    "), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
 
-    heading(w.signatures)
+
+def _draw_signatures(pdf: _Pdf, s: Sheet) -> None:
+    w = s.words
+    pdf.heading(w.signatures)
     for sig in s.signatures:
         pdf.ln(5)
-        para(f"{sig.label}: {sig.name}")
+        pdf.para(f"{sig.label}: {sig.name}")
         if sig.signed:
-            para(sig.signed, size=9)
+            pdf.para(sig.signed, size=9)
         else:
             pdf.ln(6)
             pdf.set_font(FAMILY, "", 8)
             pdf.cell(70, 4, w.unsigned, border="T", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
     for digest in s.digests:
-        para(f"{w.digest}:", size=9)
-        para(digest, size=9)
+        pdf.para(f"{w.digest}:", size=9)
+        pdf.para(digest, size=9)
     if not s.finalised:
-        para(w.draft, size=9)
-    return pdf
+        pdf.para(w.draft, size=9)
 
 
 def _created(doc: ProtocolDocument) -> datetime:
