@@ -166,7 +166,7 @@ class LiveHearing:
             transport, send_offer, failed, self._media.negotiation_timeout_s
         )
         session.joined = True
-        self._subscribe_all(session, room)
+        self._receive(session, room)
 
     async def depart(self, session: Session, *, back_to_waiting: bool) -> Attendance | None:
         """Take ``session`` out: its Producers close, so the others' copies go idle.
@@ -217,9 +217,9 @@ class LiveHearing:
             previous.router.move_endpoint(attendance.id, room.router)
         self._enter(attendance, room)
         if session is not None and session.transport is not None:
-            self._subscribe_all(session, room)
+            self._receive(session, room)
             assert session.negotiator is not None
-            session.negotiator.request()
+            session.negotiator.request()  # the old room's Consumers were released
         return previous
 
     def _enter(self, attendance: Attendance, room: LiveRoom) -> None:
@@ -414,47 +414,58 @@ class LiveHearing:
         if attendance is not None and producer.kind == "audio" and attendance.muted:
             producer.pause()
         for member in self.present_in(room):
-            session = member.session
-            if session is None or member.id == producer.endpoint_id:
-                continue
-            if room.receives(member) and self._subscribe(session, room, producer):
-                assert session.negotiator is not None
-                session.negotiator.request()
+            if member.session is not None:
+                self._receive(member.session, room)
         if room is self.hearing_room:
             self._record(producer)
 
     def _producer_closed(self, room: LiveRoom, producer: Producer) -> None:
         for member in self.present_in(room):
-            session = member.session
-            if session is None:
-                continue
-            consumer = session.consumers.pop(producer.id, None)
-            if consumer is not None and session.transport is not None:
-                session.transport.release_consumer(consumer)
-                assert session.negotiator is not None
-                session.negotiator.request()
+            if member.session is not None:
+                self._receive(member.session, room)
         stop = self._recording_inputs.pop(producer.id, None)
         if stop is not None:
             stop()
 
-    def _subscribe_all(self, session: Session, room: LiveRoom) -> None:
+    def _received(self, session: Session, room: LiveRoom) -> dict[str, Producer]:
+        """The one rule of who receives what: every Producer of the room the participant is
+        in, but their own, if the room's rules let them receive at all (a waiting room
+        never does; see LiveRoom.receives). Nothing, while the endpoint's transport is not
+        this room's (it is being transferred out)."""
         attendance = self.attendance.get(session.participant.id)
-        if attendance is None or not room.receives(attendance):
-            return
-        changed = False
-        for producer in room.router.producers():
-            changed = self._subscribe(session, room, producer) or changed
-        if changed:
-            assert session.negotiator is not None
-            session.negotiator.request()
+        if (
+            attendance is None
+            or attendance.room is not room
+            or session.transport is None
+            or session.transport not in room.router.transports()
+            or not room.receives(attendance)
+        ):
+            return {}
+        return {
+            producer.id: producer
+            for producer in room.router.producers()
+            if producer.endpoint_id != session.participant.id
+        }
 
-    def _subscribe(self, session: Session, room: LiveRoom, producer: Producer) -> bool:
-        if session.transport is None or producer.id in session.consumers:
-            return False
-        if producer.endpoint_id == session.participant.id:
-            return False
-        session.consumers[producer.id] = room.router.consume(session.transport, producer)
-        return True
+    def _receive(self, session: Session, room: LiveRoom) -> None:
+        """Bring what ``session`` receives in line with :meth:`_received`: Consumers for
+        the Producers it should receive and lacks, released for those it should not, and
+        one renegotiation if anything changed. Every change of rooms, Producers or rules
+        comes here; nothing else adds or releases a Consumer."""
+        transport = session.transport
+        if transport is None:
+            return
+        wanted = self._received(session, room)
+        changed = False
+        for producer_id in [p for p in session.consumers if p not in wanted]:
+            transport.release_consumer(session.consumers.pop(producer_id))
+            changed = True
+        for producer_id, producer in wanted.items():
+            if producer_id not in session.consumers:
+                session.consumers[producer_id] = room.router.consume(transport, producer)
+                changed = True
+        if changed and session.negotiator is not None:
+            session.negotiator.request()
 
     def _record(self, producer: Producer) -> None:
         """Record a hearing-room Producer: its own track, and (audio) the mixed master."""
