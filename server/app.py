@@ -244,14 +244,20 @@ def _lifetime(
     """What the server does when it starts, before it serves, and when it stops."""
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        await migrate(settings.database_url)
-        if not checked:
-            found = await open_court_key(settings, data)
-            if found.fingerprint != court_key.fingerprint:
-                raise CourtKeyRefused(
-                    f"{settings.record_signing_key_file} changed while the server started: "
-                    "start it again"
-                )
+        try:
+            await migrate(settings.database_url)
+            if not checked:
+                found = await open_court_key(settings, data)
+                if found.fingerprint != court_key.fingerprint:
+                    raise CourtKeyRefused(
+                        f"{settings.record_signing_key_file} changed while the server started: "
+                        "start it again"
+                    )
+        except BaseException:
+            # Nothing has started yet, and a refused start runs no cleanup: close the
+            # database's connections here.
+            await data.engine.dispose()
+            raise
         # First: its first round anchors what was written while the server was stopped,
         # and says so if the log was cut or rewritten meanwhile.
         await app[keys.AUDIT_CHECKPOINTS].start()
