@@ -1,9 +1,9 @@
 // The record's files, recording by recording, each with its size and a download link (the
 // link carries the stated reason, as every reading of the archive does).
 
-import { withReason } from "/static/js/archive-api.js";
-import { bytes, clock, dateTime, plural } from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
+import { withReason } from "./archive-api.js";
+import { bytes, clock, dateTime, plural } from "./archive-page.js";
+import { $, el, fillTable } from "./console-dom.js";
 
 const KIND_LABELS = {
   segment: "Master audio segment",

@@ -11,8 +11,8 @@ import {
   keepReason,
   normaliseReason,
   reasonProblem,
-} from "/static/js/archive-api.js";
-import { $, el } from "/static/js/console-dom.js";
+} from "./archive-api.js";
+import { $, el } from "./console-dom.js";
 
 const READ_ARCHIVE = "read_archive";
 const STAFF_ROLE_LABELS = {
@@ -78,7 +78,7 @@ export function showRefused(err) {
     next = ["Reload the page to try again."];
   }
   $("refused-next").replaceChildren(...next);
-  for (const section of document.querySelectorAll("[data-archive-content]")) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-archive-content]"))) {
     section.hidden = true;
   }
   $("refused").hidden = false;

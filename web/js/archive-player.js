@@ -3,9 +3,9 @@
 // Both players run in record time, so an entry of the timeline is a position in either:
 // choosing it moves both there. Playing one pauses the other (they carry the same sound).
 
-import { clock, span } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { stateLabel } from "/static/js/court-terms.js";
+import { clock, span } from "./archive-page.js";
+import { $, el } from "./console-dom.js";
+import { stateLabel } from "./court-terms.js";
 
 const KIND_LABELS = {
   gap: "Gap in the record",

@@ -4,10 +4,10 @@
 //
 // Entries are typed by people and may hold anything: they are only ever set as text.
 
-import { archive } from "/static/js/archive-api.js";
-import { loadSection } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { authorName, kindLabel, recordClock, signingState } from "/static/js/protocol-terms.js";
+import { archive } from "./archive-api.js";
+import { loadSection } from "./archive-page.js";
+import { $, el } from "./console-dom.js";
+import { authorName, kindLabel, recordClock, signingState } from "./protocol-terms.js";
 
 const SLACK_S = 0.05; // a seek lands a few ms early; the entry sought is still the current one
 

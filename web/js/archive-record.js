@@ -5,9 +5,9 @@
 // archivist came straight to this page). Changing the reason reads the record again with
 // the new one, so that every file, player and download afterwards carries it.
 
-import { archive, lastSearch, withReason } from "/static/js/archive-api.js";
-import { showFiles } from "/static/js/archive-files.js";
-import { JobPoller, pollingError, showJob } from "/static/js/archive-jobs.js";
+import { archive, lastSearch, withReason } from "./archive-api.js";
+import { showFiles } from "./archive-files.js";
+import { JobPoller, pollingError, showJob } from "./archive-jobs.js";
 import {
   archivist,
   clock,
@@ -20,13 +20,13 @@ import {
   say,
   showError,
   showRefused,
-} from "/static/js/archive-page.js";
-import { Players } from "/static/js/archive-player.js";
-import { RecordProtocol } from "/static/js/archive-protocol.js";
-import { SpeakerLanes } from "/static/js/archive-speakers.js";
-import { Verifier } from "/static/js/archive-verify.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
-import { ROLE_LABELS, roleLabel, STATE_LABELS } from "/static/js/court-terms.js";
+} from "./archive-page.js";
+import { Players } from "./archive-player.js";
+import { RecordProtocol } from "./archive-protocol.js";
+import { SpeakerLanes } from "./archive-speakers.js";
+import { Verifier } from "./archive-verify.js";
+import { $, el, fillTable } from "./console-dom.js";
+import { ROLE_LABELS, roleLabel, STATE_LABELS } from "./court-terms.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 

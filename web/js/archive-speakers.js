@@ -3,10 +3,10 @@
 // Choosing a place on a lane (click, or arrow keys on a focused lane) plays the record from
 // there. A recording made before speakers were noted shows as hatched, and says so.
 
-import { archive } from "/static/js/archive-api.js";
-import { clock, loadSection } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { ROLE_LABELS, roleLabel } from "/static/js/court-terms.js";
+import { archive } from "./archive-api.js";
+import { clock, loadSection } from "./archive-page.js";
+import { $, el } from "./console-dom.js";
+import { ROLE_LABELS, roleLabel } from "./court-terms.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const STEP_S = 5; // an arrow key moves the record this far

@@ -2,9 +2,9 @@
 // manifest against the court's signature; the page says the verdict in words and shows
 // each file's result.
 
-import { archive } from "/static/js/archive-api.js";
-import { clock, isRefusal, messageOf, plural, showRefused } from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
+import { archive } from "./archive-api.js";
+import { clock, isRefusal, messageOf, plural, showRefused } from "./archive-page.js";
+import { $, el, fillTable } from "./console-dom.js";
 
 const PROBLEMS = {
   altered: "its bytes differ from the digest the court signed",

@@ -4,7 +4,7 @@
 // consult it (archive-page.js ReasonGate). The last search of the browsing session is run
 // again on coming back (Back from a record), with the reason in force.
 
-import { archive, CRITERIA, keepSearch, lastSearch } from "/static/js/archive-api.js";
+import { archive, CRITERIA, keepSearch, lastSearch } from "./archive-api.js";
 import {
   archivist,
   clock,
@@ -16,9 +16,9 @@ import {
   say,
   showError,
   showRefused,
-} from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
-import { ROLE_LABELS, STATE_LABELS } from "/static/js/court-terms.js";
+} from "./archive-page.js";
+import { $, el, fillTable } from "./console-dom.js";
+import { ROLE_LABELS, STATE_LABELS } from "./court-terms.js";
 
 const page = {
   gate: null,
@@ -272,7 +272,7 @@ function bind() {
   });
 }
 
-function onReason(reason, changed) {
+function onReason(_reason, changed) {
   $("search-section").hidden = false;
   if (changed) {
     return; // the next search carries the new reason

@@ -1,10 +1,10 @@
 // Entry of /audit: list the audit log's entries and verify its hash chain.
 // Reads /api/v1/audit and /api/v1/audit/verify with the staff session's cookie.
 
+import { $ } from "./lib/dom.js";
+
 const PAGE_SIZE = 100;
 const ACTION_NAME = /^[a-z0-9_.:-]+$/; // as the server checks the action filter
-
-const $ = (id) => document.getElementById(id);
 
 const state = {
   after: 0, // the last seq shown; the next page starts after it

@@ -52,7 +52,7 @@ export async function request(method, path, body = undefined) {
   }
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, /** @type {RequestInit} */ (init));
   } catch {
     throw new ApiError(0, { detail: UNREACHABLE });
   }

@@ -1,10 +1,11 @@
 // Small DOM helpers of the staff console: elements, buttons, forms and their messages.
 
-import { ApiError } from "/static/js/console-api.js";
-import { dayOf, formatTime, localDate, rfc3339 } from "/static/js/console-time.js";
-import { stateLabel } from "/static/js/court-terms.js";
+import { ApiError } from "./console-api.js";
+import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
+import { stateLabel } from "./court-terms.js";
+import { $ } from "./lib/dom.js";
 
-export const $ = (id) => document.getElementById(id);
+export { $ };
 
 export function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
   const element = document.createElement(tag);
@@ -33,7 +34,9 @@ export function button(label, onClick, variant = "", action = "") {
 }
 
 export function focusAction(rowSelector, action) {
-  const target = document.querySelector(`${rowSelector} button[data-action="${action}"]`);
+  const target = /** @type {HTMLElement | null} */ (
+    document.querySelector(`${rowSelector} button[data-action="${action}"]`)
+  );
   if (target) {
     target.focus();
   }
@@ -121,6 +124,7 @@ function markFields(form, error) {
   if (!(error instanceof ApiError)) {
     return error;
   }
+  /** @type {HTMLElement | null} */
   let first = null;
   const parts = error.detail.split("; ").map((part) => {
     const match = /^([a-z_]+): (.*)$/s.exec(part);

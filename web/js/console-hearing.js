@@ -1,7 +1,7 @@
 // One hearing in the staff console: its facts, rescheduling and cancelling, its participants
 // and its join links (issued, shown once, listed, revoked).
 
-import { api } from "/static/js/console-api.js";
+import { api } from "./console-api.js";
 import {
   $,
   actorName,
@@ -17,8 +17,8 @@ import {
   submitting,
   text,
   timeSpan,
-} from "/static/js/console-dom.js";
-import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "/static/js/console-time.js";
+} from "./console-dom.js";
+import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "./console-time.js";
 import {
   CANCELLABLE,
   ENDED,
@@ -26,7 +26,7 @@ import {
   ROLE_LABELS,
   roleLabel,
   stateLabel,
-} from "/static/js/court-terms.js";
+} from "./court-terms.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const LINK_STATE_LABELS = {
@@ -563,7 +563,7 @@ export class HearingView {
     $("cancel-button").addEventListener("click", () =>
       this.toggleForm("cancel-form", $("cancel-form").hidden),
     );
-    for (const closer of document.querySelectorAll("[data-close]")) {
+    for (const closer of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-close]"))) {
       const id = closer.dataset.close;
       closer.addEventListener("click", () => {
         this.toggleForm(id, false);

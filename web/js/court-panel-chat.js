@@ -1,8 +1,8 @@
 // The clerk's message hub (PROTOCOL.md `send_chat`, `chat_message`): every participant
 // writes to the clerk; the clerk sees one conversation per participant and answers each.
 
-import { ClientEvent } from "/static/js/events.js";
-import { badge, button, clockTime, el, uniqueId } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { badge, button, clockTime, el, uniqueId } from "./court-panel-dom.js";
 
 const MAX_LENGTH = 2000;
 

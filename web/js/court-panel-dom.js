@@ -1,6 +1,6 @@
 // Small DOM helpers of the court panel. Every text goes in with textContent, never as HTML.
 
-import { el } from "/static/js/dom.js";
+import { el } from "./dom.js";
 
 export { el };
 
@@ -104,7 +104,13 @@ export function clockTime(unixSeconds) {
 // Keep keyboard focus where it was across a re-render: remember the focused element's
 // data-focus-key (and caret), and after `render` focus the element that now has that key.
 // If it is gone (an "Admit" button after admitting), `fallback(key)` picks where to go.
+/**
+ * @param {Element} container
+ * @param {() => void} render
+ * @param {(key: string) => HTMLElement | null} [fallback]
+ */
 export function preservingFocus(container, render, fallback = () => null) {
+  /** @type {any} */
   const active = document.activeElement;
   const key = active && container.contains(active) ? active.dataset.focusKey : null;
   let selection = null;
@@ -117,10 +123,11 @@ export function preservingFocus(container, render, fallback = () => null) {
     (document.activeElement &&
       document.activeElement !== document.body &&
       container.contains(document.activeElement) &&
-      document.activeElement.dataset.focusKey === key)
+      /** @type {HTMLElement} */ (document.activeElement).dataset.focusKey === key)
   ) {
     return;
   }
+  /** @type {any} */
   const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
   const target = again || fallback(key);
   if (target) {

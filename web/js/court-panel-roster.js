@@ -1,12 +1,12 @@
 // The live roster of the court panel (PROTOCOL.md `roster_changed`): who is where, their
 // connection and device check, how long they have waited, and what the court may do to them.
 
-import { ClientEvent } from "/static/js/events.js";
-import { ROLE_LABELS } from "/static/js/court-terms.js";
-import { actionButton, actionsFor, isPresent, roomKind } from "/static/js/court-panel-actions.js";
-import { RowForms } from "/static/js/court-panel-forms.js";
-import { AccessSection, consultationItems, HandsSection } from "/static/js/court-panel-sections.js";
-import { badge, el, elapsed, elapsedWords, placeInOrder } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { ROLE_LABELS } from "./court-terms.js";
+import { actionButton, actionsFor, isPresent, roomKind } from "./court-panel-actions.js";
+import { RowForms } from "./court-panel-forms.js";
+import { AccessSection, consultationItems, HandsSection } from "./court-panel-sections.js";
+import { badge, el, elapsed, elapsedWords, placeInOrder } from "./court-panel-dom.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 

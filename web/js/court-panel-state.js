@@ -4,9 +4,9 @@
 // mirrors court/rooms.py (STATE_CHANGERS); tests/web/test_court_panel_terms.py keeps them equal.
 // Cancelling is the staff console's (REST API), not the live court's: nobody here may.
 
-import { ClientEvent } from "/static/js/events.js";
-import { stateLabel } from "/static/js/court-terms.js";
-import { button, el, textField } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { stateLabel } from "./court-terms.js";
+import { button, el, textField } from "./court-panel-dom.js";
 
 export const TRANSITIONS = Object.freeze({
   scheduled: ["open", "cancelled"],

@@ -6,9 +6,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
-import { recordTime } from "/static/js/protocol-editor.js";
+import { el, sentence } from "./dom.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { recordTime } from "./protocol-editor.js";
 
 const STATUSES = Object.freeze([
   ["offered", "Offered"],
@@ -23,7 +23,7 @@ class ExhibitRegister {
     this._editor = editor; // names of participants, shared with the protocol editor
     this._exhibits = new Map(); // id -> exhibit view
     this._build();
-    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, ({ exhibit } = {}) => this.receive(exhibit));
+    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, (/** @type {any} */ { exhibit } = {}) => this.receive(exhibit));
     app.signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
   }
 

@@ -3,11 +3,11 @@
 // The server sets the session cookie (HttpOnly: this script never sees it). Errors are said
 // in words: wrong credentials, too many attempts (with the time to wait), server unreachable.
 
+import { $ } from "./lib/dom.js";
+
 const CONSOLE = "/console";
 const UNREACHABLE =
   "The court server could not be reached. Check the network connection and try again.";
-
-const $ = (id) => document.getElementById(id);
 
 // After a 429 the button stays disabled for that username until the wait is over; another
 // username (someone else at a shared court computer) may still try.

@@ -1,7 +1,7 @@
 // What the server tells the page (signaling/PROTOCOL.md, "Notifications"), and what the page
 // does about the connection itself coming and going.
 
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
+import { ClientEvent, ServerEvent } from "./events.js";
 import {
   app,
   can,
@@ -14,9 +14,9 @@ import {
   roomKind,
   setRecording,
   startSession,
-} from "/static/js/session.js";
-import { setHearingState } from "/static/js/room-view.js";
-import * as view from "/static/js/view.js";
+} from "./session.js";
+import { setHearingState } from "./room-view.js";
+import * as view from "./view.js";
 
 const ENDED_CLOSE_MS = 3000;
 
@@ -173,7 +173,7 @@ export function listen(signaling) {
       }
     }
     // The view changed around the person: if what had focus is gone, start from the top.
-    const active = document.activeElement;
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
     if (!active || active === document.body || active.offsetParent === null) {
       document.getElementById("main").focus({ preventScroll: true });
     }

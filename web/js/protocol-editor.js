@@ -17,8 +17,8 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
+import { el, sentence } from "./dom.js";
+import { ClientEvent, ServerEvent } from "./events.js";
 
 export const WRITTEN_KINDS = Object.freeze([
   ["statement", "Statement"],
@@ -61,6 +61,7 @@ class ProtocolEditor {
     this._entries = new Map(); // id -> entry view
     this._rows = new Map(); // id -> <li>
     this._names = new Map(); // participant id -> {name, role_label}, kept after they leave
+    /** @type {Promise<unknown>} */
     this._chain = Promise.resolve(); // saves go out one after another
     this._timer = null;
     this._lastSpeaker = "";
@@ -250,8 +251,8 @@ class ProtocolEditor {
 
   _listen() {
     const signaling = this._app.signaling;
-    signaling.on(ServerEvent.PROTOCOL_ENTRY, ({ entry } = {}) => this.receive(entry));
-    signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, ({ participant_id } = {}) =>
+    signaling.on(ServerEvent.PROTOCOL_ENTRY, (/** @type {any} */ { entry } = {}) => this.receive(entry));
+    signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, (/** @type {any} */ { participant_id } = {}) =>
       this.activeSpeaker(participant_id),
     );
     this._list.addEventListener("click", (event) => {
@@ -272,7 +273,7 @@ class ProtocolEditor {
       this._renderSpeakers();
       this._renderNames();
     });
-    signaling.on(ServerEvent.PARTICIPANT_JOINED, ({ participant } = {}) => {
+    signaling.on(ServerEvent.PARTICIPANT_JOINED, (/** @type {any} */ { participant } = {}) => {
       this._learn(participant);
       this._renderSpeakers();
       this._renderNames();

@@ -7,9 +7,9 @@
 // Everything here was typed by people (names, case numbers, entries) and may hold HTML or
 // script: it is only ever set as text.
 
-import { $, el } from "/static/js/console-dom.js";
-import { roleLabel } from "/static/js/court-terms.js";
-import { authorName, kindLabel, recordClock } from "/static/js/protocol-terms.js";
+import { $, el } from "./console-dom.js";
+import { roleLabel } from "./court-terms.js";
+import { authorName, kindLabel, recordClock } from "./protocol-terms.js";
 
 const ROLE_ORDER = ["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter", "observer"];
 const COURT_ROLES = ["judge", "clerk"];

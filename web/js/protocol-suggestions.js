@@ -7,9 +7,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
-import { recordTime } from "/static/js/protocol-editor.js";
+import { el } from "./dom.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { recordTime } from "./protocol-editor.js";
 
 class Suggestions {
   constructor(app, editor) {
@@ -37,13 +37,13 @@ class Suggestions {
     if (writer) {
       writer.before(this.element);
     }
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION, ({ suggestion } = {}) => {
+    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION, (/** @type {any} */ { suggestion } = {}) => {
       if (suggestion && suggestion.id) {
         this._open.set(suggestion.id, suggestion);
         this._render();
       }
     });
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, ({ suggestion_id } = {}) => {
+    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, (/** @type {any} */ { suggestion_id } = {}) => {
       this._open.delete(suggestion_id);
       this._render();
     });

@@ -3,9 +3,8 @@
 // (everyone's tiles), or a private consultation (its members' tiles under a heading that says
 // it is private and not recorded). The hearing's state is always shown, in words.
 
-import { stateLabel } from "/static/js/court-terms.js";
-
-const $ = (id) => document.getElementById(id);
+import { stateLabel } from "./court-terms.js";
+import { $ } from "./lib/dom.js";
 
 export const WHERE = Object.freeze({
   waiting: "In the waiting room",

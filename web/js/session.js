@@ -1,15 +1,15 @@
 // The page's part in the hearing: its state, one session (a Socket.IO connection's join, peer
 // connection and publishing), and drawing the room the person is in.
 
-import { ClientEvent } from "/static/js/events.js";
-import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
-import { exhibitsJoined } from "/static/js/exhibit-register.js";
-import { protocolJoined } from "/static/js/protocol-editor.js";
-import { RecordClock } from "/static/js/record-clock.js";
-import { suggestionsJoined } from "/static/js/protocol-suggestions.js";
-import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
-import { SignalingError } from "/static/js/signaling.js";
-import * as view from "/static/js/view.js";
+import { ClientEvent } from "./events.js";
+import { getLocalMedia, MediaAccessError, MediaSession } from "./media.js";
+import { exhibitsJoined } from "./exhibit-register.js";
+import { protocolJoined } from "./protocol-editor.js";
+import { RecordClock } from "./record-clock.js";
+import { suggestionsJoined } from "./protocol-suggestions.js";
+import { setHearingState, showRoom, WHERE } from "./room-view.js";
+import { SignalingError } from "./signaling.js";
+import * as view from "./view.js";
 
 export const app = {
   // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
@@ -313,6 +313,8 @@ async function acquireAndPublish({ audio, video }) {
     if (!(err instanceof MediaAccessError)) {
       throw err;
     }
+    // What to offer the person: this failure, or the microphone-only retry's own.
+    let problem = err;
     if (video && audio && (err.kind === "missing" || err.kind === "busy")) {
       // No usable camera: carry on with the microphone and say so.
       try {
@@ -324,11 +326,11 @@ async function acquireAndPublish({ audio, video }) {
         );
       } catch (inner) {
         stream = null;
-        err = inner instanceof MediaAccessError ? inner : err;
+        problem = inner instanceof MediaAccessError ? inner : err;
       }
     }
     if (!stream) {
-      offerMediaChoices(err, { audio, video });
+      offerMediaChoices(problem, { audio, video });
       return;
     }
   }
@@ -378,7 +380,7 @@ export async function mountCourtPanelOnce() {
   }
   app.courtPanel = "loading";
   try {
-    const { mountCourtPanel } = await import("/static/js/court-panel.js");
+    const { mountCourtPanel } = await import("./court-panel.js");
     mountCourtPanel({
       root: document.getElementById("court-panel"),
       signaling: app.signaling,
