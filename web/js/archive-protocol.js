@@ -7,7 +7,8 @@
 import { archive } from "./archive-api.js";
 import { loadSection } from "./archive-page.js";
 import { $, el } from "./console-dom.js";
-import { authorName, kindLabel, recordClock, signingState } from "./protocol-terms.js";
+import { authorName, kindLabel, signingState } from "./protocol-terms.js";
+import { recordTime } from "./lib/record-time.js";
 
 const SLACK_S = 0.05; // a seek lands a few ms early; the entry sought is still the current one
 
@@ -56,7 +57,7 @@ export class RecordProtocol {
     const who = entry.kind === "correction" ? authorName(entry.author) : speaker;
     const parts = [
       el("span", { className: "record-protocol__number", text: String(entry.number) }),
-      el("span", { className: "record-protocol__time", text: recordClock(entry.master_ms) }),
+      el("span", { className: "record-protocol__time", text: recordTime(entry.master_ms) }),
       el("span", { className: "record-protocol__kind", text: kindLabel(entry.kind) }),
       el("span", { className: "record-protocol__speaker", text: who }),
       el("span", { className: "record-protocol__text", text: entry.text }),
@@ -72,7 +73,7 @@ export class RecordProtocol {
     const target = el("button", { className: "record-protocol__entry" }, parts);
     target.type = "button";
     target.dataset.at = String(at);
-    const label = [`Entry ${entry.number}`, recordClock(entry.master_ms), kindLabel(entry.kind), who];
+    const label = [`Entry ${entry.number}`, recordTime(entry.master_ms), kindLabel(entry.kind), who];
     target.setAttribute("aria-label", `${label.filter(Boolean).join(", ")}. Play from here.`);
     target.addEventListener("click", () => this.play(at));
     li.append(target);

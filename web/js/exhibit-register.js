@@ -8,7 +8,7 @@
 
 import { el, sentence } from "./dom.js";
 import { ClientEvent, ServerEvent } from "./events.js";
-import { recordTime } from "./protocol-editor.js";
+import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
 
 const STATUSES = Object.freeze([
   ["offered", "Offered"],
@@ -211,8 +211,8 @@ class ExhibitRegister {
     const offered = exhibit.offered_by ? this._editor.nameOf(exhibit.offered_by) : "The court";
     const shown = (exhibit.showings || []).map((s) =>
       s.ended
-        ? `${recordTime(s.start_ms)}–${s.end_ms === null ? "?" : recordTime(s.end_ms)}`
-        : `since ${recordTime(s.start_ms)}`,
+        ? `${recordTime(s.start_ms, OFF_THE_RECORD)}–${s.end_ms === null ? "?" : recordTime(s.end_ms, OFF_THE_RECORD)}`
+        : `since ${recordTime(s.start_ms, OFF_THE_RECORD)}`,
     );
     const statusLabel = (STATUSES.find(([value]) => value === exhibit.status) || [])[1];
     const meta = `Offered by ${offered}` + (shown.length ? ` · shown ${shown.join(", ")}` : "");

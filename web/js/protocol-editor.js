@@ -19,6 +19,7 @@
 
 import { el, sentence } from "./dom.js";
 import { ClientEvent, ServerEvent } from "./events.js";
+import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
 
 export const WRITTEN_KINDS = Object.freeze([
   ["statement", "Statement"],
@@ -44,16 +45,6 @@ const MAX_BEGAN_AGO_MS = 600000; // signaling/messages.py WriteProtocolEntry.beg
 const MAX_TEXT = 10000; // court/protocol.py MAX_ENTRY_TEXT
 const STEP_MS = 1000;
 const NO_SPEAKER = "—";
-
-// Record time as hh:mm:ss, or "off the record" when the entry has none.
-export function recordTime(ms) {
-  if (ms === null || ms === undefined) {
-    return "off the record";
-  }
-  const total = Math.max(0, Math.floor(Number(ms) / 1000));
-  const two = (n) => String(n).padStart(2, "0");
-  return `${two(Math.floor(total / 3600))}:${two(Math.floor(total / 60) % 60)}:${two(total % 60)}`;
-}
 
 class ProtocolEditor {
   constructor(app) {
@@ -510,7 +501,7 @@ class ProtocolEditor {
     row.dataset.kind = entry.kind;
     row.querySelector(".protocol-entry__number").textContent = `${entry.number}.`;
     const time = row.querySelector(".protocol-entry__time");
-    time.textContent = recordTime(entry.record_ms);
+    time.textContent = recordTime(entry.record_ms, OFF_THE_RECORD);
     time.classList.toggle("protocol-entry__time--off", entry.record_ms === null);
     row.querySelector(".protocol-entry__kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
     row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
@@ -684,7 +675,7 @@ class ProtocolEditor {
     if (!entry) {
       this._stamp.textContent = "New entry: its time is taken when you begin typing.";
     } else {
-      this._stamp.textContent = `Entry ${entry.number} at ${recordTime(entry.record_ms)}`;
+      this._stamp.textContent = `Entry ${entry.number} at ${recordTime(entry.record_ms, OFF_THE_RECORD)}`;
       const row = this._rows.get(entry.id);
       if (row) {
         row.classList.add("protocol-entry--current");

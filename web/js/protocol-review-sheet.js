@@ -9,7 +9,8 @@
 
 import { $, el } from "./console-dom.js";
 import { roleLabel } from "./court-terms.js";
-import { authorName, kindLabel, recordClock } from "./protocol-terms.js";
+import { authorName, kindLabel } from "./protocol-terms.js";
+import { recordTime } from "./lib/record-time.js";
 
 const ROLE_ORDER = ["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter", "observer"];
 const COURT_ROLES = ["judge", "clerk"];
@@ -127,7 +128,7 @@ function row(entry, byId, onHistory) {
     className: `sheet__entry${event ? " sheet__entry--event" : ""}${corrected ? " sheet__entry--correction" : ""}`,
   }, [
     el("td", { className: "sheet__number", text: String(entry.number) }),
-    el("td", { className: "sheet__time", text: recordClock(entry.hearing_record_ms) }),
+    el("td", { className: "sheet__time", text: recordTime(entry.hearing_record_ms) }),
     el("td", { className: "sheet__kind", text: kindLabel(entry.kind) }),
     el("td", { className: "sheet__speaker", text: by }),
   ]);
@@ -144,12 +145,12 @@ function row(entry, byId, onHistory) {
 function revisionClock(entry, revision) {
   const at = revision.record_ms;
   if (at === null || at === undefined) {
-    return recordClock(null);
+    return recordTime(null);
   }
   if (entry.record_ms === null || entry.hearing_record_ms === null || entry.hearing_record_ms === undefined) {
-    return `${recordClock(at)} into its recording`;
+    return `${recordTime(at)} into its recording`;
   }
-  return recordClock(at + (entry.hearing_record_ms - entry.record_ms));
+  return recordTime(at + (entry.hearing_record_ms - entry.record_ms));
 }
 
 // The row under an entry that lists its versions, oldest first: who saved each and when

@@ -1,5 +1,6 @@
 // The court protocol's words, shared by the review page and the archive's player: entry
-// kinds (court/protocol.py KIND_LABELS), record times, and the protocol's state of signing.
+// kinds (court/protocol.py KIND_LABELS), the protocol's state of signing and its authors.
+// Record times are lib/record-time.js's.
 
 export const KIND_LABELS = Object.freeze({
   statement: "Statement",
@@ -17,20 +18,6 @@ export const KIND_LABELS = Object.freeze({
 
 export function kindLabel(kind) {
   return KIND_LABELS[kind] || String(kind || "");
-}
-
-function pad(n) {
-  return String(n).padStart(2, "0");
-}
-
-// hh:mm:ss of milliseconds, truncated as the exported document does (an entry at 59.9 s was
-// made in the 59th second); "—" for an entry with no place in the record.
-export function recordClock(ms) {
-  if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) {
-    return "—";
-  }
-  const seconds = Math.floor(Math.max(0, Number(ms)) / 1000);
-  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
 }
 
 // Where the protocol stands, from its signatures: {key, label, note}. Nothing is rewritten
