@@ -3,7 +3,8 @@
 
 import { withReason } from "./archive-api.js";
 import { bytes, clock, dateTime, plural } from "./archive-page.js";
-import { $, el, fillTable } from "./console-dom.js";
+import { fillTable } from "./console-dom.js";
+import { $, el } from "./lib/dom.js";
 
 const KIND_LABELS = {
   segment: "Master audio segment",

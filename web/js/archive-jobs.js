@@ -6,7 +6,7 @@
 
 import { archive } from "./archive-api.js";
 import { isRefusal, messageOf } from "./archive-page.js";
-import { $ } from "./console-dom.js";
+import { $ } from "./lib/dom.js";
 
 export const POLL_MS = 1000;
 const BUSY = ["queued", "running"];

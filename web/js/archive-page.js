@@ -12,8 +12,8 @@ import {
   normaliseReason,
   reasonProblem,
 } from "./archive-api.js";
-import { $, el } from "./console-dom.js";
 import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
 
 const READ_ARCHIVE = "read_archive";
 const STAFF_ROLE_LABELS = {

@@ -4,8 +4,8 @@
 // choosing it moves both there. Playing one pauses the other (they carry the same sound).
 
 import { clock, span } from "./archive-page.js";
-import { $, el } from "./console-dom.js";
 import { stateLabel } from "./court-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const KIND_LABELS = {
   gap: "Gap in the record",

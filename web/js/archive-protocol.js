@@ -6,9 +6,9 @@
 
 import { archive } from "./archive-api.js";
 import { loadSection } from "./archive-page.js";
-import { $, el } from "./console-dom.js";
 import { authorName, kindLabel, signingState } from "./protocol-terms.js";
 import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
 
 const SLACK_S = 0.05; // a seek lands a few ms early; the entry sought is still the current one
 

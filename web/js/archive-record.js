@@ -25,8 +25,9 @@ import { Players } from "./archive-player.js";
 import { RecordProtocol } from "./archive-protocol.js";
 import { SpeakerLanes } from "./archive-speakers.js";
 import { Verifier } from "./archive-verify.js";
-import { $, el, fillTable } from "./console-dom.js";
+import { fillTable } from "./console-dom.js";
 import { ROLE_LABELS, roleLabel, STATE_LABELS } from "./court-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 

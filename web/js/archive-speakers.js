@@ -5,8 +5,8 @@
 
 import { archive } from "./archive-api.js";
 import { clock, loadSection } from "./archive-page.js";
-import { $, el } from "./console-dom.js";
 import { ROLE_LABELS, roleLabel } from "./court-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const STEP_S = 5; // an arrow key moves the record this far

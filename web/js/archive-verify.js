@@ -4,7 +4,8 @@
 
 import { archive } from "./archive-api.js";
 import { clock, isRefusal, messageOf, plural, showRefused } from "./archive-page.js";
-import { $, el, fillTable } from "./console-dom.js";
+import { fillTable } from "./console-dom.js";
+import { $, el } from "./lib/dom.js";
 
 const PROBLEMS = {
   altered: "its bytes differ from the digest the court signed",
@@ -103,6 +104,7 @@ function recordingReport(recording, number, offsetS) {
     table.tBodies[0],
     segments.map((segment) => segmentRow(segment, findings, offsetS)),
   );
+  /** @type {HTMLElement[]} */
   const children = [heading, el("div", { className: "table-wrap" }, [table])];
   // Findings that name no listed file (the manifest, its signature, an inserted file).
   const loose = findings.filter((f) => !segments.some((s) => !s.ok && findingFor(s, [f])));

@@ -17,8 +17,9 @@ import {
   showError,
   showRefused,
 } from "./archive-page.js";
-import { $, el, fillTable } from "./console-dom.js";
+import { fillTable } from "./console-dom.js";
 import { ROLE_LABELS, STATE_LABELS } from "./court-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const page = {
   gate: null,

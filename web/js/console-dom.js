@@ -3,24 +3,7 @@
 import { ApiError } from "./console-api.js";
 import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
 import { stateLabel } from "./court-terms.js";
-import { $ } from "./lib/dom.js";
-
-export { $ };
-
-export function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    element.setAttribute(name, value);
-  }
-  element.append(...children);
-  return element;
-}
+import { $, el } from "./lib/dom.js";
 
 // A small button in a table row; `action` names it for focusAction.
 export function button(label, onClick, variant = "", action = "") {

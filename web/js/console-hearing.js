@@ -3,11 +3,9 @@
 
 import { api } from "./console-api.js";
 import {
-  $,
   actorName,
   button,
   clearError,
-  el,
   field,
   fillTable,
   focusAction,
@@ -27,6 +25,7 @@ import {
   roleLabel,
   stateLabel,
 } from "./court-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const LINK_STATE_LABELS = {

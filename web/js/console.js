@@ -7,9 +7,7 @@
 
 import { api, ApiError, whenLoggedOut } from "./console-api.js";
 import {
-  $,
   badge,
-  el,
   field,
   fillTable,
   loadingRow,
@@ -31,6 +29,7 @@ import {
   timeZoneName,
   today,
 } from "./console-time.js";
+import { $, el } from "./lib/dom.js";
 
 const COURT_KEY = "courtroom.console.court"; // the court last scheduled for, as a default
 const STAFF_ROLE_LABELS = {

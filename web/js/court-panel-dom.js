@@ -1,8 +1,6 @@
 // Small DOM helpers of the court panel. Every text goes in with textContent, never as HTML.
 
-import { el } from "./dom.js";
-
-export { el };
+import { el } from "./lib/dom.js";
 
 // A button. `key` identifies it across re-renders (focus comes back to the same key), and
 // `label` is what a screen reader says when the visible text alone would be ambiguous
@@ -37,10 +35,13 @@ export function textField(
   { key = "", hint = "", required = false, multiline = false, maxLength = 500 } = {},
 ) {
   const id = uniqueId("cp-field");
-  const input = el(multiline ? "textarea" : "input", {
-    className: "input cp-input",
-    attrs: { id, maxlength: maxLength, autocomplete: "off" },
-  });
+  /** @type {HTMLInputElement & HTMLTextAreaElement} */
+  const input = /** @type {any} */ (
+    el(multiline ? "textarea" : "input", {
+      className: "input cp-input",
+      attrs: { id, maxlength: maxLength, autocomplete: "off" },
+    })
+  );
   if (!multiline) {
     input.type = "text";
   } else {
@@ -57,6 +58,7 @@ export function textField(
     document.createTextNode(labelText),
     required ? null : el("span", { className: "cp-field__optional", text: " (optional)" }),
   ]);
+  /** @type {HTMLElement[]} */
   const children = [label];
   if (hint) {
     const hintId = `${id}-hint`;

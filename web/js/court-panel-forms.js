@@ -4,7 +4,8 @@
 
 import { ClientEvent } from "./events.js";
 import { consultationPartners, roomKind } from "./court-panel-actions.js";
-import { button, el, textField } from "./court-panel-dom.js";
+import { button, textField } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 // The one form open in the roster at a time: it belongs to one participant's row and
 // survives re-renders of the roster (the same element is put back into the new row).
@@ -232,6 +233,7 @@ function consultForm(entry, ctx, close) {
     return { other, box };
   });
   const hasCounsel = candidates.some((other) => other.role === "defence");
+  /** @type {HTMLElement[]} */
   const children = [
     el("p", {
       className: "cp-form__text",

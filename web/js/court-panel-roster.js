@@ -6,7 +6,8 @@ import { ROLE_LABELS } from "./court-terms.js";
 import { actionButton, actionsFor, isPresent, roomKind } from "./court-panel-actions.js";
 import { RowForms } from "./court-panel-forms.js";
 import { AccessSection, consultationItems, HandsSection } from "./court-panel-sections.js";
-import { badge, el, elapsed, elapsedWords, placeInOrder } from "./court-panel-dom.js";
+import { badge, elapsed, elapsedWords, placeInOrder } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 
@@ -183,7 +184,10 @@ export class RosterSection {
   // The waiting times, once a second, without rebuilding anything.
   tick() {
     const now = Date.now();
-    for (const timer of this.element.querySelectorAll("[data-waiting-since]")) {
+    const timers = /** @type {NodeListOf<HTMLElement>} */ (
+      this.element.querySelectorAll("[data-waiting-since]")
+    );
+    for (const timer of timers) {
       const since = Number(timer.dataset.waitingSince);
       timer.textContent = elapsed(since, now);
       timer.setAttribute("aria-label", elapsedWords(since, now));

@@ -3,7 +3,8 @@
 
 import { ClientEvent } from "./events.js";
 import { actionButton, lowerHand } from "./court-panel-actions.js";
-import { badge, button, el } from "./court-panel-dom.js";
+import { badge, button } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 export class AccessSection {
   constructor(ctx) {

@@ -6,7 +6,8 @@
 
 import { ClientEvent } from "./events.js";
 import { stateLabel } from "./court-terms.js";
-import { button, el, textField } from "./court-panel-dom.js";
+import { button, textField } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 export const TRANSITIONS = Object.freeze({
   scheduled: ["open", "cancelled"],
@@ -193,7 +194,9 @@ export class HearingStateSection {
     this._form = null;
     this._formSlot.replaceChildren();
     if (refocus && had) {
-      const again = this._buttons.querySelector(`[data-focus-key="state:${had.to}"]`);
+      const again = /** @type {HTMLElement | null} */ (
+        this._buttons.querySelector(`[data-focus-key="state:${had.to}"]`)
+      );
       if (again) {
         again.focus();
       }

@@ -11,20 +11,12 @@
 
 import { ServerEvent } from "./events.js";
 import { ChatHub } from "./court-panel-chat.js";
-import { button, clockTime, el, preservingFocus } from "./court-panel-dom.js";
+import { button, clockTime, preservingFocus } from "./court-panel-dom.js";
 import { flatten, RosterSection } from "./court-panel-roster.js";
 import { HearingStateSection, movesFor } from "./court-panel-state.js";
+import { el, sentence } from "./lib/dom.js";
 
 let mounted = null;
-
-function sentence(text) {
-  const trimmed = String(text || "").trim();
-  if (!trimmed) {
-    return "";
-  }
-  const first = trimmed[0].toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(first) ? first : `${first}.`;
-}
 
 class CourtPanel {
   constructor({ root, signaling, self, hearing, roster, spotlight, locked, chat }) {

@@ -6,9 +6,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "./dom.js";
 import { ClientEvent, ServerEvent } from "./events.js";
 import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el, sentence } from "./lib/dom.js";
 
 const STATUSES = Object.freeze([
   ["offered", "Offered"],
@@ -132,16 +132,19 @@ class ExhibitRegister {
     // A change from elsewhere redraws the list: a reason being typed stays, and its focus.
     const typed = new Map();
     let focused = null;
-    for (const input of this._list.querySelectorAll(".exhibit__reason")) {
-      const id = input.closest(".exhibit").dataset.exhibitId;
+    const inputs = /** @type {NodeListOf<HTMLInputElement>} */ (
+      this._list.querySelectorAll(".exhibit__reason")
+    );
+    for (const input of inputs) {
+      const id = /** @type {HTMLElement} */ (input.closest(".exhibit")).dataset.exhibitId;
       typed.set(id, input.value);
       if (input === document.activeElement) {
         focused = id;
       }
     }
     this._list.replaceChildren(...exhibits.map((exhibit) => this._row(exhibit)));
-    for (const row of this._list.children) {
-      const input = row.querySelector(".exhibit__reason");
+    for (const row of /** @type {HTMLCollectionOf<HTMLElement>} */ (this._list.children)) {
+      const input = /** @type {HTMLInputElement} */ (row.querySelector(".exhibit__reason"));
       input.value = typed.get(row.dataset.exhibitId) || "";
       if (row.dataset.exhibitId === focused) {
         input.focus();
@@ -176,7 +179,7 @@ class ExhibitRegister {
       if (ruled) {
         // The reason went into the protocol with the ruling; the field is free again.
         const row = this._list.querySelector(`[data-exhibit-id="${CSS.escape(exhibit.id)}"]`);
-        const field = row && row.querySelector(".exhibit__reason");
+        const field = row && /** @type {HTMLInputElement | null} */ (row.querySelector(".exhibit__reason"));
         if (field) {
           field.value = "";
         }

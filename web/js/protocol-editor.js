@@ -17,9 +17,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "./dom.js";
 import { ClientEvent, ServerEvent } from "./events.js";
 import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el, sentence } from "./lib/dom.js";
 
 export const WRITTEN_KINDS = Object.freeze([
   ["statement", "Statement"],
@@ -247,13 +247,17 @@ class ProtocolEditor {
       this.activeSpeaker(participant_id),
     );
     this._list.addEventListener("click", (event) => {
-      const row = event.target.closest(".protocol-entry--editable");
+      const row = /** @type {HTMLElement | null} */ (
+        /** @type {Element} */ (event.target).closest(".protocol-entry--editable")
+      );
       if (row) {
         this.resume(row.dataset.entryId);
       }
     });
     this._list.addEventListener("keydown", (event) => {
-      const row = event.target.closest(".protocol-entry--editable");
+      const row = /** @type {HTMLElement | null} */ (
+        /** @type {Element} */ (event.target).closest(".protocol-entry--editable")
+      );
       if (row && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         this.resume(row.dataset.entryId);
@@ -482,7 +486,7 @@ class ProtocolEditor {
     this._fill(row, entry);
     this._rows.set(entry.id, row);
     // In number order: almost always at the end.
-    const after = [...this._list.children].find(
+    const after = [.../** @type {HTMLCollectionOf<HTMLElement>} */ (this._list.children)].find(
       (li) => Number(this._entries.get(li.dataset.entryId).number) > Number(entry.number),
     );
     this._list.insertBefore(row, after || null);

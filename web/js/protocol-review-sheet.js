@@ -7,10 +7,10 @@
 // Everything here was typed by people (names, case numbers, entries) and may hold HTML or
 // script: it is only ever set as text.
 
-import { $, el } from "./console-dom.js";
 import { roleLabel } from "./court-terms.js";
 import { authorName, kindLabel } from "./protocol-terms.js";
 import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
 
 const ROLE_ORDER = ["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter", "observer"];
 const COURT_ROLES = ["judge", "clerk"];

@@ -8,10 +8,11 @@
 // because the server would refuse it, and the page says why. Refusals are said in words.
 
 import { api, ApiError, request, whenLoggedOut } from "./console-api.js";
-import { $, clearError, el, field, showError, submitting } from "./console-dom.js";
+import { clearError, field, showError, submitting } from "./console-dom.js";
 import { stateLabel } from "./court-terms.js";
 import { drawSheet, historyRow, showingHistory } from "./protocol-review-sheet.js";
 import { kindLabel, signingState } from "./protocol-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const STAFF_ROLE_LABELS = {
   administrator: "Administrator",

@@ -7,9 +7,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el } from "./dom.js";
 import { ClientEvent, ServerEvent } from "./events.js";
 import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el } from "./lib/dom.js";
 
 class Suggestions {
   constructor(app, editor) {
