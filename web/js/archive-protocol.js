@@ -6,9 +6,10 @@
 
 import { archive } from "./archive-api.js";
 import { loadSection } from "./archive-page.js";
-import { authorName, kindLabel, signingState } from "./protocol-terms.js";
+import { authorName, signingState } from "./protocol-terms.js";
 import { recordTime } from "./lib/record-time.js";
 import { $, el } from "./lib/dom.js";
+import { kindLabel } from "./lib/terms.js";
 
 const SLACK_S = 0.05; // a seek lands a few ms early; the entry sought is still the current one
 

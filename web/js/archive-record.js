@@ -26,10 +26,8 @@ import { RecordProtocol } from "./archive-protocol.js";
 import { SpeakerLanes } from "./archive-speakers.js";
 import { Verifier } from "./archive-verify.js";
 import { fillTable } from "./console-dom.js";
-import { ROLE_LABELS, roleLabel, STATE_LABELS } from "./court-terms.js";
+import { byRoleThenName, roleLabel, STATE_LABELS } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
-
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 
 const page = {
   id: hearingIdFromPath(),
@@ -122,7 +120,7 @@ function render(record) {
   }
 }
 
-// The console's words for a state (court-terms.js), else the server's.
+// The console's words for a state (lib/terms.js), else the server's.
 function stateLabel(hearing) {
   return STATE_LABELS[hearing.state] || hearing.state_label || hearing.state;
 }
@@ -148,10 +146,6 @@ function showFacts(hearing, recordings) {
     fact("Recordings", recordingsText),
     fact("Retention", retentionText(hearing.retention)),
   );
-}
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
 }
 
 function showParticipants(participants) {

@@ -5,10 +5,9 @@
 
 import { archive } from "./archive-api.js";
 import { clock, loadSection } from "./archive-page.js";
-import { ROLE_LABELS, roleLabel } from "./court-terms.js";
+import { byRoleThenName, roleLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const STEP_S = 5; // an arrow key moves the record this far
 const NOT_RECORDED = "No speaker timeline was recorded";
 
@@ -81,7 +80,7 @@ export class SpeakerLanes {
   // (so that no turn goes undrawn).
   people(data) {
     const people = [...(data.participants || [])].sort(
-      (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name),
+      byRoleThenName,
     );
     const known = new Set(people.map((p) => p.id));
     for (const turn of data.turns || []) {

@@ -18,7 +18,7 @@ import {
   showRefused,
 } from "./archive-page.js";
 import { fillTable } from "./console-dom.js";
-import { ROLE_LABELS, STATE_LABELS } from "./court-terms.js";
+import { byRoleThenName, STATE_LABELS } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 
 const page = {
@@ -165,12 +165,6 @@ function recordedCell(hearing) {
   return cell;
 }
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
-}
-
 function participantsCell(hearing) {
   const people = [...(hearing.participants || [])].sort(byRoleThenName);
   if (!people.length) {
@@ -204,7 +198,7 @@ function retentionCell(hearing) {
 }
 
 function stateCell(hearing) {
-  // The console's words for a state (court-terms.js), else the server's.
+  // The console's words for a state (lib/terms.js), else the server's.
   const label = STATE_LABELS[hearing.state] || hearing.state_label || hearing.state;
   return el("td", {}, [el("span", { className: `badge badge--${hearing.state}`, text: label })]);
 }

@@ -2,7 +2,7 @@
 
 import { ApiError } from "./console-api.js";
 import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
-import { stateLabel } from "./court-terms.js";
+import { stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 
 // A small button in a table row; `action` names it for focusAction.

@@ -17,17 +17,9 @@ import {
   timeSpan,
 } from "./console-dom.js";
 import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "./console-time.js";
-import {
-  CANCELLABLE,
-  ENDED,
-  RESCHEDULABLE,
-  ROLE_LABELS,
-  roleLabel,
-  stateLabel,
-} from "./court-terms.js";
+import { byRoleThenName, CANCELLABLE, ENDED, RESCHEDULABLE, ROLE_LABELS, roleLabel, stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const LINK_STATE_LABELS = {
   active: "Active",
   revoked: "Revoked",
@@ -35,10 +27,6 @@ const LINK_STATE_LABELS = {
   ended: "Hearing ended",
 };
 const FORMS = ["reschedule-form", "cancel-form", "participant-form"];
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
-}
 
 // A link of a closed or cancelled hearing is refused even while the link itself is active.
 function linkState(link, hearing) {

@@ -2,7 +2,7 @@
 // is assigned): asking for one, answering a request, and ending it. Never recorded; each
 // consultation is its own room, so nobody else can see or hear it (court/rooms.py).
 
-import { CONSULTING_ROLES } from "./court-terms.js";
+import { CONSULTING_ROLES } from "./lib/terms.js";
 import { ClientEvent } from "./events.js";
 import * as view from "./view.js";
 import { $ } from "./lib/dom.js";

@@ -3,8 +3,8 @@
 
 import { ClientEvent } from "./events.js";
 import { button } from "./court-panel-dom.js";
+import { BENCH } from "./lib/terms.js";
 
-export const BENCH = Object.freeze(["judge", "clerk"]);
 
 export function isBench(entry) {
   return BENCH.includes(entry.role);

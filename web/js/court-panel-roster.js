@@ -2,14 +2,13 @@
 // connection and device check, how long they have waited, and what the court may do to them.
 
 import { ClientEvent } from "./events.js";
-import { ROLE_LABELS } from "./court-terms.js";
+import { ROLE_ORDER } from "./lib/terms.js";
 import { actionButton, actionsFor, isPresent, roomKind } from "./court-panel-actions.js";
 import { RowForms } from "./court-panel-forms.js";
 import { AccessSection, consultationItems, HandsSection } from "./court-panel-sections.js";
 import { badge, elapsed, elapsedWords, placeInOrder } from "./court-panel-dom.js";
 import { el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 
 const CONNECTION = {
   connected: { text: "Connected", tone: "ok" },

@@ -5,7 +5,7 @@
 // Cancelling is the staff console's (REST API), not the live court's: nobody here may.
 
 import { ClientEvent } from "./events.js";
-import { stateLabel } from "./court-terms.js";
+import { stateLabel } from "./lib/terms.js";
 import { button, textField } from "./court-panel-dom.js";
 import { el } from "./lib/dom.js";
 

@@ -3,7 +3,7 @@
 
 import { Chat } from "./chat.js";
 import { Consultations } from "./consultation.js";
-import { PUBLISHING_ROLES } from "./court-terms.js";
+import { PUBLISHING_ROLES } from "./lib/terms.js";
 import { DeviceCheck } from "./device-check.js";
 import { ClientEvent } from "./events.js";
 import { readLink, roleInToken } from "./link.js";

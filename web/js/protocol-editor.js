@@ -20,25 +20,22 @@
 import { ClientEvent, ServerEvent } from "./events.js";
 import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
 import { el, sentence } from "./lib/dom.js";
+import { kindLabel } from "./lib/terms.js";
 
-export const WRITTEN_KINDS = Object.freeze([
-  ["statement", "Statement"],
-  ["question", "Question"],
-  ["answer", "Answer"],
-  ["motion", "Motion"],
-  ["objection", "Objection"],
-  ["ruling", "Ruling"],
-  ["note", "Note"],
-  ["exhibit", "Exhibit"],
-  ["off_the_record", "Off the record"],
-]);
-
-// court/protocol.py KIND_LABELS
-const KIND_LABELS = Object.freeze({
-  ...Object.fromEntries(WRITTEN_KINDS),
-  event: "Event",
-  correction: "Correction",
-});
+// The kinds a writer may choose, in the order offered, each with its label (lib/terms.js).
+export const WRITTEN_KINDS = Object.freeze(
+  [
+    "statement",
+    "question",
+    "answer",
+    "motion",
+    "objection",
+    "ruling",
+    "note",
+    "exhibit",
+    "off_the_record",
+  ].map((kind) => /** @type {[string, string]} */ ([kind, kindLabel(kind)])),
+);
 
 const SAVE_DELAY_MS = 700;
 const MAX_BEGAN_AGO_MS = 600000; // signaling/messages.py WriteProtocolEntry.began_ms_ago
@@ -507,7 +504,7 @@ class ProtocolEditor {
     const time = row.querySelector(".protocol-entry__time");
     time.textContent = recordTime(entry.record_ms, OFF_THE_RECORD);
     time.classList.toggle("protocol-entry__time--off", entry.record_ms === null);
-    row.querySelector(".protocol-entry__kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+    row.querySelector(".protocol-entry__kind").textContent = kindLabel(entry.kind);
     row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
     row.querySelector(".protocol-entry__text").textContent = entry.text;
   }

@@ -7,12 +7,11 @@
 // Everything here was typed by people (names, case numbers, entries) and may hold HTML or
 // script: it is only ever set as text.
 
-import { roleLabel } from "./court-terms.js";
-import { authorName, kindLabel } from "./protocol-terms.js";
+import { kindLabel, ROLE_ORDER, roleLabel } from "./lib/terms.js";
+import { authorName } from "./protocol-terms.js";
 import { recordTime } from "./lib/record-time.js";
 import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = ["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter", "observer"];
 const COURT_ROLES = ["judge", "clerk"];
 const NOT_GIVEN = "—";
 

@@ -9,9 +9,9 @@
 
 import { api, ApiError, request, whenLoggedOut } from "./console-api.js";
 import { clearError, field, showError, submitting } from "./console-dom.js";
-import { stateLabel } from "./court-terms.js";
+import { kindLabel, stateLabel } from "./lib/terms.js";
 import { drawSheet, historyRow, showingHistory } from "./protocol-review-sheet.js";
-import { kindLabel, signingState } from "./protocol-terms.js";
+import { signingState } from "./protocol-terms.js";
 import { $, el } from "./lib/dom.js";
 
 const STAFF_ROLE_LABELS = {

@@ -1,24 +1,5 @@
-// The court protocol's words, shared by the review page and the archive's player: entry
-// kinds (court/protocol.py KIND_LABELS), the protocol's state of signing and its authors.
-// Record times are lib/record-time.js's.
-
-export const KIND_LABELS = Object.freeze({
-  statement: "Statement",
-  question: "Question",
-  answer: "Answer",
-  motion: "Motion",
-  objection: "Objection",
-  ruling: "Ruling",
-  note: "Note",
-  exhibit: "Exhibit",
-  off_the_record: "Off the record",
-  event: "Event",
-  correction: "Correction",
-});
-
-export function kindLabel(kind) {
-  return KIND_LABELS[kind] || String(kind || "");
-}
+// The court protocol's state of signing and its authors, shared by the review page and the
+// archive's player. Entry kinds are lib/terms.js's, record times lib/record-time.js's.
 
 // Where the protocol stands, from its signatures: {key, label, note}. Nothing is rewritten
 // from the first signature on (server/protocol_signing.py); both make it final.

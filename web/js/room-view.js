@@ -3,7 +3,7 @@
 // (everyone's tiles), or a private consultation (its members' tiles under a heading that says
 // it is private and not recorded). The hearing's state is always shown, in words.
 
-import { stateLabel } from "./court-terms.js";
+import { stateLabel } from "./lib/terms.js";
 import { $ } from "./lib/dom.js";
 
 export const WHERE = Object.freeze({

@@ -10,6 +10,7 @@ import { suggestionsJoined } from "./protocol-suggestions.js";
 import { setHearingState, showRoom, WHERE } from "./room-view.js";
 import { SignalingError } from "./signaling.js";
 import * as view from "./view.js";
+import { BENCH } from "./lib/terms.js";
 
 export const app = {
   // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
@@ -46,7 +47,6 @@ export const app = {
   recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
 };
 
-const BENCH = ["judge", "clerk"];
 
 export function can(permission) {
   return Boolean(app.self && (app.self.permissions || []).includes(permission));

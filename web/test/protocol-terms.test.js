@@ -1,14 +1,8 @@
-// The protocol's words (web/js/protocol-terms.js): kinds, signing, authors.
+// The protocol's words (web/js/protocol-terms.js): its state of signing and its authors.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { authorName, kindLabel, signingState } from "../js/protocol-terms.js";
-
-test("an entry kind is named, and an unknown kind shown as it is", () => {
-  assert.equal(kindLabel("off_the_record"), "Off the record");
-  assert.equal(kindLabel("something_new"), "something_new");
-  assert.equal(kindLabel(undefined), "");
-});
+import { authorName, signingState } from "../js/protocol-terms.js";
 
 test("the protocol is final once both the judge and the clerk have signed", () => {
   assert.equal(signingState([]).key, "draft");

@@ -1,9 +1,18 @@
-// Roles, hearing states and the hearing-state moves of the court panel.
+// The court's words (web/js/lib/terms.js) and the court panel's hearing-state moves.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { movesFor, STATE_CHANGERS, TRANSITIONS } from "../js/court-panel-state.js";
-import { roleLabel, ROLE_LABELS, stateLabel, STATE_LABELS } from "../js/court-terms.js";
+import {
+  BENCH,
+  byRoleThenName,
+  kindLabel,
+  roleLabel,
+  ROLE_LABELS,
+  ROLE_ORDER,
+  stateLabel,
+  STATE_LABELS,
+} from "../js/lib/terms.js";
 import { ClientEvent, ServerEvent } from "../js/events.js";
 
 test("every role and hearing state has a label, and an unknown one is shown as it is", () => {
@@ -14,6 +23,25 @@ test("every role and hearing state has a label, and an unknown one is shown as i
     assert.equal(stateLabel(state), label);
   }
   assert.equal(roleLabel("usher"), "usher");
+});
+
+test("people are listed in role order, then by name", () => {
+  const people = [
+    { role: "witness", name: "Zaur" },
+    { role: "judge", name: "Leyla" },
+    { role: "witness", name: "Anar" },
+  ];
+  assert.deepEqual(
+    people.sort(byRoleThenName).map((p) => p.name),
+    ["Leyla", "Anar", "Zaur"],
+  );
+  assert.deepEqual(ROLE_ORDER.slice(0, 2), BENCH);
+});
+
+test("an entry kind is named, and an unknown kind shown as it is", () => {
+  assert.equal(kindLabel("off_the_record"), "Off the record");
+  assert.equal(kindLabel("something_new"), "something_new");
+  assert.equal(kindLabel(undefined), "");
 });
 
 test("the judge may start a hearing from the waiting room, the clerk may not", () => {
