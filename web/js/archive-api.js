@@ -5,7 +5,7 @@
 // archivist's name. The reason is asked once per browsing session and kept in
 // sessionStorage (gone when the browser closes), so each page of the session reuses it.
 
-import { ApiError, request } from "./console-api.js";
+import { ApiError, request } from "./lib/http.js";
 
 export { ApiError };
 

@@ -1,9 +1,9 @@
 // Small DOM helpers of the staff console: elements, buttons, forms and their messages.
 
-import { ApiError } from "./console-api.js";
 import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
 import { stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
+import { ApiError } from "./lib/http.js";
 
 // A small button in a table row; `action` names it for focusAction.
 export function button(label, onClick, variant = "", action = "") {

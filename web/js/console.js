@@ -5,7 +5,8 @@
 // button and bookmarks work. Nothing typed is thrown away on an error: a form is cleared only
 // once the server accepted it, and a refusal is shown next to the form that caused it.
 
-import { api, ApiError, whenLoggedOut } from "./console-api.js";
+import { api } from "./console-api.js";
+import { ApiError, whenLoggedOut } from "./lib/http.js";
 import {
   badge,
   field,

@@ -7,7 +7,8 @@
 // The server decides every action again: what this page hides or disables it only hides
 // because the server would refuse it, and the page says why. Refusals are said in words.
 
-import { api, ApiError, request, whenLoggedOut } from "./console-api.js";
+import { api } from "./console-api.js";
+import { ApiError, request, whenLoggedOut } from "./lib/http.js";
 import { clearError, field, showError, submitting } from "./console-dom.js";
 import { kindLabel, stateLabel } from "./lib/terms.js";
 import { drawSheet, historyRow, showingHistory } from "./protocol-review-sheet.js";
