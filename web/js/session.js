@@ -11,6 +11,7 @@ import { setHearingState, showRoom, WHERE } from "./room-view.js";
 import { SignalingError } from "./signaling.js";
 import * as view from "./view.js";
 import { BENCH } from "./lib/terms.js";
+import { reduce } from "./hearing-reducers.js";
 
 export const app = {
   // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
@@ -47,6 +48,18 @@ export const app = {
   recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
 };
 
+
+/**
+ * Apply a server event's change to the page's state (one reducer per event:
+ * hearing-reducers.js) and return the change ({} when the event changed nothing).
+ * @param {string} event a ServerEvent
+ * @param {unknown} payload
+ */
+export function dispatch(event, payload) {
+  const change = reduce(app, event, payload);
+  Object.assign(app, change);
+  return change;
+}
 
 export function can(permission) {
   return Boolean(app.self && (app.self.permissions || []).includes(permission));
