@@ -52,6 +52,7 @@ contracts: $(STAMP)
 # lint (eslint.config.js) and unit tests of the pure modules (web/test). web/vendor is not ours.
 js: $(NODE_STAMP)
 	$(NODE_BIN)/tsc -p tsconfig.json
+	$(NODE_BIN)/tsc -p tsconfig.strict.json
 	$(NODE_BIN)/eslint --max-warnings=0 .
 	node --test web/test/*.test.js
 

@@ -92,7 +92,9 @@ export const REDUCERS = Object.freeze({
     if (!room || !state.self) {
       return {};
     }
-    return { room, present: new Map((participants || []).map((p) => [p.id, p])) };
+    /** @type {ParticipantView[]} */
+    const people = participants || [];
+    return { room, present: new Map(people.map((p) => [p.id, p])) };
   },
 
   [ServerEvent.SPOTLIGHT_CHANGED]: (_state, { participant_id: id }) => ({ spotlight: id || null }),

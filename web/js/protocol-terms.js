@@ -3,6 +3,7 @@
 
 // Where the protocol stands, from its signatures: {key, label, note}. Nothing is rewritten
 // from the first signature on (server/protocol_signing.py); both make it final.
+/** @param {Array<{role: string}> | null | undefined} signatures */
 export function signingState(signatures) {
   const roles = new Set((signatures || []).map((s) => s.role));
   if (roles.has("judge") && roles.has("clerk")) {
@@ -34,6 +35,10 @@ export function signingState(signatures) {
 }
 
 // "staff:alice" -> "alice"; "participant:prt_1 (clerk)" -> its person, if known.
+/**
+ * @param {string | null | undefined} author
+ * @param {Record<string, {name: string, role: string, role_label?: string}>} [people]
+ */
 export function authorName(author, people = {}) {
   const label = String(author || "");
   if (label === "system") {

@@ -5,6 +5,7 @@
 // Pure: Node's tests import it.
 
 // In the order a clerk thinks of them: the bench, the parties, the others.
+/** @type {Readonly<Record<string, string>>} */
 export const ROLE_LABELS = Object.freeze({
   judge: "Judge",
   clerk: "Court clerk",
@@ -18,6 +19,7 @@ export const ROLE_LABELS = Object.freeze({
   observer: "Observer",
 });
 
+/** @type {Readonly<Record<string, string>>} */
 export const STATE_LABELS = Object.freeze({
   scheduled: "Scheduled",
   open: "Waiting room open",
@@ -41,10 +43,12 @@ export const CANCELLABLE = Object.freeze(["scheduled", "open"]);
 // A hearing in these states takes no more participants or links (server/api/states.py).
 export const ENDED = Object.freeze(["closed", "cancelled"]);
 
+/** @param {string} role */
 export function roleLabel(role) {
   return ROLE_LABELS[role] || role;
 }
 
+/** @param {string} state */
 export function stateLabel(state) {
   return STATE_LABELS[state] || state;
 }
@@ -65,6 +69,7 @@ export function byRoleThenName(a, b) {
 }
 
 // Protocol entry kinds (court/protocol.py KIND_LABELS).
+/** @type {Readonly<Record<string, string>>} */
 export const KIND_LABELS = Object.freeze({
   statement: "Statement",
   question: "Question",
@@ -79,6 +84,7 @@ export const KIND_LABELS = Object.freeze({
   correction: "Correction",
 });
 
+/** @param {string | null | undefined} kind */
 export function kindLabel(kind) {
-  return KIND_LABELS[kind] || String(kind || "");
+  return (kind && KIND_LABELS[kind]) || String(kind || "");
 }
