@@ -13,8 +13,9 @@ import { ServerEvent } from "./events.js";
  */
 
 /**
- * The part of the page's state that server events change.
- * @typedef {object} HearingState
+ * What the page knows of the hearing, the part of its state that server events change
+ * (session.js `live`).
+ * @typedef {object} LiveState
  * @property {ParticipantView | null} self our participant view, with permissions
  * @property {{state: string, state_label?: string, [field: string]: any} | null} hearing
  * @property {{id: string | null, kind: string, label: string} | null} room
@@ -27,10 +28,10 @@ import { ServerEvent } from "./events.js";
  * @property {string | null} leftReason participant_left about ourselves ("released")
  */
 
-/** @typedef {Partial<HearingState>} Change */
+/** @typedef {Partial<LiveState>} Change */
 
 /**
- * @param {HearingState} state
+ * @param {LiveState} state
  * @param {string | null | undefined} id
  */
 export function isSelf(state, id) {
@@ -58,7 +59,7 @@ function without(map, id) {
   return copy;
 }
 
-/** @type {Readonly<Record<string, (state: HearingState, payload: any) => Change>>} */
+/** @type {Readonly<Record<string, (state: LiveState, payload: any) => Change>>} */
 export const REDUCERS = Object.freeze({
   [ServerEvent.PARTICIPANT_JOINED]: (state, { participant }) => {
     if (!participant || !state.self || isSelf(state, participant.id)) {
@@ -110,7 +111,7 @@ export const REDUCERS = Object.freeze({
 
 /**
  * The change a server event makes to the state ({} for an event that changes none of it).
- * @param {HearingState} state
+ * @param {LiveState} state
  * @param {string} event a ServerEvent
  * @param {unknown} payload
  * @returns {Change}
