@@ -47,7 +47,7 @@ export class Signaling {
           this._socket.off("connect_error", onError);
           resolve();
         };
-        const onError = (err) => {
+        const onError = (/** @type {{message: string, data?: {code?: string}}} */ err) => {
           const code = err && err.data && err.data.code;
           if (code) {
             // A refusal by the server, not a network problem: do not retry.
