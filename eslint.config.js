@@ -31,6 +31,16 @@ export default [
       eqeqeq: ["error", "always", { null: "ignore" }],
       "no-var": "error",
       "prefer-const": "error",
+      // Text goes in with textContent (el's `text`), never parsed as HTML: server data and
+      // what people type may hold anything.
+      "no-restricted-properties": [
+        "error",
+        ...["innerHTML", "outerHTML", "insertAdjacentHTML"].map((property) => ({
+          property,
+          message: "Set textContent (el's `text`) instead: text is never parsed as HTML.",
+        })),
+        { object: "document", property: "write", message: "Build elements with el()." },
+      ],
     },
   },
 ];
