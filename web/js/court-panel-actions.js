@@ -5,7 +5,6 @@ import { ClientEvent } from "./events.js";
 import { button } from "./court-panel-dom.js";
 import { BENCH } from "./lib/terms.js";
 
-
 export function isBench(entry) {
   return BENCH.includes(entry.role);
 }
