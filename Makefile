@@ -4,10 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Re-install only when the declared dependencies change.
 STAMP := $(VENV)/.installed
+# The browser client's dev-only checks (tsc, ESLint) come from npm into node_modules, pinned
+# by package-lock.json; serving web/ needs none of it (no build step).
+NODE_BIN := node_modules/.bin
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test check lint typecheck contracts pytest bench clean setup
+.PHONY: run test check lint typecheck contracts js pytest bench clean setup
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -17,6 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || \
+		{ echo "the browser client's checks need Node.js 18 or newer and npm" \
+			"(apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## make run: set up, migrate the SQLite database under ./data, print demo links, serve :8080
 run: $(STAMP)
 	$(BIN)/courtroom serve
@@ -25,7 +36,7 @@ run: $(STAMP)
 test: check
 	@$(MAKE) --no-print-directory pytest
 
-check: lint typecheck contracts
+check: lint typecheck contracts js
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +47,14 @@ typecheck: $(STAMP)
 
 contracts: $(STAMP)
 	$(BIN)/lint-imports
+
+# The browser client (web/js), checked like the Python: types (tsc over JSDoc, tsconfig.json),
+# lint (eslint.config.js) and unit tests of the pure modules (web/test). web/vendor is not ours.
+js: $(NODE_STAMP)
+	$(NODE_BIN)/tsc -p tsconfig.json
+	$(NODE_BIN)/tsc -p tsconfig.strict.json
+	$(NODE_BIN)/eslint --max-warnings=0 .
+	node --test web/test/*.test.js
 
 # WebRTC in the browser tests must stay on loopback: pytest runs in a private network
 # namespace that has only `lo` when the machine allows it (as root: unshare -n; otherwise
@@ -61,5 +80,5 @@ bench: $(STAMP)
 
 # Keeps ./data: it holds the database and the recordings.
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .import_linter_cache *.egg-info
 	find . -name __pycache__ -type d -prune -not -path './data/*' -exec rm -rf {} +

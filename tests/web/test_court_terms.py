@@ -1,4 +1,4 @@
-"""The staff console names roles and hearing states as the court does (web/js/court-terms.js)."""
+"""The staff console names roles and hearing states as the court does (web/js/lib/terms.js)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from court.roles import ROLE_LABELS, Role
 from court.rooms import CONSULTING_ROLES
 from server.api.states import ENDED
 
-TERMS_JS = Path(__file__).resolve().parents[2] / "web" / "js" / "court-terms.js"
+TERMS_JS = Path(__file__).resolve().parents[2] / "web" / "js" / "lib" / "terms.js"
 SOURCE = TERMS_JS.read_text(encoding="utf-8")
 
 

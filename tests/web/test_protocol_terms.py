@@ -1,4 +1,4 @@
-"""The protocol's pages name entry kinds as the court protocol does (web/js/protocol-terms.js)."""
+"""The protocol's pages name entry kinds as the court protocol does (web/js/lib/terms.js)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from court.protocol import KIND_LABELS, EntryKind
 
-TERMS_JS = Path(__file__).resolve().parents[2] / "web" / "js" / "protocol-terms.js"
+TERMS_JS = Path(__file__).resolve().parents[2] / "web" / "js" / "lib" / "terms.js"
 
 
 def test_every_entry_kind_has_the_protocols_label_on_the_pages() -> None:

@@ -5,7 +5,7 @@
 // archivist's name. The reason is asked once per browsing session and kept in
 // sessionStorage (gone when the browser closes), so each page of the session reuses it.
 
-import { ApiError, request } from "/static/js/console-api.js";
+import { ApiError, request } from "./lib/http.js";
 
 export { ApiError };
 
@@ -43,6 +43,7 @@ let pageReason = ""; // kept here too, for a browser whose storage refuses to ke
 // becomes a space rather than a refusal).
 export function normaliseReason(reason) {
   return String(reason || "")
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
     .replace(/[\s\u0000-\u001f\u007f]+/g, " ")
     .trim();
 }

@@ -1,11 +1,12 @@
 // The record's files, recording by recording, each with its size and a download link (the
 // link carries the stated reason, as every reading of the archive does).
 
-import { withReason } from "/static/js/archive-api.js";
-import { bytes, clock, dateTime, plural } from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
+import { withReason } from "./archive-api.js";
+import { bytes, clock, dateTime, plural } from "./archive-page.js";
+import { fillTable } from "./console-dom.js";
+import { $, el } from "./lib/dom.js";
 
-const KIND_LABELS = {
+const FILE_KIND_LABELS = {
   segment: "Master audio segment",
   track: "Participant's own track",
   manifest: "Manifest (the digest of every file)",
@@ -18,7 +19,7 @@ const KIND_ORDER = ["manifest", "signature", "metadata", "timeline", "speakers",
 const MEDIA_LABELS = { audio: "audio", video: "video" };
 
 function what(file) {
-  const label = KIND_LABELS[file.kind] || file.kind;
+  const label = FILE_KIND_LABELS[file.kind] || file.kind;
   if (file.kind !== "track") {
     return label;
   }

@@ -4,9 +4,9 @@
 // Each job has markup of its own: #<slot>-job (role=status) holding #<slot>-job-text and the
 // <progress> #<slot>-job-progress.
 
-import { archive } from "/static/js/archive-api.js";
-import { isRefusal, messageOf } from "/static/js/archive-page.js";
-import { $ } from "/static/js/console-dom.js";
+import { archive } from "./archive-api.js";
+import { isRefusal, messageOf } from "./archive-page.js";
+import { $ } from "./lib/dom.js";
 
 export const POLL_MS = 1000;
 const BUSY = ["queued", "running"];

@@ -11,8 +11,9 @@ import {
   keepReason,
   normaliseReason,
   reasonProblem,
-} from "/static/js/archive-api.js";
-import { $, el } from "/static/js/console-dom.js";
+} from "./archive-api.js";
+import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
 
 const READ_ARCHIVE = "read_archive";
 const STAFF_ROLE_LABELS = {
@@ -78,7 +79,7 @@ export function showRefused(err) {
     next = ["Reload the page to try again."];
   }
   $("refused-next").replaceChildren(...next);
-  for (const section of document.querySelectorAll("[data-archive-content]")) {
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-archive-content]"))) {
     section.hidden = true;
   }
   $("refused").hidden = false;
@@ -213,16 +214,14 @@ export class ReasonGate {
 
 // ---- numbers in human units --------------------------------------------------------------
 
-const pad = (n) => String(n).padStart(2, "0");
-
-// 7.4 -> "00:00:07"; 3725 -> "01:02:05". Seconds are cut, not rounded: a position is never
-// said to be later than it is.
+// 7.4 -> "00:00:07"; 3725 -> "01:02:05"; "—" for none: record time (lib/record-time.js) of
+// a position or length in seconds. Seconds are cut, not rounded: a position is never said
+// to be later than it is.
 export function clock(seconds) {
-  if (seconds === null || seconds === undefined || !Number.isFinite(Number(seconds))) {
-    return "—";
+  if (seconds === null || seconds === undefined) {
+    return recordTime(null);
   }
-  const whole = Math.max(0, Math.floor(Number(seconds)));
-  return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor(whole / 60) % 60)}:${pad(whole % 60)}`;
+  return recordTime(Math.floor(Number(seconds)) * 1000);
 }
 
 // A length of time in words: "12 s", "3 min 5 s", "1 h 2 min".
@@ -239,7 +238,7 @@ export function span(seconds) {
 
 const UNITS = ["kB", "MB", "GB", "TB"];
 
-// 812 -> "812 bytes"; 48213 -> "48.2 kB"; 3500000 -> "3.5 MB" (powers of 1000, as file
+// 812 -> "812 bytes"; 48213 -> "48 kB"; 3500000 -> "3.5 MB" (powers of 1000, as file
 // managers say them).
 export function bytes(count) {
   let value = Number(count) || 0;

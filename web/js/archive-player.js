@@ -3,11 +3,11 @@
 // Both players run in record time, so an entry of the timeline is a position in either:
 // choosing it moves both there. Playing one pauses the other (they carry the same sound).
 
-import { clock, span } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { stateLabel } from "/static/js/court-terms.js";
+import { clock, span } from "./archive-page.js";
+import { stateLabel } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
 
-const KIND_LABELS = {
+const EVENT_KIND_LABELS = {
   gap: "Gap in the record",
   recording_started: "Recording started",
   recording_stopped: "Recording stopped",
@@ -40,8 +40,8 @@ const KIND_LABELS = {
 };
 
 export function kindLabel(kind) {
-  if (KIND_LABELS[kind]) {
-    return KIND_LABELS[kind];
+  if (EVENT_KIND_LABELS[kind]) {
+    return EVENT_KIND_LABELS[kind];
   }
   const words = String(kind || "event").replaceAll("_", " ");
   return words.charAt(0).toUpperCase() + words.slice(1);

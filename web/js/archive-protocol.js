@@ -4,10 +4,12 @@
 //
 // Entries are typed by people and may hold anything: they are only ever set as text.
 
-import { archive } from "/static/js/archive-api.js";
-import { loadSection } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { authorName, kindLabel, recordClock, signingState } from "/static/js/protocol-terms.js";
+import { archive } from "./archive-api.js";
+import { loadSection } from "./archive-page.js";
+import { authorName, signingState } from "./protocol-terms.js";
+import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
+import { kindLabel } from "./lib/terms.js";
 
 const SLACK_S = 0.05; // a seek lands a few ms early; the entry sought is still the current one
 
@@ -56,7 +58,7 @@ export class RecordProtocol {
     const who = entry.kind === "correction" ? authorName(entry.author) : speaker;
     const parts = [
       el("span", { className: "record-protocol__number", text: String(entry.number) }),
-      el("span", { className: "record-protocol__time", text: recordClock(entry.master_ms) }),
+      el("span", { className: "record-protocol__time", text: recordTime(entry.master_ms) }),
       el("span", { className: "record-protocol__kind", text: kindLabel(entry.kind) }),
       el("span", { className: "record-protocol__speaker", text: who }),
       el("span", { className: "record-protocol__text", text: entry.text }),
@@ -72,7 +74,7 @@ export class RecordProtocol {
     const target = el("button", { className: "record-protocol__entry" }, parts);
     target.type = "button";
     target.dataset.at = String(at);
-    const label = [`Entry ${entry.number}`, recordClock(entry.master_ms), kindLabel(entry.kind), who];
+    const label = [`Entry ${entry.number}`, recordTime(entry.master_ms), kindLabel(entry.kind), who];
     target.setAttribute("aria-label", `${label.filter(Boolean).join(", ")}. Play from here.`);
     target.addEventListener("click", () => this.play(at));
     li.append(target);

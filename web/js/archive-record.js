@@ -5,9 +5,9 @@
 // archivist came straight to this page). Changing the reason reads the record again with
 // the new one, so that every file, player and download afterwards carries it.
 
-import { archive, lastSearch, withReason } from "/static/js/archive-api.js";
-import { showFiles } from "/static/js/archive-files.js";
-import { JobPoller, pollingError, showJob } from "/static/js/archive-jobs.js";
+import { archive, lastSearch, withReason } from "./archive-api.js";
+import { showFiles } from "./archive-files.js";
+import { JobPoller, pollingError, showJob } from "./archive-jobs.js";
 import {
   archivist,
   clock,
@@ -20,15 +20,14 @@ import {
   say,
   showError,
   showRefused,
-} from "/static/js/archive-page.js";
-import { Players } from "/static/js/archive-player.js";
-import { RecordProtocol } from "/static/js/archive-protocol.js";
-import { SpeakerLanes } from "/static/js/archive-speakers.js";
-import { Verifier } from "/static/js/archive-verify.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
-import { ROLE_LABELS, roleLabel, STATE_LABELS } from "/static/js/court-terms.js";
-
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
+} from "./archive-page.js";
+import { Players } from "./archive-player.js";
+import { RecordProtocol } from "./archive-protocol.js";
+import { SpeakerLanes } from "./archive-speakers.js";
+import { Verifier } from "./archive-verify.js";
+import { fillTable } from "./console-dom.js";
+import { byRoleThenName, roleLabel, STATE_LABELS } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
 
 const page = {
   id: hearingIdFromPath(),
@@ -121,7 +120,7 @@ function render(record) {
   }
 }
 
-// The console's words for a state (court-terms.js), else the server's.
+// The console's words for a state (lib/terms.js), else the server's.
 function stateLabel(hearing) {
   return STATE_LABELS[hearing.state] || hearing.state_label || hearing.state;
 }
@@ -147,10 +146,6 @@ function showFacts(hearing, recordings) {
     fact("Recordings", recordingsText),
     fact("Retention", retentionText(hearing.retention)),
   );
-}
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
 }
 
 function showParticipants(participants) {

@@ -3,12 +3,11 @@
 // Choosing a place on a lane (click, or arrow keys on a focused lane) plays the record from
 // there. A recording made before speakers were noted shows as hatched, and says so.
 
-import { archive } from "/static/js/archive-api.js";
-import { clock, loadSection } from "/static/js/archive-page.js";
-import { $, el } from "/static/js/console-dom.js";
-import { ROLE_LABELS, roleLabel } from "/static/js/court-terms.js";
+import { archive } from "./archive-api.js";
+import { clock, loadSection } from "./archive-page.js";
+import { byRoleThenName, roleLabel } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const STEP_S = 5; // an arrow key moves the record this far
 const NOT_RECORDED = "No speaker timeline was recorded";
 
@@ -81,7 +80,7 @@ export class SpeakerLanes {
   // (so that no turn goes undrawn).
   people(data) {
     const people = [...(data.participants || [])].sort(
-      (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name),
+      byRoleThenName,
     );
     const known = new Set(people.map((p) => p.id));
     for (const turn of data.turns || []) {

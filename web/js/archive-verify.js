@@ -2,9 +2,10 @@
 // manifest against the court's signature; the page says the verdict in words and shows
 // each file's result.
 
-import { archive } from "/static/js/archive-api.js";
-import { clock, isRefusal, messageOf, plural, showRefused } from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
+import { archive } from "./archive-api.js";
+import { clock, isRefusal, messageOf, plural, showRefused } from "./archive-page.js";
+import { fillTable } from "./console-dom.js";
+import { $, el } from "./lib/dom.js";
 
 const PROBLEMS = {
   altered: "its bytes differ from the digest the court signed",
@@ -103,6 +104,7 @@ function recordingReport(recording, number, offsetS) {
     table.tBodies[0],
     segments.map((segment) => segmentRow(segment, findings, offsetS)),
   );
+  /** @type {HTMLElement[]} */
   const children = [heading, el("div", { className: "table-wrap" }, [table])];
   // Findings that name no listed file (the manifest, its signature, an inserted file).
   const loose = findings.filter((f) => !segments.some((s) => !s.ok && findingFor(s, [f])));

@@ -4,7 +4,7 @@
 // consult it (archive-page.js ReasonGate). The last search of the browsing session is run
 // again on coming back (Back from a record), with the reason in force.
 
-import { archive, CRITERIA, keepSearch, lastSearch } from "/static/js/archive-api.js";
+import { archive, CRITERIA, keepSearch, lastSearch } from "./archive-api.js";
 import {
   archivist,
   clock,
@@ -16,9 +16,10 @@ import {
   say,
   showError,
   showRefused,
-} from "/static/js/archive-page.js";
-import { $, el, fillTable } from "/static/js/console-dom.js";
-import { ROLE_LABELS, STATE_LABELS } from "/static/js/court-terms.js";
+} from "./archive-page.js";
+import { fillTable } from "./console-dom.js";
+import { byRoleThenName, STATE_LABELS } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
 
 const page = {
   gate: null,
@@ -164,12 +165,6 @@ function recordedCell(hearing) {
   return cell;
 }
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
-}
-
 function participantsCell(hearing) {
   const people = [...(hearing.participants || [])].sort(byRoleThenName);
   if (!people.length) {
@@ -203,7 +198,7 @@ function retentionCell(hearing) {
 }
 
 function stateCell(hearing) {
-  // The console's words for a state (court-terms.js), else the server's.
+  // The console's words for a state (lib/terms.js), else the server's.
   const label = STATE_LABELS[hearing.state] || hearing.state_label || hearing.state;
   return el("td", {}, [el("span", { className: `badge badge--${hearing.state}`, text: label })]);
 }
@@ -272,7 +267,7 @@ function bind() {
   });
 }
 
-function onReason(reason, changed) {
+function onReason(_reason, changed) {
   $("search-section").hidden = false;
   if (changed) {
     return; // the next search carries the new reason

@@ -1,10 +1,11 @@
 // Entry of /audit: list the audit log's entries and verify its hash chain.
 // Reads /api/v1/audit and /api/v1/audit/verify with the staff session's cookie.
 
+import { $ } from "./lib/dom.js";
+import { ApiError, request } from "./lib/http.js";
+
 const PAGE_SIZE = 100;
 const ACTION_NAME = /^[a-z0-9_.:-]+$/; // as the server checks the action filter
-
-const $ = (id) => document.getElementById(id);
 
 const state = {
   after: 0, // the last seq shown; the next page starts after it
@@ -13,27 +14,11 @@ const state = {
   actionsSeen: new Set(), // offered as suggestions in the action filter
 };
 
-class ProblemError extends Error {
-  constructor(status, problem) {
-    super((problem && problem.detail) || `The server answered ${status}.`);
-    this.status = status;
-  }
-}
-
-async function getJson(url) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { Accept: "application/json" },
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ProblemError(response.status, body);
-  }
-  return body;
-}
+/** @param {string} url */
+const getJson = (url) => request("GET", url);
 
 function isRefusal(error) {
-  return error instanceof ProblemError && (error.status === 401 || error.status === 403);
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 function link(text, href) {

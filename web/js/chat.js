@@ -2,9 +2,9 @@
 // each one (hub and spoke, as in HMCTS video hearings). Every text is put into the page as
 // text, never as markup.
 
-import { ClientEvent } from "/static/js/events.js";
+import { ClientEvent } from "./events.js";
+import { $ } from "./lib/dom.js";
 
-const $ = (id) => document.getElementById(id);
 const MAX_LENGTH = 2000;
 
 function clock(seconds) {

@@ -1,25 +1,9 @@
 // Small DOM helpers of the staff console: elements, buttons, forms and their messages.
 
-import { ApiError } from "/static/js/console-api.js";
-import { dayOf, formatTime, localDate, rfc3339 } from "/static/js/console-time.js";
-import { stateLabel } from "/static/js/court-terms.js";
-
-export const $ = (id) => document.getElementById(id);
-
-export function el(tag, { className = "", text = null, attrs = {} } = {}, children = []) {
-  const element = document.createElement(tag);
-  if (className) {
-    element.className = className;
-  }
-  if (text !== null) {
-    element.textContent = text;
-  }
-  for (const [name, value] of Object.entries(attrs)) {
-    element.setAttribute(name, value);
-  }
-  element.append(...children);
-  return element;
-}
+import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
+import { stateLabel } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
+import { ApiError } from "./lib/http.js";
 
 // A small button in a table row; `action` names it for focusAction.
 export function button(label, onClick, variant = "", action = "") {
@@ -33,7 +17,9 @@ export function button(label, onClick, variant = "", action = "") {
 }
 
 export function focusAction(rowSelector, action) {
-  const target = document.querySelector(`${rowSelector} button[data-action="${action}"]`);
+  const target = /** @type {HTMLElement | null} */ (
+    document.querySelector(`${rowSelector} button[data-action="${action}"]`)
+  );
   if (target) {
     target.focus();
   }
@@ -121,6 +107,7 @@ function markFields(form, error) {
   if (!(error instanceof ApiError)) {
     return error;
   }
+  /** @type {HTMLElement | null} */
   let first = null;
   const parts = error.detail.split("; ").map((part) => {
     const match = /^([a-z_]+): (.*)$/s.exec(part);

@@ -1,13 +1,11 @@
 // One hearing in the staff console: its facts, rescheduling and cancelling, its participants
 // and its join links (issued, shown once, listed, revoked).
 
-import { api } from "/static/js/console-api.js";
+import { api } from "./console-api.js";
 import {
-  $,
   actorName,
   button,
   clearError,
-  el,
   field,
   fillTable,
   focusAction,
@@ -17,18 +15,11 @@ import {
   submitting,
   text,
   timeSpan,
-} from "/static/js/console-dom.js";
-import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "/static/js/console-time.js";
-import {
-  CANCELLABLE,
-  ENDED,
-  RESCHEDULABLE,
-  ROLE_LABELS,
-  roleLabel,
-  stateLabel,
-} from "/static/js/court-terms.js";
+} from "./console-dom.js";
+import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "./console-time.js";
+import { byRoleThenName, CANCELLABLE, ENDED, RESCHEDULABLE, ROLE_LABELS, roleLabel, stateLabel } from "./lib/terms.js";
+import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const LINK_STATE_LABELS = {
   active: "Active",
   revoked: "Revoked",
@@ -36,10 +27,6 @@ const LINK_STATE_LABELS = {
   ended: "Hearing ended",
 };
 const FORMS = ["reschedule-form", "cancel-form", "participant-form"];
-
-function byRoleThenName(a, b) {
-  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
-}
 
 // A link of a closed or cancelled hearing is refused even while the link itself is active.
 function linkState(link, hearing) {
@@ -563,7 +550,7 @@ export class HearingView {
     $("cancel-button").addEventListener("click", () =>
       this.toggleForm("cancel-form", $("cancel-form").hidden),
     );
-    for (const closer of document.querySelectorAll("[data-close]")) {
+    for (const closer of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-close]"))) {
       const id = closer.dataset.close;
       closer.addEventListener("click", () => {
         this.toggleForm(id, false);

@@ -5,11 +5,10 @@
 // button and bookmarks work. Nothing typed is thrown away on an error: a form is cleared only
 // once the server accepted it, and a refusal is shown next to the form that caused it.
 
-import { api, ApiError, whenLoggedOut } from "/static/js/console-api.js";
+import { api } from "./console-api.js";
+import { ApiError, whenLoggedOut } from "./lib/http.js";
 import {
-  $,
   badge,
-  el,
   field,
   fillTable,
   loadingRow,
@@ -19,8 +18,8 @@ import {
   submitting,
   text,
   timeSpan,
-} from "/static/js/console-dom.js";
-import { HearingView } from "/static/js/console-hearing.js";
+} from "./console-dom.js";
+import { HearingView } from "./console-hearing.js";
 import {
   addDays,
   dayOf,
@@ -30,7 +29,8 @@ import {
   isDay,
   timeZoneName,
   today,
-} from "/static/js/console-time.js";
+} from "./console-time.js";
+import { $, el } from "./lib/dom.js";
 
 const COURT_KEY = "courtroom.console.court"; // the court last scheduled for, as a default
 const STAFF_ROLE_LABELS = {
@@ -200,7 +200,7 @@ function renderHearings() {
   if (app.returnTo) {
     const selector = `a.case-link[data-hearing-id="${CSS.escape(app.returnTo)}"]`;
     app.returnTo = null;
-    const link = document.querySelector(selector);
+    const link = /** @type {HTMLElement | null} */ (document.querySelector(selector));
     if (link) {
       link.focus();
     }
@@ -302,7 +302,9 @@ function bind() {
   });
   for (const form of document.querySelectorAll("form")) {
     // A field marked invalid by the server's answer is fixed by typing in it.
-    form.addEventListener("input", (event) => event.target.removeAttribute("aria-invalid"));
+    form.addEventListener("input", (event) =>
+      /** @type {Element} */ (event.target).removeAttribute("aria-invalid"),
+    );
   }
   app.hearingView = new HearingView({
     can,

@@ -2,11 +2,10 @@
 // is assigned): asking for one, answering a request, and ending it. Never recorded; each
 // consultation is its own room, so nobody else can see or hear it (court/rooms.py).
 
-import { CONSULTING_ROLES } from "/static/js/court-terms.js";
-import { ClientEvent } from "/static/js/events.js";
-import * as view from "/static/js/view.js";
-
-const $ = (id) => document.getElementById(id);
+import { CONSULTING_ROLES } from "./lib/terms.js";
+import { ClientEvent } from "./events.js";
+import * as view from "./view.js";
+import { $ } from "./lib/dom.js";
 
 const PRIVATE = "It is not recorded, and nobody else can see or hear it.";
 
@@ -19,6 +18,10 @@ function listNames(names) {
 
 export class Consultations {
   // getSelf(): our participant; getPresent(): Map id -> participant (others in our room).
+  /**
+   * @param {{signaling: any, getSelf: () => any, getPresent: () => Map<string, any>,
+   *   onError?: (err: any) => void}} options
+   */
   constructor({ signaling, getSelf, getPresent, onError = () => {} }) {
     this._signaling = signaling;
     this._getSelf = getSelf;

@@ -1,10 +1,9 @@
 // What the court may do to one participant in the roster, as buttons, and the small forms
 // that some of those actions need first (a reason, a confirmation, a choice of members).
 
-import { ClientEvent } from "/static/js/events.js";
-import { button } from "/static/js/court-panel-dom.js";
-
-export const BENCH = Object.freeze(["judge", "clerk"]);
+import { ClientEvent } from "./events.js";
+import { button } from "./court-panel-dom.js";
+import { BENCH } from "./lib/terms.js";
 
 export function isBench(entry) {
   return BENCH.includes(entry.role);

@@ -1,8 +1,9 @@
 // The clerk's message hub (PROTOCOL.md `send_chat`, `chat_message`): every participant
 // writes to the clerk; the clerk sees one conversation per participant and answers each.
 
-import { ClientEvent } from "/static/js/events.js";
-import { badge, button, clockTime, el, uniqueId } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { badge, button, clockTime, uniqueId } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 const MAX_LENGTH = 2000;
 
@@ -232,7 +233,11 @@ export class ChatHub {
       this._log.replaceChildren();
       this._log.dataset.conversation = conversation.id;
     }
-    const shown = new Set([...this._log.children].map((li) => li.dataset.messageId));
+    const shown = new Set(
+      [.../** @type {HTMLCollectionOf<HTMLElement>} */ (this._log.children)].map(
+        (li) => li.dataset.messageId,
+      ),
+    );
     // Append only what is new, so that the log announces new messages and nothing else.
     for (const message of conversation.messages) {
       if (shown.has(message.id)) {

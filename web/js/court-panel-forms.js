@@ -2,9 +2,10 @@
 // confirmation (removal, releasing a witness), a choice of members (private consultation).
 // One is open at a time, inside the row of the person it concerns.
 
-import { ClientEvent } from "/static/js/events.js";
-import { consultationPartners, roomKind } from "/static/js/court-panel-actions.js";
-import { button, el, textField } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { consultationPartners, roomKind } from "./court-panel-actions.js";
+import { button, textField } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 // The one form open in the roster at a time: it belongs to one participant's row and
 // survives re-renders of the roster (the same element is put back into the new row).
@@ -49,9 +50,10 @@ export class RowForms {
     if (refocus) {
       // The button that opened the form, or (when the action changed it, e.g. "Mute" became
       // "Ask to unmute") the person's name, never the next button: a second Enter must not act.
-      const back =
+      const back = /** @type {HTMLElement | null} */ (
         document.querySelector(`[data-focus-key="p:${CSS.escape(id)}:${kind}"]`) ||
-        document.querySelector(`[data-focus-key="name:${CSS.escape(id)}"]`);
+          document.querySelector(`[data-focus-key="name:${CSS.escape(id)}"]`)
+      );
       if (back) {
         back.focus();
       }
@@ -231,6 +233,7 @@ function consultForm(entry, ctx, close) {
     return { other, box };
   });
   const hasCounsel = candidates.some((other) => other.role === "defence");
+  /** @type {HTMLElement[]} */
   const children = [
     el("p", {
       className: "cp-form__text",

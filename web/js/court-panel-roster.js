@@ -1,14 +1,14 @@
 // The live roster of the court panel (PROTOCOL.md `roster_changed`): who is where, their
 // connection and device check, how long they have waited, and what the court may do to them.
 
-import { ClientEvent } from "/static/js/events.js";
-import { ROLE_LABELS } from "/static/js/court-terms.js";
-import { actionButton, actionsFor, isPresent, roomKind } from "/static/js/court-panel-actions.js";
-import { RowForms } from "/static/js/court-panel-forms.js";
-import { AccessSection, consultationItems, HandsSection } from "/static/js/court-panel-sections.js";
-import { badge, el, elapsed, elapsedWords, placeInOrder } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { ROLE_ORDER } from "./lib/terms.js";
+import { actionButton, actionsFor, isPresent, roomKind } from "./court-panel-actions.js";
+import { RowForms } from "./court-panel-forms.js";
+import { AccessSection, consultationItems, HandsSection } from "./court-panel-sections.js";
+import { badge, elapsed, elapsedWords, placeInOrder } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
-const ROLE_ORDER = Object.keys(ROLE_LABELS);
 
 const CONNECTION = {
   connected: { text: "Connected", tone: "ok" },
@@ -183,7 +183,10 @@ export class RosterSection {
   // The waiting times, once a second, without rebuilding anything.
   tick() {
     const now = Date.now();
-    for (const timer of this.element.querySelectorAll("[data-waiting-since]")) {
+    const timers = /** @type {NodeListOf<HTMLElement>} */ (
+      this.element.querySelectorAll("[data-waiting-since]")
+    );
+    for (const timer of timers) {
       const since = Number(timer.dataset.waitingSince);
       timer.textContent = elapsed(since, now);
       timer.setAttribute("aria-label", elapsedWords(since, now));

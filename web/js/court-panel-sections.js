@@ -1,9 +1,10 @@
 // The smaller parts of the court panel around the rooms: who may come in (lock) and who
 // watches (observers), raised hands, and the private consultations under way.
 
-import { ClientEvent } from "/static/js/events.js";
-import { actionButton, lowerHand } from "/static/js/court-panel-actions.js";
-import { badge, button, el } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { actionButton, lowerHand } from "./court-panel-actions.js";
+import { badge, button } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 export class AccessSection {
   constructor(ctx) {

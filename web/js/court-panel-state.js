@@ -4,9 +4,10 @@
 // mirrors court/rooms.py (STATE_CHANGERS); tests/web/test_court_panel_terms.py keeps them equal.
 // Cancelling is the staff console's (REST API), not the live court's: nobody here may.
 
-import { ClientEvent } from "/static/js/events.js";
-import { stateLabel } from "/static/js/court-terms.js";
-import { button, el, textField } from "/static/js/court-panel-dom.js";
+import { ClientEvent } from "./events.js";
+import { stateLabel } from "./lib/terms.js";
+import { button, textField } from "./court-panel-dom.js";
+import { el } from "./lib/dom.js";
 
 export const TRANSITIONS = Object.freeze({
   scheduled: ["open", "cancelled"],
@@ -193,7 +194,9 @@ export class HearingStateSection {
     this._form = null;
     this._formSlot.replaceChildren();
     if (refocus && had) {
-      const again = this._buttons.querySelector(`[data-focus-key="state:${had.to}"]`);
+      const again = /** @type {HTMLElement | null} */ (
+        this._buttons.querySelector(`[data-focus-key="state:${had.to}"]`)
+      );
       if (again) {
         again.focus();
       }

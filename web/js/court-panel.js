@@ -2,29 +2,21 @@
 // commands). join.js mounts it once, after a successful join, for a participant with the
 // "moderate" permission:
 //
-//   const { mountCourtPanel } = await import("/static/js/court-panel.js");
+//   const { mountCourtPanel } = await import("./court-panel.js");
 //   mountCourtPanel({ root, signaling, self, hearing });
 //
 // It draws only from notifications (roster_changed, hearing_state_changed, ...) and acts
 // only through acknowledged commands; a refused command changes nothing and is said in the
 // panel's alert region in the server's words.
 
-import { ServerEvent } from "/static/js/events.js";
-import { ChatHub } from "/static/js/court-panel-chat.js";
-import { button, clockTime, el, preservingFocus } from "/static/js/court-panel-dom.js";
-import { flatten, RosterSection } from "/static/js/court-panel-roster.js";
-import { HearingStateSection, movesFor } from "/static/js/court-panel-state.js";
+import { ServerEvent } from "./events.js";
+import { ChatHub } from "./court-panel-chat.js";
+import { button, clockTime, preservingFocus } from "./court-panel-dom.js";
+import { flatten, RosterSection } from "./court-panel-roster.js";
+import { HearingStateSection, movesFor } from "./court-panel-state.js";
+import { el, sentence } from "./lib/dom.js";
 
 let mounted = null;
-
-function sentence(text) {
-  const trimmed = String(text || "").trim();
-  if (!trimmed) {
-    return "";
-  }
-  const first = trimmed[0].toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(first) ? first : `${first}.`;
-}
 
 class CourtPanel {
   constructor({ root, signaling, self, hearing, roster, spotlight, locked, chat }) {
@@ -159,6 +151,12 @@ class CourtPanel {
 
   // Send a court command. Resolves true when acknowledged (and calls `done(data)`), false
   // when refused: the refusal is shown in the alert region, in the server's words.
+  /**
+   * @param {string} event
+   * @param {object} payload
+   * @param {string} failed
+   * @param {(data: any) => void} [done]
+   */
   async run(event, payload, failed, done = () => {}) {
     const key = `${event} ${JSON.stringify(payload)}`;
     if (this._inFlight.has(key)) {
@@ -287,22 +285,22 @@ class CourtPanel {
       this._applyRoster(payload || {});
       this.render();
     });
-    signaling.on(ServerEvent.HEARING_STATE_CHANGED, ({ hearing, reason } = {}) => {
+    signaling.on(ServerEvent.HEARING_STATE_CHANGED, (/** @type {any} */ { hearing, reason } = {}) => {
       if (hearing) {
         this._state.setHearing(hearing, reason || "");
         this.render();
         this.announce([hearing.state_label, reason].filter(Boolean).join(". "));
       }
     });
-    signaling.on(ServerEvent.LOCK_CHANGED, ({ locked } = {}) => {
+    signaling.on(ServerEvent.LOCK_CHANGED, (/** @type {any} */ { locked } = {}) => {
       this.data.locked = Boolean(locked);
       this.render();
     });
-    signaling.on(ServerEvent.SPOTLIGHT_CHANGED, ({ participant_id: id } = {}) => {
+    signaling.on(ServerEvent.SPOTLIGHT_CHANGED, (/** @type {any} */ { participant_id: id } = {}) => {
       this.data.spotlight = id || null;
       this.render();
     });
-    signaling.on(ServerEvent.RECORDING_FAILED, ({ message } = {}) =>
+    signaling.on(ServerEvent.RECORDING_FAILED, (/** @type {any} */ { message } = {}) =>
       this._showRecordingFailed(message),
     );
     signaling.on(ServerEvent.RECORDING_STARTED, () => {
@@ -311,7 +309,7 @@ class CourtPanel {
         this.announce("The recording is running again.");
       }
     });
-    signaling.on(ServerEvent.CONSULTATION_REQUESTED, ({ consultation } = {}) => {
+    signaling.on(ServerEvent.CONSULTATION_REQUESTED, (/** @type {any} */ { consultation } = {}) => {
       if (!consultation) {
         return;
       }
@@ -326,7 +324,7 @@ class CourtPanel {
     });
     const members = (consultation) =>
       (consultation.participant_ids || []).map((id) => this.ctx.nameOf(id)).join(" and ");
-    signaling.on(ServerEvent.CONSULTATION_STARTED, ({ consultation } = {}) => {
+    signaling.on(ServerEvent.CONSULTATION_STARTED, (/** @type {any} */ { consultation } = {}) => {
       if (!consultation) {
         return;
       }
@@ -334,7 +332,7 @@ class CourtPanel {
       this.render();
       this.announce(`Private consultation started: ${members(consultation)}.`);
     });
-    signaling.on(ServerEvent.CONSULTATION_ENDED, ({ consultation } = {}) => {
+    signaling.on(ServerEvent.CONSULTATION_ENDED, (/** @type {any} */ { consultation } = {}) => {
       if (!consultation) {
         return;
       }
@@ -343,7 +341,7 @@ class CourtPanel {
       this.announce(`Private consultation ended: ${members(consultation)}.`);
     });
     if (this._chat) {
-      signaling.on(ServerEvent.CHAT_MESSAGE, ({ message } = {}) => this._chat.receive(message));
+      signaling.on(ServerEvent.CHAT_MESSAGE, (/** @type {any} */ { message } = {}) => this._chat.receive(message));
     }
     if (typeof signaling.onConnection === "function") {
       signaling.onConnection("disconnect", () => {

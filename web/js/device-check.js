@@ -5,11 +5,10 @@
 // microphone", with the stream to send (or null) and the results the court sees in its
 // roster: {camera, microphone, speaker}, each "ok", "failed" or "skipped".
 
-import { LevelMeter, playTestSound } from "/static/js/audio-check.js";
-import { getLocalMedia, MediaAccessError } from "/static/js/media.js";
-import { button, MEDIA_PROBLEMS, paragraphs } from "/static/js/view.js";
-
-const $ = (id) => document.getElementById(id);
+import { LevelMeter, playTestSound } from "./audio-check.js";
+import { getLocalMedia, MediaAccessError } from "./media.js";
+import { button, MEDIA_PROBLEMS, paragraphs } from "./view.js";
+import { $ } from "./lib/dom.js";
 
 const HEARD_DB = -45; // louder than this (speech at arm's length is about -30) counts as heard
 const QUIET_HINT_MS = 6000; // after this long without sound, say so
@@ -226,7 +225,7 @@ export class DeviceCheck {
 
   _audioContext() {
     if (!this._ctx) {
-      const Context = window.AudioContext || window.webkitAudioContext;
+      const Context = window.AudioContext || /** @type {any} */ (window).webkitAudioContext;
       this._ctx = Context ? new Context() : null;
     }
     return this._ctx;

@@ -6,9 +6,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
-import { recordTime } from "/static/js/protocol-editor.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el, sentence } from "./lib/dom.js";
 
 const STATUSES = Object.freeze([
   ["offered", "Offered"],
@@ -23,7 +23,7 @@ class ExhibitRegister {
     this._editor = editor; // names of participants, shared with the protocol editor
     this._exhibits = new Map(); // id -> exhibit view
     this._build();
-    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, ({ exhibit } = {}) => this.receive(exhibit));
+    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, (/** @type {any} */ { exhibit } = {}) => this.receive(exhibit));
     app.signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
   }
 
@@ -132,16 +132,19 @@ class ExhibitRegister {
     // A change from elsewhere redraws the list: a reason being typed stays, and its focus.
     const typed = new Map();
     let focused = null;
-    for (const input of this._list.querySelectorAll(".exhibit__reason")) {
-      const id = input.closest(".exhibit").dataset.exhibitId;
+    const inputs = /** @type {NodeListOf<HTMLInputElement>} */ (
+      this._list.querySelectorAll(".exhibit__reason")
+    );
+    for (const input of inputs) {
+      const id = /** @type {HTMLElement} */ (input.closest(".exhibit")).dataset.exhibitId;
       typed.set(id, input.value);
       if (input === document.activeElement) {
         focused = id;
       }
     }
     this._list.replaceChildren(...exhibits.map((exhibit) => this._row(exhibit)));
-    for (const row of this._list.children) {
-      const input = row.querySelector(".exhibit__reason");
+    for (const row of /** @type {HTMLCollectionOf<HTMLElement>} */ (this._list.children)) {
+      const input = /** @type {HTMLInputElement} */ (row.querySelector(".exhibit__reason"));
       input.value = typed.get(row.dataset.exhibitId) || "";
       if (row.dataset.exhibitId === focused) {
         input.focus();
@@ -176,7 +179,7 @@ class ExhibitRegister {
       if (ruled) {
         // The reason went into the protocol with the ruling; the field is free again.
         const row = this._list.querySelector(`[data-exhibit-id="${CSS.escape(exhibit.id)}"]`);
-        const field = row && row.querySelector(".exhibit__reason");
+        const field = row && /** @type {HTMLInputElement | null} */ (row.querySelector(".exhibit__reason"));
         if (field) {
           field.value = "";
         }
@@ -211,8 +214,8 @@ class ExhibitRegister {
     const offered = exhibit.offered_by ? this._editor.nameOf(exhibit.offered_by) : "The court";
     const shown = (exhibit.showings || []).map((s) =>
       s.ended
-        ? `${recordTime(s.start_ms)}–${s.end_ms === null ? "?" : recordTime(s.end_ms)}`
-        : `since ${recordTime(s.start_ms)}`,
+        ? `${recordTime(s.start_ms, OFF_THE_RECORD)}–${s.end_ms === null ? "?" : recordTime(s.end_ms, OFF_THE_RECORD)}`
+        : `since ${recordTime(s.start_ms, OFF_THE_RECORD)}`,
     );
     const statusLabel = (STATUSES.find(([value]) => value === exhibit.status) || [])[1];
     const meta = `Offered by ${offered}` + (shown.length ? ` · shown ${shown.join(", ")}` : "");

@@ -1,15 +1,15 @@
 // Entry of /join: read the link's token, check camera and microphone, join the hearing, and
 // take part from the room the court puts the person in (waiting, hearing, consultation).
 
-import { Chat } from "/static/js/chat.js";
-import { Consultations } from "/static/js/consultation.js";
-import { PUBLISHING_ROLES } from "/static/js/court-terms.js";
-import { DeviceCheck } from "/static/js/device-check.js";
-import { ClientEvent } from "/static/js/events.js";
-import { readLink, roleInToken } from "/static/js/link.js";
-import { listen } from "/static/js/notifications.js";
-import { ParticipantControls } from "/static/js/participant-controls.js";
-import { ScreenShare } from "/static/js/screen-share.js";
+import { Chat } from "./chat.js";
+import { Consultations } from "./consultation.js";
+import { PUBLISHING_ROLES } from "./lib/terms.js";
+import { DeviceCheck } from "./device-check.js";
+import { ClientEvent } from "./events.js";
+import { readLink, roleInToken } from "./link.js";
+import { listen } from "./notifications.js";
+import { ParticipantControls } from "./participant-controls.js";
+import { ScreenShare } from "./screen-share.js";
 import {
   app,
   endSession,
@@ -18,10 +18,10 @@ import {
   roomKind,
   setRecording,
   startSession,
-} from "/static/js/session.js";
-import { Signaling } from "/static/js/signaling.js";
-import { TileGrid } from "/static/js/tiles.js";
-import * as view from "/static/js/view.js";
+} from "./session.js";
+import { Signaling } from "./signaling.js";
+import { TileGrid } from "./tiles.js";
+import * as view from "./view.js";
 
 const HEARTBEAT_MS = 1000;
 
@@ -96,7 +96,7 @@ async function checkDevices() {
 
 // ---- test and diagnostics hook ---------------------------------------------------------
 
-window.courtroom = {
+/** @type {any} */ (window).courtroom = {
   state: () => ({
     phase: app.phase,
     participant: app.self,

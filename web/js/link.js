@@ -36,6 +36,10 @@ export function readLink() {
 
 // The role the link names, read from the token's (signed, not secret) claims, or null.
 // Only a hint for the page before the server confirms it at join: the server decides.
+/**
+ * @param {string} token
+ * @returns {string | null}
+ */
 export function roleInToken(token) {
   try {
     const body = token.split(".")[0].replace(/-/g, "+").replace(/_/g, "/");

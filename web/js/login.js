@@ -3,11 +3,10 @@
 // The server sets the session cookie (HttpOnly: this script never sees it). Errors are said
 // in words: wrong credentials, too many attempts (with the time to wait), server unreachable.
 
-const CONSOLE = "/console";
-const UNREACHABLE =
-  "The court server could not be reached. Check the network connection and try again.";
+import { $ } from "./lib/dom.js";
+import { ApiError, request } from "./lib/http.js";
 
-const $ = (id) => document.getElementById(id);
+const CONSOLE = "/console";
 
 // After a 429 the button stays disabled for that username until the wait is over; another
 // username (someone else at a shared court computer) may still try.
@@ -16,14 +15,6 @@ let unblockTimer = null;
 
 function typedUsername() {
   return $("username").value.trim().toLowerCase();
-}
-
-async function readJson(response) {
-  try {
-    return await response.json();
-  } catch {
-    return null;
-  }
 }
 
 function showError(text) {
@@ -85,55 +76,45 @@ async function logIn(event) {
   }
   clearError();
   setBusy(true);
-  let response;
   try {
-    response = await fetch("/api/v1/session", {
-      method: "POST",
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json, application/problem+json",
-      },
-      body: JSON.stringify({ username, password }),
-    });
-  } catch {
-    showError(UNREACHABLE);
+    await request("POST", "/api/v1/session", { username, password });
+  } catch (err) {
+    showLoginError(err, username);
     setBusy(false);
     return;
   }
-  if (response.ok) {
-    window.location.assign(CONSOLE);
-    return;
+  window.location.assign(CONSOLE);
+}
+
+/**
+ * @param {unknown} err
+ * @param {string} username
+ */
+function showLoginError(err, username) {
+  if (!(err instanceof ApiError)) {
+    throw err;
   }
-  const problem = await readJson(response);
-  if (response.status === 429) {
-    const seconds = Number.parseInt(response.headers.get("Retry-After") || "", 10);
-    blockFor(username.toLowerCase(), Number.isFinite(seconds) && seconds > 0 ? seconds : 60);
-  } else if (response.status === 401) {
-    showError((problem && problem.detail) || "The username or password is wrong.");
+  if (err.status === 0) {
+    showError(err.detail); // the server could not be reached
+  } else if (err.status === 429) {
+    blockFor(username.toLowerCase(), err.retryAfter || 60);
+  } else if (err.status === 401) {
+    showError(err.serverDetail || "The username or password is wrong.");
     $("password").value = "";
     $("password").focus();
   } else {
-    showError(
-      (problem && problem.detail) || `The court server answered ${response.status}; try again.`,
-    );
+    showError(err.serverDetail || `The court server answered ${err.status}; try again.`);
   }
-  setBusy(false);
 }
 
 // Someone already logged in (another tab, an earlier visit) is offered the console.
 async function showCurrentSession() {
-  let response;
+  let session;
   try {
-    response = await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" });
+    session = await request("GET", "/api/v1/session");
   } catch {
     return;
   }
-  if (!response.ok) {
-    return;
-  }
-  const session = await readJson(response);
   if (session && session.username) {
     $("signed-in-name").textContent = session.display_name || session.username;
     $("signed-in").hidden = false;

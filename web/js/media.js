@@ -95,10 +95,16 @@ function waitForIceGathering(pc, timeoutMs) {
 export class MediaSession {
   // onRemoteTracks(Map<participantId, {audio, video, screen}: MediaStreamTrack|null each>)
   // is called after every applied offer with the complete current assignment.
+  /**
+   * @param {{iceServers?: RTCIceServer[],
+   *   onRemoteTracks?: (tracks: Map<string, any>) => void,
+   *   onConnectionState?: (state: RTCPeerConnectionState) => void}} [options]
+   */
   constructor({ iceServers = [], onRemoteTracks = () => {}, onConnectionState = () => {} } = {}) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
     this._local = { audio: null, video: null, screen: null };
     this._onRemoteTracks = onRemoteTracks;
+    /** @type {Promise<unknown>} */
     this._queue = Promise.resolve();
     this._cappedSenders = new WeakSet();
     this._closed = false;

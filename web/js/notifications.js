@@ -1,10 +1,12 @@
 // What the server tells the page (signaling/PROTOCOL.md, "Notifications"), and what the page
 // does about the connection itself coming and going.
 
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { isSelf } from "./hearing-reducers.js";
 import {
   app,
   can,
+  dispatch,
   endSession,
   renderPresence,
   renderRoom,
@@ -14,9 +16,9 @@ import {
   roomKind,
   setRecording,
   startSession,
-} from "/static/js/session.js";
-import { setHearingState } from "/static/js/room-view.js";
-import * as view from "/static/js/view.js";
+} from "./session.js";
+import { setHearingState } from "./room-view.js";
+import * as view from "./view.js";
 
 const ENDED_CLOSE_MS = 3000;
 
@@ -53,10 +55,184 @@ export function endForGood(show) {
   show();
 }
 
-function isSelf(id) {
-  return Boolean(app.self && id === app.self.id);
+/** @typedef {{participant?: import("./hearing-reducers.js").ParticipantView}} ParticipantPayload */
+
+// ---- server events: each one's change to the state is its reducer's (hearing-reducers.js);
+// ---- what follows here is drawing and saying it.
+
+/** @param {ParticipantPayload} payload */
+function participantJoined(payload) {
+  if (!dispatch(ServerEvent.PARTICIPANT_JOINED, payload).present) {
+    return;
+  }
+  const { participant } = payload;
+  renderPresence();
+  renderTiles();
+  if (roomKind() !== "waiting") {
+    view.announce(`${participant.name}, ${participant.role_label}, joined.`);
+  }
 }
 
+/** @param {{participant_id: string, reason?: string}} payload */
+function participantLeft(payload) {
+  const { participant_id: id } = payload;
+  const participant = app.present.get(id);
+  if (!dispatch(ServerEvent.PARTICIPANT_LEFT, payload).present) {
+    return; // we are the one who left: the reason is kept for the disconnect that follows
+  }
+  app.grid.remove(id);
+  renderPresence();
+  renderTiles();
+  if (participant && roomKind() !== "waiting") {
+    view.announce(`${participant.name}, ${participant.role_label}, left.`);
+  }
+}
+
+/** @param {ParticipantPayload} payload */
+function participantUpdated(payload) {
+  const { participant } = payload;
+  if (participant && app.self && isSelf(app, participant.id)) {
+    app.controls.onSelfUpdated(participant);
+    return;
+  }
+  const before = participant ? app.present.get(participant.id) : undefined;
+  if (!dispatch(ServerEvent.PARTICIPANT_UPDATED, payload).present) {
+    return;
+  }
+  app.grid.update(app.present.get(participant.id));
+  renderPresence();
+  if (participant.hand_raised && !before.hand_raised && can("moderate")) {
+    view.announce(`${participant.name} raised their hand.`);
+  }
+}
+
+/** @param {{recording: object}} payload */
+function recordingStarted(payload) {
+  dispatch(ServerEvent.RECORDING_STARTED, payload);
+  setRecording(app.recording);
+  view.announce("Recording started.");
+}
+
+/** @param {object} payload */
+function recordingStopped(payload) {
+  dispatch(ServerEvent.RECORDING_STOPPED, payload);
+  setRecording(app.recording);
+  view.announce("Recording stopped.");
+}
+
+/** @param {{hearing?: {state: string}}} payload */
+function hearingStateChanged(payload) {
+  if (!dispatch(ServerEvent.HEARING_STATE_CHANGED, payload).hearing) {
+    return;
+  }
+  setHearingState(app.hearing);
+  view.setHearing(app.hearing);
+  setRecording(app.recording);
+  if (payload.hearing.state === "closed") {
+    endForGood(() => view.showHearingClosed());
+    return;
+  }
+  view.announce(app.hearing.state_label || "");
+}
+
+/** @param {{room?: object, participants?: object[], reason?: string}} payload */
+function roomChanged(payload) {
+  if (!dispatch(ServerEvent.ROOM_CHANGED, payload).room) {
+    return;
+  }
+  const { reason } = payload;
+  const notice = document.getElementById("notice");
+  if (Object.values(MOVED).includes(notice.textContent)) {
+    view.hideNotice(); // the last move's notice, now out of date
+  }
+  renderRoom();
+  const text = MOVED[reason];
+  if (text) {
+    view.announce(text);
+    if (reason === "sent_back" || reason === "dismissed") {
+      view.showNotice(text);
+    }
+  }
+  // The view changed around the person: if what had focus is gone, start from the top.
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  if (!active || active === document.body || active.offsetParent === null) {
+    document.getElementById("main").focus({ preventScroll: true });
+  }
+}
+
+/** @param {{participant_id?: string}} payload */
+function spotlightChanged(payload) {
+  dispatch(ServerEvent.SPOTLIGHT_CHANGED, payload);
+  renderSpotlight();
+}
+
+// Kept for the court panel, which reads the last roster when it mounts.
+/** @param {object} roster */
+function rosterChanged(roster) {
+  dispatch(ServerEvent.ROSTER_CHANGED, roster);
+}
+
+/** @param {{locked: boolean}} payload */
+function lockChanged(payload) {
+  dispatch(ServerEvent.LOCK_CHANGED, payload);
+}
+
+// The screen tile itself comes and goes with the offers; these say who and why.
+/** @param {{participant_id: string}} payload */
+function screenShareStarted({ participant_id: id }) {
+  const participant = app.present.get(id);
+  if (participant) {
+    view.announce(`${participant.name} is sharing a screen.`);
+  }
+}
+
+/** @param {{participant_id: string, reason?: string}} payload */
+function screenShareStopped({ participant_id: id, reason }) {
+  if (isSelf(app, id)) {
+    app.screen.onStopped(reason || "");
+    return;
+  }
+  const participant = app.present.get(id);
+  if (participant) {
+    view.announce(`${participant.name} stopped sharing a screen.`);
+  }
+}
+
+/**
+ * What the page does on each server event, one function each.
+ * @type {Readonly<Record<string, (payload: any) => void>>}
+ */
+const ON_SERVER_EVENT = Object.freeze({
+  [ServerEvent.PARTICIPANT_JOINED]: participantJoined,
+  [ServerEvent.PARTICIPANT_LEFT]: participantLeft,
+  [ServerEvent.PARTICIPANT_UPDATED]: participantUpdated,
+  [ServerEvent.RECORDING_STARTED]: recordingStarted,
+  [ServerEvent.RECORDING_STOPPED]: recordingStopped,
+  [ServerEvent.HEARING_STATE_CHANGED]: hearingStateChanged,
+  [ServerEvent.ROOM_CHANGED]: roomChanged,
+  [ServerEvent.SPOTLIGHT_CHANGED]: spotlightChanged,
+  [ServerEvent.ROSTER_CHANGED]: rosterChanged,
+  [ServerEvent.LOCK_CHANGED]: lockChanged,
+  [ServerEvent.MUTED]: ({ reason }) => app.controls.onMuted(reason || ""),
+  [ServerEvent.UNMUTE_REQUESTED]: () => app.controls.onUnmuteRequested(),
+  // A released witness is told with `removed` and `released: true`: thanked, not removed.
+  [ServerEvent.REMOVED]: ({ reason, released }) =>
+    endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || ""))),
+  [ServerEvent.SESSION_REPLACED]: () =>
+    endForGood(() => view.showReplaced(() => window.location.reload())),
+  [ServerEvent.CHAT_MESSAGE]: ({ message }) => app.chat.add(message),
+  [ServerEvent.SCREEN_SHARE_STARTED]: screenShareStarted,
+  [ServerEvent.SCREEN_SHARE_STOPPED]: screenShareStopped,
+  [ServerEvent.CONSULTATION_REQUESTED]: ({ consultation }) =>
+    consultation && app.consultations.onRequested(consultation),
+  [ServerEvent.CONSULTATION_STARTED]: ({ consultation }) =>
+    consultation && app.consultations.onStarted(consultation),
+  [ServerEvent.CONSULTATION_ENDED]: ({ consultation, reason }) =>
+    consultation && app.consultations.onEnded(consultation, reason),
+});
+
+// Server events (ON_SERVER_EVENT), the server's offers, and the connection's own events.
+/** @param {import("./signaling.js").Signaling} signaling */
 export function listen(signaling) {
   signaling.on(ServerEvent.OFFER, async (offer) => {
     const session = app.session;
@@ -81,164 +257,9 @@ export function listen(signaling) {
     }
   });
 
-  signaling.on(ServerEvent.PARTICIPANT_JOINED, ({ participant }) => {
-    if (!participant || !app.self || isSelf(participant.id)) {
-      return;
-    }
-    app.present.set(participant.id, participant);
-    renderPresence();
-    renderTiles();
-    if (roomKind() !== "waiting") {
-      view.announce(`${participant.name}, ${participant.role_label}, joined.`);
-    }
-  });
-
-  signaling.on(ServerEvent.PARTICIPANT_LEFT, ({ participant_id: id, reason }) => {
-    if (isSelf(id)) {
-      app.leftReason = reason; // "released": the disconnect that follows is the court's
-      return;
-    }
-    const participant = app.present.get(id);
-    app.present.delete(id);
-    app.assignment.delete(id);
-    app.grid.remove(id);
-    renderPresence();
-    renderTiles();
-    if (participant && roomKind() !== "waiting") {
-      view.announce(`${participant.name}, ${participant.role_label}, left.`);
-    }
-  });
-
-  signaling.on(ServerEvent.PARTICIPANT_UPDATED, ({ participant }) => {
-    if (!participant || !app.self) {
-      return;
-    }
-    if (isSelf(participant.id)) {
-      app.controls.onSelfUpdated(participant);
-      return;
-    }
-    const before = app.present.get(participant.id);
-    if (!before) {
-      return;
-    }
-    app.present.set(participant.id, { ...before, ...participant });
-    app.grid.update(app.present.get(participant.id));
-    renderPresence();
-    if (participant.hand_raised && !before.hand_raised && can("moderate")) {
-      view.announce(`${participant.name} raised their hand.`);
-    }
-  });
-
-  signaling.on(ServerEvent.RECORDING_STARTED, ({ recording }) => {
-    setRecording(recording);
-    view.announce("Recording started.");
-  });
-
-  signaling.on(ServerEvent.RECORDING_STOPPED, () => {
-    setRecording(null);
-    view.announce("Recording stopped.");
-  });
-
-  signaling.on(ServerEvent.HEARING_STATE_CHANGED, ({ hearing }) => {
-    if (!hearing) {
-      return;
-    }
-    app.hearing = { ...app.hearing, ...hearing };
-    setHearingState(app.hearing);
-    view.setHearing(app.hearing);
-    setRecording(app.recording);
-    if (hearing.state === "closed") {
-      endForGood(() => view.showHearingClosed());
-      return;
-    }
-    view.announce(app.hearing.state_label || "");
-  });
-
-  signaling.on(ServerEvent.ROOM_CHANGED, ({ room, participants, reason }) => {
-    if (!room || !app.self) {
-      return;
-    }
-    app.room = room;
-    app.present = new Map((participants || []).map((p) => [p.id, p]));
-    const notice = document.getElementById("notice");
-    if (Object.values(MOVED).includes(notice.textContent)) {
-      view.hideNotice(); // the last move's notice, now out of date
-    }
-    renderRoom();
-    const text = MOVED[reason];
-    if (text) {
-      view.announce(text);
-      if (reason === "sent_back" || reason === "dismissed") {
-        view.showNotice(text);
-      }
-    }
-    // The view changed around the person: if what had focus is gone, start from the top.
-    const active = document.activeElement;
-    if (!active || active === document.body || active.offsetParent === null) {
-      document.getElementById("main").focus({ preventScroll: true });
-    }
-  });
-
-  signaling.on(ServerEvent.SPOTLIGHT_CHANGED, ({ participant_id: id }) => {
-    app.spotlight = id || null;
-    renderSpotlight();
-  });
-
-  signaling.on(ServerEvent.ROSTER_CHANGED, (roster) => {
-    app.lastRoster = roster;
-  });
-
-  signaling.on(ServerEvent.LOCK_CHANGED, ({ locked }) => {
-    app.locked = Boolean(locked);
-  });
-
-  signaling.on(ServerEvent.MUTED, ({ reason }) => app.controls.onMuted(reason || ""));
-  signaling.on(ServerEvent.UNMUTE_REQUESTED, () => app.controls.onUnmuteRequested());
-
-  // A released witness is told with `removed` and `released: true`: thanked, not removed.
-  signaling.on(ServerEvent.REMOVED, ({ reason, released }) => {
-    endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || "")));
-  });
-
-  signaling.on(ServerEvent.SESSION_REPLACED, () => {
-    endForGood(() => view.showReplaced(() => window.location.reload()));
-  });
-
-  signaling.on(ServerEvent.CHAT_MESSAGE, ({ message }) => app.chat.add(message));
-
-  // The screen tile itself comes and goes with the offers; these say who and why.
-  signaling.on(ServerEvent.SCREEN_SHARE_STARTED, ({ participant_id: id }) => {
-    const participant = app.present.get(id);
-    if (participant) {
-      view.announce(`${participant.name} is sharing a screen.`);
-    }
-  });
-  signaling.on(ServerEvent.SCREEN_SHARE_STOPPED, ({ participant_id: id, reason }) => {
-    if (isSelf(id)) {
-      app.screen.onStopped(reason || "");
-      return;
-    }
-    const participant = app.present.get(id);
-    if (participant) {
-      view.announce(`${participant.name} stopped sharing a screen.`);
-    }
-  });
-
-  signaling.on(ServerEvent.CONSULTATION_REQUESTED, ({ consultation }) => {
-    if (consultation) {
-      app.consultations.onRequested(consultation);
-    }
-  });
-  signaling.on(ServerEvent.CONSULTATION_STARTED, ({ consultation }) => {
-    if (consultation) {
-      app.consultations.onStarted(consultation);
-    }
-  });
-  signaling.on(ServerEvent.CONSULTATION_ENDED, ({ consultation, reason }) => {
-    if (consultation) {
-      app.consultations.onEnded(consultation, reason);
-    }
-  });
+  for (const [event, handler] of Object.entries(ON_SERVER_EVENT)) {
+    signaling.on(event, handler);
+  }
 
   signaling.onConnection("disconnect", (reason) => {
     if (app.leaving || app.ended) {

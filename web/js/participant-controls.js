@@ -5,14 +5,14 @@
 // server; unmuting asks the server first, because the court may have muted the person and
 // only its request allows them to speak again.
 
-import { ClientEvent } from "/static/js/events.js";
-import { SignalingError } from "/static/js/signaling.js";
-import * as view from "/static/js/view.js";
-
-const $ = (id) => document.getElementById(id);
+import { ClientEvent } from "./events.js";
+import { SignalingError } from "./signaling.js";
+import * as view from "./view.js";
+import { $ } from "./lib/dom.js";
 
 export class ParticipantControls {
   // onChange({muted, hand_raised}): the own flags changed (tiles and preview show them).
+  /** @param {{signaling: any, onChange?: (flags: {muted: boolean, hand_raised: boolean}) => void, onError?: (err: any) => void}} options */
   constructor({ signaling, onChange = () => {}, onError = () => {} }) {
     this._signaling = signaling;
     this._onChange = onChange;

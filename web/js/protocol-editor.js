@@ -17,27 +17,25 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el, sentence } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el, sentence } from "./lib/dom.js";
+import { kindLabel } from "./lib/terms.js";
 
-export const WRITTEN_KINDS = Object.freeze([
-  ["statement", "Statement"],
-  ["question", "Question"],
-  ["answer", "Answer"],
-  ["motion", "Motion"],
-  ["objection", "Objection"],
-  ["ruling", "Ruling"],
-  ["note", "Note"],
-  ["exhibit", "Exhibit"],
-  ["off_the_record", "Off the record"],
-]);
-
-// court/protocol.py KIND_LABELS
-const KIND_LABELS = Object.freeze({
-  ...Object.fromEntries(WRITTEN_KINDS),
-  event: "Event",
-  correction: "Correction",
-});
+// The kinds a writer may choose, in the order offered, each with its label (lib/terms.js).
+export const WRITTEN_KINDS = Object.freeze(
+  [
+    "statement",
+    "question",
+    "answer",
+    "motion",
+    "objection",
+    "ruling",
+    "note",
+    "exhibit",
+    "off_the_record",
+  ].map((kind) => /** @type {[string, string]} */ ([kind, kindLabel(kind)])),
+);
 
 const SAVE_DELAY_MS = 700;
 const MAX_BEGAN_AGO_MS = 600000; // signaling/messages.py WriteProtocolEntry.began_ms_ago
@@ -45,22 +43,13 @@ const MAX_TEXT = 10000; // court/protocol.py MAX_ENTRY_TEXT
 const STEP_MS = 1000;
 const NO_SPEAKER = "—";
 
-// Record time as hh:mm:ss, or "off the record" when the entry has none.
-export function recordTime(ms) {
-  if (ms === null || ms === undefined) {
-    return "off the record";
-  }
-  const total = Math.max(0, Math.floor(Number(ms) / 1000));
-  const two = (n) => String(n).padStart(2, "0");
-  return `${two(Math.floor(total / 3600))}:${two(Math.floor(total / 60) % 60)}:${two(total % 60)}`;
-}
-
 class ProtocolEditor {
   constructor(app) {
     this._app = app;
     this._entries = new Map(); // id -> entry view
     this._rows = new Map(); // id -> <li>
     this._names = new Map(); // participant id -> {name, role_label}, kept after they leave
+    /** @type {Promise<unknown>} */
     this._chain = Promise.resolve(); // saves go out one after another
     this._timer = null;
     this._lastSpeaker = "";
@@ -250,18 +239,22 @@ class ProtocolEditor {
 
   _listen() {
     const signaling = this._app.signaling;
-    signaling.on(ServerEvent.PROTOCOL_ENTRY, ({ entry } = {}) => this.receive(entry));
-    signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, ({ participant_id } = {}) =>
+    signaling.on(ServerEvent.PROTOCOL_ENTRY, (/** @type {any} */ { entry } = {}) => this.receive(entry));
+    signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, (/** @type {any} */ { participant_id } = {}) =>
       this.activeSpeaker(participant_id),
     );
     this._list.addEventListener("click", (event) => {
-      const row = event.target.closest(".protocol-entry--editable");
+      const row = /** @type {HTMLElement | null} */ (
+        /** @type {Element} */ (event.target).closest(".protocol-entry--editable")
+      );
       if (row) {
         this.resume(row.dataset.entryId);
       }
     });
     this._list.addEventListener("keydown", (event) => {
-      const row = event.target.closest(".protocol-entry--editable");
+      const row = /** @type {HTMLElement | null} */ (
+        /** @type {Element} */ (event.target).closest(".protocol-entry--editable")
+      );
       if (row && (event.key === "Enter" || event.key === " ")) {
         event.preventDefault();
         this.resume(row.dataset.entryId);
@@ -272,7 +265,7 @@ class ProtocolEditor {
       this._renderSpeakers();
       this._renderNames();
     });
-    signaling.on(ServerEvent.PARTICIPANT_JOINED, ({ participant } = {}) => {
+    signaling.on(ServerEvent.PARTICIPANT_JOINED, (/** @type {any} */ { participant } = {}) => {
       this._learn(participant);
       this._renderSpeakers();
       this._renderNames();
@@ -490,7 +483,7 @@ class ProtocolEditor {
     this._fill(row, entry);
     this._rows.set(entry.id, row);
     // In number order: almost always at the end.
-    const after = [...this._list.children].find(
+    const after = [.../** @type {HTMLCollectionOf<HTMLElement>} */ (this._list.children)].find(
       (li) => Number(this._entries.get(li.dataset.entryId).number) > Number(entry.number),
     );
     this._list.insertBefore(row, after || null);
@@ -509,9 +502,9 @@ class ProtocolEditor {
     row.dataset.kind = entry.kind;
     row.querySelector(".protocol-entry__number").textContent = `${entry.number}.`;
     const time = row.querySelector(".protocol-entry__time");
-    time.textContent = recordTime(entry.record_ms);
+    time.textContent = recordTime(entry.record_ms, OFF_THE_RECORD);
     time.classList.toggle("protocol-entry__time--off", entry.record_ms === null);
-    row.querySelector(".protocol-entry__kind").textContent = KIND_LABELS[entry.kind] || entry.kind;
+    row.querySelector(".protocol-entry__kind").textContent = kindLabel(entry.kind);
     row.querySelector(".protocol-entry__speaker").textContent = this.nameOf(entry.speaker_id);
     row.querySelector(".protocol-entry__text").textContent = entry.text;
   }
@@ -683,7 +676,7 @@ class ProtocolEditor {
     if (!entry) {
       this._stamp.textContent = "New entry: its time is taken when you begin typing.";
     } else {
-      this._stamp.textContent = `Entry ${entry.number} at ${recordTime(entry.record_ms)}`;
+      this._stamp.textContent = `Entry ${entry.number} at ${recordTime(entry.record_ms, OFF_THE_RECORD)}`;
       const row = this._rows.get(entry.id);
       if (row) {
         row.classList.add("protocol-entry--current");

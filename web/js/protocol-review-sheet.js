@@ -7,11 +7,11 @@
 // Everything here was typed by people (names, case numbers, entries) and may hold HTML or
 // script: it is only ever set as text.
 
-import { $, el } from "/static/js/console-dom.js";
-import { roleLabel } from "/static/js/court-terms.js";
-import { authorName, kindLabel, recordClock } from "/static/js/protocol-terms.js";
+import { kindLabel, ROLE_ORDER, roleLabel } from "./lib/terms.js";
+import { authorName } from "./protocol-terms.js";
+import { recordTime } from "./lib/record-time.js";
+import { $, el } from "./lib/dom.js";
 
-const ROLE_ORDER = ["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter", "observer"];
 const COURT_ROLES = ["judge", "clerk"];
 const NOT_GIVEN = "—";
 
@@ -127,7 +127,7 @@ function row(entry, byId, onHistory) {
     className: `sheet__entry${event ? " sheet__entry--event" : ""}${corrected ? " sheet__entry--correction" : ""}`,
   }, [
     el("td", { className: "sheet__number", text: String(entry.number) }),
-    el("td", { className: "sheet__time", text: recordClock(entry.hearing_record_ms) }),
+    el("td", { className: "sheet__time", text: recordTime(entry.hearing_record_ms) }),
     el("td", { className: "sheet__kind", text: kindLabel(entry.kind) }),
     el("td", { className: "sheet__speaker", text: by }),
   ]);
@@ -144,12 +144,12 @@ function row(entry, byId, onHistory) {
 function revisionClock(entry, revision) {
   const at = revision.record_ms;
   if (at === null || at === undefined) {
-    return recordClock(null);
+    return recordTime(null);
   }
   if (entry.record_ms === null || entry.hearing_record_ms === null || entry.hearing_record_ms === undefined) {
-    return `${recordClock(at)} into its recording`;
+    return `${recordTime(at)} into its recording`;
   }
-  return recordClock(at + (entry.hearing_record_ms - entry.record_ms));
+  return recordTime(at + (entry.hearing_record_ms - entry.record_ms));
 }
 
 // The row under an entry that lists its versions, oldest first: who saved each and when

@@ -7,11 +7,13 @@
 // The server decides every action again: what this page hides or disables it only hides
 // because the server would refuse it, and the page says why. Refusals are said in words.
 
-import { api, ApiError, request, whenLoggedOut } from "/static/js/console-api.js";
-import { $, clearError, el, field, showError, submitting } from "/static/js/console-dom.js";
-import { stateLabel } from "/static/js/court-terms.js";
-import { drawSheet, historyRow, showingHistory } from "/static/js/protocol-review-sheet.js";
-import { kindLabel, signingState } from "/static/js/protocol-terms.js";
+import { api } from "./console-api.js";
+import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+import { clearError, field, showError, submitting } from "./console-dom.js";
+import { kindLabel, stateLabel } from "./lib/terms.js";
+import { drawSheet, historyRow, showingHistory } from "./protocol-review-sheet.js";
+import { signingState } from "./protocol-terms.js";
+import { $, el } from "./lib/dom.js";
 
 const STAFF_ROLE_LABELS = {
   administrator: "Administrator",

@@ -7,9 +7,9 @@
 //
 // Server data goes into the page with textContent only.
 
-import { el } from "/static/js/dom.js";
-import { ClientEvent, ServerEvent } from "/static/js/events.js";
-import { recordTime } from "/static/js/protocol-editor.js";
+import { ClientEvent, ServerEvent } from "./events.js";
+import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
+import { el } from "./lib/dom.js";
 
 class Suggestions {
   constructor(app, editor) {
@@ -37,13 +37,13 @@ class Suggestions {
     if (writer) {
       writer.before(this.element);
     }
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION, ({ suggestion } = {}) => {
+    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION, (/** @type {any} */ { suggestion } = {}) => {
       if (suggestion && suggestion.id) {
         this._open.set(suggestion.id, suggestion);
         this._render();
       }
     });
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, ({ suggestion_id } = {}) => {
+    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, (/** @type {any} */ { suggestion_id } = {}) => {
       this._open.delete(suggestion_id);
       this._render();
     });
@@ -66,7 +66,7 @@ class Suggestions {
 
   _item(suggestion) {
     const who = this._editor.nameOf(suggestion.speaker_id);
-    const what = `what ${who} said at ${recordTime(suggestion.record_ms)}`;
+    const what = `what ${who} said at ${recordTime(suggestion.record_ms, OFF_THE_RECORD)}`;
     const accept = el("button", {
       className: "button button--small button--primary",
       text: "Accept",
@@ -81,7 +81,7 @@ class Suggestions {
     dismiss.addEventListener("click", () => this._dismiss(suggestion, [accept, dismiss]));
     const attrs = { "data-suggestion-id": suggestion.id };
     return el("li", { className: "protocol-suggestion", attrs }, [
-      el("span", { className: "protocol-entry__time", text: recordTime(suggestion.record_ms) }),
+      el("span", { className: "protocol-entry__time", text: recordTime(suggestion.record_ms, OFF_THE_RECORD) }),
       el("span", { className: "protocol-suggestion__speaker", text: who }),
       el("p", { className: "protocol-suggestion__text", text: suggestion.text }),
       el("div", { className: "protocol-suggestion__actions" }, [accept, dismiss]),

@@ -1,40 +1,9 @@
-// The court protocol's words, shared by the review page and the archive's player: entry
-// kinds (court/protocol.py KIND_LABELS), record times, and the protocol's state of signing.
-
-export const KIND_LABELS = Object.freeze({
-  statement: "Statement",
-  question: "Question",
-  answer: "Answer",
-  motion: "Motion",
-  objection: "Objection",
-  ruling: "Ruling",
-  note: "Note",
-  exhibit: "Exhibit",
-  off_the_record: "Off the record",
-  event: "Event",
-  correction: "Correction",
-});
-
-export function kindLabel(kind) {
-  return KIND_LABELS[kind] || String(kind || "");
-}
-
-function pad(n) {
-  return String(n).padStart(2, "0");
-}
-
-// hh:mm:ss of milliseconds, truncated as the exported document does (an entry at 59.9 s was
-// made in the 59th second); "—" for an entry with no place in the record.
-export function recordClock(ms) {
-  if (ms === null || ms === undefined || !Number.isFinite(Number(ms))) {
-    return "—";
-  }
-  const seconds = Math.floor(Math.max(0, Number(ms)) / 1000);
-  return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
-}
+// The court protocol's state of signing and its authors, shared by the review page and the
+// archive's player. Entry kinds are lib/terms.js's, record times lib/record-time.js's.
 
 // Where the protocol stands, from its signatures: {key, label, note}. Nothing is rewritten
 // from the first signature on (server/protocol_signing.py); both make it final.
+/** @param {Array<{role: string}> | null | undefined} signatures */
 export function signingState(signatures) {
   const roles = new Set((signatures || []).map((s) => s.role));
   if (roles.has("judge") && roles.has("clerk")) {
@@ -66,6 +35,10 @@ export function signingState(signatures) {
 }
 
 // "staff:alice" -> "alice"; "participant:prt_1 (clerk)" -> its person, if known.
+/**
+ * @param {string | null | undefined} author
+ * @param {Record<string, {name: string, role: string, role_label?: string}>} [people]
+ */
 export function authorName(author, people = {}) {
   const label = String(author || "");
   if (label === "system") {

@@ -11,10 +11,16 @@ const RECENT = 20; // answers kept: a heartbeat a second, so the last twenty sec
 
 export class RecordClock {
   constructor() {
+    /** @type {Array<{recordingId: string, offset: number, roundTrip: number}>} */
     this._samples = [];
   }
 
   // One heartbeat answer (`data`), sent and answered at these performance.now() moments.
+  /**
+   * @param {number} sentAt
+   * @param {number} answeredAt
+   * @param {{record_ms?: unknown, recording_id?: unknown} | null | undefined} data
+   */
   observe(sentAt, answeredAt, data) {
     if (!data || typeof data.record_ms !== "number" || typeof data.recording_id !== "string") {
       this._samples = []; // not recording (or not a writer): there is no record time
@@ -35,6 +41,10 @@ export class RecordClock {
 
   // The record time at this page's moment `pageTime` (performance.now()), with its
   // recording, or null while no answer has told it.
+  /**
+   * @param {number} pageTime
+   * @returns {{recording_id: string, record_ms: number} | null}
+   */
   at(pageTime) {
     if (!this._samples.length) {
       return null;

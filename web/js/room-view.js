@@ -3,9 +3,8 @@
 // (everyone's tiles), or a private consultation (its members' tiles under a heading that says
 // it is private and not recorded). The hearing's state is always shown, in words.
 
-import { stateLabel } from "/static/js/court-terms.js";
-
-const $ = (id) => document.getElementById(id);
+import { stateLabel } from "./lib/terms.js";
+import { $ } from "./lib/dom.js";
 
 export const WHERE = Object.freeze({
   waiting: "In the waiting room",
@@ -16,6 +15,10 @@ export const WHERE = Object.freeze({
 const CONSULTATION_HEADING =
   "Private consultation — not recorded, nobody else can see or hear you";
 
+/**
+ * @param {{state: string, state_label?: string, case_number?: string, title?: string}
+ *   | null | undefined} hearing
+ */
 export function setHearingState(hearing) {
   if (!hearing) {
     return;
@@ -40,6 +43,10 @@ export function setHearingState(hearing) {
     .join(": ");
 }
 
+/**
+ * @param {string} kind the room's kind: waiting, hearing or consultation
+ * @param {{self: {role: string} | null}} options
+ */
 export function showRoom(kind, { self }) {
   const waiting = kind === "waiting";
   const consultation = kind === "consultation";

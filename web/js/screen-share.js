@@ -6,17 +6,17 @@
 // which sends it on the mid the next offer names under `publish.screen`. Stopping from the
 // browser's own "Stop sharing" bar ends the track, which stops the share here too.
 
-import { ClientEvent } from "/static/js/events.js";
-import { SignalingError } from "/static/js/signaling.js";
-import * as view from "/static/js/view.js";
-
-const $ = (id) => document.getElementById(id);
+import { ClientEvent } from "./events.js";
+import { SignalingError } from "./signaling.js";
+import * as view from "./view.js";
+import { $ } from "./lib/dom.js";
 
 // A document reads better sharp than smooth: few frames, kept detailed.
 const CAPTURE = { video: { frameRate: { max: 15 } }, audio: false };
 
 export class ScreenShare {
   // media(): the current MediaSession (or null); onError(err): anything unexpected.
+  /** @param {{signaling: any, media: any, onError?: (err: any) => void}} options */
   constructor({ signaling, media, onError = () => {} }) {
     this._signaling = signaling;
     this._media = media;

@@ -1,39 +1,51 @@
 // The page's part in the hearing: its state, one session (a Socket.IO connection's join, peer
 // connection and publishing), and drawing the room the person is in.
 
-import { ClientEvent } from "/static/js/events.js";
-import { getLocalMedia, MediaAccessError, MediaSession } from "/static/js/media.js";
-import { exhibitsJoined } from "/static/js/exhibit-register.js";
-import { protocolJoined } from "/static/js/protocol-editor.js";
-import { RecordClock } from "/static/js/record-clock.js";
-import { suggestionsJoined } from "/static/js/protocol-suggestions.js";
-import { setHearingState, showRoom, WHERE } from "/static/js/room-view.js";
-import { SignalingError } from "/static/js/signaling.js";
-import * as view from "/static/js/view.js";
+import { ClientEvent } from "./events.js";
+import { getLocalMedia, MediaAccessError, MediaSession } from "./media.js";
+import { exhibitsJoined } from "./exhibit-register.js";
+import { protocolJoined } from "./protocol-editor.js";
+import { RecordClock } from "./record-clock.js";
+import { suggestionsJoined } from "./protocol-suggestions.js";
+import { setHearingState, showRoom, WHERE } from "./room-view.js";
+import { SignalingError } from "./signaling.js";
+import * as view from "./view.js";
+import { BENCH } from "./lib/terms.js";
+import { reduce } from "./hearing-reducers.js";
+import { createStore } from "./lib/store.js";
 
-export const app = {
+// What the page knows of the hearing: the server's word on the hearing, our room and the
+// people in it. Server events change it through their reducers (`dispatch`), a join and the
+// end of a session through `live.update`; nothing else writes it.
+export const live = createStore(
+  /** @type {import("./hearing-reducers.js").LiveState} */ ({
+    self: null, // our participant view, with permissions
+    hearing: null,
+    room: null, // {id, kind, label}
+    spotlight: null, // participant id or null
+    locked: false,
+    present: new Map(), // participant id -> participant view (the others in our room)
+    assignment: new Map(), // participant id -> {audio, video, screen} received tracks
+    recording: null,
+    lastRoster: null, // the court's last roster_changed (for the court panel when it mounts)
+    leftReason: null, // participant_left about ourselves ("released")
+  }),
+);
+
+// The page itself: its phase, its connection and media, and the parts it is drawn with.
+const page = {
   // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
   phase: "connecting",
   link: null,
   signaling: null,
-  self: null, // our participant view, with permissions
-  hearing: null,
-  room: null, // {id, kind, label}
-  spotlight: null, // participant id or null
-  locked: false,
-  present: new Map(), // participant id -> participant view (the others in our room)
-  assignment: new Map(), // participant id -> {audio, video, screen} received tracks
   session: null, // {media: MediaSession}
   localStream: null,
   publishing: null, // {audio, video} once published, or null
   withoutMedia: false, // the person chose to take part without camera and microphone
   deviceReport: null, // {camera, microphone, speaker} from the device check
-  recording: null,
   leaving: false,
   ended: false, // the court ended this page's part (removed, replaced, closed, released)
-  leftReason: null, // participant_left about ourselves ("released")
   deviceCheck: null, // the DeviceCheck while and after it runs
-  lastRoster: null, // the court's last roster_changed (for the court panel when it mounts)
   joinChat: [], // the conversation so far, from the join acknowledgement
   joins: 0,
   marks: {},
@@ -46,7 +58,28 @@ export const app = {
   recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
 };
 
-const BENCH = ["judge", "clerk"];
+// `app` is the page with the live state's fields on it: `app.hearing` reads `live.state`, and
+// `app.hearing = …` is a `live.update`, so no write bypasses the store.
+export const app = /** @type {typeof page & import("./hearing-reducers.js").LiveState} */ (page);
+for (const key of Object.keys(live.state)) {
+  Object.defineProperty(app, key, {
+    enumerable: true,
+    get: () => live.state[/** @type {keyof typeof live.state} */ (key)],
+    set: (value) => {
+      live.update({ [key]: value });
+    },
+  });
+}
+
+/**
+ * Apply a server event's change to the page's state (one reducer per event:
+ * hearing-reducers.js) and return the change ({} when the event changed nothing).
+ * @param {string} event a ServerEvent
+ * @param {unknown} payload
+ */
+export function dispatch(event, payload) {
+  return live.update((state) => reduce(state, event, payload));
+}
 
 export function can(permission) {
   return Boolean(app.self && (app.self.permissions || []).includes(permission));
@@ -171,7 +204,7 @@ export function renderOwnFlags() {
 const SITTING = ["in_session", "paused", "suspended"];
 
 export function setRecording(recording) {
-  app.recording = recording;
+  live.update({ recording });
   const sitting = Boolean(app.hearing && SITTING.includes(app.hearing.state));
   view.setRecording(Boolean(recording), can("control_recording") && !sitting, {
     badge: roomKind() === "hearing",
@@ -189,8 +222,7 @@ export function endSession() {
     app.session.media.close();
     app.session = null;
   }
-  app.assignment = new Map();
-  app.present = new Map();
+  live.update({ assignment: new Map(), present: new Map() });
   app.publishing = null;
   if (app.grid) {
     app.grid.retain(new Set());
@@ -203,7 +235,7 @@ export async function startSession({ reconnected = false } = {}) {
     iceServers: [],
     onRemoteTracks: (assignment) => {
       if (app.session && app.session.media === media) {
-        app.assignment = assignment;
+        live.update({ assignment });
         renderTiles();
       }
     },
@@ -235,12 +267,14 @@ export async function startSession({ reconnected = false } = {}) {
     return; // left, ended or reconnected again while the join was on its way
   }
   app.marks.joined = performance.now();
-  app.self = data.participant;
-  app.hearing = data.hearing;
-  app.room = data.room || { id: null, kind: "hearing", label: "Hearing room" };
-  app.spotlight = data.spotlight || null;
-  app.locked = Boolean(data.locked);
-  app.present = new Map((data.participants || []).map((p) => [p.id, p]));
+  live.update({
+    self: data.participant,
+    hearing: data.hearing,
+    room: data.room || { id: null, kind: "hearing", label: "Hearing room" },
+    spotlight: data.spotlight || null,
+    locked: Boolean(data.locked),
+    present: new Map((data.participants || []).map((p) => [p.id, p])),
+  });
   app.phase = "joined";
   app.joins += 1;
   view.setHearing(app.hearing);
@@ -251,7 +285,7 @@ export async function startSession({ reconnected = false } = {}) {
   app.consultations.restore(data.consultations || [], app.room);
   app.joinChat = data.chat || [];
   if (data.roster) {
-    app.lastRoster = data.roster; // the court's ack carries the roster as it is now
+    live.update({ lastRoster: data.roster }); // the court's ack carries the roster as it is now
   }
   for (const message of app.joinChat) {
     app.chat.add(message);
@@ -313,6 +347,8 @@ async function acquireAndPublish({ audio, video }) {
     if (!(err instanceof MediaAccessError)) {
       throw err;
     }
+    // What to offer the person: this failure, or the microphone-only retry's own.
+    let problem = err;
     if (video && audio && (err.kind === "missing" || err.kind === "busy")) {
       // No usable camera: carry on with the microphone and say so.
       try {
@@ -324,11 +360,11 @@ async function acquireAndPublish({ audio, video }) {
         );
       } catch (inner) {
         stream = null;
-        err = inner instanceof MediaAccessError ? inner : err;
+        problem = inner instanceof MediaAccessError ? inner : err;
       }
     }
     if (!stream) {
-      offerMediaChoices(err, { audio, video });
+      offerMediaChoices(problem, { audio, video });
       return;
     }
   }
@@ -378,7 +414,7 @@ export async function mountCourtPanelOnce() {
   }
   app.courtPanel = "loading";
   try {
-    const { mountCourtPanel } = await import("/static/js/court-panel.js");
+    const { mountCourtPanel } = await import("./court-panel.js");
     mountCourtPanel({
       root: document.getElementById("court-panel"),
       signaling: app.signaling,

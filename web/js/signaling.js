@@ -4,12 +4,16 @@
 // carrying the server's error code; notifications are delivered to handlers registered
 // with `on`.
 
-import { io } from "/static/vendor/socket.io.esm.min.js";
-import { NAMESPACE } from "/static/js/events.js";
+import { io } from "../vendor/socket.io.esm.min.js";
+import { NAMESPACE } from "./events.js";
 
 const COMMAND_TIMEOUT_MS = 15000;
 
 export class SignalingError extends Error {
+  /**
+   * @param {string} code the server's error code, or "timeout"
+   * @param {string} message
+   */
   constructor(code, message) {
     super(message);
     this.name = "SignalingError";
@@ -18,6 +22,7 @@ export class SignalingError extends Error {
 }
 
 export class Signaling {
+  /** @param {string} token the join link's token, sent in the auth payload */
   constructor(token) {
     this._socket = io(NAMESPACE, {
       auth: { token },
@@ -29,6 +34,7 @@ export class Signaling {
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
     });
+    /** @type {Promise<void> | null} */
     this._firstConnect = null;
   }
 
@@ -41,7 +47,7 @@ export class Signaling {
           this._socket.off("connect_error", onError);
           resolve();
         };
-        const onError = (err) => {
+        const onError = (/** @type {{message: string, data?: {code?: string}}} */ err) => {
           const code = err && err.data && err.data.code;
           if (code) {
             // A refusal by the server, not a network problem: do not retry.
@@ -65,15 +71,28 @@ export class Signaling {
     return this._socket.connected;
   }
 
+  /**
+   * @param {string} event a ServerEvent
+   * @param {(payload: any) => void} handler
+   */
   on(event, handler) {
     this._socket.on(event, handler);
   }
 
   // Lifecycle of the connection itself: "connect", "disconnect", "connect_error".
+  /**
+   * @param {"connect" | "disconnect" | "connect_error"} event
+   * @param {(...args: any[]) => void} handler
+   */
   onConnection(event, handler) {
     this._socket.on(event, handler);
   }
 
+  /**
+   * @param {string} event a ClientEvent
+   * @param {object} [payload]
+   * @returns {Promise<any>} the acknowledgement's data
+   */
   async command(event, payload = {}) {
     let ack;
     try {

@@ -6,7 +6,7 @@
 // A shared screen is a tile of its own, large and first: <figure class="tile tile--screen"
 // data-sharer-id data-source="screen"> captioned "Name — screen".
 
-import { flagElements } from "/static/js/view.js";
+import { flagElements } from "./view.js";
 
 function initials(name) {
   const parts = String(name || "")

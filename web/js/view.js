@@ -1,6 +1,6 @@
 // The page around the tiles: header, state line, panels, notices and buttons.
 
-const $ = (id) => document.getElementById(id);
+import { $ } from "./lib/dom.js";
 
 let baseState = "";
 let soundHint = false;

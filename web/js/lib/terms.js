@@ -1,8 +1,11 @@
-// The court's words as people read them: roles and hearing states.
-// Mirrors court/roles.py and court/hearing_state.py; tests/web/test_court_terms.py keeps
-// them equal.
+// The court's words as people read them, the one table of each: roles, hearing states and
+// protocol entry kinds, and the rules about them that the pages need.
+// Mirrors court/roles.py, court/hearing_state.py and court/protocol.py;
+// tests/web/test_court_terms.py and test_protocol_terms.py keep them equal.
+// Pure: Node's tests import it.
 
 // In the order a clerk thinks of them: the bench, the parties, the others.
+/** @type {Readonly<Record<string, string>>} */
 export const ROLE_LABELS = Object.freeze({
   judge: "Judge",
   clerk: "Court clerk",
@@ -16,6 +19,7 @@ export const ROLE_LABELS = Object.freeze({
   observer: "Observer",
 });
 
+/** @type {Readonly<Record<string, string>>} */
 export const STATE_LABELS = Object.freeze({
   scheduled: "Scheduled",
   open: "Waiting room open",
@@ -39,10 +43,48 @@ export const CANCELLABLE = Object.freeze(["scheduled", "open"]);
 // A hearing in these states takes no more participants or links (server/api/states.py).
 export const ENDED = Object.freeze(["closed", "cancelled"]);
 
+/** @param {string} role */
 export function roleLabel(role) {
   return ROLE_LABELS[role] || role;
 }
 
+/** @param {string} state */
 export function stateLabel(state) {
   return STATE_LABELS[state] || state;
+}
+
+// The roles in the order a clerk thinks of them (ROLE_LABELS' order).
+export const ROLE_ORDER = Object.freeze(Object.keys(ROLE_LABELS));
+
+// The bench: the roles that run the hearing (court/rooms.py BENCH).
+export const BENCH = Object.freeze(["judge", "clerk"]);
+
+/**
+ * People in role order, then by name.
+ * @param {{role: string, name: string}} a
+ * @param {{role: string, name: string}} b
+ */
+export function byRoleThenName(a, b) {
+  return ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name);
+}
+
+// Protocol entry kinds (court/protocol.py KIND_LABELS).
+/** @type {Readonly<Record<string, string>>} */
+export const KIND_LABELS = Object.freeze({
+  statement: "Statement",
+  question: "Question",
+  answer: "Answer",
+  motion: "Motion",
+  objection: "Objection",
+  ruling: "Ruling",
+  note: "Note",
+  exhibit: "Exhibit",
+  off_the_record: "Off the record",
+  event: "Event",
+  correction: "Correction",
+});
+
+/** @param {string | null | undefined} kind */
+export function kindLabel(kind) {
+  return (kind && KIND_LABELS[kind]) || String(kind || "");
 }
