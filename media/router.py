@@ -84,13 +84,13 @@ class Router:
             producer.stop()
         return transport.stop_publishing(source)
 
-    def move_endpoint(self, endpoint_id: str, target: Router) -> None:
+    def transfer_endpoint(self, endpoint_id: str, target: Router) -> None:
         """Hand an endpoint's Transport and Producers over to ``target`` (another room).
 
         The peer connection stays up, so a transfer costs one renegotiation, not a new ICE
-        and DTLS handshake. Isolation holds across the move: this Router's listener is told
+        and DTLS handshake. Isolation holds across the transfer: this Router's listener is told
         that the endpoint's Producers are gone (it unbinds their Consumers and recording
-        taps), every Consumer on the moving Transport is released (they carry this room's
+        taps), every Consumer on the transferred Transport is released (they carry this room's
         Producers), and only then does ``target`` adopt them.
         """
         if target is self:

@@ -201,10 +201,10 @@ class LiveHearing:
         attendance.room.members.pop(attendance.id, None)
         self.attendance.pop(attendance.id, None)
 
-    # ---- moving between rooms ----------------------------------------------------------
+    # ---- transfers between rooms -------------------------------------------------------
 
     def transfer(self, attendance: Attendance, room: LiveRoom) -> LiveRoom:
-        """Move a participant (and their peer connection, if connected) to ``room``."""
+        """Transfer a participant (and their peer connection, if connected) to ``room``."""
         previous = attendance.room
         if previous is room:
             return previous
@@ -214,7 +214,7 @@ class LiveHearing:
         self.stop_screen(attendance)
         if session is not None and session.transport is not None:
             session.consumers.clear()
-            previous.router.move_endpoint(attendance.id, room.router)
+            previous.router.transfer_endpoint(attendance.id, room.router)
         self._enter(attendance, room)
         if session is not None and session.transport is not None:
             self._receive(session, room)
