@@ -57,3 +57,12 @@ def test_every_signaling_event_is_described_in_the_signaling_document() -> None:
     described = set(re.findall(r"`([a-z_]+)`", text))
     events = {event.value for event in (*ClientEvent, *ServerEvent)}
     assert sorted(events - described) == []
+
+
+def test_every_file_the_architectures_concept_table_names_exists() -> None:
+    root = Path(__file__).parents[2]
+    text = (root / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text.split("## Where each concept lives", 1)[1].split("\n## ", 1)[0]
+    named = {p for p in re.findall(r"`([\w./*-]+)`", table) if "/" in p}
+    assert len(named) > 40
+    assert sorted(p for p in named if not list(root.glob(p))) == []
