@@ -25,7 +25,9 @@ class RecordClock:
         self.start = clock.monotonic()
 
     def now(self) -> RecordMs:
-        return self.at(self._clock.monotonic())
+        # Read for every packet recorded: the arithmetic of ``at`` inline, one call fewer.
+        ms = round((self._clock.monotonic() - self.start) * 1000)
+        return RecordMs(ms if ms > 0 else 0)
 
     def at(self, monotonic: float) -> RecordMs:
         """Record time of an instant read from the same monotonic clock (never negative)."""
