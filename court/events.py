@@ -1,0 +1,426 @@
+"""Hearing events as values: what the court did, or what happened to whom, as it happened.
+
+Every moderation action, transfer, state change, connection gap, consultation and change of
+the exhibit register is one event of an ``EventKind``, done by an ``EventActor`` to a
+``Subject``, with the parameters its kind carries (a state change: before, after and the
+reason). The audit log, the court protocol, the exhibit register and the recording's
+timeline all take the event as this value; none of them parses a sentence or a
+``"participant:<id>"`` string back. The words an event is written in come from its
+parameters, in any language (court.event_text).
+
+The labels (``EventActor.label``, ``Subject.label``, ``audit_reason``) are the strings the
+audit log has always recorded, so its hash-chained rows keep their form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from court.exhibits import ExhibitStatus
+from court.hearing import Participant
+from court.hearing_state import HearingState
+from court.roles import Role
+from court.rooms import RoomKind
+
+
+class EventKind(StrEnum):
+    """Every kind of hearing event (the value is the audit log's ``hearing.<kind>``)."""
+
+    HEARING_STATE_CHANGED = "hearing_state_changed"
+    RECORDING_STARTED = "recording_started"
+    RECORDING_STOPPED = "recording_stopped"
+    RECORDING_RESUMED = "recording_resumed"
+    RECORDING_FAILED = "recording_failed"
+    PARTICIPANT_JOINED = "participant_joined"
+    PARTICIPANT_RECONNECTED = "participant_reconnected"
+    PARTICIPANT_LEFT = "participant_left"
+    CONNECTION_LOST = "connection_lost"
+    CONNECTION_RESTORED = "connection_restored"
+    PARTICIPANT_ADMITTED = "participant_admitted"
+    PARTICIPANT_SENT_TO_WAITING_ROOM = "participant_sent_to_waiting_room"
+    PARTICIPANT_MUTED = "participant_muted"
+    UNMUTE_REQUESTED = "unmute_requested"
+    PARTICIPANT_REMOVED = "participant_removed"
+    PARTICIPANT_READMITTED = "participant_readmitted"
+    HEARING_LOCKED = "hearing_locked"
+    HEARING_UNLOCKED = "hearing_unlocked"
+    SPOTLIGHT_CHANGED = "spotlight_changed"
+    HAND_RAISED = "hand_raised"
+    HAND_LOWERED = "hand_lowered"
+    WITNESS_CALLED = "witness_called"
+    WITNESS_DISMISSED = "witness_dismissed"
+    WITNESS_RELEASED = "witness_released"
+    CONSULTATION_REQUESTED = "consultation_requested"
+    CONSULTATION_STARTED = "consultation_started"
+    CONSULTATION_ENDED = "consultation_ended"
+    SCREEN_SHARE_STARTED = "screen_share_started"
+    SCREEN_SHARE_STOPPED = "screen_share_stopped"
+    CHAT_MESSAGE = "chat_message"
+    # Changes of the exhibit register: written into the protocol by the register itself
+    # (signaling.exhibits), never published to the audit log or the timeline.
+    EXHIBIT_OFFERED = "exhibit_offered"
+    EXHIBIT_PUT_FORWARD = "exhibit_put_forward"
+    EXHIBIT_DESCRIBED = "exhibit_described"
+    EXHIBIT_RULED = "exhibit_ruled"
+    EXHIBIT_SHOWN = "exhibit_shown"
+    EXHIBIT_HIDDEN = "exhibit_hidden"
+
+
+EXHIBIT_KINDS: Final = frozenset(
+    {
+        EventKind.EXHIBIT_OFFERED,
+        EventKind.EXHIBIT_PUT_FORWARD,
+        EventKind.EXHIBIT_DESCRIBED,
+        EventKind.EXHIBIT_RULED,
+        EventKind.EXHIBIT_SHOWN,
+        EventKind.EXHIBIT_HIDDEN,
+    }
+)
+
+
+# ---- who did it, and to whom ------------------------------------------------------------
+
+
+class ActorKind(StrEnum):
+    PARTICIPANT = "participant"
+    SYSTEM = "system"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class EventActor:
+    """Who did it: a participant (with the role they had), a staff account, or the system.
+    (court.access.Actor is someone asking the REST API; this is someone in the record.)"""
+
+    kind: ActorKind
+    id: str | None = None  # participant id or staff account name; None for the system
+    role: Role | None = None  # a participant's role
+
+    @classmethod
+    def of(cls, participant: Participant | None) -> EventActor:
+        if participant is None:
+            return SYSTEM
+        return cls(ActorKind.PARTICIPANT, participant.id, participant.role)
+
+    @classmethod
+    def staff(cls, account: str) -> EventActor:
+        return cls(ActorKind.STAFF, account)
+
+    @property
+    def label(self) -> str:
+        """As the audit log and the protocol's ``author`` name it."""
+        if self.kind is ActorKind.PARTICIPANT:
+            role = "" if self.role is None else f" ({self.role.value})"
+            return f"participant:{self.id}{role}"
+        if self.kind is ActorKind.STAFF:
+            return f"staff:{self.id}"
+        return "system"
+
+    @classmethod
+    def from_label(cls, label: str) -> EventActor | None:
+        """The actor a label names (None: not a label this module writes)."""
+        if label == "system":
+            return SYSTEM
+        if label.startswith("staff:"):
+            return cls.staff(label.removeprefix("staff:"))
+        if label.startswith("participant:"):
+            ident, _, role = label.removeprefix("participant:").partition(" ")
+            role = role.removeprefix("(").removesuffix(")")
+            known = role in {r.value for r in Role}
+            return cls(ActorKind.PARTICIPANT, ident, Role(role) if known else None)
+        return None
+
+
+SYSTEM: Final = EventActor(ActorKind.SYSTEM)
+
+
+class SubjectKind(StrEnum):
+    HEARING = "hearing"  # the hearing itself (a state change, the door, the recording)
+    PARTICIPANT = "participant"
+    CONSULTATION = "consultation"
+    EXHIBIT = "exhibit"
+    CLERK = "clerk"  # whoever keeps the hearing's chat for the court (a message to the clerk)
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """To whom or what it happened."""
+
+    kind: SubjectKind
+    id: str | None = None
+
+    @classmethod
+    def participant(cls, participant_id: str) -> Subject:
+        return cls(SubjectKind.PARTICIPANT, participant_id)
+
+    @classmethod
+    def consultation(cls, consultation_id: str) -> Subject:
+        return cls(SubjectKind.CONSULTATION, consultation_id)
+
+    @classmethod
+    def exhibit(cls, exhibit_id: str) -> Subject:
+        return cls(SubjectKind.EXHIBIT, exhibit_id)
+
+    @property
+    def participant_id(self) -> str | None:
+        return self.id if self.kind is SubjectKind.PARTICIPANT else None
+
+    @property
+    def label(self) -> str | None:
+        """As the audit log's object and the timeline name it (None: the hearing itself)."""
+        if self.kind is SubjectKind.HEARING:
+            return None
+        if self.kind is SubjectKind.CLERK:
+            return "the clerk"
+        return f"{self.kind.value}:{self.id}"
+
+
+HEARING: Final = Subject(SubjectKind.HEARING)
+CLERK: Final = Subject(SubjectKind.CLERK)
+
+
+# ---- what each kind carries -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoParams:
+    """The kind and its subject say it all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Because:
+    """A reason given (by the court, or by the system for what it did), kept as written."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    before: HearingState
+    after: HearingState
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    room: RoomKind
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A lost connection ended: how long it was."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResumed:
+    """A sitting hearing without a recorder (the server restarted) resumed its record."""
+
+    state: HearingState
+    recording_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSent:
+    message_id: str
+    characters: int  # never the content
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitOffered:
+    number: int
+    who: str  # the offering participant as named when it was offered: "Name (Role)"
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitDescribed:
+    """Put forward by the court, or described anew."""
+
+    number: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitRuled:
+    number: int
+    status: ExhibitStatus
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitNumber:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitHidden:
+    number: int
+    start_ms: int | None  # the showing's span in record time; both None: not in one recording
+    end_ms: int | None
+
+
+EventParams = (
+    NoParams
+    | Because
+    | StateChange
+    | Joined
+    | Gap
+    | RecordResumed
+    | ChatSent
+    | ExhibitOffered
+    | ExhibitDescribed
+    | ExhibitRuled
+    | ExhibitNumber
+    | ExhibitHidden
+)
+NO_PARAMS: Final = NoParams()
+
+# The parameters of each kind: an event with others is a programming error.
+PARAMS_OF: Final[Mapping[EventKind, type[EventParams]]] = {
+    EventKind.HEARING_STATE_CHANGED: StateChange,
+    EventKind.RECORDING_STARTED: NoParams,
+    EventKind.RECORDING_STOPPED: NoParams,
+    EventKind.RECORDING_RESUMED: RecordResumed,
+    EventKind.RECORDING_FAILED: Because,
+    EventKind.PARTICIPANT_JOINED: Joined,
+    EventKind.PARTICIPANT_RECONNECTED: Gap,
+    EventKind.PARTICIPANT_LEFT: Because,
+    EventKind.CONNECTION_LOST: NoParams,
+    EventKind.CONNECTION_RESTORED: Gap,
+    EventKind.PARTICIPANT_ADMITTED: NoParams,
+    EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM: Because,
+    EventKind.PARTICIPANT_MUTED: Because,
+    EventKind.UNMUTE_REQUESTED: NoParams,
+    EventKind.PARTICIPANT_REMOVED: Because,
+    EventKind.PARTICIPANT_READMITTED: NoParams,
+    EventKind.HEARING_LOCKED: NoParams,
+    EventKind.HEARING_UNLOCKED: NoParams,
+    EventKind.SPOTLIGHT_CHANGED: NoParams,
+    EventKind.HAND_RAISED: NoParams,
+    EventKind.HAND_LOWERED: NoParams,
+    EventKind.WITNESS_CALLED: NoParams,
+    EventKind.WITNESS_DISMISSED: NoParams,
+    EventKind.WITNESS_RELEASED: NoParams,
+    EventKind.CONSULTATION_REQUESTED: NoParams,
+    EventKind.CONSULTATION_STARTED: NoParams,
+    EventKind.CONSULTATION_ENDED: Because,
+    EventKind.SCREEN_SHARE_STARTED: NoParams,
+    EventKind.SCREEN_SHARE_STOPPED: Because,
+    EventKind.CHAT_MESSAGE: ChatSent,
+    EventKind.EXHIBIT_OFFERED: ExhibitOffered,
+    EventKind.EXHIBIT_PUT_FORWARD: ExhibitDescribed,
+    EventKind.EXHIBIT_DESCRIBED: ExhibitDescribed,
+    EventKind.EXHIBIT_RULED: ExhibitRuled,
+    EventKind.EXHIBIT_SHOWN: ExhibitNumber,
+    EventKind.EXHIBIT_HIDDEN: ExhibitHidden,
+}
+
+
+def check_params(kind: EventKind, params: EventParams) -> None:
+    expected = PARAMS_OF[kind]
+    if type(params) is not expected:
+        raise TypeError(f"{kind.value} carries {expected.__name__}, not {type(params).__name__}")
+
+
+def audit_reason(kind: EventKind, params: EventParams) -> str:
+    """The event's reason in the words the audit log and the timeline have always used."""
+    match params:
+        case Because(reason):
+            return reason
+        case StateChange(before, after, reason):
+            return f"{before.value} -> {after.value}: {reason}"
+        case Joined(room):
+            return room.value
+        case Gap(seconds) if kind is EventKind.PARTICIPANT_RECONNECTED:
+            return f"after a gap of {seconds:.1f} s"
+        case Gap(seconds):
+            return f"after {seconds:.1f} s"
+        case RecordResumed(state, recording_id):
+            return (
+                f"the hearing was {state.value.replace('_', ' ')} without a recorder "
+                f"(the server restarted); the record resumes in recording {recording_id}"
+            )
+        case ChatSent(message_id, characters):
+            return f"message {message_id}, {characters} characters"
+        case ExhibitRuled(reason=reason):
+            return reason
+        case _:
+            return ""
+
+
+# ---- the parameters as JSON (the protocol's database rows and signed protocol.json) ----
+
+_FIELD_TYPES: Final[Mapping[str, Callable[[Any], object]]] = {
+    "before": HearingState,
+    "after": HearingState,
+    "state": HearingState,
+    "room": RoomKind,
+    "status": ExhibitStatus,
+}
+
+
+def params_json(params: EventParams) -> dict[str, Any]:
+    """Plain JSON values (enums by their value), the keys as the fields are named."""
+    return {
+        f.name: (value.value if isinstance(value, StrEnum) else value)
+        for f in dataclasses.fields(params)
+        for value in [getattr(params, f.name)]
+    }
+
+
+def params_from_json(kind: EventKind, data: Mapping[str, Any]) -> EventParams:
+    """The parameters of ``kind`` from their JSON form (ValueError if they do not fit)."""
+    cls = PARAMS_OF[kind]
+    names = {f.name for f in dataclasses.fields(cls)}
+    if set(data) != names:
+        raise ValueError(f"{kind.value}: parameters {sorted(data)}, expected {sorted(names)}")
+    converted: dict[str, Any] = {
+        name: (_FIELD_TYPES[name](value) if name in _FIELD_TYPES else value)
+        for name, value in data.items()
+    }
+    return cls(**converted)
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenEvent:
+    """What the system wrote a protocol entry from: the event's kind and its parameters."""
+
+    kind: EventKind
+    params: EventParams
+
+    def __post_init__(self) -> None:
+        check_params(self.kind, self.params)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "params": params_json(self.params)}
+
+    @classmethod
+    def from_json(cls, kind: str, params: Mapping[str, Any]) -> WrittenEvent:
+        event_kind = EventKind(kind)
+        return cls(event_kind, params_from_json(event_kind, params))
+
+
+@dataclass(frozen=True, slots=True)
+class HearingEvent:
+    """One event as published (signaling.courtroom.Courtroom.publish)."""
+
+    hearing_id: str
+    kind: EventKind
+    actor: EventActor
+    subject: Subject
+    params: EventParams
+    at: float  # Unix seconds
+    record_time_ms: int | None  # milliseconds into the running recording, if any
+
+    def __post_init__(self) -> None:
+        check_params(self.kind, self.params)
+
+    @property
+    def reason(self) -> str:
+        return audit_reason(self.kind, self.params)

@@ -1,0 +1,112 @@
+"""Hearing events as values: every kind written into the protocol or deliberately not, every
+kind's parameters through JSON and back, and the labels the audit log has always used."""
+
+from __future__ import annotations
+
+import pytest
+
+from court.events import (
+    CLERK,
+    HEARING,
+    NO_PARAMS,
+    PARAMS_OF,
+    SYSTEM,
+    ActorKind,
+    Because,
+    ChatSent,
+    EventActor,
+    EventKind,
+    EventParams,
+    ExhibitDescribed,
+    ExhibitHidden,
+    ExhibitNumber,
+    ExhibitOffered,
+    ExhibitRuled,
+    Gap,
+    Joined,
+    NoParams,
+    RecordResumed,
+    StateChange,
+    Subject,
+    WrittenEvent,
+    audit_reason,
+)
+from court.exhibits import ExhibitStatus
+from court.hearing import Participant
+from court.hearing_state import HearingState
+from court.ids import HearingId, ParticipantId
+from court.roles import Role
+from court.rooms import RoomKind
+
+# One example of each kind of parameters.
+SAMPLES: dict[type[EventParams], EventParams] = {
+    NoParams: NO_PARAMS,
+    Because: Because("speaking out of turn"),
+    StateChange: StateChange(HearingState.OPEN, HearingState.IN_SESSION, "the court sits"),
+    Joined: Joined(RoomKind.WAITING),
+    Gap: Gap(3.25),
+    RecordResumed: RecordResumed(HearingState.IN_SESSION, "rec_2"),
+    ChatSent: ChatSent("msg_1", 12),
+    ExhibitOffered: ExhibitOffered(1, "Əli Məmmədov (Witness)", "Photograph"),
+    ExhibitDescribed: ExhibitDescribed(2, "A knife"),
+    ExhibitRuled: ExhibitRuled(1, ExhibitStatus.ADMITTED, ""),
+    ExhibitNumber: ExhibitNumber(3),
+    ExhibitHidden: ExhibitHidden(3, 5_000, 9_000),
+}
+
+
+def sample(kind: EventKind) -> EventParams:
+    return SAMPLES[PARAMS_OF[kind]]
+
+
+def test_every_kind_carries_its_own_parameters_and_no_others() -> None:
+    assert set(PARAMS_OF) == set(EventKind)
+    assert set(SAMPLES) == set(PARAMS_OF.values())
+    with pytest.raises(TypeError):
+        WrittenEvent(EventKind.HEARING_STATE_CHANGED, Because("no before and after"))
+
+
+@pytest.mark.parametrize("kind", list(EventKind))
+def test_every_kinds_parameters_go_through_json_and_come_back_equal(kind: EventKind) -> None:
+    event = WrittenEvent(kind, sample(kind))
+    stored = event.as_json()
+    assert WrittenEvent.from_json(stored["kind"], stored["params"]) == event
+
+
+def test_parameters_that_do_not_fit_their_kind_are_refused() -> None:
+    with pytest.raises(ValueError):
+        WrittenEvent.from_json("participant_muted", {"why": "x"})
+    with pytest.raises(ValueError):
+        WrittenEvent.from_json("no_such_kind", {})
+
+
+def test_the_audit_reasons_are_those_the_audit_log_always_recorded() -> None:
+    state = StateChange(HearingState.OPEN, HearingState.IN_SESSION, "sits")
+    assert audit_reason(EventKind.HEARING_STATE_CHANGED, state) == "open -> in_session: sits"
+    assert audit_reason(EventKind.PARTICIPANT_RECONNECTED, Gap(2.06)) == "after a gap of 2.1 s"
+    assert audit_reason(EventKind.CONNECTION_RESTORED, Gap(2.06)) == "after 2.1 s"
+    assert audit_reason(EventKind.CHAT_MESSAGE, ChatSent("m1", 5)) == "message m1, 5 characters"
+    assert audit_reason(EventKind.PARTICIPANT_JOINED, Joined(RoomKind.HEARING)) == "hearing"
+    resumed = RecordResumed(HearingState.IN_SESSION, "rec_2")
+    assert audit_reason(EventKind.RECORDING_RESUMED, resumed) == (
+        "the hearing was in session without a recorder (the server restarted); "
+        "the record resumes in recording rec_2"
+    )
+    assert audit_reason(EventKind.WITNESS_CALLED, NO_PARAMS) == ""
+
+
+def test_actors_and_subjects_are_labelled_as_the_audit_log_names_them() -> None:
+    clerk = Participant(ParticipantId("prt_c"), HearingId("hrg_1"), "Clerk", Role.CLERK)
+    actor = EventActor.of(clerk)
+    assert actor.label == "participant:prt_c (clerk)"
+    assert EventActor.from_label(actor.label) == actor
+    assert EventActor.of(None) is SYSTEM and SYSTEM.label == "system"
+    assert EventActor.from_label("system") == SYSTEM
+    assert EventActor.from_label("staff:alice") == EventActor(ActorKind.STAFF, "alice")
+    assert EventActor.from_label("nobody") is None
+    assert Subject.participant("prt_d").label == "participant:prt_d"
+    assert Subject.consultation("cns_1").label == "consultation:cns_1"
+    assert Subject.exhibit("exh_1").label == "exhibit:exh_1"
+    assert HEARING.label is None and CLERK.label == "the clerk"
+    assert Subject.participant("prt_d").participant_id == "prt_d"
+    assert Subject.consultation("cns_1").participant_id is None
