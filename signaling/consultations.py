@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
+from court.events import NO_PARAMS, Because, EventKind, Subject
 from court.hearing import Participant
 from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
@@ -102,7 +103,9 @@ class Consultations:
         await self._tell(
             consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
         )
-        await self._court.publish("consultation_requested", by, f"consultation:{consultation.id}")
+        await self._court.publish(
+            EventKind.CONSULTATION_REQUESTED, by, Subject.consultation(consultation.id), NO_PARAMS
+        )
         return consultation
 
     async def respond(self, by: Participant, consultation_id: str, accept: bool) -> Consultation:
@@ -158,7 +161,9 @@ class Consultations:
         await self._tell(
             consultation, ServerEvent.CONSULTATION_STARTED, {"consultation": consultation.view()}
         )
-        await self._court.publish("consultation_started", by, f"consultation:{consultation.id}")
+        await self._court.publish(
+            EventKind.CONSULTATION_STARTED, by, Subject.consultation(consultation.id), NO_PARAMS
+        )
 
     async def _end(self, consultation: Consultation, reason: str, by: Participant | None) -> None:
         if consultation.state is ConsultationState.ENDED:
@@ -185,6 +190,9 @@ class Consultations:
         )
         if was_active:
             await self._court.publish(
-                "consultation_ended", by, f"consultation:{consultation.id}", reason
+                EventKind.CONSULTATION_ENDED,
+                by,
+                Subject.consultation(consultation.id),
+                Because(reason),
             )
         await self._court.roster_changed()

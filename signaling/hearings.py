@@ -9,6 +9,7 @@ from typing import Any
 import socketio
 
 from court.errors import InvalidState
+from court.events import HEARING, NO_PARAMS, EventKind
 from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
@@ -172,7 +173,9 @@ class HearingRegistry:
             ServerEvent.RECORDING_STARTED,
             {"recording": messages.running_recording_view(recording)},
         )
-        await courtroom.publish("recording_started", session.participant, None)
+        await courtroom.publish(
+            EventKind.RECORDING_STARTED, session.participant, HEARING, NO_PARAMS
+        )
         return recording
 
     async def stop_recording(self, session: Session) -> RecordingInfo:
@@ -182,7 +185,9 @@ class HearingRegistry:
             ServerEvent.RECORDING_STOPPED,
             {"recording": messages.stopped_recording_view(info)},
         )
-        await courtroom.publish("recording_stopped", session.participant, None)
+        await courtroom.publish(
+            EventKind.RECORDING_STOPPED, session.participant, HEARING, NO_PARAMS
+        )
         await self._close_if_idle(courtroom)
         return info
 

@@ -11,15 +11,13 @@ told to its members only, since the court never learns a consultation's content.
 from __future__ import annotations
 
 from court.errors import InvalidState
+from court.events import NO_PARAMS, Because, EventKind, Subject
 from court.hearing import Participant
 from court.rooms import RoomKind
 from signaling.attendance import Attendance
 from signaling.courtroom import Courtroom, require_court
 from signaling.events import ServerEvent
 from signaling.session import Session
-
-STARTED = "screen_share_started"
-STOPPED = "screen_share_stopped"
 
 
 class ScreenSharing:
@@ -41,7 +39,9 @@ class ScreenSharing:
             room, ServerEvent.SCREEN_SHARE_STARTED, {"participant_id": attendance.id}
         )
         if room.kind is RoomKind.HEARING:
-            await self._court.publish(STARTED, by, f"participant:{attendance.id}")
+            await self._court.publish(
+                EventKind.SCREEN_SHARE_STARTED, by, Subject.participant(attendance.id), NO_PARAMS
+            )
             await self._court.roster_changed()
 
     async def stop(self, by: Participant, participant_id: str | None) -> None:
@@ -76,5 +76,10 @@ class ScreenSharing:
             {"participant_id": attendance.id, "reason": reason},
         )
         if room.kind is RoomKind.HEARING:
-            await self._court.publish(STOPPED, by, f"participant:{attendance.id}", reason)
+            await self._court.publish(
+                EventKind.SCREEN_SHARE_STOPPED,
+                by,
+                Subject.participant(attendance.id),
+                Because(reason),
+            )
             await self._court.roster_changed()

@@ -234,7 +234,7 @@ async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_
     kinds = [
         e.kind
         for e in hearing_server.events
-        if e.subject == f"participant:{defendant.participant_id}"
+        if e.subject.label == f"participant:{defendant.participant_id}"
     ]
     assert "participant_reconnected" not in kinds  # replaced, not a gap
 
@@ -247,7 +247,7 @@ async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_
     kinds = [
         e.kind
         for e in hearing_server.events
-        if e.subject == f"participant:{defendant.participant_id}"
+        if e.subject.label == f"participant:{defendant.participant_id}"
     ]
     assert kinds[-2:] == ["participant_left", "participant_reconnected"]
 
@@ -313,7 +313,7 @@ async def test_after_a_network_loss_media_flows_again_within_5_seconds_and_the_g
     assert loop.time() - returned < 5.0
     assert data["room"]["kind"] == "hearing" and data["rejoined"] is True
     subject = f"participant:{defendant.participant_id}"
-    gap = [e for e in hearing_server.events if e.subject == subject][-2:]
+    gap = [e for e in hearing_server.events if e.subject.label == subject][-2:]
     assert [e.kind for e in gap] == ["participant_left", "participant_reconnected"]
     assert gap[0].reason == "disconnected"
     assert gap[1].reason.startswith("after a gap of ")
