@@ -26,6 +26,8 @@ from court.events import (
     ExhibitRuled,
     Gap,
     Joined,
+    LeaveReason,
+    Left,
     NoParams,
     RecordResumed,
     StateChange,
@@ -49,6 +51,7 @@ class EventWords:
     events: Mapping[EventKind, str]  # what heads an entry (court.protocol.EVENT_WORDS)
     states: Mapping[HearingState, str]
     rooms: Mapping[RoomKind, str]
+    leave_reasons: Mapping[LeaveReason, str]  # why someone left, after "Left: "
     exhibits: Mapping[str, str]  # court.exhibits.EXHIBIT_WORDS's phrases, same {fields}
     exhibit_statuses: Mapping[ExhibitStatus, str]  # as they read inside a sentence
     after_gap: str  # a reconnection: "after a gap of {seconds} s"
@@ -64,6 +67,8 @@ class EventWords:
             raise ValueError("every written event and every state needs its words")
         if set(self.rooms) != set(RoomKind) or set(self.exhibit_statuses) != set(ExhibitStatus):
             raise ValueError("every room and every exhibit status needs its words")
+        if set(self.leave_reasons) != set(LeaveReason):
+            raise ValueError("every reason for leaving needs its words")
         for phrase, english in EXHIBIT_WORDS.items():
             if _fields(self.exhibits.get(phrase, "")) != _fields(english):
                 raise ValueError(f"exhibit phrase {phrase!r} needs words with {english!r}'s fields")
@@ -73,6 +78,7 @@ ENGLISH: Final = EventWords(
     events=EVENT_WORDS,
     states={state: state.value.replace("_", " ").capitalize() for state in HearingState},
     rooms={room: room.value for room in RoomKind},
+    leave_reasons={reason: reason.value for reason in LeaveReason},
     exhibits=EXHIBIT_WORDS,
     exhibit_statuses={status: label.lower() for status, label in STATUS_LABELS.items()},
     after_gap="after a gap of {seconds} s",
@@ -103,6 +109,9 @@ def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
             return states + (f" ({why})" if why else "")
         case Because(reason):
             return _said(reason)
+        case Left(cause, detail):
+            words_for = words.leave_reasons[cause]
+            return f"{words_for}: {detail}" if detail else words_for
         case Joined(room):
             return words.rooms[room]
         case Gap(seconds):

@@ -183,6 +183,21 @@ HEARING: Final = Subject(SubjectKind.HEARING)
 CLERK: Final = Subject(SubjectKind.CLERK)
 
 
+# ---- why someone left -------------------------------------------------------------------
+
+
+class LeaveReason(StrEnum):
+    """Why a participant's connection left the hearing (the wire's ``reason`` too)."""
+
+    LEFT = "left"  # they left (and wait in the waiting room if they come back)
+    DISCONNECTED = "disconnected"  # the connection dropped: a gap until they return
+    REPLACED = "replaced"  # they joined again from another page, which took over
+    REMOVED = "removed"  # the court removed them
+    RELEASED = "released"  # the court released them as a witness
+    CLOSED = "closed"  # the hearing closed
+    NEGOTIATION_FAILED = "negotiation failed"  # their media could not be connected
+
+
 # ---- what each kind carries -------------------------------------------------------------
 
 
@@ -196,6 +211,19 @@ class Because:
     """A reason given (by the court, or by the system for what it did), kept as written."""
 
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """A participant's connection left the hearing."""
+
+    cause: LeaveReason
+    detail: str = ""  # what failed, when their media could not be connected
+
+    @property
+    def said(self) -> str:
+        """As the room is told and the audit log records it: "negotiation failed: <what>"."""
+        return f"{self.cause.value}: {self.detail}" if self.detail else self.cause.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +296,7 @@ class ExhibitHidden:
 EventParams = (
     NoParams
     | Because
+    | Left
     | StateChange
     | Joined
     | Gap
@@ -290,7 +319,7 @@ PARAMS_OF: Final[Mapping[EventKind, type[EventParams]]] = {
     EventKind.RECORDING_FAILED: Because,
     EventKind.PARTICIPANT_JOINED: Joined,
     EventKind.PARTICIPANT_RECONNECTED: Gap,
-    EventKind.PARTICIPANT_LEFT: Because,
+    EventKind.PARTICIPANT_LEFT: Left,
     EventKind.CONNECTION_LOST: NoParams,
     EventKind.CONNECTION_RESTORED: Gap,
     EventKind.PARTICIPANT_ADMITTED: NoParams,
@@ -333,6 +362,8 @@ def audit_reason(kind: EventKind, params: EventParams) -> str:
     match params:
         case Because(reason):
             return reason
+        case Left():
+            return params.said
         case StateChange(before, after, reason):
             return f"{before.value} -> {after.value}: {reason}"
         case Joined(room):
@@ -362,6 +393,7 @@ _FIELD_TYPES: Final[Mapping[str, Callable[[Any], object]]] = {
     "state": HearingState,
     "room": RoomKind,
     "status": ExhibitStatus,
+    "cause": LeaveReason,
 }
 
 

@@ -7,7 +7,7 @@ in every other waiting participant at once.
 from __future__ import annotations
 
 from court.errors import InvalidState
-from court.events import NO_PARAMS, Because, EventKind, Subject
+from court.events import NO_PARAMS, Because, EventKind, LeaveReason, Left, Subject
 from court.hearing import Participant
 from court.hearing_state import SITTING, HearingState
 from court.roles import Role
@@ -106,5 +106,5 @@ class Admission:
             )
             self._court.live.forget(attendance)
             if session is not None:
-                await self._court.disconnect(session, "released")
+                await self._court.disconnect(session, Left(LeaveReason.RELEASED))
             await self._court.roster_changed()

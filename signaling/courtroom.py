@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from court.errors import InvalidState, NotFound, PermissionDenied
 from court.events import (
     HEARING,
-    Because,
     EventActor,
     EventKind,
     EventParams,
     Gap,
     HearingEvent,
     Joined,
+    LeaveReason,
+    Left,
     RecordResumed,
     StateChange,
     Subject,
@@ -58,7 +59,7 @@ Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
 
 
 class Disconnect(Protocol):
-    async def __call__(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+    async def __call__(self, session: Session, left: Left, *, after_ack: bool = False) -> None:
         """Remove the session from the hearing and close its connection."""
 
 
@@ -328,9 +329,11 @@ class Courtroom:
             "roster": self.roster() if attendance.participant.can(Permission.MODERATE) else None,
         }
 
-    async def depart(self, session: Session, reason: str) -> None:
+    async def depart(self, session: Session, left: Left) -> None:
+        reason = left.said
         await self.screens.end_for_session(session, reason)
-        attendance = await self.live.depart(session, back_to_waiting=reason == "left")
+        back_to_waiting = left.cause is LeaveReason.LEFT
+        attendance = await self.live.depart(session, back_to_waiting=back_to_waiting)
         if attendance is None:
             return
         await self.to_room(
@@ -339,9 +342,9 @@ class Courtroom:
             {"participant_id": attendance.id, "reason": reason},
         )
         subject = Subject.participant(attendance.id)
-        if reason in ("disconnected", "connection_lost") and attendance.gap_started_at is None:
+        if left.cause is LeaveReason.DISCONNECTED and attendance.gap_started_at is None:
             attendance.gap_started_at = self.live.clock.monotonic()
-        await self.publish(EventKind.PARTICIPANT_LEFT, None, subject, Because(reason))
+        await self.publish(EventKind.PARTICIPANT_LEFT, None, subject, left)
         await self.roster_changed()
 
     # ---- moving people -----------------------------------------------------------------
@@ -445,5 +448,6 @@ class Courtroom:
         for attendance in list(live.attendance.values()):
             session = attendance.session
             if session is not None:
-                await self.disconnect(session, "closed", after_ack=attendance.id == by.id)
+                closed = Left(LeaveReason.CLOSED)
+                await self.disconnect(session, closed, after_ack=attendance.id == by.id)
         live.attendance.clear()

@@ -9,7 +9,7 @@ from typing import Any
 import socketio
 
 from court.errors import InvalidState
-from court.events import HEARING, NO_PARAMS, EventKind
+from court.events import HEARING, NO_PARAMS, EventKind, LeaveReason, Left
 from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
@@ -124,7 +124,7 @@ class HearingRegistry:
             # The same join link opened again (a reload, a second device): the newer
             # connection wins, and the older one is told why it was closed.
             await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {})
-            await self.drop(previous, "replaced")
+            await self.drop(previous, Left(LeaveReason.REPLACED))
         try:
             if created:
                 await courtroom.resume_record()
@@ -136,7 +136,7 @@ class HearingRegistry:
         data["replaced_previous"] = replaced
         return data
 
-    async def leave(self, session: Session, *, reason: str) -> None:
+    async def leave(self, session: Session, left: Left) -> None:
         """Remove ``session`` from its hearing (idempotent)."""
         if session.closed:
             return
@@ -144,16 +144,16 @@ class HearingRegistry:
         courtroom = self._live.get(session.hearing.id)
         if courtroom is None or not session.joined:
             return
-        await courtroom.depart(session, reason)
+        await courtroom.depart(session, left)
         await self._close_if_idle(courtroom)
 
-    async def drop(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+    async def drop(self, session: Session, left: Left, *, after_ack: bool = False) -> None:
         """Remove ``session`` and close its connection (replaced, removed, closed, failed).
 
         ``after_ack``: the session is the one whose command caused this (the judge closing
         the hearing); its connection closes a moment later, so the acknowledgement arrives.
         """
-        await self.leave(session, reason=reason)
+        await self.leave(session, left)
         if not after_ack:
             await self._sio.disconnect(session.sid, namespace=NAMESPACE)
             return

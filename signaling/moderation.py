@@ -4,7 +4,7 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 from court.errors import InvalidState, PermissionDenied
-from court.events import HEARING, NO_PARAMS, Because, EventKind, Subject
+from court.events import HEARING, NO_PARAMS, Because, EventKind, LeaveReason, Left, Subject
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.attendance import Attendance
@@ -71,7 +71,7 @@ class Moderation:
         session = attendance.session
         if session is not None:
             await self._court.send(attendance, ServerEvent.REMOVED, {"reason": reason})
-            await self._court.disconnect(session, "removed")
+            await self._court.disconnect(session, Left(LeaveReason.REMOVED))
         await self._court.publish(
             EventKind.PARTICIPANT_REMOVED, by, Subject.participant(attendance.id), Because(reason)
         )

@@ -16,6 +16,8 @@ from court.events import (
     ExhibitRuled,
     Gap,
     Joined,
+    LeaveReason,
+    Left,
     StateChange,
     WrittenEvent,
 )
@@ -64,6 +66,9 @@ def test_the_english_words_are_those_the_protocol_was_always_written_in() -> Non
     assert text(EventKind.CONNECTION_RESTORED, Gap(1.0)) == "Connection restored: after 1.0 s"
     assert text(EventKind.PARTICIPANT_MUTED, Because(" noise: ")) == "Muted by the court: noise"
     assert text(EventKind.PARTICIPANT_ADMITTED, NO_PARAMS) == "Admitted to the hearing room"
+    assert text(EventKind.PARTICIPANT_LEFT, Left(LeaveReason.LEFT)) == "Left: left"
+    failed = Left(LeaveReason.NEGOTIATION_FAILED, "timed out")
+    assert text(EventKind.PARTICIPANT_LEFT, failed) == "Left: negotiation failed: timed out"
     ruled = ExhibitRuled(1, ExhibitStatus.EXCLUDED, "late")
     assert text(EventKind.EXHIBIT_RULED, ruled) == "Exhibit 1 excluded: late"
     hidden = ExhibitHidden(1, 5_999, 61_000)
@@ -86,6 +91,7 @@ def test_a_language_without_words_for_every_written_kind_is_refused() -> None:
             events=events,
             states=ENGLISH.states,
             rooms=ENGLISH.rooms,
+            leave_reasons=ENGLISH.leave_reasons,
             exhibits=ENGLISH.exhibits,
             exhibit_statuses=ENGLISH.exhibit_statuses,
             after_gap=ENGLISH.after_gap,

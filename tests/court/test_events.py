@@ -24,6 +24,8 @@ from court.events import (
     ExhibitRuled,
     Gap,
     Joined,
+    LeaveReason,
+    Left,
     NoParams,
     RecordResumed,
     StateChange,
@@ -42,6 +44,7 @@ from court.rooms import RoomKind
 SAMPLES: dict[type[EventParams], EventParams] = {
     NoParams: NO_PARAMS,
     Because: Because("speaking out of turn"),
+    Left: Left(LeaveReason.NEGOTIATION_FAILED, "no answer"),
     StateChange: StateChange(HearingState.OPEN, HearingState.IN_SESSION, "the court sits"),
     Joined: Joined(RoomKind.WAITING),
     Gap: Gap(3.25),
@@ -93,6 +96,10 @@ def test_the_audit_reasons_are_those_the_audit_log_always_recorded() -> None:
         "the record resumes in recording rec_2"
     )
     assert audit_reason(EventKind.WITNESS_CALLED, NO_PARAMS) == ""
+    left = Left(LeaveReason.DISCONNECTED)
+    assert audit_reason(EventKind.PARTICIPANT_LEFT, left) == "disconnected"
+    failed = Left(LeaveReason.NEGOTIATION_FAILED, "timed out")
+    assert audit_reason(EventKind.PARTICIPANT_LEFT, failed) == "negotiation failed: timed out"
 
 
 def test_actors_and_subjects_are_labelled_as_the_audit_log_names_them() -> None:

@@ -27,6 +27,8 @@ from court.events import (
     ExhibitHidden,
     ExhibitOffered,
     ExhibitRuled,
+    LeaveReason,
+    Left,
     StateChange,
     WrittenEvent,
 )
@@ -502,6 +504,7 @@ SYSTEM_ENTRIES = [
     ),
     # The system's entries written before events were kept read as written, in any language.
     _entry(8, "Witness dismissed", kind=EntryKind.EVENT, automatic=True),
+    _system(9, WrittenEvent(EventKind.PARTICIPANT_LEFT, Left(LeaveReason.DISCONNECTED))),
 ]
 
 
@@ -520,6 +523,7 @@ SYSTEM_ENTRIES = [
                 "Изменилось состояние заседания: Идёт заседание → Перерыв "
                 "(Open → In session was too early)",
                 "Witness dismissed",
+                "Выход из заседания: связь прервалась",
             ],
         ),
         (
@@ -533,6 +537,7 @@ SYSTEM_ENTRIES = [
                 "Witness called",
                 "İclasın vəziyyəti dəyişdi: İclas gedir → Fasilə (Open → In session was too early)",
                 "Witness dismissed",
+                "İclası tərk etdi: əlaqə kəsildi",
             ],
         ),
     ],

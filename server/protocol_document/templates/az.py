@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from court.event_text import EventWords
-from court.events import EventKind
+from court.events import EventKind, LeaveReason
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
@@ -132,6 +132,15 @@ STRINGS = Strings(
             RoomKind.WAITING: "gözləmə otağı",
             RoomKind.HEARING: "iclas zalı",
             RoomKind.CONSULTATION: "məsləhətləşmə otağı",
+        },
+        leave_reasons={
+            LeaveReason.LEFT: "özü çıxdı",
+            LeaveReason.DISCONNECTED: "əlaqə kəsildi",
+            LeaveReason.REPLACED: "başqa səhifədən yenidən qoşuldu",
+            LeaveReason.REMOVED: "məhkəmə tərəfindən çıxarıldı",
+            LeaveReason.RELEASED: "şahid kimi azad edildi",
+            LeaveReason.CLOSED: "iclas bağlandı",
+            LeaveReason.NEGOTIATION_FAILED: "audio və videonu qoşmaq mümkün olmadı",
         },
         exhibits={
             "offered": "Sübut № {number} təqdim edildi: {who}: {description}",

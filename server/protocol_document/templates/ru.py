@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from court.event_text import EventWords
-from court.events import EventKind
+from court.events import EventKind, LeaveReason
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
@@ -130,6 +130,15 @@ STRINGS = Strings(
             RoomKind.WAITING: "зал ожидания",
             RoomKind.HEARING: "зал судебного заседания",
             RoomKind.CONSULTATION: "комната консультации",
+        },
+        leave_reasons={
+            LeaveReason.LEFT: "вышел сам",
+            LeaveReason.DISCONNECTED: "связь прервалась",
+            LeaveReason.REPLACED: "подключился заново с другой страницы",
+            LeaveReason.REMOVED: "удалён судом",
+            LeaveReason.RELEASED: "освобождён как свидетель",
+            LeaveReason.CLOSED: "заседание закрыто",
+            LeaveReason.NEGOTIATION_FAILED: "не удалось подключить звук и видео",
         },
         exhibits={
             "offered": "Доказательство № {number} представлено: {who}: {description}",
