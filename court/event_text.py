@@ -17,6 +17,8 @@ from typing import Final
 from court.events import (
     Because,
     ChatSent,
+    ConsultationEnd,
+    ConsultationEnded,
     EventKind,
     EventParams,
     ExhibitDescribed,
@@ -30,6 +32,8 @@ from court.events import (
     Left,
     NoParams,
     RecordResumed,
+    ShareEnd,
+    ShareEnded,
     StateChange,
     WrittenEvent,
 )
@@ -37,6 +41,7 @@ from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS, ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EVENT_WORDS
 from court.record_time import format_record_time
+from court.roles import Role
 from court.rooms import RoomKind
 
 
@@ -52,6 +57,9 @@ class EventWords:
     states: Mapping[HearingState, str]
     rooms: Mapping[RoomKind, str]
     leave_reasons: Mapping[LeaveReason, str]  # why someone left, after "Left: "
+    roles: Mapping[Role, str]
+    share_ends: Mapping[ShareEnd, str]  # {role}: who of the court; {left}: why they left
+    consultation_ends: Mapping[ConsultationEnd, str]  # {name}: the member, as named
     exhibits: Mapping[str, str]  # court.exhibits.EXHIBIT_WORDS's phrases, same {fields}
     exhibit_statuses: Mapping[ExhibitStatus, str]  # as they read inside a sentence
     after_gap: str  # a reconnection: "after a gap of {seconds} s"
@@ -67,8 +75,12 @@ class EventWords:
             raise ValueError("every written event and every state needs its words")
         if set(self.rooms) != set(RoomKind) or set(self.exhibit_statuses) != set(ExhibitStatus):
             raise ValueError("every room and every exhibit status needs its words")
-        if set(self.leave_reasons) != set(LeaveReason):
-            raise ValueError("every reason for leaving needs its words")
+        if set(self.leave_reasons) != set(LeaveReason) or set(self.roles) != set(Role):
+            raise ValueError("every reason for leaving and every role needs its words")
+        if set(self.share_ends) != set(ShareEnd):
+            raise ValueError("every way a screen share ends needs its words")
+        if set(self.consultation_ends) != set(ConsultationEnd):
+            raise ValueError("every way a consultation ends needs its words")
         for phrase, english in EXHIBIT_WORDS.items():
             if _fields(self.exhibits.get(phrase, "")) != _fields(english):
                 raise ValueError(f"exhibit phrase {phrase!r} needs words with {english!r}'s fields")
@@ -79,6 +91,20 @@ ENGLISH: Final = EventWords(
     states={state: state.value.replace("_", " ").capitalize() for state in HearingState},
     rooms={room: room.value for room in RoomKind},
     leave_reasons={reason: reason.value for reason in LeaveReason},
+    roles={role: role.label for role in Role},
+    share_ends={
+        ShareEnd.BY_SHARER: "stopped by the sharer",
+        ShareEnd.BY_COURT: "stopped by the court ({role})",
+        ShareEnd.TRANSFERRED: "transferred",
+        ShareEnd.REMOVED: "removed",
+        ShareEnd.SHARER_LEFT: "{left}",
+    },
+    consultation_ends={
+        ConsultationEnd.DECLINED: "declined by {name}",
+        ConsultationEnd.ENDED: "ended by {name}",
+        ConsultationEnd.HEARING_CLOSED: "the hearing closed",
+        ConsultationEnd.MEMBER_REMOVED: "a member was removed",
+    },
     exhibits=EXHIBIT_WORDS,
     exhibit_statuses={status: label.lower() for status, label in STATUS_LABELS.items()},
     after_gap="after a gap of {seconds} s",
@@ -110,8 +136,13 @@ def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
         case Because(reason):
             return _said(reason)
         case Left(cause, detail):
-            words_for = words.leave_reasons[cause]
-            return f"{words_for}: {detail}" if detail else words_for
+            return _left(cause, detail, words)
+        case ShareEnded(ended, role, left, detail):
+            role_words = "" if role is None else words.roles[role]
+            left_words = "" if left is None else _left(left, detail, words)
+            return words.share_ends[ended].format(role=role_words, left=left_words)
+        case ConsultationEnded(ended, name):
+            return words.consultation_ends[ended].format(name=name)
         case Joined(room):
             return words.rooms[room]
         case Gap(seconds):
@@ -125,6 +156,11 @@ def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
             return ""
         case _:
             raise TypeError(f"{kind.value}: no words for {type(params).__name__}")
+
+
+def _left(cause: LeaveReason, detail: str, words: EventWords) -> str:
+    said = words.leave_reasons[cause]
+    return f"{said}: {detail}" if detail else said
 
 
 def _said(reason: str) -> str:

@@ -15,10 +15,10 @@ audit log has always recorded, so its hash-chained rows keep their form.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, get_args, get_type_hints
 
 from court.exhibits import ExhibitStatus
 from court.hearing import Participant
@@ -198,6 +198,25 @@ class LeaveReason(StrEnum):
     NEGOTIATION_FAILED = "negotiation failed"  # their media could not be connected
 
 
+class ShareEnd(StrEnum):
+    """Why a screen share ended."""
+
+    BY_SHARER = "stopped by the sharer"
+    BY_COURT = "stopped by the court"
+    TRANSFERRED = "transferred"  # the sharer was transferred to another room
+    REMOVED = "removed"  # the court removed the sharer
+    SHARER_LEFT = "sharer left"  # the sharer's connection left the hearing (LeaveReason)
+
+
+class ConsultationEnd(StrEnum):
+    """Why a consultation ended (or never began)."""
+
+    DECLINED = "declined"  # a member declined it
+    ENDED = "ended"  # a member or the court ended it
+    HEARING_CLOSED = "hearing closed"
+    MEMBER_REMOVED = "member removed"
+
+
 # ---- what each kind carries -------------------------------------------------------------
 
 
@@ -224,6 +243,38 @@ class Left:
     def said(self) -> str:
         """As the room is told and the audit log records it: "negotiation failed: <what>"."""
         return f"{self.cause.value}: {self.detail}" if self.detail else self.cause.value
+
+
+@dataclass(frozen=True, slots=True)
+class ShareEnded:
+    ended: ShareEnd
+    role: Role | None = None  # BY_COURT: the role of whoever of the court stopped it
+    left: LeaveReason | None = None  # SHARER_LEFT: why the sharer's connection left
+    detail: str = ""  # SHARER_LEFT: what failed, when their media could not be connected
+
+    @property
+    def said(self) -> str:
+        """As the room is told and the audit log records it."""
+        if self.ended is ShareEnd.BY_COURT and self.role is not None:
+            return f"{self.ended.value} ({self.role.label})"
+        if self.ended is ShareEnd.SHARER_LEFT and self.left is not None:
+            return Left(self.left, self.detail).said
+        return self.ended.value
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationEnded:
+    ended: ConsultationEnd
+    name: str = ""  # DECLINED, ENDED: the participant, as named in the hearing
+
+    @property
+    def said(self) -> str:
+        """As the members are told and the audit log records it."""
+        if self.ended is ConsultationEnd.HEARING_CLOSED:
+            return "the hearing closed"
+        if self.ended is ConsultationEnd.MEMBER_REMOVED:
+            return "a member was removed"
+        return f"{self.ended.value} by {self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +348,8 @@ EventParams = (
     NoParams
     | Because
     | Left
+    | ShareEnded
+    | ConsultationEnded
     | StateChange
     | Joined
     | Gap
@@ -338,9 +391,9 @@ PARAMS_OF: Final[Mapping[EventKind, type[EventParams]]] = {
     EventKind.WITNESS_RELEASED: NoParams,
     EventKind.CONSULTATION_REQUESTED: NoParams,
     EventKind.CONSULTATION_STARTED: NoParams,
-    EventKind.CONSULTATION_ENDED: Because,
+    EventKind.CONSULTATION_ENDED: ConsultationEnded,
     EventKind.SCREEN_SHARE_STARTED: NoParams,
-    EventKind.SCREEN_SHARE_STOPPED: Because,
+    EventKind.SCREEN_SHARE_STOPPED: ShareEnded,
     EventKind.CHAT_MESSAGE: ChatSent,
     EventKind.EXHIBIT_OFFERED: ExhibitOffered,
     EventKind.EXHIBIT_PUT_FORWARD: ExhibitDescribed,
@@ -362,7 +415,7 @@ def audit_reason(kind: EventKind, params: EventParams) -> str:
     match params:
         case Because(reason):
             return reason
-        case Left():
+        case Left() | ShareEnded() | ConsultationEnded():
             return params.said
         case StateChange(before, after, reason):
             return f"{before.value} -> {after.value}: {reason}"
@@ -387,14 +440,18 @@ def audit_reason(kind: EventKind, params: EventParams) -> str:
 
 # ---- the parameters as JSON (the protocol's database rows and signed protocol.json) ----
 
-_FIELD_TYPES: Final[Mapping[str, Callable[[Any], object]]] = {
-    "before": HearingState,
-    "after": HearingState,
-    "state": HearingState,
-    "room": RoomKind,
-    "status": ExhibitStatus,
-    "cause": LeaveReason,
-}
+
+def _enum_fields(cls: type) -> dict[str, type[StrEnum]]:
+    """The fields of ``cls`` that hold an enum (or None), by name: JSON holds their values."""
+    found = {}
+    for name, hint in get_type_hints(cls).items():
+        for candidate in (hint, *get_args(hint)):
+            if isinstance(candidate, type) and issubclass(candidate, StrEnum):
+                found[name] = candidate
+    return found
+
+
+_ENUM_FIELDS: Final = {kind: _enum_fields(cls) for kind, cls in PARAMS_OF.items()}
 
 
 def params_json(params: EventParams) -> dict[str, Any]:
@@ -412,8 +469,9 @@ def params_from_json(kind: EventKind, data: Mapping[str, Any]) -> EventParams:
     names = {f.name for f in dataclasses.fields(cls)}
     if set(data) != names:
         raise ValueError(f"{kind.value}: parameters {sorted(data)}, expected {sorted(names)}")
+    enums = _ENUM_FIELDS[kind]
     converted: dict[str, Any] = {
-        name: (_FIELD_TYPES[name](value) if name in _FIELD_TYPES else value)
+        name: (enums[name](value) if name in enums and value is not None else value)
         for name, value in data.items()
     }
     return cls(**converted)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
-from court.events import NO_PARAMS, Because, EventKind, Subject
+from court.events import NO_PARAMS, ConsultationEnd, ConsultationEnded, EventKind, Subject
 from court.hearing import Participant
 from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
@@ -115,7 +115,7 @@ class Consultations:
         if consultation.state is not ConsultationState.REQUESTED:
             raise InvalidState("This consultation is no longer waiting for an answer.")
         if not accept:
-            await self._end(consultation, f"declined by {by.name}", by)
+            await self._end(consultation, ConsultationEnded(ConsultationEnd.DECLINED, by.name), by)
             return consultation
         consultation.accepted_ids.add(str(by.id))
         if consultation.accepted_ids >= set(consultation.participant_ids):
@@ -139,16 +139,16 @@ class Consultations:
         consultation = self._get(consultation_id)
         if by.id not in consultation.participant_ids and not by.can(Permission.MODERATE):
             raise PermissionDenied("Only its members or the court may end a consultation.")
-        await self._end(consultation, f"ended by {by.name}", by)
+        await self._end(consultation, ConsultationEnded(ConsultationEnd.ENDED, by.name), by)
 
-    async def end_for(self, attendance: Attendance, reason: str) -> None:
+    async def end_for(self, attendance: Attendance, ended: ConsultationEnded) -> None:
         consultation = self._of(attendance)
         if consultation is not None:
-            await self._end(consultation, reason, None)
+            await self._end(consultation, ended, None)
 
-    async def end_all(self, reason: str) -> None:
+    async def end_all(self, ended: ConsultationEnded) -> None:
         for consultation in list(self._by_id.values()):
-            await self._end(consultation, reason, None)
+            await self._end(consultation, ended, None)
 
     async def _start(self, consultation: Consultation, by: Participant) -> None:
         live = self._court.live
@@ -165,7 +165,9 @@ class Consultations:
             EventKind.CONSULTATION_STARTED, by, Subject.consultation(consultation.id), NO_PARAMS
         )
 
-    async def _end(self, consultation: Consultation, reason: str, by: Participant | None) -> None:
+    async def _end(
+        self, consultation: Consultation, ended: ConsultationEnded, by: Participant | None
+    ) -> None:
         if consultation.state is ConsultationState.ENDED:
             return
         live = self._court.live
@@ -186,13 +188,10 @@ class Consultations:
         await self._tell(
             consultation,
             ServerEvent.CONSULTATION_ENDED,
-            {"consultation": consultation.view(), "reason": reason},
+            {"consultation": consultation.view(), "reason": ended.said},
         )
         if was_active:
             await self._court.publish(
-                EventKind.CONSULTATION_ENDED,
-                by,
-                Subject.consultation(consultation.id),
-                Because(reason),
+                EventKind.CONSULTATION_ENDED, by, Subject.consultation(consultation.id), ended
             )
         await self._court.roster_changed()

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from court.errors import InvalidState, NotFound, PermissionDenied
 from court.events import (
     HEARING,
+    ConsultationEnd,
+    ConsultationEnded,
     EventActor,
     EventKind,
     EventParams,
@@ -26,6 +28,8 @@ from court.events import (
     LeaveReason,
     Left,
     RecordResumed,
+    ShareEnd,
+    ShareEnded,
     StateChange,
     Subject,
     audit_reason,
@@ -331,7 +335,7 @@ class Courtroom:
 
     async def depart(self, session: Session, left: Left) -> None:
         reason = left.said
-        await self.screens.end_for_session(session, reason)
+        await self.screens.end_for_session(session, left)
         back_to_waiting = left.cause is LeaveReason.LEFT
         attendance = await self.live.depart(session, back_to_waiting=back_to_waiting)
         if attendance is None:
@@ -358,7 +362,7 @@ class Courtroom:
     async def move(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
         """Transfer a participant and tell both rooms and the participant."""
         if attendance.room is not room:
-            await self.screens.end_for(attendance, "transferred")
+            await self.screens.end_for(attendance, ShareEnded(ShareEnd.TRANSFERRED))
         previous = self.live.transfer(attendance, room)
         if previous is room:
             return
@@ -437,7 +441,7 @@ class Courtroom:
 
     async def _close_hearing(self, by: Participant) -> None:
         """Everyone leaves; the recording is sealed; links stop working (the state says so)."""
-        await self.consultations.end_all("the hearing closed")
+        await self.consultations.end_all(ConsultationEnded(ConsultationEnd.HEARING_CLOSED))
         live = self.live
         if live.recording is not None:
             info = await live.stop_recording(None)

@@ -4,7 +4,19 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 from court.errors import InvalidState, PermissionDenied
-from court.events import HEARING, NO_PARAMS, Because, EventKind, LeaveReason, Left, Subject
+from court.events import (
+    HEARING,
+    NO_PARAMS,
+    Because,
+    ConsultationEnd,
+    ConsultationEnded,
+    EventKind,
+    LeaveReason,
+    Left,
+    ShareEnd,
+    ShareEnded,
+    Subject,
+)
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.attendance import Attendance
@@ -58,8 +70,9 @@ class Moderation:
         if attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has already been removed.")
         live = self._court.live
-        await self._court.screens.end_for(attendance, "removed")
-        await self._court.consultations.end_for(attendance, "a member was removed")
+        await self._court.screens.end_for(attendance, ShareEnded(ShareEnd.REMOVED))
+        member_removed = ConsultationEnded(ConsultationEnd.MEMBER_REMOVED)
+        await self._court.consultations.end_for(attendance, member_removed)
         if attendance.room.kind is not RoomKind.WAITING:
             previous = live.transfer(attendance, live.waiting_room)
             await self._court.to_room(

@@ -11,7 +11,7 @@ told to its members only, since the court never learns a consultation's content.
 from __future__ import annotations
 
 from court.errors import InvalidState
-from court.events import NO_PARAMS, Because, EventKind, Subject
+from court.events import NO_PARAMS, EventKind, Left, ShareEnd, ShareEnded, Subject
 from court.hearing import Participant
 from court.rooms import RoomKind
 from signaling.attendance import Attendance
@@ -48,38 +48,36 @@ class ScreenSharing:
         """End a share: one's own, or (the court) anyone's."""
         if participant_id is None or participant_id == by.id:
             attendance = self._own(by)
-            reason = "stopped by the sharer"
+            ended = ShareEnded(ShareEnd.BY_SHARER)
         else:
             require_court(by)
             attendance = self._court.attendance_of(participant_id)
-            reason = f"stopped by the court ({by.role.label})"
+            ended = ShareEnded(ShareEnd.BY_COURT, role=by.role)
         if attendance.room.screen_sharer != attendance.id:
             raise InvalidState(f"{attendance.participant.name} is not sharing a screen.")
-        await self._end(attendance, by, reason)
+        await self._end(attendance, by, ended)
 
-    async def end_for(self, attendance: Attendance, reason: str) -> None:
+    async def end_for(self, attendance: Attendance, ended: ShareEnded) -> None:
         """The sharer leaves the room (left, disconnected, moved, removed): the share ends."""
         if attendance.present and attendance.room.screen_sharer == attendance.id:
-            await self._end(attendance, None, reason)
+            await self._end(attendance, None, ended)
 
-    async def end_for_session(self, session: Session, reason: str) -> None:
+    async def end_for_session(self, session: Session, left: Left) -> None:
         attendance = self._court.live.find(session.participant.id)
         if attendance is not None and attendance.session is session:
-            await self.end_for(attendance, reason)
+            sharer_left = ShareEnded(ShareEnd.SHARER_LEFT, left=left.cause, detail=left.detail)
+            await self.end_for(attendance, sharer_left)
 
-    async def _end(self, attendance: Attendance, by: Participant | None, reason: str) -> None:
+    async def _end(self, attendance: Attendance, by: Participant | None, ended: ShareEnded) -> None:
         room = attendance.room
         self._court.live.stop_screen(attendance)
         await self._court.to_room(
             room,
             ServerEvent.SCREEN_SHARE_STOPPED,
-            {"participant_id": attendance.id, "reason": reason},
+            {"participant_id": attendance.id, "reason": ended.said},
         )
         if room.kind is RoomKind.HEARING:
             await self._court.publish(
-                EventKind.SCREEN_SHARE_STOPPED,
-                by,
-                Subject.participant(attendance.id),
-                Because(reason),
+                EventKind.SCREEN_SHARE_STOPPED, by, Subject.participant(attendance.id), ended
             )
             await self._court.roster_changed()

@@ -10,6 +10,8 @@ from court.events import (
     EXHIBIT_KINDS,
     NO_PARAMS,
     Because,
+    ConsultationEnd,
+    ConsultationEnded,
     EventKind,
     EventParams,
     ExhibitHidden,
@@ -18,12 +20,15 @@ from court.events import (
     Joined,
     LeaveReason,
     Left,
+    ShareEnd,
+    ShareEnded,
     StateChange,
     WrittenEvent,
 )
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EVENT_WORDS, NOT_WRITTEN, written
+from court.roles import Role
 from court.rooms import RoomKind
 from tests.court.test_events import sample
 
@@ -69,6 +74,16 @@ def test_the_english_words_are_those_the_protocol_was_always_written_in() -> Non
     assert text(EventKind.PARTICIPANT_LEFT, Left(LeaveReason.LEFT)) == "Left: left"
     failed = Left(LeaveReason.NEGOTIATION_FAILED, "timed out")
     assert text(EventKind.PARTICIPANT_LEFT, failed) == "Left: negotiation failed: timed out"
+    by_court = ShareEnded(ShareEnd.BY_COURT, role=Role.JUDGE)
+    assert text(EventKind.SCREEN_SHARE_STOPPED, by_court) == (
+        "Screen sharing ended: stopped by the court (Judge)"
+    )
+    sharer_left = ShareEnded(ShareEnd.SHARER_LEFT, left=LeaveReason.DISCONNECTED)
+    assert text(EventKind.SCREEN_SHARE_STOPPED, sharer_left) == (
+        "Screen sharing ended: disconnected"
+    )
+    ended = ConsultationEnded(ConsultationEnd.ENDED, "Ann")
+    assert text(EventKind.CONSULTATION_ENDED, ended) == "Private consultation ended: ended by Ann"
     ruled = ExhibitRuled(1, ExhibitStatus.EXCLUDED, "late")
     assert text(EventKind.EXHIBIT_RULED, ruled) == "Exhibit 1 excluded: late"
     hidden = ExhibitHidden(1, 5_999, 61_000)
@@ -92,6 +107,9 @@ def test_a_language_without_words_for_every_written_kind_is_refused() -> None:
             states=ENGLISH.states,
             rooms=ENGLISH.rooms,
             leave_reasons=ENGLISH.leave_reasons,
+            roles=ENGLISH.roles,
+            share_ends=ENGLISH.share_ends,
+            consultation_ends=ENGLISH.consultation_ends,
             exhibits=ENGLISH.exhibits,
             exhibit_statuses=ENGLISH.exhibit_statuses,
             after_gap=ENGLISH.after_gap,

@@ -14,6 +14,8 @@ from court.events import (
     ActorKind,
     Because,
     ChatSent,
+    ConsultationEnd,
+    ConsultationEnded,
     EventActor,
     EventKind,
     EventParams,
@@ -28,6 +30,8 @@ from court.events import (
     Left,
     NoParams,
     RecordResumed,
+    ShareEnd,
+    ShareEnded,
     StateChange,
     Subject,
     WrittenEvent,
@@ -45,6 +49,8 @@ SAMPLES: dict[type[EventParams], EventParams] = {
     NoParams: NO_PARAMS,
     Because: Because("speaking out of turn"),
     Left: Left(LeaveReason.NEGOTIATION_FAILED, "no answer"),
+    ShareEnded: ShareEnded(ShareEnd.BY_COURT, role=Role.JUDGE),
+    ConsultationEnded: ConsultationEnded(ConsultationEnd.DECLINED, "Иван Петров"),
     StateChange: StateChange(HearingState.OPEN, HearingState.IN_SESSION, "the court sits"),
     Joined: Joined(RoomKind.WAITING),
     Gap: Gap(3.25),
@@ -100,6 +106,23 @@ def test_the_audit_reasons_are_those_the_audit_log_always_recorded() -> None:
     assert audit_reason(EventKind.PARTICIPANT_LEFT, left) == "disconnected"
     failed = Left(LeaveReason.NEGOTIATION_FAILED, "timed out")
     assert audit_reason(EventKind.PARTICIPANT_LEFT, failed) == "negotiation failed: timed out"
+    shares = {
+        ShareEnded(ShareEnd.BY_SHARER): "stopped by the sharer",
+        ShareEnded(ShareEnd.BY_COURT, role=Role.CLERK): "stopped by the court (Court clerk)",
+        ShareEnded(ShareEnd.TRANSFERRED): "transferred",
+        ShareEnded(ShareEnd.REMOVED): "removed",
+        ShareEnded(ShareEnd.SHARER_LEFT, left=LeaveReason.DISCONNECTED): "disconnected",
+    }
+    for share, said in shares.items():
+        assert audit_reason(EventKind.SCREEN_SHARE_STOPPED, share) == said
+    consultations = {
+        ConsultationEnded(ConsultationEnd.DECLINED, "Ann"): "declined by Ann",
+        ConsultationEnded(ConsultationEnd.ENDED, "Ann"): "ended by Ann",
+        ConsultationEnded(ConsultationEnd.HEARING_CLOSED): "the hearing closed",
+        ConsultationEnded(ConsultationEnd.MEMBER_REMOVED): "a member was removed",
+    }
+    for consultation, said in consultations.items():
+        assert audit_reason(EventKind.CONSULTATION_ENDED, consultation) == said
 
 
 def test_actors_and_subjects_are_labelled_as_the_audit_log_names_them() -> None:

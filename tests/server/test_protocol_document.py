@@ -29,6 +29,8 @@ from court.events import (
     ExhibitRuled,
     LeaveReason,
     Left,
+    ShareEnd,
+    ShareEnded,
     StateChange,
     WrittenEvent,
 )
@@ -505,6 +507,12 @@ SYSTEM_ENTRIES = [
     # The system's entries written before events were kept read as written, in any language.
     _entry(8, "Witness dismissed", kind=EntryKind.EVENT, automatic=True),
     _system(9, WrittenEvent(EventKind.PARTICIPANT_LEFT, Left(LeaveReason.DISCONNECTED))),
+    _system(
+        10,
+        WrittenEvent(
+            EventKind.SCREEN_SHARE_STOPPED, ShareEnded(ShareEnd.BY_COURT, role=Role.JUDGE)
+        ),
+    ),
 ]
 
 
@@ -524,6 +532,7 @@ SYSTEM_ENTRIES = [
                 "(Open → In session was too early)",
                 "Witness dismissed",
                 "Выход из заседания: связь прервалась",
+                "Показ экрана окончен: остановлен судом (Судья)",
             ],
         ),
         (
@@ -538,6 +547,7 @@ SYSTEM_ENTRIES = [
                 "İclasın vəziyyəti dəyişdi: İclas gedir → Fasilə (Open → In session was too early)",
                 "Witness dismissed",
                 "İclası tərk etdi: əlaqə kəsildi",
+                "Ekranın nümayişi bitdi: məhkəmə dayandırdı (Hakim)",
             ],
         ),
     ],

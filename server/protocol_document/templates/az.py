@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from court.event_text import EventWords
-from court.events import EventKind, LeaveReason
+from court.events import ConsultationEnd, EventKind, LeaveReason, ShareEnd
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
@@ -38,6 +38,19 @@ def _date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+ROLES = {
+    Role.JUDGE: "Hakim",
+    Role.CLERK: "Məhkəmə iclasının katibi",
+    Role.PROSECUTOR: "Prokuror",
+    Role.DEFENCE: "Müdafiəçi",
+    Role.DEFENDANT: "Təqsirləndirilən şəxs",
+    Role.VICTIM: "Zərərçəkmiş şəxs",
+    Role.WITNESS: "Şahid",
+    Role.EXPERT: "Ekspert",
+    Role.INTERPRETER: "Tərcüməçi",
+    Role.OBSERVER: "Müşahidəçi",
+}
+
 STRINGS = Strings(
     language="az",
     title="Məhkəmə iclasının protokolu",
@@ -66,18 +79,7 @@ STRINGS = Strings(
     draft="Layihə: protokol hələ hakim və katib tərəfindən imzalanmayıb.",
     page="Səhifə {page} / {pages}",
     not_given="—",
-    roles={
-        Role.JUDGE: "Hakim",
-        Role.CLERK: "Məhkəmə iclasının katibi",
-        Role.PROSECUTOR: "Prokuror",
-        Role.DEFENCE: "Müdafiəçi",
-        Role.DEFENDANT: "Təqsirləndirilən şəxs",
-        Role.VICTIM: "Zərərçəkmiş şəxs",
-        Role.WITNESS: "Şahid",
-        Role.EXPERT: "Ekspert",
-        Role.INTERPRETER: "Tərcüməçi",
-        Role.OBSERVER: "Müşahidəçi",
-    },
+    roles=ROLES,
     kinds={
         EntryKind.STATEMENT: "Bəyanat",
         EntryKind.QUESTION: "Sual",
@@ -141,6 +143,20 @@ STRINGS = Strings(
             LeaveReason.RELEASED: "şahid kimi azad edildi",
             LeaveReason.CLOSED: "iclas bağlandı",
             LeaveReason.NEGOTIATION_FAILED: "audio və videonu qoşmaq mümkün olmadı",
+        },
+        roles=ROLES,
+        share_ends={
+            ShareEnd.BY_SHARER: "nümayiş edən özü dayandırdı",
+            ShareEnd.BY_COURT: "məhkəmə dayandırdı ({role})",
+            ShareEnd.TRANSFERRED: "nümayiş edən başqa otağa keçirildi",
+            ShareEnd.REMOVED: "nümayiş edən iclasdan çıxarıldı",
+            ShareEnd.SHARER_LEFT: "{left}",
+        },
+        consultation_ends={
+            ConsultationEnd.DECLINED: "{name} imtina etdi",
+            ConsultationEnd.ENDED: "{name} bitirdi",
+            ConsultationEnd.HEARING_CLOSED: "iclas bağlandı",
+            ConsultationEnd.MEMBER_REMOVED: "iştirakçılardan biri çıxarıldı",
         },
         exhibits={
             "offered": "Sübut № {number} təqdim edildi: {who}: {description}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from court.event_text import EventWords
-from court.events import EventKind, LeaveReason
+from court.events import ConsultationEnd, EventKind, LeaveReason, ShareEnd
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
@@ -35,6 +35,19 @@ MONTHS = (  # genitive, as a date is written in Russian
 def _date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
 
+
+ROLES = {
+    Role.JUDGE: "Судья",
+    Role.CLERK: "Секретарь судебного заседания",
+    Role.PROSECUTOR: "Прокурор",
+    Role.DEFENCE: "Защитник",
+    Role.DEFENDANT: "Подсудимый",
+    Role.VICTIM: "Потерпевший",
+    Role.WITNESS: "Свидетель",
+    Role.EXPERT: "Эксперт",
+    Role.INTERPRETER: "Переводчик",
+    Role.OBSERVER: "Наблюдатель",
+}
 
 STRINGS = Strings(
     language="ru",
@@ -64,18 +77,7 @@ STRINGS = Strings(
     draft="Проект: протокол ещё не подписан судьёй и секретарём.",
     page="Страница {page} из {pages}",
     not_given="—",
-    roles={
-        Role.JUDGE: "Судья",
-        Role.CLERK: "Секретарь судебного заседания",
-        Role.PROSECUTOR: "Прокурор",
-        Role.DEFENCE: "Защитник",
-        Role.DEFENDANT: "Подсудимый",
-        Role.VICTIM: "Потерпевший",
-        Role.WITNESS: "Свидетель",
-        Role.EXPERT: "Эксперт",
-        Role.INTERPRETER: "Переводчик",
-        Role.OBSERVER: "Наблюдатель",
-    },
+    roles=ROLES,
     kinds={
         EntryKind.STATEMENT: "Заявление",
         EntryKind.QUESTION: "Вопрос",
@@ -139,6 +141,20 @@ STRINGS = Strings(
             LeaveReason.RELEASED: "освобождён как свидетель",
             LeaveReason.CLOSED: "заседание закрыто",
             LeaveReason.NEGOTIATION_FAILED: "не удалось подключить звук и видео",
+        },
+        roles=ROLES,
+        share_ends={
+            ShareEnd.BY_SHARER: "остановлен показывающим",
+            ShareEnd.BY_COURT: "остановлен судом ({role})",
+            ShareEnd.TRANSFERRED: "показывающий переведён в другой зал",
+            ShareEnd.REMOVED: "показывающий удалён из заседания",
+            ShareEnd.SHARER_LEFT: "{left}",
+        },
+        consultation_ends={
+            ConsultationEnd.DECLINED: "отклонена: {name}",
+            ConsultationEnd.ENDED: "окончена: {name}",
+            ConsultationEnd.HEARING_CLOSED: "заседание закрыто",
+            ConsultationEnd.MEMBER_REMOVED: "один из участников удалён",
         },
         exhibits={
             "offered": "Доказательство № {number} представлено: {who}: {description}",
