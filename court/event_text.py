@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from court.events import (
+from court.event_params import (
     Because,
     ChatSent,
     ConsultationEnd,
     ConsultationEnded,
-    EventKind,
     EventParams,
     ExhibitDescribed,
     ExhibitHidden,
@@ -35,8 +34,8 @@ from court.events import (
     ShareEnd,
     ShareEnded,
     StateChange,
-    WrittenEvent,
 )
+from court.events import EventKind, WrittenEvent
 from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS, ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EVENT_WORDS

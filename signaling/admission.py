@@ -7,7 +7,8 @@ in every other waiting participant at once.
 from __future__ import annotations
 
 from court.errors import InvalidState
-from court.events import NO_PARAMS, Because, EventKind, LeaveReason, Left, Subject
+from court.event_params import NO_PARAMS, Because, LeaveReason, Left
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.hearing_state import SITTING, HearingState
 from court.roles import Role

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from court.errors import InvalidRequest, PermissionDenied
-from court.events import CLERK, ChatSent, EventKind, Subject
+from court.event_params import ChatSent
+from court.events import CLERK, EventKind, Subject
 from court.hearing import Participant
 from court.roles import Role
 from signaling import messages

@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
-from court.events import NO_PARAMS, ConsultationEnd, ConsultationEnded, EventKind, Subject
+from court.event_params import NO_PARAMS, ConsultationEnd, ConsultationEnded
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation

@@ -15,15 +15,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidState, NotFound, PermissionDenied
-from court.events import (
-    HEARING,
+from court.event_params import (
     ConsultationEnd,
     ConsultationEnded,
-    EventActor,
-    EventKind,
     EventParams,
     Gap,
-    HearingEvent,
     Joined,
     LeaveReason,
     Left,
@@ -31,6 +27,12 @@ from court.events import (
     ShareEnd,
     ShareEnded,
     StateChange,
+)
+from court.events import (
+    HEARING,
+    EventActor,
+    EventKind,
+    HearingEvent,
     Subject,
     audit_reason,
     check_params,

@@ -16,16 +16,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
-from court.events import (
-    EventKind,
+from court.event_params import (
     ExhibitDescribed,
     ExhibitHidden,
     ExhibitNumber,
     ExhibitOffered,
     ExhibitRuled,
-    HearingEvent,
-    WrittenEvent,
 )
+from court.events import EventKind, HearingEvent, WrittenEvent
 from court.exhibits import Exhibit, ExhibitStatus, Showing
 from court.hearing import Participant
 from court.permissions import Permission

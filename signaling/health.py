@@ -12,7 +12,8 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
-from court.events import HEARING, NO_PARAMS, Because, EventKind, Gap, Subject
+from court.event_params import NO_PARAMS, Because, Gap
+from court.events import HEARING, EventKind, Subject
 from signaling.attendance import Attendance, ConnectionState
 from signaling.courtroom import Courtroom
 from signaling.events import ServerEvent

@@ -9,7 +9,8 @@ from typing import Any
 import socketio
 
 from court.errors import InvalidState
-from court.events import HEARING, NO_PARAMS, EventKind, LeaveReason, Left
+from court.event_params import NO_PARAMS, LeaveReason, Left
+from court.events import HEARING, EventKind
 from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore

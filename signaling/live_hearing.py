@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from court.errors import InvalidState, PermissionDenied
-from court.events import LeaveReason, Left
+from court.event_params import LeaveReason, Left
 from court.hearing import Hearing, Participant
 from court.hearing_state import SITTING
 from court.ids import ParticipantId

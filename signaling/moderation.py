@@ -4,19 +4,17 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 from court.errors import InvalidState, PermissionDenied
-from court.events import (
-    HEARING,
+from court.event_params import (
     NO_PARAMS,
     Because,
     ConsultationEnd,
     ConsultationEnded,
-    EventKind,
     LeaveReason,
     Left,
     ShareEnd,
     ShareEnded,
-    Subject,
 )
+from court.events import HEARING, EventKind, Subject
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.attendance import Attendance

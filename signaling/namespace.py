@@ -20,7 +20,7 @@ from court.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
-from court.events import LeaveReason, Left
+from court.event_params import LeaveReason, Left
 from court.hearing import JoinGrant
 from media.transport import NegotiationError
 from signaling import messages

@@ -11,7 +11,8 @@ told to its members only, since the court never learns a consultation's content.
 from __future__ import annotations
 
 from court.errors import InvalidState
-from court.events import NO_PARAMS, EventKind, Left, ShareEnd, ShareEnded, Subject
+from court.event_params import NO_PARAMS, Left, ShareEnd, ShareEnded
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.rooms import RoomKind
 from signaling.attendance import Attendance

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from court.event_text import ENGLISH, EventWords, event_text
-from court.events import (
-    EXHIBIT_KINDS,
+from court.event_params import (
     NO_PARAMS,
     Because,
     ConsultationEnd,
     ConsultationEnded,
-    EventKind,
     EventParams,
     ExhibitHidden,
     ExhibitRuled,
@@ -23,8 +20,9 @@ from court.events import (
     ShareEnd,
     ShareEnded,
     StateChange,
-    WrittenEvent,
 )
+from court.event_text import ENGLISH, EventWords, event_text
+from court.events import EXHIBIT_KINDS, EventKind, WrittenEvent
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EVENT_WORDS, NOT_WRITTEN, written

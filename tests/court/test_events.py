@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from court.events import (
-    CLERK,
-    HEARING,
+from court.event_params import (
     NO_PARAMS,
-    PARAMS_OF,
-    SYSTEM,
-    ActorKind,
     Because,
     ChatSent,
     ConsultationEnd,
     ConsultationEnded,
-    EventActor,
-    EventKind,
     EventParams,
     ExhibitDescribed,
     ExhibitHidden,
@@ -33,6 +26,15 @@ from court.events import (
     ShareEnd,
     ShareEnded,
     StateChange,
+)
+from court.events import (
+    CLERK,
+    HEARING,
+    PARAMS_OF,
+    SYSTEM,
+    ActorKind,
+    EventActor,
+    EventKind,
     Subject,
     WrittenEvent,
     audit_reason,

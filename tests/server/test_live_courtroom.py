@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 
 from court.errors import InvalidState
-from court.events import (
-    HEARING,
-    NO_PARAMS,
-    Because,
-    EventActor,
-    EventKind,
-    EventParams,
-    HearingEvent,
-    StateChange,
-    Subject,
-)
+from court.event_params import NO_PARAMS, Because, EventParams, StateChange
+from court.events import HEARING, EventActor, EventKind, HearingEvent, Subject
 from court.hearing import Participant
 from court.hearing_state import HearingState
 from court.ids import HearingId, ParticipantId

@@ -20,10 +20,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from court.event_text import event_text
-from court.events import (
+from court.event_params import (
     NO_PARAMS,
-    EventKind,
     ExhibitHidden,
     ExhibitOffered,
     ExhibitRuled,
@@ -32,8 +30,9 @@ from court.events import (
     ShareEnd,
     ShareEnded,
     StateChange,
-    WrittenEvent,
 )
+from court.event_text import event_text
+from court.events import EventKind, WrittenEvent
 from court.exhibits import ExhibitStatus
 from court.hearing import Hearing, Participant
 from court.hearing_state import HearingState

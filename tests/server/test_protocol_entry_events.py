@@ -11,8 +11,9 @@ from dataclasses import replace
 from alembic import command
 from alembic.script import ScriptDirectory
 
+from court.event_params import Gap, StateChange
 from court.event_text import event_text
-from court.events import SYSTEM, Gap, HearingEvent, StateChange, Subject, WrittenEvent
+from court.events import SYSTEM, HearingEvent, Subject, WrittenEvent
 from court.events import EventKind as K
 from court.hearing_state import HearingState
 from court.protocol import (

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from court.event_params import ConsultationEnd, LeaveReason, ShareEnd
 from court.event_text import EventWords
-from court.events import ConsultationEnd, EventKind, LeaveReason, ShareEnd
+from court.events import EventKind
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
