@@ -60,12 +60,21 @@ class ConsultationEnd(StrEnum):
 class NoParams:
     """The kind and its subject say it all."""
 
+    @property
+    def said(self) -> str:
+        """As the audit log records it (every kind of parameters has ``said``)."""
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class Because:
     """A reason given (by the court, or by the system for what it did), kept as written."""
 
     reason: str
+
+    @property
+    def said(self) -> str:
+        return self.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +128,18 @@ class StateChange:
     after: HearingState
     reason: str
 
+    @property
+    def said(self) -> str:
+        return f"{self.before.value} -> {self.after.value}: {self.reason}"
+
 
 @dataclass(frozen=True, slots=True)
 class Joined:
     room: RoomKind
+
+    @property
+    def said(self) -> str:
+        return self.room.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +147,11 @@ class Gap:
     """A lost connection ended: how long it was."""
 
     seconds: float
+
+    @property
+    def said(self) -> str:
+        """A connection restored; a reconnection says "after a gap of" (audit_reason)."""
+        return f"after {self.seconds:.1f} s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +161,22 @@ class RecordResumed:
     state: HearingState
     recording_id: str
 
+    @property
+    def said(self) -> str:
+        return (
+            f"the hearing was {self.state.value.replace('_', ' ')} without a recorder "
+            f"(the server restarted); the record resumes in recording {self.recording_id}"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ChatSent:
     message_id: str
     characters: int  # never the content
+
+    @property
+    def said(self) -> str:
+        return f"message {self.message_id}, {self.characters} characters"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +184,10 @@ class ExhibitOffered:
     number: int
     who: str  # the offering participant as named when it was offered: "Name (Role)"
     description: str
+
+    @property
+    def said(self) -> str:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +197,10 @@ class ExhibitDescribed:
     number: int
     description: str
 
+    @property
+    def said(self) -> str:
+        return ""
+
 
 @dataclass(frozen=True, slots=True)
 class ExhibitRuled:
@@ -167,10 +208,18 @@ class ExhibitRuled:
     status: ExhibitStatus
     reason: str
 
+    @property
+    def said(self) -> str:
+        return self.reason
+
 
 @dataclass(frozen=True, slots=True)
 class ExhibitNumber:
     number: int
+
+    @property
+    def said(self) -> str:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +227,10 @@ class ExhibitHidden:
     number: int
     start_ms: int | None  # the showing's span in record time; both None: not in one recording
     end_ms: int | None
+
+    @property
+    def said(self) -> str:
+        return ""
 
 
 EventParams = (

@@ -127,6 +127,7 @@ def event_text(event: WrittenEvent, words: EventWords = ENGLISH) -> str:
 
 
 def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
+    """Why it happened: a reason as written, or the system's own in the table's words."""
     match params:
         case StateChange(before, after, reason):
             why = _said(reason)
@@ -142,6 +143,13 @@ def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
             return words.share_ends[ended].format(role=role_words, left=left_words)
         case ConsultationEnded(ended, name):
             return words.consultation_ends[ended].format(name=name)
+        case _:
+            return _circumstance(kind, params, words)
+
+
+def _circumstance(kind: EventKind, params: EventParams, words: EventWords) -> str:
+    """Where, how long, in which recording: facts in the table's words."""
+    match params:
         case Joined(room):
             return words.rooms[room]
         case Gap(seconds):
@@ -153,8 +161,7 @@ def _detail(kind: EventKind, params: EventParams, words: EventWords) -> str:
             )
         case NoParams() | ChatSent():
             return ""
-        case _:
-            raise TypeError(f"{kind.value}: no words for {type(params).__name__}")
+    raise TypeError(f"{kind.value}: no words for {type(params).__name__}")
 
 
 def _left(cause: LeaveReason, detail: str, words: EventWords) -> str:
@@ -180,20 +187,15 @@ def _exhibit_text(
             phrase = "put_forward" if kind is EventKind.EXHIBIT_PUT_FORWARD else "described"
             return phrases[phrase].format(number=number, description=description)
         case ExhibitRuled(number, status, reason):
+            phrase = "ruled_because" if reason else "ruled"
             status_words = words.exhibit_statuses[status]
-            if reason:
-                return phrases["ruled_because"].format(
-                    number=number, status=status_words, reason=reason
-                )
-            return phrases["ruled"].format(number=number, status=status_words)
+            return phrases[phrase].format(number=number, status=status_words, reason=reason)
         case ExhibitNumber(number):
             return phrases["shown"].format(number=number)
         case ExhibitHidden(number, start_ms, end_ms):
-            if end_ms is None:
-                return phrases["hidden"].format(number=number)
-            return phrases["hidden_span"].format(
-                number=number, start=_clock(start_ms, words), end=_clock(end_ms, words)
-            )
+            start, end = _clock(start_ms, words), _clock(end_ms, words)
+            phrase = "hidden" if end_ms is None else "hidden_span"
+            return phrases[phrase].format(number=number, start=start, end=end)
     raise TypeError(f"{kind.value}: no words for {type(params).__name__}")  # pragma: no cover
 
 

@@ -249,30 +249,9 @@ def check_params(kind: EventKind, params: EventParams) -> None:
 
 def audit_reason(kind: EventKind, params: EventParams) -> str:
     """The event's reason in the words the audit log and the timeline have always used."""
-    match params:
-        case Because(reason):
-            return reason
-        case Left() | ShareEnded() | ConsultationEnded():
-            return params.said
-        case StateChange(before, after, reason):
-            return f"{before.value} -> {after.value}: {reason}"
-        case Joined(room):
-            return room.value
-        case Gap(seconds) if kind is EventKind.PARTICIPANT_RECONNECTED:
-            return f"after a gap of {seconds:.1f} s"
-        case Gap(seconds):
-            return f"after {seconds:.1f} s"
-        case RecordResumed(state, recording_id):
-            return (
-                f"the hearing was {state.value.replace('_', ' ')} without a recorder "
-                f"(the server restarted); the record resumes in recording {recording_id}"
-            )
-        case ChatSent(message_id, characters):
-            return f"message {message_id}, {characters} characters"
-        case ExhibitRuled(reason=reason):
-            return reason
-        case _:
-            return ""
+    if kind is EventKind.PARTICIPANT_RECONNECTED and isinstance(params, Gap):
+        return f"after a gap of {params.seconds:.1f} s"
+    return params.said
 
 
 _ENUM_FIELDS: Final = {kind: enum_fields(cls) for kind, cls in PARAMS_OF.items()}
