@@ -12,7 +12,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
+
+from court.events import EXHIBIT_KINDS, EventKind, WrittenEvent
 
 MAX_ENTRY_TEXT: Final = 10_000  # characters: a long statement, summarised as clerks do
 
@@ -63,33 +65,54 @@ class ProtocolSignature:
     signed_at: float  # Unix seconds
 
 
-# Which hearing events the protocol writes down, in words. Chat, raised hands, spotlight
-# and requests are conduct of the session, not of the proceedings; a consultation's
-# existence is written down, never its content.
-EVENT_WORDS: Final[Mapping[str, str]] = {
-    "hearing_state_changed": "The hearing's state changed",
-    "recording_started": "The recording started",
-    "recording_stopped": "The recording stopped",
-    "recording_resumed": "The recording resumed",
-    "recording_failed": "The recording failed",
-    "participant_joined": "Joined",
-    "participant_admitted": "Admitted to the hearing room",
-    "participant_sent_to_waiting_room": "Sent to the waiting room",
-    "participant_left": "Left",
-    "participant_removed": "Removed from the hearing",
-    "participant_readmitted": "Readmitted",
-    "participant_reconnected": "Reconnected",
-    "connection_lost": "Connection lost",
-    "connection_restored": "Connection restored",
-    "participant_muted": "Muted by the court",
-    "witness_called": "Witness called",
-    "witness_dismissed": "Witness dismissed",
-    "consultation_started": "Private consultation started",
-    "consultation_ended": "Private consultation ended",
-    "hearing_locked": "The hearing's door was locked or unlocked",
-    "screen_share_started": "Screen shared",
-    "screen_share_stopped": "Screen sharing ended",
+# Which hearing events the protocol writes down, and the words that head each entry (in
+# English here; server/protocol_document/templates has them in every language). Chat, raised
+# hands, spotlight and requests are conduct of the session, not of the proceedings; a
+# consultation's existence is written down, never its content. The changes of the exhibit
+# register are written by the register in their own phrases (court.exhibits.EXHIBIT_WORDS).
+EVENT_WORDS: Final[Mapping[EventKind, str]] = {
+    EventKind.HEARING_STATE_CHANGED: "The hearing's state changed",
+    EventKind.RECORDING_STARTED: "The recording started",
+    EventKind.RECORDING_STOPPED: "The recording stopped",
+    EventKind.RECORDING_RESUMED: "The recording resumed",
+    EventKind.RECORDING_FAILED: "The recording failed",
+    EventKind.PARTICIPANT_JOINED: "Joined",
+    EventKind.PARTICIPANT_ADMITTED: "Admitted to the hearing room",
+    EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM: "Sent to the waiting room",
+    EventKind.PARTICIPANT_LEFT: "Left",
+    EventKind.PARTICIPANT_REMOVED: "Removed from the hearing",
+    EventKind.PARTICIPANT_READMITTED: "Readmitted",
+    EventKind.PARTICIPANT_RECONNECTED: "Reconnected",
+    EventKind.CONNECTION_LOST: "Connection lost",
+    EventKind.CONNECTION_RESTORED: "Connection restored",
+    EventKind.PARTICIPANT_MUTED: "Muted by the court",
+    EventKind.WITNESS_CALLED: "Witness called",
+    EventKind.WITNESS_DISMISSED: "Witness dismissed",
+    EventKind.WITNESS_RELEASED: "Witness released",
+    EventKind.CONSULTATION_STARTED: "Private consultation started",
+    EventKind.CONSULTATION_ENDED: "Private consultation ended",
+    EventKind.HEARING_LOCKED: "The hearing's door was locked",
+    EventKind.HEARING_UNLOCKED: "The hearing's door was unlocked",
+    EventKind.SCREEN_SHARE_STARTED: "Screen shared",
+    EventKind.SCREEN_SHARE_STOPPED: "Screen sharing ended",
 }
+
+# The events the protocol leaves out, each with the reason. Every EventKind is in
+# EVENT_WORDS, in EXHIBIT_KINDS or here (tests/court/test_event_text.py holds it so): a new
+# kind is never lost silently.
+NOT_WRITTEN: Final[Mapping[EventKind, str]] = {
+    EventKind.UNMUTE_REQUESTED: "conduct of the session: the court asks, the muting was written",
+    EventKind.SPOTLIGHT_CHANGED: "conduct of the session: whose picture is large",
+    EventKind.HAND_RAISED: "conduct of the session: the court gives the floor in words",
+    EventKind.HAND_LOWERED: "conduct of the session",
+    EventKind.CONSULTATION_REQUESTED: "only a consultation that takes place is written down",
+    EventKind.CHAT_MESSAGE: "the chat is not part of the proceedings (audited, never written)",
+}
+
+
+def written(kind: EventKind) -> bool:
+    """Whether the protocol writes an event of this kind down."""
+    return kind in EVENT_WORDS or kind in EXHIBIT_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +130,9 @@ class ProtocolEntry:
     created_at: float  # Unix seconds
     updated_at: float
     revisions: int = 1  # versions kept of it (ProtocolRevision); more than 1: edited
+    # What the system wrote the entry from (its text is that, in English); None for what
+    # people wrote, and for the system's entries written before events were kept.
+    event: WrittenEvent | None = None
 
 
 # Saves come as the writer types (every few hundred ms). A revision per save would bury an
@@ -171,24 +197,32 @@ def folds_into(latest: ProtocolRevision, saved: ProtocolRevision) -> bool:
 def protocol_json(hearing_id: str, entries: Sequence[ProtocolEntry]) -> bytes:
     """The protocol's content in one canonical form (sorted keys, no spaces, ASCII): what
     its signers sign, and what goes into the record's manifest. Times of saving are left
-    out; what was written, when in the record, by and about whom, is in."""
+    out; what was written, when in the record, by and about whom, is in. A system entry
+    written from an event also holds the event (its kind and parameters, what every
+    language renders it from); an entry without one has no ``event`` key, so protocols
+    signed before events were kept keep their digest."""
     document = {
         "hearing_id": hearing_id,
-        "entries": [
-            {
-                "number": e.number,
-                "kind": e.kind.value,
-                "recording_id": e.recording_id,
-                "record_ms": e.record_ms,
-                "speaker_id": e.speaker_id,
-                "text": e.text,
-                "author": e.author,
-                "automatic": e.automatic,
-            }
-            for e in sorted(entries, key=lambda e: e.number)
-        ],
+        "entries": [entry_json(e) for e in sorted(entries, key=lambda e: e.number)],
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def entry_json(e: ProtocolEntry) -> dict[str, Any]:
+    """One entry as protocol_json holds it."""
+    entry: dict[str, Any] = {
+        "number": e.number,
+        "kind": e.kind.value,
+        "recording_id": e.recording_id,
+        "record_ms": e.record_ms,
+        "speaker_id": e.speaker_id,
+        "text": e.text,
+        "author": e.author,
+        "automatic": e.automatic,
+    }
+    if e.event is not None:
+        entry["event"] = e.event.as_json()
+    return entry
 
 
 def protocol_digest(hearing_id: str, entries: Sequence[ProtocolEntry]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from court.events import EventKind, HearingEvent
 from court.hearing import Hearing
 from court.hearing_state import HearingState
 from court.protocol import ProtocolEntry
@@ -18,12 +19,12 @@ from server.hearing_states import HearingStates
 from server.persistence.repositories import ProtocolRepository
 from signaling.audit import Audit, AuditEvent
 from signaling.courtroom import ChangeState
-from signaling.hearing_events import EventSink, HearingEvent
+from signaling.hearing_events import EventSink
 
 logger = logging.getLogger(__name__)
 
 # Audited by HearingStates.change itself, with the transition; not twice.
-AUDITED_ELSEWHERE = frozenset({"hearing_state_changed"})
+AUDITED_ELSEWHERE = frozenset({EventKind.HEARING_STATE_CHANGED})
 
 
 def signaling_audit(log: AuditLog) -> Audit:
@@ -40,7 +41,9 @@ def signaling_audit(log: AuditLog) -> Audit:
 
 
 def hearing_events_audit(log: AuditLog) -> EventSink:
-    """Every hearing event becomes an audit entry naming the hearing and its subject."""
+    """Every hearing event becomes an audit entry naming the hearing and its subject, in
+    the labels the audit log has always used (court.events: ``EventActor.label``,
+    ``Subject.label``, ``HearingEvent.reason``), so its rows keep their form."""
 
     async def record(event: HearingEvent) -> None:
         if event.kind in AUDITED_ELSEWHERE:
@@ -48,10 +51,11 @@ def hearing_events_audit(log: AuditLog) -> EventSink:
         reason = event.reason
         if event.record_time_ms is not None:
             reason = f"{reason} (record time {format_record_time(event.record_time_ms)})".lstrip()
-        subject = f"/{event.subject}" if event.subject else ""
+        label = event.subject.label
+        subject = f"/{label}" if label else ""
         await log.record(
-            actor=event.actor,
-            action=f"hearing.{event.kind}",
+            actor=event.actor.label,
+            action=f"hearing.{event.kind.value}",
             object=f"hearing:{event.hearing_id}{subject}",
             reason=reason,
         )

@@ -7,6 +7,8 @@ in every other waiting participant at once.
 from __future__ import annotations
 
 from court.errors import InvalidState
+from court.event_params import NO_PARAMS, Because, LeaveReason, Left
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.hearing_state import SITTING, HearingState
 from court.roles import Role
@@ -39,7 +41,9 @@ class Admission:
         if not admitted_with_all(attendance.participant.role):
             raise InvalidState("Witnesses are called in one by one: use Call witness.")
         await self._court.move(attendance, self._court.live.hearing_room, "admitted")
-        await self._court.publish("participant_admitted", by, f"participant:{attendance.id}")
+        await self._court.publish(
+            EventKind.PARTICIPANT_ADMITTED, by, Subject.participant(attendance.id), NO_PARAMS
+        )
 
     async def admit_all(self, by: Participant) -> list[str]:
         require_court(by)
@@ -49,7 +53,9 @@ class Admission:
             if attendance.removed or not admitted_with_all(attendance.participant.role):
                 continue
             await self._court.move(attendance, self._court.live.hearing_room, "admitted")
-            await self._court.publish("participant_admitted", by, f"participant:{attendance.id}")
+            await self._court.publish(
+                EventKind.PARTICIPANT_ADMITTED, by, Subject.participant(attendance.id), NO_PARAMS
+            )
             admitted.append(str(attendance.id))
         return admitted
 
@@ -62,7 +68,10 @@ class Admission:
             raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
         await self._court.move(attendance, self._court.live.waiting_room, "sent_back")
         await self._court.publish(
-            "participant_sent_to_waiting_room", by, f"participant:{attendance.id}", reason
+            EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM,
+            by,
+            Subject.participant(attendance.id),
+            Because(reason),
         )
 
     async def call_witness(self, by: Participant, participant_id: str) -> None:
@@ -72,7 +81,9 @@ class Admission:
         if attendance.participant.role is not Role.WITNESS:
             raise InvalidState(f"{attendance.participant.name} is not a witness: use Admit.")
         await self._court.move(attendance, self._court.live.hearing_room, "called")
-        await self._court.publish("witness_called", by, f"participant:{attendance.id}")
+        await self._court.publish(
+            EventKind.WITNESS_CALLED, by, Subject.participant(attendance.id), NO_PARAMS
+        )
 
     async def dismiss_witness(self, by: Participant, participant_id: str, *, release: bool) -> None:
         require_court(by)
@@ -82,9 +93,10 @@ class Admission:
         if attendance.room.kind is RoomKind.HEARING:
             await self._court.move(attendance, self._court.live.waiting_room, "dismissed")
         await self._court.publish(
-            "witness_released" if release else "witness_dismissed",
+            EventKind.WITNESS_RELEASED if release else EventKind.WITNESS_DISMISSED,
             by,
-            f"participant:{attendance.id}",
+            Subject.participant(attendance.id),
+            NO_PARAMS,
         )
         if release:
             session = attendance.session
@@ -95,5 +107,5 @@ class Admission:
             )
             self._court.live.forget(attendance)
             if session is not None:
-                await self._court.disconnect(session, "released")
+                await self._court.disconnect(session, Left(LeaveReason.RELEASED))
             await self._court.roster_changed()

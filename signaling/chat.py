@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from court.errors import InvalidRequest, PermissionDenied
+from court.event_params import ChatSent
+from court.events import CLERK, EventKind, Subject
 from court.hearing import Participant
 from court.roles import Role
 from signaling import messages
@@ -104,8 +106,8 @@ class Chat:
                 readers[attendance.id] = attendance
         for attendance in readers.values():
             await self._court.send(attendance, ServerEvent.CHAT_MESSAGE, {"message": view})
-        subject = "the clerk" if recipient is None else f"participant:{recipient.id}"
+        subject = CLERK if recipient is None else Subject.participant(recipient.id)
         await self._court.publish(
-            "chat_message", by, subject, f"message {message.id}, {len(text)} characters"
+            EventKind.CHAT_MESSAGE, by, subject, ChatSent(message.id, len(text))
         )
         return view

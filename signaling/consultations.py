@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
+from court.event_params import NO_PARAMS, ConsultationEnd, ConsultationEnded
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
@@ -102,7 +104,9 @@ class Consultations:
         await self._tell(
             consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
         )
-        await self._court.publish("consultation_requested", by, f"consultation:{consultation.id}")
+        await self._court.publish(
+            EventKind.CONSULTATION_REQUESTED, by, Subject.consultation(consultation.id), NO_PARAMS
+        )
         return consultation
 
     async def respond(self, by: Participant, consultation_id: str, accept: bool) -> Consultation:
@@ -112,7 +116,7 @@ class Consultations:
         if consultation.state is not ConsultationState.REQUESTED:
             raise InvalidState("This consultation is no longer waiting for an answer.")
         if not accept:
-            await self._end(consultation, f"declined by {by.name}", by)
+            await self._end(consultation, ConsultationEnded(ConsultationEnd.DECLINED, by.name), by)
             return consultation
         consultation.accepted_ids.add(str(by.id))
         if consultation.accepted_ids >= set(consultation.participant_ids):
@@ -136,16 +140,16 @@ class Consultations:
         consultation = self._get(consultation_id)
         if by.id not in consultation.participant_ids and not by.can(Permission.MODERATE):
             raise PermissionDenied("Only its members or the court may end a consultation.")
-        await self._end(consultation, f"ended by {by.name}", by)
+        await self._end(consultation, ConsultationEnded(ConsultationEnd.ENDED, by.name), by)
 
-    async def end_for(self, attendance: Attendance, reason: str) -> None:
+    async def end_for(self, attendance: Attendance, ended: ConsultationEnded) -> None:
         consultation = self._of(attendance)
         if consultation is not None:
-            await self._end(consultation, reason, None)
+            await self._end(consultation, ended, None)
 
-    async def end_all(self, reason: str) -> None:
+    async def end_all(self, ended: ConsultationEnded) -> None:
         for consultation in list(self._by_id.values()):
-            await self._end(consultation, reason, None)
+            await self._end(consultation, ended, None)
 
     async def _start(self, consultation: Consultation, by: Participant) -> None:
         live = self._court.live
@@ -158,9 +162,13 @@ class Consultations:
         await self._tell(
             consultation, ServerEvent.CONSULTATION_STARTED, {"consultation": consultation.view()}
         )
-        await self._court.publish("consultation_started", by, f"consultation:{consultation.id}")
+        await self._court.publish(
+            EventKind.CONSULTATION_STARTED, by, Subject.consultation(consultation.id), NO_PARAMS
+        )
 
-    async def _end(self, consultation: Consultation, reason: str, by: Participant | None) -> None:
+    async def _end(
+        self, consultation: Consultation, ended: ConsultationEnded, by: Participant | None
+    ) -> None:
         if consultation.state is ConsultationState.ENDED:
             return
         live = self._court.live
@@ -181,10 +189,10 @@ class Consultations:
         await self._tell(
             consultation,
             ServerEvent.CONSULTATION_ENDED,
-            {"consultation": consultation.view(), "reason": reason},
+            {"consultation": consultation.view(), "reason": ended.said},
         )
         if was_active:
             await self._court.publish(
-                "consultation_ended", by, f"consultation:{consultation.id}", reason
+                EventKind.CONSULTATION_ENDED, by, Subject.consultation(consultation.id), ended
             )
         await self._court.roster_changed()

@@ -15,6 +15,28 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidState, NotFound, PermissionDenied
+from court.event_params import (
+    ConsultationEnd,
+    ConsultationEnded,
+    EventParams,
+    Gap,
+    Joined,
+    LeaveReason,
+    Left,
+    RecordResumed,
+    ShareEnd,
+    ShareEnded,
+    StateChange,
+)
+from court.events import (
+    HEARING,
+    EventActor,
+    EventKind,
+    HearingEvent,
+    Subject,
+    audit_reason,
+    check_params,
+)
 from court.hearing import Hearing, Participant
 from court.hearing_state import LIVE, SITTING, HearingState, check_transition
 from court.permissions import Permission, permissions_of
@@ -23,7 +45,7 @@ from court.rooms import RoomKind, authorize_state_change
 from signaling import messages
 from signaling.attendance import Attendance
 from signaling.events import ServerEvent
-from signaling.hearing_events import EventSink, HearingEvent
+from signaling.hearing_events import EventSink
 from signaling.live_hearing import LiveHearing
 from signaling.rooms import LiveRoom
 from signaling.session import Session
@@ -43,7 +65,7 @@ Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
 
 
 class Disconnect(Protocol):
-    async def __call__(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+    async def __call__(self, session: Session, left: Left, *, after_ack: bool = False) -> None:
         """Remove the session from the hearing and close its connection."""
 
 
@@ -60,9 +82,8 @@ async def change_state_in_memory(
 
 
 def actor_of(participant: Participant | None) -> str:
-    if participant is None:
-        return "system"
-    return f"participant:{participant.id} ({participant.role.value})"
+    """The label the audit log and the protocol's ``author`` name a participant by."""
+    return EventActor.of(participant).label
 
 
 def require_court(by: Participant) -> None:
@@ -190,36 +211,37 @@ class Courtroom:
 
     async def publish(
         self,
-        kind: str,
+        kind: EventKind,
         by: Participant | None,
-        subject: str | None,
-        reason: str = "",
-        *,
-        gap_s: float | None = None,
+        subject: Subject,
+        params: EventParams,
     ) -> None:
         """Publish a hearing event (audited; the court protocol writes it down) and, while
-        the hearing is recorded, put it on the recording's timeline. ``gap_s``: the event
-        ends a gap of that length (a lost connection), which the timeline keeps as a span."""
+        the hearing is recorded, put it on the recording's timeline. An event that ends a
+        gap (``Gap``: a lost connection) is kept on the timeline as a span."""
+        check_params(kind, params)
+        reason = audit_reason(kind, params)
+        gap_s = params.seconds if isinstance(params, Gap) else None
         recording = self.live.recording
         now_ms = self.live.record_time_ms()
         if recording is not None and now_ms is not None:
             start_ms = now_ms if gap_s is None else max(0, now_ms - round(gap_s * 1000))
             try:
                 await recording.note(
-                    "gap" if gap_s is not None else kind,
+                    "gap" if gap_s is not None else kind.value,
                     start_ms,
                     None if gap_s is None else now_ms,
-                    subject,
-                    reason or kind,
+                    subject.label,
+                    reason or kind.value,
                 )
             except Exception:
                 logger.exception("could not put %s on the timeline of %s", kind, recording.id)
         event = HearingEvent(
             hearing_id=self.hearing.id,
             kind=kind,
-            actor=actor_of(by),
+            actor=EventActor.of(by),
             subject=subject,
-            reason=reason,
+            params=params,
             at=self.live.clock.wall(),
             record_time_ms=self.live.record_time_ms(),
         )
@@ -229,11 +251,11 @@ class Courtroom:
             # The court's action has happened; a failing audit store is logged loudly.
             logger.exception("could not publish hearing event %s", kind)
         try:
-            await self.protocol.write_event(kind, by, subject, reason)
+            await self.protocol.write_event(event, by)
         except Exception:
             logger.exception("could not write hearing event %s into the protocol", kind)
         try:
-            await self.exhibits.observe(kind, by, subject)  # a screen shown is an exhibit
+            await self.exhibits.observe(event, by)  # a screen shown is an exhibit
         except Exception:
             logger.exception("could not keep hearing event %s in the exhibit register", kind)
 
@@ -279,19 +301,13 @@ class Courtroom:
             {"participant": self.participant_view(attendance)},
             skip=attendance,
         )
-        subject = f"participant:{attendance.id}"
+        subject = Subject.participant(attendance.id)
         if attendance.gap_started_at is not None:
             gap_s = self.live.clock.monotonic() - attendance.gap_started_at
             attendance.gap_started_at = None
-            await self.publish(
-                "participant_reconnected",
-                None,
-                subject,
-                f"after a gap of {gap_s:.1f} s",
-                gap_s=gap_s,
-            )
+            await self.publish(EventKind.PARTICIPANT_RECONNECTED, None, subject, Gap(gap_s))
         else:
-            await self.publish("participant_joined", None, subject, room.kind.value)
+            await self.publish(EventKind.PARTICIPANT_JOINED, None, subject, Joined(room.kind))
         await self.roster_changed()
         recording = self.live.recording
         protocol = await self.protocol.entries(attendance.participant)
@@ -319,9 +335,11 @@ class Courtroom:
             "roster": self.roster() if attendance.participant.can(Permission.MODERATE) else None,
         }
 
-    async def depart(self, session: Session, reason: str) -> None:
-        await self.screens.end_for_session(session, reason)
-        attendance = await self.live.depart(session, back_to_waiting=reason == "left")
+    async def depart(self, session: Session, left: Left) -> None:
+        reason = left.said
+        await self.screens.end_for_session(session, left)
+        back_to_waiting = left.cause is LeaveReason.LEFT
+        attendance = await self.live.depart(session, back_to_waiting=back_to_waiting)
         if attendance is None:
             return
         await self.to_room(
@@ -329,10 +347,10 @@ class Courtroom:
             ServerEvent.PARTICIPANT_LEFT,
             {"participant_id": attendance.id, "reason": reason},
         )
-        subject = f"participant:{attendance.id}"
-        if reason in ("disconnected", "connection_lost") and attendance.gap_started_at is None:
+        subject = Subject.participant(attendance.id)
+        if left.cause is LeaveReason.DISCONNECTED and attendance.gap_started_at is None:
             attendance.gap_started_at = self.live.clock.monotonic()
-        await self.publish("participant_left", None, subject, reason)
+        await self.publish(EventKind.PARTICIPANT_LEFT, None, subject, left)
         await self.roster_changed()
 
     # ---- moving people -----------------------------------------------------------------
@@ -346,7 +364,7 @@ class Courtroom:
     async def move(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
         """Transfer a participant and tell both rooms and the participant."""
         if attendance.room is not room:
-            await self.screens.end_for(attendance, "transferred")
+            await self.screens.end_for(attendance, ShareEnded(ShareEnd.TRANSFERRED))
         previous = self.live.transfer(attendance, room)
         if previous is room:
             return
@@ -387,11 +405,10 @@ class Courtroom:
             "the recorder restarted: what came before is in the previous recording",
         )
         await self.publish(
-            "recording_resumed",
+            EventKind.RECORDING_RESUMED,
             None,
-            None,
-            f"the hearing was {self.hearing.state.value.replace('_', ' ')} without a recorder "
-            f"(the server restarted); the record resumes in recording {recording.id}",
+            HEARING,
+            RecordResumed(self.hearing.state, recording.id),
         )
 
     # ---- hearing states ----------------------------------------------------------------
@@ -418,7 +435,7 @@ class Courtroom:
             {"hearing": messages.hearing_view(live.hearing), "reason": reason},
         )
         await self.publish(
-            "hearing_state_changed", by, None, f"{previous.value} -> {target.value}: {reason}"
+            EventKind.HEARING_STATE_CHANGED, by, HEARING, StateChange(previous, target, reason)
         )
         if target is HearingState.CLOSED:
             await self._close_hearing(by)
@@ -426,7 +443,7 @@ class Courtroom:
 
     async def _close_hearing(self, by: Participant) -> None:
         """Everyone leaves; the recording is sealed; links stop working (the state says so)."""
-        await self.consultations.end_all("the hearing closed")
+        await self.consultations.end_all(ConsultationEnded(ConsultationEnd.HEARING_CLOSED))
         live = self.live
         if live.recording is not None:
             info = await live.stop_recording(None)
@@ -437,5 +454,6 @@ class Courtroom:
         for attendance in list(live.attendance.values()):
             session = attendance.session
             if session is not None:
-                await self.disconnect(session, "closed", after_ack=attendance.id == by.id)
+                closed = Left(LeaveReason.CLOSED)
+                await self.disconnect(session, closed, after_ack=attendance.id == by.id)
         live.attendance.clear()

@@ -16,12 +16,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
-from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS, Exhibit, ExhibitStatus, Showing
+from court.event_params import (
+    ExhibitDescribed,
+    ExhibitHidden,
+    ExhibitNumber,
+    ExhibitOffered,
+    ExhibitRuled,
+)
+from court.events import EventKind, HearingEvent, WrittenEvent
+from court.exhibits import Exhibit, ExhibitStatus, Showing
 from court.hearing import Participant
 from court.permissions import Permission
 from signaling import messages
 from signaling.events import ServerEvent
-from signaling.screen_sharing import STARTED, STOPPED
 
 if TYPE_CHECKING:
     from signaling.courtroom import Courtroom
@@ -96,11 +103,7 @@ def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
     }
 
 
-def _time(ms: int | None) -> str:
-    if ms is None:
-        return "off the record"
-    seconds = ms // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+_SHARES = frozenset({EventKind.SCREEN_SHARE_STARTED, EventKind.SCREEN_SHARE_STOPPED})
 
 
 class ExhibitRegister:
@@ -131,21 +134,19 @@ class ExhibitRegister:
         async with self._lock:
             exhibit = await self._find(command.exhibit_id)
             number = exhibit.number
-            said: list[str] = []
+            said: list[WrittenEvent] = []
             description = exhibit.description
             if command.description is not None and command.description.strip() != description:
                 description = command.description.strip()
                 said.append(
-                    EXHIBIT_WORDS["described"].format(number=number, description=description)
+                    WrittenEvent(EventKind.EXHIBIT_DESCRIBED, ExhibitDescribed(number, description))
                 )
             status = exhibit.status
             if command.status is not None and command.status != status.value:
                 status = ExhibitStatus(command.status)
                 reason = command.reason.strip()
                 said.append(
-                    EXHIBIT_WORDS["ruled_because" if reason else "ruled"].format(
-                        number=number, status=STATUS_LABELS[status].lower(), reason=reason
-                    )
+                    WrittenEvent(EventKind.EXHIBIT_RULED, ExhibitRuled(number, status, reason))
                 )
             if not said:
                 return exhibit
@@ -157,8 +158,8 @@ class ExhibitRegister:
                     updated_at=self._court.live.clock.wall(),
                 )
             )
-            for text in said:
-                await self._changed(by, exhibit, text)
+            for event in said:
+                await self._changed(by, exhibit, event)
         return exhibit
 
     async def show(self, by: Participant, exhibit_id: str) -> Exhibit:
@@ -181,17 +182,17 @@ class ExhibitRegister:
 
     # ---- screens shared in the hearing room --------------------------------------------
 
-    async def observe(self, kind: str, by: Participant | None, subject: str | None) -> None:
+    async def observe(self, event: HearingEvent, by: Participant | None) -> None:
         """Called with every hearing event; a screen share starts or ends a showing."""
-        if kind not in (STARTED, STOPPED) or not subject or not subject.startswith("participant:"):
+        sharer = event.subject.participant_id
+        if event.kind not in _SHARES or sharer is None:
             return
-        sharer = subject.removeprefix("participant:")
         async with self._lock:
             at_ms = self._court.protocol.heard_ms()
             current = await self._showing_now()
             if current is not None:
                 await self._end_showing(current, by, at_ms)
-            if kind == STOPPED:
+            if event.kind is EventKind.SCREEN_SHARE_STOPPED:
                 return
             wanted, self._next_shown = self._next_shown, None
             exhibit = None
@@ -245,7 +246,8 @@ class ExhibitRegister:
                 updated_at=self._court.live.clock.wall(),
             )
         )
-        await self._changed(by, exhibit, EXHIBIT_WORDS["shown"].format(number=exhibit.number))
+        shown = WrittenEvent(EventKind.EXHIBIT_SHOWN, ExhibitNumber(exhibit.number))
+        await self._changed(by, exhibit, shown)
         return exhibit
 
     async def _end_showing(
@@ -262,13 +264,9 @@ class ExhibitRegister:
         exhibit = await self._store.update(
             replace(exhibit, showings=(*before, ended), updated_at=self._court.live.clock.wall())
         )
-        if end is None:
-            text = EXHIBIT_WORDS["hidden"].format(number=exhibit.number)
-        else:
-            text = EXHIBIT_WORDS["hidden_span"].format(
-                number=exhibit.number, start=_time(start), end=_time(end)
-            )
-        await self._changed(by, exhibit, text)
+        # The span only when it is one in the record ("no longer on screen" otherwise).
+        hidden = ExhibitHidden(exhibit.number, start if end is not None else None, end)
+        await self._changed(by, exhibit, WrittenEvent(EventKind.EXHIBIT_HIDDEN, hidden))
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -287,21 +285,19 @@ class ExhibitRegister:
             raise InvalidRequest(f"{field}: not a participant of this hearing")
         return participant_id
 
-    def _offered(self, exhibit: Exhibit) -> str:
+    def _offered(self, exhibit: Exhibit) -> WrittenEvent:
         """The entry that registers ``exhibit``."""
         if exhibit.offered_by is None:
-            return EXHIBIT_WORDS["put_forward"].format(
-                number=exhibit.number, description=exhibit.description
-            )
+            put = ExhibitDescribed(exhibit.number, exhibit.description)
+            return WrittenEvent(EventKind.EXHIBIT_PUT_FORWARD, put)
         attendance = self._court.live.find(exhibit.offered_by)
         who = (
             f"{attendance.participant.name} ({attendance.participant.role.label})"
             if attendance is not None
             else "a participant"
         )
-        return EXHIBIT_WORDS["offered"].format(
-            number=exhibit.number, who=who, description=exhibit.description
-        )
+        offered = ExhibitOffered(exhibit.number, who, exhibit.description)
+        return WrittenEvent(EventKind.EXHIBIT_OFFERED, offered)
 
     async def _find(self, exhibit_id: str) -> Exhibit:
         for exhibit in await self._all():
@@ -309,6 +305,7 @@ class ExhibitRegister:
                 return exhibit
         raise NotFound(f"There is no exhibit {exhibit_id!r} in this hearing.")
 
-    async def _changed(self, by: Participant | None, exhibit: Exhibit, text: str) -> None:
-        await self._court.protocol.write_exhibit(by, exhibit.offered_by, text)
+    async def _changed(self, by: Participant | None, exhibit: Exhibit, event: WrittenEvent) -> None:
+        """Written into the protocol from the event (court.event_text words it)."""
+        await self._court.protocol.write_exhibit(by, exhibit.offered_by, event)
         await self._court.to_court(ServerEvent.EXHIBIT_CHANGED, {"exhibit": exhibit_view(exhibit)})

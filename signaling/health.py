@@ -12,6 +12,8 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
+from court.event_params import NO_PARAMS, Because, Gap
+from court.events import HEARING, EventKind, Subject
 from signaling.attendance import Attendance, ConnectionState
 from signaling.courtroom import Courtroom
 from signaling.events import ServerEvent
@@ -44,21 +46,19 @@ async def check(courtroom: Courtroom) -> None:
     for attendance in list(courtroom.live.attendance.values()):
         if not attendance.present:
             continue
-        subject = f"participant:{attendance.id}"
+        subject = Subject.participant(attendance.id)
         silent = _silent(courtroom, attendance, now)
         if silent and attendance.connection is ConnectionState.CONNECTED:
             attendance.connection = ConnectionState.CONNECTION_LOST
             if attendance.gap_started_at is None:
                 attendance.gap_started_at = now
-            await courtroom.publish("connection_lost", None, subject)
+            await courtroom.publish(EventKind.CONNECTION_LOST, None, subject, NO_PARAMS)
             changed = True
         elif not silent and attendance.connection is ConnectionState.CONNECTION_LOST:
             attendance.connection = ConnectionState.CONNECTED
             gap_s = now - (attendance.gap_started_at or now)
             attendance.gap_started_at = None
-            await courtroom.publish(
-                "connection_restored", None, subject, f"after {gap_s:.1f} s", gap_s=gap_s
-            )
+            await courtroom.publish(EventKind.CONNECTION_RESTORED, None, subject, Gap(gap_s))
             changed = True
     if changed:
         await courtroom.roster_changed()
@@ -67,7 +67,7 @@ async def check(courtroom: Courtroom) -> None:
         courtroom.recorder_alerted = True
         message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
         logger.error("hearing %s: %s", courtroom.hearing.id, message)
-        await courtroom.publish("recording_failed", None, None, message)
+        await courtroom.publish(EventKind.RECORDING_FAILED, None, HEARING, Because(message))
         await courtroom.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
 
 

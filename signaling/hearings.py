@@ -9,6 +9,8 @@ from typing import Any
 import socketio
 
 from court.errors import InvalidState
+from court.event_params import NO_PARAMS, LeaveReason, Left
+from court.events import HEARING, EventKind
 from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
@@ -123,7 +125,7 @@ class HearingRegistry:
             # The same join link opened again (a reload, a second device): the newer
             # connection wins, and the older one is told why it was closed.
             await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {})
-            await self.drop(previous, "replaced")
+            await self.drop(previous, Left(LeaveReason.REPLACED))
         try:
             if created:
                 await courtroom.resume_record()
@@ -135,7 +137,7 @@ class HearingRegistry:
         data["replaced_previous"] = replaced
         return data
 
-    async def leave(self, session: Session, *, reason: str) -> None:
+    async def leave(self, session: Session, left: Left) -> None:
         """Remove ``session`` from its hearing (idempotent)."""
         if session.closed:
             return
@@ -143,16 +145,16 @@ class HearingRegistry:
         courtroom = self._live.get(session.hearing.id)
         if courtroom is None or not session.joined:
             return
-        await courtroom.depart(session, reason)
+        await courtroom.depart(session, left)
         await self._close_if_idle(courtroom)
 
-    async def drop(self, session: Session, reason: str, *, after_ack: bool = False) -> None:
+    async def drop(self, session: Session, left: Left, *, after_ack: bool = False) -> None:
         """Remove ``session`` and close its connection (replaced, removed, closed, failed).
 
         ``after_ack``: the session is the one whose command caused this (the judge closing
         the hearing); its connection closes a moment later, so the acknowledgement arrives.
         """
-        await self.leave(session, reason=reason)
+        await self.leave(session, left)
         if not after_ack:
             await self._sio.disconnect(session.sid, namespace=NAMESPACE)
             return
@@ -172,7 +174,9 @@ class HearingRegistry:
             ServerEvent.RECORDING_STARTED,
             {"recording": messages.running_recording_view(recording)},
         )
-        await courtroom.publish("recording_started", session.participant, None)
+        await courtroom.publish(
+            EventKind.RECORDING_STARTED, session.participant, HEARING, NO_PARAMS
+        )
         return recording
 
     async def stop_recording(self, session: Session) -> RecordingInfo:
@@ -182,7 +186,9 @@ class HearingRegistry:
             ServerEvent.RECORDING_STOPPED,
             {"recording": messages.stopped_recording_view(info)},
         )
-        await courtroom.publish("recording_stopped", session.participant, None)
+        await courtroom.publish(
+            EventKind.RECORDING_STOPPED, session.participant, HEARING, NO_PARAMS
+        )
         await self._close_if_idle(courtroom)
         return info
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from court.errors import InvalidState, PermissionDenied
+from court.event_params import LeaveReason, Left
 from court.hearing import Hearing, Participant
 from court.hearing_state import SITTING
 from court.ids import ParticipantId
@@ -30,7 +31,7 @@ from signaling.session import Session
 logger = logging.getLogger(__name__)
 
 SendTo = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
-Drop = Callable[[Session, str], Awaitable[None]]  # session, reason
+Drop = Callable[[Session, Left], Awaitable[None]]  # session, why it leaves
 # Told when a recording has stopped and its file is sealed (the server sends a webhook).
 RecordingAvailable = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -160,7 +161,7 @@ class LiveHearing:
             await self._send_to(session.sid, "offer", offer)
 
         async def failed(reason: str) -> None:
-            await self._drop(session, f"negotiation failed: {reason}")
+            await self._drop(session, Left(LeaveReason.NEGOTIATION_FAILED, reason))
 
         session.negotiator = Negotiator(
             transport, send_offer, failed, self._media.negotiation_timeout_s

@@ -4,6 +4,17 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 from court.errors import InvalidState, PermissionDenied
+from court.event_params import (
+    NO_PARAMS,
+    Because,
+    ConsultationEnd,
+    ConsultationEnded,
+    LeaveReason,
+    Left,
+    ShareEnd,
+    ShareEnded,
+)
+from court.events import HEARING, EventKind, Subject
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.attendance import Attendance
@@ -38,13 +49,17 @@ class Moderation:
         self._court.live.apply_mute(attendance)
         await self._court.send(attendance, ServerEvent.MUTED, {"reason": reason})
         await self._court.participant_updated(attendance)
-        await self._court.publish("participant_muted", by, f"participant:{attendance.id}", reason)
+        await self._court.publish(
+            EventKind.PARTICIPANT_MUTED, by, Subject.participant(attendance.id), Because(reason)
+        )
 
     async def request_unmute(self, by: Participant, participant_id: str) -> None:
         attendance = self._other(by, participant_id)
         attendance.unmute_requested = True
         await self._court.send(attendance, ServerEvent.UNMUTE_REQUESTED, {})
-        await self._court.publish("unmute_requested", by, f"participant:{attendance.id}")
+        await self._court.publish(
+            EventKind.UNMUTE_REQUESTED, by, Subject.participant(attendance.id), NO_PARAMS
+        )
 
     async def remove(self, by: Participant, participant_id: str, reason: str) -> None:
         attendance = self._other(by, participant_id)
@@ -53,8 +68,9 @@ class Moderation:
         if attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has already been removed.")
         live = self._court.live
-        await self._court.screens.end_for(attendance, "removed")
-        await self._court.consultations.end_for(attendance, "a member was removed")
+        await self._court.screens.end_for(attendance, ShareEnded(ShareEnd.REMOVED))
+        member_removed = ConsultationEnded(ConsultationEnd.MEMBER_REMOVED)
+        await self._court.consultations.end_for(attendance, member_removed)
         if attendance.room.kind is not RoomKind.WAITING:
             previous = live.transfer(attendance, live.waiting_room)
             await self._court.to_room(
@@ -66,8 +82,10 @@ class Moderation:
         session = attendance.session
         if session is not None:
             await self._court.send(attendance, ServerEvent.REMOVED, {"reason": reason})
-            await self._court.disconnect(session, "removed")
-        await self._court.publish("participant_removed", by, f"participant:{attendance.id}", reason)
+            await self._court.disconnect(session, Left(LeaveReason.REMOVED))
+        await self._court.publish(
+            EventKind.PARTICIPANT_REMOVED, by, Subject.participant(attendance.id), Because(reason)
+        )
         await self._court.roster_changed()
 
     async def readmit(self, by: Participant, participant_id: str) -> None:
@@ -76,14 +94,17 @@ class Moderation:
             raise InvalidState(f"{attendance.participant.name} has not been removed.")
         attendance.removed = False
         attendance.muted_by_court = False
-        await self._court.publish("participant_readmitted", by, f"participant:{attendance.id}")
+        await self._court.publish(
+            EventKind.PARTICIPANT_READMITTED, by, Subject.participant(attendance.id), NO_PARAMS
+        )
         await self._court.roster_changed()
 
     async def lock(self, by: Participant, locked: bool) -> None:
         require_court(by)
         self._court.live.locked = locked
         await self._court.to_everyone(ServerEvent.LOCK_CHANGED, {"locked": locked})
-        await self._court.publish("hearing_locked" if locked else "hearing_unlocked", by, None)
+        kind = EventKind.HEARING_LOCKED if locked else EventKind.HEARING_UNLOCKED
+        await self._court.publish(kind, by, HEARING, NO_PARAMS)
         await self._court.roster_changed()
 
     async def lower_hand(self, by: Participant, participant_id: str) -> None:
@@ -105,8 +126,8 @@ class Moderation:
         await self._court.to_room(
             live.hearing_room, ServerEvent.SPOTLIGHT_CHANGED, {"participant_id": live.spotlight}
         )
-        subject = None if participant_id is None else f"participant:{participant_id}"
-        await self._court.publish("spotlight_changed", by, subject)
+        subject = HEARING if participant_id is None else Subject.participant(participant_id)
+        await self._court.publish(EventKind.SPOTLIGHT_CHANGED, by, subject, NO_PARAMS)
         await self._court.roster_changed()
 
     # ---- a participant about themselves ------------------------------------------------
@@ -133,9 +154,8 @@ class Moderation:
         if attendance.hand_raised != raised:
             attendance.hand_raised = raised
             await self._court.participant_updated(attendance)
-            await self._court.publish(
-                "hand_raised" if raised else "hand_lowered", by, f"participant:{attendance.id}"
-            )
+            kind = EventKind.HAND_RAISED if raised else EventKind.HAND_LOWERED
+            await self._court.publish(kind, by, Subject.participant(attendance.id), NO_PARAMS)
 
     async def report_device_check(
         self,

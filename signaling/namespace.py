@@ -20,6 +20,7 @@ from court.errors import (
     NotAuthenticated,
     PermissionDenied,
 )
+from court.event_params import LeaveReason, Left
 from court.hearing import JoinGrant
 from media.transport import NegotiationError
 from signaling import messages
@@ -100,7 +101,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         # already left, possibly from inside the very command that holds its lock.
         if session is not None and not session.closed:
             async with session.lock:
-                await self._registry.leave(session, reason="disconnected")
+                await self._registry.leave(session, Left(LeaveReason.DISCONNECTED))
 
     async def _dispatch(self, sid: str, event: str, payload: object) -> messages.Ack:
         handler = self._handlers.get(event)
@@ -177,7 +178,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _leave(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.Leave, payload)
         self._registry.live(session)
-        await self._registry.leave(session, reason="left")
+        await self._registry.leave(session, Left(LeaveReason.LEFT))
         return messages.ok()
 
     async def _start_recording(self, session: Session, payload: object) -> messages.Ack:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
+from court.event_text import event_text
+from court.events import HearingEvent, WrittenEvent
 from court.hearing import Participant
 from court.permissions import Permission
 from court.protocol import (
-    EVENT_WORDS,
     MAX_ENTRY_TEXT,
     WRITTEN_KINDS,
     EntryKind,
@@ -31,6 +32,7 @@ from court.protocol import (
     folds_into,
     revision_of,
     same_content,
+    written,
 )
 from recordings.source import MASTER_LAG_MS
 from recordings.speech import Transcript
@@ -155,24 +157,10 @@ def entry_view(entry: ProtocolEntry) -> dict[str, Any]:
         "created_at": entry.created_at,
         "updated_at": entry.updated_at,
         "revisions": entry.revisions,
+        # What the system wrote the entry from (kind and parameters), for a page that words
+        # it in its own language; ``text`` is it in English.
+        "event": None if entry.event is None else entry.event.as_json(),
     }
-
-
-def _event_text(kind: str, words: str, reason: str) -> str:
-    """An event in words: a state change reads "Open → In session", not the audit's
-    "open -> in_session: "; an empty reason leaves no dangling colon."""
-    reason = reason.strip().removesuffix(":").strip()
-    if kind == "hearing_state_changed":
-        transition, _, why = reason.partition(": ")
-        before, _, after = transition.partition(" -> ")
-        if before and after:
-            states = f"{_state(before)} → {_state(after)}"
-            return f"{words}: {states}" + (f" ({why.strip()})" if why.strip() else "")
-    return f"{words}: {reason}" if reason else words
-
-
-def _state(value: str) -> str:
-    return value.replace("_", " ").capitalize()
 
 
 def _require_writer(by: Participant) -> None:
@@ -249,28 +237,29 @@ class CourtProtocol:
         await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
         return entry
 
-    async def write_event(
-        self, kind: str, by: Participant | None, subject: str | None, reason: str
-    ) -> None:
-        """Write a hearing event down, if it is one the protocol keeps (EVENT_WORDS)."""
-        words = EVENT_WORDS.get(kind)
-        if words is None:
+    async def write_event(self, event: HearingEvent, by: Participant | None) -> None:
+        """Write a hearing event down, if it is one the protocol keeps (court.protocol
+        .EVENT_WORDS; NOT_WRITTEN says why the others are not)."""
+        if not written(event.kind):
             return
-        speaker = subject.removeprefix("participant:") if subject else None
         await self._write_automatic(
             EntryKind.EVENT,
             by,
-            speaker if subject and subject.startswith("participant:") else None,
-            _event_text(kind, words, reason),
+            event.subject.participant_id,
+            WrittenEvent(event.kind, event.params),
         )
 
-    async def write_exhibit(self, by: Participant | None, subject: str | None, text: str) -> None:
+    async def write_exhibit(
+        self, by: Participant | None, subject: str | None, event: WrittenEvent
+    ) -> None:
         """Write a change of the exhibit register down (signaling.exhibits)."""
-        await self._write_automatic(EntryKind.EXHIBIT, by, subject, text)
+        await self._write_automatic(EntryKind.EXHIBIT, by, subject, event)
 
     async def _write_automatic(
-        self, kind: EntryKind, by: Participant | None, speaker: str | None, text: str
+        self, kind: EntryKind, by: Participant | None, speaker: str | None, event: WrittenEvent
     ) -> None:
+        """A system entry: its text is the event in English (court.event_text), and the
+        event is kept with it, so every language renders it from its parameters."""
         recording = self._court.live.recording
         now = self._court.live.clock.wall()
         entry = await self._store.add(
@@ -282,11 +271,12 @@ class CourtProtocol:
                 recording_id=None if recording is None else recording.id,
                 record_ms=self.heard_ms(),
                 speaker_id=speaker,
-                text=text,
+                text=event_text(event),
                 author=actor_of(by),
                 automatic=True,
                 created_at=now,
                 updated_at=now,
+                event=event,
             )
         )
         await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})

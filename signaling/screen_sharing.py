@@ -11,15 +11,14 @@ told to its members only, since the court never learns a consultation's content.
 from __future__ import annotations
 
 from court.errors import InvalidState
+from court.event_params import NO_PARAMS, Left, ShareEnd, ShareEnded
+from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.rooms import RoomKind
 from signaling.attendance import Attendance
 from signaling.courtroom import Courtroom, require_court
 from signaling.events import ServerEvent
 from signaling.session import Session
-
-STARTED = "screen_share_started"
-STOPPED = "screen_share_stopped"
 
 
 class ScreenSharing:
@@ -41,40 +40,45 @@ class ScreenSharing:
             room, ServerEvent.SCREEN_SHARE_STARTED, {"participant_id": attendance.id}
         )
         if room.kind is RoomKind.HEARING:
-            await self._court.publish(STARTED, by, f"participant:{attendance.id}")
+            await self._court.publish(
+                EventKind.SCREEN_SHARE_STARTED, by, Subject.participant(attendance.id), NO_PARAMS
+            )
             await self._court.roster_changed()
 
     async def stop(self, by: Participant, participant_id: str | None) -> None:
         """End a share: one's own, or (the court) anyone's."""
         if participant_id is None or participant_id == by.id:
             attendance = self._own(by)
-            reason = "stopped by the sharer"
+            ended = ShareEnded(ShareEnd.BY_SHARER)
         else:
             require_court(by)
             attendance = self._court.attendance_of(participant_id)
-            reason = f"stopped by the court ({by.role.label})"
+            ended = ShareEnded(ShareEnd.BY_COURT, role=by.role)
         if attendance.room.screen_sharer != attendance.id:
             raise InvalidState(f"{attendance.participant.name} is not sharing a screen.")
-        await self._end(attendance, by, reason)
+        await self._end(attendance, by, ended)
 
-    async def end_for(self, attendance: Attendance, reason: str) -> None:
+    async def end_for(self, attendance: Attendance, ended: ShareEnded) -> None:
         """The sharer leaves the room (left, disconnected, moved, removed): the share ends."""
         if attendance.present and attendance.room.screen_sharer == attendance.id:
-            await self._end(attendance, None, reason)
+            await self._end(attendance, None, ended)
 
-    async def end_for_session(self, session: Session, reason: str) -> None:
+    async def end_for_session(self, session: Session, left: Left) -> None:
         attendance = self._court.live.find(session.participant.id)
         if attendance is not None and attendance.session is session:
-            await self.end_for(attendance, reason)
+            sharer_left = ShareEnded(ShareEnd.SHARER_LEFT, left=left.cause, detail=left.detail)
+            await self.end_for(attendance, sharer_left)
 
-    async def _end(self, attendance: Attendance, by: Participant | None, reason: str) -> None:
+    async def _end(self, attendance: Attendance, by: Participant | None, ended: ShareEnded) -> None:
         room = attendance.room
         self._court.live.stop_screen(attendance)
         await self._court.to_room(
             room,
             ServerEvent.SCREEN_SHARE_STOPPED,
-            {"participant_id": attendance.id, "reason": reason},
+            {"participant_id": attendance.id, "reason": ended.said},
         )
         if room.kind is RoomKind.HEARING:
-            await self._court.publish(STOPPED, by, f"participant:{attendance.id}", reason)
+            await self._court.publish(
+                EventKind.SCREEN_SHARE_STOPPED, by, Subject.participant(attendance.id), ended
+            )
             await self._court.roster_changed()

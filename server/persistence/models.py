@@ -228,6 +228,11 @@ class ProtocolEntryRow(Base):
     automatic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A system entry's event (court.events.WrittenEvent): its kind and its parameters as
+    # canonical JSON. NULL for what people wrote, and for system entries written before
+    # events were kept (those render as written).
+    event_kind: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    event_params: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ProtocolRevisionRow(Base):

@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from court.event_text import event_text
+from court.events import SYSTEM, ActorKind, EventActor
 from court.hearing import Hearing, Participant
 from court.protocol import EntryKind, ProtocolEntry, ProtocolSignature, SignerRole
 from court.record_time import format_record_time
 from court.roles import Role
-from server.protocol_document.event_words import translated
 from server.protocol_document.templates import Language, Strings, strings
 
 # The court's own people come first in a court document; the others in the order the roles
@@ -171,11 +172,13 @@ def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (sp
     ]
 
     def author(entry: ProtocolEntry) -> str:
-        # "participant:<id> (<role>)" for an action someone took, "system" for the system's.
-        if entry.author == "system":
+        # A participant for an action someone took, the system for the system's.
+        actor = EventActor.from_label(entry.author)
+        if actor == SYSTEM:
             return words.system
-        ident = entry.author.removeprefix("participant:").split(" ", 1)[0]
-        person = people.get(ident)
+        person = None
+        if actor is not None and actor.kind is ActorKind.PARTICIPANT and actor.id is not None:
+            person = people.get(actor.id)
         return who(person) if person is not None else one_line(entry.author)
 
     def speaker(entry: ProtocolEntry) -> str:
@@ -189,7 +192,10 @@ def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (sp
         at = hearing_record_ms(entry, doc.offsets_ms)
         event = entry.automatic or entry.kind is EntryKind.EVENT
         corrected = entry.kind is EntryKind.CORRECTION
-        text = body_text(translated(entry.text, words) if entry.automatic else entry.text)
+        # The system's entries are worded from the event they were written from, in the
+        # document's language; one written before events were kept reads as written.
+        written = entry.text if entry.event is None else event_text(entry.event, words.events)
+        text = body_text(written)
         if event and entry.speaker_id is not None:
             # An event's speaker is its subject ("Joined" says nothing without whom).
             text = f"{speaker(entry)}: {text}"

@@ -104,6 +104,8 @@ def _entry(entry: ProtocolEntry, doc: ProtocolDocument) -> dict[str, Any]:
         "text": entry.text,
         "author": entry.author,
         "automatic": entry.automatic,
+        # What a system entry was written from (court.protocol.protocol_json holds it too).
+        "event": None if entry.event is None else entry.event.as_json(),
         "created_at": _instant(entry.created_at),
         "updated_at": _instant(entry.updated_at),
     }

@@ -5,22 +5,28 @@ from __future__ import annotations
 import pytest
 
 from court.errors import InvalidState
+from court.event_params import NO_PARAMS, Because, EventParams, StateChange
+from court.events import HEARING, EventActor, EventKind, HearingEvent, Subject
+from court.hearing import Participant
 from court.hearing_state import HearingState
+from court.ids import HearingId, ParticipantId
 from court.record_time import format_record_time as record_time
+from court.roles import Role
 from server.hearing_states import HearingStates
 from server.live_courtroom import hearing_events_audit, persisted_state_changes
-from signaling.hearing_events import HearingEvent
 from tests.server.conftest import Database
 from tests.server.test_hearing_states import Announcements
 
+CLERK = Participant(ParticipantId("prt_clerk"), HearingId("hrg_x"), "Clerk", Role.CLERK)
 
-def event(kind: str, **fields: object) -> HearingEvent:
+
+def event(kind: EventKind, params: EventParams, **fields: object) -> HearingEvent:
     base: dict[str, object] = {
         "hearing_id": "hrg_x",
         "kind": kind,
-        "actor": "participant:prt_clerk (clerk)",
-        "subject": "participant:prt_d",
-        "reason": "speaking out of turn",
+        "actor": EventActor.of(CLERK),
+        "subject": Subject.participant("prt_d"),
+        "params": params,
         "at": 1.0,
         "record_time_ms": 3_723_456,
     }
@@ -33,9 +39,11 @@ async def test_moderation_events_are_audited_with_actor_subject_reason_and_recor
 ) -> None:
     record = hearing_events_audit(database.audit)
 
-    await record(event("participant_muted"))
-    await record(event("participant_admitted", reason="", record_time_ms=None))
-    await record(event("hearing_state_changed"))  # audited by HearingStates itself
+    await record(event(EventKind.PARTICIPANT_MUTED, Because("speaking out of turn")))
+    await record(event(EventKind.PARTICIPANT_ADMITTED, NO_PARAMS, record_time_ms=None))
+    await record(event(EventKind.HEARING_LOCKED, NO_PARAMS, subject=HEARING))
+    state_change = StateChange(HearingState.OPEN, HearingState.IN_SESSION, "")
+    await record(event(EventKind.HEARING_STATE_CHANGED, state_change, subject=HEARING))
 
     entries = [e async for e in database.audit.entries.walk()]
     assert [(e.actor, e.action, e.object, e.reason) for e in entries] == [
@@ -50,6 +58,12 @@ async def test_moderation_events_are_audited_with_actor_subject_reason_and_recor
             "hearing.participant_admitted",
             "hearing:hrg_x/participant:prt_d",
             "",
+        ),
+        (
+            "participant:prt_clerk (clerk)",
+            "hearing.hearing_locked",
+            "hearing:hrg_x",
+            "(record time 01:02:03.456)",
         ),
     ]
     assert (await database.audit.verify()).ok

@@ -20,7 +20,22 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from court.event_params import (
+    NO_PARAMS,
+    ExhibitHidden,
+    ExhibitOffered,
+    ExhibitRuled,
+    LeaveReason,
+    Left,
+    ShareEnd,
+    ShareEnded,
+    StateChange,
+)
+from court.event_text import event_text
+from court.events import EventKind, WrittenEvent
+from court.exhibits import ExhibitStatus
 from court.hearing import Hearing, Participant
+from court.hearing_state import HearingState
 from court.ids import HearingId, ParticipantId
 from court.protocol import (
     EntryKind,
@@ -84,6 +99,7 @@ def _entry(
     speaker: str | None = "prt_w",
     author: str = "participant:prt_c (clerk)",
     automatic: bool = False,
+    event: WrittenEvent | None = None,
 ) -> ProtocolEntry:
     return ProtocolEntry(
         id=f"pre_{number}",
@@ -98,6 +114,7 @@ def _entry(
         automatic=automatic,
         created_at=T0 + number,
         updated_at=T0 + number + 0.25,
+        event=event,
     )
 
 
@@ -441,30 +458,60 @@ def test_a_missing_font_names_the_package(tmp_path: Path) -> None:
         render_pdf(_doc(), "en", font_dir=tmp_path)
 
 
+def _system(number: int, event: WrittenEvent, **fields: object) -> ProtocolEntry:
+    """A system entry as signaling.protocol writes one: the event, and it in English."""
+    kind = EntryKind.EXHIBIT if event.kind.value.startswith("exhibit_") else EntryKind.EVENT
+    text = event_text(event)
+    return _entry(number, text, kind=kind, automatic=True, event=event, **fields)  # type: ignore[arg-type]
+
+
 SYSTEM_ENTRIES = [
-    _entry(
+    _system(
         1,
-        "The hearing's state changed: Open → In session (the court sits)",
-        kind=EntryKind.EVENT,
+        WrittenEvent(
+            EventKind.HEARING_STATE_CHANGED,
+            StateChange(HearingState.OPEN, HearingState.IN_SESSION, "the court sits"),
+        ),
         speaker=None,
-        automatic=True,
     ),
-    _entry(2, "Witness called", kind=EntryKind.EVENT, automatic=True),
-    _entry(
+    _system(2, WrittenEvent(EventKind.WITNESS_CALLED, NO_PARAMS)),
+    _system(
         3,
-        f"Exhibit 1 offered by Əli Məmmədov (Witness): Photograph {HOSTILE}",
-        kind=EntryKind.EXHIBIT,
-        automatic=True,
+        WrittenEvent(
+            EventKind.EXHIBIT_OFFERED,
+            ExhibitOffered(1, "Əli Məmmədov (Witness)", f"Photograph {HOSTILE}"),
+        ),
     ),
-    _entry(4, "Exhibit 1 excluded: Not disclosed in time", kind=EntryKind.EXHIBIT, automatic=True),
-    _entry(
-        5,
-        "Exhibit 1 no longer on screen (shown from 00:00:05 to 00:00:09)",
-        kind=EntryKind.EXHIBIT,
-        automatic=True,
+    _system(
+        4,
+        WrittenEvent(
+            EventKind.EXHIBIT_RULED,
+            ExhibitRuled(1, ExhibitStatus.EXCLUDED, "Not disclosed in time"),
+        ),
     ),
+    _system(5, WrittenEvent(EventKind.EXHIBIT_HIDDEN, ExhibitHidden(1, 5_000, 9_999))),
     # A person may write anything, fixed words included: only the system's entries change.
     _entry(6, "Witness called", kind=EntryKind.NOTE),
+    # A reason is kept as written, whatever English words it holds: nothing is recognised.
+    _system(
+        7,
+        WrittenEvent(
+            EventKind.HEARING_STATE_CHANGED,
+            StateChange(
+                HearingState.IN_SESSION, HearingState.PAUSED, "Open → In session was too early"
+            ),
+        ),
+        speaker=None,
+    ),
+    # The system's entries written before events were kept read as written, in any language.
+    _entry(8, "Witness dismissed", kind=EntryKind.EVENT, automatic=True),
+    _system(9, WrittenEvent(EventKind.PARTICIPANT_LEFT, Left(LeaveReason.DISCONNECTED))),
+    _system(
+        10,
+        WrittenEvent(
+            EventKind.SCREEN_SHARE_STOPPED, ShareEnded(ShareEnd.BY_COURT, role=Role.JUDGE)
+        ),
+    ),
 ]
 
 
@@ -480,6 +527,11 @@ SYSTEM_ENTRIES = [
                 "Доказательство № 1 исключено: Not disclosed in time",
                 "Показ доказательства № 1 окончен (показано с 00:00:05 до 00:00:09)",
                 "Witness called",
+                "Изменилось состояние заседания: Идёт заседание → Перерыв "
+                "(Open → In session was too early)",
+                "Witness dismissed",
+                "Выход из заседания: связь прервалась",
+                "Показ экрана окончен: остановлен судом (Судья)",
             ],
         ),
         (
@@ -491,6 +543,10 @@ SYSTEM_ENTRIES = [
                 "Sübut № 1 istisna edildi: Not disclosed in time",
                 "Sübut № 1 ekrandan götürüldü (00:00:05 – 00:00:09 göstərildi)",
                 "Witness called",
+                "İclasın vəziyyəti dəyişdi: İclas gedir → Fasilə (Open → In session was too early)",
+                "Witness dismissed",
+                "İclası tərk etdi: əlaqə kəsildi",
+                "Ekranın nümayişi bitdi: məhkəmə dayandırdı (Hakim)",
             ],
         ),
     ],
@@ -506,3 +562,14 @@ def test_the_systems_entries_are_in_the_documents_language(
     # The JSON export (the signed content, in no language) keeps the words as written.
     exported = json.loads(render_json(_doc(entries=SYSTEM_ENTRIES)))
     assert [e["text"] for e in exported["entries"]] == [e.text for e in SYSTEM_ENTRIES]
+    # ... with the event each was written from, as court.protocol.protocol_json signs it.
+    assert [e["event"] for e in exported["entries"]] == [
+        None if e.event is None else e.event.as_json() for e in SYSTEM_ENTRIES
+    ]
+
+
+def test_in_english_the_systems_entries_read_as_they_were_written() -> None:
+    html = render_html(_doc(entries=SYSTEM_ENTRIES), "en")
+    text = "\n".join(_parse(html).text)
+    for entry in SYSTEM_ENTRIES:
+        assert entry.text.replace(HOSTILE, "") in text.replace(HOSTILE, "")

@@ -15,6 +15,7 @@ from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
 from court.errors import NotAuthenticated
+from court.events import HearingEvent
 from court.hearing import Hearing, JoinGrant, Participant
 from court.ids import HearingId, ParticipantId, new_participant_id
 from court.roles import Role
@@ -26,7 +27,6 @@ from signaling.audit import AuditEvent
 from signaling.chat import ChatMessage
 from signaling.client import ParticipantClient
 from signaling.exhibits import MemoryExhibitStore
-from signaling.hearing_events import HearingEvent
 from signaling.protocol import MemoryProtocolStore
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")

@@ -6,6 +6,7 @@ import asyncio
 
 import numpy as np
 
+from court.events import EventKind
 from court.roles import Role
 from signaling.client import ParticipantClient
 from signaling.events import ClientEvent, ServerEvent
@@ -98,7 +99,7 @@ async def test_a_consultation_is_heard_by_its_members_only_and_never_recorded(
     assert before > 0.003 and after > 0.003, (before, after)
     assert inside < before / 30, (inside, before)
     kinds = [e.kind for e in hearing_server.events]
-    assert kinds.index("consultation_started") < kinds.index("consultation_ended")
+    assert kinds.index(EventKind.CONSULTATION_STARTED) < kinds.index(EventKind.CONSULTATION_ENDED)
 
 
 async def test_only_a_defendant_with_counsel_may_consult(hearing_server: HearingServer) -> None:
@@ -260,4 +261,4 @@ async def test_chat_runs_between_each_participant_and_the_clerk_only(
         (defendant.participant_id, None),
         (clerk.participant_id, defendant.participant_id),
     ]
-    assert [e.kind for e in hearing_server.events].count("chat_message") == 2
+    assert [e.kind for e in hearing_server.events].count(EventKind.CHAT_MESSAGE) == 2

@@ -11,6 +11,7 @@ import dataclasses
 
 import pytest
 
+from court.events import EventKind
 from court.hearing_state import HearingState
 from court.roles import Role
 from recordings.timeline import read_timeline
@@ -212,7 +213,7 @@ async def test_states_follow_the_table_and_only_the_roles_allowed_may_change_the
     assert hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"]) is None
     assert [r.hearing_id for r in hearing_server.recordings.list()] == ["hrg_test"]
     kinds = [e.kind for e in hearing_server.events]
-    assert kinds.count("hearing_state_changed") == 7
+    assert kinds.count(EventKind.HEARING_STATE_CHANGED) == 7
 
 
 async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_the_old_session(
@@ -234,7 +235,7 @@ async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_
     kinds = [
         e.kind
         for e in hearing_server.events
-        if e.subject == f"participant:{defendant.participant_id}"
+        if e.subject.label == f"participant:{defendant.participant_id}"
     ]
     assert "participant_reconnected" not in kinds  # replaced, not a gap
 
@@ -247,7 +248,7 @@ async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_
     kinds = [
         e.kind
         for e in hearing_server.events
-        if e.subject == f"participant:{defendant.participant_id}"
+        if e.subject.label == f"participant:{defendant.participant_id}"
     ]
     assert kinds[-2:] == ["participant_left", "participant_reconnected"]
 
@@ -313,7 +314,7 @@ async def test_after_a_network_loss_media_flows_again_within_5_seconds_and_the_g
     assert loop.time() - returned < 5.0
     assert data["room"]["kind"] == "hearing" and data["rejoined"] is True
     subject = f"participant:{defendant.participant_id}"
-    gap = [e for e in hearing_server.events if e.subject == subject][-2:]
+    gap = [e for e in hearing_server.events if e.subject.label == subject][-2:]
     assert [e.kind for e in gap] == ["participant_left", "participant_reconnected"]
     assert gap[0].reason == "disconnected"
     assert gap[1].reason.startswith("after a gap of ")
@@ -342,7 +343,7 @@ async def test_a_recorder_that_fails_alerts_the_judge_and_clerk_within_5_seconds
 
     assert asyncio.get_running_loop().time() - failed < 5.0
     assert defendant.received(ServerEvent.RECORDING_FAILED) == []
-    assert [e.kind for e in hearing_server.events].count("recording_failed") == 1
+    assert [e.kind for e in hearing_server.events].count(EventKind.RECORDING_FAILED) == 1
 
 
 async def test_a_publisher_whose_media_stops_is_shown_as_connection_lost_within_3_seconds(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, get_args
 
+from court.events import EventKind
 from court.protocol import MAX_ENTRY_TEXT, EntryKind
 from court.roles import Role
 from recordings.source import MASTER_LAG_MS
@@ -166,3 +167,26 @@ async def test_the_bench_sees_how_often_an_entry_was_edited_but_not_how_often_it
 
 def test_the_wire_names_every_entry_kind() -> None:
     assert set(get_args(EntryKindName)) == {k.value for k in EntryKind}
+
+
+async def test_unlocking_the_door_and_releasing_a_witness_are_written_down_with_their_events(
+    hearing_server: HearingServer,
+) -> None:
+    clerk = await hearing_server.join(Role.CLERK)
+    await clerk.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    witness = await hearing_server.join(Role.WITNESS, admit=False)
+    await clerk.command(ClientEvent.LOCK_HEARING, {"locked": True})
+    await clerk.command(ClientEvent.LOCK_HEARING, {"locked": False})
+    await clerk.command(ClientEvent.CALL_WITNESS, {"participant_id": witness.participant_id})
+    await clerk.command(
+        ClientEvent.DISMISS_WITNESS, {"participant_id": witness.participant_id, "release": True}
+    )
+
+    stored = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+    events = [(e.event.kind, e.text, e.speaker_id) for e in stored if e.event is not None]
+    assert (EventKind.HEARING_LOCKED, "The hearing's door was locked", None) in events
+    assert (EventKind.HEARING_UNLOCKED, "The hearing's door was unlocked", None) in events
+    released = (EventKind.WITNESS_RELEASED, "Witness released", witness.participant_id)
+    assert released in events
+    # Every system entry keeps the event it was written from; people's entries have none.
+    assert all(e.event is not None for e in stored if e.automatic)

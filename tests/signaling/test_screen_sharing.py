@@ -7,6 +7,7 @@ import asyncio
 
 import av
 
+from court.events import SYSTEM
 from court.roles import Role
 from media.frames import EncodedFrame
 from recordings.verification import verify_recording
@@ -22,7 +23,7 @@ RED, GREEN, BLUE = (230, 20, 20), (20, 230, 20), (20, 20, 230)
 
 def screen_events(hs: HearingServer) -> list[tuple[str, str | None, str]]:
     return [
-        (e.kind, e.subject, e.actor)
+        (e.kind, e.subject.label, e.actor.label)
         for e in hs.events
         if e.kind in ("screen_share_started", "screen_share_stopped")
     ]
@@ -215,16 +216,16 @@ async def test_a_share_ends_when_its_sharer_is_sent_out_removed_or_disconnected(
     await screen_ends(judge, counsel)
 
     reasons = [
-        (e.subject, e.reason) for e in hearing_server.events if e.kind == "screen_share_stopped"
+        (e.subject.label, e.reason)
+        for e in hearing_server.events
+        if e.kind == "screen_share_stopped"
     ]
     assert reasons == [
         (f"participant:{expert.participant_id}", "transferred"),
         (f"participant:{prosecutor.participant_id}", "removed"),
         (f"participant:{counsel.participant_id}", "disconnected"),
     ]
-    assert all(
-        e.actor == "system" for e in hearing_server.events if e.kind == "screen_share_stopped"
-    )
+    assert all(e.actor == SYSTEM for e in hearing_server.events if e.kind == "screen_share_stopped")
     # Each ended share freed the room for the next one.
     live = hearing_server.signaling.hearings.find(hearing_server.hearing_id)  # type: ignore[arg-type]
     assert live is not None and live.hearing_room.screen_sharer is None
@@ -273,7 +274,7 @@ async def test_a_screen_in_a_consultation_stays_there_and_is_never_recorded(
     await judge.wait_until(lambda: bool(judge.received(ServerEvent.RECORDING_STOPPED)))
 
     # Only the hearing room's share is a hearing event and a track of the record.
-    subjects = {e.subject for e in hearing_server.events if e.kind.startswith("screen_share")}
+    subjects = {e.subject.label for e in hearing_server.events if e.kind.startswith("screen_share")}
     assert subjects == {f"participant:{prosecutor.participant_id}"}
     (info,) = await asyncio.to_thread(hearing_server.recordings.list)
     screens = sorted(p.name for p in info.tracks if "-screen-" in p.name)

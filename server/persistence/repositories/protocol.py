@@ -13,6 +13,7 @@ instead of adding one.
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from court.errors import InvalidState, NotFound
+from court.events import WrittenEvent
 from court.protocol import (
     MAX_ENTRY_TEXT,
     EntryKind,
@@ -53,7 +55,24 @@ def to_entry(row: ProtocolEntryRow, revisions: int) -> ProtocolEntry:
         created_at=unix_seconds(row.created_at),
         updated_at=unix_seconds(row.updated_at),
         revisions=revisions,
+        event=_event(row),
     )
+
+
+def _event(row: ProtocolEntryRow) -> WrittenEvent | None:
+    """The event a system entry was written from; None for the others, and for an entry
+    written before events were kept (it renders as written)."""
+    if row.event_kind is None or row.event_params is None:
+        return None
+    return WrittenEvent.from_json(row.event_kind, json.loads(row.event_params))
+
+
+def event_columns(event: WrittenEvent | None) -> tuple[str | None, str | None]:
+    """The event's kind and its parameters as canonical JSON (sorted keys, no spaces)."""
+    if event is None:
+        return None, None
+    params = json.dumps(event.as_json()["params"], sort_keys=True, separators=(",", ":"))
+    return event.kind.value, params
 
 
 def to_revision(row: ProtocolRevisionRow) -> ProtocolRevision:
@@ -124,6 +143,7 @@ class ProtocolRepository:
                                 ProtocolEntryRow.hearing_id == entry.hearing_id
                             )
                         )
+                        event_kind, event_params = event_columns(entry.event)
                         row = ProtocolEntryRow(
                             id=entry.id,
                             hearing_id=entry.hearing_id,
@@ -137,6 +157,8 @@ class ProtocolRepository:
                             automatic=entry.automatic,
                             created_at=stored_moment(entry.created_at),
                             updated_at=stored_moment(entry.updated_at),
+                            event_kind=event_kind,
+                            event_params=event_params,
                         )
                         session.add(row)
                         await session.flush()  # the entry before its first revision

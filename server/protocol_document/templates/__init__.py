@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from court.exhibits import EXHIBIT_WORDS, ExhibitStatus
-from court.hearing_state import HearingState
-from court.protocol import EVENT_WORDS, EntryKind
+from court.event_text import EventWords
+from court.protocol import EntryKind
 from court.roles import Role
 
 Language = Literal["en", "az", "ru"]
@@ -52,13 +51,10 @@ class Strings:
     roles: Mapping[Role, str]
     kinds: Mapping[EntryKind, str]
     format_date: Callable[[dt.date], str]
-    # What the system writes down by itself, in this language (server/protocol_document/
-    # event_words.py): court.protocol.EVENT_WORDS by their English words, the hearing's
-    # states, and court.exhibits.EXHIBIT_WORDS's templates with the same {fields}.
-    events: Mapping[str, str]
-    states: Mapping[HearingState, str]
-    exhibits: Mapping[str, str]
-    exhibit_statuses: Mapping[ExhibitStatus, str]
+    # What the system writes down by itself, in this language: the words each written
+    # event (court.events.WrittenEvent) is rendered in from its parameters (court.event_text;
+    # EventWords checks that every kind, state, room and exhibit phrase has them).
+    events: EventWords
 
     def __post_init__(self) -> None:
         # A new role, entry kind or event must be translated in every language before it
@@ -66,12 +62,6 @@ class Strings:
         # KeyError (or an English line in a Russian document) later.
         if set(self.roles) != set(Role) or set(self.kinds) != set(EntryKind):
             raise ValueError(f"{self.language}: every role and entry kind needs a label")
-        if set(self.events) != set(EVENT_WORDS.values()) or set(self.states) != set(HearingState):
-            raise ValueError(f"{self.language}: every event and state needs its words")
-        if set(self.exhibits) != set(EXHIBIT_WORDS) or set(self.exhibit_statuses) != set(
-            ExhibitStatus
-        ):
-            raise ValueError(f"{self.language}: every exhibit phrase and status needs words")
 
 
 def strings(language: Language) -> Strings:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from court.event_params import ConsultationEnd, LeaveReason, ShareEnd
+from court.event_text import EventWords
+from court.events import EventKind
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
 from court.roles import Role
+from court.rooms import RoomKind
 from server.protocol_document.templates import Strings
 
 MONTHS = (
@@ -34,6 +38,19 @@ def _date(day: date) -> str:
     # correct and cannot be got wrong.
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
+
+ROLES = {
+    Role.JUDGE: "Hakim",
+    Role.CLERK: "Məhkəmə iclasının katibi",
+    Role.PROSECUTOR: "Prokuror",
+    Role.DEFENCE: "Müdafiəçi",
+    Role.DEFENDANT: "Təqsirləndirilən şəxs",
+    Role.VICTIM: "Zərərçəkmiş şəxs",
+    Role.WITNESS: "Şahid",
+    Role.EXPERT: "Ekspert",
+    Role.INTERPRETER: "Tərcüməçi",
+    Role.OBSERVER: "Müşahidəçi",
+}
 
 STRINGS = Strings(
     language="az",
@@ -63,18 +80,7 @@ STRINGS = Strings(
     draft="Layihə: protokol hələ hakim və katib tərəfindən imzalanmayıb.",
     page="Səhifə {page} / {pages}",
     not_given="—",
-    roles={
-        Role.JUDGE: "Hakim",
-        Role.CLERK: "Məhkəmə iclasının katibi",
-        Role.PROSECUTOR: "Prokuror",
-        Role.DEFENCE: "Müdafiəçi",
-        Role.DEFENDANT: "Təqsirləndirilən şəxs",
-        Role.VICTIM: "Zərərçəkmiş şəxs",
-        Role.WITNESS: "Şahid",
-        Role.EXPERT: "Ekspert",
-        Role.INTERPRETER: "Tərcüməçi",
-        Role.OBSERVER: "Müşahidəçi",
-    },
+    roles=ROLES,
     kinds={
         EntryKind.STATEMENT: "Bəyanat",
         EntryKind.QUESTION: "Sual",
@@ -89,52 +95,89 @@ STRINGS = Strings(
         EntryKind.CORRECTION: "Düzəliş",
     },
     format_date=_date,
-    events={
-        "The hearing's state changed": "İclasın vəziyyəti dəyişdi",
-        "The recording started": "Audioyazı başladı",
-        "The recording stopped": "Audioyazı dayandı",
-        "The recording resumed": "Audioyazı bərpa olundu",
-        "The recording failed": "Audioyazıda nasazlıq",
-        "Joined": "Qoşuldu",
-        "Admitted to the hearing room": "İclas zalına buraxıldı",
-        "Sent to the waiting room": "Gözləmə otağına göndərildi",
-        "Left": "İclası tərk etdi",
-        "Removed from the hearing": "İclasdan çıxarıldı",
-        "Readmitted": "Yenidən buraxıldı",
-        "Reconnected": "Yenidən qoşuldu",
-        "Connection lost": "Əlaqə kəsildi",
-        "Connection restored": "Əlaqə bərpa olundu",
-        "Muted by the court": "Məhkəmə mikrofonu bağladı",
-        "Witness called": "Şahid çağırıldı",
-        "Witness dismissed": "Şahid buraxıldı",
-        "Private consultation started": "Məxfi məsləhətləşmə başladı",
-        "Private consultation ended": "Məxfi məsləhətləşmə bitdi",
-        "The hearing's door was locked or unlocked": "İclasa giriş bağlandı və ya açıldı",
-        "Screen shared": "Ekranın nümayişi başladı",
-        "Screen sharing ended": "Ekranın nümayişi bitdi",
-    },
-    states={
-        HearingState.SCHEDULED: "Təyin edilib",
-        HearingState.OPEN: "Açıqdır",
-        HearingState.IN_SESSION: "İclas gedir",
-        HearingState.PAUSED: "Fasilə",
-        HearingState.SUSPENDED: "Dayandırılıb",
-        HearingState.CLOSED: "Bağlanıb",
-        HearingState.CANCELLED: "Ləğv edilib",
-    },
-    exhibits={
-        "offered": "Sübut № {number} təqdim edildi: {who}: {description}",
-        "put_forward": "Sübut № {number} məhkəmə tərəfindən təqdim edildi: {description}",
-        "ruled_because": "Sübut № {number} {status}: {reason}",
-        "ruled": "Sübut № {number} {status}",
-        "described": "Sübut № {number} təsviri: {description}",
-        "shown": "Sübut № {number} ekranda göstərildi",
-        "hidden_span": "Sübut № {number} ekrandan götürüldü ({start} – {end} göstərildi)",
-        "hidden": "Sübut № {number} ekrandan götürüldü",
-    },
-    exhibit_statuses={
-        ExhibitStatus.OFFERED: "təqdim edildi",
-        ExhibitStatus.ADMITTED: "qəbul edildi",
-        ExhibitStatus.EXCLUDED: "istisna edildi",
-    },
+    events=EventWords(
+        events={
+            EventKind.HEARING_STATE_CHANGED: "İclasın vəziyyəti dəyişdi",
+            EventKind.RECORDING_STARTED: "Audioyazı başladı",
+            EventKind.RECORDING_STOPPED: "Audioyazı dayandı",
+            EventKind.RECORDING_RESUMED: "Audioyazı bərpa olundu",
+            EventKind.RECORDING_FAILED: "Audioyazıda nasazlıq",
+            EventKind.PARTICIPANT_JOINED: "Qoşuldu",
+            EventKind.PARTICIPANT_ADMITTED: "İclas zalına buraxıldı",
+            EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM: "Gözləmə otağına göndərildi",
+            EventKind.PARTICIPANT_LEFT: "İclası tərk etdi",
+            EventKind.PARTICIPANT_REMOVED: "İclasdan çıxarıldı",
+            EventKind.PARTICIPANT_READMITTED: "Yenidən buraxıldı",
+            EventKind.PARTICIPANT_RECONNECTED: "Yenidən qoşuldu",
+            EventKind.CONNECTION_LOST: "Əlaqə kəsildi",
+            EventKind.CONNECTION_RESTORED: "Əlaqə bərpa olundu",
+            EventKind.PARTICIPANT_MUTED: "Məhkəmə mikrofonu bağladı",
+            EventKind.WITNESS_CALLED: "Şahid çağırıldı",
+            EventKind.WITNESS_DISMISSED: "Şahid buraxıldı",
+            EventKind.WITNESS_RELEASED: "Şahid iclasdan azad edildi",
+            EventKind.CONSULTATION_STARTED: "Məxfi məsləhətləşmə başladı",
+            EventKind.CONSULTATION_ENDED: "Məxfi məsləhətləşmə bitdi",
+            EventKind.HEARING_LOCKED: "İclasa giriş bağlandı",
+            EventKind.HEARING_UNLOCKED: "İclasa giriş açıldı",
+            EventKind.SCREEN_SHARE_STARTED: "Ekranın nümayişi başladı",
+            EventKind.SCREEN_SHARE_STOPPED: "Ekranın nümayişi bitdi",
+        },
+        states={
+            HearingState.SCHEDULED: "Təyin edilib",
+            HearingState.OPEN: "Açıqdır",
+            HearingState.IN_SESSION: "İclas gedir",
+            HearingState.PAUSED: "Fasilə",
+            HearingState.SUSPENDED: "Dayandırılıb",
+            HearingState.CLOSED: "Bağlanıb",
+            HearingState.CANCELLED: "Ləğv edilib",
+        },
+        rooms={
+            RoomKind.WAITING: "gözləmə otağı",
+            RoomKind.HEARING: "iclas zalı",
+            RoomKind.CONSULTATION: "məsləhətləşmə otağı",
+        },
+        leave_reasons={
+            LeaveReason.LEFT: "özü çıxdı",
+            LeaveReason.DISCONNECTED: "əlaqə kəsildi",
+            LeaveReason.REPLACED: "başqa səhifədən yenidən qoşuldu",
+            LeaveReason.REMOVED: "məhkəmə tərəfindən çıxarıldı",
+            LeaveReason.RELEASED: "şahid kimi azad edildi",
+            LeaveReason.CLOSED: "iclas bağlandı",
+            LeaveReason.NEGOTIATION_FAILED: "audio və videonu qoşmaq mümkün olmadı",
+        },
+        roles=ROLES,
+        share_ends={
+            ShareEnd.BY_SHARER: "nümayiş edən özü dayandırdı",
+            ShareEnd.BY_COURT: "məhkəmə dayandırdı ({role})",
+            ShareEnd.TRANSFERRED: "nümayiş edən başqa otağa keçirildi",
+            ShareEnd.REMOVED: "nümayiş edən iclasdan çıxarıldı",
+            ShareEnd.SHARER_LEFT: "{left}",
+        },
+        consultation_ends={
+            ConsultationEnd.DECLINED: "{name} imtina etdi",
+            ConsultationEnd.ENDED: "{name} bitirdi",
+            ConsultationEnd.HEARING_CLOSED: "iclas bağlandı",
+            ConsultationEnd.MEMBER_REMOVED: "iştirakçılardan biri çıxarıldı",
+        },
+        exhibits={
+            "offered": "Sübut № {number} təqdim edildi: {who}: {description}",
+            "put_forward": "Sübut № {number} məhkəmə tərəfindən təqdim edildi: {description}",
+            "ruled_because": "Sübut № {number} {status}: {reason}",
+            "ruled": "Sübut № {number} {status}",
+            "described": "Sübut № {number} təsviri: {description}",
+            "shown": "Sübut № {number} ekranda göstərildi",
+            "hidden_span": "Sübut № {number} ekrandan götürüldü ({start} – {end} göstərildi)",
+            "hidden": "Sübut № {number} ekrandan götürüldü",
+        },
+        exhibit_statuses={
+            ExhibitStatus.OFFERED: "təqdim edildi",
+            ExhibitStatus.ADMITTED: "qəbul edildi",
+            ExhibitStatus.EXCLUDED: "istisna edildi",
+        },
+        after_gap="{seconds} san. fasilədən sonra",
+        after="{seconds} san. sonra",
+        resumed="iclas audioyazı olmadan «{state}» vəziyyətində idi (server yenidən başladı); "
+        "audioyazı {recording_id} yazısında davam edir",
+        off_the_record="audioyazıdan kənar",
+    ),
 )

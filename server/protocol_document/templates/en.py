@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from court.exhibits import EXHIBIT_WORDS, STATUS_LABELS
-from court.hearing_state import HearingState
-from court.protocol import EVENT_WORDS, KIND_LABELS
+from court.event_text import ENGLISH
+from court.protocol import KIND_LABELS
 from court.roles import Role
 from server.protocol_document.templates import Strings
 
@@ -61,9 +60,6 @@ STRINGS = Strings(
     roles={role: role.label for role in Role},  # as the platform names them everywhere
     kinds=KIND_LABELS,
     format_date=_date,
-    # The system writes its entries in English: here they stand as written.
-    events={words: words for words in EVENT_WORDS.values()},
-    states={state: state.value.replace("_", " ").capitalize() for state in HearingState},
-    exhibits=EXHIBIT_WORDS,
-    exhibit_statuses={status: label.lower() for status, label in STATUS_LABELS.items()},
+    # The system writes its entries in English: rendered in these words they read as written.
+    events=ENGLISH,
 )

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from court.event_params import ConsultationEnd, LeaveReason, ShareEnd
+from court.event_text import EventWords
+from court.events import EventKind
 from court.exhibits import ExhibitStatus
 from court.hearing_state import HearingState
 from court.protocol import EntryKind
 from court.roles import Role
+from court.rooms import RoomKind
 from server.protocol_document.templates import Strings
 
 MONTHS = (  # genitive, as a date is written in Russian
@@ -32,6 +36,19 @@ MONTHS = (  # genitive, as a date is written in Russian
 def _date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
 
+
+ROLES = {
+    Role.JUDGE: "Судья",
+    Role.CLERK: "Секретарь судебного заседания",
+    Role.PROSECUTOR: "Прокурор",
+    Role.DEFENCE: "Защитник",
+    Role.DEFENDANT: "Подсудимый",
+    Role.VICTIM: "Потерпевший",
+    Role.WITNESS: "Свидетель",
+    Role.EXPERT: "Эксперт",
+    Role.INTERPRETER: "Переводчик",
+    Role.OBSERVER: "Наблюдатель",
+}
 
 STRINGS = Strings(
     language="ru",
@@ -61,18 +78,7 @@ STRINGS = Strings(
     draft="Проект: протокол ещё не подписан судьёй и секретарём.",
     page="Страница {page} из {pages}",
     not_given="—",
-    roles={
-        Role.JUDGE: "Судья",
-        Role.CLERK: "Секретарь судебного заседания",
-        Role.PROSECUTOR: "Прокурор",
-        Role.DEFENCE: "Защитник",
-        Role.DEFENDANT: "Подсудимый",
-        Role.VICTIM: "Потерпевший",
-        Role.WITNESS: "Свидетель",
-        Role.EXPERT: "Эксперт",
-        Role.INTERPRETER: "Переводчик",
-        Role.OBSERVER: "Наблюдатель",
-    },
+    roles=ROLES,
     kinds={
         EntryKind.STATEMENT: "Заявление",
         EntryKind.QUESTION: "Вопрос",
@@ -87,52 +93,89 @@ STRINGS = Strings(
         EntryKind.CORRECTION: "Исправление",
     },
     format_date=_date,
-    events={
-        "The hearing's state changed": "Изменилось состояние заседания",
-        "The recording started": "Аудиозапись начата",
-        "The recording stopped": "Аудиозапись остановлена",
-        "The recording resumed": "Аудиозапись возобновлена",
-        "The recording failed": "Сбой аудиозаписи",
-        "Joined": "Подключение",
-        "Admitted to the hearing room": "Допуск в зал судебного заседания",
-        "Sent to the waiting room": "Направление в зал ожидания",
-        "Left": "Выход из заседания",
-        "Removed from the hearing": "Удаление из заседания",
-        "Readmitted": "Повторный допуск",
-        "Reconnected": "Повторное подключение",
-        "Connection lost": "Связь потеряна",
-        "Connection restored": "Связь восстановлена",
-        "Muted by the court": "Микрофон отключён судом",
-        "Witness called": "Свидетель вызван",
-        "Witness dismissed": "Свидетель отпущен",
-        "Private consultation started": "Начата конфиденциальная консультация",
-        "Private consultation ended": "Конфиденциальная консультация окончена",
-        "The hearing's door was locked or unlocked": "Доступ в заседание закрыт или открыт",
-        "Screen shared": "Начат показ экрана",
-        "Screen sharing ended": "Показ экрана окончен",
-    },
-    states={
-        HearingState.SCHEDULED: "Назначено",
-        HearingState.OPEN: "Открыто",
-        HearingState.IN_SESSION: "Идёт заседание",
-        HearingState.PAUSED: "Перерыв",
-        HearingState.SUSPENDED: "Приостановлено",
-        HearingState.CLOSED: "Закрыто",
-        HearingState.CANCELLED: "Отменено",
-    },
-    exhibits={
-        "offered": "Доказательство № {number} представлено: {who}: {description}",
-        "put_forward": "Доказательство № {number} представлено судом: {description}",
-        "ruled_because": "Доказательство № {number} {status}: {reason}",
-        "ruled": "Доказательство № {number} {status}",
-        "described": "Доказательство № {number} описано как: {description}",
-        "shown": "Доказательство № {number} показано на экране",
-        "hidden_span": "Показ доказательства № {number} окончен (показано с {start} до {end})",
-        "hidden": "Показ доказательства № {number} окончен",
-    },
-    exhibit_statuses={
-        ExhibitStatus.OFFERED: "представлено",
-        ExhibitStatus.ADMITTED: "допущено",
-        ExhibitStatus.EXCLUDED: "исключено",
-    },
+    events=EventWords(
+        events={
+            EventKind.HEARING_STATE_CHANGED: "Изменилось состояние заседания",
+            EventKind.RECORDING_STARTED: "Аудиозапись начата",
+            EventKind.RECORDING_STOPPED: "Аудиозапись остановлена",
+            EventKind.RECORDING_RESUMED: "Аудиозапись возобновлена",
+            EventKind.RECORDING_FAILED: "Сбой аудиозаписи",
+            EventKind.PARTICIPANT_JOINED: "Подключение",
+            EventKind.PARTICIPANT_ADMITTED: "Допуск в зал судебного заседания",
+            EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM: "Направление в зал ожидания",
+            EventKind.PARTICIPANT_LEFT: "Выход из заседания",
+            EventKind.PARTICIPANT_REMOVED: "Удаление из заседания",
+            EventKind.PARTICIPANT_READMITTED: "Повторный допуск",
+            EventKind.PARTICIPANT_RECONNECTED: "Повторное подключение",
+            EventKind.CONNECTION_LOST: "Связь потеряна",
+            EventKind.CONNECTION_RESTORED: "Связь восстановлена",
+            EventKind.PARTICIPANT_MUTED: "Микрофон отключён судом",
+            EventKind.WITNESS_CALLED: "Свидетель вызван",
+            EventKind.WITNESS_DISMISSED: "Свидетель отпущен",
+            EventKind.WITNESS_RELEASED: "Свидетель освобождён от участия",
+            EventKind.CONSULTATION_STARTED: "Начата конфиденциальная консультация",
+            EventKind.CONSULTATION_ENDED: "Конфиденциальная консультация окончена",
+            EventKind.HEARING_LOCKED: "Доступ в заседание закрыт",
+            EventKind.HEARING_UNLOCKED: "Доступ в заседание открыт",
+            EventKind.SCREEN_SHARE_STARTED: "Начат показ экрана",
+            EventKind.SCREEN_SHARE_STOPPED: "Показ экрана окончен",
+        },
+        states={
+            HearingState.SCHEDULED: "Назначено",
+            HearingState.OPEN: "Открыто",
+            HearingState.IN_SESSION: "Идёт заседание",
+            HearingState.PAUSED: "Перерыв",
+            HearingState.SUSPENDED: "Приостановлено",
+            HearingState.CLOSED: "Закрыто",
+            HearingState.CANCELLED: "Отменено",
+        },
+        rooms={
+            RoomKind.WAITING: "зал ожидания",
+            RoomKind.HEARING: "зал судебного заседания",
+            RoomKind.CONSULTATION: "комната консультации",
+        },
+        leave_reasons={
+            LeaveReason.LEFT: "вышел сам",
+            LeaveReason.DISCONNECTED: "связь прервалась",
+            LeaveReason.REPLACED: "подключился заново с другой страницы",
+            LeaveReason.REMOVED: "удалён судом",
+            LeaveReason.RELEASED: "освобождён как свидетель",
+            LeaveReason.CLOSED: "заседание закрыто",
+            LeaveReason.NEGOTIATION_FAILED: "не удалось подключить звук и видео",
+        },
+        roles=ROLES,
+        share_ends={
+            ShareEnd.BY_SHARER: "остановлен показывающим",
+            ShareEnd.BY_COURT: "остановлен судом ({role})",
+            ShareEnd.TRANSFERRED: "показывающий переведён в другой зал",
+            ShareEnd.REMOVED: "показывающий удалён из заседания",
+            ShareEnd.SHARER_LEFT: "{left}",
+        },
+        consultation_ends={
+            ConsultationEnd.DECLINED: "отклонена: {name}",
+            ConsultationEnd.ENDED: "окончена: {name}",
+            ConsultationEnd.HEARING_CLOSED: "заседание закрыто",
+            ConsultationEnd.MEMBER_REMOVED: "один из участников удалён",
+        },
+        exhibits={
+            "offered": "Доказательство № {number} представлено: {who}: {description}",
+            "put_forward": "Доказательство № {number} представлено судом: {description}",
+            "ruled_because": "Доказательство № {number} {status}: {reason}",
+            "ruled": "Доказательство № {number} {status}",
+            "described": "Доказательство № {number} описано как: {description}",
+            "shown": "Доказательство № {number} показано на экране",
+            "hidden_span": "Показ доказательства № {number} окончен (показано с {start} до {end})",
+            "hidden": "Показ доказательства № {number} окончен",
+        },
+        exhibit_statuses={
+            ExhibitStatus.OFFERED: "представлено",
+            ExhibitStatus.ADMITTED: "допущено",
+            ExhibitStatus.EXCLUDED: "исключено",
+        },
+        after_gap="после перерыва связи {seconds} с",
+        after="через {seconds} с",
+        resumed="заседание было в состоянии «{state}» без аудиозаписи (сервер перезапущен); "
+        "запись продолжается в аудиозаписи {recording_id}",
+        off_the_record="вне аудиозаписи",
+    ),
 )
