@@ -53,6 +53,13 @@ class _Pdf(FPDF):
         # Off: with it on, an entry's text "{nb}" would be replaced by the page count.
         self.alias_nb_pages("")
 
+    def close_fonts(self) -> None:
+        """fpdf2 reads a font file lazily and leaves it open; a server renders many PDFs."""
+        for font in self.fonts.values():
+            close = getattr(font, "close", None)
+            if close is not None:
+                close()
+
     def para(
         self, text: str, size: float = 10, style: str = "", align: str = "L", h: float = 5
     ) -> None:
@@ -88,7 +95,12 @@ def render_pdf(doc: ProtocolDocument, language: Language, *, font_dir: Path = FO
     regular, bold = _fonts(font_dir)
     s = sheet(doc, language)
     first = _draw(doc, s, regular, bold, pages=None)
-    return bytes(_draw(doc, s, regular, bold, pages=first.pages_count).output())
+    first.close_fonts()
+    final = _draw(doc, s, regular, bold, pages=first.pages_count)
+    try:
+        return bytes(final.output())
+    finally:
+        final.close_fonts()
 
 
 def _draw(doc: ProtocolDocument, s: Sheet, regular: Path, bold: Path, pages: int | None) -> _Pdf:
