@@ -1,7 +1,7 @@
 """A headless participant: joins a hearing over the signaling protocol with aiortc.
 
 Used by the integration tests and the relay benchmark, and usable as a load generator. It
-speaks exactly what a browser speaks (PROTOCOL.md): connect with the join token, ``join``,
+speaks exactly what a browser speaks (SIGNALING.md): connect with the join token, ``join``,
 ``publish``, answer the relay's offers with the ``answer`` command, and share a screen.
 """
 

@@ -1,15 +1,21 @@
-"""Handlers of the live courtroom's commands (PROTOCOL.md): parse, then ask the Courtroom.
+"""The live courtroom's commands (SIGNALING.md), as rows: the event, the payload's model,
+and what it does with the Courtroom.
 
-Each handler validates its payload into a typed command before anything happens; the
-court's rules (who may, in which state) are checked by the Courtroom and its collaborators.
+Every payload is validated into its typed command before anything happens; the court's
+rules (who may, in which state) are checked by the Courtroom and its collaborators. A new
+command is one row and one small function here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from court.hearing import Participant
 from court.hearing_state import HearingState
 from signaling import messages
+from signaling.courtroom import Courtroom
 from signaling.events import ClientEvent
 from signaling.exhibits import exhibit_view
 from signaling.hearings import HearingRegistry
@@ -17,223 +23,256 @@ from signaling.protocol import entry_view
 from signaling.session import Session
 
 Handler = Callable[[Session, object], Awaitable[messages.Ack]]
+C = TypeVar("C", bound=messages.Command)
+# What a command answers with (the acknowledgement's data), or None for nothing.
+Answer = dict[str, Any] | None
 
 
-# The last two offenders of the size rules, in code the typed-events work is changing now.
-def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:  # noqa: C901, PLR0915
-    async def set_hearing_state(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.SetHearingState, payload)
-        courtroom = registry.courtroom(session)
-        hearing = await courtroom.set_state(
-            session.participant, HearingState(command.state), command.reason
-        )
-        return messages.ok({"hearing": messages.hearing_view(hearing)})
+@dataclass(frozen=True, slots=True)
+class CommandRow(Generic[C]):
+    event: ClientEvent
+    model: type[C]
+    run: Callable[[Courtroom, Participant, C], Awaitable[Answer]]
 
-    async def admit(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).admission.admit(
-            session.participant, command.participant_id
-        )
-        return messages.ok()
 
-    async def admit_all(session: Session, payload: object) -> messages.Ack:
-        messages.parse(messages.Empty, payload)
-        admitted = await registry.courtroom(session).admission.admit_all(session.participant)
-        return messages.ok({"admitted": admitted})
+# ---- the bench --------------------------------------------------------------------------
 
-    async def send_to_waiting_room(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantWithReason, payload)
-        await registry.courtroom(session).admission.send_to_waiting_room(
-            session.participant, command.participant_id, command.reason
-        )
-        return messages.ok()
 
-    async def call_witness(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).admission.call_witness(
-            session.participant, command.participant_id
-        )
-        return messages.ok()
+async def _set_hearing_state(
+    court: Courtroom, by: Participant, command: messages.SetHearingState
+) -> Answer:
+    hearing = await court.set_state(by, HearingState(command.state), command.reason)
+    return {"hearing": messages.hearing_view(hearing)}
 
-    async def dismiss_witness(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.DismissWitness, payload)
-        await registry.courtroom(session).admission.dismiss_witness(
-            session.participant, command.participant_id, release=command.release
-        )
-        return messages.ok()
 
-    async def mute_participant(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantWithReason, payload)
-        moderation = registry.courtroom(session).moderation
-        await moderation.mute(session.participant, command.participant_id, command.reason)
-        return messages.ok()
+async def _admit(court: Courtroom, by: Participant, command: messages.ParticipantCommand) -> Answer:
+    await court.admission.admit(by, command.participant_id)
+    return None
 
-    async def request_unmute(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantCommand, payload)
-        moderation = registry.courtroom(session).moderation
-        await moderation.request_unmute(session.participant, command.participant_id)
-        return messages.ok()
 
-    async def remove_participant(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.RemoveParticipant, payload)
-        moderation = registry.courtroom(session).moderation
-        await moderation.remove(session.participant, command.participant_id, command.reason)
-        return messages.ok()
+async def _admit_all(court: Courtroom, by: Participant, _: messages.Empty) -> Answer:
+    return {"admitted": await court.admission.admit_all(by)}
 
-    async def readmit(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).moderation.readmit(
-            session.participant, command.participant_id
-        )
-        return messages.ok()
 
-    async def lock_hearing(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.LockHearing, payload)
-        await registry.courtroom(session).moderation.lock(session.participant, command.locked)
-        return messages.ok()
+async def _send_to_waiting_room(
+    court: Courtroom, by: Participant, command: messages.ParticipantWithReason
+) -> Answer:
+    await court.admission.send_to_waiting_room(by, command.participant_id, command.reason)
+    return None
 
-    async def lower_hand(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ParticipantCommand, payload)
-        await registry.courtroom(session).moderation.lower_hand(
-            session.participant, command.participant_id
-        )
-        return messages.ok()
 
-    async def spotlight(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.Spotlight, payload)
-        await registry.courtroom(session).moderation.spotlight(
-            session.participant, command.participant_id
-        )
-        return messages.ok()
+async def _call_witness(
+    court: Courtroom, by: Participant, command: messages.ParticipantCommand
+) -> Answer:
+    await court.admission.call_witness(by, command.participant_id)
+    return None
 
-    async def open_consultation(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ConsultationMembers, payload)
-        consultation = await registry.courtroom(session).consultations.open(
-            session.participant, list(command.participant_ids)
-        )
-        return messages.ok({"consultation": consultation.view()})
 
-    # ---- any participant ---------------------------------------------------------------
+async def _dismiss_witness(
+    court: Courtroom, by: Participant, command: messages.DismissWitness
+) -> Answer:
+    await court.admission.dismiss_witness(by, command.participant_id, release=command.release)
+    return None
 
-    async def heartbeat(session: Session, payload: object) -> messages.Ack:
-        messages.parse(messages.Empty, payload)
-        courtroom = registry.courtroom(session)
-        courtroom.moderation.heartbeat(session.participant)
-        # The protocol's writers keep a record clock in step with this answer's.
-        return messages.ok(courtroom.protocol.record_clock(session.participant))
 
-    async def report_device_check(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.DeviceCheck, payload)
-        await registry.courtroom(session).moderation.report_device_check(
-            session.participant, command.camera, command.microphone, command.speaker
-        )
-        return messages.ok()
+async def _mute_participant(
+    court: Courtroom, by: Participant, command: messages.ParticipantWithReason
+) -> Answer:
+    await court.moderation.mute(by, command.participant_id, command.reason)
+    return None
 
-    async def set_muted(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.SetMuted, payload)
-        await registry.courtroom(session).moderation.set_muted(session.participant, command.muted)
-        return messages.ok()
 
-    async def raise_hand(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.RaiseHand, payload)
-        await registry.courtroom(session).moderation.raise_hand(session.participant, command.raised)
-        return messages.ok()
+async def _request_unmute(
+    court: Courtroom, by: Participant, command: messages.ParticipantCommand
+) -> Answer:
+    await court.moderation.request_unmute(by, command.participant_id)
+    return None
 
-    async def send_chat(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.SendChat, payload)
-        message = await registry.courtroom(session).chat.send(
-            session.participant, command.text, command.to
-        )
-        return messages.ok({"message": message})
 
-    async def write_protocol_entry(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.WriteProtocolEntry, payload)
-        entry = await registry.courtroom(session).protocol.write(session.participant, command)
-        return messages.ok({"entry": entry_view(entry)})
+async def _remove_participant(
+    court: Courtroom, by: Participant, command: messages.RemoveParticipant
+) -> Answer:
+    await court.moderation.remove(by, command.participant_id, command.reason)
+    return None
 
-    async def dismiss_protocol_suggestion(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.DismissSuggestion, payload)
-        await registry.courtroom(session).protocol.dismiss(
-            session.participant, command.suggestion_id
-        )
-        return messages.ok()
 
-    async def register_exhibit(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.RegisterExhibit, payload)
-        exhibit = await registry.courtroom(session).exhibits.register(session.participant, command)
-        return messages.ok({"exhibit": exhibit_view(exhibit)})
+async def _readmit(
+    court: Courtroom, by: Participant, command: messages.ParticipantCommand
+) -> Answer:
+    await court.moderation.readmit(by, command.participant_id)
+    return None
 
-    async def update_exhibit(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.UpdateExhibit, payload)
-        exhibit = await registry.courtroom(session).exhibits.update(session.participant, command)
-        return messages.ok({"exhibit": exhibit_view(exhibit)})
 
-    async def show_exhibit(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ShowExhibit, payload)
-        exhibit = await registry.courtroom(session).exhibits.show(
-            session.participant, command.exhibit_id
-        )
-        return messages.ok({"exhibit": exhibit_view(exhibit)})
+async def _lock_hearing(court: Courtroom, by: Participant, command: messages.LockHearing) -> Answer:
+    await court.moderation.lock(by, command.locked)
+    return None
 
-    async def request_consultation(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ConsultationMembers, payload)
-        consultation = await registry.courtroom(session).consultations.request(
-            session.participant, list(command.participant_ids)
-        )
-        return messages.ok({"consultation": consultation.view()})
 
-    async def respond_consultation(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.RespondConsultation, payload)
-        consultation = await registry.courtroom(session).consultations.respond(
-            session.participant, command.consultation_id, command.accept
-        )
-        return messages.ok({"consultation": consultation.view()})
+async def _lower_hand(
+    court: Courtroom, by: Participant, command: messages.ParticipantCommand
+) -> Answer:
+    await court.moderation.lower_hand(by, command.participant_id)
+    return None
 
-    async def end_consultation(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.ConsultationCommand, payload)
-        await registry.courtroom(session).consultations.end(
-            session.participant, command.consultation_id
-        )
-        return messages.ok()
 
-    async def start_screen_share(session: Session, payload: object) -> messages.Ack:
-        messages.parse(messages.Empty, payload)
-        await registry.courtroom(session).screens.start(session.participant)
-        return messages.ok()
+async def _spotlight(court: Courtroom, by: Participant, command: messages.Spotlight) -> Answer:
+    await court.moderation.spotlight(by, command.participant_id)
+    return None
 
-    async def stop_screen_share(session: Session, payload: object) -> messages.Ack:
-        command = messages.parse(messages.StopScreenShare, payload)
-        await registry.courtroom(session).screens.stop(session.participant, command.participant_id)
-        return messages.ok()
 
-    return {
-        ClientEvent.SET_HEARING_STATE: set_hearing_state,
-        ClientEvent.ADMIT: admit,
-        ClientEvent.ADMIT_ALL: admit_all,
-        ClientEvent.SEND_TO_WAITING_ROOM: send_to_waiting_room,
-        ClientEvent.CALL_WITNESS: call_witness,
-        ClientEvent.DISMISS_WITNESS: dismiss_witness,
-        ClientEvent.MUTE_PARTICIPANT: mute_participant,
-        ClientEvent.REQUEST_UNMUTE: request_unmute,
-        ClientEvent.REMOVE_PARTICIPANT: remove_participant,
-        ClientEvent.READMIT: readmit,
-        ClientEvent.LOCK_HEARING: lock_hearing,
-        ClientEvent.LOWER_HAND: lower_hand,
-        ClientEvent.SPOTLIGHT: spotlight,
-        ClientEvent.OPEN_CONSULTATION: open_consultation,
-        ClientEvent.HEARTBEAT: heartbeat,
-        ClientEvent.REPORT_DEVICE_CHECK: report_device_check,
-        ClientEvent.SET_MUTED: set_muted,
-        ClientEvent.RAISE_HAND: raise_hand,
-        ClientEvent.SEND_CHAT: send_chat,
-        ClientEvent.WRITE_PROTOCOL_ENTRY: write_protocol_entry,
-        ClientEvent.DISMISS_PROTOCOL_SUGGESTION: dismiss_protocol_suggestion,
-        ClientEvent.REGISTER_EXHIBIT: register_exhibit,
-        ClientEvent.UPDATE_EXHIBIT: update_exhibit,
-        ClientEvent.SHOW_EXHIBIT: show_exhibit,
-        ClientEvent.REQUEST_CONSULTATION: request_consultation,
-        ClientEvent.RESPOND_CONSULTATION: respond_consultation,
-        ClientEvent.END_CONSULTATION: end_consultation,
-        ClientEvent.START_SCREEN_SHARE: start_screen_share,
-        ClientEvent.STOP_SCREEN_SHARE: stop_screen_share,
-    }
+async def _open_consultation(
+    court: Courtroom, by: Participant, command: messages.ConsultationMembers
+) -> Answer:
+    consultation = await court.consultations.open(by, list(command.participant_ids))
+    return {"consultation": consultation.view()}
+
+
+# ---- any participant --------------------------------------------------------------------
+
+
+async def _heartbeat(court: Courtroom, by: Participant, _: messages.Empty) -> Answer:
+    court.moderation.heartbeat(by)
+    # The protocol's writers keep a record clock in step with this answer's.
+    return court.protocol.record_clock(by)
+
+
+async def _report_device_check(
+    court: Courtroom, by: Participant, command: messages.DeviceCheck
+) -> Answer:
+    await court.moderation.report_device_check(
+        by, command.camera, command.microphone, command.speaker
+    )
+    return None
+
+
+async def _set_muted(court: Courtroom, by: Participant, command: messages.SetMuted) -> Answer:
+    await court.moderation.set_muted(by, command.muted)
+    return None
+
+
+async def _raise_hand(court: Courtroom, by: Participant, command: messages.RaiseHand) -> Answer:
+    await court.moderation.raise_hand(by, command.raised)
+    return None
+
+
+async def _send_chat(court: Courtroom, by: Participant, command: messages.SendChat) -> Answer:
+    return {"message": await court.chat.send(by, command.text, command.to)}
+
+
+async def _write_protocol_entry(
+    court: Courtroom, by: Participant, command: messages.WriteProtocolEntry
+) -> Answer:
+    return {"entry": entry_view(await court.protocol.write(by, command))}
+
+
+async def _dismiss_protocol_suggestion(
+    court: Courtroom, by: Participant, command: messages.DismissSuggestion
+) -> Answer:
+    await court.protocol.dismiss(by, command.suggestion_id)
+    return None
+
+
+async def _register_exhibit(
+    court: Courtroom, by: Participant, command: messages.RegisterExhibit
+) -> Answer:
+    return {"exhibit": exhibit_view(await court.exhibits.register(by, command))}
+
+
+async def _update_exhibit(
+    court: Courtroom, by: Participant, command: messages.UpdateExhibit
+) -> Answer:
+    return {"exhibit": exhibit_view(await court.exhibits.update(by, command))}
+
+
+async def _show_exhibit(court: Courtroom, by: Participant, command: messages.ShowExhibit) -> Answer:
+    return {"exhibit": exhibit_view(await court.exhibits.show(by, command.exhibit_id))}
+
+
+async def _request_consultation(
+    court: Courtroom, by: Participant, command: messages.ConsultationMembers
+) -> Answer:
+    consultation = await court.consultations.request(by, list(command.participant_ids))
+    return {"consultation": consultation.view()}
+
+
+async def _respond_consultation(
+    court: Courtroom, by: Participant, command: messages.RespondConsultation
+) -> Answer:
+    consultation = await court.consultations.respond(by, command.consultation_id, command.accept)
+    return {"consultation": consultation.view()}
+
+
+async def _end_consultation(
+    court: Courtroom, by: Participant, command: messages.ConsultationCommand
+) -> Answer:
+    await court.consultations.end(by, command.consultation_id)
+    return None
+
+
+async def _start_screen_share(court: Courtroom, by: Participant, _: messages.Empty) -> Answer:
+    await court.screens.start(by)
+    return None
+
+
+async def _stop_screen_share(
+    court: Courtroom, by: Participant, command: messages.StopScreenShare
+) -> Answer:
+    await court.screens.stop(by, command.participant_id)
+    return None
+
+
+COMMANDS: tuple[CommandRow[Any], ...] = (
+    CommandRow(ClientEvent.SET_HEARING_STATE, messages.SetHearingState, _set_hearing_state),
+    CommandRow(ClientEvent.ADMIT, messages.ParticipantCommand, _admit),
+    CommandRow(ClientEvent.ADMIT_ALL, messages.Empty, _admit_all),
+    CommandRow(
+        ClientEvent.SEND_TO_WAITING_ROOM, messages.ParticipantWithReason, _send_to_waiting_room
+    ),
+    CommandRow(ClientEvent.CALL_WITNESS, messages.ParticipantCommand, _call_witness),
+    CommandRow(ClientEvent.DISMISS_WITNESS, messages.DismissWitness, _dismiss_witness),
+    CommandRow(ClientEvent.MUTE_PARTICIPANT, messages.ParticipantWithReason, _mute_participant),
+    CommandRow(ClientEvent.REQUEST_UNMUTE, messages.ParticipantCommand, _request_unmute),
+    CommandRow(ClientEvent.REMOVE_PARTICIPANT, messages.RemoveParticipant, _remove_participant),
+    CommandRow(ClientEvent.READMIT, messages.ParticipantCommand, _readmit),
+    CommandRow(ClientEvent.LOCK_HEARING, messages.LockHearing, _lock_hearing),
+    CommandRow(ClientEvent.LOWER_HAND, messages.ParticipantCommand, _lower_hand),
+    CommandRow(ClientEvent.SPOTLIGHT, messages.Spotlight, _spotlight),
+    CommandRow(ClientEvent.OPEN_CONSULTATION, messages.ConsultationMembers, _open_consultation),
+    CommandRow(ClientEvent.HEARTBEAT, messages.Empty, _heartbeat),
+    CommandRow(ClientEvent.REPORT_DEVICE_CHECK, messages.DeviceCheck, _report_device_check),
+    CommandRow(ClientEvent.SET_MUTED, messages.SetMuted, _set_muted),
+    CommandRow(ClientEvent.RAISE_HAND, messages.RaiseHand, _raise_hand),
+    CommandRow(ClientEvent.SEND_CHAT, messages.SendChat, _send_chat),
+    CommandRow(
+        ClientEvent.WRITE_PROTOCOL_ENTRY, messages.WriteProtocolEntry, _write_protocol_entry
+    ),
+    CommandRow(
+        ClientEvent.DISMISS_PROTOCOL_SUGGESTION,
+        messages.DismissSuggestion,
+        _dismiss_protocol_suggestion,
+    ),
+    CommandRow(ClientEvent.REGISTER_EXHIBIT, messages.RegisterExhibit, _register_exhibit),
+    CommandRow(ClientEvent.UPDATE_EXHIBIT, messages.UpdateExhibit, _update_exhibit),
+    CommandRow(ClientEvent.SHOW_EXHIBIT, messages.ShowExhibit, _show_exhibit),
+    CommandRow(
+        ClientEvent.REQUEST_CONSULTATION, messages.ConsultationMembers, _request_consultation
+    ),
+    CommandRow(
+        ClientEvent.RESPOND_CONSULTATION, messages.RespondConsultation, _respond_consultation
+    ),
+    CommandRow(ClientEvent.END_CONSULTATION, messages.ConsultationCommand, _end_consultation),
+    CommandRow(ClientEvent.START_SCREEN_SHARE, messages.Empty, _start_screen_share),
+    CommandRow(ClientEvent.STOP_SCREEN_SHARE, messages.StopScreenShare, _stop_screen_share),
+)
+
+
+def _handler(registry: HearingRegistry, row: CommandRow[Any]) -> Handler:
+    async def handle(session: Session, payload: object) -> messages.Ack:
+        command = messages.parse(row.model, payload)  # before anything: bad input changes nothing
+        return messages.ok(await row.run(registry.courtroom(session), session.participant, command))
+
+    return handle
+
+
+def court_handlers(registry: HearingRegistry) -> dict[str, Handler]:
+    return {row.event: _handler(registry, row) for row in COMMANDS}

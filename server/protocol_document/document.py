@@ -142,26 +142,39 @@ class Sheet:
     digests: list[str]
 
 
-def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (split with typed events)
+class _Names:
+    """How the document names people: by name and role, in its language."""
+
+    def __init__(self, doc: ProtocolDocument, words: Strings) -> None:
+        self.words = words
+        self.people: dict[str, Participant] = {p.id: p for p in doc.participants}
+
+    def who(self, participant: Participant) -> str:
+        return f"{one_line(participant.name)} ({self.words.roles[participant.role]})"
+
+    def author(self, entry: ProtocolEntry) -> str:
+        # A participant for an action someone took, the system for the system's.
+        actor = EventActor.from_label(entry.author)
+        if actor == SYSTEM:
+            return self.words.system
+        person = None
+        if actor is not None and actor.kind is ActorKind.PARTICIPANT and actor.id is not None:
+            person = self.people.get(actor.id)
+        return self.who(person) if person is not None else one_line(entry.author)
+
+    def speaker(self, entry: ProtocolEntry) -> str:
+        if entry.speaker_id is None:
+            return self.words.not_given
+        person = self.people.get(entry.speaker_id)
+        return self.who(person) if person is not None else one_line(entry.speaker_id)
+
+
+def sheet(doc: ProtocolDocument, language: Language) -> Sheet:
     words = strings(language)
     hearing = doc.hearing
-    people: dict[str, Participant] = {p.id: p for p in doc.participants}
     ordered = ordered_participants(doc.participants)
-
-    def who(participant: Participant) -> str:
-        return f"{one_line(participant.name)} ({words.roles[participant.role]})"
-
     judges = [p for p in ordered if p.role is Role.JUDGE]
     clerks = [p for p in ordered if p.role is Role.CLERK]
-    composition: list[Line] = []
-    if judges:
-        composition.append(Line(words.presiding_judge, one_line(judges[0].name)))
-        composition += [Line(words.roles[Role.JUDGE], one_line(p.name)) for p in judges[1:]]
-    elif hearing.presiding_judge:
-        # Nobody joined as judge yet: the judge the hearing was scheduled for (staff name).
-        composition.append(Line(words.presiding_judge, one_line(hearing.presiding_judge)))
-    composition += [Line(words.roles[Role.CLERK], one_line(p.name)) for p in clerks]
-
     participants = [
         Line(
             words.roles[p.role],
@@ -170,66 +183,15 @@ def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (sp
         for p in ordered
         if p.role not in COURT_ROLES
     ]
-
-    def author(entry: ProtocolEntry) -> str:
-        # A participant for an action someone took, the system for the system's.
-        actor = EventActor.from_label(entry.author)
-        if actor == SYSTEM:
-            return words.system
-        person = None
-        if actor is not None and actor.kind is ActorKind.PARTICIPANT and actor.id is not None:
-            person = people.get(actor.id)
-        return who(person) if person is not None else one_line(entry.author)
-
-    def speaker(entry: ProtocolEntry) -> str:
-        if entry.speaker_id is None:
-            return words.not_given
-        person = people.get(entry.speaker_id)
-        return who(person) if person is not None else one_line(entry.speaker_id)
-
-    rows = []
-    for entry in ordered_entries(doc.entries):
-        at = hearing_record_ms(entry, doc.offsets_ms)
-        event = entry.automatic or entry.kind is EntryKind.EVENT
-        corrected = entry.kind is EntryKind.CORRECTION
-        # The system's entries are worded from the event they were written from, in the
-        # document's language; one written before events were kept reads as written.
-        written = entry.text if entry.event is None else event_text(entry.event, words.events)
-        text = body_text(written)
-        if event and entry.speaker_id is not None:
-            # An event's speaker is its subject ("Joined" says nothing without whom).
-            text = f"{speaker(entry)}: {text}"
-        rows.append(
-            Row(
-                number=entry.number,
-                time=words.not_given if at is None else clock(at),
-                # A correction is written after the hearing by whoever corrects; its text
-                # names the entry it corrects (and so that entry's speaker).
-                speaker=author(entry) if event or corrected else speaker(entry),
-                kind=words.kinds[entry.kind],
-                text=text,
-                event=event,
-            )
-        )
-
-    def signature_line(role: SignerRole, name: str) -> SignatureLine:
-        given = [s for s in sorted(doc.signed, key=signed_order) if s.role is role]
-        label = words.presiding_judge if role is SignerRole.JUDGE else words.roles[Role.CLERK]
-        if not given:
-            return SignatureLine(label, name, None)
-        at = datetime.fromtimestamp(given[-1].signed_at, UTC)
-        signer = one_line(given[-1].signer)  # the staff account that signed, as audited
-        moment = f"{words.format_date(at.date())}, {at:%H:%M} UTC"
-        return SignatureLine(label, name, f"{words.signed} {moment} ({signer})")
-
     signatures = [
-        signature_line(
+        _signature_line(
+            doc,
+            words,
             SignerRole.JUDGE,
             one_line(judges[0].name) if judges else one_line(hearing.presiding_judge),
         ),
-        signature_line(SignerRole.CLERK, one_line(clerks[0].name) if clerks else ""),
+        _signature_line(doc, words, SignerRole.CLERK, one_line(clerks[0].name) if clerks else ""),
     ]
-
     day = hearing_date(doc)
     facts = [
         Line(words.date, words.not_given if day is None else words.format_date(day)),
@@ -241,10 +203,66 @@ def sheet(doc: ProtocolDocument, language: Language) -> Sheet:  # noqa: C901 (sp
         case=f"{words.case} {one_line(hearing.case_number)}",
         case_title=one_line(hearing.title),
         facts=facts,
-        composition=composition,
+        composition=_composition(hearing, judges, clerks, words),
         participants=participants,
-        rows=rows,
+        rows=_rows(doc, _Names(doc, words)),
         signatures=signatures,
         finalised=doc.finalised,
         digests=doc.digests,
     )
+
+
+def _composition(
+    hearing: Hearing, judges: list[Participant], clerks: list[Participant], words: Strings
+) -> list[Line]:
+    composition: list[Line] = []
+    if judges:
+        composition.append(Line(words.presiding_judge, one_line(judges[0].name)))
+        composition += [Line(words.roles[Role.JUDGE], one_line(p.name)) for p in judges[1:]]
+    elif hearing.presiding_judge:
+        # Nobody joined as judge yet: the judge the hearing was scheduled for (staff name).
+        composition.append(Line(words.presiding_judge, one_line(hearing.presiding_judge)))
+    composition += [Line(words.roles[Role.CLERK], one_line(p.name)) for p in clerks]
+    return composition
+
+
+def _rows(doc: ProtocolDocument, names: _Names) -> list[Row]:
+    words = names.words
+    rows = []
+    for entry in ordered_entries(doc.entries):
+        at = hearing_record_ms(entry, doc.offsets_ms)
+        event = entry.automatic or entry.kind is EntryKind.EVENT
+        corrected = entry.kind is EntryKind.CORRECTION
+        # The system's entries are worded from the event they were written from, in the
+        # document's language; one written before events were kept reads as written.
+        written = entry.text if entry.event is None else event_text(entry.event, words.events)
+        text = body_text(written)
+        if event and entry.speaker_id is not None:
+            # An event's speaker is its subject ("Joined" says nothing without whom).
+            text = f"{names.speaker(entry)}: {text}"
+        rows.append(
+            Row(
+                number=entry.number,
+                time=words.not_given if at is None else clock(at),
+                # A correction is written after the hearing by whoever corrects; its text
+                # names the entry it corrects (and so that entry's speaker).
+                speaker=names.author(entry) if event or corrected else names.speaker(entry),
+                kind=words.kinds[entry.kind],
+                text=text,
+                event=event,
+            )
+        )
+    return rows
+
+
+def _signature_line(
+    doc: ProtocolDocument, words: Strings, role: SignerRole, name: str
+) -> SignatureLine:
+    given = [s for s in sorted(doc.signed, key=signed_order) if s.role is role]
+    label = words.presiding_judge if role is SignerRole.JUDGE else words.roles[Role.CLERK]
+    if not given:
+        return SignatureLine(label, name, None)
+    at = datetime.fromtimestamp(given[-1].signed_at, UTC)
+    signer = one_line(given[-1].signer)  # the staff account that signed, as audited
+    moment = f"{words.format_date(at.date())}, {at:%H:%M} UTC"
+    return SignatureLine(label, name, f"{words.signed} {moment} ({signer})")

@@ -16,7 +16,7 @@ API = "/api/v1"
 METHODS = {"get", "post", "put", "patch", "delete"}
 # The description of the API is served by the API; it does not describe itself.
 SELF = {("get", f"{API}/openapi.json")}
-SIGNALING_DOCUMENT = Path(__file__).parents[2] / "signaling" / "PROTOCOL.md"
+SIGNALING_DOCUMENT = Path(__file__).parents[2] / "signaling" / "SIGNALING.md"
 
 
 def _registered(settings: Settings) -> set[tuple[str, str]]:

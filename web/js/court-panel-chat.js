@@ -1,4 +1,4 @@
-// The clerk's message hub (PROTOCOL.md `send_chat`, `chat_message`): every participant
+// The clerk's message hub (SIGNALING.md `send_chat`, `chat_message`): every participant
 // writes to the clerk; the clerk sees one conversation per participant and answers each.
 
 import { ClientEvent } from "./events.js";

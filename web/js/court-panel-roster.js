@@ -1,4 +1,4 @@
-// The live roster of the court panel (PROTOCOL.md `roster_changed`): who is where, their
+// The live roster of the court panel (SIGNALING.md `roster_changed`): who is where, their
 // connection and device check, how long they have waited, and what the court may do to them.
 
 import { ClientEvent } from "./events.js";
@@ -23,7 +23,7 @@ const DEVICES = [
 ];
 const DEVICE_RESULT = { ok: "OK", failed: "failed", skipped: "skipped" };
 
-// States in which the court admits and calls people (PROTOCOL.md `admit`).
+// States in which the court admits and calls people (SIGNALING.md `admit`).
 const ADMITTING = ["open", "in_session", "paused", "suspended"];
 
 function byRoleThenName(a, b) {

@@ -1,4 +1,4 @@
-// The hearing's state and the buttons that change it (PROTOCOL.md `set_hearing_state`).
+// The hearing's state and the buttons that change it (SIGNALING.md `set_hearing_state`).
 //
 // Which moves exist mirrors court/hearing_state.py (TRANSITIONS) and who may make each
 // mirrors court/rooms.py (STATE_CHANGERS); tests/web/test_court_panel_terms.py keeps them equal.

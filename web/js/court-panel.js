@@ -1,4 +1,4 @@
-// The court panel: the judge's and clerk's controls beside the hearing (PROTOCOL.md, court
+// The court panel: the judge's and clerk's controls beside the hearing (SIGNALING.md, court
 // commands). join.js mounts it once, after a successful join, for a participant with the
 // "moderate" permission:
 //
@@ -265,7 +265,7 @@ class CourtPanel {
     this.data.locked = Boolean(payload.locked);
     this.data.consultations = payload.consultations || [];
     if ("spotlight" in payload) {
-      // Not in PROTOCOL.md's roster_changed, but the server sends it: the surest source.
+      // Not in SIGNALING.md's roster_changed, but the server sends it: the surest source.
       this.data.spotlight = payload.spotlight || null;
     }
     this.data.rosterReceived = true;

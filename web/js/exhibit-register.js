@@ -1,4 +1,4 @@
-// The exhibit register (PROTOCOL.md `register_exhibit`, `update_exhibit`, `show_exhibit`,
+// The exhibit register (SIGNALING.md `register_exhibit`, `update_exhibit`, `show_exhibit`,
 // `exhibit_changed`, the join acknowledgement's `exhibits`): under the protocol editor, for
 // the judge and the clerk. Every change the bench makes here is written into the protocol
 // by the server; a screen shared in the hearing room shows the exhibit marked "Show next"

@@ -1,5 +1,5 @@
 // What each server notification changes in the join page's state: one reducer per server
-// event (signaling/PROTOCOL.md, "Notifications"). A reducer is pure: given the state and the
+// event (signaling/SIGNALING.md, "Notifications"). A reducer is pure: given the state and the
 // event's payload it returns the fields that change ({} for none), and never touches the
 // page. notifications.js applies the change (session.js `dispatch`) and then draws and
 // announces it. Node's tests import this module.

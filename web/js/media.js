@@ -1,6 +1,6 @@
 // Camera and microphone, and the one RTCPeerConnection to the relay.
 //
-// The server always offers (signaling/PROTOCOL.md, "Negotiation"): this module applies each
+// The server always offers (signaling/SIGNALING.md, "Negotiation"): this module applies each
 // offer, puts the local tracks on the mids the offer names under `publish`, answers with ICE
 // gathering complete, and reports which remote tracks now belong to which participant.
 // A shared screen is a third local track (getDisplayMedia), sent on the mid the offer names

@@ -1,4 +1,4 @@
-// What the server tells the page (signaling/PROTOCOL.md, "Notifications"), and what the page
+// What the server tells the page (signaling/SIGNALING.md, "Notifications"), and what the page
 // does about the connection itself coming and going.
 
 import { ClientEvent, ServerEvent } from "./events.js";

@@ -1,4 +1,4 @@
-// The court protocol editor (PROTOCOL.md `write_protocol_entry`, `protocol_entry`, the join
+// The court protocol editor (SIGNALING.md `write_protocol_entry`, `protocol_entry`, the join
 // acknowledgement's `protocol`): beside the hearing, for whoever may write the protocol (the
 // judge and the clerk). session.js calls `protocolJoined(app, data.protocol)` after every
 // join; the first call for a writer builds the editor, later ones (reconnects) fill the list

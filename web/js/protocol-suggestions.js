@@ -1,4 +1,4 @@
-// Speech-to-text suggestions (PROTOCOL.md `protocol_suggestion`,
+// Speech-to-text suggestions (SIGNALING.md `protocol_suggestion`,
 // `protocol_suggestion_resolved`, `dismiss_protocol_suggestion`, the join acknowledgement's
 // `speech_to_text`): inside the protocol editor, for the judge and the clerk. Each
 // suggestion is what one participant said, with when they said it; "Accept" writes it as an

@@ -1,4 +1,4 @@
-// The page's record clock: the record time of the running recording (PROTOCOL.md
+// The page's record clock: the record time of the running recording (SIGNALING.md
 // `heartbeat`), kept in step with the server's so that a protocol entry is stamped with the
 // moment its writer began it, whatever delays the message meets on its way and in the
 // server (signaling/protocol.py `began_at`).

@@ -1,4 +1,4 @@
-// Which room a person is in decides what the page shows (signaling/PROTOCOL.md, "Rooms"):
+// Which room a person is in decides what the page shows (signaling/SIGNALING.md, "Rooms"):
 // the waiting room (the hearing's state and one's own camera, nobody else), the hearing room
 // (everyone's tiles), or a private consultation (its members' tiles under a heading that says
 // it is private and not recorded). The hearing's state is always shown, in words.

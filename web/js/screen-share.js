@@ -1,7 +1,7 @@
 // Showing one's screen or a document to the room (getDisplayMedia): the "Share screen" /
 // "Stop sharing" button, for those who may present (the publish_screen permission).
 //
-// The server decides (signaling/PROTOCOL.md, "Screen sharing"): one screen at a time per
+// The server decides (signaling/SIGNALING.md, "Screen sharing"): one screen at a time per
 // room, and the court may stop anyone's. The captured track is handed to the media session,
 // which sends it on the mid the next offer names under `publish.screen`. Stopping from the
 // browser's own "Stop sharing" bar ends the track, which stops the share here too.

@@ -1,4 +1,4 @@
-// The one module that talks Socket.IO (signaling/PROTOCOL.md).
+// The one module that talks Socket.IO (signaling/SIGNALING.md).
 //
 // Commands resolve with the acknowledgement's `data` or reject with a SignalingError
 // carrying the server's error code; notifications are delivered to handlers registered
