@@ -40,7 +40,7 @@ class Admission:
         attendance = self._waiting(participant_id)
         if not admitted_with_all(attendance.participant.role):
             raise InvalidState("Witnesses are called in one by one: use Call witness.")
-        await self._court.move(attendance, self._court.live.hearing_room, "admitted")
+        await self._court.transfer(attendance, self._court.live.hearing_room, "admitted")
         await self._court.publish(
             EventKind.PARTICIPANT_ADMITTED, by, Subject.participant(attendance.id), NO_PARAMS
         )
@@ -52,7 +52,7 @@ class Admission:
         for attendance in list(self._court.live.waiting_room.members.values()):
             if attendance.removed or not admitted_with_all(attendance.participant.role):
                 continue
-            await self._court.move(attendance, self._court.live.hearing_room, "admitted")
+            await self._court.transfer(attendance, self._court.live.hearing_room, "admitted")
             await self._court.publish(
                 EventKind.PARTICIPANT_ADMITTED, by, Subject.participant(attendance.id), NO_PARAMS
             )
@@ -66,7 +66,7 @@ class Admission:
             raise InvalidState("The judge and the clerk stay in the hearing room.")
         if attendance.room.kind is not RoomKind.HEARING:
             raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
-        await self._court.move(attendance, self._court.live.waiting_room, "sent_back")
+        await self._court.transfer(attendance, self._court.live.waiting_room, "sent_back")
         await self._court.publish(
             EventKind.PARTICIPANT_SENT_TO_WAITING_ROOM,
             by,
@@ -80,7 +80,7 @@ class Admission:
         attendance = self._waiting(participant_id)
         if attendance.participant.role is not Role.WITNESS:
             raise InvalidState(f"{attendance.participant.name} is not a witness: use Admit.")
-        await self._court.move(attendance, self._court.live.hearing_room, "called")
+        await self._court.transfer(attendance, self._court.live.hearing_room, "called")
         await self._court.publish(
             EventKind.WITNESS_CALLED, by, Subject.participant(attendance.id), NO_PARAMS
         )
@@ -91,7 +91,7 @@ class Admission:
         if attendance.participant.role is not Role.WITNESS:
             raise InvalidState(f"{attendance.participant.name} is not a witness.")
         if attendance.room.kind is RoomKind.HEARING:
-            await self._court.move(attendance, self._court.live.waiting_room, "dismissed")
+            await self._court.transfer(attendance, self._court.live.waiting_room, "dismissed")
         await self._court.publish(
             EventKind.WITNESS_RELEASED if release else EventKind.WITNESS_DISMISSED,
             by,

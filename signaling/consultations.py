@@ -158,7 +158,7 @@ class Consultations:
         for pid in consultation.participant_ids:
             attendance = self._court.attendance_of(pid)
             attendance.room_before_consultation = attendance.room
-            await self._court.move(attendance, room, "consultation_started")
+            await self._court.transfer(attendance, room, "consultation_started")
         await self._tell(
             consultation, ServerEvent.CONSULTATION_STARTED, {"consultation": consultation.view()}
         )
@@ -184,7 +184,7 @@ class Consultations:
                 if back.kind is RoomKind.CONSULTATION:
                     back = live.hearing_room
                 attendance.room_before_consultation = None
-                await self._court.move(attendance, back, "consultation_ended")
+                await self._court.transfer(attendance, back, "consultation_ended")
             await live.close_consultation_room(consultation.id)
         await self._tell(
             consultation,

@@ -353,7 +353,7 @@ class Courtroom:
         await self.publish(EventKind.PARTICIPANT_LEFT, None, subject, left)
         await self.roster_changed()
 
-    # ---- moving people -----------------------------------------------------------------
+    # ---- transfers -----------------------------------------------------------------------
 
     def attendance_of(self, participant_id: str) -> Attendance:
         attendance = self.live.find(participant_id)
@@ -361,7 +361,7 @@ class Courtroom:
             raise NotFound("No participant with that id has joined this hearing.")
         return attendance
 
-    async def move(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
+    async def transfer(self, attendance: Attendance, room: LiveRoom, reason: str) -> None:
         """Transfer a participant and tell both rooms and the participant."""
         if attendance.room is not room:
             await self.screens.end_for(attendance, ShareEnded(ShareEnd.TRANSFERRED))
