@@ -1,31 +1,16 @@
 // The hearing's state and the buttons that change it (SIGNALING.md `set_hearing_state`).
 //
-// Which moves exist mirrors court/hearing_state.py (TRANSITIONS) and who may make each
-// mirrors court/rooms.py (STATE_CHANGERS); tests/web/test_court_panel_terms.py keeps them equal.
+// Which moves exist (TRANSITIONS) and who may make each (STATE_CHANGERS) are the court's own
+// tables, generated from court/ into lib/court-rules.js.
 // Cancelling is the staff console's (REST API), not the live court's: nobody here may.
 
 import { ClientEvent } from "./events.js";
 import { stateLabel } from "./lib/terms.js";
 import { button, textField } from "./court-panel-dom.js";
 import { el } from "./lib/dom.js";
+import { STATE_CHANGERS, TRANSITIONS } from "./lib/court-rules.js";
 
-export const TRANSITIONS = Object.freeze({
-  scheduled: ["open", "cancelled"],
-  open: ["in_session", "closed", "cancelled"],
-  in_session: ["paused", "suspended", "closed"],
-  paused: ["in_session", "suspended", "closed"],
-  suspended: ["in_session", "closed"],
-  closed: [],
-  cancelled: [],
-});
-
-export const STATE_CHANGERS = Object.freeze({
-  open: ["judge", "clerk"],
-  in_session: ["judge"],
-  paused: ["judge"],
-  suspended: ["judge", "clerk"],
-  closed: ["judge"],
-});
+export { STATE_CHANGERS, TRANSITIONS };
 
 // What each move is called on its button, and how a failure is said.
 function moveWords(from, to) {

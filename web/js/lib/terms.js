@@ -30,18 +30,10 @@ export const STATE_LABELS = Object.freeze({
   cancelled: "Cancelled",
 });
 
-// Roles that send camera and microphone (court/permissions.py: publish_audio or publish_video);
-// the join page offers them the camera and microphone check before they join.
-export const PUBLISHING_ROLES = Object.freeze(["judge", "clerk", "prosecutor", "defence", "defendant", "victim", "witness", "expert", "interpreter"]);
-// Roles that may ask for a private consultation with each other (court/rooms.py).
-export const CONSULTING_ROLES = Object.freeze(["defendant", "defence", "interpreter"]);
-
-// States in which the schedule may still change (court.hearing_state.RESCHEDULABLE) and
-// in which a hearing may still be cancelled (the states that may become "cancelled").
-export const RESCHEDULABLE = Object.freeze(["scheduled"]);
-export const CANCELLABLE = Object.freeze(["scheduled", "open"]);
-// A hearing in these states takes no more participants or links (server/api/states.py).
-export const ENDED = Object.freeze(["closed", "cancelled"]);
+// The court's rule tables (who publishes, consults, sits on the bench; which states may
+// still be rescheduled or cancelled, or have ended) are generated from court/ into
+// court-rules.js; they are re-exported here for the pages that know them as terms.
+export { PUBLISHING_ROLES, CONSULTING_ROLES, RESCHEDULABLE, CANCELLABLE, ENDED, BENCH } from "./court-rules.js";
 
 /** @param {string} role */
 export function roleLabel(role) {
@@ -56,8 +48,6 @@ export function stateLabel(state) {
 // The roles in the order a clerk thinks of them (ROLE_LABELS' order).
 export const ROLE_ORDER = Object.freeze(Object.keys(ROLE_LABELS));
 
-// The bench: the roles that run the hearing (court/rooms.py BENCH).
-export const BENCH = Object.freeze(["judge", "clerk"]);
 
 /**
  * People in role order, then by name.
