@@ -3,13 +3,9 @@ signed and bound with it; entries written before events were kept read and verif
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from dataclasses import replace
-
-from alembic import command
-from alembic.script import ScriptDirectory
 
 from court.event_params import Gap, StateChange
 from court.event_text import event_text
@@ -24,11 +20,12 @@ from court.protocol import (
     protocol_digest,
     protocol_json,
 )
-from server.persistence.database import alembic_config, create_engine, migrate, sessions
+from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.repositories import ProtocolRepository
 from server.protocol_binding import BoundProtocol, differences, signed_document
 from server.settings import Settings
 from tests.server.conftest import Database
+from tests.server.migration_support import upgrade_to_just_before
 
 STATE = WrittenEvent(
     K.HEARING_STATE_CHANGED,
@@ -110,14 +107,7 @@ async def test_entries_written_before_events_were_kept_are_read_as_written_after
     settings: Settings,
 ) -> None:
     url = settings.database_url
-    config = alembic_config(url)
-    ours = next(
-        script
-        for script in ScriptDirectory.from_config(config).walk_revisions()
-        if script.path.endswith("_protocol_entry_events.py")
-    )
-    assert isinstance(ours.down_revision, str)
-    await asyncio.to_thread(command.upgrade, config, ours.down_revision)
+    await upgrade_to_just_before(url, "_protocol_entry_events.py")
     with sqlite3.connect(settings.data_dir / "courtroom.db") as db:
         db.execute(
             "INSERT INTO hearings (id, case_number, title, created_at) "

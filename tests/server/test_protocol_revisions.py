@@ -11,8 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.script import ScriptDirectory
 
 from court.errors import InvalidState, NotFound
 from court.protocol import (
@@ -25,11 +23,12 @@ from court.protocol import (
 from server import keys
 from server.app import create_app
 from server.live_courtroom import AuditedProtocol
-from server.persistence.database import alembic_config, create_engine, migrate, sessions
+from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.repositories import ProtocolRepository
 from server.settings import Settings
 from tests.server.api_support import Client, MakeClient, actor_header, as_
 from tests.server.conftest import Database
+from tests.server.migration_support import upgrade_to_just_before
 
 CLERK = "participant:prt_c (clerk)"
 JUDGE = "participant:prt_j (judge)"
@@ -159,14 +158,7 @@ async def test_a_database_with_protocol_entries_is_upgraded_with_each_entry_as_i
     settings: Settings,
 ) -> None:
     url = settings.database_url
-    config = alembic_config(url)
-    ours = next(
-        script
-        for script in ScriptDirectory.from_config(config).walk_revisions()
-        if script.path.endswith("_protocol_revisions.py")
-    )
-    assert isinstance(ours.down_revision, str)
-    await asyncio.to_thread(command.upgrade, config, ours.down_revision)
+    await upgrade_to_just_before(url, "_protocol_revisions.py")
     with sqlite3.connect(_sqlite_path(settings)) as db:
         db.execute(
             "INSERT INTO hearings (id, case_number, title, created_at) "
