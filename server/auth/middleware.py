@@ -71,7 +71,29 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
                 check_origin(request, auth.origins, required=True)
             request[ACTOR] = Actor.staff(session.account)
             request[STAFF_SESSION] = session
+            if session.account.must_change_password and not _may_before_change(request):
+                return problem(
+                    403,
+                    "password_change_required",
+                    "Change your password first (an administrator reset it).",
+                )
     return await handler(request)
+
+
+# What a session whose password must change may still do: see itself, log out, change it.
+PASSWORD_CHANGE_ROUTES = frozenset(
+    {
+        ("GET", "/api/v1/session"),
+        ("DELETE", "/api/v1/session"),
+        ("PUT", "/api/v1/session/password"),
+    }
+)
+
+
+def _may_before_change(request: web.Request) -> bool:
+    if not request.path.startswith("/api/"):
+        return True  # the pages themselves; their API calls are refused
+    return (request.method, request.path) in PASSWORD_CHANGE_ROUTES
 
 
 def _bearer_refused(detail: str) -> web.Response:

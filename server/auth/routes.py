@@ -10,6 +10,8 @@
                                         secret, shown this once
     DELETE /api/v1/api-tokens/{id}      administrator: revoke
 
+Password change and reset, disable and enable, and sessions: lifecycle.py.
+
 Every login, failed login and administrative change is audited, and so is every refusal
 of a logged-in caller; anonymous refusals are not, so that nobody can flood the audit log
 without an account.
@@ -25,13 +27,15 @@ from aiohttp import web
 from court.access import Actor
 from court.errors import NotAuthenticated
 from court.permissions import Permission
-from court.staff import StaffAccount
 from server import keys
 from server.api.guard import audit, authorize
 from server.audit import Outcome
+from server.auth import lifecycle
 from server.auth.accounts import create_account
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
+from server.auth.lifecycle import account_view
 from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
+from server.auth.proxies import client_address
 from server.auth.services import Auth
 from server.auth.sessions import COOKIE_NAME, LoginRefused, normalise_username
 from server.auth.throttle import Throttled
@@ -68,20 +72,10 @@ def setup_auth(
     router.add_get("/api/v1/api-tokens", list_api_tokens)
     router.add_post("/api/v1/api-tokens", issue_api_token)
     router.add_delete("/api/v1/api-tokens/{token_id}", revoke_api_token)
+    lifecycle.add_routes(router)
 
 
 # ---- views -----------------------------------------------------------------------------
-
-
-def account_view(account: StaffAccount) -> dict[str, Any]:
-    return {
-        "id": account.id,
-        "username": account.username,
-        "display_name": account.display_name,
-        "role": account.role.value,
-        "disabled": account.disabled,
-        "created_at": timestamp(account.created_at),
-    }
 
 
 def session_view(session: StaffSession) -> dict[str, Any]:
@@ -114,7 +108,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     check_origin(request, auth.origins, required=False)
     body = await parse_body(request, Login)
     username = normalise_username(body.username)
-    address = request.remote or "unknown"
+    address = client_address(request, auth.trusted_proxies)
     try:
         session, secret = await auth.sessions.login(username, body.password, address)
     except Throttled as exc:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from court.errors import NotAuthenticated
+from court.errors import InvalidRequest, NotAuthenticated
+from court.staff import StaffAccount
 from server.auth.passwords import Passwords
 from server.auth.throttle import Attempt, LoginThrottle
 from server.persistence.repositories import (
@@ -75,6 +76,26 @@ class StaffSessions:
         now = self.now()
         await self.sessions.delete_expired(now=now)
         return await self.sessions.create(account, now=now, expires_at=now + self.ttl)
+
+    async def change_password(
+        self, account: StaffAccount, current: str, new: str, *, address: str, keep: str
+    ) -> StaffAccount:
+        """The owner's own change: the current password is checked (and throttled like a
+        login), the new one stored, the must-change flag cleared, and every other session of
+        the account ended (a thief's among them). LoginRefused if the current one is wrong."""
+        attempt = Attempt(username=account.username, address=address)
+        counted = self.throttle.begin(attempt)
+        stored = await self.accounts.password_hash(account.id)
+        if not (await self.passwords.verify(stored, current)).ok:
+            raise LoginRefused("The current password is wrong.", "wrong current password")
+        self.throttle.succeeded(attempt, counted)
+        if new == current:
+            raise InvalidRequest("The new password must differ from the current one.")
+        changed = await self.accounts.set_password_hash(
+            account.id, await self.passwords.hash(new), must_change=False
+        )
+        await self.sessions.revoke_all(account.id, keep=keep)
+        return changed
 
     async def resolve(self, secret: str) -> StaffSession | None:
         return await self.sessions.get(secret, now=self.now())
