@@ -6,7 +6,8 @@ server enforces whatever the browser does with the cookie's own Max-Age.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -50,14 +51,18 @@ class StaffSessions:
     throttle: LoginThrottle
     ttl: timedelta = SESSION_TTL
     now: Callable[[], datetime] = utc_now
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def login(self, username: str, password: str, address: str) -> tuple[StaffSession, str]:
         """A new session and its cookie secret; LoginRefused or throttle.Throttled if not."""
         username = normalise_username(username)
         attempt = Attempt(username=username, address=address)
+        delay = self.throttle.delay_s(attempt)
         # Counted as a failure before the check, so that parallel guesses cannot all slip
         # in while the first ones are still being verified.
         counted = self.throttle.begin(attempt)
+        if delay > 0:
+            await self.sleep(delay)  # slowed, never locked: the right password still works
         credentials = await self.accounts.credentials(username)
         if credentials is None:
             await self.passwords.verify_unknown(password)
