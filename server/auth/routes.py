@@ -62,8 +62,12 @@ def setup_auth(
     async def login_page(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "login.html")
 
+    async def account_page(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "account.html")
+
     router = app.router
     router.add_get("/login", login_page)
+    router.add_get("/account", account_page)
     router.add_post("/api/v1/session", log_in)
     router.add_get("/api/v1/session", current_session)
     router.add_delete("/api/v1/session", log_out)

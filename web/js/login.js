@@ -7,6 +7,8 @@ import { $ } from "./lib/dom.js";
 import { ApiError, request } from "./lib/http.js";
 
 const CONSOLE = "/console";
+// After an administrator's reset the server refuses everything until the password changes.
+const ACCOUNT = "/account";
 
 // After a 429 the button stays disabled for that username until the wait is over; another
 // username (someone else at a shared court computer) may still try.
@@ -76,14 +78,15 @@ async function logIn(event) {
   }
   clearError();
   setBusy(true);
+  let session;
   try {
-    await request("POST", "/api/v1/session", { username, password });
+    session = await request("POST", "/api/v1/session", { username, password });
   } catch (err) {
     showLoginError(err, username);
     setBusy(false);
     return;
   }
-  window.location.assign(CONSOLE);
+  window.location.assign(session && session.must_change_password ? ACCOUNT : CONSOLE);
 }
 
 /**
