@@ -32,6 +32,7 @@ from server.api.guard import audit, authorize
 from server.audit import Outcome
 from server.auth.accounts import generate_password
 from server.auth.bodies import AccountAction, ChangePassword, parse_body
+from server.auth.bootstrap import INITIAL_ADMIN_FILE, INITIAL_ADMIN_USERNAME
 from server.auth.middleware import STAFF_SESSION
 from server.auth.proxies import client_address
 from server.auth.sessions import COOKIE_NAME, LoginRefused
@@ -97,6 +98,9 @@ async def change_password(request: web.Request) -> web.Response:
             outcome=Outcome.DENIED,
         )
         raise
+    if account.username == INITIAL_ADMIN_USERNAME:
+        # The generated password is no longer valid; its copy need not stay on disk.
+        (request.app[keys.SETTINGS].data_dir / INITIAL_ADMIN_FILE).unlink(missing_ok=True)
     await audit(request, actor, "staff.password_change", target, "other sessions ended")
     return web.json_response(account_view(account), headers=NO_STORE)
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from court.staff import StaffRole
 from server import keys
 from server.app import create_app
+from server.auth.bootstrap import INITIAL_ADMIN_FILE, ensure_first_administrator
 from server.auth.sessions import COOKIE_NAME
 from server.persistence.models import AuditEntryRow
 from server.settings import Settings
@@ -313,3 +314,26 @@ async def test_nobody_else_sees_or_ends_a_persons_sessions(
         f"/api/v1/staff/{clerk.account.id}/sessions/{listed[0]['id']}", headers=clerk.headers
     )
     assert mine.status == 404
+
+
+async def test_the_first_administrator_must_change_the_printed_password_whose_file_then_goes(
+    client: Client,
+) -> None:
+    settings = client.app[keys.SETTINGS]
+    password = await ensure_first_administrator(
+        client.app[keys.DATA], client.app[keys.AUTH].passwords, settings.data_dir
+    )
+    assert password is not None
+    admin = await login(client, StaffRole.ADMINISTRATOR, username="admin", password=password)
+    assert admin.session["must_change_password"] is True
+    assert (await client.get("/api/v1/staff", headers=admin.headers)).status == 403
+
+    changed = await client.put(
+        "/api/v1/session/password",
+        json={"current_password": password, "new_password": NEW_PASSWORD},
+        headers=admin.headers,
+    )
+
+    assert changed.status == 200
+    assert not (settings.data_dir / INITIAL_ADMIN_FILE).exists()
+    assert (await client.get("/api/v1/staff", headers=admin.headers)).status == 200

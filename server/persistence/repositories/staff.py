@@ -57,7 +57,13 @@ class StaffAccountRepository:
         self._sessions = sessions
 
     async def add(
-        self, *, username: str, display_name: str, role: StaffRole, password_hash: str
+        self,
+        *,
+        username: str,
+        display_name: str,
+        role: StaffRole,
+        password_hash: str,
+        must_change_password: bool = False,
     ) -> StaffAccount:
         """Create an account; InvalidState if the username is taken (also under a race)."""
         row = StaffAccountRow(
@@ -67,6 +73,7 @@ class StaffAccountRepository:
             role=role.value,
             password_hash=password_hash,
             created_at=datetime.now(UTC),
+            must_change_password=must_change_password,
         )
         try:
             async with self._sessions.begin() as session:
