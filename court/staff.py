@@ -30,3 +30,4 @@ class StaffAccount:
     created_at: datetime
     disabled: bool = False
     must_change_password: bool = False
+    totp_enabled: bool = False

@@ -19,7 +19,15 @@ from server.api.protocol import Correction, ExportQuery, Signing
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
-from server.auth.bodies import AccountAction, ChangePassword, Login, NewApiToken, NewStaffAccount
+from server.auth.bodies import (
+    AccountAction,
+    ChangePassword,
+    DisableTotp,
+    EnableTotp,
+    Login,
+    NewApiToken,
+    NewStaffAccount,
+)
 from server.webhooks.routes import DeliveryQuery, Registration
 from signaling.messages import MAX_CHAT_LENGTH
 
@@ -494,10 +502,34 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
     )
     doc.operation(
         "post",
+        "/session/totp",
+        "proposeTotp",
+        "A new TOTP secret and its otpauth URI for an authenticator app (nothing stored yet)",
+        response=_object("secret", "uri", secret=_STRING, uri=_STRING),
+    )
+    doc.operation(
+        "put",
+        "/session/totp",
+        "enableTotp",
+        "Turn on one's second factor: the proposed secret and a code it makes now",
+        body=EnableTotp,
+        response=account,
+    )
+    doc.operation(
+        "delete",
+        "/session/totp",
+        "disableTotp",
+        "Turn off one's second factor (the current password is checked; not for "
+        "administrators when COURTROOM_ADMIN_TOTP is on)",
+        body=DisableTotp,
+        response=account,
+    )
+    doc.operation(
+        "post",
         "/staff/{staff_id}/password-reset",
         "resetPassword",
         "Reset a password (administrators): a temporary password, shown once, to be changed "
-        "at the next login; the account's sessions end",
+        "at the next login; the account's sessions end and its second factor is removed",
         body=AccountAction,
         response={"allOf": [account, _object("temporary_password", temporary_password=_STRING)]},
     )
@@ -555,6 +587,7 @@ def _staff_operations(doc: Document) -> None:
         display_name=_STRING,
         role=_ref("StaffRole"),
         disabled={"type": "boolean"},
+        totp_enabled={"type": "boolean", "description": "the account has a second factor"},
         must_change_password={
             "type": "boolean",
             "description": "after a reset: every route but the password change answers 403 "
@@ -569,6 +602,11 @@ def _staff_operations(doc: Document) -> None:
                 "session_expires_at",
                 permissions={"type": "array", "items": _STRING},
                 session_expires_at=_TIME,
+                must_enrol_second_factor={
+                    "type": "boolean",
+                    "description": "COURTROOM_ADMIN_TOTP is on and this administrator has no "
+                    "second factor: every route but enrolment answers 403 until it has one",
+                },
             ),
         ]
     }
@@ -576,7 +614,8 @@ def _staff_operations(doc: Document) -> None:
         "post",
         "/session",
         "logIn",
-        "Log in (sets the courtroom_session cookie)",
+        "Log in (sets the courtroom_session cookie); an account with a second factor also "
+        "sends `code`, and without it gets 401 second_factor_required",
         body=Login,
         response=session,
         public=True,

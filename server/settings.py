@@ -61,6 +61,8 @@ class Settings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client
     # (server/auth/proxies.py); from anyone else the header is ignored.
     trusted_proxies: tuple[Network, ...] = ()
+    # Administrators must log in with a second factor (TOTP); one without is sent to enrol.
+    admin_totp: bool = False
 
     @property
     def archive_work_dir(self) -> Path:
@@ -124,6 +126,7 @@ class Settings:
                 env.get("COURTROOM_RECORD_KEY_FINGERPRINT") or None
             ),
             trusted_proxies=_trusted_proxies(env.get("COURTROOM_TRUSTED_PROXIES", "")),
+            admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
         )
 
 

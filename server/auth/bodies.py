@@ -23,6 +23,8 @@ from server.api.bodies import (
 __all__ = [
     "AccountAction",
     "ChangePassword",
+    "DisableTotp",
+    "EnableTotp",
     "Login",
     "NewApiToken",
     "NewStaffAccount",
@@ -42,10 +44,15 @@ NewPassword = Annotated[
 ]
 
 
+TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
 class Login(Body):
     # Any one line up to the limit: a wrong format is a wrong username, answered like one.
     username: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_ONE_LINE)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    # The authenticator's current code, for an account with a second factor.
+    code: TotpCode | None = None
 
 
 class NewStaffAccount(Body):
@@ -72,3 +79,16 @@ class AccountAction(Body):
     """An administrator's reset, disable or enable of someone's account: why, for the log."""
 
     reason: Reason
+
+
+class EnableTotp(Body):
+    """The secret the server proposed (POST /session/totp) and a code it makes now."""
+
+    secret: Annotated[str, StringConstraints(pattern=r"^[A-Z2-7]{16,64}$")]
+    code: TotpCode
+
+
+class DisableTotp(Body):
+    current_password: Annotated[
+        str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    ]

@@ -23,20 +23,33 @@ from typing import Any
 from aiohttp import web
 
 from court.access import Actor, ActorKind
-from court.errors import InvalidState, NotAuthenticated, NotFound
+from court.errors import (
+    InvalidRequest,
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from court.permissions import Permission
-from court.staff import StaffAccount
+from court.staff import StaffAccount, StaffRole
 from server import keys
 from server.actors import require_actor
 from server.api.guard import audit, authorize
 from server.audit import Outcome
 from server.auth.accounts import generate_password
-from server.auth.bodies import AccountAction, ChangePassword, parse_body
+from server.auth.bodies import (
+    AccountAction,
+    ChangePassword,
+    DisableTotp,
+    EnableTotp,
+    parse_body,
+)
 from server.auth.bootstrap import INITIAL_ADMIN_FILE, INITIAL_ADMIN_USERNAME
 from server.auth.middleware import STAFF_SESSION
 from server.auth.proxies import client_address
 from server.auth.sessions import COOKIE_NAME, LoginRefused
-from server.persistence.repositories import SessionInfo
+from server.auth.totp import new_secret, provisioning_uri
+from server.persistence.repositories import SessionInfo, StaffSession
 from server.views import timestamp
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -44,6 +57,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def add_routes(router: web.UrlDispatcher) -> None:
     router.add_put("/api/v1/session/password", change_password)
+    router.add_post("/api/v1/session/totp", propose_totp)
+    router.add_put("/api/v1/session/totp", enable_totp)
+    router.add_delete("/api/v1/session/totp", disable_totp)
     router.add_post("/api/v1/staff/{staff_id}/password-reset", reset_password)
     router.add_post("/api/v1/staff/{staff_id}/disable", disable_account)
     router.add_post("/api/v1/staff/{staff_id}/enable", enable_account)
@@ -59,6 +75,7 @@ def account_view(account: StaffAccount) -> dict[str, Any]:
         "role": account.role.value,
         "disabled": account.disabled,
         "must_change_password": account.must_change_password,
+        "totp_enabled": account.totp_enabled,
         "created_at": timestamp(account.created_at),
     }
 
@@ -105,6 +122,64 @@ async def change_password(request: web.Request) -> web.Response:
     return web.json_response(account_view(account), headers=NO_STORE)
 
 
+def _own_session(request: web.Request) -> tuple[StaffSession, str]:
+    session = request.get(STAFF_SESSION)
+    secret = request.cookies.get(COOKIE_NAME)
+    if session is None or not secret:
+        raise NotAuthenticated("Log in first.")
+    return session, secret
+
+
+async def propose_totp(request: web.Request) -> web.Response:
+    """A new secret to put in an authenticator app; nothing changes until a code confirms it."""
+    session, _ = _own_session(request)
+    if session.account.totp_enabled:
+        raise InvalidState("Your account has a second factor already; turn it off first.")
+    secret = new_secret()
+    return web.json_response(
+        {"secret": secret, "uri": provisioning_uri(secret, session.account.username)},
+        headers=NO_STORE,
+    )
+
+
+async def enable_totp(request: web.Request) -> web.Response:
+    session, _ = _own_session(request)
+    body = await parse_body(request, EnableTotp)
+    account = session.account
+    if account.totp_enabled:
+        raise InvalidState("Your account has a second factor already; turn it off first.")
+    actor = Actor.staff(account)
+    codes = request.app[keys.AUTH].sessions.codes
+    if not codes.check(account.id, body.secret, body.code):
+        raise InvalidRequest("The code does not match; check the app's clock and try again.")
+    account = await request.app[keys.DATA].staff.set_totp_secret(account.id, body.secret)
+    await audit(request, actor, "staff.totp_enable", f"staff:{account.username}", "own account")
+    return web.json_response(account_view(account))
+
+
+async def disable_totp(request: web.Request) -> web.Response:
+    session, _ = _own_session(request)
+    body = await parse_body(request, DisableTotp)
+    account = session.account
+    actor = Actor.staff(account)
+    auth = request.app[keys.AUTH]
+    if auth.admin_totp and account.role is StaffRole.ADMINISTRATOR:
+        raise InvalidState("Administrators must keep their second factor on this server.")
+    stored = await request.app[keys.DATA].staff.password_hash(account.id)
+    if not (await auth.passwords.verify(stored, body.current_password)).ok:
+        await request.app[keys.AUDIT].record(
+            actor=actor.label,
+            action="staff.totp_disable",
+            object=f"staff:{account.username}",
+            reason="wrong current password",
+            outcome=Outcome.DENIED,
+        )
+        raise PermissionDenied("The current password is wrong.")
+    account = await request.app[keys.DATA].staff.set_totp_secret(account.id, None)
+    await audit(request, actor, "staff.totp_disable", f"staff:{account.username}", "own account")
+    return web.json_response(account_view(account))
+
+
 async def _account(request: web.Request) -> StaffAccount:
     staff_id = request.match_info["staff_id"]
     account = await request.app[keys.DATA].staff.get(staff_id)
@@ -124,9 +199,12 @@ async def reset_password(request: web.Request) -> web.Response:
     account = await _account(request)
     auth = request.app[keys.AUTH]
     temporary = generate_password()
-    account = await request.app[keys.DATA].staff.set_password_hash(
+    staff = request.app[keys.DATA].staff
+    account = await staff.set_password_hash(
         account.id, await auth.passwords.hash(temporary), must_change=True
     )
+    # A reset is for lost credentials: a lost phone too. The owner may enrol again.
+    account = await staff.set_totp_secret(account.id, None)
     ended = await request.app[keys.DATA].staff_sessions.revoke_all(account.id)
     await audit(
         request,

@@ -27,6 +27,7 @@ from aiohttp import web
 from court.access import Actor
 from court.errors import NotAuthenticated
 from court.permissions import Permission
+from court.staff import StaffRole
 from server import keys
 from server.api.guard import audit, authorize
 from server.audit import Outcome
@@ -37,7 +38,12 @@ from server.auth.lifecycle import account_view
 from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
 from server.auth.proxies import client_address
 from server.auth.services import Auth
-from server.auth.sessions import COOKIE_NAME, LoginRefused, normalise_username
+from server.auth.sessions import (
+    COOKIE_NAME,
+    LoginRefused,
+    SecondFactorRequired,
+    normalise_username,
+)
 from server.auth.throttle import Throttled
 from server.court_data import CourtData
 from server.persistence.repositories import ApiToken, StaffSession
@@ -82,10 +88,15 @@ def setup_auth(
 # ---- views -----------------------------------------------------------------------------
 
 
-def session_view(session: StaffSession) -> dict[str, Any]:
+def session_view(session: StaffSession, admin_totp: bool = False) -> dict[str, Any]:
     actor = Actor.staff(session.account)
+    account = session.account
     return {
-        **account_view(session.account),
+        **account_view(account),
+        # COURTROOM_ADMIN_TOTP: an administrator without one is sent to enrol first.
+        "must_enrol_second_factor": admin_totp
+        and account.role is StaffRole.ADMINISTRATOR
+        and not account.totp_enabled,
         "permissions": sorted(p.value for p in actor.permissions),
         "session_expires_at": timestamp(session.expires_at),
     }
@@ -114,7 +125,10 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     username = normalise_username(body.username)
     address = client_address(request, auth.trusted_proxies)
     try:
-        session, secret = await auth.sessions.login(username, body.password, address)
+        session, secret = await auth.sessions.login(username, body.password, address, body.code)
+    except SecondFactorRequired as exc:
+        # The password was right: not a failure to audit; the page asks for the code.
+        return problem(401, "second_factor_required", exc.message)
     except Throttled as exc:
         # Not audited: refusing costs the caller nothing, so the log would be theirs to fill.
         logger.warning("login for %r from %s throttled", username, address)
@@ -137,7 +151,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
         object=f"staff:{username}",
         reason=f"from {address}",
     )
-    response = web.json_response(session_view(session), headers=NO_STORE)
+    response = web.json_response(session_view(session, auth.admin_totp), headers=NO_STORE)
     response.set_cookie(
         COOKIE_NAME,
         secret,
@@ -162,7 +176,8 @@ async def current_session(request: web.Request) -> web.Response:
     session = request.get(STAFF_SESSION)
     if session is None:
         raise NotAuthenticated("You are not logged in.")
-    return web.json_response(session_view(session), headers=NO_STORE)
+    auth = request.app[keys.AUTH]
+    return web.json_response(session_view(session, auth.admin_totp), headers=NO_STORE)
 
 
 async def log_out(request: web.Request) -> web.Response:

@@ -26,6 +26,8 @@ class Auth:
     secure_cookie: bool
     # Proxies whose X-Forwarded-For names the client (server.auth.proxies).
     trusted_proxies: tuple[Network, ...] = ()
+    # COURTROOM_ADMIN_TOTP: administrators need a second factor.
+    admin_totp: bool = False
 
     @classmethod
     def build(cls, data: CourtData, settings: Settings, origins: Iterable[str]) -> Auth:
@@ -42,4 +44,5 @@ class Auth:
             origins=frozenset(origins),
             secure_cookie=urlsplit(settings.public_url).scheme == "https",
             trusted_proxies=settings.trusted_proxies,
+            admin_totp=settings.admin_totp,
         )

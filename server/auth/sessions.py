@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from court.errors import InvalidRequest, NotAuthenticated
 from court.staff import StaffAccount
 from server.auth.passwords import Passwords
 from server.auth.throttle import Attempt, LoginThrottle
+from server.auth.totp import TotpCodes
 from server.persistence.repositories import (
     StaffAccountRepository,
     StaffSession,
@@ -38,6 +39,15 @@ class LoginRefused(NotAuthenticated):
         self.reason = reason
 
 
+class SecondFactorRequired(LoginRefused):
+    """The password was right; the account has a second factor and no code came."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Enter the 6-digit code from your authenticator app.", "second factor missing"
+        )
+
+
 def normalise_username(username: str) -> str:
     # Usernames are stored in lower case; people type "Alice " too.
     return username.strip().lower()
@@ -52,8 +62,11 @@ class StaffSessions:
     ttl: timedelta = SESSION_TTL
     now: Callable[[], datetime] = utc_now
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    codes: TotpCodes = field(default_factory=TotpCodes)
 
-    async def login(self, username: str, password: str, address: str) -> tuple[StaffSession, str]:
+    async def login(
+        self, username: str, password: str, address: str, code: str | None = None
+    ) -> tuple[StaffSession, str]:
         """A new session and its cookie secret; LoginRefused or throttle.Throttled if not."""
         username = normalise_username(username)
         attempt = Attempt(username=username, address=address)
@@ -75,6 +88,15 @@ class StaffSessions:
             raise LoginRefused(
                 "This account is disabled; ask an administrator.", "account disabled"
             )
+        # Still counted as a failure until the code is right: guessing codes is throttled.
+        if credentials.totp_secret is not None:
+            if code is None:
+                raise SecondFactorRequired()
+            if not self.codes.check(account.id, credentials.totp_secret, code):
+                raise LoginRefused(
+                    "The code is wrong or was used already; wait for the next one.",
+                    "wrong second-factor code",
+                )
         self.throttle.succeeded(attempt, counted)
         if verified.rehashed is not None:
             await self.accounts.set_password_hash(account.id, verified.rehashed)

@@ -108,6 +108,8 @@ class StaffAccountRow(Base):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # Base32 TOTP secret of the account's second factor (RFC 6238), or None without one.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StaffSessionRow(Base):

@@ -37,6 +37,7 @@ def to_account(row: StaffAccountRow) -> StaffAccount:
         created_at=aware(row.created_at) or row.created_at,
         disabled=row.disabled_at is not None,
         must_change_password=bool(row.must_change_password),
+        totp_enabled=row.totp_secret is not None,
     )
 
 
@@ -50,6 +51,7 @@ class StaffCredentials:
 
     account: StaffAccount
     password_hash: str
+    totp_secret: str | None = None
 
 
 class StaffAccountRepository:
@@ -101,7 +103,9 @@ class StaffAccountRepository:
             row = await session.scalar(
                 select(StaffAccountRow).where(StaffAccountRow.username == username)
             )
-            return None if row is None else StaffCredentials(to_account(row), row.password_hash)
+            if row is None:
+                return None
+            return StaffCredentials(to_account(row), row.password_hash, row.totp_secret)
 
     async def list(self) -> list[StaffAccount]:
         async with self._sessions() as session:
@@ -127,6 +131,13 @@ class StaffAccountRepository:
     async def password_hash(self, account_id: str) -> str:
         async with self._sessions() as session:
             return (await _row(session, account_id)).password_hash
+
+    async def set_totp_secret(self, account_id: str, secret: str | None) -> StaffAccount:
+        """Turn the account's second factor on (a base32 secret) or off (None)."""
+        async with self._sessions.begin() as session:
+            row = await _row(session, account_id)
+            row.totp_secret = secret
+            return to_account(row)
 
     async def set_disabled(self, account_id: str, *, disabled_at: datetime | None) -> StaffAccount:
         """Disable (a time) or enable (None) an account; its sessions stop resolving at once."""
