@@ -1,14 +1,17 @@
 """Staff accounts, as an administrator and a judge use them: the administrator resets the
 judge's forgotten password, the judge logs in with the temporary one and must change it,
-then the administrator ends the judge's session and disables and enables the account.
+then the administrator ends the judge's session and disables and enables the account. And a
+clerk who turns on two-step login, then logs in with a code.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
 from tests.e2e.harness import Server, add_staff, checked_pages, full_screenshot
@@ -20,6 +23,7 @@ ADMIN, JUDGE = "acc-admin", "acc-judge"
 ADMIN_PASSWORD = "the administrator's long password"
 JUDGE_PASSWORD = "the judge's forgotten password"
 NEW_PASSWORD = "the judge's brand new password"
+CLERK, CLERK_PASSWORD = "acc-clerk", "the clerk's long password"
 
 
 def log_in(page: Any, server: Server, username: str, password: str) -> None:
@@ -97,3 +101,36 @@ def test_an_administrator_resets_a_password_that_the_judge_then_changes(
         admin.get_by_text(f"{JUDGE} is enabled.").wait_for(timeout=WAIT_MS)
         log_in(judge, server, JUDGE, NEW_PASSWORD)
         judge.wait_for_url(f"{server.url}/console", timeout=WAIT_MS)
+
+
+def test_a_clerk_turns_on_two_step_login_and_then_logs_in_with_a_code(
+    server: Server, browser: Any, shots_dir: Path
+) -> None:
+    add_staff(server, CLERK, role="clerk", name="Clerk Cy", password=CLERK_PASSWORD)
+    with checked_pages(browser) as open_page:
+        page = open_page()
+        log_in(page, server, CLERK, CLERK_PASSWORD)
+        page.wait_for_url(f"{server.url}/console", timeout=WAIT_MS)
+        page.goto(f"{server.url}/account")
+        page.get_by_text("Off: logging in needs your password only.").wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name="Set up an authenticator app").click()
+        secret_box = page.locator("#totp-secret")
+        secret_box.wait_for(timeout=WAIT_MS)
+        secret = secret_box.inner_text().replace(" ", "")
+        full_screenshot(page, shots_dir, "accounts-4-totp-setup.png")
+        page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Turn on two-step login").click()
+        page.get_by_text("Two-step login is on.").wait_for(timeout=WAIT_MS)
+
+        other = open_page()
+        log_in(other, server, CLERK, CLERK_PASSWORD)
+        code_box = other.get_by_label("Code from your authenticator app")
+        code_box.wait_for(timeout=WAIT_MS)
+        # The code just used to turn it on is not accepted twice: wait for the next one.
+        used = pyotp.TOTP(secret).now()
+        while pyotp.TOTP(secret).now() == used:
+            time.sleep(1)
+        code_box.fill(pyotp.TOTP(secret).now())
+        full_screenshot(other, shots_dir, "accounts-5-totp-login.png")
+        other.get_by_role("button", name="Log in").click()
+        other.wait_for_url(f"{server.url}/console", timeout=WAIT_MS)

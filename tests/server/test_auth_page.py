@@ -63,7 +63,7 @@ def test_the_login_form_asks_within_the_servers_limits() -> None:
     assert inputs["password"]["maxlength"] == str(MAX_PASSWORD_LENGTH)
     assert inputs["password"]["autocomplete"] == "current-password"
     labels = {attrs["for"] for attrs in parsed().all("label")}
-    assert labels == {"username", "password"}
+    assert labels == {"username", "password", "code"}  # the code: accounts with a 2nd factor
     # Sent without the script, the form would post: a password never lands in a URL.
     (form,) = parsed().all("form")
     assert form["method"] == "post"

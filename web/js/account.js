@@ -15,7 +15,8 @@ const STAFF_ROLE_LABELS = Object.freeze({
 
 /**
  * @typedef {{id: string, username: string, display_name: string, role: string,
- *   disabled: boolean, must_change_password: boolean, permissions?: string[]}} Account
+ *   disabled: boolean, must_change_password: boolean, totp_enabled?: boolean,
+ *   must_enrol_second_factor?: boolean, permissions?: string[]}} Account
  * @typedef {{id: string, created_at: string, expires_at: string, current: boolean}} Session
  */
 
@@ -75,10 +76,11 @@ async function changePassword(event) {
   }
   $("password-button").disabled = true;
   try {
-    state.me = await request("PUT", "/api/v1/session/password", {
+    const changed = await request("PUT", "/api/v1/session/password", {
       current_password: current,
       new_password: fresh,
     });
+    state.me = { ...state.me, ...changed };
   } catch (err) {
     refuse(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
     return;
@@ -88,6 +90,79 @@ async function changePassword(event) {
   /** @type {HTMLFormElement} */ ($("password-form")).reset();
   $("must-change").hidden = true;
   flash("Your password has been changed. Your other sessions have ended.");
+  await showPage();
+}
+
+// ---- the second factor -----------------------------------------------------------------
+
+/** @param {string} text */
+function totpError(text) {
+  const box = $("totp-error");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function showTotp() {
+  const me = state.me;
+  if (me === null) return;
+  const on = Boolean(me.totp_enabled);
+  $("totp-state").textContent = on
+    ? "On: logging in needs your password and a code from your authenticator app."
+    : "Off: logging in needs your password only.";
+  $("totp-start").hidden = on;
+  $("totp-disable-form").hidden = !on || Boolean(me.must_enrol_second_factor);
+  if (on) $("totp-enable-form").hidden = true;
+}
+
+let proposedSecret = "";
+
+async function startTotp() {
+  clearMessages();
+  totpError("");
+  /** @type {{secret: string, uri: string}} */
+  const proposed = await request("POST", "/api/v1/session/totp");
+  proposedSecret = proposed.secret;
+  $("totp-secret").textContent = proposed.secret.replace(/(.{4})/g, "$1 ").trim();
+  $("totp-uri").href = proposed.uri;
+  $("totp-enable-form").hidden = false;
+  $("totp-start").hidden = true;
+  $("totp-code").focus();
+}
+
+/** @param {SubmitEvent} event */
+async function enableTotp(event) {
+  event.preventDefault();
+  clearMessages();
+  totpError("");
+  try {
+    state.me = { ...state.me, ...(await request("PUT", "/api/v1/session/totp", {
+      secret: proposedSecret,
+      code: $("totp-code").value.trim(),
+    })), must_enrol_second_factor: false };
+  } catch (err) {
+    totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  }
+  /** @type {HTMLFormElement} */ ($("totp-enable-form")).reset();
+  flash("Two-step login is on.");
+  await showPage();
+}
+
+/** @param {SubmitEvent} event */
+async function disableTotp(event) {
+  event.preventDefault();
+  clearMessages();
+  totpError("");
+  try {
+    state.me = { ...state.me, ...(await request("DELETE", "/api/v1/session/totp", {
+      current_password: $("totp-password").value,
+    })) };
+  } catch (err) {
+    totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  }
+  /** @type {HTMLFormElement} */ ($("totp-disable-form")).reset();
+  flash("Two-step login is off.");
   await showPage();
 }
 
@@ -221,8 +296,12 @@ async function showPage() {
   if (me === null) return;
   $("account-name").textContent = me.display_name || me.username;
   $("must-change").hidden = !me.must_change_password;
-  $("console-link").hidden = me.must_change_password;
-  if (me.must_change_password) {
+  $("must-enrol").hidden = !me.must_enrol_second_factor;
+  const heldBack = me.must_change_password || Boolean(me.must_enrol_second_factor);
+  $("console-link").hidden = heldBack;
+  $("totp").hidden = me.must_change_password;
+  showTotp();
+  if (heldBack) {
     $("own-sessions").hidden = true;
     $("staff-admin").hidden = true;
     $("current-password").focus();
@@ -239,6 +318,9 @@ async function showPage() {
 
 async function main() {
   $("password-form").addEventListener("submit", changePassword);
+  $("totp-start").addEventListener("click", () => startTotp().catch(showError));
+  $("totp-enable-form").addEventListener("submit", enableTotp);
+  $("totp-disable-form").addEventListener("submit", disableTotp);
   try {
     state.me = await request("GET", "/api/v1/session");
   } catch (err) {

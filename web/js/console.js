@@ -333,7 +333,7 @@ async function main() {
     showError("console-alert", err);
     return;
   }
-  if (account && account.must_change_password) {
+  if (account && (account.must_change_password || account.must_enrol_second_factor)) {
     window.location.replace("/account"); // the server refuses the rest until it changes
     return;
   }

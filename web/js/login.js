@@ -76,17 +76,19 @@ async function logIn(event) {
     $(username ? "password" : "username").focus();
     return;
   }
+  const code = $("code-field").hidden ? "" : $("code").value.trim();
   clearError();
   setBusy(true);
   let session;
   try {
-    session = await request("POST", "/api/v1/session", { username, password });
+    session = await request("POST", "/api/v1/session", code ? { username, password, code } : { username, password });
   } catch (err) {
     showLoginError(err, username);
     setBusy(false);
     return;
   }
-  window.location.assign(session && session.must_change_password ? ACCOUNT : CONSOLE);
+  const firstTheAccount = session && (session.must_change_password || session.must_enrol_second_factor);
+  window.location.assign(firstTheAccount ? ACCOUNT : CONSOLE);
 }
 
 /**
@@ -99,6 +101,11 @@ function showLoginError(err, username) {
   }
   if (err.status === 0) {
     showError(err.detail); // the server could not be reached
+  } else if (err.status === 401 && err.code === "second_factor_required") {
+    // The password was right: the account also needs its authenticator's code.
+    $("code-field").hidden = false;
+    showError(err.serverDetail || "Enter the 6-digit code from your authenticator app.");
+    $("code").focus();
   } else if (err.status === 429) {
     blockFor(username.toLowerCase(), err.retryAfter || 60);
   } else if (err.status === 401) {
