@@ -29,3 +29,5 @@ class StaffAccount:
     role: StaffRole
     created_at: datetime
     disabled: bool = False
+    must_change_password: bool = False
+    totp_enabled: bool = False

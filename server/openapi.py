@@ -19,7 +19,15 @@ from server.api.protocol import Correction, ExportQuery, Signing
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
-from server.auth.bodies import Login, NewApiToken, NewStaffAccount
+from server.auth.bodies import (
+    AccountAction,
+    ChangePassword,
+    DisableTotp,
+    EnableTotp,
+    Login,
+    NewApiToken,
+    NewStaffAccount,
+)
 from server.webhooks.routes import DeliveryQuery, Registration
 from signaling.messages import MAX_CHAT_LENGTH
 
@@ -482,6 +490,91 @@ _REVISION_COUNT = {
 }
 
 
+def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
+    """Password change and reset, disable and enable, sessions (server/auth/lifecycle.py)."""
+    doc.operation(
+        "put",
+        "/session/password",
+        "changePassword",
+        "Change one's own password (the current one is checked; other sessions end)",
+        body=ChangePassword,
+        response=account,
+    )
+    doc.operation(
+        "post",
+        "/session/totp",
+        "proposeTotp",
+        "A new TOTP secret and its otpauth URI for an authenticator app (nothing stored yet)",
+        response=_object("secret", "uri", secret=_STRING, uri=_STRING),
+    )
+    doc.operation(
+        "put",
+        "/session/totp",
+        "enableTotp",
+        "Turn on one's second factor: the proposed secret and a code it makes now",
+        body=EnableTotp,
+        response=account,
+    )
+    doc.operation(
+        "delete",
+        "/session/totp",
+        "disableTotp",
+        "Turn off one's second factor (the current password is checked; not for "
+        "administrators when COURTROOM_ADMIN_TOTP is on)",
+        body=DisableTotp,
+        response=account,
+    )
+    doc.operation(
+        "post",
+        "/staff/{staff_id}/password-reset",
+        "resetPassword",
+        "Reset a password (administrators): a temporary password, shown once, to be changed "
+        "at the next login; the account's sessions end and its second factor is removed",
+        body=AccountAction,
+        response={"allOf": [account, _object("temporary_password", temporary_password=_STRING)]},
+    )
+    doc.operation(
+        "post",
+        "/staff/{staff_id}/disable",
+        "disableStaff",
+        "Disable an account (administrators; not one's own); its sessions end",
+        body=AccountAction,
+        response=account,
+    )
+    doc.operation(
+        "post",
+        "/staff/{staff_id}/enable",
+        "enableStaff",
+        "Enable a disabled account (administrators)",
+        body=AccountAction,
+        response=account,
+    )
+    staff_session = _object(
+        "id",
+        "created_at",
+        "expires_at",
+        "current",
+        id=_STRING,
+        created_at=_TIME,
+        expires_at=_TIME,
+        current={"type": "boolean", "description": "the session of this request"},
+    )
+    doc.operation(
+        "get",
+        "/staff/{staff_id}/sessions",
+        "listStaffSessions",
+        "The account's live sessions (its owner or an administrator)",
+        response=_object("sessions", sessions={"type": "array", "items": staff_session}),
+    )
+    doc.operation(
+        "delete",
+        "/staff/{staff_id}/sessions/{session_id}",
+        "revokeStaffSession",
+        "End one session of the account (its owner or an administrator)",
+        ok=204,
+    )
+
+
 def _staff_operations(doc: Document) -> None:
     """Logins, staff accounts, API tokens, webhooks and the audit log."""
     account = _object(
@@ -493,6 +586,13 @@ def _staff_operations(doc: Document) -> None:
         username=_STRING,
         display_name=_STRING,
         role=_ref("StaffRole"),
+        disabled={"type": "boolean"},
+        totp_enabled={"type": "boolean", "description": "the account has a second factor"},
+        must_change_password={
+            "type": "boolean",
+            "description": "after a reset: every route but the password change answers 403 "
+            "password_change_required until it is changed",
+        },
     )
     session = {
         "allOf": [
@@ -502,6 +602,11 @@ def _staff_operations(doc: Document) -> None:
                 "session_expires_at",
                 permissions={"type": "array", "items": _STRING},
                 session_expires_at=_TIME,
+                must_enrol_second_factor={
+                    "type": "boolean",
+                    "description": "COURTROOM_ADMIN_TOTP is on and this administrator has no "
+                    "second factor: every route but enrolment answers 403 until it has one",
+                },
             ),
         ]
     }
@@ -509,7 +614,8 @@ def _staff_operations(doc: Document) -> None:
         "post",
         "/session",
         "logIn",
-        "Log in (sets the courtroom_session cookie)",
+        "Log in (sets the courtroom_session cookie); an account with a second factor also "
+        "sends `code`, and without it gets 401 second_factor_required",
         body=Login,
         response=session,
         public=True,
@@ -532,6 +638,7 @@ def _staff_operations(doc: Document) -> None:
         body=NewStaffAccount,
         response=account,
     )
+    _account_lifecycle(doc, account)
     token = _object(
         "id",
         "name",

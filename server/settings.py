@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
+from server.auth.proxies import Network, parse_trusted_proxies
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
@@ -57,6 +58,11 @@ class Settings:
     record_key_file: Path | None = None
     # The fingerprint the court published for its current key: a different key stops start.
     record_key_fingerprint: str | None = None
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client
+    # (server/auth/proxies.py); from anyone else the header is ignored.
+    trusted_proxies: tuple[Network, ...] = ()
+    # Administrators must log in with a second factor (TOTP); one without is sent to enrol.
+    admin_totp: bool = False
 
     @property
     def archive_work_dir(self) -> Path:
@@ -119,7 +125,18 @@ class Settings:
             record_key_fingerprint=_record_key_fingerprint(
                 env.get("COURTROOM_RECORD_KEY_FINGERPRINT") or None
             ),
+            trusted_proxies=_trusted_proxies(env.get("COURTROOM_TRUSTED_PROXIES", "")),
+            admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
         )
+
+
+def _trusted_proxies(value: str) -> tuple[Network, ...]:
+    try:
+        return parse_trusted_proxies(value)
+    except ValueError as exc:
+        raise SettingsError(
+            f"COURTROOM_TRUSTED_PROXIES must list addresses or networks, comma separated: {exc}"
+        ) from None
 
 
 def _audit_checkpoint_s(value: str) -> float:

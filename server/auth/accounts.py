@@ -11,14 +11,20 @@ from server.persistence.repositories import StaffAccountRepository
 
 
 async def create_account(
-    accounts: StaffAccountRepository, passwords: Passwords, new: NewStaffAccount
+    accounts: StaffAccountRepository,
+    passwords: Passwords,
+    new: NewStaffAccount,
+    *,
+    must_change_password: bool = False,
 ) -> StaffAccount:
-    """Hash the password and store the account; InvalidState if the username is taken."""
+    """Hash the password and store the account; InvalidState if the username is taken.
+    ``must_change_password``: its owner must choose their own at the first login."""
     return await accounts.add(
         username=new.username,
         display_name=new.display_name,
         role=new.role,
         password_hash=await passwords.hash(new.password),
+        must_change_password=must_change_password,
     )
 
 

@@ -10,9 +10,27 @@ from pydantic import Field, StringConstraints
 
 from court.permissions import Scope
 from court.staff import StaffRole
-from server.api.bodies import _ONE_LINE, Body, PersonName, Username, describe, parse_body
+from server.api.bodies import (
+    _ONE_LINE,
+    Body,
+    PersonName,
+    Reason,
+    Username,
+    describe,
+    parse_body,
+)
 
-__all__ = ["Login", "NewApiToken", "NewStaffAccount", "describe", "parse_body"]
+__all__ = [
+    "AccountAction",
+    "ChangePassword",
+    "DisableTotp",
+    "EnableTotp",
+    "Login",
+    "NewApiToken",
+    "NewStaffAccount",
+    "describe",
+    "parse_body",
+]
 
 MIN_PASSWORD_LENGTH = 12
 # argon2 takes any length, but hashing megabytes per guess would be a cheap way to load us.
@@ -26,10 +44,15 @@ NewPassword = Annotated[
 ]
 
 
+TotpCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+
+
 class Login(Body):
     # Any one line up to the limit: a wrong format is a wrong username, answered like one.
     username: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_ONE_LINE)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    # The authenticator's current code, for an account with a second factor.
+    code: TotpCode | None = None
 
 
 class NewStaffAccount(Body):
@@ -42,3 +65,30 @@ class NewStaffAccount(Body):
 class NewApiToken(Body):
     name: TokenName
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
+
+
+class ChangePassword(Body):
+    # The current one as any login password (a wrong one is answered as wrong, not as 422).
+    current_password: Annotated[
+        str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    ]
+    new_password: NewPassword
+
+
+class AccountAction(Body):
+    """An administrator's reset, disable or enable of someone's account: why, for the log."""
+
+    reason: Reason
+
+
+class EnableTotp(Body):
+    """The secret the server proposed (POST /session/totp) and a code it makes now."""
+
+    secret: Annotated[str, StringConstraints(pattern=r"^[A-Z2-7]{16,64}$")]
+    code: TotpCode
+
+
+class DisableTotp(Body):
+    current_password: Annotated[
+        str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+    ]

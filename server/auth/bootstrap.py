@@ -6,7 +6,8 @@ all, never again afterwards. The demo hearing names ``judge`` as its presiding j
 judge and clerk get accounts too, so that the staff console can be tried at once.
 
 Generated passwords are printed once and kept in a file only the server's user can read
-(mode 0600) in the data directory.
+(mode 0600) in the data directory. The administrator's must be changed at the first login;
+the change deletes its file.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ async def ensure_first_administrator(
                 role=StaffRole.ADMINISTRATOR,
                 password=password,
             ),
+            must_change_password=True,
         )
     except InvalidState:
         return None  # another process created it a moment ago

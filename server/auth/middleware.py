@@ -18,6 +18,7 @@ from aiohttp import hdrs, web
 
 from court.access import Actor
 from court.errors import PermissionDenied
+from court.staff import StaffAccount, StaffRole
 from server import keys
 from server.actors import ACTOR
 from server.auth.sessions import COOKIE_NAME
@@ -71,7 +72,47 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
                 check_origin(request, auth.origins, required=True)
             request[ACTOR] = Actor.staff(session.account)
             request[STAFF_SESSION] = session
+            held = _held_back(session.account, auth.admin_totp)
+            if held is not None and not _may_before_change(request):
+                return held
     return await handler(request)
+
+
+# What a session whose password must change (or an administrator without the required second
+# factor) may still do: see itself, log out, change the password, enrol a second factor.
+PASSWORD_CHANGE_ROUTES = frozenset(
+    {
+        ("GET", "/api/v1/session"),
+        ("DELETE", "/api/v1/session"),
+        ("PUT", "/api/v1/session/password"),
+        ("POST", "/api/v1/session/totp"),
+        ("PUT", "/api/v1/session/totp"),
+    }
+)
+
+
+def _held_back(account: StaffAccount, admin_totp: bool) -> web.Response | None:
+    """The refusal for a session that must first change its password or enrol a second
+    factor (administrators, when COURTROOM_ADMIN_TOTP is on); None when it may go on."""
+    if account.must_change_password:
+        return problem(
+            403,
+            "password_change_required",
+            "Change your password first (an administrator reset it).",
+        )
+    if admin_totp and account.role is StaffRole.ADMINISTRATOR and not account.totp_enabled:
+        return problem(
+            403,
+            "second_factor_enrolment_required",
+            "Administrators need a second factor: set up an authenticator app first.",
+        )
+    return None
+
+
+def _may_before_change(request: web.Request) -> bool:
+    if not request.path.startswith("/api/"):
+        return True  # the pages themselves; their API calls are refused
+    return (request.method, request.path) in PASSWORD_CHANGE_ROUTES
 
 
 def _bearer_refused(detail: str) -> web.Response:

@@ -10,6 +10,8 @@
                                         secret, shown this once
     DELETE /api/v1/api-tokens/{id}      administrator: revoke
 
+Password change and reset, disable and enable, and sessions: lifecycle.py.
+
 Every login, failed login and administrative change is audited, and so is every refusal
 of a logged-in caller; anonymous refusals are not, so that nobody can flood the audit log
 without an account.
@@ -25,15 +27,23 @@ from aiohttp import web
 from court.access import Actor
 from court.errors import NotAuthenticated
 from court.permissions import Permission
-from court.staff import StaffAccount
+from court.staff import StaffRole
 from server import keys
 from server.api.guard import audit, authorize
 from server.audit import Outcome
+from server.auth import lifecycle
 from server.auth.accounts import create_account
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
+from server.auth.lifecycle import account_view
 from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
+from server.auth.proxies import client_address
 from server.auth.services import Auth
-from server.auth.sessions import COOKIE_NAME, LoginRefused, normalise_username
+from server.auth.sessions import (
+    COOKIE_NAME,
+    LoginRefused,
+    SecondFactorRequired,
+    normalise_username,
+)
 from server.auth.throttle import Throttled
 from server.court_data import CourtData
 from server.persistence.repositories import ApiToken, StaffSession
@@ -58,8 +68,12 @@ def setup_auth(
     async def login_page(_: web.Request) -> web.FileResponse:
         return web.FileResponse(web_dir / "login.html")
 
+    async def account_page(_: web.Request) -> web.FileResponse:
+        return web.FileResponse(web_dir / "account.html")
+
     router = app.router
     router.add_get("/login", login_page)
+    router.add_get("/account", account_page)
     router.add_post("/api/v1/session", log_in)
     router.add_get("/api/v1/session", current_session)
     router.add_delete("/api/v1/session", log_out)
@@ -68,26 +82,21 @@ def setup_auth(
     router.add_get("/api/v1/api-tokens", list_api_tokens)
     router.add_post("/api/v1/api-tokens", issue_api_token)
     router.add_delete("/api/v1/api-tokens/{token_id}", revoke_api_token)
+    lifecycle.add_routes(router)
 
 
 # ---- views -----------------------------------------------------------------------------
 
 
-def account_view(account: StaffAccount) -> dict[str, Any]:
-    return {
-        "id": account.id,
-        "username": account.username,
-        "display_name": account.display_name,
-        "role": account.role.value,
-        "disabled": account.disabled,
-        "created_at": timestamp(account.created_at),
-    }
-
-
-def session_view(session: StaffSession) -> dict[str, Any]:
+def session_view(session: StaffSession, admin_totp: bool = False) -> dict[str, Any]:
     actor = Actor.staff(session.account)
+    account = session.account
     return {
-        **account_view(session.account),
+        **account_view(account),
+        # COURTROOM_ADMIN_TOTP: an administrator without one is sent to enrol first.
+        "must_enrol_second_factor": admin_totp
+        and account.role is StaffRole.ADMINISTRATOR
+        and not account.totp_enabled,
         "permissions": sorted(p.value for p in actor.permissions),
         "session_expires_at": timestamp(session.expires_at),
     }
@@ -114,9 +123,12 @@ async def log_in(request: web.Request) -> web.StreamResponse:
     check_origin(request, auth.origins, required=False)
     body = await parse_body(request, Login)
     username = normalise_username(body.username)
-    address = request.remote or "unknown"
+    address = client_address(request, auth.trusted_proxies)
     try:
-        session, secret = await auth.sessions.login(username, body.password, address)
+        session, secret = await auth.sessions.login(username, body.password, address, body.code)
+    except SecondFactorRequired as exc:
+        # The password was right: not a failure to audit; the page asks for the code.
+        return problem(401, "second_factor_required", exc.message)
     except Throttled as exc:
         # Not audited: refusing costs the caller nothing, so the log would be theirs to fill.
         logger.warning("login for %r from %s throttled", username, address)
@@ -139,7 +151,7 @@ async def log_in(request: web.Request) -> web.StreamResponse:
         object=f"staff:{username}",
         reason=f"from {address}",
     )
-    response = web.json_response(session_view(session), headers=NO_STORE)
+    response = web.json_response(session_view(session, auth.admin_totp), headers=NO_STORE)
     response.set_cookie(
         COOKIE_NAME,
         secret,
@@ -164,7 +176,8 @@ async def current_session(request: web.Request) -> web.Response:
     session = request.get(STAFF_SESSION)
     if session is None:
         raise NotAuthenticated("You are not logged in.")
-    return web.json_response(session_view(session), headers=NO_STORE)
+    auth = request.app[keys.AUTH]
+    return web.json_response(session_view(session, auth.admin_totp), headers=NO_STORE)
 
 
 async def log_out(request: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from server.auth.passwords import Passwords
+from server.auth.proxies import Network
 from server.auth.sessions import StaffSessions
 from server.auth.throttle import LoginThrottle
 from server.auth.tokens import ApiTokens
@@ -23,6 +24,10 @@ class Auth:
     origins: frozenset[str]
     # The session cookie is Secure when the server is reached over https.
     secure_cookie: bool
+    # Proxies whose X-Forwarded-For names the client (server.auth.proxies).
+    trusted_proxies: tuple[Network, ...] = ()
+    # COURTROOM_ADMIN_TOTP: administrators need a second factor.
+    admin_totp: bool = False
 
     @classmethod
     def build(cls, data: CourtData, settings: Settings, origins: Iterable[str]) -> Auth:
@@ -38,4 +43,6 @@ class Auth:
             tokens=ApiTokens(data.api_tokens),
             origins=frozenset(origins),
             secure_cookie=urlsplit(settings.public_url).scheme == "https",
+            trusted_proxies=settings.trusted_proxies,
+            admin_totp=settings.admin_totp,
         )

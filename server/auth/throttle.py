@@ -1,8 +1,17 @@
-"""Repeated failed logins are refused for a while, per account and per client address.
+"""Repeated failed logins are slowed down per account and refused per client address.
 
-Per account, so that nobody guesses one person's password from many addresses; per
-address, so that one client cannot try many usernames. The address limit is higher than
-the account limit because a whole courthouse may reach the server through one address.
+An account is never locked: a lock would let any outsider keep the judge out of the console
+with five wrong passwords. Instead:
+
+* per address and account: ``account_limit`` failures refuse that address further tries of
+  that account for a while; the same account from any other address is unaffected;
+* per address: ``address_limit`` failures refuse the address altogether (one client trying
+  many usernames). The limit is higher because a whole courthouse may come through one
+  address; behind a reverse proxy the address is the one the trusted proxy names
+  (server/auth/proxies.py);
+* per account, from all addresses together: beyond ``account_limit`` failures each attempt
+  waits (1 s, 2 s, 4 s ... at most ``max_delay_s``) before the password is checked, so that
+  guessing from many addresses stays slow, while the right password still gets in.
 
 The state is in memory: a restart forgets it, which costs an attacker a restart they cannot
 cause. Failures count in a sliding window; once a key has ``limit`` failures inside it,
@@ -20,6 +29,9 @@ from dataclasses import dataclass
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 WINDOW_S = 15 * 60
+MAX_DELAY_S = 8.0
+# How many failures of one account (all addresses) are remembered for the slowdown.
+ACCOUNT_MEMORY = 64
 # Bounds memory under a flood of made-up usernames: the stalest keys are forgotten first.
 MAX_KEYS = 10_000
 
@@ -38,7 +50,11 @@ class Attempt:
     address: str
 
     def counted_as(self) -> tuple[tuple[str, str], ...]:
-        return (("account", self.username), ("address", self.address))
+        return (
+            ("account", self.username),
+            ("account_address", f"{self.username}\x00{self.address}"),
+            ("address", self.address),
+        )
 
 
 class LoginThrottle:
@@ -50,8 +66,17 @@ class LoginThrottle:
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
         max_keys: int = MAX_KEYS,
+        max_delay_s: float = MAX_DELAY_S,
     ) -> None:
-        self._limits = {"account": account_limit, "address": address_limit}
+        # What refuses: failures per address and account, per address. "account" never
+        # refuses; it remembers enough failures to compute the slowdown.
+        self._limits = {
+            "account_address": account_limit,
+            "address": address_limit,
+            "account": max(account_limit, ACCOUNT_MEMORY),
+        }
+        self._slow_after = account_limit
+        self._max_delay_s = max_delay_s
         self._window_s = window_s
         self._clock = clock
         self._max_keys = max_keys
@@ -65,7 +90,7 @@ class LoginThrottle:
         first ones are still being verified.
         """
         now = self._clock()
-        wait = max(self._wait(key, now) for key in attempt.counted_as())
+        wait = max(self._wait(key, now) for key in attempt.counted_as() if key[0] != "account")
         if wait > 0:
             raise Throttled(max(1, math.ceil(wait)))
         for key in attempt.counted_as():
@@ -76,10 +101,24 @@ class LoginThrottle:
             self._failures.popitem(last=False)
         return now
 
+    def delay_s(self, attempt: Attempt) -> float:
+        """How long to wait before checking this attempt's password: 0 until the account
+        has ``account_limit`` recent failures (from any address), then doubling per failure
+        up to ``max_delay_s``. Ask before ``begin``, which counts the attempt."""
+        failures = self._failures.get(("account", attempt.username))
+        if failures is None:
+            return 0.0
+        self._expire(failures, self._clock())
+        beyond = len(failures) - self._slow_after
+        if beyond < 0:
+            return 0.0
+        return float(min(self._max_delay_s, 2.0 ** min(beyond, 30)))
+
     def succeeded(self, attempt: Attempt, mark: float) -> None:
-        """The account's count starts over. The address keeps its other failures (it may be
+        """The account's counts start over. The address keeps its other failures (it may be
         guessing other accounts' passwords) but not this attempt."""
         self._failures.pop(("account", attempt.username), None)
+        self._failures.pop(attempt.counted_as()[1], None)
         failures = self._failures.get(("address", attempt.address))
         if failures is not None and mark in failures:
             failures.remove(mark)

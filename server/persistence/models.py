@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -103,6 +104,12 @@ class StaffAccountRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set by an administrator's reset: every route but the password change refuses until then.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    # Base32 TOTP secret of the account's second factor (RFC 6238), or None without one.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StaffSessionRow(Base):

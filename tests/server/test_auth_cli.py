@@ -159,6 +159,7 @@ async def test_the_first_administrator_is_created_once_with_a_private_password_f
     assert password is not None and len(password) >= 20
     admin = await data.staff.by_username("admin")
     assert admin is not None and admin.role is StaffRole.ADMINISTRATOR
+    assert admin.must_change_password  # the printed password is for the first login only
     assert await verifies(data, "admin", password)
     path = settings.data_dir / INITIAL_ADMIN_FILE
     assert path.read_text() == f"{password}\n"

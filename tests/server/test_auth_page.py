@@ -63,7 +63,7 @@ def test_the_login_form_asks_within_the_servers_limits() -> None:
     assert inputs["password"]["maxlength"] == str(MAX_PASSWORD_LENGTH)
     assert inputs["password"]["autocomplete"] == "current-password"
     labels = {attrs["for"] for attrs in parsed().all("label")}
-    assert labels == {"username", "password"}
+    assert labels == {"username", "password", "code"}  # the code: accounts with a 2nd factor
     # Sent without the script, the form would post: a password never lands in a URL.
     (form,) = parsed().all("form")
     assert form["method"] == "post"
@@ -72,6 +72,10 @@ def test_the_login_form_asks_within_the_servers_limits() -> None:
 def test_the_login_script_posts_to_the_session_and_opens_the_console() -> None:
     script = SCRIPT.read_text()
 
-    assert 'fetch("/api/v1/session"' in script and 'method: "POST"' in script
+    # Through the pages' one HTTP client, which reads Retry-After into err.retryAfter.
+    assert 'request("POST", "/api/v1/session"' in script
     assert 'const CONSOLE = "/console";' in script
-    assert "Retry-After" in script
+    assert "err.retryAfter" in script
+    assert "Retry-After" in (WEB_DIR / "js" / "lib" / "http.js").read_text()
+    # After an administrator's reset, the password change comes first.
+    assert 'const ACCOUNT = "/account";' in script and "must_change_password" in script

@@ -320,7 +320,7 @@ async def test_logging_in_again_ends_the_previous_session_of_that_browser(
 # ---- throttling ------------------------------------------------------------------------
 
 
-async def test_after_five_failures_an_account_is_refused_even_the_right_password(
+async def test_after_five_failures_that_address_is_refused_even_the_right_password(
     client: Client, clock: FakeClock
 ) -> None:
     await create_staff(client, StaffRole.JUDGE, username="jo")

@@ -1,4 +1,5 @@
-"""The login throttle on its own: per account, per address, a sliding window, bounded memory."""
+"""The login throttle on its own: refused per address (and account from that address), slowed
+per account, a sliding window, bounded memory."""
 
 from __future__ import annotations
 
@@ -33,13 +34,32 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def test_one_account_guessed_from_many_addresses_is_throttled(clock: FakeClock) -> None:
+def test_one_account_guessed_from_many_addresses_is_slowed_not_locked(clock: FakeClock) -> None:
     throttle = LoginThrottle(account_limit=3, address_limit=10, window_s=600, clock=clock)
+    assert throttle.delay_s(Attempt("jo", "198.51.100.7")) == 0
     for n in range(3):
         fail(throttle, "jo", f"192.0.2.{n}")
 
-    assert refused_for(throttle, "jo", "198.51.100.7") == 600
-    assert refused_for(throttle, "carla", "198.51.100.7") is None
+    # Another address still gets in (the real judge), after a wait that doubles per failure.
+    assert throttle.delay_s(Attempt("jo", "198.51.100.7")) == 1
+    fail(throttle, "jo", "192.0.2.9")
+    assert throttle.delay_s(Attempt("jo", "198.51.100.7")) == 2
+    for n in range(10):
+        fail(throttle, "jo", f"203.0.113.{n}")
+    assert throttle.delay_s(Attempt("jo", "198.51.100.7")) == 8  # at most max_delay_s
+    assert refused_for(throttle, "jo", "198.51.100.7") is None
+    assert throttle.delay_s(Attempt("jo", "198.51.100.7")) == 0  # a success starts over
+    assert throttle.delay_s(Attempt("carla", "198.51.100.7")) == 0
+
+
+def test_one_address_guessing_one_account_is_refused_for_that_account(clock: FakeClock) -> None:
+    throttle = LoginThrottle(account_limit=3, address_limit=10, window_s=600, clock=clock)
+    for _ in range(3):
+        fail(throttle, "jo", "192.0.2.1")
+
+    assert refused_for(throttle, "jo", "192.0.2.1") == 600
+    assert refused_for(throttle, "jo", "198.51.100.7") is None
+    assert refused_for(throttle, "carla", "192.0.2.1") is None
 
 
 def test_one_address_guessing_many_accounts_is_throttled(clock: FakeClock) -> None:
@@ -95,4 +115,5 @@ def test_memory_stays_bounded_under_a_flood_of_usernames(clock: FakeClock) -> No
 
     assert len(throttle) <= 100
     # The most recent ones are still remembered.
-    assert refused_for(throttle, "made-up-9999", "192.0.2.2") is not None
+    assert refused_for(throttle, "made-up-9999", "192.0.2.1") is not None
+    assert throttle.delay_s(Attempt("made-up-9999", "192.0.2.2")) > 0

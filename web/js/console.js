@@ -333,6 +333,10 @@ async function main() {
     showError("console-alert", err);
     return;
   }
+  if (account && (account.must_change_password || account.must_enrol_second_factor)) {
+    window.location.replace("/account"); // the server refuses the rest until it changes
+    return;
+  }
   whenLoggedOut(sessionEnded);
   showAccount(account);
   $("console-loading").hidden = true;

@@ -7,6 +7,8 @@ import { $ } from "./lib/dom.js";
 import { ApiError, request } from "./lib/http.js";
 
 const CONSOLE = "/console";
+// After an administrator's reset the server refuses everything until the password changes.
+const ACCOUNT = "/account";
 
 // After a 429 the button stays disabled for that username until the wait is over; another
 // username (someone else at a shared court computer) may still try.
@@ -74,16 +76,19 @@ async function logIn(event) {
     $(username ? "password" : "username").focus();
     return;
   }
+  const code = $("code-field").hidden ? "" : $("code").value.trim();
   clearError();
   setBusy(true);
+  let session;
   try {
-    await request("POST", "/api/v1/session", { username, password });
+    session = await request("POST", "/api/v1/session", code ? { username, password, code } : { username, password });
   } catch (err) {
     showLoginError(err, username);
     setBusy(false);
     return;
   }
-  window.location.assign(CONSOLE);
+  const firstTheAccount = session && (session.must_change_password || session.must_enrol_second_factor);
+  window.location.assign(firstTheAccount ? ACCOUNT : CONSOLE);
 }
 
 /**
@@ -96,6 +101,11 @@ function showLoginError(err, username) {
   }
   if (err.status === 0) {
     showError(err.detail); // the server could not be reached
+  } else if (err.status === 401 && err.code === "second_factor_required") {
+    // The password was right: the account also needs its authenticator's code.
+    $("code-field").hidden = false;
+    showError(err.serverDetail || "Enter the 6-digit code from your authenticator app.");
+    $("code").focus();
   } else if (err.status === 429) {
     blockFor(username.toLowerCase(), err.retryAfter || 60);
   } else if (err.status === 401) {

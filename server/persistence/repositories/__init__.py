@@ -19,6 +19,7 @@ from server.persistence.repositories.record_keys import (
     Succession,
 )
 from server.persistence.repositories.staff import (
+    SessionInfo,
     StaffAccountRepository,
     StaffCredentials,
     StaffSession,
@@ -41,6 +42,7 @@ __all__ = [
     "RecordKey",
     "RecordKeyRepository",
     "RecordKeyState",
+    "SessionInfo",
     "StaffAccountRepository",
     "StaffCredentials",
     "StaffSession",

@@ -36,6 +36,8 @@ def to_account(row: StaffAccountRow) -> StaffAccount:
         role=StaffRole(row.role),
         created_at=aware(row.created_at) or row.created_at,
         disabled=row.disabled_at is not None,
+        must_change_password=bool(row.must_change_password),
+        totp_enabled=row.totp_secret is not None,
     )
 
 
@@ -49,6 +51,7 @@ class StaffCredentials:
 
     account: StaffAccount
     password_hash: str
+    totp_secret: str | None = None
 
 
 class StaffAccountRepository:
@@ -56,7 +59,13 @@ class StaffAccountRepository:
         self._sessions = sessions
 
     async def add(
-        self, *, username: str, display_name: str, role: StaffRole, password_hash: str
+        self,
+        *,
+        username: str,
+        display_name: str,
+        role: StaffRole,
+        password_hash: str,
+        must_change_password: bool = False,
     ) -> StaffAccount:
         """Create an account; InvalidState if the username is taken (also under a race)."""
         row = StaffAccountRow(
@@ -66,6 +75,7 @@ class StaffAccountRepository:
             role=role.value,
             password_hash=password_hash,
             created_at=datetime.now(UTC),
+            must_change_password=must_change_password,
         )
         try:
             async with self._sessions.begin() as session:
@@ -93,7 +103,9 @@ class StaffAccountRepository:
             row = await session.scalar(
                 select(StaffAccountRow).where(StaffAccountRow.username == username)
             )
-            return None if row is None else StaffCredentials(to_account(row), row.password_hash)
+            if row is None:
+                return None
+            return StaffCredentials(to_account(row), row.password_hash, row.totp_secret)
 
     async def list(self) -> list[StaffAccount]:
         async with self._sessions() as session:
@@ -104,17 +116,64 @@ class StaffAccountRepository:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(StaffAccountRow.id))) or 0)
 
-    async def set_password_hash(self, account_id: str, password_hash: str) -> None:
+    async def set_password_hash(
+        self, account_id: str, password_hash: str, *, must_change: bool | None = None
+    ) -> StaffAccount:
+        """Store a new hash; ``must_change`` (when given) sets whether the owner must
+        change it at their next login."""
         async with self._sessions.begin() as session:
-            row = await session.get(StaffAccountRow, account_id)
-            if row is None:
-                raise NotFound(f"There is no staff account {account_id!r}.")
+            row = await _row(session, account_id)
             row.password_hash = password_hash
+            if must_change is not None:
+                row.must_change_password = must_change
+            return to_account(row)
+
+    async def password_hash(self, account_id: str) -> str:
+        async with self._sessions() as session:
+            return (await _row(session, account_id)).password_hash
+
+    async def set_totp_secret(self, account_id: str, secret: str | None) -> StaffAccount:
+        """Turn the account's second factor on (a base32 secret) or off (None)."""
+        async with self._sessions.begin() as session:
+            row = await _row(session, account_id)
+            row.totp_secret = secret
+            return to_account(row)
+
+    async def set_disabled(self, account_id: str, *, disabled_at: datetime | None) -> StaffAccount:
+        """Disable (a time) or enable (None) an account; its sessions stop resolving at once."""
+        async with self._sessions.begin() as session:
+            row = await _row(session, account_id)
+            row.disabled_at = disabled_at
+            return to_account(row)
+
+
+async def _row(session: Any, account_id: str) -> StaffAccountRow:
+    row = await session.get(StaffAccountRow, account_id)
+    if row is None:
+        raise NotFound(f"There is no staff account {account_id!r}.")
+    assert isinstance(row, StaffAccountRow)
+    return row
+
+
+def public_id(stored_id: str) -> str:
+    """How a session is named to people and in URLs: a prefix of its stored digest. It is
+    neither the cookie nor enough to look the cookie up."""
+    return stored_id[:16]
 
 
 @dataclass(frozen=True, slots=True)
 class StaffSession:
     account: StaffAccount
+    created_at: datetime
+    expires_at: datetime
+    id: str = ""  # public_id(): names the session to list and revoke it
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One live session of an account, as listed (never its cookie)."""
+
+    id: str
     created_at: datetime
     expires_at: datetime
 
@@ -133,7 +192,7 @@ class StaffSessionRepository:
         )
         async with self._sessions.begin() as session:
             session.add(row)
-        return StaffSession(account, now, expires_at), secret
+        return StaffSession(account, now, expires_at, public_id(row.id)), secret
 
     async def get(self, secret: str, *, now: datetime) -> StaffSession | None:
         """The live session whose cookie holds ``secret``: unexpired, of an enabled account."""
@@ -155,7 +214,48 @@ class StaffSessionRepository:
             account=to_account(account_row),
             created_at=aware(row.created_at) or row.created_at,
             expires_at=expires_at,
+            id=public_id(row.id),
         )
+
+    async def of_account(self, account_id: str, *, now: datetime) -> list[SessionInfo]:
+        """The account's unexpired sessions, the newest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(StaffSessionRow)
+                .where(StaffSessionRow.account_id == account_id)
+                .order_by(StaffSessionRow.created_at.desc())
+            )
+            found = [
+                SessionInfo(
+                    id=public_id(r.id),
+                    created_at=aware(r.created_at) or r.created_at,
+                    expires_at=aware(r.expires_at) or r.expires_at,
+                )
+                for r in rows
+            ]
+        return [s for s in found if s.expires_at > now]
+
+    async def revoke(self, account_id: str, session_id: str) -> bool:
+        """End one session of the account, named by its public id; False if there is none."""
+        if len(session_id) != 16 or not all(c in "0123456789abcdef" for c in session_id):
+            return False
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(StaffSessionRow).where(
+                    StaffSessionRow.account_id == account_id,
+                    StaffSessionRow.id.startswith(session_id, autoescape=True),
+                )
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def revoke_all(self, account_id: str, *, keep: str | None = None) -> int:
+        """End every session of the account but the one whose cookie is ``keep``."""
+        query = delete(StaffSessionRow).where(StaffSessionRow.account_id == account_id)
+        if keep is not None:
+            query = query.where(StaffSessionRow.id != digest(keep))
+        async with self._sessions.begin() as session:
+            result = await session.execute(query)
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def delete(self, secret: str) -> bool:
         async with self._sessions.begin() as session:

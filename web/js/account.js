@@ -1,0 +1,342 @@
+// Entry of /account: change one's own password, see and end one's own sessions; for an
+// administrator also every staff account, with reset, disable, enable and sessions.
+//
+// The server decides who may do what; this page only hides what it would refuse.
+
+import { $, el, sentence } from "./lib/dom.js";
+import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+
+const STAFF_ROLE_LABELS = Object.freeze({
+  administrator: "Administrator",
+  judge: "Judge",
+  clerk: "Clerk",
+  archivist: "Archivist",
+});
+
+/**
+ * @typedef {{id: string, username: string, display_name: string, role: string,
+ *   disabled: boolean, must_change_password: boolean, totp_enabled?: boolean,
+ *   must_enrol_second_factor?: boolean, permissions?: string[]}} Account
+ * @typedef {{id: string, created_at: string, expires_at: string, current: boolean}} Session
+ */
+
+/** @type {{me: Account | null}} */
+const state = { me: null };
+
+/** @param {string} iso */
+function when(iso) {
+  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** @param {string} text */
+function flash(text) {
+  const box = $("account-flash");
+  box.textContent = text;
+  box.hidden = false;
+}
+
+/** @param {unknown} err */
+function showError(err) {
+  const box = $("account-alert");
+  box.textContent = err instanceof ApiError ? sentence(err.detail) : String(err);
+  box.hidden = false;
+}
+
+function clearMessages() {
+  $("account-alert").hidden = true;
+  $("account-flash").hidden = true;
+}
+
+// ---- own password ---------------------------------------------------------------------
+
+/** @param {SubmitEvent} event */
+async function changePassword(event) {
+  event.preventDefault();
+  clearMessages();
+  const box = $("password-error");
+  box.hidden = true;
+  const current = $("current-password").value;
+  const fresh = $("new-password").value;
+  /** @param {string} text */
+  const refuse = (text) => {
+    box.textContent = text;
+    box.hidden = false;
+  };
+  if (!current || !fresh) {
+    refuse("Enter your current password and the new one.");
+    return;
+  }
+  if (fresh.length < 12) {
+    refuse("The new password must have at least 12 characters.");
+    return;
+  }
+  if (fresh !== $("repeat-password").value) {
+    refuse("The two new passwords differ.");
+    return;
+  }
+  $("password-button").disabled = true;
+  try {
+    const changed = await request("PUT", "/api/v1/session/password", {
+      current_password: current,
+      new_password: fresh,
+    });
+    state.me = { ...state.me, ...changed };
+  } catch (err) {
+    refuse(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  } finally {
+    $("password-button").disabled = false;
+  }
+  /** @type {HTMLFormElement} */ ($("password-form")).reset();
+  $("must-change").hidden = true;
+  flash("Your password has been changed. Your other sessions have ended.");
+  await showPage();
+}
+
+// ---- the second factor -----------------------------------------------------------------
+
+/** @param {string} text */
+function totpError(text) {
+  const box = $("totp-error");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function showTotp() {
+  const me = state.me;
+  if (me === null) return;
+  const on = Boolean(me.totp_enabled);
+  $("totp-state").textContent = on
+    ? "On: logging in needs your password and a code from your authenticator app."
+    : "Off: logging in needs your password only.";
+  $("totp-start").hidden = on;
+  $("totp-disable-form").hidden = !on || Boolean(me.must_enrol_second_factor);
+  if (on) $("totp-enable-form").hidden = true;
+}
+
+let proposedSecret = "";
+
+async function startTotp() {
+  clearMessages();
+  totpError("");
+  /** @type {{secret: string, uri: string}} */
+  const proposed = await request("POST", "/api/v1/session/totp");
+  proposedSecret = proposed.secret;
+  $("totp-secret").textContent = proposed.secret.replace(/(.{4})/g, "$1 ").trim();
+  $("totp-uri").href = proposed.uri;
+  $("totp-enable-form").hidden = false;
+  $("totp-start").hidden = true;
+  $("totp-code").focus();
+}
+
+/** @param {SubmitEvent} event */
+async function enableTotp(event) {
+  event.preventDefault();
+  clearMessages();
+  totpError("");
+  try {
+    state.me = { ...state.me, ...(await request("PUT", "/api/v1/session/totp", {
+      secret: proposedSecret,
+      code: $("totp-code").value.trim(),
+    })), must_enrol_second_factor: false };
+  } catch (err) {
+    totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  }
+  /** @type {HTMLFormElement} */ ($("totp-enable-form")).reset();
+  flash("Two-step login is on.");
+  await showPage();
+}
+
+/** @param {SubmitEvent} event */
+async function disableTotp(event) {
+  event.preventDefault();
+  clearMessages();
+  totpError("");
+  try {
+    state.me = { ...state.me, ...(await request("DELETE", "/api/v1/session/totp", {
+      current_password: $("totp-password").value,
+    })) };
+  } catch (err) {
+    totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  }
+  /** @type {HTMLFormElement} */ ($("totp-disable-form")).reset();
+  flash("Two-step login is off.");
+  await showPage();
+}
+
+// ---- sessions -------------------------------------------------------------------------
+
+/**
+ * @param {Account} account
+ * @param {HTMLElement} body the table body to fill
+ */
+async function fillSessions(account, body) {
+  /** @type {{sessions: Session[]}} */
+  const listed = await request("GET", `/api/v1/staff/${encodeURIComponent(account.id)}/sessions`);
+  body.replaceChildren(
+    ...listed.sessions.map((session) =>
+      el("tr", {}, [
+        el("td", {}, [
+          when(session.created_at),
+          session.current ? " " : null,
+          session.current ? el("span", { className: "tag tag--active", text: "this browser" }) : null,
+        ]),
+        el("td", { text: when(session.expires_at) }),
+        el("td", { className: "cell-actions" }, [
+          session.current
+            ? null
+            : actionButton("End session", async () => {
+                await request(
+                  "DELETE",
+                  `/api/v1/staff/${encodeURIComponent(account.id)}/sessions/${session.id}`,
+                );
+                flash(`A session of ${account.username} has been ended.`);
+                await fillSessions(account, body);
+              }),
+        ]),
+      ]),
+    ),
+  );
+  if (!listed.sessions.length) {
+    body.append(el("tr", {}, [el("td", { text: "No live sessions.", attrs: { colspan: 3 } })]));
+  }
+}
+
+/**
+ * @param {string} label
+ * @param {() => Promise<void>} action
+ * @param {string} [className]
+ */
+function actionButton(label, action, className = "button button--small") {
+  const button = el("button", { className, text: label, attrs: { type: "button" } });
+  button.addEventListener("click", async () => {
+    clearMessages();
+    button.disabled = true;
+    try {
+      await action();
+    } catch (err) {
+      showError(err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+// ---- administrators -------------------------------------------------------------------
+
+/** @param {string} what */
+function askReason(what) {
+  const reason = window.prompt(`Why ${what}? (kept in the audit log)`);
+  return reason && reason.trim() ? reason.trim() : null;
+}
+
+/** @param {Account} account */
+function staffRow(account) {
+  const path = `/api/v1/staff/${encodeURIComponent(account.id)}`;
+  const reset = actionButton(`Reset password`, async () => {
+    const reason = askReason(`reset ${account.username}'s password`);
+    if (!reason) return;
+    /** @type {{temporary_password: string}} */
+    const done = await request("POST", `${path}/password-reset`, { reason });
+    flash(
+      `Temporary password for ${account.username}: ${done.temporary_password} ` +
+        `(shown this once; they must change it at their next login).`,
+    );
+    await fillStaff();
+  });
+  const toggle = account.disabled
+    ? actionButton("Enable", async () => {
+        const reason = askReason(`enable ${account.username}`);
+        if (!reason) return;
+        await request("POST", `${path}/enable`, { reason });
+        flash(`${account.username} is enabled.`);
+        await fillStaff();
+      })
+    : actionButton(
+        "Disable",
+        async () => {
+          const reason = askReason(`disable ${account.username}`);
+          if (!reason) return;
+          await request("POST", `${path}/disable`, { reason });
+          flash(`${account.username} is disabled; their sessions have ended.`);
+          await fillStaff();
+        },
+        "button button--small button--danger-quiet",
+      );
+  const sessions = actionButton("Sessions", async () => {
+    $("staff-sessions-heading").textContent = `Sessions of ${account.username}`;
+    await fillSessions(account, $("staff-sessions-body"));
+    $("staff-sessions").hidden = false;
+  });
+  const own = state.me !== null && account.id === state.me.id;
+  let status = account.disabled ? "Disabled" : "Active";
+  if (account.must_change_password) status += ", must change password";
+  return el("tr", { attrs: { "data-username": account.username } }, [
+    el("td", { text: account.username }),
+    el("td", { text: account.display_name }),
+    el("td", { text: STAFF_ROLE_LABELS[/** @type {keyof STAFF_ROLE_LABELS} */ (account.role)] || account.role }),
+    el("td", { text: status }),
+    el("td", { className: "cell-actions" }, [reset, own ? null : toggle, sessions]),
+  ]);
+}
+
+async function fillStaff() {
+  /** @type {{staff: Account[]}} */
+  const listed = await request("GET", "/api/v1/staff");
+  $("staff-body").replaceChildren(...listed.staff.map(staffRow));
+}
+
+// ---- the page -------------------------------------------------------------------------
+
+async function showPage() {
+  const me = state.me;
+  if (me === null) return;
+  $("account-name").textContent = me.display_name || me.username;
+  $("must-change").hidden = !me.must_change_password;
+  $("must-enrol").hidden = !me.must_enrol_second_factor;
+  const heldBack = me.must_change_password || Boolean(me.must_enrol_second_factor);
+  $("console-link").hidden = heldBack;
+  $("totp").hidden = me.must_change_password;
+  showTotp();
+  if (heldBack) {
+    $("own-sessions").hidden = true;
+    $("staff-admin").hidden = true;
+    $("current-password").focus();
+    return;
+  }
+  await fillSessions(me, $("own-sessions-body"));
+  $("own-sessions").hidden = false;
+  const administers = Array.isArray(me.permissions) && me.permissions.includes("administer");
+  if (administers) {
+    await fillStaff();
+    $("staff-admin").hidden = false;
+  }
+}
+
+async function main() {
+  $("password-form").addEventListener("submit", changePassword);
+  $("totp-start").addEventListener("click", () => startTotp().catch(showError));
+  $("totp-enable-form").addEventListener("submit", enableTotp);
+  $("totp-disable-form").addEventListener("submit", disableTotp);
+  try {
+    state.me = await request("GET", "/api/v1/session");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      window.location.replace("/login");
+      return;
+    }
+    showError(err);
+    return;
+  }
+  whenLoggedOut(() => window.location.replace("/login"));
+  try {
+    await showPage();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+main();
