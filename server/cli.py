@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from server.court_data import open_court_data
 from server.court_key import CourtKeyRefused, checked_court_key
 from server.demo import ensure_demo, format_links
 from server.settings import Settings, SettingsError
+
+PRIVATE_UMASK = 0o077
 
 
 async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str]:
@@ -126,18 +129,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("aioice", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Everything the platform creates is its user's only (0700 directories, 0600 files):
+    # recordings, exports and the database hold the hearings. Given back on return, for
+    # the tests that call main in their own process.
+    umask = os.umask(PRIVATE_UMASK)
     try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"courtroom: {exc}", file=sys.stderr)
-        return 2
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            print(f"courtroom: {exc}", file=sys.stderr)
+            return 2
 
-    try:
-        return _run(args, settings)
-    except CourtKeyRefused as exc:
-        # Said as one sentence, not a traceback: it is the operator's move, not a bug.
-        print(f"courtroom: {exc}", file=sys.stderr)
-        return 2
+        try:
+            return _run(args, settings)
+        except CourtKeyRefused as exc:
+            # Said as one sentence, not a traceback: it is the operator's move, not a bug.
+            print(f"courtroom: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        os.umask(umask)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,10 @@ class Settings:
         database_url = _database_url(
             env.get("COURTROOM_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
         )
+        try:
+            private_sqlite_file(database_url)
+        except OSError as exc:
+            raise SettingsError(f"COURTROOM_DATABASE_URL is not usable: {exc}") from None
         url_host = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets
         public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"http://{url_host}:{port}")
         return cls(
@@ -208,12 +213,43 @@ def _port(value: str) -> int:
 
 
 def _data_dir(value: str) -> Path:
+    """The data directory, owner-only (0700): it holds the database, the recordings, the
+    keys and the password files. One that others may read is tightened, not refused: it is
+    this user's own directory, and refusing would only make the operator chmod it."""
     data_dir = Path(value).resolve()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        make_private(data_dir)
     except OSError as exc:
         raise SettingsError(f"COURTROOM_DATA_DIR {str(data_dir)!r} is not usable: {exc}") from None
     return data_dir
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: Path) -> None:
+    """Take group's and others' access away from ``path`` if it is this user's."""
+    status = path.stat()
+    if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) & 0o077:
+        path.chmod(stat.S_IMODE(status.st_mode) & ~0o077)
+
+
+def private_sqlite_file(database_url: str) -> None:
+    """Create the SQLite database file owner-only (0600) before sqlite3 does it with the
+    default mode; an existing one is tightened. sqlite3 gives its journal and WAL files
+    the database file's mode."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.parent.is_dir():
+        return  # sqlite3 reports it, with the URL, when the database is opened
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        make_private(path)
 
 
 def _database_url(value: str) -> str:
