@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from court.ids import HearingId, RecordingId
 from recordings import RecordingInfo, RecordingStore
 from recordings.signing import load_or_create_key
 from server.cli import format_recordings, main
+from server.demo import DEMO_LINKS_FILE
 from server.settings import Settings
 
 # The command reads COURTROOM_* from the process environment, as a user's shell gives it.
@@ -46,12 +48,19 @@ def test_running_demo_again_keeps_the_same_hearing(capsys: pytest.CaptureFixture
     assert first["hearing_id"] == second["hearing_id"]
 
 
-def test_demo_prints_links_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_writes_the_links_for_people_to_a_private_file_and_prints_its_path(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo"]) == 0
 
     out = capsys.readouterr().out
-    assert "State v. Demo Defendant" in out
-    assert out.count("http://127.0.0.1:8080/join#token=") == 5
+    path = settings.data_dir / DEMO_LINKS_FILE
+    assert f"cat {path}" in out
+    assert "#token=" not in out
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    links = path.read_text()
+    assert "State v. Demo Defendant" in links
+    assert links.count("http://127.0.0.1:8080/join#token=") == 5
 
 
 def test_a_bad_setting_stops_the_command_with_its_message(
