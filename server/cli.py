@@ -228,6 +228,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             runner.run(_serve(settings))
     elif args.command == "demo":
+        if not settings.demo:
+            print(
+                "courtroom: the demo is off. Set COURTROOM_DEMO=1 to create it (on a loopback "
+                "address only), as `make run` does.",
+                file=sys.stderr,
+            )
+            return 2
         hearing_id, links, text = asyncio.run(_demo(settings))
         if args.json:
             # Asked for by a program (the browser tests, a script): its own pipe, not a log.

@@ -42,8 +42,9 @@ class Settings:
     media: MediaSettings
     web_dir: Path = WEB_DIR
     join_link_ttl_s: int = 24 * 3600
-    # make run's demo hearing and demo staff; a court's own installation sets it off.
-    demo: bool = True
+    # make run's demo hearing and demo staff: off unless asked for (COURTROOM_DEMO=1), and
+    # then only on a loopback address (refused otherwise, see _demo).
+    demo: bool = False
     # How long a hearing's record is kept by default, counted from its first archived
     # recording; an archivist changes it per hearing, and a legal hold overrides it.
     record_retention_days: int = DEFAULT_RETENTION_DAYS
@@ -99,6 +100,7 @@ class Settings:
             raise SettingsError(f"COURTROOM_DATABASE_URL is not usable: {exc}") from None
         url_host = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets
         public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"http://{url_host}:{port}")
+        demo = _demo(env.get("COURTROOM_DEMO", "0"), host, public_url)
         return cls(
             host=host,
             port=port,
@@ -111,7 +113,7 @@ class Settings:
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
-            demo=_flag("COURTROOM_DEMO", env.get("COURTROOM_DEMO", "1")),
+            demo=demo,
             record_retention_days=_retention_days(
                 env.get("COURTROOM_RECORD_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
             ),
@@ -179,6 +181,38 @@ def _speech_model_dir(value: str | None) -> Path | None:
             "(leave it unset to run without speech to text)"
         )
     return path.resolve()
+
+
+def _demo(value: str, host: str, public_url: str) -> bool:
+    """The demo creates staff accounts (judge, clerk) with powers over every hearing and
+    join links for a known cast: it is for trying the platform on one's own machine, so it
+    runs only where nobody else can reach it, on a loopback address."""
+    if not _flag("COURTROOM_DEMO", value):
+        return False
+    public_host = urlsplit(public_url).hostname or ""
+    for name, where, address in (
+        ("COURTROOM_HOST", host, host),
+        ("COURTROOM_PUBLIC_URL", public_url, public_host),
+    ):
+        if not is_loopback(address):
+            raise SettingsError(
+                f"COURTROOM_DEMO=1 is refused with {name}={where}: the demo creates staff "
+                "accounts (judge, clerk) that may schedule and sign every hearing, and join "
+                "links for its cast, so it runs only on a loopback address (127.0.0.1, ::1 "
+                "or localhost) that nobody else can reach. For a court's server, leave "
+                "COURTROOM_DEMO unset (the demo is off); to try the demo, run `make run` "
+                "without COURTROOM_HOST or COURTROOM_PUBLIC_URL (http://127.0.0.1:8080)."
+            )
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _flag(name: str, value: str) -> bool:

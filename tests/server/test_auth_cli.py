@@ -205,8 +205,9 @@ async def test_the_demo_judge_and_clerk_are_created_once(
 
 
 async def test_serving_creates_the_administrator_first_and_prints_the_passwords_once(
-    settings: Settings,
+    courtroom_env: dict[str, str],
 ) -> None:
+    settings = Settings.from_env({**courtroom_env, "COURTROOM_DEMO": "1"})  # as make run
     first = await bootstrap(settings)
 
     login_url = "http://127.0.0.1:8080/login"

@@ -22,6 +22,12 @@ from server.settings import Settings
 pytestmark = pytest.mark.usefixtures("cli_environment")
 
 
+@pytest.fixture(autouse=True)
+def demo_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``make run`` has it: the demo asked for, on the default loopback address."""
+    monkeypatch.setenv("COURTROOM_DEMO", "1")
+
+
 def demo_json(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     assert main(["demo", "--json"]) == 0
     printed: dict[str, object] = json.loads(capsys.readouterr().out)
@@ -61,6 +67,35 @@ def test_demo_writes_the_links_for_people_to_a_private_file_and_prints_its_path(
     links = path.read_text()
     assert "State v. Demo Defendant" in links
     assert links.count("http://127.0.0.1:8080/join#token=") == 5
+
+
+def test_demo_is_refused_while_the_demo_is_off(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("COURTROOM_DEMO")
+
+    assert main(["demo"]) == 2
+    assert main(["demo", "--json"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "the demo is off" in captured.err and "COURTROOM_DEMO=1" in captured.err
+    assert not (settings.data_dir / DEMO_LINKS_FILE).exists()
+
+
+@pytest.mark.parametrize("command", [["demo"], ["serve"]])
+def test_the_demo_is_refused_for_a_public_url_that_is_not_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    monkeypatch.setenv("COURTROOM_PUBLIC_URL", "https://court.example")
+
+    assert main(command) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "COURTROOM_DEMO=1 is refused with COURTROOM_PUBLIC_URL=https://court.example" in (
+        captured.err
+    )
 
 
 def test_a_bad_setting_stops_the_command_with_its_message(

@@ -60,8 +60,11 @@ def test_an_existing_data_dir_and_database_open_to_others_are_tightened(
 
 @pytest.mark.usefixtures("open_umask", "cli_environment")
 def test_a_command_leaves_nothing_in_the_data_dir_that_others_may_read(
-    courtroom_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+    courtroom_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("COURTROOM_DEMO", "1")
     # Migrations, the demo hearing, keys: everything the command writes.
     assert main(["demo"]) == 0
     capsys.readouterr()

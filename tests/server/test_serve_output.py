@@ -75,6 +75,12 @@ def served_with_demo(tmp_path: Path) -> Iterator[Served]:
     yield from serve(tmp_path, {"COURTROOM_DEMO": "1"})
 
 
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``courtroom serve`` as a court runs it: no COURTROOM_DEMO at all."""
+    yield from serve(tmp_path, {})
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -98,3 +104,15 @@ def test_serve_prints_where_the_secrets_are_never_the_secrets(served_with_demo: 
     assert len(TOKEN.findall(links)) == 5
     for token in re.findall(r"#token=(\S+)", links):
         assert token not in printed
+
+
+def test_serve_starts_without_the_demo(served: Served) -> None:
+    data_dir = served.data_dir
+    printed = served.output(until=INITIAL_ADMIN_FILE)
+
+    assert "Demo off" in printed
+    assert not (data_dir / DEMO_LINKS_FILE).exists()
+    assert not (data_dir / DEMO_STAFF_FILE).exists()
+    assert mode(data_dir / INITIAL_ADMIN_FILE) == 0o600
+    assert (data_dir / INITIAL_ADMIN_FILE).read_text().strip() not in printed
+    assert "1-123/2026" not in printed
