@@ -103,7 +103,7 @@ async def bootstrap_accounts(settings: Settings) -> str:
         state = "created" if demo else "kept"
         lines += [
             f"Demo staff accounts {names} {state}: log in at {login_url}.",
-            f"  Their passwords are in {demo_file} (readable by you only): cat {_shown(demo_file)}",
+            f"  Their passwords are in a file only you can read: cat {_shown(demo_file)}",
         ]
     return "\n".join(lines)
 
