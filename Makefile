@@ -28,9 +28,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## make run: set up, migrate the SQLite database under ./data, print demo links, serve :8080
+## make run: set up, migrate the SQLite database under ./data, serve http://127.0.0.1:8080
+## with the demo hearing on; its join links are in data/demo-links.txt (cat it). The demo
+## runs on a loopback address only: courtroom refuses it for any other public URL or host.
+## `make run COURTROOM_DEMO=0` serves without it.
+COURTROOM_DEMO ?= 1
 run: $(STAMP)
-	$(BIN)/courtroom serve
+	COURTROOM_DEMO=$(COURTROOM_DEMO) $(BIN)/courtroom serve
 
 ## make test: set up, run the static checks, then every test (browser tests included)
 test: check

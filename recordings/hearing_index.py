@@ -147,7 +147,7 @@ def record_seal(hearing_dir: Path, seal: statements.Statement, key: Ed25519Priva
             "public_key": public.public_bytes_raw().hex(),
         }
         document["signature"] = key.sign(_message(document)).hex()
-        hearing_dir.mkdir(parents=True, exist_ok=True)
+        hearing_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         target = hearing_dir / INDEX_FILE
         temporary = hearing_dir / f".{INDEX_FILE}.tmp"
         with temporary.open("wb") as f:

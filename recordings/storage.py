@@ -106,7 +106,7 @@ class LocalArchiveStorage:
     """The archive in a directory of this machine (the recorder writes there too)."""
 
     def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.root = root.resolve()
         self._store = LocalStore(prefix=self.root, automatic_cleanup=True)
 

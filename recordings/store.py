@@ -72,8 +72,12 @@ class RecordingStore:
 
     def _open(self, hearing_id: HearingId) -> HearingRecording:
         recording_id = new_recording_id()
-        directory = self.root / Path(hearing_id).name / recording_id
-        directory.mkdir(parents=True, exist_ok=False)
+        hearing_dir = self.root / Path(hearing_id).name
+        # Owner-only (0700): recordings hold the hearing itself, consultations excepted.
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        hearing_dir.mkdir(mode=0o700, exist_ok=True)
+        directory = hearing_dir / recording_id
+        directory.mkdir(mode=0o700, exist_ok=False)
         recording = HearingRecording(
             recording_id,
             hearing_id,

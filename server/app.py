@@ -44,7 +44,12 @@ from server.live_courtroom import (
 )
 from server.openapi import openapi_document
 from server.persistence.database import migrate
-from server.problems import problem_details, security_headers
+from server.problems import (
+    SECURITY_HEADERS,
+    SecurityHeaders,
+    problem_details,
+    security_headers,
+)
 from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
 from server.webhooks import routes as webhook_routes
@@ -214,6 +219,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     signaling.attach(app)
 
     app[keys.SETTINGS] = settings
+    app[SECURITY_HEADERS] = SecurityHeaders.for_public_url(settings.public_url)
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit
     app[keys.AUDIT_CHECKPOINTS] = audit_checkpoints

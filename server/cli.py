@@ -7,10 +7,12 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from aiohttp import web
 
@@ -19,10 +21,22 @@ from server.app import create_app
 from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
 from server.auth import cli as auth_cli
+from server.auth.bootstrap import (
+    DEMO_STAFF,
+    DEMO_STAFF_FILE,
+    INITIAL_ADMIN_FILE,
+    INITIAL_ADMIN_USERNAME,
+    ensure_demo_staff,
+    ensure_first_administrator,
+    write_private,
+)
+from server.auth.passwords import Passwords
 from server.court_data import open_court_data
 from server.court_key import CourtKeyRefused, checked_court_key
-from server.demo import ensure_demo, format_links
+from server.demo import DEMO_CASE_NUMBER, DEMO_LINKS_FILE, ensure_demo, format_links
 from server.settings import Settings, SettingsError
+
+PRIVATE_UMASK = 0o077
 
 
 async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str]:
@@ -39,12 +53,70 @@ async def _demo(settings: Settings) -> tuple[str, dict[str, dict[str, str]], str
     return hearing.id, as_json, format_links(hearing, demo_links)
 
 
+def write_demo_links(settings: Settings, text: str) -> Path:
+    """The demo's join links carry bearer tokens: they go to a file only this user can read
+    (0600), never to stdout, where a service journal would keep them."""
+    path = settings.data_dir / DEMO_LINKS_FILE
+    write_private(path, f"{text}\n")
+    return path
+
+
+def demo_note(path: Path) -> str:
+    """What is printed instead of the links: where they are, and how to see them."""
+    return "\n".join(
+        [
+            f"Demo hearing {DEMO_CASE_NUMBER}: the join links of its judge, clerk, defendant, "
+            "witness and observer are in a file only you can read:",
+            f"  cat {_shown(path)}",
+        ]
+    )
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory if inside."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+async def bootstrap_accounts(settings: Settings) -> str:
+    """The first administrator (if there is no account at all), then the demo's judge and
+    clerk; what to print about them. Their passwords are never printed: they are in 0600
+    files under the data directory, and this says which."""
+    passwords = Passwords()
+    async with open_court_data(settings) as data:
+        admin = await ensure_first_administrator(data, passwords, settings.data_dir)
+        demo = await ensure_demo_staff(data, passwords, settings.data_dir) if settings.demo else {}
+    login_url = f"{settings.public_url}/login"
+    lines: list[str] = []
+    if admin is not None:
+        path = settings.data_dir / INITIAL_ADMIN_FILE
+        lines += [
+            f"First administrator account created: username {INITIAL_ADMIN_USERNAME}, "
+            f"log in at {login_url}.",
+            f"  Its password is in a file only you can read: cat {_shown(path)}",
+        ]
+    demo_file = settings.data_dir / DEMO_STAFF_FILE
+    if settings.demo and demo_file.exists():
+        names = ", ".join(name for name, _, _ in DEMO_STAFF)
+        state = "created" if demo else "kept"
+        lines += [
+            f"Demo staff accounts {names} {state}: log in at {login_url}.",
+            f"  Their passwords are in a file only you can read: cat {_shown(demo_file)}",
+        ]
+    return "\n".join(lines)
+
+
 async def _serve(settings: Settings) -> None:
     # The record-signing key first: with a missing or different key nothing may start,
     # and create_app, which cannot wait for the database, gets the key already checked.
     court_key = await checked_court_key(settings)
-    accounts = await auth_cli.bootstrap(settings)
-    text = (await _demo(settings))[2] if settings.demo else "Demo off (COURTROOM_DEMO=0)."
+    accounts = await bootstrap_accounts(settings)
+    if settings.demo:
+        text = demo_note(write_demo_links(settings, (await _demo(settings))[2]))
+    else:
+        text = "Demo off (make run turns it on with COURTROOM_DEMO=1, on a loopback address)."
     runner = web.AppRunner(create_app(settings, court_key))
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
@@ -109,9 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the platform (settings from COURTROOM_* variables)")
     demo = commands.add_parser(
-        "demo", help="create the demo hearing if needed and print its join links"
+        "demo",
+        help="create the demo hearing if needed; write its join links to a file only you can "
+        "read (data/demo-links.txt) and print the file's path",
     )
-    demo.add_argument("--json", action="store_true", help="print the links as JSON")
+    demo.add_argument(
+        "--json", action="store_true", help="print the links as JSON (for programs: tokens)"
+    )
     recordings = commands.add_parser("recordings", help="work with recordings")
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
@@ -126,18 +202,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     for noisy in ("aioice", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Everything the platform creates is its user's only (0700 directories, 0600 files):
+    # recordings, exports and the database hold the hearings. Given back on return, for
+    # the tests that call main in their own process.
+    umask = os.umask(PRIVATE_UMASK)
     try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        print(f"courtroom: {exc}", file=sys.stderr)
-        return 2
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            print(f"courtroom: {exc}", file=sys.stderr)
+            return 2
 
-    try:
-        return _run(args, settings)
-    except CourtKeyRefused as exc:
-        # Said as one sentence, not a traceback: it is the operator's move, not a bug.
-        print(f"courtroom: {exc}", file=sys.stderr)
-        return 2
+        try:
+            return _run(args, settings)
+        except CourtKeyRefused as exc:
+            # Said as one sentence, not a traceback: it is the operator's move, not a bug.
+            print(f"courtroom: {exc}", file=sys.stderr)
+            return 2
+    finally:
+        os.umask(umask)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -145,10 +228,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             runner.run(_serve(settings))
     elif args.command == "demo":
+        if not settings.demo:
+            print(
+                "courtroom: the demo is off. Set COURTROOM_DEMO=1 to create it (on a loopback "
+                "address only), as `make run` does.",
+                file=sys.stderr,
+            )
+            return 2
         hearing_id, links, text = asyncio.run(_demo(settings))
-        print(
-            json.dumps({"hearing_id": hearing_id, "links": links}, indent=2) if args.json else text
-        )
+        if args.json:
+            # Asked for by a program (the browser tests, a script): its own pipe, not a log.
+            print(json.dumps({"hearing_id": hearing_id, "links": links}, indent=2))
+        else:
+            print(demo_note(write_demo_links(settings, text)))
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
     elif args.command == "archive":

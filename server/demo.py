@@ -27,6 +27,8 @@ DEMO_CAST: tuple[tuple[Role, str], ...] = (
     (Role.OBSERVER, "Public observer"),
 )
 DEMO_ISSUER = "system:demo"
+# Under the data directory, 0600: the links carry bearer tokens (server/cli.py writes it).
+DEMO_LINKS_FILE = "demo-links.txt"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -20,19 +22,58 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "media-src 'self' blob: mediastream:",
-        "connect-src 'self' ws: wss:",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-    ]
-)
+
+def content_security_policy(public_url: str | None = None) -> str:
+    """The one policy for every page: nothing inline, nothing from elsewhere.
+
+    ``connect-src 'self'`` covers fetch and, in CSP Level 3 browsers, the same-origin
+    WebSocket of Socket.IO; the ws:/wss: form of the server's own public origin is named
+    too, for browsers that read 'self' strictly, but never ws: or wss: as a whole scheme.
+    """
+    connect = ["'self'"]
+    if public_url:
+        parts = urlsplit(public_url)
+        socket_scheme = "wss" if parts.scheme == "https" else "ws"
+        connect.append(f"{socket_scheme}://{parts.netloc}")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "media-src 'self' blob: mediastream:",
+            f"connect-src {' '.join(connect)}",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+# Two years; sent only when the server's public URL is https (RFC 6797 ignores it on http).
+STRICT_TRANSPORT_SECURITY = "max-age=63072000"
+NO_STORE = "no-store"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityHeaders:
+    """The headers every response carries, built once from the server's public URL."""
+
+    content_security_policy: str = CONTENT_SECURITY_POLICY
+    strict_transport_security: str | None = None
+
+    @classmethod
+    def for_public_url(cls, public_url: str) -> SecurityHeaders:
+        https = urlsplit(public_url).scheme == "https"
+        return cls(
+            content_security_policy=content_security_policy(public_url),
+            strict_transport_security=STRICT_TRANSPORT_SECURITY if https else None,
+        )
+
+
+SECURITY_HEADERS = web.AppKey("security_headers", SecurityHeaders)
 
 
 def problem(status: int, code: str, detail: str) -> web.Response:
@@ -89,14 +130,34 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         # Already sent (a finished WebSocket or long-poll, a streamed archive file, which
         # calls with_security_headers before it sends): headers can no longer change.
         return response
-    return with_security_headers(response)
+    return with_security_headers(response, request)
 
 
-def with_security_headers(response: web.StreamResponse) -> web.StreamResponse:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+def with_security_headers(
+    response: web.StreamResponse, request: web.Request | None = None
+) -> web.StreamResponse:
+    """Every page, file, API answer and error: the policy, and never a cached API answer
+    (private JSON: hearings, protocols, chats, links that carry tokens)."""
+    headers = SecurityHeaders()
+    if request is not None:
+        headers = request.config_dict.get(SECURITY_HEADERS, headers)
+    response.headers.setdefault("Content-Security-Policy", headers.content_security_policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     response.headers.setdefault(
         "Permissions-Policy", "camera=(self), microphone=(self), geolocation=()"
     )
+    if headers.strict_transport_security is not None:
+        response.headers.setdefault("Strict-Transport-Security", headers.strict_transport_security)
+    if request is not None and _private(request, response):
+        response.headers.setdefault("Cache-Control", NO_STORE)
     return response
+
+
+def _private(request: web.Request, response: web.StreamResponse) -> bool:
+    """API answers and JSON anywhere are private unless a handler said otherwise."""
+    content_type = response.headers.get("Content-Type", "")
+    return request.path.startswith("/api/") or "json" in content_type

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,9 @@ class Settings:
     media: MediaSettings
     web_dir: Path = WEB_DIR
     join_link_ttl_s: int = 24 * 3600
-    # make run's demo hearing and demo staff; a court's own installation sets it off.
-    demo: bool = True
+    # make run's demo hearing and demo staff: off unless asked for (COURTROOM_DEMO=1), and
+    # then only on a loopback address (refused otherwise, see _demo).
+    demo: bool = False
     # How long a hearing's record is kept by default, counted from its first archived
     # recording; an archivist changes it per hearing, and a legal hold overrides it.
     record_retention_days: int = DEFAULT_RETENTION_DAYS
@@ -98,8 +100,13 @@ class Settings:
         database_url = _database_url(
             env.get("COURTROOM_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
         )
+        try:
+            private_sqlite_file(database_url)
+        except OSError as exc:
+            raise SettingsError(f"COURTROOM_DATABASE_URL is not usable: {exc}") from None
         url_host = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets
         public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"http://{url_host}:{port}")
+        demo = _demo(env.get("COURTROOM_DEMO", "0"), host, public_url)
         return cls(
             host=host,
             port=port,
@@ -112,7 +119,7 @@ class Settings:
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
-            demo=_flag("COURTROOM_DEMO", env.get("COURTROOM_DEMO", "1")),
+            demo=demo,
             record_retention_days=_retention_days(
                 env.get("COURTROOM_RECORD_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))
             ),
@@ -193,6 +200,38 @@ def _speech_model_dir(value: str | None) -> Path | None:
     return path.resolve()
 
 
+def _demo(value: str, host: str, public_url: str) -> bool:
+    """The demo creates staff accounts (judge, clerk) with powers over every hearing and
+    join links for a known cast: it is for trying the platform on one's own machine, so it
+    runs only where nobody else can reach it, on a loopback address."""
+    if not _flag("COURTROOM_DEMO", value):
+        return False
+    public_host = urlsplit(public_url).hostname or ""
+    for name, where, address in (
+        ("COURTROOM_HOST", host, host),
+        ("COURTROOM_PUBLIC_URL", public_url, public_host),
+    ):
+        if not is_loopback(address):
+            raise SettingsError(
+                f"COURTROOM_DEMO=1 is refused with {name}={where}: the demo creates staff "
+                "accounts (judge, clerk) that may schedule and sign every hearing, and join "
+                "links for its cast, so it runs only on a loopback address (127.0.0.1, ::1 "
+                "or localhost) that nobody else can reach. For a court's server, leave "
+                "COURTROOM_DEMO unset (the demo is off); to try the demo, run `make run` "
+                "without COURTROOM_HOST or COURTROOM_PUBLIC_URL (http://127.0.0.1:8080)."
+            )
+    return True
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _flag(name: str, value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -225,12 +264,43 @@ def _port(value: str) -> int:
 
 
 def _data_dir(value: str) -> Path:
+    """The data directory, owner-only (0700): it holds the database, the recordings, the
+    keys and the password files. One that others may read is tightened, not refused: it is
+    this user's own directory, and refusing would only make the operator chmod it."""
     data_dir = Path(value).resolve()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        make_private(data_dir)
     except OSError as exc:
         raise SettingsError(f"COURTROOM_DATA_DIR {str(data_dir)!r} is not usable: {exc}") from None
     return data_dir
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private(path: Path) -> None:
+    """Take group's and others' access away from ``path`` if it is this user's."""
+    status = path.stat()
+    if status.st_uid == os.getuid() and stat.S_IMODE(status.st_mode) & 0o077:
+        path.chmod(stat.S_IMODE(status.st_mode) & ~0o077)
+
+
+def private_sqlite_file(database_url: str) -> None:
+    """Create the SQLite database file owner-only (0600) before sqlite3 does it with the
+    default mode; an existing one is tightened. sqlite3 gives its journal and WAL files
+    the database file's mode."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.parent.is_dir():
+        return  # sqlite3 reports it, with the URL, when the database is opened
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        make_private(path)
 
 
 def _database_url(value: str) -> str:

@@ -388,7 +388,7 @@ async def _serve(
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if wanted is not None:
         response.headers["Content-Range"] = wanted.content_range
-    with_security_headers(response)
+    with_security_headers(response, request)
     await response.prepare(request)
     if body is not None:
         async for chunk in body:

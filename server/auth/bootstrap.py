@@ -13,7 +13,6 @@ the change deletes its file.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from court.errors import InvalidState
@@ -122,30 +121,3 @@ def write_private(path: Path, text: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(temporary, path)
-
-
-def format_bootstrap(
-    login_url: str,
-    data_dir: Path,
-    admin_password: str | None,
-    demo_passwords: Mapping[str, str],
-) -> str:
-    """What ``courtroom serve`` prints about the accounts it created (empty when none)."""
-    lines: list[str] = []
-    if admin_password is not None:
-        lines += [
-            "First administrator account created (there was no staff account):",
-            f"  username {INITIAL_ADMIN_USERNAME}   password {admin_password}",
-            f"  Log in at {login_url}. The password is also in "
-            f"{data_dir / INITIAL_ADMIN_FILE} (readable by you only).",
-            "",
-        ]
-    demo_file = data_dir / DEMO_STAFF_FILE
-    if demo_passwords:
-        lines.append(f"Demo staff accounts created; log in at {login_url}:")
-        lines += [f"  username {name:<8} password {pw}" for name, pw in demo_passwords.items()]
-        lines += [f"  (also in {demo_file}, readable by you only)", ""]
-    elif demo_file.exists():
-        names = ", ".join(name for name, _, _ in DEMO_STAFF)
-        lines += [f"Demo staff accounts {names}: log in at {login_url}, passwords in {demo_file}"]
-    return "\n".join(lines)

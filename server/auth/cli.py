@@ -14,7 +14,6 @@ from court.errors import InvalidState
 from court.staff import StaffAccount, StaffRole
 from server.auth.accounts import create_account
 from server.auth.bodies import NewStaffAccount, describe
-from server.auth.bootstrap import ensure_demo_staff, ensure_first_administrator, format_bootstrap
 from server.auth.passwords import Passwords
 from server.court_data import open_court_data
 from server.settings import Settings
@@ -106,13 +105,3 @@ def format_accounts(accounts: list[StaffAccount]) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
-
-
-async def bootstrap(settings: Settings) -> str:
-    """On ``courtroom serve``: the first administrator (if there is no account at all),
-    then the demo's judge and clerk; the text to print about them."""
-    passwords = Passwords()
-    async with open_court_data(settings) as data:
-        admin = await ensure_first_administrator(data, passwords, settings.data_dir)
-        demo = await ensure_demo_staff(data, passwords, settings.data_dir) if settings.demo else {}
-    return format_bootstrap(f"{settings.public_url}/login", settings.data_dir, admin, demo)

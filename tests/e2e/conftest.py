@@ -45,7 +45,8 @@ def _unavailable(message: str) -> NoReturn:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`courtroom demo --json`, then `courtroom serve` on a free port, all state in tmp."""
+    """`courtroom demo --json`, then `courtroom serve` on a free port, the demo on (as `make
+    run` has it), all state in tmp."""
     yield from _serve(tmp_path_factory.mktemp("server"), {})
 
 
@@ -73,6 +74,8 @@ def _serve(base: Path, settings: dict[str, str]) -> Iterator[Server]:
         "COURTROOM_HOST": "127.0.0.1",
         "COURTROOM_PORT": str(port),
         "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
+        # The demo hearing and its staff, as make run has them (loopback only).
+        "COURTROOM_DEMO": "1",
         **settings,
     }
     demo = subprocess.run(

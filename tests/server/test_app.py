@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,17 @@ def assert_secure(response: ClientResponse) -> None:
     policy = headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "media-src 'self' blob:" in policy
-    assert "connect-src 'self' ws: wss:" in policy
+    # Only the server's own origin: never any WebSocket host (ws: or wss: as a scheme).
+    assert "connect-src 'self' ws://127.0.0.1:8080;" in policy
+    assert " ws: " not in policy and "wss:" not in policy
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY"
+    # The default public URL is http: no HSTS there (it would be ignored anyway).
+    assert "Strict-Transport-Security" not in headers
 
 
 @pytest.mark.parametrize(
@@ -58,6 +67,35 @@ async def test_pages_and_static_files_are_served_with_security_headers(
     assert content_type in response.headers["Content-Type"]
     assert body in await response.text()
     assert_secure(response)
+
+
+async def test_api_answers_are_never_stored_by_a_cache(client: Client) -> None:
+    for path in ("/api/v1/health", "/api/v1/hearings", "/api/v1/nothing-here"):
+        response = await client.get(path)
+
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert_secure(response)
+
+
+async def test_pages_may_be_cached_but_carry_the_policy(client: Client) -> None:
+    response = await client.get("/")
+
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", ["/", "/join", "/api/v1/health", "/api/v1/nothing-here"])
+async def test_https_public_url_sends_hsts_and_a_wss_only_socket_origin(
+    aiohttp_client: MakeClient, settings: Settings, path: str
+) -> None:
+    secure = replace(settings, public_url="https://court.example")
+    client = await aiohttp_client(create_app(secure))
+
+    response = await client.get(path)
+
+    assert response.headers["Strict-Transport-Security"] == "max-age=63072000"
+    policy = response.headers["Content-Security-Policy"]
+    assert "connect-src 'self' wss://court.example;" in policy
+    assert "ws://" not in policy
 
 
 async def test_health_says_ok(client: Client) -> None:

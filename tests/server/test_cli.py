@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -14,10 +15,17 @@ from court.ids import HearingId, RecordingId
 from recordings import RecordingInfo, RecordingStore
 from recordings.signing import load_or_create_key
 from server.cli import format_recordings, main
+from server.demo import DEMO_LINKS_FILE
 from server.settings import Settings
 
 # The command reads COURTROOM_* from the process environment, as a user's shell gives it.
 pytestmark = pytest.mark.usefixtures("cli_environment")
+
+
+@pytest.fixture(autouse=True)
+def demo_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``make run`` has it: the demo asked for, on the default loopback address."""
+    monkeypatch.setenv("COURTROOM_DEMO", "1")
 
 
 def demo_json(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
@@ -46,12 +54,48 @@ def test_running_demo_again_keeps_the_same_hearing(capsys: pytest.CaptureFixture
     assert first["hearing_id"] == second["hearing_id"]
 
 
-def test_demo_prints_links_for_people(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_writes_the_links_for_people_to_a_private_file_and_prints_its_path(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["demo"]) == 0
 
     out = capsys.readouterr().out
-    assert "State v. Demo Defendant" in out
-    assert out.count("http://127.0.0.1:8080/join#token=") == 5
+    path = settings.data_dir / DEMO_LINKS_FILE
+    assert f"cat {path}" in out
+    assert "#token=" not in out
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    links = path.read_text()
+    assert "State v. Demo Defendant" in links
+    assert links.count("http://127.0.0.1:8080/join#token=") == 5
+
+
+def test_demo_is_refused_while_the_demo_is_off(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("COURTROOM_DEMO")
+
+    assert main(["demo"]) == 2
+    assert main(["demo", "--json"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "the demo is off" in captured.err and "COURTROOM_DEMO=1" in captured.err
+    assert not (settings.data_dir / DEMO_LINKS_FILE).exists()
+
+
+@pytest.mark.parametrize("command", [["demo"], ["serve"]])
+def test_the_demo_is_refused_for_a_public_url_that_is_not_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    monkeypatch.setenv("COURTROOM_PUBLIC_URL", "https://court.example")
+
+    assert main(command) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "COURTROOM_DEMO=1 is refused with COURTROOM_PUBLIC_URL=https://court.example" in (
+        captured.err
+    )
 
 
 def test_a_bad_setting_stops_the_command_with_its_message(

@@ -48,6 +48,8 @@ class ServerProcess:
             "COURTROOM_HOST": "127.0.0.1",
             "COURTROOM_PORT": str(self.port),
             "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
+            # The demo hearing and its staff, as make run has them (loopback only).
+            "COURTROOM_DEMO": "1",
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "server.log"

@@ -161,12 +161,58 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "demo"), [("1", True), ("true", True), ("0", False), ("off", False)]
 )
-def test_the_demo_is_on_unless_turned_off(tmp_path: Path, value: str, demo: bool) -> None:
+def test_the_demo_is_off_unless_turned_on(tmp_path: Path, value: str, demo: bool) -> None:
     env = {"COURTROOM_DATA_DIR": str(tmp_path)}
-    assert Settings.from_env(env).demo is True
+    assert Settings.from_env(env).demo is False
     assert Settings.from_env({**env, "COURTROOM_DEMO": value}).demo is demo
     with pytest.raises(SettingsError, match="COURTROOM_DEMO"):
         Settings.from_env({**env, "COURTROOM_DEMO": "maybe"})
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"COURTROOM_HOST": "::1"},
+        {"COURTROOM_HOST": "localhost"},
+        {"COURTROOM_PUBLIC_URL": "http://localhost:8080"},
+        {"COURTROOM_PUBLIC_URL": "http://127.0.0.2:8080"},
+        {"COURTROOM_PUBLIC_URL": "https://[::1]:8443"},
+    ],
+)
+def test_the_demo_runs_on_a_loopback_address(tmp_path: Path, settings: dict[str, str]) -> None:
+    env = {"COURTROOM_DATA_DIR": str(tmp_path), "COURTROOM_DEMO": "1", **settings}
+
+    assert Settings.from_env(env).demo is True
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"COURTROOM_PUBLIC_URL": "https://court.example"}, "COURTROOM_PUBLIC_URL"),
+        ({"COURTROOM_PUBLIC_URL": "http://192.0.2.10:8080"}, "COURTROOM_PUBLIC_URL"),
+        ({"COURTROOM_PUBLIC_URL": "http://localhost.court.example"}, "COURTROOM_PUBLIC_URL"),
+        ({"COURTROOM_HOST": "0.0.0.0"}, "COURTROOM_HOST"),
+        (
+            {"COURTROOM_HOST": "0.0.0.0", "COURTROOM_PUBLIC_URL": "http://127.0.0.1:8080"},
+            "COURTROOM_HOST",
+        ),
+    ],
+)
+def test_the_demo_is_refused_anywhere_else_saying_why_and_what_to_do(
+    tmp_path: Path, settings: dict[str, str], named: str
+) -> None:
+    env = {"COURTROOM_DATA_DIR": str(tmp_path), "COURTROOM_DEMO": "1", **settings}
+
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(env)
+
+    message = str(refused.value)
+    assert f"COURTROOM_DEMO=1 is refused with {named}=" in message
+    assert "loopback" in message and "every hearing" in message
+    assert "leave COURTROOM_DEMO unset" in message and "make run" in message
+    # Off, the same settings are a court's server like any other.
+    assert Settings.from_env({**env, "COURTROOM_DEMO": "0"}).demo is False
 
 
 def test_the_audit_log_is_checkpointed_every_minute_into_the_data_dir_unless_told(
