@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import socketio
 from aiohttp import web
+from socketio import packet
 
 from media import passthrough
 from media.settings import MediaSettings
 from recordings import RecordingStore
+from signaling import messages
 from signaling.audit import Audit, not_audited
 from signaling.chat import ChatStore, not_stored
 from signaling.courtroom import ChangeState, change_state_in_memory
@@ -22,6 +27,40 @@ from signaling.protocol import ProtocolStore
 # how long a vanished network keeps a participant on the others' screens.
 PING_INTERVAL_S = 5
 PING_TIMEOUT_S = 5
+# The largest Socket.IO message a client may send (an SDP answer is well under 64 KiB).
+MAX_FRAME_BYTES = 256 * 1024
+
+logger = logging.getLogger(__name__)
+
+
+class CourtSocketServer(socketio.AsyncServer):  # type: ignore[misc]
+    """python-socketio's server, with the names it reserves refused as commands.
+
+    A client may send an event named ``connect`` or ``disconnect`` like any other, and
+    python-socketio hands it to the namespace's connect or disconnect handler: a connection
+    that is already someone's could connect again with another participant's token, or be
+    taken out of its hearing while it stays open. Such an event gets an error
+    acknowledgement here and reaches nothing. (Private hook: the version is pinned, and
+    tests/signaling/test_commands.py plays both.)
+    """
+
+    async def _handle_event(
+        self, eio_sid: str, namespace: str | None, id: int | None, data: Any
+    ) -> None:
+        if isinstance(data, list) and data and data[0] in self.reserved_events:
+            logger.warning("refused the reserved event %r sent by a client", data[0])
+            if id is not None:
+                refusal = messages.error(
+                    "reserved_event", f"{data[0]!r} is the connection's own event, not a command"
+                )
+                await self._send_packet(
+                    eio_sid,
+                    self.packet_class(
+                        packet.ACK, namespace=namespace or "/", id=id, data=[refusal]
+                    ),
+                )
+            return
+        await super()._handle_event(eio_sid, namespace, id, data)
 
 
 class Signaling:
@@ -47,12 +86,14 @@ class Signaling:
         exhibit_store: ExhibitStore | None = None,
     ) -> None:
         passthrough.install()
-        self.sio = socketio.AsyncServer(
+        self.sio = CourtSocketServer(
             async_mode="aiohttp",
             cors_allowed_origins=cors_allowed_origins,
             ping_interval=PING_INTERVAL_S,
             ping_timeout=PING_TIMEOUT_S,
-            max_http_buffer_size=256 * 1024,
+            # Engine.IO hands this to aiohttp's WebSocket as its message limit, so a larger
+            # frame is refused while it arrives, before any token is checked.
+            max_http_buffer_size=MAX_FRAME_BYTES,
         )
         self.hearings = HearingRegistry(
             self.sio,

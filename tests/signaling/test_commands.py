@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
 import socketio
 from aiortc import RTCSessionDescription
@@ -11,7 +12,8 @@ from aiortc import RTCSessionDescription
 from court.roles import Role
 from media.producer import FrameTap
 from signaling.client import CommandFailed, ParticipantClient
-from signaling.events import ClientEvent
+from signaling.events import NAMESPACE, ClientEvent
+from signaling.service import MAX_FRAME_BYTES
 from tests.signaling.conftest import HEARING, OTHER_HEARING, HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
@@ -139,6 +141,44 @@ async def test_unknown_events_and_wrong_types_get_error_acks(
     for ack in (wrong_type, extra, not_object, huge):
         assert ack["ok"] is False and ack["error"]["code"] == "invalid_request", ack
     await frames_from(witness, judge.participant_id, "audio", 25)
+
+
+async def test_the_connections_own_events_sent_as_commands_are_refused_and_change_nothing(
+    hearing_server: HearingServer,
+) -> None:
+    judge, witness = await _judge_and_witness(hearing_server)
+    judges_token = {"token": hearing_server.token(Role.JUDGE)}
+
+    # Sent as ordinary events, with what a real connect carries: the judge's token.
+    as_connect = await witness.sio.call(
+        "connect", {"REQUEST_METHOD": "GET"}, namespace=NAMESPACE, timeout=5
+    )
+    as_connect_with_auth = await witness.sio.call(
+        "connect", ({"REQUEST_METHOD": "GET"}, judges_token), namespace=NAMESPACE, timeout=5
+    )
+    as_disconnect = await witness.sio.call("disconnect", "client", namespace=NAMESPACE, timeout=5)
+
+    for ack in (as_connect, as_connect_with_auth, as_disconnect):
+        assert ack["ok"] is False and ack["error"]["code"] == "reserved_event", ack
+    # The connection is still the witness's, in the hearing, and still receives the judge.
+    refused = await witness.call(ClientEvent.ADMIT, {"participant_id": judge.participant_id})
+    assert refused["error"]["code"] == "permission_denied"
+    assert (await witness.call(ClientEvent.HEARTBEAT, {}))["ok"] is True
+    await frames_from(witness, judge.participant_id, "video", 3)
+
+
+async def test_a_frame_larger_than_the_limit_is_refused_before_it_is_buffered_whole(
+    hearing_server: HearingServer,
+) -> None:
+    url = f"{hearing_server.url}/socket.io/?EIO=4&transport=websocket"
+    async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
+        opened = await ws.receive(timeout=5)
+        assert opened.type is aiohttp.WSMsgType.TEXT and opened.data.startswith("0")
+        # No token is needed for the Engine.IO handshake, so the limit must hold before it.
+        await ws.send_str("4" + "a" * (MAX_FRAME_BYTES + 1))
+        closed = await ws.receive(timeout=5)
+    assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    assert ws.close_code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
 
 
 async def test_commands_before_joining_are_refused(
