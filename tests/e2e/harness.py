@@ -102,6 +102,37 @@ def add_staff(server: Server, username: str, *, role: str, name: str, password: 
         pytest.fail(f"`courtroom users add {username}` failed:\n{created.stdout}{created.stderr}")
 
 
+# An administrator the tests read the audit log as (the bootstrap administrator must change
+# its generated password before it may read anything).
+AUDITOR = "e2e-auditor"
+AUDITOR_PASSWORD = "the auditor's long password"
+_auditors: set[Path] = set()
+
+
+def audit_entries(server: Server, browser: Any, action: str, limit: int = 1000) -> list[Any]:
+    """The audit log's entries with ``action``, read through the API as an administrator."""
+    if server.data_dir not in _auditors:
+        add_staff(
+            server, AUDITOR, role="administrator", name="Test Auditor", password=AUDITOR_PASSWORD
+        )
+        _auditors.add(server.data_dir)
+    context = browser.new_context()
+    try:
+        api = context.request
+        login = api.post(
+            f"{server.url}/api/v1/session",
+            data={"username": AUDITOR, "password": AUDITOR_PASSWORD},
+            headers={"Origin": server.url},
+        )
+        assert login.ok, login.text()
+        found = api.get(f"{server.url}/api/v1/audit", params={"action": action, "limit": limit})
+        assert found.ok, found.text()
+        entries: list[Any] = found.json()["entries"]
+        return entries
+    finally:
+        context.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from server.auth.bootstrap import INITIAL_ADMIN_FILE
 from tests.e2e.harness import (
     OpenParticipant,
     Server,
     add_staff,
+    audit_entries,
     checked_pages,
     full_screenshot,
     save_for_review,
@@ -194,22 +194,8 @@ def _wait_archived(page: Any, server: Server, hearing_id: str) -> dict[str, Any]
 
 
 def _audit_reasons(server: Server, browser: Any, action: str) -> list[str]:
-    """Reasons of the audit log's entries with ``action``, read as the administrator."""
-    context = browser.new_context()
-    try:
-        api = context.request
-        password = (server.data_dir / INITIAL_ADMIN_FILE).read_text().strip()
-        login = api.post(
-            f"{server.url}/api/v1/session",
-            data={"username": "admin", "password": password},
-            headers={"Origin": server.url},
-        )
-        assert login.ok, login.text()
-        found = api.get(f"{server.url}/api/v1/audit", params={"action": action, "limit": 1000})
-        assert found.ok, found.text()
-        return [str(e["reason"]) for e in found.json()["entries"]]
-    finally:
-        context.close()
+    """Reasons of the audit log's entries with ``action``, read as an administrator."""
+    return [str(e["reason"]) for e in audit_entries(server, browser, action)]
 
 
 # ---- tests ------------------------------------------------------------------------------------

@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from server.auth.bootstrap import INITIAL_ADMIN_FILE
-from tests.e2e.harness import OpenParticipant, Server, save_for_review
+from tests.e2e.harness import OpenParticipant, Server, audit_entries, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS, HearingPage
 from tests.e2e.scheduling import Scheduler
 from tests.support.master import decode_mono
@@ -124,29 +123,15 @@ def _shot(page: HearingPage, shots_dir: Path, name: str) -> None:
 
 def _record_times(server: Server, browser: Any, hearing_id: str, action: str) -> list[float]:
     """Record times (s) of the hearing's audit entries with ``action``, read as an admin."""
-    context = browser.new_context()
-    try:
-        api = context.request
-        password = (server.data_dir / INITIAL_ADMIN_FILE).read_text().strip()
-        login = api.post(
-            f"{server.url}/api/v1/session",
-            data={"username": "admin", "password": password},
-            headers={"Origin": server.url},
-        )
-        assert login.ok, login.text()
-        found = api.get(f"{server.url}/api/v1/audit", params={"action": action, "limit": 500})
-        assert found.ok, found.text()
-        times = []
-        for entry in found.json()["entries"]:
-            if not entry["object"].startswith(f"hearing:{hearing_id}"):
-                continue
-            match = re.search(r"record time (\d+):(\d\d):(\d\d)\.(\d{3})", entry["reason"])
-            assert match, entry
-            h, m, s, ms = (int(g) for g in match.groups())
-            times.append(h * 3600 + m * 60 + s + ms / 1000)
-        return times
-    finally:
-        context.close()
+    times = []
+    for entry in audit_entries(server, browser, action, limit=500):
+        if not entry["object"].startswith(f"hearing:{hearing_id}"):
+            continue
+        match = re.search(r"record time (\d+):(\d\d):(\d\d)\.(\d{3})", entry["reason"])
+        assert match, entry
+        h, m, s, ms = (int(g) for g in match.groups())
+        times.append(h * 3600 + m * 60 + s + ms / 1000)
+    return times
 
 
 def _tone_level(samples: np.ndarray, rate: int, start_s: float, end_s: float) -> float:
