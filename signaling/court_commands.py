@@ -8,12 +8,14 @@ command is one row and one small function here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
+from court.errors import PermissionDenied
 from court.hearing import Participant
 from court.hearing_state import HearingState
+from court.permissions import Permission
 from signaling import messages
 from signaling.courtroom import Courtroom
 from signaling.events import ClientEvent
@@ -33,6 +35,23 @@ class CommandRow(Generic[C]):
     event: ClientEvent
     model: type[C]
     run: Callable[[Courtroom, Participant, C], Awaitable[Answer]]
+    # The permission the command needs, checked before it runs (None: any participant; the
+    # rules that depend on more than the role, such as who may change the hearing to which
+    # state, are the Courtroom's).
+    requires: Permission | None = None
+
+
+# How a refusal is said, per permission a row may require.
+REFUSED: Final[Mapping[Permission, str]] = {
+    Permission.MODERATE: "only the court may do this, not the {role}",
+    Permission.WRITE_PROTOCOL: "Only the judge and the clerk keep the protocol and its exhibits.",
+}
+
+
+def authorise(row: CommandRow[Any], by: Participant) -> None:
+    """PermissionDenied unless ``by`` holds the permission ``row`` requires."""
+    if row.requires is not None and not by.can(row.requires):
+        raise PermissionDenied(REFUSED[row.requires].format(role=by.role.label))
 
 
 # ---- the bench --------------------------------------------------------------------------
@@ -223,37 +242,82 @@ async def _stop_screen_share(
 
 COMMANDS: tuple[CommandRow[Any], ...] = (
     CommandRow(ClientEvent.SET_HEARING_STATE, messages.SetHearingState, _set_hearing_state),
-    CommandRow(ClientEvent.ADMIT, messages.ParticipantCommand, _admit),
-    CommandRow(ClientEvent.ADMIT_ALL, messages.Empty, _admit_all),
+    CommandRow(ClientEvent.ADMIT, messages.ParticipantCommand, _admit, Permission.MODERATE),
+    CommandRow(ClientEvent.ADMIT_ALL, messages.Empty, _admit_all, Permission.MODERATE),
     CommandRow(
-        ClientEvent.SEND_TO_WAITING_ROOM, messages.ParticipantWithReason, _send_to_waiting_room
+        ClientEvent.SEND_TO_WAITING_ROOM,
+        messages.ParticipantWithReason,
+        _send_to_waiting_room,
+        Permission.MODERATE,
     ),
-    CommandRow(ClientEvent.CALL_WITNESS, messages.ParticipantCommand, _call_witness),
-    CommandRow(ClientEvent.DISMISS_WITNESS, messages.DismissWitness, _dismiss_witness),
-    CommandRow(ClientEvent.MUTE_PARTICIPANT, messages.ParticipantWithReason, _mute_participant),
-    CommandRow(ClientEvent.REQUEST_UNMUTE, messages.ParticipantCommand, _request_unmute),
-    CommandRow(ClientEvent.REMOVE_PARTICIPANT, messages.RemoveParticipant, _remove_participant),
-    CommandRow(ClientEvent.READMIT, messages.ParticipantCommand, _readmit),
-    CommandRow(ClientEvent.LOCK_HEARING, messages.LockHearing, _lock_hearing),
-    CommandRow(ClientEvent.LOWER_HAND, messages.ParticipantCommand, _lower_hand),
-    CommandRow(ClientEvent.SPOTLIGHT, messages.Spotlight, _spotlight),
-    CommandRow(ClientEvent.OPEN_CONSULTATION, messages.ConsultationMembers, _open_consultation),
+    CommandRow(
+        ClientEvent.CALL_WITNESS, messages.ParticipantCommand, _call_witness, Permission.MODERATE
+    ),
+    CommandRow(
+        ClientEvent.DISMISS_WITNESS, messages.DismissWitness, _dismiss_witness, Permission.MODERATE
+    ),
+    CommandRow(
+        ClientEvent.MUTE_PARTICIPANT,
+        messages.ParticipantWithReason,
+        _mute_participant,
+        Permission.MODERATE,
+    ),
+    CommandRow(
+        ClientEvent.REQUEST_UNMUTE,
+        messages.ParticipantCommand,
+        _request_unmute,
+        Permission.MODERATE,
+    ),
+    CommandRow(
+        ClientEvent.REMOVE_PARTICIPANT,
+        messages.RemoveParticipant,
+        _remove_participant,
+        Permission.MODERATE,
+    ),
+    CommandRow(ClientEvent.READMIT, messages.ParticipantCommand, _readmit, Permission.MODERATE),
+    CommandRow(ClientEvent.LOCK_HEARING, messages.LockHearing, _lock_hearing, Permission.MODERATE),
+    CommandRow(
+        ClientEvent.LOWER_HAND, messages.ParticipantCommand, _lower_hand, Permission.MODERATE
+    ),
+    CommandRow(ClientEvent.SPOTLIGHT, messages.Spotlight, _spotlight, Permission.MODERATE),
+    CommandRow(
+        ClientEvent.OPEN_CONSULTATION,
+        messages.ConsultationMembers,
+        _open_consultation,
+        Permission.MODERATE,
+    ),
     CommandRow(ClientEvent.HEARTBEAT, messages.Empty, _heartbeat),
     CommandRow(ClientEvent.REPORT_DEVICE_CHECK, messages.DeviceCheck, _report_device_check),
     CommandRow(ClientEvent.SET_MUTED, messages.SetMuted, _set_muted),
     CommandRow(ClientEvent.RAISE_HAND, messages.RaiseHand, _raise_hand),
     CommandRow(ClientEvent.SEND_CHAT, messages.SendChat, _send_chat),
     CommandRow(
-        ClientEvent.WRITE_PROTOCOL_ENTRY, messages.WriteProtocolEntry, _write_protocol_entry
+        ClientEvent.WRITE_PROTOCOL_ENTRY,
+        messages.WriteProtocolEntry,
+        _write_protocol_entry,
+        Permission.WRITE_PROTOCOL,
     ),
     CommandRow(
         ClientEvent.DISMISS_PROTOCOL_SUGGESTION,
         messages.DismissSuggestion,
         _dismiss_protocol_suggestion,
+        Permission.WRITE_PROTOCOL,
     ),
-    CommandRow(ClientEvent.REGISTER_EXHIBIT, messages.RegisterExhibit, _register_exhibit),
-    CommandRow(ClientEvent.UPDATE_EXHIBIT, messages.UpdateExhibit, _update_exhibit),
-    CommandRow(ClientEvent.SHOW_EXHIBIT, messages.ShowExhibit, _show_exhibit),
+    CommandRow(
+        ClientEvent.REGISTER_EXHIBIT,
+        messages.RegisterExhibit,
+        _register_exhibit,
+        Permission.WRITE_PROTOCOL,
+    ),
+    CommandRow(
+        ClientEvent.UPDATE_EXHIBIT,
+        messages.UpdateExhibit,
+        _update_exhibit,
+        Permission.WRITE_PROTOCOL,
+    ),
+    CommandRow(
+        ClientEvent.SHOW_EXHIBIT, messages.ShowExhibit, _show_exhibit, Permission.WRITE_PROTOCOL
+    ),
     CommandRow(
         ClientEvent.REQUEST_CONSULTATION, messages.ConsultationMembers, _request_consultation
     ),
@@ -269,7 +333,9 @@ COMMANDS: tuple[CommandRow[Any], ...] = (
 def _handler(registry: HearingRegistry, row: CommandRow[Any]) -> Handler:
     async def handle(session: Session, payload: object) -> messages.Ack:
         command = messages.parse(row.model, payload)  # before anything: bad input changes nothing
-        return messages.ok(await row.run(registry.courtroom(session), session.participant, command))
+        courtroom = registry.courtroom(session)  # joined, or InvalidState
+        authorise(row, session.participant)
+        return messages.ok(await row.run(courtroom, session.participant, command))
 
     return handle
 
