@@ -5,6 +5,7 @@
 // with `on`.
 
 import { io } from "../vendor/socket.io.esm.min.js";
+/** @typedef {import("./lib/wire-types.js").CommandPayloads} CommandPayloads */
 import { NAMESPACE } from "./events.js";
 
 const COMMAND_TIMEOUT_MS = 15000;
@@ -89,11 +90,13 @@ export class Signaling {
   }
 
   /**
-   * @param {string} event a ClientEvent
-   * @param {object} [payload]
+   * A command and its payload, typed by the server's own models (lib/wire-types.js).
+   * @template {keyof CommandPayloads} E
+   * @param {E} event a ClientEvent
+   * @param {CommandPayloads[E]} [payload]
    * @returns {Promise<any>} the acknowledgement's data
    */
-  async command(event, payload = {}) {
+  async command(event, payload = /** @type {CommandPayloads[E]} */ ({})) {
     let ack;
     try {
       ack = await this._socket.timeout(COMMAND_TIMEOUT_MS).emitWithAck(event, payload);
