@@ -8,6 +8,7 @@ Every command is answered with ``{"ok": true, "data": ...}`` or ``{"ok": false, 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -44,6 +45,12 @@ AUDITED_WHEN_ALLOWED = frozenset({ClientEvent.START_RECORDING, ClientEvent.STOP_
 NOT_AUDITED_WHEN_DENIED = frozenset({ClientEvent.HEARTBEAT})
 
 
+def is_power_of_ten(n: int) -> bool:
+    while n >= 10 and n % 10 == 0:
+        n //= 10
+    return n == 1
+
+
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
         self, authenticate: Authenticate, registry: HearingRegistry, audit: Audit = not_audited
@@ -53,6 +60,11 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._audit = audit
         self._registry = registry
         self._sessions: dict[str, Session] = {}
+        # How often each participant was refused each command with each reason: a refusal
+        # is audited the 1st, 10th, 100th, ... time, with the count, so one participant who
+        # repeats a refused command cannot flood the audit log (bounded by participants x
+        # commands x the court's few refusal sentences).
+        self._refusals: Counter[tuple[str, str, str]] = Counter()
         self._handlers: dict[str, Handler] = {
             ClientEvent.JOIN: self._join,
             ClientEvent.PUBLISH: self._publish,
@@ -128,7 +140,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return ack
         except PermissionDenied as exc:
             if event not in NOT_AUDITED_WHEN_DENIED:
-                await self._record(session, event, exc.message, denied=True)
+                await self._record_refusal(session, event, exc.message)
             return messages.error(exc.code, exc.message)
         except CourtError as exc:
             return messages.error(exc.code, exc.message)
@@ -137,6 +149,15 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         except Exception:
             logger.exception("command %s from %s failed", event, session.participant.id)
             return messages.error("internal_error", "the server could not carry out this command")
+
+    async def _record_refusal(self, session: Session, event: str, reason: str) -> None:
+        key = (session.participant.id, event, reason)
+        self._refusals[key] += 1
+        count = self._refusals[key]
+        if count == 1:
+            await self._record(session, event, reason, denied=True)
+        elif is_power_of_ten(count):
+            await self._record(session, event, f"{reason} (refused {count} times)", denied=True)
 
     async def _record(self, session: Session, event: str, reason: str, *, denied: bool) -> None:
         participant = session.participant

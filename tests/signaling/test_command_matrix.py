@@ -141,3 +141,21 @@ async def test_no_one_but_the_bench_may_use_the_courts_commands_and_refusals_cha
     assert live.hearing.state.value == "open"
     denied = [e for e in hearing_server.audited if e.denied]
     assert len(denied) == len(COURT_COMMANDS)
+
+
+async def test_a_refusal_repeated_is_counted_not_audited_each_time(
+    hearing_server: HearingServer,
+) -> None:
+    """The review's flood: one observer repeats a command the court refuses. The audit log
+    keeps the first refusal and the 10th and 100th, with the count, not 150 rows."""
+    await hearing_server.join(Role.CLERK)
+    observer = await hearing_server.join(Role.OBSERVER)
+    payload = {"participant_id": observer.participant_id}
+
+    outcomes = [await attempt(observer, ClientEvent.ADMIT, payload) for _ in range(150)]
+
+    assert set(outcomes) == {"permission_denied"}
+    reasons = [e.reason for e in hearing_server.audited if e.denied]
+    assert len(reasons) == 3, reasons
+    assert "refused" not in reasons[0]
+    assert reasons[1].endswith("(refused 10 times)") and reasons[2].endswith("(refused 100 times)")

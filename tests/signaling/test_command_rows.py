@@ -13,6 +13,7 @@ from court.permissions import can
 from court.roles import Role
 from signaling.court_commands import COMMANDS, authorise
 from signaling.events import ClientEvent
+from signaling.namespace import is_power_of_ten
 
 # The connection's own commands: the namespace handles them (joining, media, recording).
 CONNECTION = {
@@ -46,3 +47,7 @@ def test_a_row_refuses_exactly_the_roles_without_its_permission(role: Role) -> N
         else:
             with pytest.raises(PermissionDenied):
                 authorise(row, _participant(role))
+
+
+def test_refusals_are_audited_at_powers_of_ten() -> None:
+    assert [n for n in range(1, 2001) if is_power_of_ten(n)] == [1, 10, 100, 1000]
