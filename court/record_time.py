@@ -33,10 +33,6 @@ class RecordClock:
         """Record time of an instant read from the same monotonic clock (never negative)."""
         return RecordMs(max(0, round((monotonic - self.start) * 1000)))
 
-    def seconds(self) -> float:
-        """Seconds of record time now, unrounded (the mixer's sample arithmetic)."""
-        return self._clock.monotonic() - self.start
-
 
 def format_record_time(ms: int, *, millis: bool = True) -> str:
     """``HH:MM:SS.mmm`` (audit reasons, logs), or ``HH:MM:SS`` truncated (documents: an

@@ -105,7 +105,7 @@ class HearingRecording:
             on_seal=on_seal,
         )
         self._writer = SegmentedMaster(directory, self._manifest, segment_s)
-        self._tracks = TrackRecorder(directory, self._manifest, self._packet_ms, segment_s)
+        self._tracks = TrackRecorder(directory, self._manifest, self.record_clock.now, segment_s)
         self._stop_at: float | None = None  # monotonic; set by stop() before waking the thread
         self._stop_requested = threading.Event()
         self._stopping: asyncio.Task[RecordingInfo] | None = None
@@ -138,15 +138,9 @@ class HearingRecording:
     def _master_position(self) -> int:
         """Samples of record time now: where a packet arriving now belongs in the master
         (before the jitter delay). Read on the event loop, once per packet."""
-        # The clock read directly, not through RecordClock.seconds: this runs for every
+        # The clock read directly, not through RecordClock: this runs for every
         # audio packet, on the event loop.
         return round((self._monotonic() - self._start) * RATE)
-
-    def _packet_ms(self) -> int:
-        """Record time of a track packet arriving now: RecordClock.now's arithmetic, read
-        directly for the same reason as ``_master_position``."""
-        ms = round((self._monotonic() - self._start) * 1000)
-        return ms if ms > 0 else 0
 
     def record_time_ms(self) -> RecordMs:
         return self.record_clock.now()
