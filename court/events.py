@@ -78,7 +78,7 @@ class EventKind(StrEnum):
     SCREEN_SHARE_STOPPED = "screen_share_stopped"
     CHAT_MESSAGE = "chat_message"
     # Changes of the exhibit register: written into the protocol by the register itself
-    # (signaling.exhibits), never published to the audit log or the timeline.
+    # (signaling.live.features.exhibits), never published to the audit log or the timeline.
     EXHIBIT_OFFERED = "exhibit_offered"
     EXHIBIT_PUT_FORWARD = "exhibit_put_forward"
     EXHIBIT_DESCRIBED = "exhibit_described"
@@ -292,7 +292,7 @@ class WrittenEvent:
 
 @dataclass(frozen=True, slots=True)
 class HearingEvent:
-    """One event as published (signaling.courtroom.Courtroom.publish)."""
+    """One event as published (signaling.live.bus.HearingEventBus.publish)."""
 
     hearing_id: str
     kind: EventKind

@@ -18,8 +18,8 @@ from server.audit import AuditLog, Outcome
 from server.hearing_states import HearingStates
 from server.persistence.repositories import ProtocolRepository
 from signaling.audit import Audit, AuditEvent
-from signaling.courtroom import ChangeState
-from signaling.hearing_events import EventSink
+from signaling.live.bus import EventSink
+from signaling.live.courtroom import ChangeState
 
 logger = logging.getLogger(__name__)
 

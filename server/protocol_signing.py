@@ -38,7 +38,7 @@ from server.protocol_binding import (
     refusal,
     signed_document,
 )
-from signaling.protocol import new_entry_id
+from signaling.live.features.protocol import new_entry_id
 
 SIGNERS: Final = frozenset(SignerRole)
 

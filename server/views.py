@@ -7,7 +7,7 @@ from typing import Any
 
 from court.hearing import Hearing, Participant
 from server.persistence.repositories import JoinLinkRecord
-from signaling.chat import ChatMessage
+from signaling.live.features.chat import ChatMessage
 
 
 def timestamp(moment: datetime | None) -> str | None:

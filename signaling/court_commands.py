@@ -17,12 +17,13 @@ from court.hearing import Participant
 from court.hearing_state import HearingState
 from court.permissions import Permission
 from signaling import messages
-from signaling.courtroom import Courtroom
 from signaling.events import ClientEvent
-from signaling.exhibits import exhibit_view
 from signaling.hearings import HearingRegistry
-from signaling.protocol import entry_view
-from signaling.session import Session
+from signaling.live import views
+from signaling.live.courtroom import Courtroom
+from signaling.live.features.exhibits import exhibit_view
+from signaling.live.features.protocol import entry_view
+from signaling.live.session import Session
 
 Handler = Callable[[Session, object], Awaitable[messages.Ack]]
 C = TypeVar("C", bound=messages.Command)
@@ -61,7 +62,7 @@ async def _set_hearing_state(
     court: Courtroom, by: Participant, command: messages.SetHearingState
 ) -> Answer:
     hearing = await court.set_state(by, HearingState(command.state), command.reason)
-    return {"hearing": messages.hearing_view(hearing)}
+    return {"hearing": views.hearing_view(hearing)}
 
 
 async def _admit(court: Courtroom, by: Participant, command: messages.ParticipantCommand) -> Answer:

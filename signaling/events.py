@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# What the live hearing tells participants is named where the hearing says it; the wire
+# edge's catalogue of names includes it (one spelling, two readers).
+from signaling.live.server_events import ServerEvent
+
+__all__ = ["NAMESPACE", "ClientEvent", "ServerEvent"]
+
 NAMESPACE = "/hearing"
 
 
@@ -51,33 +57,3 @@ class ClientEvent(StrEnum):
     # Whoever may present (publish_screen); the court may also stop anyone's share.
     START_SCREEN_SHARE = "start_screen_share"
     STOP_SCREEN_SHARE = "stop_screen_share"
-
-
-class ServerEvent(StrEnum):
-    PARTICIPANT_JOINED = "participant_joined"
-    PARTICIPANT_LEFT = "participant_left"
-    RECORDING_STARTED = "recording_started"
-    RECORDING_STOPPED = "recording_stopped"
-    PARTICIPANT_UPDATED = "participant_updated"
-    HEARING_STATE_CHANGED = "hearing_state_changed"
-    ROOM_CHANGED = "room_changed"
-    ROSTER_CHANGED = "roster_changed"
-    MUTED = "muted"
-    UNMUTE_REQUESTED = "unmute_requested"
-    REMOVED = "removed"
-    SESSION_REPLACED = "session_replaced"
-    SPOTLIGHT_CHANGED = "spotlight_changed"
-    LOCK_CHANGED = "lock_changed"
-    CHAT_MESSAGE = "chat_message"
-    PROTOCOL_ENTRY = "protocol_entry"
-    ACTIVE_SPEAKER_CHANGED = "active_speaker_changed"
-    EXHIBIT_CHANGED = "exhibit_changed"
-    PROTOCOL_SUGGESTION = "protocol_suggestion"
-    PROTOCOL_SUGGESTION_RESOLVED = "protocol_suggestion_resolved"
-    CONSULTATION_REQUESTED = "consultation_requested"
-    CONSULTATION_STARTED = "consultation_started"
-    CONSULTATION_ENDED = "consultation_ended"
-    RECORDING_FAILED = "recording_failed"
-    SCREEN_SHARE_STARTED = "screen_share_started"
-    SCREEN_SHARE_STOPPED = "screen_share_stopped"
-    OFFER = "offer"

@@ -9,25 +9,19 @@ from typing import Any
 import socketio
 
 from court.errors import InvalidState
-from court.event_params import NO_PARAMS, LeaveReason, Left
-from court.events import HEARING, EventKind
+from court.event_params import LeaveReason, Left
 from court.ids import HearingId
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
-from signaling import messages
-from signaling.admission import Admission
-from signaling.chat import Chat, ChatStore, not_stored
-from signaling.consultations import Consultations
-from signaling.courtroom import ChangeState, Courtroom, change_state_in_memory
 from signaling.events import NAMESPACE, ServerEvent
-from signaling.exhibits import ExhibitRegister, ExhibitStore, MemoryExhibitStore
-from signaling.health import HealthMonitor
-from signaling.hearing_events import EventSink, not_published
-from signaling.live_hearing import LiveHearing, RecordingAvailable
-from signaling.moderation import Moderation
-from signaling.protocol import CourtProtocol, MemoryProtocolStore, ProtocolStore
-from signaling.screen_sharing import ScreenSharing
-from signaling.session import Session
+from signaling.live.bus import EventSink, not_published
+from signaling.live.courtroom import ChangeState, Courtroom, Stores, change_state_in_memory
+from signaling.live.features.chat import ChatStore, not_stored
+from signaling.live.features.exhibits import ExhibitStore, MemoryExhibitStore
+from signaling.live.features.health import HealthMonitor
+from signaling.live.features.protocol import MemoryProtocolStore, ProtocolStore
+from signaling.live.hearing import LiveHearing, RecordingAvailable
+from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +51,14 @@ class HearingRegistry:
         self._on_recording_available = on_recording_available
         self._change_state = change_state
         self._events = events
-        self._chat_store = chat_store
-        self._protocol_store = (
-            protocol_store if protocol_store is not None else MemoryProtocolStore()
+        self._stores = Stores(
+            chat=chat_store,
+            protocol=protocol_store if protocol_store is not None else MemoryProtocolStore(),
+            exhibits=exhibit_store if exhibit_store is not None else MemoryExhibitStore(),
         )
-        self._exhibit_store = exhibit_store if exhibit_store is not None else MemoryExhibitStore()
         self._live: dict[HearingId, Courtroom] = {}
         self._later: set[asyncio.Task[None]] = set()
-        self._health = HealthMonitor(lambda: self._live.values())
+        self._health = HealthMonitor(lambda: [c.health for c in self._live.values()])
 
     def courtroom(self, session: Session) -> Courtroom:
         """The courtroom ``session`` has joined, or InvalidState."""
@@ -87,29 +81,17 @@ class HearingRegistry:
         return None if courtroom is None else courtroom.live
 
     def _create(self, session: Session) -> Courtroom:
-        live = LiveHearing(
+        return Courtroom(
             session.hearing,
             media=self._media,
             recordings=self._recordings,
-            send_to=self._send_to,
-            drop=self.drop,
-            on_recording_available=self._on_recording_available,
-        )
-        courtroom = Courtroom(
-            live,
+            stores=self._stores,
             emit=self._send_to,
             disconnect=self.drop,
             change_state=self._change_state,
             events=self._events,
+            on_recording_available=self._on_recording_available,
         )
-        courtroom.admission = Admission(courtroom)
-        courtroom.moderation = Moderation(courtroom)
-        courtroom.consultations = Consultations(courtroom)
-        courtroom.chat = Chat(courtroom, self._chat_store)
-        courtroom.protocol = CourtProtocol(courtroom, self._protocol_store)
-        courtroom.exhibits = ExhibitRegister(courtroom, self._exhibit_store)
-        courtroom.screens = ScreenSharing(courtroom)
-        return courtroom
 
     async def join(self, session: Session) -> dict[str, Any]:
         """Place ``session`` in its hearing; returns the join acknowledgement's data."""
@@ -168,27 +150,11 @@ class HearingRegistry:
         task.add_done_callback(self._later.discard)
 
     async def start_recording(self, session: Session) -> HearingRecording:
-        courtroom = self.courtroom(session)
-        recording = await courtroom.live.start_recording(session.participant)
-        await courtroom.to_everyone(
-            ServerEvent.RECORDING_STARTED,
-            {"recording": messages.running_recording_view(recording)},
-        )
-        await courtroom.publish(
-            EventKind.RECORDING_STARTED, session.participant, HEARING, NO_PARAMS
-        )
-        return recording
+        return await self.courtroom(session).start_recording(session.participant)
 
     async def stop_recording(self, session: Session) -> RecordingInfo:
         courtroom = self.courtroom(session)
-        info = await courtroom.live.stop_recording(session.participant)
-        await courtroom.to_everyone(
-            ServerEvent.RECORDING_STOPPED,
-            {"recording": messages.stopped_recording_view(info)},
-        )
-        await courtroom.publish(
-            EventKind.RECORDING_STOPPED, session.participant, HEARING, NO_PARAMS
-        )
+        info = await courtroom.stop_recording(session.participant)
         await self._close_if_idle(courtroom)
         return info
 

@@ -12,11 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from court.errors import InvalidRequest
 from court.exhibits import MAX_DESCRIPTION
-from court.hearing import Hearing, Participant
-from court.hearing_state import STATE_LABELS
-from court.permissions import permissions_of
 from court.protocol import MAX_ENTRY_TEXT
-from recordings import HearingRecording, RecordingInfo
+from signaling.live.attendance import DeviceResult
 
 MAX_SDP_LENGTH = 64 * 1024
 MAX_CHAT_LENGTH = 2000
@@ -25,7 +22,6 @@ MAX_ID_LENGTH = 64
 
 ParticipantRef = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH)]
 Reason = Annotated[str, Field(max_length=MAX_REASON_LENGTH)]
-DeviceResult = Literal["ok", "failed", "skipped"]
 
 Ack = dict[str, Any]
 
@@ -225,33 +221,3 @@ def ok(data: dict[str, Any] | None = None) -> Ack:
 
 def error(code: str, message: str) -> Ack:
     return {"ok": False, "error": {"code": code, "message": message}}
-
-
-def participant_view(participant: Participant, *, with_permissions: bool = False) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "id": participant.id,
-        "name": participant.name,
-        "role": participant.role.value,
-        "role_label": participant.role.label,
-    }
-    if with_permissions:
-        view["permissions"] = sorted(p.value for p in permissions_of(participant.role))
-    return view
-
-
-def hearing_view(hearing: Hearing) -> dict[str, Any]:
-    return {
-        "id": hearing.id,
-        "case_number": hearing.case_number,
-        "title": hearing.title,
-        "state": hearing.state.value,
-        "state_label": STATE_LABELS[hearing.state],
-    }
-
-
-def running_recording_view(recording: HearingRecording) -> dict[str, Any]:
-    return {"id": recording.id, "started_at": recording.started_at}
-
-
-def stopped_recording_view(info: RecordingInfo) -> dict[str, Any]:
-    return {"id": info.recording_id, "started_at": info.started_at, "duration_s": info.duration_s}

@@ -29,7 +29,8 @@ from signaling.audit import Audit, AuditEvent, not_audited
 from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
-from signaling.session import Session
+from signaling.live import views
+from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +206,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _start_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)
         recording = await self._registry.start_recording(session)
-        return messages.ok({"recording": messages.running_recording_view(recording)})
+        return messages.ok({"recording": views.running_recording_view(recording)})
 
     async def _stop_recording(self, session: Session, payload: object) -> messages.Ack:
         messages.parse(messages.RecordingCommand, payload)
         info = await self._registry.stop_recording(session)
-        return messages.ok({"recording": messages.stopped_recording_view(info)})
+        return messages.ok({"recording": views.stopped_recording_view(info)})

@@ -14,14 +14,14 @@ from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling import messages
 from signaling.audit import Audit, not_audited
-from signaling.chat import ChatStore, not_stored
-from signaling.courtroom import ChangeState, change_state_in_memory
-from signaling.exhibits import ExhibitStore
-from signaling.hearing_events import EventSink, not_published
 from signaling.hearings import HearingRegistry
-from signaling.live_hearing import RecordingAvailable
+from signaling.live.bus import EventSink, not_published
+from signaling.live.courtroom import ChangeState, change_state_in_memory
+from signaling.live.features.chat import ChatStore, not_stored
+from signaling.live.features.exhibits import ExhibitStore
+from signaling.live.features.protocol import ProtocolStore
+from signaling.live.hearing import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
-from signaling.protocol import ProtocolStore
 
 # Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
 # how long a vanished network keeps a participant on the others' screens.

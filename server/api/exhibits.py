@@ -9,7 +9,7 @@ from aiohttp import web
 from court.permissions import Permission
 from server import keys
 from server.api.guard import on_hearing
-from signaling.exhibits import exhibit_view
+from signaling.live.features.exhibits import exhibit_view
 
 
 async def read_exhibits(request: web.Request) -> web.Response:

@@ -24,7 +24,7 @@ from server.protocol_document import ProtocolDocument, render_html, render_json,
 from server.protocol_document.document import hearing_record_ms
 from server.protocol_signing import SIGNERS
 from server.views import hearing_view, participant_view
-from signaling.protocol import entry_view
+from signaling.live.features.protocol import entry_view
 
 
 class Signing(Body):

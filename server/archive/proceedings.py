@@ -26,7 +26,7 @@ from server.archive.routes import API, ReasonQuery
 from server.archive.service import Archive
 from server.protocol_document.document import hearing_record_ms, ordered_entries
 from server.protocol_signing import SIGNERS
-from signaling.protocol import entry_view
+from signaling.live.features.protocol import entry_view
 
 
 async def _reader(request: web.Request, action: str) -> tuple[Actor, str, str]:

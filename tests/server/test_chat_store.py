@@ -24,7 +24,7 @@ from server.app import create_app
 from server.audit import Outcome
 from server.persistence.database import alembic_config, migrate
 from server.settings import Settings
-from signaling.chat import ChatMessage
+from signaling.live.features.chat import ChatMessage
 from signaling.messages import MAX_CHAT_LENGTH
 from tests.server.api_support import Client, Handler, MakeClient, actor_header, as_
 from tests.server.conftest import Database

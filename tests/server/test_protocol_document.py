@@ -459,7 +459,8 @@ def test_a_missing_font_names_the_package(tmp_path: Path) -> None:
 
 
 def _system(number: int, event: WrittenEvent, **fields: object) -> ProtocolEntry:
-    """A system entry as signaling.protocol writes one: the event, and it in English."""
+    """A system entry as signaling.live.features.protocol writes one: the event, and it
+    in English."""
     kind = EntryKind.EXHIBIT if event.kind.value.startswith("exhibit_") else EntryKind.EVENT
     text = event_text(event)
     return _entry(number, text, kind=kind, automatic=True, event=event, **fields)  # type: ignore[arg-type]

@@ -24,10 +24,10 @@ from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling import Signaling
 from signaling.audit import AuditEvent
-from signaling.chat import ChatMessage
 from signaling.client import ParticipantClient
-from signaling.exhibits import MemoryExhibitStore
-from signaling.protocol import MemoryProtocolStore
+from signaling.live.features.chat import ChatMessage
+from signaling.live.features.exhibits import MemoryExhibitStore
+from signaling.live.features.protocol import MemoryProtocolStore
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
 OTHER_HEARING = Hearing(id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other")

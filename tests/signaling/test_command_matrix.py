@@ -120,7 +120,7 @@ async def test_no_one_but_the_bench_may_use_the_courts_commands_and_refusals_cha
     client = await hearing_server.join(role)
     live = hearing_server.signaling.hearings.find(clerk.join_data["hearing"]["id"])
     assert live is not None
-    before = hearing_server.signaling.hearings.courtroom_of(live).roster()
+    before = hearing_server.signaling.hearings.courtroom_of(live).roster.roster()
 
     outcomes = {}
     for event, payload in COURT_COMMANDS.items():
@@ -137,7 +137,7 @@ async def test_no_one_but_the_bench_may_use_the_courts_commands_and_refusals_cha
         outcomes[event] = await attempt(client, event, concrete)
 
     assert set(outcomes.values()) == {"permission_denied"}, outcomes
-    assert hearing_server.signaling.hearings.courtroom_of(live).roster() == before
+    assert hearing_server.signaling.hearings.courtroom_of(live).roster.roster() == before
     assert live.hearing.state.value == "open"
     denied = [e for e in hearing_server.audited if e.denied]
     assert len(denied) == len(COURT_COMMANDS)

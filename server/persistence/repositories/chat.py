@@ -1,8 +1,8 @@
 """The live hearings' chat as stored: each message written before anyone is shown it.
 
-``ChatRepository.add`` is the server's ``signaling.chat.ChatStore``. Times are kept as UTC
-timestamps with microsecond precision: ``sent_at`` comes back as the Unix seconds it went
-in, to the microsecond.
+``ChatRepository.add`` is the server's ``signaling.live.features.chat.ChatStore``. Times
+are kept as UTC timestamps with microsecond precision: ``sent_at`` comes back as the Unix
+seconds it went in, to the microsecond.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from court.errors import InvalidRequest
 from server.persistence.models import ChatMessageRow
 from server.persistence.repositories.hearings import aware
-from signaling.chat import ChatMessage
+from signaling.live.features.chat import ChatMessage
 from signaling.messages import MAX_CHAT_LENGTH
 
 MAX_ID_LENGTH = 40  # the width of the id columns

@@ -13,7 +13,7 @@ from media.router import Router
 from media.settings import MediaSettings
 
 if TYPE_CHECKING:
-    from signaling.attendance import Attendance
+    from signaling.live.attendance import Attendance
 
 ProducerEvent = Callable[["LiveRoom", Producer], None]
 

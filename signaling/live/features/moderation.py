@@ -4,38 +4,53 @@ mute, ask to unmute, remove and re-admit, lock, hands, spotlight, device check, 
 from __future__ import annotations
 
 from court.errors import InvalidState, PermissionDenied
-from court.event_params import (
-    NO_PARAMS,
-    Because,
-    ConsultationEnd,
-    ConsultationEnded,
-    LeaveReason,
-    Left,
-    ShareEnd,
-    ShareEnded,
-)
+from court.event_params import NO_PARAMS, Because, LeaveReason, Left
 from court.events import HEARING, EventKind, Subject
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
-from signaling.attendance import Attendance
-from signaling.courtroom import Courtroom, require_court
-from signaling.events import ServerEvent
-from signaling.messages import DeviceResult
+from signaling.live.attendance import Attendance, DeviceResult
+from signaling.live.hearing import LiveHearing
+from signaling.live.ports import (
+    Audience,
+    Disconnect,
+    EventBus,
+    ExitCause,
+    Feature,
+    RoomExit,
+    RoomExits,
+    Roster,
+)
+from signaling.live.rules import require_court
+from signaling.live.server_events import ServerEvent
 
 
-class Moderation:
-    def __init__(self, courtroom: Courtroom) -> None:
-        self._court = courtroom
+class Moderation(Feature):
+    def __init__(
+        self,
+        live: LiveHearing,
+        *,
+        audience: Audience,
+        roster: Roster,
+        events: EventBus,
+        exits: RoomExits,
+        disconnect: Disconnect,
+    ) -> None:
+        self._live = live
+        self._audience = audience
+        self._roster = roster
+        self._events = events
+        self._exits = exits
+        self._disconnect = disconnect
 
     def _own(self, by: Participant) -> Attendance:
-        attendance = self._court.live.find(by.id)
+        attendance = self._live.find(by.id)
         if attendance is None or not attendance.present:
             raise InvalidState("join the hearing first")
         return attendance
 
     def _other(self, by: Participant, participant_id: str) -> Attendance:
         require_court(by)
-        attendance = self._court.attendance_of(participant_id)
+        attendance = self._roster.attendance_of(participant_id)
         if attendance.id == by.id:
             raise InvalidState("The court cannot do this to itself.")
         return attendance
@@ -46,18 +61,18 @@ class Moderation:
         attendance = self._other(by, participant_id)
         attendance.muted_by_court = True
         attendance.unmute_requested = False
-        self._court.live.apply_mute(attendance)
-        await self._court.send(attendance, ServerEvent.MUTED, {"reason": reason})
-        await self._court.participant_updated(attendance)
-        await self._court.publish(
+        self._live.apply_mute(attendance)
+        await self._audience.send(attendance, ServerEvent.MUTED, {"reason": reason})
+        await self._roster.participant_updated(attendance)
+        await self._events.publish(
             EventKind.PARTICIPANT_MUTED, by, Subject.participant(attendance.id), Because(reason)
         )
 
     async def request_unmute(self, by: Participant, participant_id: str) -> None:
         attendance = self._other(by, participant_id)
         attendance.unmute_requested = True
-        await self._court.send(attendance, ServerEvent.UNMUTE_REQUESTED, {})
-        await self._court.publish(
+        await self._audience.send(attendance, ServerEvent.UNMUTE_REQUESTED, {})
+        await self._events.publish(
             EventKind.UNMUTE_REQUESTED, by, Subject.participant(attendance.id), NO_PARAMS
         )
 
@@ -67,13 +82,12 @@ class Moderation:
             raise PermissionDenied("The judge and the clerk cannot be removed from the hearing.")
         if attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has already been removed.")
-        live = self._court.live
-        await self._court.screens.end_for(attendance, ShareEnded(ShareEnd.REMOVED))
-        member_removed = ConsultationEnded(ConsultationEnd.MEMBER_REMOVED)
-        await self._court.consultations.end_for(attendance, member_removed)
+        live = self._live
+        # A share the participant shows ends, and so does a consultation they are in.
+        await self._exits.leaving_room(attendance, RoomExit(ExitCause.REMOVED))
         if attendance.room.kind is not RoomKind.WAITING:
             previous = live.transfer(attendance, live.waiting_room)
-            await self._court.to_room(
+            await self._audience.to_room(
                 previous,
                 ServerEvent.PARTICIPANT_LEFT,
                 {"participant_id": attendance.id, "reason": "removed"},
@@ -81,12 +95,12 @@ class Moderation:
         attendance.removed = True
         session = attendance.session
         if session is not None:
-            await self._court.send(attendance, ServerEvent.REMOVED, {"reason": reason})
-            await self._court.disconnect(session, Left(LeaveReason.REMOVED))
-        await self._court.publish(
+            await self._audience.send(attendance, ServerEvent.REMOVED, {"reason": reason})
+            await self._disconnect(session, Left(LeaveReason.REMOVED))
+        await self._events.publish(
             EventKind.PARTICIPANT_REMOVED, by, Subject.participant(attendance.id), Because(reason)
         )
-        await self._court.roster_changed()
+        await self._roster.roster_changed()
 
     async def readmit(self, by: Participant, participant_id: str) -> None:
         attendance = self._other(by, participant_id)
@@ -94,41 +108,41 @@ class Moderation:
             raise InvalidState(f"{attendance.participant.name} has not been removed.")
         attendance.removed = False
         attendance.muted_by_court = False
-        await self._court.publish(
+        await self._events.publish(
             EventKind.PARTICIPANT_READMITTED, by, Subject.participant(attendance.id), NO_PARAMS
         )
-        await self._court.roster_changed()
+        await self._roster.roster_changed()
 
     async def lock(self, by: Participant, locked: bool) -> None:
         require_court(by)
-        self._court.live.locked = locked
-        await self._court.to_everyone(ServerEvent.LOCK_CHANGED, {"locked": locked})
+        self._live.locked = locked
+        await self._audience.to_everyone(ServerEvent.LOCK_CHANGED, {"locked": locked})
         kind = EventKind.HEARING_LOCKED if locked else EventKind.HEARING_UNLOCKED
-        await self._court.publish(kind, by, HEARING, NO_PARAMS)
-        await self._court.roster_changed()
+        await self._events.publish(kind, by, HEARING, NO_PARAMS)
+        await self._roster.roster_changed()
 
     async def lower_hand(self, by: Participant, participant_id: str) -> None:
         attendance = self._other(by, participant_id)
         if attendance.hand_raised:
             attendance.hand_raised = False
-            await self._court.participant_updated(attendance)
+            await self._roster.participant_updated(attendance)
 
     async def spotlight(self, by: Participant, participant_id: str | None) -> None:
         require_court(by)
-        live = self._court.live
+        live = self._live
         if participant_id is not None:
-            attendance = self._court.attendance_of(participant_id)
+            attendance = self._roster.attendance_of(participant_id)
             if attendance.room is not live.hearing_room:
                 raise InvalidState(f"{attendance.participant.name} is not in the hearing room.")
             live.spotlight = attendance.id
         else:
             live.spotlight = None
-        await self._court.to_room(
+        await self._audience.to_room(
             live.hearing_room, ServerEvent.SPOTLIGHT_CHANGED, {"participant_id": live.spotlight}
         )
         subject = HEARING if participant_id is None else Subject.participant(participant_id)
-        await self._court.publish(EventKind.SPOTLIGHT_CHANGED, by, subject, NO_PARAMS)
-        await self._court.roster_changed()
+        await self._events.publish(EventKind.SPOTLIGHT_CHANGED, by, subject, NO_PARAMS)
+        await self._roster.roster_changed()
 
     # ---- a participant about themselves ------------------------------------------------
 
@@ -144,8 +158,8 @@ class Moderation:
             attendance.self_muted = False
             attendance.muted_by_court = False
             attendance.unmute_requested = False
-        self._court.live.apply_mute(attendance)
-        await self._court.participant_updated(attendance)
+        self._live.apply_mute(attendance)
+        await self._roster.participant_updated(attendance)
 
     async def raise_hand(self, by: Participant, raised: bool) -> None:
         attendance = self._own(by)
@@ -153,9 +167,9 @@ class Moderation:
             raise InvalidState("Hands are raised in the hearing room.")
         if attendance.hand_raised != raised:
             attendance.hand_raised = raised
-            await self._court.participant_updated(attendance)
+            await self._roster.participant_updated(attendance)
             kind = EventKind.HAND_RAISED if raised else EventKind.HAND_LOWERED
-            await self._court.publish(kind, by, Subject.participant(attendance.id), NO_PARAMS)
+            await self._events.publish(kind, by, Subject.participant(attendance.id), NO_PARAMS)
 
     async def report_device_check(
         self,
@@ -166,8 +180,8 @@ class Moderation:
     ) -> None:
         attendance = self._own(by)
         attendance.device_check = {"camera": camera, "microphone": microphone, "speaker": speaker}
-        await self._court.roster_changed()
+        await self._roster.roster_changed()
 
     def heartbeat(self, by: Participant) -> None:
         attendance = self._own(by)
-        attendance.last_heartbeat = self._court.live.clock.monotonic()
+        attendance.last_heartbeat = self._live.clock.monotonic()

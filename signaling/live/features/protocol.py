@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.event_text import event_text
-from court.events import HearingEvent, WrittenEvent
+from court.events import EventActor, HearingEvent, WrittenEvent
 from court.hearing import Participant
 from court.permissions import Permission
 from court.protocol import (
@@ -36,12 +36,55 @@ from court.protocol import (
 )
 from recordings.source import MASTER_LAG_MS
 from recordings.speech import Transcript
-from signaling import messages
-from signaling.courtroom import actor_of
-from signaling.events import ServerEvent
+from signaling.live.ports import Audience, Feature
+from signaling.live.server_events import ServerEvent
 
 if TYPE_CHECKING:
-    from signaling.courtroom import Courtroom
+    from signaling.live.attendance import Attendance
+    from signaling.live.hearing import LiveHearing
+
+
+class BeganAt(Protocol):
+    """When a writer's page says typing began, by the record clock it keeps."""
+
+    @property
+    def recording_id(self) -> str: ...
+
+    @property
+    def record_ms(self) -> int: ...
+
+
+class EntryWrite(Protocol):
+    """What a writer sends to write an entry (the edge's WriteProtocolEntry is one)."""
+
+    @property
+    def entry_id(self) -> str | None: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def speaker_id(self) -> str | None: ...
+
+    @property
+    def began_ms_ago(self) -> int: ...
+
+    @property
+    def began_at(self) -> BeganAt | None: ...
+
+    @property
+    def record_ms(self) -> int | None: ...
+
+    @property
+    def suggestion_id(self) -> str | None: ...
+
+
+def actor_of(participant: Participant | None) -> str:
+    """The label the protocol's ``author`` names a participant by."""
+    return EventActor.of(participant).label
 
 
 class ProtocolStore(Protocol):
@@ -168,23 +211,41 @@ def _require_writer(by: Participant) -> None:
         raise PermissionDenied("Only the judge and the clerk write the protocol.")
 
 
-class CourtProtocol:
-    def __init__(self, courtroom: Courtroom, store: ProtocolStore) -> None:
-        self._court = courtroom
+class CourtProtocol(Feature):
+    """Implements ports.ProtocolWriter for the exhibit register."""
+
+    def __init__(self, live: LiveHearing, store: ProtocolStore, *, audience: Audience) -> None:
+        self._live = live
+        self._audience = audience
         self._store = store
         self._suggestions: OrderedDict[str, Suggestion] = OrderedDict()
         self._sending: set[asyncio.Task[None]] = set()
 
-    async def write(self, by: Participant, command: messages.WriteProtocolEntry) -> ProtocolEntry:
+    # ---- hooks -------------------------------------------------------------------------
+
+    async def on_event(self, event: HearingEvent, by: Participant | None) -> None:
+        await self.write_event(event, by)
+
+    async def join_view(self, attendance: Attendance) -> dict[str, Any]:
+        """For those who write it, the protocol so far and speech to text; nothing (empty)
+        for everyone else."""
+        return {
+            "protocol": await self.entries(attendance.participant),
+            "speech_to_text": self.speech_view(attendance.participant),
+        }
+
+    # ---- writing -----------------------------------------------------------------------
+
+    async def write(self, by: Participant, command: EntryWrite) -> ProtocolEntry:
         _require_writer(by)
         kind = EntryKind(command.kind)
         if kind not in WRITTEN_KINDS:
             raise InvalidRequest(f"kind: {kind.value!r} entries are written by the system")
-        if command.speaker_id is not None and command.speaker_id not in self._court.live.attendance:
+        if command.speaker_id is not None and command.speaker_id not in self._live.attendance:
             raise InvalidRequest("speaker_id: not a participant of this hearing")
-        now = self._court.live.clock.wall()
+        now = self._live.clock.wall()
         if command.entry_id is None:
-            recording = self._court.live.recording
+            recording = self._live.recording
             recording_id: str | None = None if recording is None else recording.id
             record_ms = self._stamp(command)
             accepted = None
@@ -195,7 +256,7 @@ class CourtProtocol:
             entry = await self._store.add(
                 ProtocolEntry(
                     id=new_entry_id(now),
-                    hearing_id=self._court.hearing.id,
+                    hearing_id=self._live.hearing.id,
                     number=0,
                     kind=kind,
                     recording_id=recording_id,
@@ -234,7 +295,7 @@ class CourtProtocol:
                 ),
                 actor_of(by),
             )
-        await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
+        await self._audience.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
         return entry
 
     async def write_event(self, event: HearingEvent, by: Participant | None) -> None:
@@ -252,7 +313,7 @@ class CourtProtocol:
     async def write_exhibit(
         self, by: Participant | None, subject: str | None, event: WrittenEvent
     ) -> None:
-        """Write a change of the exhibit register down (signaling.exhibits)."""
+        """Write a change of the exhibit register down (signaling.live.features.exhibits)."""
         await self._write_automatic(EntryKind.EXHIBIT, by, subject, event)
 
     async def _write_automatic(
@@ -260,12 +321,12 @@ class CourtProtocol:
     ) -> None:
         """A system entry: its text is the event in English (court.event_text), and the
         event is kept with it, so every language renders it from its parameters."""
-        recording = self._court.live.recording
-        now = self._court.live.clock.wall()
+        recording = self._live.recording
+        now = self._live.clock.wall()
         entry = await self._store.add(
             ProtocolEntry(
                 id=new_entry_id(now),
-                hearing_id=self._court.hearing.id,
+                hearing_id=self._live.hearing.id,
                 number=0,
                 kind=kind,
                 recording_id=None if recording is None else recording.id,
@@ -279,20 +340,20 @@ class CourtProtocol:
                 event=event,
             )
         )
-        await self._court.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
+        await self._audience.to_court(ServerEvent.PROTOCOL_ENTRY, {"entry": entry_view(entry)})
 
     # ---- speech to text: suggestions for the bench ------------------------------------
 
     def suggest(self, recording_id: str, transcript: Transcript) -> None:
         """What the recogniser heard (on the event loop): offered to the bench as a draft."""
         suggestion = Suggestion(
-            id=f"sug_{round(self._court.live.clock.wall() * 1e9):x}{next(_ids):04x}",
+            id=f"sug_{round(self._live.clock.wall() * 1e9):x}{next(_ids):04x}",
             speaker_id=transcript.participant_id,
             recording_id=recording_id,
             record_ms=transcript.start_ms,
             end_ms=transcript.end_ms,
             text=transcript.text[:MAX_ENTRY_TEXT],
-            created_at=self._court.live.clock.wall(),
+            created_at=self._live.clock.wall(),
         )
         self._suggestions[suggestion.id] = suggestion
         while len(self._suggestions) > MAX_SUGGESTIONS:
@@ -310,7 +371,7 @@ class CourtProtocol:
         """For the bench's editor: whether suggestions are made, and those still open."""
         if not by.can(Permission.WRITE_PROTOCOL):
             return {"enabled": False, "note": "", "suggestions": []}
-        status = self._court.live.speech
+        status = self._live.speech
         return {
             "enabled": status.enabled,
             "note": status.note,
@@ -325,27 +386,27 @@ class CourtProtocol:
 
     async def _resolve(self, suggestion_id: str, *, accepted: bool) -> None:
         if self._suggestions.pop(suggestion_id, None) is not None:
-            await self._court.to_court(
+            await self._audience.to_court(
                 ServerEvent.PROTOCOL_SUGGESTION_RESOLVED,
                 {"suggestion_id": suggestion_id, "accepted": accepted},
             )
 
     def _tell_court(self, event: str, data: dict[str, Any]) -> None:
-        task = asyncio.get_running_loop().create_task(self._court.to_court(event, data))
+        task = asyncio.get_running_loop().create_task(self._audience.to_court(event, data))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
     async def entries(self, by: Participant) -> list[dict[str, Any]]:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
-        return [entry_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
+        return [entry_view(e) for e in await self._store.of_hearing(self._live.hearing.id)]
 
-    def _stamp(self, command: messages.WriteProtocolEntry) -> int | None:
+    def _stamp(self, command: EntryWrite) -> int | None:
         """Where a new entry's words are in the master: when its writer began it, by the
         page's record clock if it sent one that fits this recording, else the server's
         clock less how long ago the page says typing began (moved by any delay on the way
         and in the server)."""
-        recording, now = self._court.live.recording, self._court.live.record_time_ms()
+        recording, now = self._live.recording, self._live.record_time_ms()
         if recording is None or now is None:
             return None
         began = command.began_at
@@ -358,7 +419,7 @@ class CourtProtocol:
         if began is not None:
             logger.info(
                 "hearing %s: a page's record clock is off; stamped by the server's",
-                self._court.hearing.id,
+                self._live.hearing.id,
             )
         return max(0, now + MASTER_LAG_MS - command.began_ms_ago)
 
@@ -366,18 +427,18 @@ class CourtProtocol:
         """For a writer of the protocol, the running recording and its record time now:
         the page keeps its own record clock in step with these (halfway through the
         fastest round trip), and stamps entries by it (``began_at``). Nothing for others."""
-        recording, now = self._court.live.recording, self._court.live.record_time_ms()
+        recording, now = self._live.recording, self._live.record_time_ms()
         if not by.can(Permission.WRITE_PROTOCOL) or recording is None or now is None:
             return {}
         return {"recording_id": recording.id, "record_ms": now}
 
     def heard_ms(self) -> int | None:
         """Where what the court hears now lands in the master (record time, ms)."""
-        now = self._court.live.record_time_ms()
+        now = self._live.record_time_ms()
         return None if now is None else now + MASTER_LAG_MS
 
     async def _find(self, entry_id: str) -> ProtocolEntry:
-        for entry in await self._store.of_hearing(self._court.hearing.id):
+        for entry in await self._store.of_hearing(self._live.hearing.id):
             if entry.id == entry_id:
                 return entry
         raise NotFound(f"There is no protocol entry {entry_id!r} in this hearing.")

@@ -23,10 +23,10 @@ from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from recordings.speech import SpeechStatus, Transcript
 from recordings.tracks import Kind as TrackKind
-from signaling.attendance import Attendance, ConnectionState
-from signaling.negotiator import Negotiator
-from signaling.rooms import LiveRoom
-from signaling.session import Session
+from signaling.live.attendance import Attendance, ConnectionState
+from signaling.live.negotiator import Negotiator
+from signaling.live.rooms import LiveRoom
+from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class LiveHearing:
 
     Media policy lives here, not in media/: a participant's peer connection belongs to the
     Router of the room they are in and moves with them; who receives whom is the room's
-    rule (signaling.rooms). The recording takes every hearing-room audio Producer as an
+    rule (signaling.live.rooms). The recording takes every hearing-room audio Producer as an
     input of the mixed master, and only those: consultation and waiting-room audio can never
     reach it, because their Producers belong to other Routers. A shared screen belongs to
     the room it was started in and ends before its sharer moves, so it never follows them

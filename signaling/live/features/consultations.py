@@ -18,9 +18,11 @@ from court.events import EventKind, Subject
 from court.hearing import Participant
 from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
-from signaling.attendance import Attendance
-from signaling.courtroom import Courtroom, require_court
-from signaling.events import ServerEvent
+from signaling.live.attendance import Attendance
+from signaling.live.hearing import LiveHearing
+from signaling.live.ports import Audience, EventBus, ExitCause, Feature, RoomExit, Roster, Transfers
+from signaling.live.rules import require_court
+from signaling.live.server_events import ServerEvent
 
 
 class ConsultationState(StrEnum):
@@ -47,21 +49,51 @@ class Consultation:
         }
 
 
-class Consultations:
-    def __init__(self, courtroom: Courtroom) -> None:
-        self._court = courtroom
+class Consultations(Feature):
+    def __init__(
+        self,
+        live: LiveHearing,
+        *,
+        audience: Audience,
+        roster: Roster,
+        transfers: Transfers,
+        events: EventBus,
+    ) -> None:
+        self._live = live
+        self._audience = audience
+        self._roster = roster
+        self._transfers = transfers
+        self._events = events
         self._by_id: dict[str, Consultation] = {}
 
-    def views(self) -> list[dict[str, Any]]:
-        return [c.view() for c in self._by_id.values()]
+    # ---- hooks -------------------------------------------------------------------------
 
-    def views_for(self, attendance: Attendance) -> list[dict[str, Any]]:
-        return [c.view() for c in self._by_id.values() if attendance.id in c.participant_ids]
+    def roster_view(self) -> dict[str, Any]:
+        return {"consultations": [c.view() for c in self._by_id.values()]}
+
+    async def join_view(self, attendance: Attendance) -> dict[str, Any]:
+        mine = [c.view() for c in self._by_id.values() if attendance.id in c.participant_ids]
+        return {"consultations": mine}
+
+    async def leaving_room(self, attendance: Attendance, exit: RoomExit) -> None:
+        """A member the court removes ends their consultation (the others go back)."""
+        if exit.cause is ExitCause.REMOVED:
+            consultation = self._of(attendance)
+            if consultation is not None:
+                ended = ConsultationEnded(ConsultationEnd.MEMBER_REMOVED)
+                await self._end(consultation, ended, None)
+
+    async def hearing_closing(self) -> None:
+        ended = ConsultationEnded(ConsultationEnd.HEARING_CLOSED)
+        for consultation in list(self._by_id.values()):
+            await self._end(consultation, ended, None)
+
+    # ---- commands ----------------------------------------------------------------------
 
     def _members(self, participant_ids: list[str]) -> list[Attendance]:
         if len(set(participant_ids)) != len(participant_ids):
             raise InvalidRequest("a participant is named twice")
-        members = [self._court.attendance_of(pid) for pid in participant_ids]
+        members = [self._roster.attendance_of(pid) for pid in participant_ids]
         check_consultation([m.participant.role for m in members])
         for member in members:
             if not member.present:
@@ -82,12 +114,12 @@ class Consultations:
         return consultation
 
     async def _tell(self, consultation: Consultation, event: str, data: dict[str, Any]) -> None:
-        court_ids = {a.id for a in self._court.court()}
+        court_ids = {a.id for a in self._audience.court()}
         for pid in consultation.participant_ids:
-            attendance = self._court.live.find(pid)
+            attendance = self._live.find(pid)
             if attendance is not None and attendance.id not in court_ids:
-                await self._court.send(attendance, event, data)
-        await self._court.to_court(event, data)
+                await self._audience.send(attendance, event, data)
+        await self._audience.to_court(event, data)
 
     async def request(self, by: Participant, participant_ids: list[str]) -> Consultation:
         if by.role not in CONSULTING_ROLES:
@@ -104,7 +136,7 @@ class Consultations:
         await self._tell(
             consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
         )
-        await self._court.publish(
+        await self._events.publish(
             EventKind.CONSULTATION_REQUESTED, by, Subject.consultation(consultation.id), NO_PARAMS
         )
         return consultation
@@ -142,27 +174,18 @@ class Consultations:
             raise PermissionDenied("Only its members or the court may end a consultation.")
         await self._end(consultation, ConsultationEnded(ConsultationEnd.ENDED, by.name), by)
 
-    async def end_for(self, attendance: Attendance, ended: ConsultationEnded) -> None:
-        consultation = self._of(attendance)
-        if consultation is not None:
-            await self._end(consultation, ended, None)
-
-    async def end_all(self, ended: ConsultationEnded) -> None:
-        for consultation in list(self._by_id.values()):
-            await self._end(consultation, ended, None)
-
     async def _start(self, consultation: Consultation, by: Participant) -> None:
-        live = self._court.live
+        live = self._live
         room = live.open_consultation_room(consultation.id)
         consultation.state = ConsultationState.ACTIVE
         for pid in consultation.participant_ids:
-            attendance = self._court.attendance_of(pid)
+            attendance = self._roster.attendance_of(pid)
             attendance.room_before_consultation = attendance.room
-            await self._court.transfer(attendance, room, "consultation_started")
+            await self._transfers.transfer(attendance, room, "consultation_started")
         await self._tell(
             consultation, ServerEvent.CONSULTATION_STARTED, {"consultation": consultation.view()}
         )
-        await self._court.publish(
+        await self._events.publish(
             EventKind.CONSULTATION_STARTED, by, Subject.consultation(consultation.id), NO_PARAMS
         )
 
@@ -171,7 +194,7 @@ class Consultations:
     ) -> None:
         if consultation.state is ConsultationState.ENDED:
             return
-        live = self._court.live
+        live = self._live
         was_active = consultation.state is ConsultationState.ACTIVE
         consultation.state = ConsultationState.ENDED
         self._by_id.pop(consultation.id, None)
@@ -184,7 +207,7 @@ class Consultations:
                 if back.kind is RoomKind.CONSULTATION:
                     back = live.hearing_room
                 attendance.room_before_consultation = None
-                await self._court.transfer(attendance, back, "consultation_ended")
+                await self._transfers.transfer(attendance, back, "consultation_ended")
             await live.close_consultation_room(consultation.id)
         await self._tell(
             consultation,
@@ -192,7 +215,7 @@ class Consultations:
             {"consultation": consultation.view(), "reason": ended.said},
         )
         if was_active:
-            await self._court.publish(
+            await self._events.publish(
                 EventKind.CONSULTATION_ENDED, by, Subject.consultation(consultation.id), ended
             )
-        await self._court.roster_changed()
+        await self._roster.roster_changed()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from court.hearing import Hearing, Participant
 from media.consumer import Consumer
 from media.transport import Transport
-from signaling.negotiator import Negotiator
+from signaling.live.negotiator import Negotiator
 
 
 @dataclass(eq=False)

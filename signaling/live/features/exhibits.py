@@ -27,11 +27,38 @@ from court.events import EventKind, HearingEvent, WrittenEvent
 from court.exhibits import Exhibit, ExhibitStatus, Showing
 from court.hearing import Participant
 from court.permissions import Permission
-from signaling import messages
-from signaling.events import ServerEvent
+from signaling.live.ports import Audience, Feature, ProtocolWriter
+from signaling.live.server_events import ServerEvent
 
 if TYPE_CHECKING:
-    from signaling.courtroom import Courtroom
+    from signaling.live.attendance import Attendance
+    from signaling.live.hearing import LiveHearing
+
+
+class ExhibitRegistration(Protocol):
+    """What the bench sends to register an exhibit (the edge's RegisterExhibit is one)."""
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def offered_by(self) -> str | None: ...
+
+
+class ExhibitUpdate(Protocol):
+    """What the bench sends to describe an exhibit again or rule on it."""
+
+    @property
+    def exhibit_id(self) -> str: ...
+
+    @property
+    def description(self) -> str | None: ...
+
+    @property
+    def status(self) -> str | None: ...
+
+    @property
+    def reason(self) -> str: ...
 
 
 class ExhibitStore(Protocol):
@@ -106,27 +133,39 @@ def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
 _SHARES = frozenset({EventKind.SCREEN_SHARE_STARTED, EventKind.SCREEN_SHARE_STOPPED})
 
 
-class ExhibitRegister:
-    def __init__(self, courtroom: Courtroom, store: ExhibitStore) -> None:
-        self._court = courtroom
+class ExhibitRegister(Feature):
+    def __init__(
+        self,
+        live: LiveHearing,
+        store: ExhibitStore,
+        *,
+        audience: Audience,
+        protocol: ProtocolWriter,
+    ) -> None:
+        self._live = live
+        self._audience = audience
+        self._protocol = protocol
         self._store = store
         self._next_shown: str | None = None  # exhibit id the bench marked for the next share
         self._lock = asyncio.Lock()  # one change at a time: numbers and showings stay whole
 
+    async def join_view(self, attendance: Attendance) -> dict[str, Any]:
+        return {"exhibits": await self.views(attendance.participant)}  # the bench's only
+
     async def views(self, by: Participant) -> list[dict[str, Any]]:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
-        return [exhibit_view(e) for e in await self._store.of_hearing(self._court.hearing.id)]
+        return [exhibit_view(e) for e in await self._store.of_hearing(self._live.hearing.id)]
 
     # ---- the bench's commands ----------------------------------------------------------
 
-    async def register(self, by: Participant, command: messages.RegisterExhibit) -> Exhibit:
+    async def register(self, by: Participant, command: ExhibitRegistration) -> Exhibit:
         self._check(by)
         offered_by = self._participant(command.offered_by, "offered_by")
         async with self._lock:
             return await self._add(by, command.description.strip(), offered_by)
 
-    async def update(self, by: Participant, command: messages.UpdateExhibit) -> Exhibit:
+    async def update(self, by: Participant, command: ExhibitUpdate) -> Exhibit:
         """Describe an exhibit again, or rule on it; each change is its own entry."""
         self._check(by)
         if command.description is None and command.status is None:
@@ -155,7 +194,7 @@ class ExhibitRegister:
                     exhibit,
                     description=description,
                     status=status,
-                    updated_at=self._court.live.clock.wall(),
+                    updated_at=self._live.clock.wall(),
                 )
             )
             for event in said:
@@ -168,27 +207,27 @@ class ExhibitRegister:
         self._check(by)
         async with self._lock:
             exhibit = await self._find(exhibit_id)
-            sharer = self._court.live.hearing_room.screen_sharer
+            sharer = self._live.hearing_room.screen_sharer
             if sharer is None:
                 self._next_shown = exhibit.id
                 return exhibit
             current = await self._showing_now()
             if current is not None and current.id == exhibit.id:
                 return exhibit
-            at_ms = self._court.protocol.heard_ms()  # one moment: one ends as the next begins
+            at_ms = self._protocol.heard_ms()  # one moment: one ends as the next begins
             if current is not None:
                 await self._end_showing(current, by, at_ms)
             return await self._begin_showing(exhibit, sharer, by, at_ms)
 
     # ---- screens shared in the hearing room --------------------------------------------
 
-    async def observe(self, event: HearingEvent, by: Participant | None) -> None:
+    async def on_event(self, event: HearingEvent, by: Participant | None) -> None:
         """Called with every hearing event; a screen share starts or ends a showing."""
         sharer = event.subject.participant_id
         if event.kind not in _SHARES or sharer is None:
             return
         async with self._lock:
-            at_ms = self._court.protocol.heard_ms()
+            at_ms = self._protocol.heard_ms()
             current = await self._showing_now()
             if current is not None:
                 await self._end_showing(current, by, at_ms)
@@ -203,7 +242,7 @@ class ExhibitRegister:
             await self._begin_showing(exhibit, sharer, by, at_ms)
 
     async def _shown_unannounced(self, sharer: str, by: Participant | None) -> Exhibit:
-        attendance = self._court.live.find(sharer)
+        attendance = self._live.find(sharer)
         name = attendance.participant.name if attendance is not None else "a participant"
         return await self._add(by, f"Shown on screen by {name}", sharer)
 
@@ -211,11 +250,11 @@ class ExhibitRegister:
         self, by: Participant | None, description: str, offered_by: str | None
     ) -> Exhibit:
         """Register a new exhibit, offered and not yet shown, and write it down."""
-        now = self._court.live.clock.wall()
+        now = self._live.clock.wall()
         exhibit = await self._store.add(
             Exhibit(
-                id=new_exhibit_id(self._court.live.clock.wall()),
-                hearing_id=self._court.hearing.id,
+                id=new_exhibit_id(self._live.clock.wall()),
+                hearing_id=self._live.hearing.id,
                 number=0,
                 description=description,
                 offered_by=offered_by,
@@ -231,7 +270,7 @@ class ExhibitRegister:
     async def _begin_showing(
         self, exhibit: Exhibit, sharer: str, by: Participant | None, at_ms: int | None
     ) -> Exhibit:
-        recording = self._court.live.recording
+        recording = self._live.recording
         showing = Showing(
             shown_by=sharer,
             recording_id=None if recording is None else recording.id,
@@ -243,7 +282,7 @@ class ExhibitRegister:
             replace(
                 exhibit,
                 showings=(*exhibit.showings, showing),
-                updated_at=self._court.live.clock.wall(),
+                updated_at=self._live.clock.wall(),
             )
         )
         shown = WrittenEvent(EventKind.EXHIBIT_SHOWN, ExhibitNumber(exhibit.number))
@@ -255,14 +294,14 @@ class ExhibitRegister:
     ) -> None:
         *before, last = exhibit.showings
         start = last.start_ms
-        recording = self._court.live.recording
+        recording = self._live.recording
         # Record times refer to one recording: a showing that began in another (or off the
         # record) has no end in it.
         same = recording is not None and recording.id == last.recording_id
         end = at_ms if same else None
         ended = replace(last, end_ms=end, ended=True)
         exhibit = await self._store.update(
-            replace(exhibit, showings=(*before, ended), updated_at=self._court.live.clock.wall())
+            replace(exhibit, showings=(*before, ended), updated_at=self._live.clock.wall())
         )
         # The span only when it is one in the record ("no longer on screen" otherwise).
         hidden = ExhibitHidden(exhibit.number, start if end is not None else None, end)
@@ -274,14 +313,14 @@ class ExhibitRegister:
         return next((e for e in await self._all() if e.on_screen), None)
 
     async def _all(self) -> list[Exhibit]:
-        return await self._store.of_hearing(self._court.hearing.id)
+        return await self._store.of_hearing(self._live.hearing.id)
 
     def _check(self, by: Participant) -> None:
         if not by.can(Permission.WRITE_PROTOCOL):
             raise PermissionDenied("Only the judge and the clerk keep the exhibit register.")
 
     def _participant(self, participant_id: str | None, field: str) -> str | None:
-        if participant_id is not None and participant_id not in self._court.live.attendance:
+        if participant_id is not None and participant_id not in self._live.attendance:
             raise InvalidRequest(f"{field}: not a participant of this hearing")
         return participant_id
 
@@ -290,7 +329,7 @@ class ExhibitRegister:
         if exhibit.offered_by is None:
             put = ExhibitDescribed(exhibit.number, exhibit.description)
             return WrittenEvent(EventKind.EXHIBIT_PUT_FORWARD, put)
-        attendance = self._court.live.find(exhibit.offered_by)
+        attendance = self._live.find(exhibit.offered_by)
         who = (
             f"{attendance.participant.name} ({attendance.participant.role.label})"
             if attendance is not None
@@ -307,5 +346,7 @@ class ExhibitRegister:
 
     async def _changed(self, by: Participant | None, exhibit: Exhibit, event: WrittenEvent) -> None:
         """Written into the protocol from the event (court.event_text words it)."""
-        await self._court.protocol.write_exhibit(by, exhibit.offered_by, event)
-        await self._court.to_court(ServerEvent.EXHIBIT_CHANGED, {"exhibit": exhibit_view(exhibit)})
+        await self._protocol.write_exhibit(by, exhibit.offered_by, event)
+        await self._audience.to_court(
+            ServerEvent.EXHIBIT_CHANGED, {"exhibit": exhibit_view(exhibit)}
+        )

@@ -12,12 +12,13 @@ from court.event_params import ChatSent
 from court.events import CLERK, EventKind, Subject
 from court.hearing import Participant
 from court.roles import Role
-from signaling import messages
-from signaling.events import ServerEvent
+from signaling.live import views
+from signaling.live.ports import Audience, EventBus, Feature, Roster
+from signaling.live.server_events import ServerEvent
 
 if TYPE_CHECKING:
-    from signaling.attendance import Attendance
-    from signaling.courtroom import Courtroom
+    from signaling.live.attendance import Attendance
+    from signaling.live.hearing import LiveHearing
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +43,31 @@ async def not_stored(message: ChatMessage) -> None:
 HISTORY_LIMIT = 500
 
 
-class Chat:
+class Chat(Feature):
     """Hub and spoke: each participant writes to the clerk, the clerk to one participant.
 
     Nobody reads anyone else's conversation except the clerk. Every message is stored (and
     audited) before it is delivered, so a message someone saw is a message on record.
     """
 
-    def __init__(self, courtroom: Courtroom, store: ChatStore) -> None:
-        self._court = courtroom
+    def __init__(
+        self,
+        live: LiveHearing,
+        store: ChatStore,
+        *,
+        audience: Audience,
+        roster: Roster,
+        events: EventBus,
+    ) -> None:
+        self._live = live
         self._store = store
+        self._audience = audience
+        self._roster = roster
+        self._events = events
         self._history: list[ChatMessage] = []
+
+    async def join_view(self, attendance: Attendance) -> dict[str, Any]:
+        return {"chat": self.history_for(attendance)}
 
     def history_for(self, attendance: Attendance) -> list[dict[str, Any]]:
         if attendance.participant.role is Role.CLERK:
@@ -62,25 +77,25 @@ class Chat:
         ]
 
     def _view(self, message: ChatMessage) -> dict[str, Any]:
-        sender = self._court.live.find(message.sender_id)
+        sender = self._live.find(message.sender_id)
         return {
             "id": message.id,
             "from": {"id": message.sender_id}
             if sender is None
-            else messages.participant_view(sender.participant),
+            else views.participant_view(sender.participant),
             "to": message.recipient_id,
             "text": message.text,
             "sent_at": message.sent_at,
         }
 
     async def send(self, by: Participant, text: str, to: str | None) -> dict[str, Any]:
-        live = self._court.live
+        live = self._live
         if not text.strip():
             raise InvalidRequest("The message is empty.")
         if by.role is Role.CLERK:
             if to is None:
                 raise InvalidRequest("Name the participant the message is for.")
-            recipient = self._court.attendance_of(to)
+            recipient = self._roster.attendance_of(to)
             if recipient.id == by.id:
                 raise InvalidRequest("You cannot write to yourself.")
         elif to is not None:
@@ -93,7 +108,7 @@ class Chat:
             sender_id=str(by.id),
             recipient_id=None if recipient is None else str(recipient.id),
             text=text,
-            sent_at=self._court.live.clock.wall(),
+            sent_at=self._live.clock.wall(),
         )
         await self._store(message)
         self._history.append(message)
@@ -105,9 +120,9 @@ class Chat:
             if attendance is not None:
                 readers[attendance.id] = attendance
         for attendance in readers.values():
-            await self._court.send(attendance, ServerEvent.CHAT_MESSAGE, {"message": view})
+            await self._audience.send(attendance, ServerEvent.CHAT_MESSAGE, {"message": view})
         subject = CLERK if recipient is None else Subject.participant(recipient.id)
-        await self._court.publish(
+        await self._events.publish(
             EventKind.CHAT_MESSAGE, by, subject, ChatSent(message.id, len(text))
         )
         return view

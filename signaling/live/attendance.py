@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from court.hearing import Participant
 from court.ids import ParticipantId
 
 if TYPE_CHECKING:
-    from signaling.rooms import LiveRoom
-    from signaling.session import Session
+    from signaling.live.rooms import LiveRoom
+    from signaling.live.session import Session
+
+
+# What a participant's device check found, per device.
+DeviceResult = Literal["ok", "failed", "skipped"]
 
 
 class ConnectionState(StrEnum):

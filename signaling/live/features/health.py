@@ -1,0 +1,115 @@
+"""Connection health: heartbeats and media arrival, checked twice a second.
+
+A participant whose heartbeats (sent every second by the page) or media stop for two
+seconds is shown to the court as "connection lost" within three, and the start and end of
+the gap are published as hearing events. The recorder is watched the same way: if it stops
+on its own, the court is alerted at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+
+from court.event_params import NO_PARAMS, Because, Gap
+from court.events import HEARING, EventKind, Subject
+from signaling.live.attendance import Attendance, ConnectionState
+from signaling.live.hearing import LiveHearing
+from signaling.live.ports import Audience, EventBus, Feature, Roster
+from signaling.live.server_events import ServerEvent
+
+logger = logging.getLogger(__name__)
+
+CHECK_INTERVAL_S = 0.5
+LOST_AFTER_S = 2.0
+# Media starts flowing only after the first negotiation; do not judge a fresh arrival.
+GRACE_S = 4.0
+
+
+def _silent(attendance: Attendance, now: float) -> bool:
+    if now - attendance.joined_at < GRACE_S:
+        return False
+    if attendance.last_heartbeat is not None and now - attendance.last_heartbeat > LOST_AFTER_S:
+        return True
+    # A shared screen is left out: a still document may send no frame for seconds.
+    arrivals = [
+        p.last_frame_at
+        for p in attendance.room.router.producers()
+        if p.endpoint_id == attendance.id and not p.is_closed and p.source != "screen"
+    ]
+    return bool(arrivals) and now - max(arrivals) > LOST_AFTER_S
+
+
+class ConnectionHealth(Feature):
+    """The health of one hearing's connections and recorder, checked by the monitor."""
+
+    def __init__(
+        self, live: LiveHearing, *, audience: Audience, roster: Roster, events: EventBus
+    ) -> None:
+        self._live = live
+        self._audience = audience
+        self._roster = roster
+        self._events = events
+        self.recorder_alerted = False
+
+    @property
+    def hearing_id(self) -> str:
+        return self._live.hearing.id
+
+    async def check(self) -> None:
+        now = self._live.clock.monotonic()
+        changed = False
+        for attendance in list(self._live.attendance.values()):
+            if not attendance.present:
+                continue
+            subject = Subject.participant(attendance.id)
+            silent = _silent(attendance, now)
+            if silent and attendance.connection is ConnectionState.CONNECTED:
+                attendance.connection = ConnectionState.CONNECTION_LOST
+                if attendance.gap_started_at is None:
+                    attendance.gap_started_at = now
+                await self._events.publish(EventKind.CONNECTION_LOST, None, subject, NO_PARAMS)
+                changed = True
+            elif not silent and attendance.connection is ConnectionState.CONNECTION_LOST:
+                attendance.connection = ConnectionState.CONNECTED
+                gap_s = now - (attendance.gap_started_at or now)
+                attendance.gap_started_at = None
+                await self._events.publish(EventKind.CONNECTION_RESTORED, None, subject, Gap(gap_s))
+                changed = True
+        if changed:
+            await self._roster.roster_changed()
+        recording = self._live.recording
+        if recording is not None and not recording.is_running and not self.recorder_alerted:
+            self.recorder_alerted = True
+            message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
+            logger.error("hearing %s: %s", self._live.hearing.id, message)
+            await self._events.publish(EventKind.RECORDING_FAILED, None, HEARING, Because(message))
+            await self._audience.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
+
+
+class HealthMonitor:
+    """One task for the whole process, started with the first hearing."""
+
+    def __init__(self, hearings: Callable[[], Iterable[ConnectionHealth]]) -> None:
+        self._hearings = hearings
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="health")
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(CHECK_INTERVAL_S)
+            for health in list(self._hearings()):
+                try:
+                    await health.check()
+                except Exception:
+                    logger.exception("health check of %s failed", health.hearing_id)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
