@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Mapping
 
 import socketio
 
@@ -21,6 +21,7 @@ from signaling.live.features.exhibits import ExhibitStore, MemoryExhibitStore
 from signaling.live.features.health import HealthMonitor
 from signaling.live.features.protocol import MemoryProtocolStore, ProtocolStore
 from signaling.live.hearing import LiveHearing, RecordingAvailable
+from signaling.live.notices import JoinAck
 from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class HearingRegistry:
             on_recording_available=self._on_recording_available,
         )
 
-    async def join(self, session: Session) -> dict[str, Any]:
+    async def join(self, session: Session) -> JoinAck:
         """Place ``session`` in its hearing; returns the join acknowledgement's data."""
         courtroom = self._live.get(session.hearing.id)
         created = courtroom is None
@@ -111,12 +112,11 @@ class HearingRegistry:
         try:
             if created:
                 await courtroom.resume_record()
-            data = await courtroom.arrive(session)
+            data = await courtroom.arrive(session, replaced_previous=replaced)
         except Exception:
             if created:
                 await self._close_if_idle(courtroom)
             raise
-        data["replaced_previous"] = replaced
         return data
 
     async def leave(self, session: Session, left: Left) -> None:
@@ -178,5 +178,5 @@ class HearingRegistry:
                 logger.exception("closing hearing %s failed", courtroom.hearing.id)
         self._live.clear()
 
-    async def _send_to(self, sid: str, event: str, data: dict[str, Any]) -> None:
+    async def _send_to(self, sid: str, event: str, data: Mapping[str, object]) -> None:
         await self._sio.emit(event, data, to=sid, namespace=NAMESPACE)

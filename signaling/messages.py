@@ -6,6 +6,7 @@ that sends the wrong thing learns it at once instead of being half-understood.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -215,7 +216,7 @@ def parse(model: type[C], payload: object) -> C:
         raise InvalidRequest(f"invalid payload: {problems}") from None
 
 
-def ok(data: dict[str, Any] | None = None) -> Ack:
+def ok(data: Mapping[str, object] | None = None) -> Ack:
     return {"ok": True, "data": data or {}}
 
 

@@ -37,7 +37,7 @@ class Attendance:
     session: Session | None = None
     connection: ConnectionState = ConnectionState.CONNECTED
     waiting_since: float | None = None  # Unix seconds, while in the waiting room
-    device_check: dict[str, str] | None = None
+    device_check: dict[str, DeviceResult] | None = None
     hand_raised: bool = False
     self_muted: bool = False
     muted_by_court: bool = False

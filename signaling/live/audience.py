@@ -6,8 +6,8 @@ gone is not kept (they are told the state again when they rejoin).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from court.permissions import Permission
 
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from signaling.live.hearing import LiveHearing
     from signaling.live.rooms import LiveRoom
 
-Emit = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
+# A notification's payload: one of signaling.live.notices' shapes.
+Payload = Mapping[str, object]
+Emit = Callable[[str, str, Payload], Awaitable[None]]  # sid, event, data
 
 
 class HearingAudience:
@@ -33,7 +35,7 @@ class HearingAudience:
             if a.present and a.participant.can(Permission.MODERATE)
         ]
 
-    async def send(self, attendance: Attendance, event: str, data: dict[str, Any]) -> None:
+    async def send(self, attendance: Attendance, event: str, data: Payload) -> None:
         if attendance.session is not None:
             await self._emit(attendance.session.sid, event, data)
 
@@ -41,7 +43,7 @@ class HearingAudience:
         self,
         room: LiveRoom,
         event: str,
-        data: dict[str, Any],
+        data: Payload,
         *,
         skip: Attendance | None = None,
     ) -> None:
@@ -49,10 +51,10 @@ class HearingAudience:
             if member is not skip:
                 await self.send(member, event, data)
 
-    async def to_court(self, event: str, data: dict[str, Any]) -> None:
+    async def to_court(self, event: str, data: Payload) -> None:
         for member in self.court():
             await self.send(member, event, data)
 
-    async def to_everyone(self, event: str, data: dict[str, Any]) -> None:
+    async def to_everyone(self, event: str, data: Payload) -> None:
         for attendance in list(self._live.attendance.values()):
             await self.send(attendance, event, data)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import cast
 
 from court.errors import InvalidState
 from court.event_params import NO_PARAMS, Gap, Joined, LeaveReason, Left, RecordResumed, StateChange
@@ -39,6 +39,7 @@ from signaling.live.features.screen_sharing import ScreenSharing
 from signaling.live.features.speaker import ActiveSpeaker
 from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.live.hooks import Hooks
+from signaling.live.notices import JoinAck
 from signaling.live.ports import Disconnect, ExitCause, RoomExit
 from signaling.live.roster import HearingRoster
 from signaling.live.server_events import ServerEvent
@@ -141,8 +142,9 @@ class Courtroom:
 
     # ---- arriving and leaving ----------------------------------------------------------
 
-    async def arrive(self, session: Session) -> dict[str, Any]:
-        """Place a freshly joined session in its room; returns the join acknowledgement."""
+    async def arrive(self, session: Session, *, replaced_previous: bool = False) -> JoinAck:
+        """Place a freshly joined session in its room; returns the join acknowledgement
+        (``replaced_previous``: an older page with the same link was closed for it)."""
         if self.hearing.state not in LIVE:
             raise InvalidState("This hearing has ended.")
         attendance, returning = await self.live.place(session)
@@ -164,12 +166,9 @@ class Courtroom:
             )
         await self.roster.roster_changed()
         recording = self.live.recording
-        participant_view = self.roster.participant_view(attendance)
-        participant_view["permissions"] = sorted(
-            p.value for p in permissions_of(attendance.participant.role)
-        )
-        return {
-            "participant": participant_view,
+        permissions = sorted(p.value for p in permissions_of(attendance.participant.role))
+        ack = {
+            "participant": {**self.roster.participant_view(attendance), "permissions": permissions},
             "hearing": views.hearing_view(self.hearing),
             "room": room.view(),
             "participants": self.roster.others_in(room, attendance),
@@ -185,7 +184,10 @@ class Courtroom:
             "roster": self.roster.roster()
             if attendance.participant.can(Permission.MODERATE)
             else None,
+            "replaced_previous": replaced_previous,
         }
+        # The features' parts are checked at the wire by the tests (notices.JoinAck).
+        return cast(JoinAck, ack)
 
     async def depart(self, session: Session, left: Left) -> None:
         reason = left.said

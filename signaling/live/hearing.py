@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,12 +25,13 @@ from recordings.speech import SpeechStatus, Transcript
 from recordings.tracks import Kind as TrackKind
 from signaling.live.attendance import Attendance, ConnectionState
 from signaling.live.negotiator import Negotiator
+from signaling.live.notices import Offer
 from signaling.live.rooms import LiveRoom
 from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
 
-SendTo = Callable[[str, str, dict[str, Any]], Awaitable[None]]  # sid, event, data
+SendTo = Callable[[str, str, Mapping[str, object]], Awaitable[None]]  # sid, event, data
 Drop = Callable[[Session, Left], Awaitable[None]]  # session, why it leaves
 # Told when a recording has stopped and its file is sealed (the server sends a webhook).
 RecordingAvailable = Callable[[dict[str, Any]], Awaitable[None]]
@@ -157,7 +158,7 @@ class LiveHearing:
         transport = room.router.create_transport(session.participant.id)
         session.transport = transport
 
-        async def send_offer(offer: dict[str, Any]) -> None:
+        async def send_offer(offer: Offer) -> None:
             await self._send_to(session.sid, "offer", offer)
 
         async def failed(reason: str) -> None:

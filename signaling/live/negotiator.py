@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from court.errors import InvalidState
 from media.transport import NegotiationError, SessionOffer, Transport, TransportClosed
+from signaling.live.notices import Offer
 
 logger = logging.getLogger(__name__)
 
-SendOffer = Callable[[dict[str, Any]], Awaitable[None]]
+SendOffer = Callable[[Offer], Awaitable[None]]
 Failed = Callable[[str], Awaitable[None]]
 
 

@@ -12,6 +12,7 @@ named for what the caller needs, never "the hub".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from court.event_params import EventParams, Left
 from court.events import EventKind, HearingEvent, Subject, WrittenEvent
 from court.hearing import Participant
+from signaling.live.notices import ParticipantView
+
+# A notification's payload: one of signaling.live.notices' shapes.
+Payload = Mapping[str, object]
 
 if TYPE_CHECKING:
     from signaling.live.attendance import Attendance
@@ -29,20 +34,20 @@ if TYPE_CHECKING:
 class Audience(Protocol):
     """Who is told: one participant, a room, the court, everyone."""
 
-    async def send(self, attendance: Attendance, event: str, data: dict[str, Any]) -> None: ...
+    async def send(self, attendance: Attendance, event: str, data: Payload) -> None: ...
 
     async def to_room(
         self,
         room: LiveRoom,
         event: str,
-        data: dict[str, Any],
+        data: Payload,
         *,
         skip: Attendance | None = None,
     ) -> None: ...
 
-    async def to_court(self, event: str, data: dict[str, Any]) -> None: ...
+    async def to_court(self, event: str, data: Payload) -> None: ...
 
-    async def to_everyone(self, event: str, data: dict[str, Any]) -> None: ...
+    async def to_everyone(self, event: str, data: Payload) -> None: ...
 
     def court(self) -> list[Attendance]:
         """The court's members who are connected now."""
@@ -56,7 +61,7 @@ class Roster(Protocol):
         """The participant's attendance, or NotFound."""
         ...
 
-    def participant_view(self, attendance: Attendance) -> dict[str, Any]: ...
+    def participant_view(self, attendance: Attendance) -> ParticipantView: ...
 
     async def roster_changed(self) -> None:
         """Send the court its roster again (something on it changed)."""

@@ -11,6 +11,7 @@ from court.rooms import ROOM_LABELS, RoomKind
 from media.producer import Producer
 from media.router import Router
 from media.settings import MediaSettings
+from signaling.live.notices import RoomView
 
 if TYPE_CHECKING:
     from signaling.live.attendance import Attendance
@@ -58,7 +59,7 @@ class LiveRoom:
             return True
         return attendance.participant.can(Permission.SUBSCRIBE)
 
-    def view(self) -> dict[str, str | None]:
+    def view(self) -> RoomView:
         return {
             "id": self.id,
             "kind": self.kind.value,

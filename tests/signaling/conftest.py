@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -25,9 +26,11 @@ from recordings import RecordingStore
 from signaling import Signaling
 from signaling.audit import AuditEvent
 from signaling.client import ParticipantClient
+from signaling.events import NAMESPACE
 from signaling.live.features.chat import ChatMessage
 from signaling.live.features.exhibits import MemoryExhibitStore
 from signaling.live.features.protocol import MemoryProtocolStore
+from tests.signaling import wire
 
 HEARING = Hearing(id=HearingId("hrg_test"), case_number="1-1/2026", title="State v. Test")
 OTHER_HEARING = Hearing(id=HearingId("hrg_other"), case_number="1-2/2026", title="State v. Other")
@@ -46,6 +49,9 @@ class HearingServer:
     protocol: MemoryProtocolStore = field(default_factory=MemoryProtocolStore)
     exhibits: MemoryExhibitStore = field(default_factory=MemoryExhibitStore)
     hearing_id: str = HEARING.id
+    # What the server sent that its declared shapes do not allow (tests/signaling/wire.py);
+    # the fixture fails the test at teardown unless it is empty.
+    wire_errors: list[str] = field(default_factory=list)
 
     def token(self, role: Role, name: str | None = None, hearing: Hearing = HEARING) -> str:
         participant = Participant(
@@ -66,6 +72,9 @@ class HearingServer:
         client = ParticipantClient(self.url, self.token(role, name), **tracks)  # type: ignore[arg-type]
         self.clients.append(client)
         await client.connect()
+        problem = wire.check_join_ack(client.join_data)
+        if problem is not None:
+            self.wire_errors.append(problem)
         if admit and client.join_data["room"]["kind"] == "waiting":
             await self.admit(client)
         return client
@@ -146,6 +155,16 @@ async def hearing_server(
         exhibit_store=exhibits,
     )
     signaling.attach(app)
+    emit = signaling.sio.emit
+
+    async def checked_emit(event: str, data: object = None, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("namespace") == NAMESPACE:
+            problem = wire.check_notice(event, data)
+            if problem is not None:
+                holder["server"].wire_errors.append(problem)
+        await emit(event, data, *args, **kwargs)
+
+    signaling.sio.emit = checked_emit
     server = await aiohttp_server(app)
     hs = HearingServer(
         url=str(server.make_url("/")).rstrip("/"),
@@ -159,3 +178,6 @@ async def hearing_server(
     for client in hs.clients:
         await client.close()
     await signaling.close()
+    assert not hs.wire_errors, "the server sent shapes it does not declare:\n" + "\n".join(
+        hs.wire_errors
+    )

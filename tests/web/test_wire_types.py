@@ -1,12 +1,14 @@
-"""The browser's types of the signaling commands are the server's models:
+"""The browser's types of the signaling shapes are the server's declarations:
 web/js/lib/wire-types.js is exactly what server/web_types.py renders from
-signaling/messages.py, and every client command has its payload type there. Regenerate with
+signaling/messages.py and signaling/live/notices.py: every command and every notification has
+its payload type there. Regenerate with
 ``.venv/bin/python -m server.web_types``."""
 
 from __future__ import annotations
 
-from server.web_types import TARGET, payload_models, render
-from signaling.events import ClientEvent
+from server.web_types import DOCUMENT, TARGET, payload_models, render, render_document
+from signaling.events import ClientEvent, ServerEvent
+from signaling.live.notices import NOTICES
 
 
 def test_the_pages_command_types_are_generated_from_the_servers_models() -> None:
@@ -22,3 +24,21 @@ def test_every_client_command_has_a_payload_type() -> None:
     for event, model in models.items():
         assert f"{event.value}: {model.__name__}" in text
         assert f"}} {model.__name__} (the payload of " in text
+
+
+def test_every_notification_has_its_payload_type() -> None:
+    """Each ServerEvent has a declared payload (signaling.live.notices), rendered for the
+    page; tests/signaling/conftest.py checks what a real hearing sends against the same."""
+    assert set(NOTICES) == set(ServerEvent)
+    text = render()
+    for event, shape in NOTICES.items():
+        assert f"{event.value}: {shape.__name__}" in text
+        assert "(the payload of " in text.split(f"}} {shape.__name__} ", 1)[1].split("\n")[0]
+    assert "} JoinAck */" in text
+
+
+def test_the_signaling_documents_shapes_are_generated_from_the_same() -> None:
+    document = DOCUMENT.read_text(encoding="utf-8")
+    assert document == render_document(document), (
+        "signaling/SIGNALING.md's shapes are stale: run .venv/bin/python -m server.web_types"
+    )

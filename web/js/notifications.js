@@ -258,7 +258,9 @@ export function listen(signaling) {
   });
 
   for (const [event, handler] of Object.entries(ON_SERVER_EVENT)) {
-    signaling.on(event, handler);
+    // The table's keys are ServerEvent values (tests/web keeps ServerEvent and the server's
+    // notifications equal); Object.entries only knows them as strings.
+    signaling.on(/** @type {keyof import("./lib/wire-types.js").ServerPayloads} */ (event), handler);
   }
 
   signaling.onConnection("disconnect", (reason) => {

@@ -6,6 +6,7 @@
 
 import { io } from "../vendor/socket.io.esm.min.js";
 /** @typedef {import("./lib/wire-types.js").CommandPayloads} CommandPayloads */
+/** @typedef {import("./lib/wire-types.js").ServerPayloads} ServerPayloads */
 import { NAMESPACE } from "./events.js";
 
 const COMMAND_TIMEOUT_MS = 15000;
@@ -73,8 +74,10 @@ export class Signaling {
   }
 
   /**
-   * @param {string} event a ServerEvent
-   * @param {(payload: any) => void} handler
+   * A notification's handler, given its payload as the server declares it (lib/wire-types.js).
+   * @template {keyof ServerPayloads} E
+   * @param {E} event a ServerEvent
+   * @param {(payload: ServerPayloads[E]) => void} handler
    */
   on(event, handler) {
     this._socket.on(event, handler);

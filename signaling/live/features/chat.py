@@ -13,6 +13,7 @@ from court.events import CLERK, EventKind, Subject
 from court.hearing import Participant
 from court.roles import Role
 from signaling.live import views
+from signaling.live.notices import ChatMessageView, ChatSender
 from signaling.live.ports import Audience, EventBus, Feature, Roster
 from signaling.live.server_events import ServerEvent
 
@@ -69,26 +70,29 @@ class Chat(Feature):
     async def join_view(self, attendance: Attendance) -> dict[str, Any]:
         return {"chat": self.history_for(attendance)}
 
-    def history_for(self, attendance: Attendance) -> list[dict[str, Any]]:
+    def history_for(self, attendance: Attendance) -> list[ChatMessageView]:
         if attendance.participant.role is Role.CLERK:
             return [self._view(m) for m in self._history]
         return [
             self._view(m) for m in self._history if attendance.id in (m.sender_id, m.recipient_id)
         ]
 
-    def _view(self, message: ChatMessage) -> dict[str, Any]:
+    def _view(self, message: ChatMessage) -> ChatMessageView:
         sender = self._live.find(message.sender_id)
+        card: ChatSender = (
+            {"id": message.sender_id}
+            if sender is None
+            else {**views.participant_view(sender.participant)}
+        )
         return {
             "id": message.id,
-            "from": {"id": message.sender_id}
-            if sender is None
-            else views.participant_view(sender.participant),
+            "from": card,
             "to": message.recipient_id,
             "text": message.text,
             "sent_at": message.sent_at,
         }
 
-    async def send(self, by: Participant, text: str, to: str | None) -> dict[str, Any]:
+    async def send(self, by: Participant, text: str, to: str | None) -> ChatMessageView:
         live = self._live
         if not text.strip():
             raise InvalidRequest("The message is empty.")

@@ -20,6 +20,7 @@ from court.permissions import Permission
 from court.rooms import CONSULTING_ROLES, RoomKind, check_consultation
 from signaling.live.attendance import Attendance
 from signaling.live.hearing import LiveHearing
+from signaling.live.notices import ConsultationView
 from signaling.live.ports import Audience, EventBus, ExitCause, Feature, RoomExit, Roster, Transfers
 from signaling.live.rules import require_court
 from signaling.live.server_events import ServerEvent
@@ -39,7 +40,7 @@ class Consultation:
     accepted_ids: set[str] = field(default_factory=set)
     state: ConsultationState = ConsultationState.REQUESTED
 
-    def view(self) -> dict[str, Any]:
+    def view(self) -> ConsultationView:
         return {
             "id": self.id,
             "state": self.state.value,

@@ -27,6 +27,7 @@ from court.events import EventKind, HearingEvent, WrittenEvent
 from court.exhibits import Exhibit, ExhibitStatus, Showing
 from court.hearing import Participant
 from court.permissions import Permission
+from signaling.live.notices import ExhibitView
 from signaling.live.ports import Audience, Feature, ProtocolWriter
 from signaling.live.server_events import ServerEvent
 
@@ -107,7 +108,7 @@ def new_exhibit_id(wall: float) -> str:
     return f"exh_{round(wall * 1e9):x}{next(_ids):04x}"
 
 
-def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
+def exhibit_view(exhibit: Exhibit) -> ExhibitView:
     return {
         "id": exhibit.id,
         "number": exhibit.number,
@@ -152,7 +153,7 @@ class ExhibitRegister(Feature):
     async def join_view(self, attendance: Attendance) -> dict[str, Any]:
         return {"exhibits": await self.views(attendance.participant)}  # the bench's only
 
-    async def views(self, by: Participant) -> list[dict[str, Any]]:
+    async def views(self, by: Participant) -> list[ExhibitView]:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
         return [exhibit_view(e) for e in await self._store.of_hearing(self._live.hearing.id)]

@@ -36,6 +36,7 @@ from court.protocol import (
 )
 from recordings.source import MASTER_LAG_MS
 from recordings.speech import Transcript
+from signaling.live.notices import EntryView, SpeechView, SuggestionView
 from signaling.live.ports import Audience, Feature
 from signaling.live.server_events import ServerEvent
 
@@ -169,7 +170,7 @@ class Suggestion:
     created_at: float
 
 
-def suggestion_view(suggestion: Suggestion) -> dict[str, Any]:
+def suggestion_view(suggestion: Suggestion) -> SuggestionView:
     return {
         "id": suggestion.id,
         "speaker_id": suggestion.speaker_id,
@@ -186,7 +187,7 @@ def new_entry_id(wall: float) -> str:
     return f"ent_{round(wall * 1e9):x}{next(_ids):04x}"
 
 
-def entry_view(entry: ProtocolEntry) -> dict[str, Any]:
+def entry_view(entry: ProtocolEntry) -> EntryView:
     return {
         "id": entry.id,
         "number": entry.number,
@@ -367,7 +368,7 @@ class CourtProtocol(Feature):
         self._suggestion(suggestion_id)
         await self._resolve(suggestion_id, accepted=False)
 
-    def speech_view(self, by: Participant) -> dict[str, Any]:
+    def speech_view(self, by: Participant) -> SpeechView:
         """For the bench's editor: whether suggestions are made, and those still open."""
         if not by.can(Permission.WRITE_PROTOCOL):
             return {"enabled": False, "note": "", "suggestions": []}
@@ -396,7 +397,7 @@ class CourtProtocol(Feature):
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
-    async def entries(self, by: Participant) -> list[dict[str, Any]]:
+    async def entries(self, by: Participant) -> list[EntryView]:
         if not by.can(Permission.WRITE_PROTOCOL):
             return []
         return [entry_view(e) for e in await self._store.of_hearing(self._live.hearing.id)]
