@@ -1,7 +1,9 @@
 """Who is told what in one live hearing: a participant, a room, the court, everyone.
 
 Sends go to connected participants only; a notification for someone whose connection is
-gone is not kept (they are told the state again when they rejoin).
+gone is not kept (they are told the state again when they rejoin). News of one member goes
+to the others only in a room whose members see each other: those who wait learn nothing of
+each other (witnesses, victims, the public; the security review's M2).
 """
 
 from __future__ import annotations
@@ -50,6 +52,17 @@ class HearingAudience:
         for member in self._live.present_in(room):
             if member is not skip:
                 await self.send(member, event, data)
+
+    async def about_members(
+        self,
+        room: LiveRoom,
+        event: str,
+        data: Payload,
+        *,
+        skip: Attendance | None = None,
+    ) -> None:
+        if room.members_see_each_other:
+            await self.to_room(room, event, data, skip=skip)
 
     async def to_court(self, event: str, data: Payload) -> None:
         for member in self.court():

@@ -39,7 +39,7 @@ from signaling.live.features.screen_sharing import ScreenSharing
 from signaling.live.features.speaker import ActiveSpeaker
 from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.live.hooks import Hooks
-from signaling.live.notices import JoinAck
+from signaling.live.notices import HearingStateChanged, JoinAck
 from signaling.live.ports import Disconnect, ExitCause, RoomExit
 from signaling.live.roster import HearingRoster
 from signaling.live.server_events import ServerEvent
@@ -149,7 +149,7 @@ class Courtroom:
             raise InvalidState("This hearing has ended.")
         attendance, returning = await self.live.place(session)
         room = attendance.room
-        await self.audience.to_room(
+        await self.audience.about_members(
             room,
             ServerEvent.PARTICIPANT_JOINED,
             {"participant": self.roster.participant_view(attendance)},
@@ -198,7 +198,7 @@ class Courtroom:
         attendance = await self.live.depart(session, back_to_waiting=back_to_waiting)
         if attendance is None:
             return
-        await self.audience.to_room(
+        await self.audience.about_members(
             attendance.room,
             ServerEvent.PARTICIPANT_LEFT,
             {"participant_id": attendance.id, "reason": reason},
@@ -250,10 +250,14 @@ class Courtroom:
         live.hearing = await self._change_state(
             self.hearing, target, EventActor.of(by).label, reason
         )
-        await self.audience.to_everyone(
-            ServerEvent.HEARING_STATE_CHANGED,
-            {"hearing": views.hearing_view(live.hearing), "reason": reason},
-        )
+        told: HearingStateChanged = {"hearing": views.hearing_view(live.hearing), "reason": reason}
+        # The bench's reasons are for those in the hearing: those who wait learn the state,
+        # never why (a witness must not hear "witness K. contradicted ...").
+        withheld: HearingStateChanged = {**told, "reason": ""}
+        for attendance in list(live.attendance.values()):
+            waiting = attendance.room.kind is RoomKind.WAITING
+            data = withheld if waiting else told
+            await self.audience.send(attendance, ServerEvent.HEARING_STATE_CHANGED, data)
         await self.events.publish(
             EventKind.HEARING_STATE_CHANGED, by, HEARING, StateChange(previous, target, reason)
         )

@@ -45,6 +45,18 @@ class Audience(Protocol):
         skip: Attendance | None = None,
     ) -> None: ...
 
+    async def about_members(
+        self,
+        room: LiveRoom,
+        event: str,
+        data: Payload,
+        *,
+        skip: Attendance | None = None,
+    ) -> None:
+        """News of a member (arrived, left, changed) to the room's other members, if the
+        room lets its members see each other (the waiting room does not)."""
+        ...
+
     async def to_court(self, event: str, data: Payload) -> None: ...
 
     async def to_everyone(self, event: str, data: Payload) -> None: ...

@@ -52,6 +52,13 @@ class LiveRoom:
     def label(self) -> str:
         return ROOM_LABELS[self.kind]
 
+    @property
+    def members_see_each_other(self) -> bool:
+        """Whether members are told of each other (who is there, who came, who left). Not in
+        the waiting room: a witness must not learn who else waits, nor the public who the
+        witnesses and victims are."""
+        return self.kind is not RoomKind.WAITING
+
     def receives(self, attendance: Attendance) -> bool:
         if self.kind is RoomKind.WAITING:
             return False

@@ -48,6 +48,8 @@ class HearingRoster:
         }
 
     def others_in(self, room: LiveRoom, attendance: Attendance) -> list[ParticipantView]:
+        if not room.members_see_each_other:
+            return []
         return [
             self.participant_view(a) for a in self._live.present_in(room) if a.id != attendance.id
         ]
@@ -88,5 +90,5 @@ class HearingRoster:
 
     async def participant_updated(self, attendance: Attendance) -> None:
         data: ParticipantNotice = {"participant": self.participant_view(attendance)}
-        await self._audience.to_room(attendance.room, ServerEvent.PARTICIPANT_UPDATED, data)
+        await self._audience.about_members(attendance.room, ServerEvent.PARTICIPANT_UPDATED, data)
         await self.roster_changed()

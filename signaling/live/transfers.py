@@ -38,12 +38,12 @@ class RoomTransfers:
         previous = self._live.transfer(attendance, room)
         if previous is room:
             return
-        await self._audience.to_room(
+        await self._audience.about_members(
             previous,
             ServerEvent.PARTICIPANT_LEFT,
             {"participant_id": attendance.id, "reason": "transferred"},
         )
-        await self._audience.to_room(
+        await self._audience.about_members(
             room,
             ServerEvent.PARTICIPANT_JOINED,
             {"participant": self._roster.participant_view(attendance)},

@@ -215,12 +215,19 @@ def test_a_judge_conducts_a_hearing_from_the_court_panel_and_closes_it(
         state="detached", timeout=WAIT_MS
     )
 
-    # A private consultation: the panel says that it happens and who is in it, nothing more.
+    # A private consultation the court proposes: it starts only when the defendant and
+    # counsel agree; the panel says that it happens and who is in it, nothing more.
     panel.get_by_role(
-        "button", name=f"Start a private consultation for {JUDGE_CAST['defendant']}"
+        "button", name=f"Propose a private consultation for {JUDGE_CAST['defendant']}"
     ).click()
     assert panel.get_by_role("checkbox", name=re.compile(JUDGE_CAST["defence"])).is_checked()
-    panel.get_by_role("button", name="Start the consultation").click()
+    panel.get_by_role("button", name="Propose the consultation").click()
+    panel.get_by_text("waiting for the answer").wait_for(timeout=WAIT_MS)
+    for member in (defendant, counsel):
+        asked = member.page.get_by_role("alertdialog", name="Private consultation")
+        asked.get_by_text("asks you to join a private consultation").wait_for(timeout=WAIT_MS)
+        assert member.state()["roomKind"] == "hearing", "no one is moved before consenting"
+        asked.get_by_role("button", name="Accept").click()
     defendant.wait_room("consultation")
     consultation = panel.locator(".cp-group--consultation")
     consultation.get_by_text("Private consultation in progress").wait_for(timeout=WAIT_MS)

@@ -262,3 +262,43 @@ async def test_chat_runs_between_each_participant_and_the_clerk_only(
         (clerk.participant_id, defendant.participant_id),
     ]
     assert [e.kind for e in hearing_server.events].count(EventKind.CHAT_MESSAGE) == 2
+
+
+async def test_the_court_cannot_listen_through_an_interpreter_it_puts_in_a_consultation(
+    hearing_server: HearingServer,
+) -> None:
+    """The security review's H2, run as it was demonstrated: the clerk opens a consultation
+    of the defendant, counsel and an interpreter it controls. It is only proposed: nobody
+    moves and no media flows to the interpreter until the defendant and counsel agree, and
+    the defendant's refusal ends it."""
+    clerk = await hearing_server.join(Role.CLERK)
+    defendant = await hearing_server.join(Role.DEFENDANT, audio=ToneTrack(TONE_HZ))
+    await defendant.publish()
+    counsel = await hearing_server.join(Role.DEFENCE)
+    interpreter = await hearing_server.join(Role.INTERPRETER, admit=False)  # the court's ear
+    members = [defendant.participant_id, counsel.participant_id, interpreter.participant_id]
+
+    proposed = await clerk.command(ClientEvent.OPEN_CONSULTATION, {"participant_ids": members})
+
+    assert proposed["consultation"]["state"] == "requested"
+    assert proposed["consultation"]["accepted_ids"] == []
+    for member in (defendant, counsel, interpreter):
+        await member.wait_until(
+            lambda m=member: bool(m.received(ServerEvent.CONSULTATION_REQUESTED))  # type: ignore[misc]
+        )
+    consultation_id = proposed["consultation"]["id"]
+    for member in (interpreter, counsel):
+        await member.command(
+            ClientEvent.RESPOND_CONSULTATION, {"consultation_id": consultation_id, "accept": True}
+        )
+    await asyncio.sleep(1.0)
+    assert interpreter.room_kind == "waiting" and defendant.room_kind == "hearing"
+    assert interpreter.tracks_of(defendant.participant_id) == {}
+
+    await defendant.command(
+        ClientEvent.RESPOND_CONSULTATION, {"consultation_id": consultation_id, "accept": False}
+    )
+    await clerk.wait_until(lambda: bool(clerk.received(ServerEvent.CONSULTATION_ENDED)))
+    assert interpreter.room_kind == "waiting" and defendant.room_kind == "hearing"
+    assert interpreter.tracks_of(defendant.participant_id) == {}
+    assert EventKind.CONSULTATION_STARTED not in {e.kind for e in hearing_server.events}

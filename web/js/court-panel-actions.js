@@ -180,7 +180,7 @@ export function actionsFor(entry, ctx, forms) {
     consultationPartners(entry, ctx).some((other) => other.role === "defence")
   ) {
     actions.push(
-      act("consult", "Private consultation…", `Start a private consultation for ${name}`, () =>
+      act("consult", "Private consultation…", `Propose a private consultation for ${name}`, () =>
         forms.open(entry, "consult"),
       ),
     );

@@ -237,7 +237,7 @@ function consultForm(entry, ctx, close) {
   const children = [
     el("p", {
       className: "cp-form__text",
-      text: "Only the people chosen hear each other. The consultation is private and not recorded; they come back to the hearing room when it ends.",
+      text: "Only the people chosen hear each other. The consultation is private and not recorded; they come back to the hearing room when it ends. Each of them is asked first: it starts only when all of them agree.",
     }),
   ];
   if (boxes.length) {
@@ -263,7 +263,7 @@ function consultForm(entry, ctx, close) {
   }
   const actions = [button("Cancel", close, { label: "Cancel the consultation" })];
   if (hasCounsel) {
-    actions.unshift(submitButton("Start the consultation"));
+    actions.unshift(submitButton("Propose the consultation"));
   }
   children.push(el("div", { className: "cp-actions" }, actions));
   return formShell(`Private consultation for ${entry.name}`, {}, children, () => {
@@ -271,9 +271,9 @@ function consultForm(entry, ctx, close) {
     ctx.run(
       ClientEvent.OPEN_CONSULTATION,
       { participant_ids: [entry.id, ...chosen] },
-      "The consultation could not start",
+      "The consultation could not be proposed",
       () => {
-        ctx.announce(`Private consultation for ${entry.name} started.`);
+        ctx.announce(`Private consultation proposed to ${entry.name}: it starts when each member agrees.`);
         close();
       },
     );

@@ -3,6 +3,11 @@
 A consultation room has its own media Router, so nobody outside it can receive its media
 and the recording (which listens only to the hearing room's Router) never contains it. The
 court sees that a consultation is happening and who is in it, never its content.
+
+Nobody is put into a consultation without consent: it starts only when every member has
+accepted, whether a member asked for it or the court proposed it. So the court can never
+open a "private" room with an interpreter it chose and listen through them (the security
+review's H2): the defendant and counsel see who is invited, and each must agree.
 """
 
 from __future__ import annotations
@@ -126,21 +131,7 @@ class Consultations(Feature):
         if by.role not in CONSULTING_ROLES:
             raise PermissionDenied(f"the role {by.role.label} may not ask for a consultation")
         ids = [str(by.id), *[pid for pid in participant_ids if pid != by.id]]
-        self._members(ids)
-        consultation = Consultation(
-            id=f"cns_{secrets.token_urlsafe(8)}",
-            requested_by=str(by.id),
-            participant_ids=ids,
-            accepted_ids={str(by.id)},
-        )
-        self._by_id[consultation.id] = consultation
-        await self._tell(
-            consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
-        )
-        await self._events.publish(
-            EventKind.CONSULTATION_REQUESTED, by, Subject.consultation(consultation.id), NO_PARAMS
-        )
-        return consultation
+        return await self._propose(by, ids, accepted={str(by.id)})
 
     async def respond(self, by: Participant, consultation_id: str, accept: bool) -> Consultation:
         consultation = self._get(consultation_id)
@@ -157,16 +148,29 @@ class Consultations(Feature):
         return consultation
 
     async def open(self, by: Participant, participant_ids: list[str]) -> Consultation:
+        """The court proposes a consultation: every member is asked, as when a member asks,
+        and it starts only when all of them have accepted."""
         require_court(by)
-        members = self._members(list(participant_ids))
+        return await self._propose(by, list(participant_ids), accepted=set())
+
+    async def _propose(
+        self, by: Participant, participant_ids: list[str], *, accepted: set[str]
+    ) -> Consultation:
+        """Ask the members (all but those in ``accepted``) to a new consultation."""
+        self._members(participant_ids)
         consultation = Consultation(
             id=f"cns_{secrets.token_urlsafe(8)}",
             requested_by=str(by.id),
-            participant_ids=[str(m.id) for m in members],
-            accepted_ids={str(m.id) for m in members},
+            participant_ids=list(participant_ids),
+            accepted_ids=accepted,
         )
         self._by_id[consultation.id] = consultation
-        await self._start(consultation, by)
+        await self._tell(
+            consultation, ServerEvent.CONSULTATION_REQUESTED, {"consultation": consultation.view()}
+        )
+        await self._events.publish(
+            EventKind.CONSULTATION_REQUESTED, by, Subject.consultation(consultation.id), NO_PARAMS
+        )
         return consultation
 
     async def end(self, by: Participant, consultation_id: str) -> None:

@@ -87,7 +87,7 @@ class Moderation(Feature):
         await self._exits.leaving_room(attendance, RoomExit(ExitCause.REMOVED))
         if attendance.room.kind is not RoomKind.WAITING:
             previous = live.transfer(attendance, live.waiting_room)
-            await self._audience.to_room(
+            await self._audience.about_members(
                 previous,
                 ServerEvent.PARTICIPANT_LEFT,
                 {"participant_id": attendance.id, "reason": "removed"},

@@ -76,6 +76,12 @@ class FakeAudience:
     ) -> None:
         self.told.append(Told(f"room:{room.kind.value}", event, data))
 
+    async def about_members(
+        self, room: LiveRoom, event: str, data: Payload, *, skip: Attendance | None = None
+    ) -> None:
+        if room.members_see_each_other:  # the rule is the room's, not the audience's
+            await self.to_room(room, event, data, skip=skip)
+
     async def to_court(self, event: str, data: Payload) -> None:
         self.told.append(Told("court", event, data))
 

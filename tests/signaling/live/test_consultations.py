@@ -52,6 +52,8 @@ async def test_closing_the_hearing_ends_every_consultation_and_brings_members_ba
     counsel = hearing.attend(Role.DEFENCE)
     feature = consultations(hearing)
     opened = await feature.open(judge.participant, [defendant.id, counsel.id])
+    await feature.respond(defendant.participant, opened.id, accept=True)
+    await feature.respond(counsel.participant, opened.id, accept=True)
     hearing.transfers.done.clear()
 
     await feature.hearing_closing()
@@ -68,11 +70,12 @@ async def test_closing_the_hearing_ends_every_consultation_and_brings_members_ba
 
 
 async def test_only_a_removal_ends_a_members_consultation(hearing: LiveUnderTest) -> None:
-    judge = hearing.attend(Role.JUDGE)
+    hearing.attend(Role.JUDGE)
     defendant = hearing.attend(Role.DEFENDANT)
     counsel = hearing.attend(Role.DEFENCE)
     feature = consultations(hearing)
-    await feature.open(judge.participant, [defendant.id, counsel.id])
+    asked = await feature.request(defendant.participant, [counsel.id])
+    await feature.respond(counsel.participant, asked.id, accept=True)
 
     await feature.leaving_room(counsel, RoomExit(ExitCause.TRANSFERRED))
     assert len(feature.roster_view()["consultations"]) == 1
@@ -80,3 +83,28 @@ async def test_only_a_removal_ends_a_members_consultation(hearing: LiveUnderTest
     await feature.leaving_room(counsel, RoomExit(ExitCause.REMOVED))
     assert feature.roster_view() == {"consultations": []}
     assert hearing.events.published[-1].params == ConsultationEnded(ConsultationEnd.MEMBER_REMOVED)
+
+
+async def test_the_court_only_proposes_every_member_must_consent(hearing: LiveUnderTest) -> None:
+    """The security review's H2: the court cannot put the defendant, counsel and an
+    interpreter it chose into a "private" room; each is asked, and one refusal ends it."""
+    judge = hearing.attend(Role.JUDGE)
+    defendant = hearing.attend(Role.DEFENDANT)
+    counsel = hearing.attend(Role.DEFENCE)
+    interpreter = hearing.attend(Role.INTERPRETER)
+    feature = consultations(hearing)
+    members = [str(a.id) for a in (defendant, counsel, interpreter)]
+
+    proposed = await feature.open(judge.participant, members)
+    for member in (defendant, counsel, interpreter):
+        assert hearing.audience.events_to(member.id) == [ServerEvent.CONSULTATION_REQUESTED]
+    await feature.respond(interpreter.participant, proposed.id, accept=True)
+    await feature.respond(counsel.participant, proposed.id, accept=True)
+    assert hearing.transfers.done == [] and hearing.live.consultation_rooms == {}
+
+    await feature.respond(defendant.participant, proposed.id, accept=False)
+
+    assert hearing.transfers.done == [] and hearing.live.consultation_rooms == {}
+    assert hearing.events.kinds() == [EventKind.CONSULTATION_REQUESTED]  # never started
+    assert feature.roster_view() == {"consultations": []}
+    assert all(a.room.kind is RoomKind.HEARING for a in (defendant, counsel, interpreter))
