@@ -119,7 +119,7 @@ async def _serve(settings: Settings) -> None:
         text = "Demo off (make run turns it on with COURTROOM_DEMO=1, on a loopback address)."
     runner = web.AppRunner(create_app(settings, court_key))
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=settings.ssl_context())
     await site.start()
     print(f"courtroom is running on {settings.public_url}\n", flush=True)
     print(text, flush=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -127,13 +128,19 @@ class Courtroom:
         return self.log_path.read_text(errors="replace")
 
 
-def _wait(check_url: str, process: subprocess.Popen[bytes], log: Path, what: str) -> None:
+def _wait(
+    check_url: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    what: str,
+    context: ssl.SSLContext | None = None,
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"{what} exited with {process.returncode}:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(check_url, timeout=2) as response:
+            with urllib.request.urlopen(check_url, timeout=2, context=context) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -152,8 +159,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def courtroom(base: Path, settings: Mapping[str, str]) -> Iterator[Courtroom]:
-    """``courtroom serve`` on 127.0.0.1 with ``settings``, its state under ``base``."""
+def courtroom(
+    base: Path, settings: Mapping[str, str], *, trust: Path | None = None
+) -> Iterator[Courtroom]:
+    """``courtroom serve`` on 127.0.0.1 with ``settings``, its state under ``base``; with
+    ``trust`` (a CA certificate) it is expected to serve HTTPS itself."""
     port = free_port()
     data_dir = base / "data"
     env = {
@@ -173,9 +183,10 @@ def courtroom(base: Path, settings: Mapping[str, str]) -> Iterator[Courtroom]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    direct = f"http://127.0.0.1:{port}"
+    direct = f"{'https' if trust else 'http'}://127.0.0.1:{port}"
+    context = None if trust is None else ssl.create_default_context(cafile=str(trust))
     try:
-        _wait(f"{direct}/api/v1/health", process, log_path, "courtroom")
+        _wait(f"{direct}/api/v1/health", process, log_path, "courtroom", context)
         yield Courtroom(
             direct_url=direct,
             public_url=env.get("COURTROOM_PUBLIC_URL", direct),
