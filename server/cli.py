@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
+from server import doctor
 from server.app import create_app
 from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
@@ -192,6 +193,23 @@ def main(argv: list[str] | None = None) -> int:
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
     )
+    check = commands.add_parser(
+        "check",
+        help="read the configuration and say what is wrong or risky (exit 1 on an error)",
+    )
+    check.add_argument(
+        "--hours",
+        type=float,
+        default=doctor.DEFAULT_HOURS,
+        help=f"hours of recording the disk must hold (default {doctor.DEFAULT_HOURS})",
+    )
+    check.add_argument(
+        "--participants",
+        type=int,
+        default=doctor.DEFAULT_PARTICIPANTS,
+        help="publishing participants per hearing, for the disk estimate "
+        f"(default {doctor.DEFAULT_PARTICIPANTS})",
+    )
     archive_cli.add_parser(commands)
     audit_cli.add_parser(commands)
     auth_cli.add_parser(commands)
@@ -210,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             settings = Settings.from_env()
         except SettingsError as exc:
+            if args.command == "check":
+                # The check's own answer: a setting courtroom refuses is its first finding.
+                text, _ = doctor.report([doctor.error("settings", str(exc))])
+                print(text)
+                return 1
             print(f"courtroom: {exc}", file=sys.stderr)
             return 2
 
@@ -241,6 +264,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"hearing_id": hearing_id, "links": links}, indent=2))
         else:
             print(demo_note(write_demo_links(settings, text)))
+    elif args.command == "check":
+        text, status = doctor.report(
+            doctor.check(settings, os.environ, hours=args.hours, participants=args.participants)
+        )
+        print(text)
+        return status
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
     elif args.command == "archive":
