@@ -17,7 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
-from server import doctor
+from server import doctor, logs
 from server.app import create_app
 from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
@@ -215,9 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     auth_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=logs.TEXT_FORMAT)
     for noisy in ("aioice", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # Everything the platform creates is its user's only (0700 directories, 0600 files):
@@ -236,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"courtroom: {exc}", file=sys.stderr)
             return 2
 
+        logs.configure(settings.log_format)
         try:
             return _run(args, settings)
         except CourtKeyRefused as exc:

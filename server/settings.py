@@ -21,6 +21,7 @@ from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
+from server.logs import LOG_FORMATS, LogFormat
 from server.tls import TlsFilesRefused, server_context
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -71,6 +72,8 @@ class Settings:
     # both or neither. The usual layout has Caddy in front instead (deploy/Caddyfile).
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    # "json": one JSON object per log line, with request and hearing ids (server/logs.py).
+    log_format: LogFormat = "text"
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """The listening socket's TLS context, or None for plain HTTP."""
@@ -150,7 +153,15 @@ class Settings:
             admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
             tls_cert=tls_cert,
             tls_key=tls_key,
+            log_format=_log_format(env.get("COURTROOM_LOG_FORMAT") or "text"),
         )
+
+
+def _log_format(value: str) -> LogFormat:
+    for known in LOG_FORMATS:
+        if value.strip().lower() == known:
+            return known
+    raise SettingsError(f"COURTROOM_LOG_FORMAT must be text or json, not {value!r}")
 
 
 def _tls_files(cert: str | None, key: str | None) -> tuple[Path | None, Path | None]:

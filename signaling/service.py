@@ -19,7 +19,7 @@ from signaling.courtroom import ChangeState, change_state_in_memory
 from signaling.exhibits import ExhibitStore
 from signaling.hearing_events import EventSink, not_published
 from signaling.hearings import HearingRegistry
-from signaling.live_hearing import RecordingAvailable
+from signaling.live_hearing import LiveHearing, RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
 from signaling.protocol import ProtocolStore
 
@@ -111,6 +111,11 @@ class Signaling:
 
     def attach(self, app: web.Application) -> None:
         self.sio.attach(app)
+
+    def live_hearings(self) -> list[LiveHearing]:
+        """The hearings live in this process, for observers that only read them
+        (server/metrics.py); a snapshot, taken on the event loop."""
+        return [courtroom.live for courtroom in self.hearings._live.values()]
 
     async def close(self) -> None:
         await self.hearings.close()
