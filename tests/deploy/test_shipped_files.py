@@ -46,7 +46,14 @@ def test_the_systemd_unit_is_one_systemd_accepts(tmp_path: Path) -> None:
 
 def test_the_example_settings_are_settings_courtroom_accepts(tmp_path: Path) -> None:
     env = read_env_file(DEPLOY / "courtroom.env")
-    env["COURTROOM_DATA_DIR"] = str(tmp_path / "data")  # the example's is /var/lib/courtroom
+    assert env["COURTROOM_WEB_DIR"] == "/opt/courtroom/web"
+    # The installation's directories, here under tmp_path (they must exist).
+    (tmp_path / "keys").mkdir()
+    env |= {
+        "COURTROOM_DATA_DIR": str(tmp_path / "data"),
+        "COURTROOM_WEB_DIR": str(ROOT / "web"),
+        "COURTROOM_RECORD_KEY_FILE": str(tmp_path / "keys" / "key.pem"),
+    }
     settings = Settings.from_env(env)
     assert settings.host == "127.0.0.1", "behind Caddy, courtroom listens on loopback only"
     assert settings.public_url.startswith("https://")
