@@ -13,6 +13,7 @@ defendant's tone.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import time
@@ -276,6 +277,13 @@ def test_a_hearing_over_https_from_another_network_is_seen_heard_and_recorded(
         judge.close()
         defendant.close()
     assert not judge.problems and not defendant.problems, judge.problems + defendant.problems
+    # Signaling went over Caddy's proxied WebSocket (the page asks for no other transport):
+    # courtroom's access log has the upgrades, one per page, written as each one closes.
+    upgrade = re.compile(r'"GET /socket\.io/\?[^"]*transport=websocket[^"]*" 101 ')
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(upgrade.findall(server.log())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling a log file another process writes
+    assert len(upgrade.findall(server.log())) >= 2, server.log()[-2000:]
 
     found = list((server.data_dir / "recordings").glob(f"*/{recording_id}"))
     assert len(found) == 1, f"no recording {recording_id}"
