@@ -32,6 +32,7 @@ from server.archive.service import Archive
 from server.audit import routes as audit_routes
 from server.audit.checkpoints import AuditCheckpoints
 from server.audit.log import AuditLog, Outcome
+from server.auth.proxies import TRUSTED_PROXIES
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.court_key import CourtKey, CourtKeyRefused, open_court_key
@@ -223,6 +224,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     setup_metrics(app, signaling.live_hearings)
 
     app[keys.SETTINGS] = settings
+    app[TRUSTED_PROXIES] = settings.trusted_proxies
     app[SECURITY_HEADERS] = SecurityHeaders.for_public_url(settings.public_url)
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit

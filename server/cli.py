@@ -32,6 +32,7 @@ from server.auth.bootstrap import (
     write_private,
 )
 from server.auth.passwords import Passwords
+from server.auth.proxies import ClientAccessLogger
 from server.court_data import open_court_data
 from server.court_key import CourtKeyRefused, checked_court_key
 from server.demo import DEMO_CASE_NUMBER, DEMO_LINKS_FILE, ensure_demo, format_links
@@ -118,7 +119,7 @@ async def _serve(settings: Settings) -> None:
         text = demo_note(write_demo_links(settings, (await _demo(settings))[2]))
     else:
         text = "Demo off (make run turns it on with COURTROOM_DEMO=1, on a loopback address)."
-    runner = web.AppRunner(create_app(settings, court_key))
+    runner = web.AppRunner(create_app(settings, court_key), access_log_class=ClientAccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port, ssl_context=settings.ssl_context())
     await site.start()

@@ -126,6 +126,9 @@ def test_a_failed_login_is_audited_with_the_participants_address_not_a_forged_on
     assert re.search(r";\s*Secure", cookie), cookie
     (entry,) = _audit(server, "session.login", OTHER)
     assert f"from {PARTICIPANT_ADDRESS}" in entry, entry
+    # courtroom's access log names the participant too, not Caddy.
+    logins = [line for line in server.log().splitlines() if "POST /api/v1/session" in line]
+    assert logins and all(f"aiohttp.access: {PARTICIPANT_ADDRESS} [" in x for x in logins), logins
 
 
 def test_forged_forwarding_headers_do_not_escape_the_throttle_and_others_still_log_in(
