@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import aioice.ice
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
@@ -42,3 +43,22 @@ def use_host_addresses(addresses: Sequence[str]) -> None:
         return [a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
 
     aioice.ice.get_host_addresses = get_host_addresses
+
+
+IcePath = Literal["relay", "direct"]
+
+
+def selected_path(ice_transport: Any) -> IcePath | None:
+    """Whether the pair ICE selected goes through a TURN relay (either end's candidate is a
+    relay candidate) or directly; None until a pair is selected. Reads aioice's nominated
+    pair (no public accessor in aioice 0.13), for metrics only: any surprise reads None."""
+    connection = getattr(ice_transport, "_connection", None)
+    nominated = getattr(connection, "_nominated", None)
+    if not isinstance(nominated, dict) or not nominated:
+        return None
+    pair = next(iter(nominated.values()))
+    types = {
+        getattr(getattr(pair, "local_candidate", None), "type", None),
+        getattr(getattr(pair, "remote_candidate", None), "type", None),
+    }
+    return "relay" if "relay" in types else "direct"

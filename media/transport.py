@@ -21,7 +21,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from media import passthrough
 from media.consumer import Consumer
-from media.ice import rtc_configuration
+from media.ice import IcePath, rtc_configuration, selected_path
 from media.settings import MediaSettings
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,18 @@ class NegotiationError(Exception):
 
 class TransportClosed(NegotiationError):
     """The peer connection closed (its participant left) while a negotiation was due."""
+
+
+@dataclass(frozen=True, slots=True)
+class TransportCounts:
+    """What one connection has carried so far (SRTP/SRTCP datagrams and their bytes, as
+    aiortc's transport statistics count them), and how ICE connected it."""
+
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    packets_sent: int = 0
+    packets_received: int = 0
+    path: IcePath | None = None
 
 
 class Transport:
@@ -94,6 +106,22 @@ class Transport:
     @property
     def is_closed(self) -> bool:
         return self._closed
+
+    def counts(self) -> TransportCounts:
+        """The connection's counters, read without waiting (for server/metrics.py). With
+        BUNDLE every transceiver shares one DTLS transport; before negotiation there is none."""
+        transceivers = self._pc.getTransceivers()
+        if not transceivers:
+            return TransportCounts()
+        dtls = transceivers[0].sender.transport
+        stats = next(iter(dtls._get_stats().values()))
+        return TransportCounts(
+            bytes_sent=stats.bytesSent,
+            bytes_received=stats.bytesReceived,
+            packets_sent=stats.packetsSent,
+            packets_received=stats.packetsReceived,
+            path=selected_path(dtls.transport),
+        )
 
     def on_incoming_track(self, callback: IncomingTrack) -> None:
         self._on_incoming_track = callback

@@ -32,6 +32,7 @@ from server.archive.service import Archive
 from server.audit import routes as audit_routes
 from server.audit.checkpoints import AuditCheckpoints
 from server.audit.log import AuditLog, Outcome
+from server.auth.proxies import TRUSTED_PROXIES
 from server.auth.routes import setup_auth
 from server.court_data import CourtData
 from server.court_key import CourtKey, CourtKeyRefused, open_court_key
@@ -42,6 +43,8 @@ from server.live_courtroom import (
     persisted_state_changes,
     signaling_audit,
 )
+from server.logs import request_context
+from server.metrics import setup_metrics
 from server.openapi import openapi_document
 from server.persistence.database import migrate
 from server.problems import (
@@ -146,8 +149,9 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     checked = court_key is not None
     if court_key is None:
         court_key = CourtKey.from_key_file(settings)
-    # security_headers is outermost so that problem responses carry the headers too.
-    app = web.Application(middlewares=[security_headers, problem_details])
+    # security_headers is outside problem_details so that problem responses carry the
+    # headers too; request_context outermost, so that every line logged has its request id.
+    app = web.Application(middlewares=[request_context, security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
 
     data = CourtData.from_settings(settings)
@@ -217,8 +221,10 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         exhibit_store=data.exhibits,
     )
     signaling.attach(app)
+    setup_metrics(app, signaling.live_hearings)
 
     app[keys.SETTINGS] = settings
+    app[TRUSTED_PROXIES] = settings.trusted_proxies
     app[SECURITY_HEADERS] = SecurityHeaders.for_public_url(settings.public_url)
     app[keys.DATA] = data
     app[keys.AUDIT] = data.audit

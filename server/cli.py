@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from recordings import RecordingInfo, RecordingStore
+from server import doctor, logs
 from server.app import create_app
 from server.archive import cli as archive_cli
 from server.audit import cli as audit_cli
@@ -31,6 +32,7 @@ from server.auth.bootstrap import (
     write_private,
 )
 from server.auth.passwords import Passwords
+from server.auth.proxies import ClientAccessLogger
 from server.court_data import open_court_data
 from server.court_key import CourtKeyRefused, checked_court_key
 from server.demo import DEMO_CASE_NUMBER, DEMO_LINKS_FILE, ensure_demo, format_links
@@ -117,9 +119,9 @@ async def _serve(settings: Settings) -> None:
         text = demo_note(write_demo_links(settings, (await _demo(settings))[2]))
     else:
         text = "Demo off (make run turns it on with COURTROOM_DEMO=1, on a loopback address)."
-    runner = web.AppRunner(create_app(settings, court_key))
+    runner = web.AppRunner(create_app(settings, court_key), access_log_class=ClientAccessLogger)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=settings.ssl_context())
     await site.start()
     print(f"courtroom is running on {settings.public_url}\n", flush=True)
     print(text, flush=True)
@@ -192,14 +194,29 @@ def main(argv: list[str] | None = None) -> int:
     recordings.add_subparsers(dest="action", required=True).add_parser(
         "list", help="list recordings with durations"
     )
+    check = commands.add_parser(
+        "check",
+        help="read the configuration and say what is wrong or risky (exit 1 on an error)",
+    )
+    check.add_argument(
+        "--hours",
+        type=float,
+        default=doctor.DEFAULT_HOURS,
+        help=f"hours of recording the disk must hold (default {doctor.DEFAULT_HOURS})",
+    )
+    check.add_argument(
+        "--participants",
+        type=int,
+        default=doctor.DEFAULT_PARTICIPANTS,
+        help="publishing participants per hearing, for the disk estimate "
+        f"(default {doctor.DEFAULT_PARTICIPANTS})",
+    )
     archive_cli.add_parser(commands)
     audit_cli.add_parser(commands)
     auth_cli.add_parser(commands)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=logs.TEXT_FORMAT)
     for noisy in ("aioice", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # Everything the platform creates is its user's only (0700 directories, 0600 files):
@@ -210,9 +227,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             settings = Settings.from_env()
         except SettingsError as exc:
+            if args.command == "check":
+                # The check's own answer: a setting courtroom refuses is its first finding.
+                text, _ = doctor.report([doctor.error("settings", str(exc))])
+                print(text)
+                return 1
             print(f"courtroom: {exc}", file=sys.stderr)
             return 2
 
+        logs.configure(settings.log_format)
         try:
             return _run(args, settings)
         except CourtKeyRefused as exc:
@@ -241,6 +264,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps({"hearing_id": hearing_id, "links": links}, indent=2))
         else:
             print(demo_note(write_demo_links(settings, text)))
+    elif args.command == "check":
+        text, status = doctor.report(
+            doctor.check(settings, os.environ, hours=args.hours, participants=args.participants)
+        )
+        print(text)
+        return status
     elif args.command == "recordings":
         print(format_recordings(RecordingStore(settings.recordings_dir).list()))
     elif args.command == "archive":

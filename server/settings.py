@@ -7,6 +7,7 @@ import json
 import math
 import os
 import secrets
+import ssl
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
+from server.logs import LOG_FORMATS, LogFormat
+from server.tls import TlsFilesRefused, server_context
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
@@ -65,6 +68,18 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     # Administrators must log in with a second factor (TOTP); one without is sent to enrol.
     admin_totp: bool = False
+    # HTTPS served by courtroom itself (server/tls.py): a PEM certificate chain and its key,
+    # both or neither. The usual layout has Caddy in front instead (deploy/Caddyfile).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # "json": one JSON object per log line, with request and hearing ids (server/logs.py).
+    log_format: LogFormat = "text"
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The listening socket's TLS context, or None for plain HTTP."""
+        if self.tls_cert is None or self.tls_key is None:
+            return None
+        return server_context(self.tls_cert, self.tls_key)
 
     @property
     def archive_work_dir(self) -> Path:
@@ -96,6 +111,7 @@ class Settings:
         if not host:
             raise SettingsError("COURTROOM_HOST must not be empty (default 127.0.0.1)")
         port = _port(env.get("COURTROOM_PORT", "8080"))
+        tls_cert, tls_key = _tls_files(env.get("COURTROOM_TLS_CERT"), env.get("COURTROOM_TLS_KEY"))
         data_dir = _data_dir(env.get("COURTROOM_DATA_DIR") or "data")
         database_url = _database_url(
             env.get("COURTROOM_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'courtroom.db'}"
@@ -105,7 +121,8 @@ class Settings:
         except OSError as exc:
             raise SettingsError(f"COURTROOM_DATABASE_URL is not usable: {exc}") from None
         url_host = f"[{host}]" if ":" in host else host  # an IPv6 address needs brackets
-        public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"http://{url_host}:{port}")
+        scheme = "https" if tls_cert is not None else "http"
+        public_url = _public_url(env.get("COURTROOM_PUBLIC_URL") or f"{scheme}://{url_host}:{port}")
         demo = _demo(env.get("COURTROOM_DEMO", "0"), host, public_url)
         return cls(
             host=host,
@@ -134,7 +151,40 @@ class Settings:
             ),
             trusted_proxies=_trusted_proxies(env.get("COURTROOM_TRUSTED_PROXIES", "")),
             admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
+            tls_cert=tls_cert,
+            tls_key=tls_key,
+            log_format=_log_format(env.get("COURTROOM_LOG_FORMAT") or "text"),
         )
+
+
+def _log_format(value: str) -> LogFormat:
+    for known in LOG_FORMATS:
+        if value.strip().lower() == known:
+            return known
+    raise SettingsError(f"COURTROOM_LOG_FORMAT must be text or json, not {value!r}")
+
+
+def _tls_files(cert: str | None, key: str | None) -> tuple[Path | None, Path | None]:
+    """Both files or neither; loaded once here, so that a wrong pair stops the start with
+    a sentence instead of failing the first browser's handshake."""
+    if not cert and not key:
+        return None, None
+    if not cert or not key:
+        given, missing = (
+            ("COURTROOM_TLS_KEY", "COURTROOM_TLS_CERT")
+            if not cert
+            else ("COURTROOM_TLS_CERT", "COURTROOM_TLS_KEY")
+        )
+        raise SettingsError(
+            f"{given} is set but {missing} is not: HTTPS needs both the certificate and its "
+            "private key (or neither, for plain HTTP behind a proxy such as Caddy)"
+        )
+    paths = Path(cert).expanduser().resolve(), Path(key).expanduser().resolve()
+    try:
+        server_context(*paths)
+    except TlsFilesRefused as exc:
+        raise SettingsError(str(exc)) from None
+    return paths
 
 
 def _trusted_proxies(value: str) -> tuple[Network, ...]:

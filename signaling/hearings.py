@@ -77,6 +77,10 @@ class HearingRegistry:
             raise InvalidState("this hearing is no longer live")
         return courtroom
 
+    def live_hearings(self) -> list[LiveHearing]:
+        """Every hearing live now (a snapshot)."""
+        return [courtroom.live for courtroom in self._live.values()]
+
     def find(self, hearing_id: HearingId) -> LiveHearing | None:
         courtroom = self._live.get(hearing_id)
         return None if courtroom is None else courtroom.live

@@ -24,7 +24,7 @@ from court.errors import (
 from court.event_params import LeaveReason, Left
 from court.hearing import JoinGrant
 from media.transport import NegotiationError
-from signaling import messages
+from signaling import log_context, messages
 from signaling.audit import Audit, AuditEvent, not_audited
 from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
@@ -106,6 +106,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 exc.message, {"code": exc.code}
             ) from None
         self._sessions[sid] = Session(sid=sid, hearing=grant.hearing, participant=grant.participant)
+        log_context.hearing_id.set(grant.hearing.id)
         logger.info("connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role)
 
     async def _disconnect(self, sid: str) -> None:
@@ -123,6 +124,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session = self._sessions.get(sid)
         if session is None or session.closed:
             return messages.error(NotAuthenticated.code, "this connection is not authenticated")
+        log_context.hearing_id.set(session.hearing.id)  # for the lines this command logs
         return await self._handled(session, event, handler, payload)
 
     async def _handled(

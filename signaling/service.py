@@ -20,7 +20,7 @@ from signaling.live.courtroom import ChangeState, change_state_in_memory
 from signaling.live.features.chat import ChatStore, not_stored
 from signaling.live.features.exhibits import ExhibitStore
 from signaling.live.features.protocol import ProtocolStore
-from signaling.live.hearing import RecordingAvailable
+from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
 
 # Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
@@ -111,6 +111,11 @@ class Signaling:
 
     def attach(self, app: web.Application) -> None:
         self.sio.attach(app)
+
+    def live_hearings(self) -> list[LiveHearing]:
+        """The hearings live in this process, for observers that only read them
+        (server/metrics.py); a snapshot, taken on the event loop."""
+        return self.hearings.live_hearings()
 
     async def close(self) -> None:
         await self.hearings.close()

@@ -10,13 +10,19 @@ the rightmost address of the header that is not itself a trusted proxy.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable
 
 from aiohttp import web
+from aiohttp.web_log import AccessLogger, KeyMethod
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 FORWARDED_FOR = "X-Forwarded-For"
+# The app's trusted proxies, for code that has the request but not the settings.
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple[Network, ...])
 
 
 def parse_trusted_proxies(value: str) -> tuple[Network, ...]:
@@ -58,3 +64,23 @@ def client_address(request: web.Request, proxies: tuple[Network, ...]) -> str:
             except ValueError:
                 return peer  # a proxy of ours wrote garbage: count the proxy, not the text
     return forwarded[0] if forwarded else peer
+
+
+class ClientAccessLogger(AccessLogger):
+    """aiohttp's access log, with the client's address where it says ``%a``: behind Caddy
+    the one the trusted proxy names, as the audit log and the login throttle have it, not
+    the proxy's loopback address on every line."""
+
+    def __init__(self, logger: logging.Logger, log_format: str = AccessLogger.LOG_FORMAT) -> None:
+        super().__init__(logger, log_format)
+        # aiohttp compiles the format with AccessLogger's own methods, whatever the class.
+        self._methods = [
+            KeyMethod(key, self._format_a if method is AccessLogger._format_a else method)
+            for key, method in self._methods
+        ]
+
+    @staticmethod
+    def _format_a(request: BaseRequest, response: StreamResponse, time: float) -> str:
+        if isinstance(request, web.Request):
+            return client_address(request, request.config_dict.get(TRUSTED_PROXIES, ()))
+        return request.remote or "-"
