@@ -8,9 +8,10 @@ import math
 import os
 import secrets
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -20,6 +21,8 @@ from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
+from server.network_settings import media_ports_from_env, turn_from_env
+from signaling.turn import TurnSettings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
@@ -65,6 +68,9 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     # Administrators must log in with a second factor (TOTP); one without is sent to enrol.
     admin_totp: bool = False
+    # coturn's shared secret and URLs: each join ack carries time-limited TURN credentials
+    # (signaling/turn.py). None: no TURN, host candidates only.
+    turn: TurnSettings | None = None
 
     @property
     def archive_work_dir(self) -> Path:
@@ -117,6 +123,7 @@ class Settings:
             media=MediaSettings(
                 ice_servers=_ice_servers(env.get("COURTROOM_ICE_SERVERS") or "[]"),
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
+                ports=_network(media_ports_from_env, env),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
             demo=demo,
@@ -134,7 +141,18 @@ class Settings:
             ),
             trusted_proxies=_trusted_proxies(env.get("COURTROOM_TRUSTED_PROXIES", "")),
             admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
+            turn=_network(turn_from_env, env),
         )
+
+
+_T = TypeVar("_T")
+
+
+def _network(parse: Callable[[Mapping[str, str]], _T], env: Mapping[str, str]) -> _T:
+    try:
+        return parse(env)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _trusted_proxies(value: str) -> tuple[Network, ...]:

@@ -30,6 +30,7 @@ from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
 from signaling.session import Session
+from signaling.turn import IceOffer, no_turn
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +54,14 @@ def is_power_of_ten(n: int) -> bool:
 
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
-        self, authenticate: Authenticate, registry: HearingRegistry, audit: Audit = not_audited
+        self,
+        authenticate: Authenticate,
+        registry: HearingRegistry,
+        audit: Audit = not_audited,
+        ice: IceOffer = no_turn,
     ) -> None:
         super().__init__(NAMESPACE)
+        self._ice = ice  # the ICE servers (TURN credentials) each join ack carries
         self._authenticate = authenticate
         self._audit = audit
         self._registry = registry
@@ -180,7 +186,8 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         messages.parse(messages.Join, payload)
         if session.joined:
             raise InvalidState("already joined")
-        return messages.ok(await self._registry.join(session))
+        joined = await self._registry.join(session)
+        return messages.ok({**joined, **self._ice(session.participant.id)})
 
     async def _publish(self, session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.Publish, payload)

@@ -113,6 +113,25 @@ export class MediaSession {
     );
   }
 
+  // The ICE servers (time-limited TURN credentials) and the transport policy come with the
+  // join acknowledgement, but the relay's first offer can arrive before it does: offers wait
+  // until the acknowledgement has configured the connection, so that ICE gathering (which
+  // the first answer starts) already knows the TURN server.
+  /** @param {Promise<{ice_servers?: RTCIceServer[], ice_transport_policy?: string}>} joined */
+  configureIceFrom(joined) {
+    const configured = joined.then(
+      (data) => {
+        this.pc.setConfiguration({
+          ...this.pc.getConfiguration(),
+          iceServers: data.ice_servers || [],
+          iceTransportPolicy: data.ice_transport_policy === "relay" ? "relay" : "all",
+        });
+      },
+      () => {}, // a refused join is the session's to handle (startSession)
+    );
+    this._queue = this._queue.then(() => configured);
+  }
+
   // The local tracks to send once an offer names a publish mid for them.
   setLocalStream(stream) {
     this._local.audio = stream ? stream.getAudioTracks()[0] || null : null;
