@@ -13,13 +13,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
 
+from signaling.turn import turn_credential
 from tests.e2e.harness import ROOT, Server
 from tests.e2e.hearing_page import WAIT_MS, HearingPage, camera_script, dominant_channel
-from tests.e2e.turn.conftest import MEDIA_PORTS, TurnWorld
+from tests.e2e.turn.conftest import MEDIA_PORTS, SECRET, TURN_URLS, TurnWorld
 from tests.e2e.turn.topology import SERVER_IP, TURN_IP
 
 pytestmark = pytest.mark.timeout(120)
@@ -35,10 +37,17 @@ def in_media_ports(address: str) -> bool:
 def start_headless(world: TurnWorld, server: Server, role: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
-            "ip", "netns", "exec", world.topology.namespace,
-            sys.executable, "-m", "tests.e2e.turn.participant",
-            server.url, server.links[role]["token"], str(PARTICIPANT_SECONDS),
-        ],  # fmt: skip
+            "ip",
+            "netns",
+            "exec",
+            world.topology.namespace,
+            sys.executable,
+            "-m",
+            "tests.e2e.turn.participant",
+            server.url,
+            server.links[role]["token"],
+            str(PARTICIPANT_SECONDS),
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "SSL_CERT_FILE": str(world.ca_cert)},
         stdout=subprocess.PIPE,
@@ -104,3 +113,48 @@ def test_chromium_and_aiortc_behind_a_udp_blocking_firewall_meet_through_turn_tl
             headless.communicate()
         context.close()
     assert not judge.problems, judge.problems
+
+
+# Gathers with one TURN server and the relay policy, as the page does; the candidates' types.
+_GATHER = """
+async ([urls, username, credential]) => {
+  const pc = new RTCPeerConnection({
+    iceServers: [{ urls, username, credential }], iceTransportPolicy: "relay",
+  });
+  const types = [];
+  pc.onicecandidate = (e) => { if (e.candidate) types.push(e.candidate.type); };
+  pc.createDataChannel("probe");
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((done) => {
+    if (pc.iceGatheringState === "complete") return done();
+    pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
+    setTimeout(done, 10000);
+  });
+  pc.close();
+  return types;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("credential", "relays"),
+    [("issued", True), ("wrong secret", False), ("expired", False)],
+)
+def test_chromium_behind_the_firewall_gets_a_relay_only_with_a_valid_credential(
+    turn_world: TurnWorld, firewalled_browser: Any, credential: str, relays: bool
+) -> None:
+    now = int(time.time())
+    secret, expires_at = {
+        "issued": (SECRET, now + 600),
+        "wrong secret": ("a-secret-that-is-not-the-courts", now + 600),
+        "expired": (SECRET, now - 5),
+    }[credential]
+    username, password = turn_credential(secret.encode(), "ptc_probe", expires_at)
+    context = firewalled_browser.new_context()
+    try:
+        page = context.new_page()
+        types = page.evaluate(_GATHER, [[TURN_URLS[-1]], username, password])
+    finally:
+        context.close()
+
+    assert (types == ["relay"]) if relays else (types == []), types
