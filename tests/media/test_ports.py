@@ -13,6 +13,8 @@ from aiortc import RTCConfiguration, RTCPeerConnection
 
 from media.ice import use_host_addresses
 from media.ports import MediaPortsExhausted, use_media_ports
+from media.settings import MediaSettings
+from media.transport import NegotiationError, Transport
 
 FIRST = 47310  # inside the test's own network namespace nothing else binds these
 
@@ -96,3 +98,17 @@ async def test_without_a_range_aioice_binds_as_before() -> None:
 def test_a_reversed_range_is_refused() -> None:
     with pytest.raises(ValueError, match="not a port range"):
         use_media_ports((FIRST + 1, FIRST))
+
+
+async def test_an_exhausted_range_is_a_negotiation_error_of_the_transport() -> None:
+    use_media_ports((FIRST, FIRST))
+    holder = await gathered()
+    transport = Transport("ep_late", MediaSettings(host_addresses=("127.0.0.1",)))
+    transport.enable_publishing(("audio",))
+    try:
+        # The negotiator drops the participant on a NegotiationError, with this reason.
+        with pytest.raises(NegotiationError, match="no free media port"):
+            await transport.create_offer()
+    finally:
+        await transport.close()
+        await holder.close()
