@@ -22,18 +22,20 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, Server, wait_healthy, write_tone
-from tests.e2e.turn.topology import (
+from tests.network.topology import (
     SERVER_IP,
     TURN_IP,
     TURN_PORT,
     TURN_TLS_PORT,
     Coturn,
+    LossyLink,
     Topology,
     make_certificates,
 )
 
 SECRET = "courtroom-e2e-turn-secret"
 WEB_PORT = 8417
+PLAIN_WEB_PORT = 8418
 MEDIA_PORTS = (50000, 50100)
 TURN_URLS = (
     f"turn:{TURN_IP}:{TURN_PORT}?transport=udp",
@@ -85,12 +87,33 @@ def turn_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TurnWorld]:
 def turn_server(
     turn_world: TurnWorld, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """courtroom on 10.17.0.1 as a court runs it with TURN: relay forced, media ports fixed.
+    """courtroom on 10.17.0.1 as a court runs it with TURN: relay forced, media ports fixed."""
+    yield from serve(
+        tmp_path_factory.mktemp("turn-server"),
+        WEB_PORT,
+        {
+            "COURTROOM_TURN_SECRET": SECRET,
+            "COURTROOM_TURN_URLS": ",".join(TURN_URLS),
+            "COURTROOM_TURN_TTL": "600",
+            "COURTROOM_TURN_RELAY_ONLY": "1",
+        },
+    )
+
+
+@pytest.fixture(scope="package")
+def plain_server(
+    turn_world: TurnWorld, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """courtroom on 10.17.0.1 without TURN: participants reach it over UDP directly."""
+    yield from serve(tmp_path_factory.mktemp("plain-server"), PLAIN_WEB_PORT, {})
+
+
+def serve(base: Path, port: int, settings: dict[str, str]) -> Iterator[Server]:
+    """`courtroom serve` on 10.17.0.1:``port`` with the demo's hearing and links.
 
     The demo's hearing and links are made first on loopback (the demo refuses any other
     address); the server then serves them on 10.17.0.1 with the demo off.
     """
-    base = tmp_path_factory.mktemp("turn-server")
     data_dir = base / "data"
     common = {**os.environ, "PYTHONPATH": str(ROOT), "COURTROOM_DATA_DIR": str(data_dir)}
     demo = subprocess.run(
@@ -104,18 +127,15 @@ def turn_server(
     if demo.returncode != 0:
         pytest.fail(f"`courtroom demo --json` failed:\n{demo.stdout}\n{demo.stderr}")
     demo_data = json.loads(demo.stdout)
-    url = f"http://{SERVER_IP}:{WEB_PORT}"
+    url = f"http://{SERVER_IP}:{port}"
     env = {
         **common,
         "COURTROOM_HOST": SERVER_IP,
-        "COURTROOM_PORT": str(WEB_PORT),
+        "COURTROOM_PORT": str(port),
         "COURTROOM_PUBLIC_URL": url,
         "COURTROOM_ICE_HOST_ADDRESSES": SERVER_IP,
         "COURTROOM_MEDIA_PORTS": f"{MEDIA_PORTS[0]}-{MEDIA_PORTS[1]}",
-        "COURTROOM_TURN_SECRET": SECRET,
-        "COURTROOM_TURN_URLS": ",".join(TURN_URLS),
-        "COURTROOM_TURN_TTL": "600",
-        "COURTROOM_TURN_RELAY_ONLY": "1",
+        **settings,
     }
     log_path = base / "server.log"
     with log_path.open("wb") as log:
@@ -146,37 +166,74 @@ def turn_server(
 
 
 @pytest.fixture(scope="package")
-def firewalled_browser(
-    turn_world: TurnWorld, turn_server: Server, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Any]:
-    """Debian's Chromium, run inside the participant's namespace (a wrapper Playwright
-    starts instead of the browser: the DevTools pipe crosses namespaces unchanged)."""
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright for every browser of this package (the sync API allows one at a time;
+    the browser tests of tests/e2e have closed theirs by the time this package runs)."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    base = tmp_path_factory.mktemp("browser")
-    wrapper = base / "chromium-in-netns"
-    wrapper.write_text(
-        f'#!/bin/sh\nexec ip netns exec {turn_world.topology.namespace} {CHROMIUM} "$@"\n'
-    )
-    wrapper.chmod(0o755)
-    tone = write_tone(base / "tone.wav")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(wrapper),
-            headless=True,
-            args=[
-                *CHROMIUM_FLAGS,
-                f"--use-file-for-fake-audio-capture={tone}",
-                # http://10.17.0.1 is not a secure context; HTTPS is the proxy's part (Caddy).
-                f"--unsafely-treat-insecure-origin-as-secure={turn_server.url}",
-                # Trust coturn's test certificate (by its key), as a browser trusts a court's
-                # publicly issued one: TURN/TLS is verified like any other TLS.
-                f"--ignore-certificate-errors-spki-list={spki_hash(turn_world.turn_cert)}",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield playwright
+
+
+def launch_chromium(
+    playwright: Any, base: Path, namespace: str | None, origins: list[str], *extra: str
+) -> Any:
+    """Debian's Chromium, inside ``namespace`` if given (a wrapper Playwright starts
+    instead of the browser: the DevTools pipe crosses namespaces unchanged)."""
+    base.mkdir(parents=True, exist_ok=True)
+    executable = CHROMIUM
+    if namespace is not None:
+        executable = base / "chromium-in-netns"
+        executable.write_text(f'#!/bin/sh\nexec ip netns exec {namespace} {CHROMIUM} "$@"\n')
+        executable.chmod(0o755)
+    tone = write_tone(base / "tone.wav")
+    return playwright.chromium.launch(
+        executable_path=str(executable),
+        headless=True,
+        args=[
+            *CHROMIUM_FLAGS,
+            f"--use-file-for-fake-audio-capture={tone}",
+            # http://10.17.0.1 is not a secure context; HTTPS is the proxy's part (Caddy).
+            f"--unsafely-treat-insecure-origin-as-secure={','.join(origins)}",
+            *extra,
+        ],
+    )
+
+
+@pytest.fixture(scope="package")
+def firewalled_browser(
+    playwright_driver: Any,
+    turn_world: TurnWorld,
+    turn_server: Server,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """Chromium in the namespace whose firewall lets only TURN/TLS and the web port out."""
+    browser = launch_chromium(
+        playwright_driver,
+        tmp_path_factory.mktemp("firewalled-browser"),
+        turn_world.topology.namespace,
+        [turn_server.url],
+        # Trust coturn's test certificate (by its key), as a browser trusts a court's
+        # publicly issued one: TURN/TLS is verified like any other TLS.
+        f"--ignore-certificate-errors-spki-list={spki_hash(turn_world.turn_cert)}",
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def lossy_link(turn_world: TurnWorld) -> Iterator[LossyLink]:
+    link = LossyLink()
+    try:
+        link.build()
+        yield link
+    finally:
+        link.close()
+
+
+@pytest.fixture
+def browser_dirs(tmp_path: Path) -> Any:
+    """A directory per browser a test launches (its wrapper and test media)."""
+    return lambda name: tmp_path / name

@@ -26,6 +26,9 @@ from tests.e2e.harness import ROOT
 SERVER_IP = "10.17.0.1"
 TURN_IP = "10.17.0.2"
 PARTICIPANT_IP = "10.17.0.10"
+# The impaired participant's own link: 10.17.1.1 (the server's side) - 10.17.1.10.
+LOSSY_GATEWAY_IP = "10.17.1.1"
+LOSSY_PARTICIPANT_IP = "10.17.1.10"
 TURN_PORT = 3478
 TURN_TLS_PORT = 443  # as deploy/turnserver.conf has it: TLS looks like HTTPS to a firewall
 SHIPPED_CONF = ROOT / "deploy" / "turnserver.conf"
@@ -39,6 +42,18 @@ def run(*command: str, namespace: str | None = None) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip()}")
     return done.stdout
+
+
+def wait_up(host_link: str, namespace: str) -> None:
+    """The veth pair carries packets (both ends are up a moment after ``ip link set up``)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if "LOWER_UP" in run("ip", "link", "show", host_link) and "LOWER_UP" in run(
+            "ip", "link", "show", "eth17", namespace=namespace
+        ):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"the veth link {host_link} did not come up")
 
 
 @dataclass
@@ -78,18 +93,7 @@ class Topology:
         for rule in rules:
             target = [] if "-j" in rule else ["-j", "ACCEPT"]
             run("iptables", *rule, *target, namespace=inside)
-        self.wait_reachable()
-
-    def wait_reachable(self) -> None:
-        """The veth link carries packets (it is up a moment after ``ip link set up``)."""
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if "LOWER_UP" in run("ip", "link", "show", self.host_link) and "LOWER_UP" in run(
-                "ip", "link", "show", "eth17", namespace=self.namespace
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("the veth link did not come up")
+        wait_up(self.host_link, self.namespace)
 
     def dropped_udp_packets(self) -> int:
         """How many UDP packets the participant's firewall has dropped so far."""
@@ -99,6 +103,63 @@ class Topology:
             if len(fields) > 3 and fields[2] == "DROP" and fields[3] in ("udp", "17"):
                 return int(fields[0])
         raise RuntimeError(f"no UDP drop rule in:\n{listing}")
+
+    def close(self) -> None:
+        subprocess.run(["ip", "link", "del", self.host_link], capture_output=True, check=False)
+        subprocess.run(["ip", "netns", "del", self.namespace], capture_output=True, check=False)
+
+
+@dataclass
+class LossyLink:
+    """A second participant namespace on a link of its own, no firewall: its UDP reaches
+    the server directly, and :meth:`lose` drops a share of its packets at random.
+
+    The kernel of this machine kind has no netem: iptables' ``statistic`` match makes the
+    loss (in the namespace, both directions, every protocol, as a bad link would).
+    """
+
+    suffix: str = field(default_factory=lambda: str(os.getpid()))
+
+    @property
+    def namespace(self) -> str:
+        return f"c17l{self.suffix}"
+
+    @property
+    def host_link(self) -> str:
+        return f"c17i{self.suffix}"
+
+    def build(self) -> None:
+        run("ip", "netns", "add", self.namespace)
+        run("ip", "link", "add", self.host_link, "type", "veth", "peer", "name", "eth17",
+            "netns", self.namespace)  # fmt: skip
+        run("ip", "addr", "add", f"{LOSSY_GATEWAY_IP}/24", "dev", self.host_link)
+        run("ip", "link", "set", self.host_link, "up")
+        inside = self.namespace
+        run("ip", "link", "set", "lo", "up", namespace=inside)
+        run("ip", "addr", "add", f"{LOSSY_PARTICIPANT_IP}/24", "dev", "eth17", namespace=inside)
+        run("ip", "link", "set", "eth17", "up", namespace=inside)
+        # The server's addresses are the gateway's own: delivered there, nothing forwarded.
+        run("ip", "route", "add", "default", "via", LOSSY_GATEWAY_IP, namespace=inside)
+        wait_up(self.host_link, self.namespace)
+
+    def lose(self, probability: float) -> None:
+        """Drop each packet in and out of the namespace with ``probability`` (0 to stop)."""
+        for chain in ("INPUT", "OUTPUT"):
+            run("iptables", "-F", chain, namespace=self.namespace)
+            if probability > 0:
+                run("iptables", "-A", chain, "-i" if chain == "INPUT" else "-o", "eth17",
+                    "-m", "statistic", "--mode", "random", "--probability", str(probability),
+                    "-j", "DROP", namespace=self.namespace)  # fmt: skip
+
+    def dropped(self) -> int:
+        """Packets dropped by :meth:`lose`'s rules since they were set, both directions."""
+        total = 0
+        for chain in ("INPUT", "OUTPUT"):
+            listing = run("iptables", "-L", chain, "-v", "-x", "-n", namespace=self.namespace)
+            total += sum(
+                int(line.split()[0]) for line in listing.splitlines() if "DROP" in line.split()[2:3]
+            )
+        return total
 
     def close(self) -> None:
         subprocess.run(["ip", "link", "del", self.host_link], capture_output=True, check=False)

@@ -11,8 +11,8 @@ import pytest
 from aioice import stun, turn
 
 from signaling.turn import TurnCredentials, TurnSettings, turn_credential
-from tests.e2e.turn.conftest import SECRET, TURN_URLS, TurnWorld
-from tests.e2e.turn.topology import SERVER_IP, SHIPPED_CONF, TURN_IP, TURN_TLS_PORT, shipped_keys
+from tests.network.conftest import SECRET, TURN_URLS, TurnWorld
+from tests.network.topology import SERVER_IP, SHIPPED_CONF, TURN_IP, TURN_TLS_PORT, shipped_keys
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -21,8 +21,8 @@ import pytest
 from signaling.turn import turn_credential
 from tests.e2e.harness import ROOT, Server
 from tests.e2e.hearing_page import WAIT_MS, HearingPage, camera_script, dominant_channel
-from tests.e2e.turn.conftest import MEDIA_PORTS, SECRET, TURN_URLS, TurnWorld
-from tests.e2e.turn.topology import SERVER_IP, TURN_IP
+from tests.network.conftest import MEDIA_PORTS, SECRET, TURN_URLS, TurnWorld
+from tests.network.topology import SERVER_IP, TURN_IP
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -43,7 +43,7 @@ def start_headless(world: TurnWorld, server: Server, role: str) -> subprocess.Po
             world.topology.namespace,
             sys.executable,
             "-m",
-            "tests.e2e.turn.participant",
+            "tests.network.participant",
             server.url,
             server.links[role]["token"],
             str(PARTICIPANT_SECONDS),

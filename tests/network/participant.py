@@ -1,6 +1,6 @@
 """A headless aiortc participant, run inside the firewalled namespace by the TURN tests.
 
-    ip netns exec <ns> python -m tests.e2e.turn.participant <url> <token> <seconds>
+    ip netns exec <ns> python -m tests.network.participant <url> <token> <seconds>
 
 It joins with the ICE servers of its join ack (TURN over TLS first: aiortc uses one TURN
 server) and the relay policy, publishes a red camera and a 440 Hz tone, and reports on
