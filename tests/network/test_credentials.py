@@ -1,10 +1,15 @@
 """coturn, configured as deploy/turnserver.conf ships it, accepts the credentials courtroom
-issues and refuses wrong or expired ones: no allocation, so no relay candidate."""
+issues and refuses wrong or expired ones: no allocation, so no relay candidate.
+
+The allocations here go over TURN/TCP: coturn checks a credential the same way whatever
+the transport, and a refused TLS connection is closed by asyncio only after a shutdown
+that may outlive the test. Over TLS, test_relay.py has Chromium gather with the same
+credentials.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import ssl
 import time
 
 import pytest
@@ -12,7 +17,7 @@ from aioice import stun, turn
 
 from signaling.turn import TurnCredentials, TurnSettings, turn_credential
 from tests.network.conftest import SECRET, TURN_URLS, TurnWorld
-from tests.network.topology import SERVER_IP, SHIPPED_CONF, TURN_IP, TURN_TLS_PORT, shipped_keys
+from tests.network.topology import SERVER_IP, SHIPPED_CONF, TURN_IP, TURN_PORT, shipped_keys
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -21,19 +26,13 @@ class Datagrams(asyncio.DatagramProtocol):
     pass
 
 
-def tls_to(world: TurnWorld) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=str(world.ca_cert))
-    return context
-
-
 async def allocate(world: TurnWorld, username: str, password: str) -> tuple[str, int]:
-    """A TURN allocation over TLS, as a participant's browser makes it; its relayed address."""
+    """A TURN allocation over TCP, as a participant's browser makes it; its relayed address."""
     transport, _ = await turn.create_turn_endpoint(
         Datagrams,
-        server_addr=(TURN_IP, TURN_TLS_PORT),
+        server_addr=(TURN_IP, TURN_PORT),
         username=username,
         password=password,
-        ssl=tls_to(world),
         transport="tcp",
     )
     try:
@@ -58,7 +57,7 @@ def test_the_test_uses_the_shipped_configuration_for_everything_but_addresses() 
     assert {"listening-ip", "relay-ip", "allowed-peer-ip", "cert", "pkey", "realm"} <= keys
 
 
-async def test_an_issued_credential_gets_a_relay_over_tls(turn_world: TurnWorld) -> None:
+async def test_an_issued_credential_gets_a_relay(turn_world: TurnWorld) -> None:
     username, password = issued("ptc_relay")
 
     relayed = await allocate(turn_world, username, password)
