@@ -6,9 +6,9 @@ coturn with ``use-auth-secret`` (deploy/turnserver.conf): coturn and courtroom s
 secret, and courtroom hands each participant a credential of its own that expires, in the
 "TURN REST API" scheme (draft-uberti-behave-turn-rest-00) that coturn checks without asking
 anyone: the username is ``"<expiry unix time>:<participant id>"`` and the password is
-``base64(HMAC-SHA1(secret, username))``. A leaked credential is good for one TTL only,
-and names whose it was; a static TURN password in the page would let anyone use the
-court's bandwidth.
+``base64(HMAC-SHA1(secret, username))``. A leaked credential is good for one TTL only
+and names the participant it was issued to; a static TURN password in the page would let
+anyone use the court's bandwidth.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ class TurnSettings:
     """coturn's shared secret, its URLs (turn:/turns: for UDP, TCP and TLS) and the TTL.
 
     ``relay_only`` makes browsers use TURN even where a direct path would work
-    (``iceTransportPolicy: "relay"``): the relay then never learns a participant's own
-    address, and tests prove the TURN path with it.
+    (``iceTransportPolicy: "relay"``): one path for every participant, and the one the
+    tests prove the TURN path with.
     """
 
     secret: bytes = field(repr=False)
