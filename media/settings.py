@@ -25,6 +25,8 @@ class MediaSettings:
 
     ice_servers: tuple[IceServer, ...] = ()
     host_addresses: tuple[str, ...] = field(default_factory=tuple)
+    # The UDP ports (first, last) host candidates bind (media/ports.py); None: any port.
+    ports: tuple[int, int] | None = None
     negotiation_timeout_s: float = 10.0
     # The monotonic clock media measures intervals with (keyframe throttling, the last
     # frame's arrival that health checks compare): the one place media takes time from,

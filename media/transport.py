@@ -22,6 +22,7 @@ from aiortc.mediastreams import MediaStreamError
 from media import passthrough
 from media.consumer import Consumer
 from media.ice import IcePath, rtc_configuration, selected_path
+from media.ports import MediaPortsExhausted
 from media.settings import MediaSettings
 
 logger = logging.getLogger(__name__)
@@ -221,6 +222,9 @@ class Transport:
         except InvalidStateError as exc:
             # Closed between the check and the offer: the hearing or the room is closing.
             raise TransportClosed(str(exc)) from exc
+        except MediaPortsExhausted as exc:
+            # Logged with the setting's name where it happened; the endpoint is told less.
+            raise NegotiationError("the server has no free media port for this connection") from exc
         local = self._pc.localDescription
         return SessionOffer(sdp=local.sdp, publish=self._publish_mids(), tracks=self._track_map())
 

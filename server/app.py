@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from media.ice import use_host_addresses
+from media.ports import use_media_ports
 from recordings import RecordingStore, statements
 from recordings.manifest import SIGNATURE_FILE
 from recordings.recovery import Recovery
@@ -58,6 +60,7 @@ from server.settings import Settings
 from server.webhooks import routes as webhook_routes
 from server.webhooks.service import WebhookEvent, Webhooks
 from signaling import Signaling
+from signaling.turn import TurnCredentials, no_turn
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +156,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     # headers too; request_context outermost, so that every line logged has its request id.
     app = web.Application(middlewares=[request_context, security_headers, problem_details])
     use_host_addresses(settings.media.host_addresses)
+    use_media_ports(settings.media.ports)
 
     data = CourtData.from_settings(settings)
     engine, hearings, participants, links = (
@@ -219,6 +223,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         chat_store=data.chat.add,
         protocol_store=AuditedProtocol(data.protocol, data.audit),
         exhibit_store=data.exhibits,
+        ice=no_turn if settings.turn is None else TurnCredentials(settings.turn, time.time),
     )
     signaling.attach(app)
     setup_metrics(app, signaling.live_hearings)

@@ -9,9 +9,10 @@ import os
 import secrets
 import ssl
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -22,7 +23,9 @@ from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
 from server.logs import LOG_FORMATS, LogFormat
+from server.network_settings import media_ports_from_env, turn_from_env
 from server.tls import TlsFilesRefused, server_context
+from signaling.turn import TurnSettings
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 SECRET_KEY_FILE = "secret_key"
@@ -81,6 +84,10 @@ class Settings:
             return None
         return server_context(self.tls_cert, self.tls_key)
 
+    # coturn's shared secret and URLs: each join ack carries time-limited TURN credentials
+    # (signaling/turn.py). None: no TURN, host candidates only.
+    turn: TurnSettings | None = None
+
     @property
     def archive_work_dir(self) -> Path:
         """Where the viewing copy, the joined master and export bundles are built before
@@ -134,6 +141,7 @@ class Settings:
             media=MediaSettings(
                 ice_servers=_ice_servers(env.get("COURTROOM_ICE_SERVERS") or "[]"),
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
+                ports=_network(media_ports_from_env, env),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
             demo=demo,
@@ -154,6 +162,7 @@ class Settings:
             tls_cert=tls_cert,
             tls_key=tls_key,
             log_format=_log_format(env.get("COURTROOM_LOG_FORMAT") or "text"),
+            turn=_network(turn_from_env, env),
         )
 
 
@@ -185,6 +194,16 @@ def _tls_files(cert: str | None, key: str | None) -> tuple[Path | None, Path | N
     except TlsFilesRefused as exc:
         raise SettingsError(str(exc)) from None
     return paths
+
+
+_T = TypeVar("_T")
+
+
+def _network(parse: Callable[[Mapping[str, str]], _T], env: Mapping[str, str]) -> _T:
+    try:
+        return parse(env)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _trusted_proxies(value: str) -> tuple[Network, ...]:

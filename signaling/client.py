@@ -18,6 +18,8 @@ from aiortc import (
     MediaStreamTrack,
     RTCBundlePolicy,
     RTCConfiguration,
+    RTCIceServer,
+    RTCIceTransportPolicy,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -58,17 +60,21 @@ class ParticipantClient:
     offers_answered: int = 0
     auto_answer: bool = True
     offers: list[dict[str, Any]] = field(default_factory=list)
+    # aiortc uses one TURN server, the first URL it supports: the join ack's URLs starting
+    # with this prefix (e.g. "turns:") come first. None keeps the ack's order.
+    prefer_turn_url: str | None = None
+    # Force the ICE transport policy ("relay"), whatever the join ack says.
+    ice_transport_policy: str | None = None
 
     def __post_init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
-        self.pc = RTCPeerConnection(
-            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-        )
+        self.pc = self._peer_connection(RTCConfiguration(iceServers=[]))
         self.join_data: dict[str, Any] = {}
         self._changed = asyncio.Condition()
         self._offer_lock = asyncio.Lock()
+        # Set once the join ack has configured ICE: an offer may arrive before the ack.
+        self._ice_configured = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
-        self.pc.on("track", self._handle_track)
         for event in ServerEvent:
             if event != ServerEvent.OFFER:
                 self.sio.on(
@@ -104,8 +110,56 @@ class ParticipantClient:
             transports=["websocket"],
             wait_timeout=self.ack_timeout_s,
         )
-        self.join_data = await self.command(ClientEvent.JOIN, {})
+        try:
+            self.join_data = await self.command(ClientEvent.JOIN, {})
+            self._configure_ice(self.join_data)
+        finally:
+            self._ice_configured.set()
         return self.join_data
+
+    def _peer_connection(self, configuration: RTCConfiguration) -> RTCPeerConnection:
+        configuration.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE
+        pc = RTCPeerConnection(configuration)
+        pc.on("track", self._handle_track)
+        return pc
+
+    def _configure_ice(self, joined: dict[str, Any]) -> None:
+        """Use the join ack's ICE servers (TURN credentials) and policy, as a browser does.
+
+        aiortc has no ``setConfiguration``: before any offer is applied, the still unused
+        peer connection is replaced by one made with them.
+        """
+        servers = [
+            RTCIceServer(
+                urls=self._ordered(server["urls"]),
+                username=server.get("username"),
+                credential=server.get("credential"),
+            )
+            for server in joined.get("ice_servers") or []
+        ]
+        policy = self.ice_transport_policy or joined.get("ice_transport_policy") or "all"
+        if not servers and policy == "all":
+            return
+        unused = self.pc
+        self.pc = self._peer_connection(
+            RTCConfiguration(
+                iceServers=servers,
+                iceTransportPolicy=(
+                    RTCIceTransportPolicy.RELAY if policy == "relay" else RTCIceTransportPolicy.ALL
+                ),
+            )
+        )
+        task = asyncio.get_running_loop().create_task(unused.close())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _ordered(self, urls: list[str]) -> list[str]:
+        prefix = self.prefer_turn_url
+        if prefix is None:
+            return list(urls)
+        return [u for u in urls if u.startswith(prefix)] + [
+            u for u in urls if not u.startswith(prefix)
+        ]
 
     async def publish(self) -> None:
         await self.command(
@@ -197,6 +251,7 @@ class ParticipantClient:
         task.add_done_callback(self._tasks.discard)
 
     async def _answer(self, offer: dict[str, Any]) -> None:
+        await self._ice_configured.wait()
         async with self._offer_lock:
             await self.pc.setRemoteDescription(RTCSessionDescription(offer["sdp"], "offer"))
             publish = offer.get("publish") or {}

@@ -21,7 +21,7 @@ from signaling.live.features.exhibits import ExhibitStore, MemoryExhibitStore
 from signaling.live.features.health import HealthMonitor
 from signaling.live.features.protocol import MemoryProtocolStore, ProtocolStore
 from signaling.live.hearing import LiveHearing, RecordingAvailable
-from signaling.live.notices import JoinAck
+from signaling.live.notices import HearingJoined
 from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class HearingRegistry:
             on_recording_available=self._on_recording_available,
         )
 
-    async def join(self, session: Session) -> JoinAck:
+    async def join(self, session: Session) -> HearingJoined:
         """Place ``session`` in its hearing; returns the join acknowledgement's data."""
         courtroom = self._live.get(session.hearing.id)
         created = courtroom is None

@@ -30,7 +30,9 @@ from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
 from signaling.live import views
+from signaling.live.notices import JoinAck
 from signaling.live.session import Session
+from signaling.turn import IceOffer, no_turn
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +56,14 @@ def is_power_of_ten(n: int) -> bool:
 
 class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
-        self, authenticate: Authenticate, registry: HearingRegistry, audit: Audit = not_audited
+        self,
+        authenticate: Authenticate,
+        registry: HearingRegistry,
+        audit: Audit = not_audited,
+        ice: IceOffer = no_turn,
     ) -> None:
         super().__init__(NAMESPACE)
+        self._ice = ice  # the ICE servers (TURN credentials) each join ack carries
         self._authenticate = authenticate
         self._audit = audit
         self._registry = registry
@@ -183,7 +190,9 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         messages.parse(messages.Join, payload)
         if session.joined:
             raise InvalidState("already joined")
-        return messages.ok(await self._registry.join(session))
+        joined = await self._registry.join(session)
+        ack: JoinAck = {**joined, **self._ice(session.participant.id)}
+        return messages.ok(ack)
 
     async def _publish(self, session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.Publish, payload)

@@ -22,6 +22,7 @@ from signaling.live.features.exhibits import ExhibitStore
 from signaling.live.features.protocol import ProtocolStore
 from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
+from signaling.turn import IceOffer, no_turn
 
 # Socket.IO's own liveness check. A closed tab closes its WebSocket at once; these bound
 # how long a vanished network keeps a participant on the others' screens.
@@ -84,6 +85,7 @@ class Signaling:
         chat_store: ChatStore = not_stored,
         protocol_store: ProtocolStore | None = None,
         exhibit_store: ExhibitStore | None = None,
+        ice: IceOffer = no_turn,
     ) -> None:
         passthrough.install()
         self.sio = CourtSocketServer(
@@ -106,7 +108,7 @@ class Signaling:
             protocol_store=protocol_store,
             exhibit_store=exhibit_store,
         )
-        self.namespace = HearingNamespace(authenticate, self.hearings, audit)
+        self.namespace = HearingNamespace(authenticate, self.hearings, audit, ice)
         self.sio.register_namespace(self.namespace)
 
     def attach(self, app: web.Application) -> None:

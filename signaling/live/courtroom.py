@@ -39,7 +39,7 @@ from signaling.live.features.screen_sharing import ScreenSharing
 from signaling.live.features.speaker import ActiveSpeaker
 from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.live.hooks import Hooks
-from signaling.live.notices import HearingStateChanged, JoinAck
+from signaling.live.notices import HearingJoined, HearingStateChanged
 from signaling.live.ports import Disconnect, ExitCause, RoomExit
 from signaling.live.roster import HearingRoster
 from signaling.live.server_events import ServerEvent
@@ -142,7 +142,7 @@ class Courtroom:
 
     # ---- arriving and leaving ----------------------------------------------------------
 
-    async def arrive(self, session: Session, *, replaced_previous: bool = False) -> JoinAck:
+    async def arrive(self, session: Session, *, replaced_previous: bool = False) -> HearingJoined:
         """Place a freshly joined session in its room; returns the join acknowledgement
         (``replaced_previous``: an older page with the same link was closed for it)."""
         if self.hearing.state not in LIVE:
@@ -186,8 +186,8 @@ class Courtroom:
             else None,
             "replaced_previous": replaced_previous,
         }
-        # The features' parts are checked at the wire by the tests (notices.JoinAck).
-        return cast(JoinAck, ack)
+        # The features' parts are checked at the wire by the tests (notices.HearingJoined).
+        return cast(HearingJoined, ack)
 
     async def depart(self, session: Session, left: Left) -> None:
         reason = left.said

@@ -369,8 +369,23 @@ class Offer(TypedDict):
 
 
 @with_config(_CLOSED)
-class JoinAck(TypedDict):
-    """The data of ``join``'s acknowledgement: everything a page needs to draw the hearing."""
+class IceServer(TypedDict):
+    urls: list[str]
+    username: str
+    credential: str
+
+
+@with_config(_CLOSED)
+class IceConfiguration(TypedDict):
+    """How a page's peer connection reaches the relay (TURN credentials: signaling/turn.py)."""
+
+    ice_servers: list[IceServer]
+    ice_transport_policy: Literal["all", "relay"]  # "relay": through TURN only
+
+
+@with_config(_CLOSED)
+class HearingJoined(TypedDict):
+    """What the live hearing tells a joiner: everything a page needs to draw the hearing."""
 
     participant: SelfView
     hearing: HearingView
@@ -389,6 +404,11 @@ class JoinAck(TypedDict):
     consultations: list[ConsultationView]  # those the joiner is in
     active_speaker: str | None
     roster: RosterView | None  # for the court, so no roster_changed is missed while joining
+
+
+@with_config(_CLOSED)
+class JoinAck(HearingJoined, IceConfiguration):
+    """The data of ``join``'s acknowledgement: the hearing, and how to reach its relay."""
 
 
 NOTICES: Final[Mapping[ServerEvent, type]] = {

@@ -126,6 +126,7 @@ async function checkDevices() {
   },
   selectedPair: () => (app.session ? app.session.media.selectedPair() : Promise.resolve(null)),
   sendEncodings: () => (app.session ? app.session.media.sendEncodings() : []),
+  inbound: () => (app.session ? app.session.media.inbound() : Promise.resolve([])),
   // What the browser's own "Stop sharing" bar does to a shared screen: its track ends.
   endScreenCapture: () => {
     if (app.screen && app.screen.track) {

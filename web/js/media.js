@@ -113,6 +113,25 @@ export class MediaSession {
     );
   }
 
+  // The ICE servers (time-limited TURN credentials) and the transport policy come with the
+  // join acknowledgement, but the relay's first offer can arrive before it does: offers wait
+  // until the acknowledgement has configured the connection, so that ICE gathering (which
+  // the first answer starts) already knows the TURN server.
+  /** @param {Promise<{ice_servers?: RTCIceServer[], ice_transport_policy?: string}>} joined */
+  configureIceFrom(joined) {
+    const configured = joined.then(
+      (data) => {
+        this.pc.setConfiguration({
+          ...this.pc.getConfiguration(),
+          iceServers: data.ice_servers || [],
+          iceTransportPolicy: data.ice_transport_policy === "relay" ? "relay" : "all",
+        });
+      },
+      () => {}, // a refused join is the session's to handle (startSession)
+    );
+    this._queue = this._queue.then(() => configured);
+  }
+
   // The local tracks to send once an offer names a publish mid for them.
   setLocalStream(stream) {
     this._local.audio = stream ? stream.getAudioTracks()[0] || null : null;
@@ -216,7 +235,9 @@ export class MediaSession {
     this._cappedSenders.add(sender);
   }
 
-  // The ICE candidate pair in use, from getStats: {local: "ip:port", remote: "ip:port"}.
+  // The ICE candidate pair in use, from getStats: {local: "ip:port", remote: "ip:port",
+  // localType: "host" | "srflx" | "prflx" | "relay", relayProtocol: "udp" | "tcp" | "tls"
+  // (the leg to the TURN server, for a relay candidate) or null}.
   async selectedPair() {
     const stats = await this.pc.getStats();
     let pairId = null;
@@ -240,7 +261,38 @@ export class MediaSession {
       const candidate = stats.get(id);
       return candidate ? `${candidate.address || candidate.ip}:${candidate.port}` : null;
     };
-    return { local: address(pair.localCandidateId), remote: address(pair.remoteCandidateId) };
+    const local = stats.get(pair.localCandidateId);
+    return {
+      local: address(pair.localCandidateId),
+      remote: address(pair.remoteCandidateId),
+      localType: local ? local.candidateType : null,
+      relayProtocol: (local && local.relayProtocol) || null,
+    };
+  }
+
+  // What arrives, per inbound RTP stream (getStats): for the court's connection quality and
+  // for measuring hearings on impaired networks.
+  async inbound() {
+    const stats = await this.pc.getStats();
+    /** @type {Array<Record<string, unknown>>} */
+    const found = [];
+    stats.forEach((report) => {
+      if (report.type === "inbound-rtp") {
+        found.push({
+          kind: report.kind,
+          packetsReceived: report.packetsReceived,
+          packetsLost: report.packetsLost,
+          nackCount: report.nackCount,
+          framesDecoded: report.framesDecoded,
+          framesPerSecond: report.framesPerSecond,
+          freezeCount: report.freezeCount,
+          totalFreezesDuration: report.totalFreezesDuration,
+          totalSamplesReceived: report.totalSamplesReceived,
+          concealedSamples: report.concealedSamples,
+        });
+      }
+    });
+    return found;
   }
 
   // What each sender is limited to: [{kind, maxBitrate: [per encoding]}].

@@ -254,7 +254,9 @@ export async function startSession({ reconnected = false } = {}) {
   app.marks.joinSent = performance.now();
   let data;
   try {
-    data = await app.signaling.command(ClientEvent.JOIN, {});
+    const joining = app.signaling.command(ClientEvent.JOIN, {});
+    media.configureIceFrom(joining);
+    data = await joining;
   } catch (err) {
     if (err instanceof SignalingError && ["permission_denied", "invalid_state"].includes(err.code)) {
       // Removed earlier, a locked hearing, or one that has ended: no point in retrying.

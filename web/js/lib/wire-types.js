@@ -23,8 +23,9 @@
 /** @typedef {{id: string, number: number, description: string, offered_by: string | null, status: "offered" | "admitted" | "excluded", on_screen: boolean, showings: Array<ShowingView>, created_at: number, updated_at: number}} ExhibitView */
 /** @typedef {{hearing: HearingView, reason: string}} HearingStateChanged (the payload of `hearing_state_changed`) */
 /** @typedef {{id: string, case_number: string, title: string, state: string, state_label: string}} HearingView */
+/** @typedef {{urls: Array<string>, username: string, credential: string}} IceServer */
 /** @typedef {Record<string, never>} Join (the payload of `join`) */
-/** @typedef {{participant: SelfView, hearing: HearingView, room: RoomView, participants: Array<ParticipantView>, recording: RunningRecordingView | null, locked: boolean, spotlight: string | null, rejoined: boolean, replaced_previous: boolean, chat: Array<ChatMessageView>, protocol: Array<EntryView>, exhibits: Array<ExhibitView>, speech_to_text: SpeechView, consultations: Array<ConsultationView>, active_speaker: string | null, roster: RosterView | null}} JoinAck */
+/** @typedef {{participant: SelfView, hearing: HearingView, room: RoomView, participants: Array<ParticipantView>, recording: RunningRecordingView | null, locked: boolean, spotlight: string | null, rejoined: boolean, replaced_previous: boolean, chat: Array<ChatMessageView>, protocol: Array<EntryView>, exhibits: Array<ExhibitView>, speech_to_text: SpeechView, consultations: Array<ConsultationView>, active_speaker: string | null, roster: RosterView | null, ice_servers: Array<IceServer>, ice_transport_policy: "all" | "relay"}} JoinAck */
 /** @typedef {Record<string, never>} Leave (the payload of `leave`) */
 /** @typedef {{locked: boolean}} LockChanged (the payload of `lock_changed`) */
 /** @typedef {{locked: boolean}} LockHearing (the payload of `lock_hearing`) */
