@@ -7,6 +7,7 @@ Every command is answered with ``{"ok": true, "data": ...}`` or ``{"ok": false, 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import socketio
 
+from court.clock import SystemClock
 from court.errors import (
     CourtError,
     InvalidRequest,
@@ -29,6 +31,7 @@ from signaling.audit import Audit, AuditEvent, not_audited
 from signaling.court_commands import court_handlers
 from signaling.events import NAMESPACE, ClientEvent
 from signaling.hearings import HearingRegistry
+from signaling.limits import Limits, RateLimited
 from signaling.live import views
 from signaling.live.notices import JoinAck
 from signaling.live.session import Session
@@ -40,6 +43,8 @@ Authenticate = Callable[[str], Awaitable[JoinGrant]]
 Handler = Callable[[Session, object], Awaitable[messages.Ack]]
 
 MAX_TOKEN_LENGTH = 4096
+# How long a connection closed for flooding stays open for the acknowledgement saying so.
+CLOSE_GRACE_S = 0.5
 
 # Commands whose success is itself a court record (DESIGN.md section 7). Other commands'
 # effects are published as hearing events (which the server audits) by the Courtroom.
@@ -61,8 +66,12 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         registry: HearingRegistry,
         audit: Audit = not_audited,
         ice: IceOffer = no_turn,
+        limits: Limits | None = None,
     ) -> None:
         super().__init__(NAMESPACE)
+        # What each connection and participant may ask (signaling/limits.py).
+        self._limits = limits if limits is not None else Limits(SystemClock())
+        self._closing: set[asyncio.Task[None]] = set()
         self._ice = ice  # the ICE servers (TURN credentials) each join ack carries
         self._authenticate = authenticate
         self._audit = audit
@@ -112,11 +121,19 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
+        try:
+            self._limits.connect(sid, grant.participant.id)
+        except RateLimited as exc:
+            logger.warning("refused connection %s of %s: too many", sid, grant.participant.id)
+            raise socketio.exceptions.ConnectionRefusedError(
+                exc.message, {"code": exc.code}
+            ) from None
         self._sessions[sid] = Session(sid=sid, hearing=grant.hearing, participant=grant.participant)
         log_context.hearing_id.set(grant.hearing.id)
         logger.info("connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role)
 
     async def _disconnect(self, sid: str) -> None:
+        self._limits.disconnect(sid)
         session = self._sessions.pop(sid, None)
         # A session the server itself closed (replaced, removed, the hearing closed) has
         # already left, possibly from inside the very command that holds its lock.
@@ -132,7 +149,31 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if session is None or session.closed:
             return messages.error(NotAuthenticated.code, "this connection is not authenticated")
         log_context.hearing_id.set(session.hearing.id)  # for the lines this command logs
+        try:
+            self._limits.allow(sid, event)
+        except RateLimited as exc:
+            await self._record_refusal(session, event, "too many requests")
+            if self._limits.should_close(sid):
+                self._close_later(session)
+            return messages.error(exc.code, exc.message)
         return await self._handled(session, event, handler, payload)
+
+    def _close_later(self, session: Session) -> None:
+        """Close a connection that kept pressing past its budget, a moment after the
+        acknowledgement that says so has left."""
+        if session.closed or any(t.get_name() == session.sid for t in self._closing):
+            return
+
+        async def close() -> None:
+            await asyncio.sleep(CLOSE_GRACE_S)
+            logger.warning(
+                "closed %s of %s: too many requests", session.sid, session.participant.id
+            )
+            await self.disconnect(session.sid)
+
+        task = asyncio.get_running_loop().create_task(close(), name=session.sid)
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def _handled(
         self, session: Session, event: str, handler: Handler, payload: object

@@ -15,6 +15,7 @@ from recordings import RecordingStore
 from signaling import messages
 from signaling.audit import Audit, not_audited
 from signaling.hearings import HearingRegistry
+from signaling.limits import Limits
 from signaling.live.bus import EventSink, not_published
 from signaling.live.courtroom import ChangeState, change_state_in_memory
 from signaling.live.features.chat import ChatStore, not_stored
@@ -86,6 +87,7 @@ class Signaling:
         protocol_store: ProtocolStore | None = None,
         exhibit_store: ExhibitStore | None = None,
         ice: IceOffer = no_turn,
+        limits: Limits | None = None,
     ) -> None:
         passthrough.install()
         self.sio = CourtSocketServer(
@@ -108,7 +110,7 @@ class Signaling:
             protocol_store=protocol_store,
             exhibit_store=exhibit_store,
         )
-        self.namespace = HearingNamespace(authenticate, self.hearings, audit, ice)
+        self.namespace = HearingNamespace(authenticate, self.hearings, audit, ice, limits)
         self.sio.register_namespace(self.namespace)
 
     def attach(self, app: web.Application) -> None:

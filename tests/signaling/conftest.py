@@ -27,6 +27,7 @@ from signaling import Signaling
 from signaling.audit import AuditEvent
 from signaling.client import ParticipantClient
 from signaling.events import NAMESPACE
+from signaling.limits import Limits
 from signaling.live.features.chat import ChatMessage
 from signaling.live.features.exhibits import MemoryExhibitStore
 from signaling.live.features.protocol import MemoryProtocolStore
@@ -122,8 +123,29 @@ def recording_store(tmp_path: Path) -> RecordingStore:
 
 
 @pytest.fixture
+def limits() -> Limits | None:
+    """The hearing server's budgets: the real ones (None); a module that tests something
+    else by sending as fast as it can gives them a clock on which time flies."""
+    return None
+
+
+class TimeFlies:
+    """A clock on which a minute passes between any two readings: every budget is full."""
+
+    def __init__(self) -> None:
+        self._now = 0.0
+
+    def monotonic(self) -> float:
+        self._now += 60.0
+        return self._now
+
+    def wall(self) -> float:
+        return 1_800_000_000.0 + self.monotonic()
+
+
+@pytest.fixture
 async def hearing_server(
-    aiohttp_server: AiohttpServer, recording_store: RecordingStore
+    aiohttp_server: AiohttpServer, recording_store: RecordingStore, limits: Limits | None
 ) -> AsyncIterator[HearingServer]:
     app = web.Application()
     recordings = recording_store
@@ -153,6 +175,7 @@ async def hearing_server(
         chat_store=store,
         protocol_store=protocol,
         exhibit_store=exhibits,
+        limits=limits,
     )
     signaling.attach(app)
     emit = signaling.sio.emit

@@ -11,7 +11,8 @@ import pytest
 from court.roles import Role
 from signaling.client import CommandFailed, ParticipantClient
 from signaling.events import ClientEvent
-from tests.signaling.conftest import OTHER_HEARING, HearingServer
+from signaling.limits import Limits
+from tests.signaling.conftest import OTHER_HEARING, HearingServer, TimeFlies
 
 BENCH = {Role.JUDGE, Role.CLERK}
 SPEAKERS = set(Role) - {Role.OBSERVER}
@@ -23,6 +24,13 @@ COMMANDS = {
     "start recording": (ClientEvent.START_RECORDING, {}, BENCH),
     "stop recording": (ClientEvent.STOP_RECORDING, {}, BENCH),
 }
+
+
+@pytest.fixture
+def limits() -> Limits:
+    """This module sends commands as fast as it can to test what they answer, not how many
+    a connection may send (tests/signaling/test_limits.py): time flies between them."""
+    return Limits(TimeFlies())
 
 
 async def attempt(client: ParticipantClient, event: str, payload: object) -> str:

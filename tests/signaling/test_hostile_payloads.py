@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from court.roles import Role
 from signaling.events import ClientEvent
-from tests.signaling.conftest import HearingServer
+from signaling.limits import Limits
+from tests.signaling.conftest import HearingServer, TimeFlies
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
 
@@ -56,6 +58,13 @@ NEAR_MISSES |= (
     | st.fixed_dictionaries({"state": st.sampled_from(["open", "closed", "in_session"]) | JSON})
     | st.fixed_dictionaries({"consultation_id": JSON, "accept": JSON})
 )
+
+
+@pytest.fixture
+def limits() -> Limits:
+    """This module sends commands as fast as it can to test what they answer, not how many
+    a connection may send (tests/signaling/test_limits.py): time flies between them."""
+    return Limits(TimeFlies())
 
 
 def assert_ack_shape(ack: Any, sent: object) -> None:
