@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from court.court_time import BAKU_TIME, DEFAULT_TIME_ZONE, CourtTime, time_zone
 from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
@@ -65,6 +66,10 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()
     # Administrators must log in with a second factor (TOTP); one without is sent to enrol.
     admin_totp: bool = False
+    # The court's time zone: every time a person reads is shown in it (court/court_time.py).
+    court_time: CourtTime = BAKU_TIME
+    # The court's name as the public home page says it; unset, the page names no court.
+    court_name: str = ""
 
     @property
     def archive_work_dir(self) -> Path:
@@ -134,7 +139,28 @@ class Settings:
             ),
             trusted_proxies=_trusted_proxies(env.get("COURTROOM_TRUSTED_PROXIES", "")),
             admin_totp=_flag("COURTROOM_ADMIN_TOTP", env.get("COURTROOM_ADMIN_TOTP", "0")),
+            court_time=_court_time(env.get("COURTROOM_TIME_ZONE") or DEFAULT_TIME_ZONE),
+            court_name=_court_name(env.get("COURTROOM_COURT_NAME", "")),
         )
+
+
+def _court_time(value: str) -> CourtTime:
+    try:
+        return CourtTime(time_zone(value))
+    except ValueError:
+        raise SettingsError(
+            "COURTROOM_TIME_ZONE must name an IANA time zone such as Asia/Baku or "
+            f"Europe/Berlin, not {value!r}"
+        ) from None
+
+
+def _court_name(value: str) -> str:
+    name = " ".join(value.split())
+    if len(name) > 200 or any(not c.isprintable() for c in name):
+        raise SettingsError(
+            "COURTROOM_COURT_NAME must be the court's name on one line, at most 200 characters"
+        )
+    return name
 
 
 def _trusted_proxies(value: str) -> tuple[Network, ...]:
