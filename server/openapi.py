@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from court.protocol import MAX_ENTRY_TEXT, EntryKind
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
+from server.api.invitation import InvitationQuery
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
 from server.api.protocol import Correction, ExportQuery, Signing
@@ -145,6 +146,17 @@ def _build() -> Document:
         "listBench",
         "The active judges and clerks a hearing can be scheduled with",
         response=_ref("Bench"),
+    )
+    doc.operation(
+        "post",
+        "/invitation",
+        "readInvitation",
+        "What a join link invites to (who, which case, when, in the court's zone): the token "
+        "in the body is the credential; 401 if it is forged, expired, revoked or its hearing "
+        "has ended",
+        body=InvitationQuery,
+        response=_ref("Invitation"),
+        public=True,
     )
     hearing, participant, link = _ref("Hearing"), _ref("Participant"), _ref("JoinLink")
     doc.operation(
@@ -809,6 +821,32 @@ _VIEWS: dict[str, Any] = {
                     "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
                 },
             },
+        },
+    },
+    "Invitation": {
+        "type": "object",
+        "required": ["participant", "hearing", "court"],
+        "properties": {
+            "participant": _object(
+                "name", "role", "role_label", name=_STRING, role=_STRING, role_label=_STRING
+            ),
+            "hearing": _object(
+                "case_number",
+                "title",
+                "court",
+                "courtroom",
+                "state",
+                "scheduled_start",
+                "scheduled_end",
+                case_number=_STRING,
+                title=_STRING,
+                court=_STRING,
+                courtroom=_STRING,
+                state=_ref("HearingState"),
+                scheduled_start=_NULLABLE_TIME,
+                scheduled_end=_NULLABLE_TIME,
+            ),
+            "court": _object("name", "time_zone", name=_STRING, time_zone=_STRING),
         },
     },
     "Bench": {

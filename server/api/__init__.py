@@ -13,6 +13,7 @@ from server.api import (
     court,
     exhibits,
     hearings,
+    invitation,
     links,
     participants,
     protocol,
@@ -21,5 +22,15 @@ from server.api import (
 
 
 def setup_api(app: web.Application) -> None:
-    for resource in (court, hearings, participants, links, chat, protocol, exhibits, recordings):
+    for resource in (
+        court,
+        invitation,
+        hearings,
+        participants,
+        links,
+        chat,
+        protocol,
+        exhibits,
+        recordings,
+    ):
         resource.add_routes(app.router)

@@ -1,6 +1,6 @@
 // Small DOM helpers of the staff console: elements, buttons, forms and their messages.
 
-import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
+import { clock, dayOf, instantOf, rfc3339 } from "./lib/wall-time.js";
 import { stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 import { ApiError } from "./lib/http.js";
@@ -41,7 +41,7 @@ export function timeSpan(hearing) {
     return "Not scheduled";
   }
   const nextDay = dayOf(end) !== dayOf(start) ? " (next day)" : "";
-  return `${formatTime(start)}–${formatTime(end)}${nextDay}`;
+  return `${clock(start)}–${clock(end)}${nextDay}`;
 }
 
 // "staff:alice" -> "alice"; "token:ecourt" -> "ecourt (API token)".
@@ -143,9 +143,10 @@ export async function submitting(form, errorId, work) {
   }
 }
 
-// The RFC 3339 start of a form with "date" and "time" inputs (in the browser's time zone).
+// The RFC 3339 start of a form with "date" and "time" inputs, read on the court's clock
+// (lib/wall-time.js), not the browser's: a laptop set to UTC schedules the same hearing.
 export function startOf(form) {
-  const start = localDate(field(form, "date").value, field(form, "time").value);
+  const start = instantOf(field(form, "date").value, field(form, "time").value);
   if (!start) {
     throw new Error("Give the date and the start time.");
   }
