@@ -43,8 +43,11 @@ class Scheduler:
         body: dict[str, Any] = response.json()
         return body
 
-    def hearing(self, title: str, cast: dict[str, str]) -> OwnHearing:
-        """Schedule a hearing starting now, with one participant (and join link) per role."""
+    def hearing(
+        self, title: str, cast: dict[str, str], *, start: datetime | None = None
+    ) -> OwnHearing:
+        """Schedule a hearing starting now (or at ``start``), with one participant (and join
+        link) per role."""
         case_number = f"3-{datetime.now(UTC):%H%M%S}-{next(_numbers)}/e2e"
         hearing = self._post(
             "/api/v1/hearings",
@@ -54,7 +57,7 @@ class Scheduler:
                 "court": "Demo District Court",
                 "courtroom": "Courtroom 3",
                 "presiding_judge": "judge",
-                "scheduled_start": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "scheduled_start": (start or datetime.now(UTC)).replace(microsecond=0).isoformat(),
                 "duration_minutes": 120,
             },
             "schedule the hearing",

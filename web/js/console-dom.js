@@ -146,9 +146,12 @@ export async function submitting(form, errorId, work) {
 // The RFC 3339 start of a form with "date" and "time" inputs, read on the court's clock
 // (lib/wall-time.js), not the browser's: a laptop set to UTC schedules the same hearing.
 export function startOf(form) {
-  const start = instantOf(field(form, "date").value, field(form, "time").value);
+  // "9:30" and "9.30" are read as 09:30, as a person writes them.
+  const typed = /^(\d{1,2})[:.](\d{2})$/.exec(field(form, "time").value.trim());
+  const time = typed ? `${typed[1].padStart(2, "0")}:${typed[2]}` : "";
+  const start = instantOf(field(form, "date").value, time);
   if (!start) {
-    throw new Error("Give the date and the start time.");
+    throw new Error("Give the date and the start time (24-hour clock, e.g. 14:30).");
   }
   return rfc3339(start);
 }

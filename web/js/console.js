@@ -306,12 +306,24 @@ async function duplicateWarning(caseNumber) {
       ),
     ),
     el("p", {
-      text: "If this is another sitting of the same case, press “Schedule hearing” again.",
+      text: "If this is another sitting of the same case, press “Schedule anyway”.",
     }),
   );
   box.hidden = false;
   app.confirmedCase = caseNumber;
+  scheduleButton().textContent = "Schedule anyway";
   return true;
+}
+
+function scheduleButton() {
+  return /** @type {HTMLButtonElement} */ ($("hearing-form").querySelector('button[type="submit"]'));
+}
+
+// The question about a case number is answered or moot: the form asks anew next time.
+function forgetDuplicate() {
+  $("hf-duplicate").hidden = true;
+  app.confirmedCase = "";
+  scheduleButton().textContent = "Schedule hearing";
 }
 
 function closeNewHearing() {
@@ -339,8 +351,7 @@ async function scheduleHearing(form) {
       return; // asked; a second press schedules it
     }
     const hearing = await api.createHearing(body);
-    $("hf-duplicate").hidden = true;
-    app.confirmedCase = "";
+    forgetDuplicate();
     try {
       localStorage.setItem(COURT_KEY, body.court);
     } catch {
@@ -370,8 +381,7 @@ function bind() {
   $("hearing-form-close").addEventListener("click", closeNewHearing);
   $("hearing-form").addEventListener("input", (event) => {
     if (/** @type {HTMLInputElement} */ (event.target).name === "case_number") {
-      $("hf-duplicate").hidden = true; // a new number is asked about anew
-      app.confirmedCase = "";
+      forgetDuplicate(); // a new number is asked about anew
     }
   });
   $("hearing-form").addEventListener("submit", (event) => {

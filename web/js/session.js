@@ -56,6 +56,7 @@ const page = {
   chat: null,
   courtPanel: "none", // none, loading, mounted, failed
   recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
+  invitation: null, // POST /api/v1/invitation: as whom, which case, when (invitation.js)
 };
 
 // `app` is the page with the live state's fields on it: `app.hearing` reads `live.state`, and
