@@ -14,7 +14,7 @@ import {
 } from "./archive-api.js";
 import { loadCourt } from "./lib/court.js";
 import { recordTime } from "./lib/record-time.js";
-import { formatDate, formatDateTime } from "./lib/wall-time.js";
+import { courtZone, formatDate, formatDateTime, formatDateTimeNamed } from "./lib/wall-time.js";
 import { $, el } from "./lib/dom.js";
 
 const READ_ARCHIVE = "read_archive";
@@ -53,6 +53,9 @@ export async function archivist() {
   } catch (err) {
     showRefused(err);
     return null;
+  }
+  for (const heading of document.querySelectorAll("[data-court-zone]")) {
+    heading.textContent = `${heading.getAttribute("data-court-zone")} (${courtZone()})`;
   }
   return account;
 }
@@ -268,6 +271,14 @@ export function dateTime(instant) {
     return "Not scheduled";
   }
   return formatDateTime(instant) || String(instant);
+}
+
+// The same with the zone named, where the reader has no column heading to say it.
+export function dateTimeNamed(instant) {
+  if (!instant) {
+    return "Not scheduled";
+  }
+  return formatDateTimeNamed(instant) || String(instant);
 }
 
 // "2036-01-31" (a calendar day, no time zone) -> "31 January 2036".
