@@ -191,7 +191,11 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
     )
     # A closed hearing's last entries are anchored at once, not up to a minute later.
     hearing_states = HearingStates(
-        data.hearings, data.audit, data.webhooks, checkpoint=audit_checkpoints.checkpoint
+        data.hearings,
+        data.audit,
+        data.webhooks,
+        checkpoint=audit_checkpoints.checkpoint,
+        court_time=settings.court_time,
     )
 
     async def recording_available(report: Mapping[str, object]) -> None:

@@ -70,5 +70,12 @@ class Scheduler:
             tokens[role] = link["token"]
         return OwnHearing(hearing["id"], case_number, title, tokens, dict(cast))
 
+    def protocol(self, hearing_id: str) -> list[dict[str, Any]]:
+        """The hearing's protocol entries as the server keeps them (REST API)."""
+        response = self._api.get(f"{self._url}/api/v1/hearings/{hearing_id}/protocol")
+        assert response.ok, f"read the protocol: HTTP {response.status} {response.text()}"
+        entries: list[dict[str, Any]] = response.json()["entries"]
+        return entries
+
     def close(self) -> None:
         self._context.close()

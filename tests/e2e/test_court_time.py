@@ -215,6 +215,43 @@ def test_a_defendant_a_day_early_sees_as_whom_which_case_and_when_in_the_court_s
     full_screenshot(page, shots_dir, "court-time-7-waiting-room-early.png")
 
 
+def test_opening_a_hearing_a_day_early_asks_why_and_the_protocol_says_so(
+    own_hearings: Scheduler, open_participant: OpenParticipant, shots_dir: Path
+) -> None:
+    start = _tomorrow_in_baku().replace(hour=11)
+    hearing = own_hearings.hearing(
+        "State v. Quliyev — opened early", {"clerk": "Clerk Farid Mammadov"}, start=start
+    )
+    clerk = open_participant(
+        "clerk", token=hearing.tokens["clerk"], goto=True, timezone_id=BROWSER_ZONE
+    )
+    clerk.wait_joined()
+    panel = clerk.page.locator("#court-panel")
+    panel.get_by_role("heading", name="Court controls").wait_for(timeout=WAIT_MS)
+
+    panel.get_by_role("button", name="Open the waiting room").click()
+    question = panel.get_by_role("alertdialog", name="Open the hearing on another day?")
+    question.wait_for(timeout=WAIT_MS)
+    day = f"{start:%A}, {start.day} {start:%B %Y}"
+    assert f"scheduled for {day}, not today" in question.inner_text()
+    # Without a reason nothing is sent: the hearing stays as it was.
+    question.get_by_role("button", name="Open it today").click()
+    reason = question.get_by_label("Why open it today?")
+    assert reason.get_attribute("aria-invalid") == "true"
+    assert "The hearing has not opened yet" in panel.locator(".cp-state").inner_text()
+    reason.fill("all parties are present and agree")
+    full_screenshot(clerk.page, shots_dir, "court-time-9-open-another-day.png")
+    question.get_by_role("button", name="Open it today").click()
+    panel.locator(".cp-state").get_by_text("Waiting room open", exact=True).wait_for(
+        timeout=WAIT_MS
+    )
+
+    entries = own_hearings.protocol(hearing.id)
+    opened = [e for e in entries if "all parties are present and agree" in e["text"]]
+    assert opened, entries
+    assert f"not on the scheduled day, {day}" in opened[0]["text"]
+
+
 def test_the_public_home_page_names_the_court_and_speaks_to_the_public(
     browser: Any, server: Server, shots_dir: Path
 ) -> None:

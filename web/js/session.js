@@ -426,6 +426,8 @@ export async function mountCourtPanelOnce() {
       spotlight: app.spotlight,
       locked: app.locked,
       chat: app.joinChat,
+      // When the hearing is scheduled (invitation.js): opening it on another day asks.
+      scheduledStart: app.invitation ? app.invitation.hearing.scheduled_start : null,
     });
     app.courtPanel = "mounted";
   } catch (err) {
