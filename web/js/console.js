@@ -275,6 +275,8 @@ async function fillChoices(form) {
   fillPeople(judge, bench.judges, judge.value || own, "Choose the judge");
   const me = app.account && app.account.role === "clerk" ? app.account.username : "";
   fillPeople(clerk, bench.clerks, clerk.value || me, "Choose the clerk");
+  // A court without clerk accounts (yet) can still schedule: its judges then do.
+  clerk.required = bench.clerks.length > 0;
 }
 
 // Other hearings of the same case number, unless the clerk already confirmed this one: a
@@ -339,13 +341,15 @@ async function scheduleHearing(form) {
       title: text(form, "title"),
       court: text(form, "court"),
       presiding_judge: field(form, "presiding_judge").value,
-      clerk: field(form, "clerk").value,
       scheduled_start: startOf(form),
       duration_minutes: Number(field(form, "duration_minutes").value),
       language: field(form, "language").value,
     };
     if (text(form, "courtroom")) {
       body.courtroom = text(form, "courtroom");
+    }
+    if (field(form, "clerk").value) {
+      body.clerk = field(form, "clerk").value;
     }
     if (body.case_number && (await duplicateWarning(body.case_number))) {
       return; // asked; a second press schedules it
