@@ -335,7 +335,8 @@ async function main() {
   }
   whenLoggedOut(() => window.location.replace("/login"));
   try {
-    await loadCourt(); // session times in the court's zone
+    // Session times in the court's zone; without it, the default zone (the page still works).
+    await loadCourt().catch(() => null);
     await showPage();
   } catch (err) {
     showError(err);
