@@ -23,6 +23,7 @@ class Hearing:
     court: str = ""
     courtroom: str = ""
     presiding_judge: str = ""  # the judge's staff username
+    clerk: str = ""  # the clerk's staff username; "" when scheduled without one
     scheduled_start: datetime | None = None
     duration: timedelta = timedelta(hours=1)
     language: str = "en"

@@ -43,6 +43,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -117,6 +118,7 @@ def build_bundle(
     master_audio: Path | None = None,
     hearing_index: bytes | None = None,
     progress: Callable[[float], None] | None = None,
+    time_zone: str | None = None,
 ) -> BundleInfo:
     """Write the export bundle of a hearing to ``out`` (a zip). Blocking: run it in a
     worker thread.
@@ -125,6 +127,8 @@ def build_bundle(
     court's Ed25519 record-signing key (PEM SubjectPublicKeyInfo); ``hearing_index`` the
     hearing's signed index of its recordings (``hearing-index.json``), if it has one.
     ``progress`` gets fractions of the work done, rising, and 1.0 once ``out`` is in place.
+    ``time_zone``: the court's (an IANA name); the README gives its times in it as well as
+    in UTC (the manifests' own clock).
 
     Raises FileNotFoundError for a recording directory or derived copy that is not there,
     BundleError for one that cannot be exported as it is, ValueError for a key that is not
@@ -140,7 +144,7 @@ def build_bundle(
     ]
     top = folder_name(hearing)
     generated = _generated_files(
-        hearing, audit, key_pem, sources, [n for n, _ in derived], hearing_index
+        hearing, audit, key_pem, sources, [n for n, _ in derived], hearing_index, time_zone
     )
     copied = [(name, path) for name, path in derived]
     for source in sources:
@@ -339,6 +343,7 @@ def _generated_files(
     sources: Sequence[_Recording],
     derived: Sequence[str],
     hearing_index: bytes | None,
+    time_zone: str | None = None,
 ) -> list[tuple[str, bytes, int]]:
     """(name, content, mode) of every file the bundle makes itself, in zip order."""
     hearing_json = json.dumps(dict(hearing), indent=2, ensure_ascii=False, default=_json_value)
@@ -351,7 +356,9 @@ def _generated_files(
     files = [
         (
             README_FILE,
-            _readme(hearing, key_pem, sources, derived, hearing_index is not None).encode(),
+            _readme(
+                hearing, key_pem, sources, derived, hearing_index is not None, time_zone
+            ).encode(),
             0o644,
         ),
         (VERIFY_FILE, verify_source, 0o755),
@@ -398,6 +405,7 @@ def _readme(
     sources: Sequence[_Recording],
     derived: Sequence[str],
     indexed: bool,
+    time_zone: str | None = None,
 ) -> str:
     template = Template(
         resources.files("recordings").joinpath("bundle_readme.md").read_text("utf-8")
@@ -416,12 +424,12 @@ def _readme(
         case_number=_text(hearing.get("case_number") or hearing.get("id")),
         title=_text(hearing.get("title")),
         court=_text(hearing.get("court")),
-        scheduled_start=_text(hearing.get("scheduled_start")),
+        scheduled_start=_text(_scheduled(hearing.get("scheduled_start"), time_zone)),
         hearing_id=_text(hearing.get("id"), code=True),
-        exported_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        exported_at=_moment(datetime.now(UTC).timestamp(), time_zone, seconds_shown=False),
         format=bundle_verify.BUNDLE_FORMAT,
         derived="".join(f"{_DERIVED[name]}\n" for name in derived),
-        recordings=_recordings_list(sources),
+        recordings=_recordings_list(sources, time_zone),
         openssl_commands=_openssl_commands(sources, indexed),
         key_fingerprint=key_fingerprint(public_key_from_pem(key_pem)),
         unsigned="\n".join(_unsigned(derived)),
@@ -481,13 +489,17 @@ def _text(value: object, *, code: bool = False) -> str:
     return re.sub(r"([\\`*\[\]<>])", r"\\\1", text)
 
 
-def _recordings_list(sources: Sequence[_Recording]) -> str:
+def _recordings_list(sources: Sequence[_Recording], time_zone: str | None = None) -> str:
     if not sources:
         return "This hearing has no recordings."
     items = []
     for number, source in enumerate(sources, start=1):
-        started = _utc(source.started_at)
-        stopped = _utc(source.stopped_at) if source.stopped_at is not None else "not stopped"
+        started = _moment(source.started_at, time_zone)
+        stopped = (
+            _moment(source.stopped_at, time_zone)
+            if source.stopped_at is not None
+            else "not stopped"
+        )
         length = ""
         if source.started_at is not None and source.stopped_at is not None:
             length = f" ({_duration(source.stopped_at - source.started_at)})"
@@ -516,10 +528,33 @@ def _openssl_commands(sources: Sequence[_Recording], indexed: bool) -> str:
     return "\n".join(commands) if commands else "    (no recording here has a signature)"
 
 
-def _utc(seconds: float | None) -> str:
+def _moment(seconds: float | None, time_zone: str | None, *, seconds_shown: bool = True) -> str:
+    """ "2026-12-08 14:00:05 Asia/Baku (10:00:05 UTC)": the court's wall time first, as the
+    protocol and the court's letters give it, then UTC, the clock the manifests keep."""
     if seconds is None:
         return "at an unknown time"
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    form = "%H:%M:%S" if seconds_shown else "%H:%M"
+    utc = datetime.fromtimestamp(seconds, UTC)
+    if time_zone is None or time_zone == "UTC":
+        return utc.strftime(f"%Y-%m-%d {form} UTC")
+    local = utc.astimezone(ZoneInfo(time_zone))
+    return f"{local.strftime(f'%Y-%m-%d {form}')} {time_zone} ({utc.strftime(form)} UTC)"
+
+
+def _scheduled(value: object, time_zone: str | None) -> object:
+    """The scheduled start (RFC 3339 from the hearing) in the court's time, if it is one."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    else:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return _moment(moment.timestamp(), time_zone, seconds_shown=False)
 
 
 def _duration(seconds: float) -> str:

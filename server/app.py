@@ -195,10 +195,15 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         public_key_pem=court_key.public_key_pem,
         trusted_keys=court_key.trusted_public_keys(),
         retention_days=settings.record_retention_days,
+        time_zone=settings.court_time.name,
     )
     # A closed hearing's last entries are anchored at once, not up to a minute later.
     hearing_states = HearingStates(
-        data.hearings, data.audit, data.webhooks, checkpoint=audit_checkpoints.checkpoint
+        data.hearings,
+        data.audit,
+        data.webhooks,
+        checkpoint=audit_checkpoints.checkpoint,
+        court_time=settings.court_time,
     )
 
     async def recording_available(report: Mapping[str, object]) -> None:

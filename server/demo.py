@@ -19,6 +19,7 @@ DEMO_TITLE = "State v. Demo Defendant"
 DEMO_COURT = "Demo District Court"
 DEMO_COURTROOM = "Courtroom 1"
 DEMO_JUDGE_USERNAME = "judge"
+DEMO_CLERK_USERNAME = "clerk"  # the demo's clerk account (server/auth/bootstrap.py)
 DEMO_CAST: tuple[tuple[Role, str], ...] = (
     (Role.JUDGE, "Judge Amina Aliyeva"),
     (Role.CLERK, "Clerk Farid Mammadov"),
@@ -54,6 +55,7 @@ async def ensure_demo(
             court=DEMO_COURT,
             courtroom=DEMO_COURTROOM,
             presiding_judge=DEMO_JUDGE_USERNAME,
+            clerk=DEMO_CLERK_USERNAME,
             scheduled_start=datetime.now(UTC).replace(microsecond=0),
             duration=timedelta(hours=8),
         )

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Final
 
+from court.court_time import BAKU_TIME, CourtTime
+from court.errors import InvalidRequest
 from court.hearing import Hearing
 from court.hearing_state import HearingState
 from server.audit import AuditLog
@@ -35,13 +38,33 @@ class HearingStates:
         webhooks: Webhooks,
         *,
         checkpoint: Callable[[], Awaitable[object]] | None = None,
+        court_time: CourtTime = BAKU_TIME,
     ) -> None:
         self._hearings = hearings
+        self._court_time = court_time
         self._audit = audit
         self._webhooks = webhooks
         # Signs the audit log's head (AuditCheckpoints.checkpoint), called once a close
         # is recorded.
         self._checkpoint = checkpoint
+
+    def check_opening_day(
+        self, hearing: Hearing, target: HearingState, reason: str, now: datetime | None = None
+    ) -> None:
+        """Opening a hearing on another day than the one it is scheduled for (the court's
+        day) needs a reason, which goes into the protocol: the parties were summoned for
+        that day, and a hearing held a day early is held without them. InvalidRequest if
+        none is given."""
+        if target is not HearingState.OPEN or hearing.scheduled_start is None or reason.strip():
+            return
+        scheduled = self._court_time.day(hearing.scheduled_start)
+        today = self._court_time.day(now or datetime.now(UTC))
+        if scheduled != today:
+            raise InvalidRequest(
+                f"Hearing {hearing.case_number} is scheduled for {scheduled:%d %B %Y}, not "
+                f"today ({today:%d %B %Y}, {self._court_time.name}): to open it today, give "
+                "the reason, which is written into the protocol."
+            )
 
     async def change(
         self, hearing_id: str, target: HearingState, *, actor: str, reason: str

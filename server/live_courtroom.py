@@ -65,6 +65,7 @@ def hearing_events_audit(log: AuditLog) -> EventSink:
 
 def persisted_state_changes(states: HearingStates) -> ChangeState:
     async def change(hearing: Hearing, target: HearingState, actor: str, reason: str) -> Hearing:
+        states.check_opening_day(hearing, target, reason)  # before "live" stands in for none
         return await states.change(hearing.id, target, actor=actor, reason=reason or "live")
 
     return change

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 
 from court.protocol import MAX_ENTRY_TEXT, EntryKind
 from server.api.chat import ChatQuery
-from server.api.hearings import Cancel, HearingQuery, NewHearing, Reschedule
+from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
+from server.api.invitation import InvitationQuery
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
 from server.api.protocol import Correction, ExportQuery, Signing
@@ -130,6 +131,33 @@ def _build() -> Document:
         response={"type": "object", "properties": {"status": {"const": "ok"}}},
         public=True,
     )
+    doc.operation(
+        "get",
+        "/court",
+        "readCourt",
+        "The court: its name, its time zone (every time shown to people is in it, 24-hour) "
+        "and the languages a hearing can be held in",
+        response=_ref("Court"),
+        public=True,
+    )
+    doc.operation(
+        "get",
+        "/court/bench",
+        "listBench",
+        "The active judges and clerks a hearing can be scheduled with",
+        response=_ref("Bench"),
+    )
+    doc.operation(
+        "post",
+        "/invitation",
+        "readInvitation",
+        "What a join link invites to (who, which case, when, in the court's zone): the token "
+        "in the body is the credential; 401 if it is forged, expired, revoked or its hearing "
+        "has ended",
+        body=InvitationQuery,
+        response=_ref("Invitation"),
+        public=True,
+    )
     hearing, participant, link = _ref("Hearing"), _ref("Participant"), _ref("JoinLink")
     doc.operation(
         "get",
@@ -149,6 +177,15 @@ def _build() -> Document:
         response=hearing,
     )
     doc.operation("get", "/hearings/{hearing_id}", "readHearing", "One hearing", response=hearing)
+    doc.operation(
+        "patch",
+        "/hearings/{hearing_id}",
+        "updateHearing",
+        "Change any scheduled fact of a hearing that has not opened (audited with the reason); "
+        "a presiding judge or clerk who is not an active account of that role is refused (422)",
+        body=HearingUpdate,
+        response=hearing,
+    )
     doc.operation(
         "post",
         "/hearings/{hearing_id}/reschedule",
@@ -764,7 +801,62 @@ def _staff_operations(doc: Document) -> None:
 
 
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+_PERSON = {
+    "type": "object",
+    "required": ["username", "display_name"],
+    "properties": {"username": {"type": "string"}, "display_name": {"type": "string"}},
+}
 _VIEWS: dict[str, Any] = {
+    "Court": {
+        "type": "object",
+        "required": ["name", "time_zone", "languages"],
+        "properties": {
+            "name": {"type": "string", "description": "COURTROOM_COURT_NAME; may be empty"},
+            "time_zone": {"type": "string", "description": "IANA zone, e.g. Asia/Baku"},
+            "languages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                },
+            },
+        },
+    },
+    "Invitation": {
+        "type": "object",
+        "required": ["participant", "hearing", "court"],
+        "properties": {
+            "participant": _object(
+                "name", "role", "role_label", name=_STRING, role=_STRING, role_label=_STRING
+            ),
+            "hearing": _object(
+                "case_number",
+                "title",
+                "court",
+                "courtroom",
+                "state",
+                "scheduled_start",
+                "scheduled_end",
+                case_number=_STRING,
+                title=_STRING,
+                court=_STRING,
+                courtroom=_STRING,
+                state=_ref("HearingState"),
+                scheduled_start=_NULLABLE_TIME,
+                scheduled_end=_NULLABLE_TIME,
+            ),
+            "court": _object("name", "time_zone", name=_STRING, time_zone=_STRING),
+        },
+    },
+    "Bench": {
+        "type": "object",
+        "required": ["judges", "clerks"],
+        "properties": {
+            "judges": {"type": "array", "items": _PERSON},
+            "clerks": {"type": "array", "items": _PERSON},
+        },
+    },
     "Hearing": {
         "type": "object",
         "required": [
@@ -774,6 +866,7 @@ _VIEWS: dict[str, Any] = {
             "court",
             "courtroom",
             "presiding_judge",
+            "clerk",
             "scheduled_start",
             "scheduled_end",
             "duration_minutes",
@@ -786,7 +879,14 @@ _VIEWS: dict[str, Any] = {
             "title": {"type": "string"},
             "court": {"type": "string"},
             "courtroom": {"type": "string"},
-            "presiding_judge": {"type": "string"},
+            "presiding_judge": {
+                "type": "string",
+                "description": "The presiding judge's staff username",
+            },
+            "clerk": {
+                "type": "string",
+                "description": "The clerk's staff username; empty if scheduled without one",
+            },
             "scheduled_start": _NULLABLE_TIME,
             "scheduled_end": _NULLABLE_TIME,
             "duration_minutes": {"type": "integer"},

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from court.court_time import BAKU_TIME, DEFAULT_TIME_ZONE, CourtTime, time_zone
 from media.settings import IceServer, MediaSettings
 from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
@@ -87,6 +88,10 @@ class Settings:
     # coturn's shared secret and URLs: each join ack carries time-limited TURN credentials
     # (signaling/turn.py). None: no TURN, host candidates only.
     turn: TurnSettings | None = None
+    # The court's time zone: every time a person reads is shown in it (court/court_time.py).
+    court_time: CourtTime = BAKU_TIME
+    # The court's name as the public home page says it; unset, the page names no court.
+    court_name: str = ""
 
     @property
     def archive_work_dir(self) -> Path:
@@ -163,6 +168,8 @@ class Settings:
             tls_key=tls_key,
             log_format=_log_format(env.get("COURTROOM_LOG_FORMAT") or "text"),
             turn=_network(turn_from_env, env),
+            court_time=_court_time(env.get("COURTROOM_TIME_ZONE") or DEFAULT_TIME_ZONE),
+            court_name=_court_name(env.get("COURTROOM_COURT_NAME", "")),
         )
 
 
@@ -204,6 +211,25 @@ def _network(parse: Callable[[Mapping[str, str]], _T], env: Mapping[str, str]) -
         return parse(env)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
+
+
+def _court_time(value: str) -> CourtTime:
+    try:
+        return CourtTime(time_zone(value))
+    except ValueError:
+        raise SettingsError(
+            "COURTROOM_TIME_ZONE must name an IANA time zone such as Asia/Baku or "
+            f"Europe/Berlin, not {value!r}"
+        ) from None
+
+
+def _court_name(value: str) -> str:
+    name = " ".join(value.split())
+    if len(name) > 200 or any(not c.isprintable() for c in name):
+        raise SettingsError(
+            "COURTROOM_COURT_NAME must be the court's name on one line, at most 200 characters"
+        )
+    return name
 
 
 def _trusted_proxies(value: str) -> tuple[Network, ...]:

@@ -22,6 +22,7 @@ def hearing_view(hearing: Hearing) -> dict[str, Any]:
         "court": hearing.court,
         "courtroom": hearing.courtroom,
         "presiding_judge": hearing.presiding_judge,
+        "clerk": hearing.clerk,
         "scheduled_start": timestamp(hearing.scheduled_start),
         "scheduled_end": timestamp(hearing.scheduled_end),
         "duration_minutes": int(hearing.duration.total_seconds() // 60),

@@ -8,9 +8,29 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from server.api import chat, exhibits, hearings, links, participants, protocol, recordings
+from server.api import (
+    chat,
+    court,
+    exhibits,
+    hearings,
+    invitation,
+    links,
+    participants,
+    protocol,
+    recordings,
+)
 
 
 def setup_api(app: web.Application) -> None:
-    for resource in (hearings, participants, links, chat, protocol, exhibits, recordings):
+    for resource in (
+        court,
+        invitation,
+        hearings,
+        participants,
+        links,
+        chat,
+        protocol,
+        exhibits,
+        recordings,
+    ):
         resource.add_routes(app.router)

@@ -1,4 +1,9 @@
-"""Hearings: create, list with filters, read, reschedule before opening, cancel."""
+"""Hearings: create, list with filters, read, change or reschedule before opening, cancel.
+
+The presiding judge and the clerk are staff accounts: scheduling names them by username
+and is refused (422, nothing stored) unless each is an active account of that role, so a
+hearing can no longer be scheduled for a judge who does not exist.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from court.hearing import Hearing
 from court.hearing_state import HearingState
 from court.ids import HearingId
 from court.permissions import Permission
+from court.staff import StaffRole
 from server import keys
 from server.api.bodies import (
     Body,
@@ -29,6 +35,7 @@ from server.api.bodies import (
 from server.api.guard import audit, authorize, on_hearing
 from server.audit import Outcome
 from server.persistence.repositories import HearingFilter
+from server.persistence.repositories.hearings import HearingChanges
 from server.views import hearing_view
 
 # A hearing day is long, but not longer than a day; a minute is the smallest slot.
@@ -40,10 +47,31 @@ class NewHearing(Body):
     title: Title
     court: CourtName
     courtroom: Courtroom = ""
-    presiding_judge: Username
+    presiding_judge: Username = Field(
+        description="The username of an active staff account with the judge role"
+    )
+    # Optional, so that clients written before hearings named a clerk keep working.
+    clerk: Username | None = Field(
+        default=None, description="The username of an active staff account with the clerk role"
+    )
     scheduled_start: AwareDatetime
     duration_minutes: int = Minutes
     language: Language = "en"
+
+
+class HearingUpdate(Body):
+    """Any scheduled fact of a hearing that has not opened; what is left out stays."""
+
+    case_number: CaseNumber | None = None
+    title: Title | None = None
+    court: CourtName | None = None
+    courtroom: Courtroom | None = None
+    presiding_judge: Username | None = None
+    clerk: Username | None = None
+    scheduled_start: AwareDatetime | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=24 * 60)
+    language: Language | None = None
+    reason: Reason
 
 
 class Reschedule(Body):
@@ -100,6 +128,7 @@ async def create_hearing(request: web.Request) -> web.Response:
         request, Permission.SCHEDULE_HEARINGS, action="hearing.create", object="hearings"
     )
     body = await parse_body(request, NewHearing)
+    await _check_bench(request, body.presiding_judge, body.clerk)
     planned = Hearing(
         id=HearingId("new"),
         case_number=body.case_number,
@@ -123,6 +152,7 @@ async def create_hearing(request: web.Request) -> web.Response:
         court=body.court,
         courtroom=body.courtroom,
         presiding_judge=body.presiding_judge,
+        clerk=body.clerk or "",
         scheduled_start=body.scheduled_start,
         duration=timedelta(minutes=body.duration_minutes),
         language=body.language,
@@ -163,6 +193,78 @@ async def reschedule_hearing(request: web.Request) -> web.Response:
     return web.json_response(hearing_view(updated))
 
 
+async def update_hearing(request: web.Request) -> web.Response:
+    hearing, actor = await on_hearing(
+        request, Permission.SCHEDULE_HEARINGS, action="hearing.update"
+    )
+    body = await parse_body(request, HearingUpdate)
+    await _check_bench(request, body.presiding_judge, body.clerk)
+    if body.presiding_judge is not None and not allowed(
+        actor,
+        Permission.SCHEDULE_HEARINGS,
+        Hearing(id=hearing.id, case_number="", title="", presiding_judge=body.presiding_judge),
+    ):
+        # A judge may change their own hearing, but not hand it to another judge.
+        await request.app[keys.AUDIT].record(
+            actor=actor.label,
+            action="hearing.update",
+            object=_object(hearing.id),
+            reason=f"a judge may not hand a hearing to {body.presiding_judge}",
+            outcome=Outcome.DENIED,
+        )
+        raise PermissionDenied("A judge may only schedule hearings over which they preside.")
+    changes = HearingChanges(
+        case_number=body.case_number,
+        title=body.title,
+        court=body.court,
+        courtroom=body.courtroom,
+        presiding_judge=body.presiding_judge,
+        clerk=body.clerk,
+        scheduled_start=body.scheduled_start,
+        duration=None
+        if body.duration_minutes is None
+        else timedelta(minutes=body.duration_minutes),
+        language=body.language,
+    )
+    before, after = await request.app[keys.HEARINGS].update(hearing.id, changes)
+    changed = _changes(hearing_view(before), hearing_view(after))
+    await audit(
+        request,
+        actor,
+        "hearing.update",
+        _object(hearing.id),
+        f"{changed or 'nothing changed'}: {body.reason}",
+    )
+    return web.json_response(hearing_view(after))
+
+
+def _changes(before: dict[str, object], after: dict[str, object]) -> str:
+    """ "title: 'A' -> 'B'; clerk: '' -> 'clerk2'": what the audit log keeps of an edit."""
+    return "; ".join(
+        f"{name}: {before[name]!r} -> {after[name]!r}"
+        for name in after
+        if after[name] != before[name]
+    )
+
+
+async def _check_bench(request: web.Request, judge: str | None, clerk: str | None) -> None:
+    """Refuse (422) a presiding judge or clerk who is not an active account of that role."""
+    staff = request.app[keys.DATA].staff
+    for field, username, role in (
+        ("presiding_judge", judge, StaffRole.JUDGE),
+        ("clerk", clerk, StaffRole.CLERK),
+    ):
+        if username is None:
+            continue
+        account = await staff.by_username(username)
+        if account is None or account.disabled:
+            raise InvalidRequest(f"{field}: there is no active staff account {username!r}")
+        if account.role is not role:
+            raise InvalidRequest(
+                f"{field}: {username!r} is a {account.role.value}, not a {role.value}"
+            )
+
+
 async def cancel_hearing(request: web.Request) -> web.Response:
     hearing, actor = await on_hearing(
         request, Permission.SCHEDULE_HEARINGS, action="hearing.cancel"
@@ -182,5 +284,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_get("/api/v1/hearings", list_hearings)
     router.add_post("/api/v1/hearings", create_hearing)
     router.add_get("/api/v1/hearings/{hearing_id}", read_hearing)
+    router.add_patch("/api/v1/hearings/{hearing_id}", update_hearing)
     router.add_post("/api/v1/hearings/{hearing_id}/reschedule", reschedule_hearing)
     router.add_post("/api/v1/hearings/{hearing_id}/cancel", cancel_hearing)

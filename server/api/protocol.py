@@ -169,6 +169,7 @@ async def export_protocol(request: web.Request) -> web.Response:
         entries=await data.protocol.of_hearing(hearing.id),
         offsets_ms={} if archived is None else request.app[keys.ARCHIVE].offsets(archived),
         signed=await data.protocol.signatures(hearing.id),
+        court_time=request.app[keys.SETTINGS].court_time,
     )
     if query.format == "json":
         body = render_json(document)

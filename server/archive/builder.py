@@ -48,6 +48,7 @@ def build(spec: Mapping[str, Any], progress: Progress) -> None:
             if spec.get("hearing_index") is None
             else str(spec["hearing_index"]).encode(),
             progress=progress,
+            time_zone=spec.get("time_zone"),
         )
     else:
         raise ValueError(f"unknown build {kind!r}")

@@ -256,6 +256,7 @@ async def open_archive(settings: Settings, *, reconcile: bool = True) -> AsyncIt
             public_key_pem=court_key.public_key_pem,
             trusted_keys=court_key.trusted_public_keys(),
             retention_days=settings.record_retention_days,
+            time_zone=settings.court_time.name,
             in_child=False,
         )
         if reconcile:

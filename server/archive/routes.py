@@ -225,6 +225,7 @@ async def search(request: web.Request) -> web.Response:
             recorded_from=query.recorded_from,
             recorded_to=query.recorded_to,
             limit=query.limit,
+            zone=request.app[keys.SETTINGS].court_time.zone,
         )
     )
     described = ", ".join(f"{k}={v}" for k, v in criteria.items()) or "everything"

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from court.court_time import DEFAULT_TIME_ZONE
 from court.errors import InvalidState, NotFound
 from court.hearing_state import HearingState
 from recordings.attachments import ATTACHMENT
@@ -149,6 +150,7 @@ class Archive:
         trusted_keys: Sequence[Ed25519PublicKey],
         retention_days: int,
         in_child: bool = True,
+        time_zone: str = DEFAULT_TIME_ZONE,
     ) -> None:
         """``trusted_keys``: the court's keys a record may be signed with, the current key
         first (server/court_key.py). ``protocol``: the court protocol as stored, checked
@@ -166,6 +168,7 @@ class Archive:
         self._trusted_keys = tuple(trusted_keys)
         self._retention = timedelta(days=retention_days)
         self._in_child = in_child
+        self._time_zone = time_zone  # the court's: the export's README gives times in it
 
     # Indexing
 
@@ -458,6 +461,7 @@ class Archive:
             },
             "audit": audit,
             "public_key_pem": self._public_key_pem,
+            "time_zone": self._time_zone,
             "hearing_index": await self._hearing_index(hearing.id),
         }
         # The derived copies go in when they exist; the bundle's own README says they are

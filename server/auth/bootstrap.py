@@ -22,7 +22,7 @@ from server.auth.accounts import create_account, generate_password
 from server.auth.bodies import NewStaffAccount
 from server.auth.passwords import Passwords
 from server.court_data import CourtData
-from server.demo import DEMO_CAST, DEMO_JUDGE_USERNAME
+from server.demo import DEMO_CAST, DEMO_CLERK_USERNAME, DEMO_JUDGE_USERNAME
 
 INITIAL_ADMIN_USERNAME = "admin"
 INITIAL_ADMIN_FILE = "initial-admin-password"
@@ -32,7 +32,7 @@ BOOTSTRAP_ACTOR = "system:bootstrap"
 _NAMES = dict(DEMO_CAST)
 DEMO_STAFF: tuple[tuple[str, str, StaffRole], ...] = (
     (DEMO_JUDGE_USERNAME, _NAMES[Role.JUDGE], StaffRole.JUDGE),
-    ("clerk", _NAMES[Role.CLERK], StaffRole.CLERK),
+    (DEMO_CLERK_USERNAME, _NAMES[Role.CLERK], StaffRole.CLERK),
 )
 
 

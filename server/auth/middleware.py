@@ -87,6 +87,8 @@ PASSWORD_CHANGE_ROUTES = frozenset(
         ("PUT", "/api/v1/session/password"),
         ("POST", "/api/v1/session/totp"),
         ("PUT", "/api/v1/session/totp"),
+        # Public anyway: the court's name and time zone, which the account page's times need.
+        ("GET", "/api/v1/court"),
     }
 )
 

@@ -34,6 +34,7 @@ class HearingRow(Base):
     court: Mapped[str] = mapped_column(String(200), index=True, default="")
     courtroom: Mapped[str] = mapped_column(String(100), default="")
     presiding_judge: Mapped[str] = mapped_column(String(64), index=True, default="")
+    clerk: Mapped[str] = mapped_column(String(64), default="")
     scheduled_start: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), index=True, nullable=True
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
+from court.court_time import BAKU_TIME, CourtTime
 from court.event_text import event_text
 from court.events import SYSTEM, ActorKind, EventActor
 from court.hearing import Hearing, Participant
@@ -34,6 +35,8 @@ class ProtocolDocument:
     entries: Sequence[ProtocolEntry]
     offsets_ms: Mapping[str, int]  # recording id -> its start in the hearing record (ms)
     signed: Sequence[ProtocolSignature] = ()  # ProtocolRepository.signatures(hearing id)
+    # Days and times are printed as the court reads them (COURTROOM_TIME_ZONE), 24-hour.
+    court_time: CourtTime = BAKU_TIME
 
     @property
     def finalised(self) -> bool:
@@ -80,13 +83,14 @@ def ordered_participants(participants: Sequence[Participant]) -> list[Participan
 
 
 def hearing_date(doc: ProtocolDocument) -> date | None:
-    """The day of the hearing: as scheduled, else the day its first entry was written (UTC)."""
+    """The day of the hearing in the court's zone: as scheduled, else the day its first
+    entry was written. (A hearing at 01:30 in Baku is on UTC's day before.)"""
     if doc.hearing.scheduled_start is not None:
-        return doc.hearing.scheduled_start.date()  # the court's own day, in its own zone
+        return doc.court_time.day(doc.hearing.scheduled_start)
     entries = ordered_entries(doc.entries)
     if not entries:
         return None
-    return datetime.fromtimestamp(entries[0].created_at, UTC).date()
+    return doc.court_time.day(entries[0].created_at)
 
 
 def one_line(text: str) -> str:
@@ -122,7 +126,7 @@ class Row:
 class SignatureLine:
     label: str
     name: str
-    signed: str | None  # "Signed 12 March 2025, 14:05 UTC", or None: an empty line to sign
+    signed: str | None  # "Signed 12 March 2025, 14:05 (Asia/Baku)", or None: a line to sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +266,8 @@ def _signature_line(
     label = words.presiding_judge if role is SignerRole.JUDGE else words.roles[Role.CLERK]
     if not given:
         return SignatureLine(label, name, None)
-    at = datetime.fromtimestamp(given[-1].signed_at, UTC)
+    at = doc.court_time.local(given[-1].signed_at)
     signer = one_line(given[-1].signer)  # the staff account that signed, as audited
-    moment = f"{words.format_date(at.date())}, {at:%H:%M} UTC"
+    # The court's time, its zone named: the document is read in other zones (an appeal).
+    moment = f"{words.format_date(at.date())}, {doc.court_time.clock_named(at)}"
     return SignatureLine(label, name, f"{words.signed} {moment} ({signer})")

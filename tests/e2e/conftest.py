@@ -76,6 +76,9 @@ def _serve(base: Path, settings: dict[str, str]) -> Iterator[Server]:
         "COURTROOM_ICE_HOST_ADDRESSES": "127.0.0.1",
         # The demo hearing and its staff, as make run has them (loopback only).
         "COURTROOM_DEMO": "1",
+        # A court of its own name; its zone is the default (Asia/Baku), which the browsers'
+        # contexts (UTC, or a zone a test names) do not share.
+        "COURTROOM_COURT_NAME": "Baku Court of Grave Crimes",
         **settings,
     }
     demo = subprocess.run(
@@ -177,7 +180,8 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
     one fake camera, so colours are what prove who is who); ``tone`` keeps Chromium's fake
     microphone (the 440 Hz file), otherwise the microphone is silent until the page's
     ``window.__voice.speak(true)`` sounds a 220 Hz voice. ``on`` opens the link on another
-    server than the session's (``speech_server``). A role that publishes
+    server than the session's (``speech_server``); ``timezone_id`` sets the browser's own
+    zone (the court's times must not follow it). A role that publishes
     goes through the camera and microphone check with its "Join the hearing" button unless
     ``through_check`` is false. Pages that throw or break the Content-Security-Policy fail
     the test.
@@ -195,8 +199,12 @@ def open_participant(browser: Any, server: Server) -> Iterator[OpenParticipant]:
         deny_camera: bool = False,
         through_check: bool = True,
         on: Server | None = None,
+        timezone_id: str | None = None,
     ) -> HearingPage:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            **({} if timezone_id is None else {"timezone_id": timezone_id}),
+        )
         contexts.append(context)
         context.add_init_script(
             camera_script(colour or "#808080", tone=tone, deny_camera=deny_camera)

@@ -43,8 +43,11 @@ class Scheduler:
         body: dict[str, Any] = response.json()
         return body
 
-    def hearing(self, title: str, cast: dict[str, str]) -> OwnHearing:
-        """Schedule a hearing starting now, with one participant (and join link) per role."""
+    def hearing(
+        self, title: str, cast: dict[str, str], *, start: datetime | None = None
+    ) -> OwnHearing:
+        """Schedule a hearing starting now (or at ``start``), with one participant (and join
+        link) per role."""
         case_number = f"3-{datetime.now(UTC):%H%M%S}-{next(_numbers)}/e2e"
         hearing = self._post(
             "/api/v1/hearings",
@@ -54,7 +57,7 @@ class Scheduler:
                 "court": "Demo District Court",
                 "courtroom": "Courtroom 3",
                 "presiding_judge": "judge",
-                "scheduled_start": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "scheduled_start": (start or datetime.now(UTC)).replace(microsecond=0).isoformat(),
                 "duration_minutes": 120,
             },
             "schedule the hearing",
@@ -66,6 +69,13 @@ class Scheduler:
             link = self._post(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
             tokens[role] = link["token"]
         return OwnHearing(hearing["id"], case_number, title, tokens, dict(cast))
+
+    def protocol(self, hearing_id: str) -> list[dict[str, Any]]:
+        """The hearing's protocol entries as the server keeps them (REST API)."""
+        response = self._api.get(f"{self._url}/api/v1/hearings/{hearing_id}/protocol")
+        assert response.ok, f"read the protocol: HTTP {response.status} {response.text()}"
+        entries: list[dict[str, Any]] = response.json()["entries"]
+        return entries
 
     def close(self) -> None:
         self._context.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -79,6 +81,15 @@ def test_an_administrator_reads_and_verifies_the_audit_log(
     assert mine, f"no session.login by staff:{ADMIN} among {rows}"
     assert mine[-1]["Outcome"] == "Allowed"
     assert mine[-1]["Object"] == f"staff:{ADMIN}"
+    # In the court's time (the browser's is UTC), to the second, on a 24-hour clock; the
+    # stored UTC instant is the cell's tooltip.
+    assert "Time (Asia/Baku)" in rows[0]
+    cell = page.locator("#entries tr", has_text=f"staff:{ADMIN}").last.locator(".audit__time")
+    stored = datetime.fromisoformat(cell.get_attribute("title").replace("Z", "+00:00"))
+    assert (
+        mine[-1]["Time (Asia/Baku)"]
+        == f"{stored.astimezone(ZoneInfo('Asia/Baku')):%Y-%m-%d %H:%M:%S}"
+    )
     seqs = [int(r["#"]) for r in rows]
     assert seqs == sorted(seqs), "oldest first"
     full_screenshot(page, shots_dir, "audit-1-entries.png")

@@ -5,8 +5,10 @@ participants, send a witness a join link that works, then revoke it so that it n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,19 +26,18 @@ pytestmark = pytest.mark.e2e
 CLERK = "clerk1"
 CLERK_NAME = "Clara Clerk"
 PASSWORD = "a long enough password for the console test"
-# Not UTC, so that every date and time the console sends and shows crosses a real offset.
+# Not the court's zone (Asia/Baku), so that every date and time the console sends and shows
+# must be the court's, not the browser's.
 TIME_ZONE = "Europe/Tallinn"
+COURT_ZONE = ZoneInfo("Asia/Baku")
 
-# The console's local time one minute from now, as <input type="time"> wants it: the hearing
-# is today, and its join links stay valid for hours (until two hours after its end).
-_SOON = """
-() => {
-  const soon = new Date(Date.now() + 60000);
-  if (soon.getDate() !== new Date().getDate()) return "23:59";
-  const two = (n) => String(n).padStart(2, "0");
-  return `${two(soon.getHours())}:${two(soon.getMinutes())}`;
-}
-"""
+
+def _soon() -> str:
+    """The court's time one minute from now, as <input type="time"> wants it: the hearing is
+    today (the court's today), and its join links stay valid until two hours after its end."""
+    now = datetime.now(COURT_ZONE)
+    soon = now + timedelta(minutes=1)
+    return "23:59" if soon.date() != now.date() else f"{soon:%H:%M}"
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +87,8 @@ def test_a_clerk_schedules_a_hearing_and_issues_and_revokes_a_join_link(
     form.get_by_label("Title").fill("State v. Doe — main hearing")
     form.get_by_label("Court", exact=True).fill("Harju County Court")
     form.get_by_label("Courtroom").fill("Room 214")
-    form.get_by_label("Presiding judge").fill("judge")
-    form.get_by_label("Start time").fill(page.evaluate(_SOON))
+    form.get_by_label("Presiding judge").select_option(label="Judge Amina Aliyeva")
+    form.get_by_label("Start time").fill(_soon())
     form.get_by_label("Duration in minutes").fill("90")
     full_screenshot(page, shots_dir, "console-2-new-hearing.png")
     form.get_by_role("button", name="Schedule hearing").click()
@@ -172,7 +173,7 @@ def test_a_refused_form_shows_why_and_keeps_what_was_typed(
     form.get_by_label("Case number").fill("   ")
     form.get_by_label("Title").fill("State v. Roe")
     form.get_by_label("Court", exact=True).fill("Tartu County Court")
-    form.get_by_label("Presiding judge").fill("judge")
+    form.get_by_label("Presiding judge").select_option(label="Judge Amina Aliyeva")
     form.get_by_label("Start time").fill("09:30")
     form.get_by_role("button", name="Schedule hearing").click()
 

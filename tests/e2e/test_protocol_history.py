@@ -29,7 +29,8 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 WRITTEN = f"I was at home all evening {HOSTILE}"
 ADDED = " and did not go out"
 # The court's display format of a moment on the review page (en-GB, long date, short time).
-MOMENT = re.compile(r"on \d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d$")
+# The court's time, 24-hour, its zone named (lib/wall-time.js).
+MOMENT = re.compile(r"on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(Asia/Baku\)$")
 
 
 @pytest.fixture(scope="module")

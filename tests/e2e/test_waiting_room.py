@@ -56,7 +56,9 @@ def test_a_participant_waits_with_the_hearing_state_and_own_camera_until_admitte
     view.get_by_role("heading", name="Waiting room").wait_for(timeout=WAIT_MS)
     text = view.inner_text()
     assert "You are in the waiting room. The court clerk will admit you." in text
-    assert f"Case {hearing.case_number}: {hearing.title}" in text
+    # As whom, which case, when (invitation.js).
+    assert f"Case\n{hearing.case_number}: {hearing.title}" in text
+    assert "You are joining as\nDmitri Dock, Defendant" in text
     # The state in plain words, in the waiting room and in the state line.
     assert page.locator("#waiting-state").inner_text() == "The hearing has not opened yet"
     assert page.locator("#hearing-state").inner_text() == "The hearing has not opened yet"

@@ -279,6 +279,22 @@ def test_the_readme_commands_that_rebuild_the_signed_message_verify_too(bundle: 
     assert "Signature Verified Successfully" in done.stdout, done.stdout + done.stderr
 
 
+def test_the_readme_gives_times_in_the_court_s_zone_and_in_utc(
+    tmp_path: Path, recording: Path
+) -> None:
+    info = _build(tmp_path / "baku.zip", recording, time_zone="Asia/Baku")
+    with zipfile.ZipFile(info.path) as archive:
+        readme = archive.read(f"{TOP}/README.md").decode()
+
+    assert "- Scheduled start: 2025-03-04 13:30 Asia/Baku (09:30 UTC)\n" in readme
+    started = re.search(r"started (\S+ \S+) Asia/Baku \((\S+) UTC\)", readme)
+    assert started is not None, readme
+    local, utc = started.group(1), started.group(2)
+    hours = (int(local[11:13]) - int(utc[:2])) % 24
+    assert (hours, local[13:], utc[2:]) == (4, utc[2:], utc[2:])  # Baku is UTC+4
+    assert re.search(r"exported on \S+ \d\d:\d\d Asia/Baku \(\d\d:\d\d UTC\)", readme)
+
+
 def test_the_readme_explains_the_checks_and_shows_the_key_fingerprint(bundle: Path) -> None:
     readme = (bundle / "README.md").read_text()
     fingerprint = subprocess.run(

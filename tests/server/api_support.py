@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestClient
 from court.access import Actor, ActorKind
 from court.permissions import Scope, scope_permissions, staff_permissions
 from court.staff import StaffRole
+from server import keys
 from server.actors import ACTOR
 
 Client = TestClient[web.Request, web.Application]
@@ -64,6 +65,26 @@ async def actor_header(request: web.Request, handler: Handler) -> web.StreamResp
     if name:
         request[ACTOR] = ACTORS[name]
     return await handler(request)
+
+
+# The staff accounts behind ACTORS that hearings are scheduled with: scheduling refuses a
+# presiding judge or clerk who has no active account of that role.
+BENCH: dict[str, tuple[str, StaffRole]] = {
+    "judge": ("Judge Amina Aliyeva", StaffRole.JUDGE),
+    "judge2": ("Judge Rauf Mammadov", StaffRole.JUDGE),
+    "clerk": ("Farid Mammadov", StaffRole.CLERK),
+    "archivist": ("Archivist", StaffRole.ARCHIVIST),
+}
+
+
+async def api_client(make_client: MakeClient, app: web.Application) -> Client:
+    """A client whose callers are named by X-Test-Actor, over a database holding BENCH."""
+    app.middlewares.append(actor_header)
+    client = await make_client(app)
+    staff = app[keys.DATA].staff
+    for username, (name, role) in BENCH.items():
+        await staff.add(username=username, display_name=name, role=role, password_hash="-")
+    return client
 
 
 def as_(name: str | None) -> dict[str, str]:

@@ -10,16 +10,14 @@ from court.roles import Role
 from server import keys
 from server.app import create_app
 from server.settings import Settings
-from tests.server.api_support import Client, MakeClient, actor_header, as_, hearing_body
+from tests.server.api_support import Client, MakeClient, api_client, as_, hearing_body
 
 LONG = "x" * 5000
 
 
 @pytest.fixture
 async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
-    app = create_app(settings)
-    app.middlewares.append(actor_header)
-    return await aiohttp_client(app)
+    return await api_client(aiohttp_client, create_app(settings))
 
 
 async def snapshot(client: Client) -> Any:

@@ -18,7 +18,7 @@ from server import keys
 from server.app import create_app
 from server.audit import Outcome
 from server.settings import Settings
-from tests.server.api_support import ACTORS, Client, MakeClient, actor_header, as_, hearing_body
+from tests.server.api_support import ACTORS, Client, MakeClient, api_client, as_, hearing_body
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,7 @@ def expected_status(route: Route, caller: str | None, presiding: str) -> int:
 
 @pytest.fixture
 async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
-    app = create_app(settings)
-    app.middlewares.append(actor_header)
-    return await aiohttp_client(app)
+    return await api_client(aiohttp_client, create_app(settings))
 
 
 async def fixture_objects(client: Client, judge: str) -> dict[str, str]:

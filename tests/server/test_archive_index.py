@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -91,3 +92,16 @@ async def test_retention_is_set_once_by_default_and_expiry_lists_held_hearings_t
     assert expired[0].retention is not None and expired[0].retention.legal_hold
     assert await database.archive.forget(due) == 2
     assert [a.hearing.id for a in await database.archive.expired(today)] == [held]
+
+
+async def test_a_day_searched_for_is_the_court_s_day_not_utc_s(database: Database) -> None:
+    # 01:30 in Baku on 8 December, which is still 7 December in UTC.
+    night = datetime(2026, 12, 7, 21, 30, tzinfo=UTC)
+    hearing = await _archived(database, "3-1/2026", "Baku Court", "A", night)
+    baku = ZoneInfo("Asia/Baku")
+
+    def on(day: date) -> ArchiveQuery:
+        return ArchiveQuery(recorded_from=day, recorded_to=day, zone=baku)
+
+    assert [a.hearing.id for a in await database.archive.search(on(date(2026, 12, 8)))] == [hearing]
+    assert await database.archive.search(on(date(2026, 12, 7))) == []

@@ -163,6 +163,8 @@ async def test_a_reset_gives_a_temporary_password_that_must_be_changed(
     refused = await client.get("/api/v1/hearings", headers=fresh.headers)
     assert refused.status == 403
     assert (await refused.json())["code"] == "password_change_required"
+    # The court's name and time zone are public, and the account page shows times in it.
+    assert (await client.get("/api/v1/court", headers=fresh.headers)).status == 200
     changed = await client.put(
         "/api/v1/session/password",
         json={"current_password": temporary, "new_password": NEW_PASSWORD},

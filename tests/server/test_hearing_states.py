@@ -6,15 +6,19 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from pytest_aiohttp import AiohttpServer
 
-from court.errors import InvalidState
+from court.errors import InvalidRequest, InvalidState
+from court.hearing import Hearing
 from court.hearing_state import HearingState
+from court.ids import HearingId
 from server.audit import AuditLog
 from server.hearing_states import HearingStates
+from server.live_courtroom import persisted_state_changes
 from server.webhooks import Webhooks
 from tests.server.conftest import Database
 from tests.server.webhook_receiver import FAST, start_receiver
@@ -154,3 +158,40 @@ async def test_a_checkpoint_that_fails_does_not_fail_the_close(
 
     assert closed.state is HearingState.CLOSED
     assert "not checkpointed after closing" in caplog.text
+
+
+def test_opening_on_another_day_than_scheduled_needs_a_reason() -> None:
+    # Scheduled for 14:00 in Baku on 8 December; the court's 7 December ends at 20:00 UTC.
+    hearing = Hearing(
+        id=HearingId("hrg_day"),
+        case_number="1-7/2026",
+        title="T",
+        scheduled_start=datetime(2026, 12, 8, 10, 0, tzinfo=UTC),
+    )
+    states = HearingStates(None, Entries(), Announcements())  # type: ignore[arg-type]
+    day_before = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    on_the_day = datetime(2026, 12, 7, 21, 0, tzinfo=UTC)  # 01:00 on 8 December in Baku
+
+    with pytest.raises(InvalidRequest, match=r"scheduled for 08 December 2026, not today"):
+        states.check_opening_day(hearing, HearingState.OPEN, "", now=day_before)
+    with pytest.raises(InvalidRequest, match="give the reason"):
+        states.check_opening_day(hearing, HearingState.OPEN, "   ", now=day_before)
+    states.check_opening_day(hearing, HearingState.OPEN, "the parties agreed", now=day_before)
+    states.check_opening_day(hearing, HearingState.OPEN, "", now=on_the_day)
+    # Only the opening asks: the hearing's later moves are the court's, whatever the day.
+    states.check_opening_day(hearing, HearingState.IN_SESSION, "", now=day_before)
+
+
+async def test_the_live_courtroom_s_opening_asks_the_same_before_anything_changes() -> None:
+    # The live courtroom's path (server/live_courtroom.py): refused before the store is asked.
+    hearing = Hearing(
+        id=HearingId("hrg_live"),
+        case_number="1-8/2026",
+        title="T",
+        scheduled_start=datetime.now(UTC) + timedelta(days=3),
+    )
+    states = HearingStates(None, Entries(), Announcements())  # type: ignore[arg-type]
+    change = persisted_state_changes(states)
+
+    with pytest.raises(InvalidRequest, match="give the reason"):
+        await change(hearing, HearingState.OPEN, "staff:clerk", "")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from court.court_time import CourtTime, time_zone
 from court.event_params import (
     NO_PARAMS,
     ExhibitHidden,
@@ -363,14 +364,35 @@ def test_a_signed_protocol_shows_its_signatures_and_digest() -> None:
     digest = protocol_digest(HID, ENTRIES)
     en = "".join(_parse(render_html(doc, "en")).text)
     assert en.count(digest) == 1
-    assert "Signed 12 March 2025, 14:05 UTC (staff:ayse)" in en
-    assert "Signed 12 March 2025, 14:06 UTC (staff:ola)" in en
+    # In the court's time (Asia/Baku, UTC+4 by default), on a 24-hour clock, zone named.
+    assert "Signed 12 March 2025, 18:05 (Asia/Baku) (staff:ayse)" in en
+    assert "Signed 12 March 2025, 18:06 (Asia/Baku) (staff:ola)" in en
     assert "Draft" not in en
     ru = "".join(_parse(render_html(doc, "ru")).text)
-    assert "Подписано 12 марта 2025 г., 14:05 UTC (staff:ayse)" in ru
+    assert "Подписано 12 марта 2025 г., 18:05 (Asia/Baku) (staff:ayse)" in ru
     assert "Хеш SHA-256 подписанного протокола" in ru
     pdf = _flat(_pdf_text(render_pdf(doc, "az")))
-    assert digest in pdf and "İmzalanıb 12 mart 2025, 14:05 UTC (staff:ayse)" in pdf
+    assert digest in pdf and "İmzalanıb 12 mart 2025, 18:05 (Asia/Baku) (staff:ayse)" in pdf
+
+
+def test_the_document_s_day_and_times_are_the_court_s_own() -> None:
+    # 21:30 UTC on 11 March is 01:30 on 12 March in Baku, and 22:30 on 11 March in Berlin.
+    late = _signed(_doc())
+    late = replace(
+        late,
+        hearing=replace(late.hearing, scheduled_start=datetime(2025, 3, 11, 21, 30, tzinfo=UTC)),
+        signed=[
+            replace(s, signed_at=datetime(2025, 3, 11, 21, 40, tzinfo=UTC).timestamp())
+            for s in late.signed
+        ],
+    )
+    baku = "".join(_parse(render_html(late, "en")).text)
+    in_berlin = replace(late, court_time=CourtTime(time_zone("Europe/Berlin")))
+    berlin = "".join(_parse(render_html(in_berlin, "en")).text)
+
+    assert "12 March 2025" in baku and "Signed 12 March 2025, 01:40 (Asia/Baku)" in baku
+    assert "Signed 11 March 2025, 22:40 (Europe/Berlin)" in berlin
+    assert "12 March 2025" not in berlin
 
 
 def test_until_both_have_signed_it_is_a_draft() -> None:

@@ -22,6 +22,21 @@ def test_defaults_serve_loopback_on_8080_with_sqlite_under_the_data_dir(tmp_path
     assert settings.web_dir == WEB_DIR
     assert settings.media.ice_servers == ()
     assert settings.media.host_addresses == ()
+    assert settings.court_time.name == "Asia/Baku"  # the first court's, on a 24-hour clock
+    assert settings.court_name == ""
+
+
+def test_the_court_names_its_time_zone_and_itself(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "COURTROOM_DATA_DIR": str(tmp_path),
+            "COURTROOM_TIME_ZONE": "Europe/Berlin",
+            "COURTROOM_COURT_NAME": "  Baku   Court of Grave Crimes ",
+        }
+    )
+
+    assert settings.court_time.name == "Europe/Berlin"
+    assert settings.court_name == "Baku Court of Grave Crimes"
 
 
 def test_the_public_url_follows_host_and_port_and_loses_a_trailing_slash(tmp_path: Path) -> None:
@@ -127,6 +142,11 @@ def test_ice_servers_are_read_from_json_with_one_or_many_urls(tmp_path: Path) ->
         ("COURTROOM_RECORD_KEY_FILE", "/nonexistent/court.pem", "is the key's volume mounted?"),
         ("COURTROOM_RECORD_KEY_FINGERPRINT", "ab:cd", "64 hex digits"),
         ("COURTROOM_RECORD_KEY_FINGERPRINT", "g" * 64, "public-key --fingerprint"),
+        ("COURTROOM_TIME_ZONE", "Baku", "IANA time zone such as Asia/Baku"),
+        ("COURTROOM_TIME_ZONE", "UTC+4", "IANA time zone"),
+        ("COURTROOM_TIME_ZONE", "../../etc/passwd", "IANA time zone"),
+        ("COURTROOM_COURT_NAME", "Baku\x07Court", "on one line"),
+        ("COURTROOM_COURT_NAME", "x" * 201, "at most 200 characters"),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_variable(

@@ -5,6 +5,8 @@
 
 import { $, el, sentence } from "./lib/dom.js";
 import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+import { loadCourt } from "./lib/court.js";
+import { formatDateTimeNamed } from "./lib/wall-time.js";
 
 const STAFF_ROLE_LABELS = Object.freeze({
   administrator: "Administrator",
@@ -25,7 +27,7 @@ const state = { me: null };
 
 /** @param {string} iso */
 function when(iso) {
-  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  return formatDateTimeNamed(iso);
 }
 
 /** @param {string} text */
@@ -333,6 +335,8 @@ async function main() {
   }
   whenLoggedOut(() => window.location.replace("/login"));
   try {
+    // Session times in the court's zone; without it, the default zone (the page still works).
+    await loadCourt().catch(() => null);
     await showPage();
   } catch (err) {
     showError(err);

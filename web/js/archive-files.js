@@ -2,7 +2,7 @@
 // link carries the stated reason, as every reading of the archive does).
 
 import { withReason } from "./archive-api.js";
-import { bytes, clock, dateTime, plural } from "./archive-page.js";
+import { bytes, clock, dateTimeNamed, plural } from "./archive-page.js";
 import { fillTable } from "./console-dom.js";
 import { $, el } from "./lib/dom.js";
 
@@ -54,7 +54,7 @@ function recordingSection(recording, number, reason) {
     text: `Recording ${number}`,
     attrs: { id: `recording-${number}-heading` },
   });
-  const facts = [`Started ${dateTime(recording.started_at)}`];
+  const facts = [`Started ${dateTimeNamed(recording.started_at)}`];
   if (recording.duration_s !== null && recording.duration_s !== undefined) {
     facts.push(`${clock(recording.duration_s)} long`);
   } else {

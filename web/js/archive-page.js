@@ -12,7 +12,9 @@ import {
   normaliseReason,
   reasonProblem,
 } from "./archive-api.js";
+import { loadCourt } from "./lib/court.js";
 import { recordTime } from "./lib/record-time.js";
+import { courtZone, formatDate, formatDateTime, formatDateTimeNamed } from "./lib/wall-time.js";
 import { $, el } from "./lib/dom.js";
 
 const READ_ARCHIVE = "read_archive";
@@ -45,6 +47,15 @@ export async function archivist() {
       new ApiError(403, { detail: "You may not read the record archive.", code: "forbidden" }),
     );
     return null;
+  }
+  try {
+    await loadCourt(); // every date on the page is the court's
+  } catch (err) {
+    showRefused(err);
+    return null;
+  }
+  for (const heading of document.querySelectorAll("[data-court-zone]")) {
+    heading.textContent = `${heading.getAttribute("data-court-zone")} (${courtZone()})`;
   }
   return account;
 }
@@ -254,30 +265,25 @@ export function bytes(count) {
   return `${value.toLocaleString("en-GB", { maximumFractionDigits: digits })} ${UNITS[unit]}`;
 }
 
-const DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric" });
-const DATE_TIME = new Intl.DateTimeFormat(undefined, {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
+// Dates and times in the court's zone (lib/wall-time.js), which each archive page loads first.
 export function dateTime(instant) {
   if (!instant) {
     return "Not scheduled";
   }
-  const date = new Date(instant);
-  return Number.isNaN(date.getTime()) ? String(instant) : DATE_TIME.format(date);
+  return formatDateTime(instant) || String(instant);
+}
+
+// The same with the zone named, where the reader has no column heading to say it.
+export function dateTimeNamed(instant) {
+  if (!instant) {
+    return "Not scheduled";
+  }
+  return formatDateTimeNamed(instant) || String(instant);
 }
 
 // "2036-01-31" (a calendar day, no time zone) -> "31 January 2036".
 export function day(isoDay) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay || "");
-  if (!match) {
-    return String(isoDay || "");
-  }
-  return DAY.format(new Date(+match[1], +match[2] - 1, +match[3]));
+  return formatDate(isoDay);
 }
 
 export function plural(count, one, many) {

@@ -12,6 +12,7 @@ import {
   archivist,
   clock,
   dateTime,
+  dateTimeNamed,
   day,
   isRefusal,
   plural,
@@ -140,7 +141,7 @@ function showFacts(hearing, recordings) {
   $("record-facts").replaceChildren(
     fact("Court", hearing.court || "—"),
     fact("Courtroom", hearing.courtroom || "—"),
-    fact("Scheduled", dateTime(hearing.scheduled_start)),
+    fact("Scheduled", dateTimeNamed(hearing.scheduled_start)),
     fact("State", stateLabel(hearing)),
     fact("Recorded time", clock(hearing.recorded_s)),
     fact("Recordings", recordingsText),

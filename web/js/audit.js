@@ -3,6 +3,8 @@
 
 import { $ } from "./lib/dom.js";
 import { ApiError, request } from "./lib/http.js";
+import { loadCourt } from "./lib/court.js";
+import { clockSeconds, courtZone, dayOf } from "./lib/wall-time.js";
 
 const PAGE_SIZE = 100;
 const ACTION_NAME = /^[a-z0-9_.:-]+$/; // as the server checks the action filter
@@ -69,8 +71,9 @@ function entryRow(entry) {
   if (entry.outcome === "denied") {
     row.className = "audit__row--denied";
   }
-  // To the second; the stored time, to the microsecond, is the cell's tooltip.
-  const at = cell(entry.at.replace("T", " ").replace(/(\.\d+)?Z$/, ""), "audit__time");
+  // To the second, in the court's zone; the stored UTC time, to the microsecond, is the
+  // cell's tooltip.
+  const at = cell(`${dayOf(entry.at)} ${clockSeconds(entry.at)}`, "audit__time");
   at.title = entry.at;
   const digest = cell(`${entry.digest.slice(0, 12)}…`, "audit__digest");
   digest.title = entry.digest;
@@ -242,7 +245,14 @@ function start() {
     restart("");
     $("action-filter").focus();
   });
-  loadPage();
+  // The entries' times are the court's: its zone first, then the entries (the default
+  // zone if the server cannot say, which the next page load corrects).
+  loadCourt()
+    .catch(() => null)
+    .then(() => {
+      $("audit-time-heading").textContent = `Time (${courtZone()})`;
+      loadPage();
+    });
 }
 
 start();

@@ -4,12 +4,12 @@
 
 import { ClientEvent } from "./events.js";
 import { $ } from "./lib/dom.js";
+import { clock as wallClock } from "./lib/wall-time.js";
 
 const MAX_LENGTH = 2000;
 
 function clock(seconds) {
-  const date = new Date((seconds || Date.now() / 1000) * 1000);
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return wallClock((seconds || Date.now() / 1000) * 1000);
 }
 
 export class Chat {

@@ -11,6 +11,10 @@ export const api = {
   hearings: ({ from, to }) =>
     request("GET", `/api/v1/hearings?${new URLSearchParams({ from, to, limit: "500" })}`),
   hearing: (id) => request("GET", `/api/v1/hearings/${enc(id)}`),
+  hearingsOfCase: (caseNumber) =>
+    request("GET", `/api/v1/hearings?${new URLSearchParams({ case_number: caseNumber })}`),
+  bench: () => request("GET", "/api/v1/court/bench"),
+  updateHearing: (id, body) => request("PATCH", `/api/v1/hearings/${enc(id)}`, body),
   createHearing: (body) => request("POST", "/api/v1/hearings", body),
   reschedule: (id, body) => request("POST", `/api/v1/hearings/${enc(id)}/reschedule`, body),
   cancel: (id, body) => request("POST", `/api/v1/hearings/${enc(id)}/cancel`, body),

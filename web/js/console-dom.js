@@ -1,6 +1,6 @@
 // Small DOM helpers of the staff console: elements, buttons, forms and their messages.
 
-import { dayOf, formatTime, localDate, rfc3339 } from "./console-time.js";
+import { clock, dayOf, instantOf, rfc3339 } from "./lib/wall-time.js";
 import { stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 import { ApiError } from "./lib/http.js";
@@ -41,7 +41,7 @@ export function timeSpan(hearing) {
     return "Not scheduled";
   }
   const nextDay = dayOf(end) !== dayOf(start) ? " (next day)" : "";
-  return `${formatTime(start)}–${formatTime(end)}${nextDay}`;
+  return `${clock(start)}–${clock(end)}${nextDay}`;
 }
 
 // "staff:alice" -> "alice"; "token:ecourt" -> "ecourt (API token)".
@@ -143,11 +143,15 @@ export async function submitting(form, errorId, work) {
   }
 }
 
-// The RFC 3339 start of a form with "date" and "time" inputs (in the browser's time zone).
+// The RFC 3339 start of a form with "date" and "time" inputs, read on the court's clock
+// (lib/wall-time.js), not the browser's: a laptop set to UTC schedules the same hearing.
 export function startOf(form) {
-  const start = localDate(field(form, "date").value, field(form, "time").value);
+  // "9:30" and "9.30" are read as 09:30, as a person writes them.
+  const typed = /^(\d{1,2})[:.](\d{2})$/.exec(field(form, "time").value.trim());
+  const time = typed ? `${typed[1].padStart(2, "0")}:${typed[2]}` : "";
+  const start = instantOf(field(form, "date").value, time);
   if (!start) {
-    throw new Error("Give the date and the start time.");
+    throw new Error("Give the date and the start time (24-hour clock, e.g. 14:30).");
   }
   return rfc3339(start);
 }

@@ -16,7 +16,16 @@ import {
   text,
   timeSpan,
 } from "./console-dom.js";
-import { dayOf, formatDateTime, formatDay, formatTime, localParts } from "./console-time.js";
+import { fillLanguages, fillPeople, loadBench } from "./console-bench.js";
+import {
+  clock,
+  courtZone,
+  dayOf,
+  formatDateTime,
+  formatDateTimeNamed,
+  formatDay,
+  wallInputs,
+} from "./lib/wall-time.js";
 import { byRoleThenName, CANCELLABLE, ENDED, RESCHEDULABLE, ROLE_LABELS, roleLabel, stateLabel } from "./lib/terms.js";
 import { $, el } from "./lib/dom.js";
 
@@ -27,6 +36,7 @@ const LINK_STATE_LABELS = {
   ended: "Hearing ended",
 };
 const FORMS = ["reschedule-form", "cancel-form", "participant-form"];
+const LANGUAGE_NAMES = { az: "Azerbaijani", ru: "Russian", en: "English" };
 
 // A link of a closed or cancelled hearing is refused even while the link itself is active.
 function linkState(link, hearing) {
@@ -42,8 +52,10 @@ function linkState(link, hearing) {
 export class HearingView {
   // can(permission): whether the logged-in person may; flash(text): the page's message line;
   // onHearing(hearing): told whenever the hearing is loaded or changed (its day may change).
-  constructor({ can, flash, onHearing }) {
+  // nameOf(username): a staff member's name, as far as the console knows it.
+  constructor({ can, flash, onHearing, nameOf }) {
     this.can = can;
+    this.nameOf = nameOf;
     this.flash = flash;
     this.onHearing = onHearing;
     this.hearing = null;
@@ -172,12 +184,13 @@ export class HearingView {
 
     const facts = [
       ["Date", day ? formatDay(day) : "Not scheduled"],
-      ["Time", timeSpan(hearing)],
+      ["Time", start ? `${timeSpan(hearing)} (${courtZone()})` : "—"],
       ["Duration", `${hearing.duration_minutes} minutes`],
       ["Court", hearing.court || "—"],
       ["Courtroom", hearing.courtroom || "—"],
-      ["Presiding judge", hearing.presiding_judge || "—"],
-      ["Language", hearing.language],
+      ["Presiding judge", this.nameOf(hearing.presiding_judge) || "—"],
+      ["Court clerk", this.nameOf(hearing.clerk) || "—"],
+      ["Language", LANGUAGE_NAMES[hearing.language] || hearing.language],
       ["Reference", hearing.id],
     ];
     $("hearing-facts").replaceChildren(
@@ -231,33 +244,78 @@ export class HearingView {
     }
   }
 
+  // The change form opens with the hearing as it is; what is changed is sent (PATCH).
   openReschedule() {
     const form = $("reschedule-form");
     const hearing = this.hearing;
-    if (form.hidden && hearing.scheduled_start && !field(form, "date").value) {
-      const { day, time } = localParts(hearing.scheduled_start);
-      field(form, "date").value = day;
-      field(form, "time").value = time;
-    }
-    if (!field(form, "duration_minutes").value) {
-      field(form, "duration_minutes").value = String(hearing.duration_minutes);
+    if (form.hidden) {
+      const { day, time } = wallInputs(hearing.scheduled_start);
+      for (const [name, value] of [
+        ["case_number", hearing.case_number],
+        ["title", hearing.title],
+        ["court", hearing.court],
+        ["courtroom", hearing.courtroom],
+        ["date", day],
+        ["time", time],
+        ["duration_minutes", String(hearing.duration_minutes)],
+        ["reason", ""],
+      ]) {
+        field(form, name).value = value;
+      }
+      $("rf-zone").textContent =
+        `The date and start time are the court's, in ${courtZone()} (24-hour clock).`;
+      this.fillChoices(form).catch((err) => report(err, "reschedule-form-error"));
     }
     this.toggleForm("reschedule-form", form.hidden);
   }
 
+  async fillChoices(form) {
+    const hearing = this.hearing;
+    const [bench] = await Promise.all([
+      loadBench(),
+      fillLanguages(field(form, "language"), hearing.language),
+    ]);
+    fillPeople(field(form, "presiding_judge"), bench.judges, hearing.presiding_judge, "");
+    fillPeople(field(form, "clerk"), bench.clerks, hearing.clerk, hearing.clerk ? "" : "No clerk named");
+  }
+
   async reschedule(form) {
     await submitting(form, "reschedule-form-error", async () => {
-      const updated = await api.reschedule(this.hearing.id, {
+      const hearing = this.hearing;
+      /** @type {Record<string, string | number>} */
+      const wanted = {
+        case_number: text(form, "case_number"),
+        title: text(form, "title"),
+        court: text(form, "court"),
+        courtroom: text(form, "courtroom"),
+        presiding_judge: field(form, "presiding_judge").value,
+        clerk: field(form, "clerk").value,
         scheduled_start: startOf(form),
         duration_minutes: Number(field(form, "duration_minutes").value),
-        reason: text(form, "reason"),
-      });
+        language: field(form, "language").value,
+      };
+      // Only what changed: the audit log says what the clerk changed, and a judge who
+      // edits their own hearing does not re-send (and re-assert) the presiding judge.
+      /** @type {Record<string, string | number>} */
+      const body = { reason: text(form, "reason") };
+      for (const [name, value] of Object.entries(wanted)) {
+        const before = name === "scheduled_start" ? Date.parse(hearing[name]) : hearing[name];
+        const after = name === "scheduled_start" ? Date.parse(String(value)) : value;
+        if (after !== before && !(name === "clerk" && !value)) {
+          body[name] = value;
+        }
+      }
+      if (Object.keys(body).length === 1) {
+        throw new Error("Nothing was changed.");
+      }
+      const updated = await api.updateHearing(hearing.id, body);
       form.reset();
       this.toggleForm("reschedule-form", false);
       this.setHearing(updated);
       this.flash(
-        `Hearing ${updated.case_number} rescheduled to ` +
-          `${formatDay(dayOf(updated.scheduled_start))} at ${formatTime(updated.scheduled_start)}.`,
+        `Hearing ${updated.case_number} changed: ` +
+          `${formatDay(dayOf(updated.scheduled_start))} at ${clock(updated.scheduled_start)} ` +
+          `(${courtZone()}).`,
       );
       $("reschedule-button").focus();
       await this.loadLinks(); // a link's validity follows the scheduled end
@@ -414,7 +472,7 @@ export class HearingView {
     const role = participant.role_label || roleLabel(participant.role);
     $("issued-link-heading").textContent = `Join link for ${participant.name} (${role})`;
     $("issued-link-url").value = issued.url;
-    $("issued-link-expiry").textContent = `Valid until ${formatDateTime(issued.expires_at)}.`;
+    $("issued-link-expiry").textContent = `Valid until ${formatDateTimeNamed(issued.expires_at)}.`;
     $("copy-status").textContent = "";
     $("issued-link").hidden = false;
     $("issued-link").scrollIntoView({ block: "nearest" });
@@ -449,6 +507,7 @@ export class HearingView {
   }
 
   renderLinks() {
+    $("links-zone").textContent = `Times are the court's, in ${courtZone()}.`;
     const links = [...this.links].sort((a, b) => String(b.issued_at).localeCompare(a.issued_at));
     const editable = this.editable;
     const rows = links.map((link) => {

@@ -20,17 +20,23 @@ import {
   timeSpan,
 } from "./console-dom.js";
 import { HearingView } from "./console-hearing.js";
+import { fillLanguages, fillPeople, loadBench, personName } from "./console-bench.js";
+import { loadCourt } from "./lib/court.js";
 import {
   addDays,
+  clock,
+  courtZone,
   dayOf,
   dayRange,
   formatDay,
-  formatTime,
-  isDay,
-  timeZoneName,
+  formatDateTime,
+  instantOf,
   today,
-} from "./console-time.js";
+} from "./lib/wall-time.js";
 import { $, el } from "./lib/dom.js";
+import { stateLabel } from "./lib/terms.js";
+
+const isDay = (day) => instantOf(day) !== null;
 
 const COURT_KEY = "courtroom.console.court"; // the court last scheduled for, as a default
 const STAFF_ROLE_LABELS = {
@@ -48,6 +54,9 @@ const app = {
   returnTo: null, // the hearing whose link gets focus when its day is shown again
   keepFlash: false, // the flash message was set for the view being navigated to
   hearingView: null,
+  court: null, // GET /api/v1/court: name, time zone, languages
+  bench: null, // the judges and clerks, once loaded (for their names in the day's list)
+  confirmedCase: "", // a case number the clerk chose to schedule again despite the warning
 };
 
 // ---- the account ----------------------------------------------------------------------------
@@ -152,7 +161,7 @@ async function showDay() {
   $("hearings-caption").textContent = `Hearings on ${formatDay(day)}`;
   $("day-picker").value = day;
   $("day-today").disabled = isToday;
-  $("day-zone").textContent = `Times are in ${timeZoneName()}.`;
+  $("day-zone").textContent = `Times are the court's, in ${courtZone()}, on a 24-hour clock.`;
   $("hearings-error").hidden = true;
 
   const load = ++app.loads;
@@ -189,7 +198,7 @@ function renderHearings() {
       el("th", { attrs: { scope: "row" } }, [link]),
       el("td", { text: hearing.title }),
       place,
-      el("td", { text: hearing.presiding_judge }),
+      el("td", { text: personName(app.bench, hearing.presiding_judge) }),
       el("td", {}, protocolLink(hearing)),
     ]);
     row.dataset.hearingId = hearing.id;
@@ -241,11 +250,82 @@ function openNewHearing() {
       field(form, "date").value = app.day;
     }
     if (!field(form, "court").value) {
-      field(form, "court").value = localStorage.getItem(COURT_KEY) || "";
+      // The court's own name (COURTROOM_COURT_NAME), else the one last scheduled for.
+      field(form, "court").value =
+        (app.court && app.court.name) || localStorage.getItem(COURT_KEY) || "";
     }
-    $("hf-zone").textContent = `The start time is in ${timeZoneName()}.`;
+    $("hf-zone").textContent =
+      `The date and start time are the court's, in ${courtZone()} (24-hour clock).`;
+    fillChoices(form).catch((err) => report(err, "hearing-form-error"));
   }
   field(form, "case_number").focus();
+}
+
+// The judges, clerks and languages to choose from; the clerk who schedules is the default.
+async function fillChoices(form) {
+  const judge = field(form, "presiding_judge");
+  const clerk = field(form, "clerk");
+  const language = field(form, "language");
+  const [bench] = await Promise.all([
+    loadBench(),
+    fillLanguages(language, language.value || ""),
+  ]);
+  app.bench = bench;
+  const own = app.account && app.account.role === "judge" ? app.account.username : "";
+  fillPeople(judge, bench.judges, judge.value || own, "Choose the judge");
+  const me = app.account && app.account.role === "clerk" ? app.account.username : "";
+  fillPeople(clerk, bench.clerks, clerk.value || me, "Choose the clerk");
+  // A court without clerk accounts (yet) can still schedule: its judges then do.
+  clerk.required = bench.clerks.length > 0;
+}
+
+// Other hearings of the same case number, unless the clerk already confirmed this one: a
+// case has several sittings, so it is a question, not a refusal.
+async function duplicateWarning(caseNumber) {
+  if (app.confirmedCase === caseNumber) {
+    return false;
+  }
+  const found = (await api.hearingsOfCase(caseNumber)).hearings || [];
+  const box = $("hf-duplicate");
+  if (found.length === 0) {
+    box.hidden = true;
+    return false;
+  }
+  box.replaceChildren(
+    el("p", {
+      text:
+        `Case ${caseNumber} already has ${found.length === 1 ? "a hearing" : `${found.length} hearings`}:`,
+    }),
+    el(
+      "ul",
+      {},
+      found.map((h) =>
+        el("li", {
+          text:
+            `${h.scheduled_start ? formatDateTime(h.scheduled_start) : "not scheduled"} — ` +
+            `${h.title} (${stateLabel(h.state)})`,
+        }),
+      ),
+    ),
+    el("p", {
+      text: "If this is another sitting of the same case, press “Schedule anyway”.",
+    }),
+  );
+  box.hidden = false;
+  app.confirmedCase = caseNumber;
+  scheduleButton().textContent = "Schedule anyway";
+  return true;
+}
+
+function scheduleButton() {
+  return /** @type {HTMLButtonElement} */ ($("hearing-form").querySelector('button[type="submit"]'));
+}
+
+// The question about a case number is answered or moot: the form asks anew next time.
+function forgetDuplicate() {
+  $("hf-duplicate").hidden = true;
+  app.confirmedCase = "";
+  scheduleButton().textContent = "Schedule hearing";
 }
 
 function closeNewHearing() {
@@ -260,15 +340,22 @@ async function scheduleHearing(form) {
       case_number: text(form, "case_number"),
       title: text(form, "title"),
       court: text(form, "court"),
-      presiding_judge: text(form, "presiding_judge"),
+      presiding_judge: field(form, "presiding_judge").value,
       scheduled_start: startOf(form),
       duration_minutes: Number(field(form, "duration_minutes").value),
-      language: text(form, "language"),
+      language: field(form, "language").value,
     };
     if (text(form, "courtroom")) {
       body.courtroom = text(form, "courtroom");
     }
+    if (field(form, "clerk").value) {
+      body.clerk = field(form, "clerk").value;
+    }
+    if (body.case_number && (await duplicateWarning(body.case_number))) {
+      return; // asked; a second press schedules it
+    }
     const hearing = await api.createHearing(body);
+    forgetDuplicate();
     try {
       localStorage.setItem(COURT_KEY, body.court);
     } catch {
@@ -279,7 +366,7 @@ async function scheduleHearing(form) {
     $("new-hearing-button").setAttribute("aria-expanded", "false");
     flash(
       `Hearing ${hearing.case_number} scheduled for ${formatDay(dayOf(hearing.scheduled_start))} ` +
-        `at ${formatTime(hearing.scheduled_start)}. Add its participants below.`,
+        `at ${clock(hearing.scheduled_start)} (${courtZone()}). Add its participants below.`,
     );
     app.keepFlash = true;
     go(`hearing=${encodeURIComponent(hearing.id)}`);
@@ -296,6 +383,11 @@ function bind() {
   $("day-today").addEventListener("click", () => chooseDay(today()));
   $("new-hearing-button").addEventListener("click", openNewHearing);
   $("hearing-form-close").addEventListener("click", closeNewHearing);
+  $("hearing-form").addEventListener("input", (event) => {
+    if (/** @type {HTMLInputElement} */ (event.target).name === "case_number") {
+      forgetDuplicate(); // a new number is asked about anew
+    }
+  });
   $("hearing-form").addEventListener("submit", (event) => {
     event.preventDefault();
     scheduleHearing(event.currentTarget);
@@ -309,6 +401,7 @@ function bind() {
   app.hearingView = new HearingView({
     can,
     flash,
+    nameOf: (username) => personName(app.bench, username),
     onHearing: (hearing) => {
       if (hearing.scheduled_start) {
         app.day = dayOf(hearing.scheduled_start);
@@ -338,7 +431,16 @@ async function main() {
     return;
   }
   whenLoggedOut(sessionEnded);
+  try {
+    app.court = await loadCourt(); // before any time is shown: the court's zone
+  } catch (err) {
+    showError("console-alert", err);
+  }
   showAccount(account);
+  if (can("schedule_hearings")) {
+    // Judges and clerks by name in the lists; without it, their usernames.
+    app.bench = await loadBench().catch(() => null);
+  }
   $("console-loading").hidden = true;
   route();
 }

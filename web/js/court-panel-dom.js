@@ -1,6 +1,7 @@
 // Small DOM helpers of the court panel. Every text goes in with textContent, never as HTML.
 
 import { el } from "./lib/dom.js";
+import { clock } from "./lib/wall-time.js";
 
 // A button. `key` identifies it across re-renders (focus comes back to the same key), and
 // `label` is what a screen reader says when the visible text alone would be ambiguous
@@ -123,9 +124,7 @@ export function elapsedWords(sinceSeconds, nowMs = Date.now()) {
 
 /** @param {number} unixSeconds */
 export function clockTime(unixSeconds) {
-  const date = new Date(unixSeconds * 1000);
-  const two = (/** @type {number} */ n) => String(n).padStart(2, "0");
-  return `${two(date.getHours())}:${two(date.getMinutes())}`;
+  return clock(unixSeconds * 1000); // the court's 24-hour clock
 }
 
 // Keep keyboard focus where it was across a re-render: remember the focused element's

@@ -9,6 +9,7 @@ import { stateLabel } from "./lib/terms.js";
 import { button, textField } from "./court-panel-dom.js";
 import { el } from "./lib/dom.js";
 import { STATE_CHANGERS, TRANSITIONS } from "./lib/court-rules.js";
+import { courtZone, dayOf, formatDay } from "./lib/wall-time.js";
 
 export { STATE_CHANGERS, TRANSITIONS };
 
@@ -133,7 +134,11 @@ export class HearingStateSection {
   }
 
   _choose(to) {
-    if (to === "suspended") {
+    const scheduled = this._ctx.scheduledStart ? dayOf(this._ctx.scheduledStart) : "";
+    const today = dayOf(Date.now());
+    if (to === "open" && scheduled && scheduled !== today) {
+      this._openForm(to, this._otherDayConfirmation(scheduled, today));
+    } else if (to === "suspended") {
       this._openForm(to, this._suspendForm());
     } else if (to === "closed") {
       this._openForm(to, this._closeConfirmation());
@@ -222,6 +227,64 @@ export class HearingStateSection {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this._move("suspended", input.value.trim() || null);
+    });
+    return form;
+  }
+
+  // Opening on another day than the scheduled one (the court's days): the parties were
+  // summoned for that day. The reason, with both days, is written into the protocol.
+  _otherDayConfirmation(scheduled, today) {
+    const { field, input } = textField("Why open it today?", {
+      key: "state:other-day-reason",
+      required: true,
+      hint: "Written into the protocol with both dates.",
+    });
+    const titleId = "cp-other-day-title";
+    const form = el(
+      "form",
+      {
+        className: "cp-form cp-form--warning",
+        attrs: { role: "alertdialog", "aria-labelledby": titleId, "aria-describedby": "cp-other-day-text" },
+      },
+      [
+        el("p", {
+          className: "cp-form__title",
+          text: "Open the hearing on another day?",
+          attrs: { id: titleId },
+        }),
+        el("p", {
+          className: "cp-form__text",
+          attrs: { id: "cp-other-day-text" },
+          text:
+            `This hearing is scheduled for ${formatDay(scheduled)}, not today ` +
+            `(${formatDay(today)}, ${courtZone()}). The parties were summoned for that day.`,
+        }),
+        field,
+        el("div", { className: "cp-actions" }, [
+          el("button", {
+            className: "button button--small button--primary",
+            text: "Open it today",
+            attrs: { type: "submit" },
+          }),
+          button("No, keep it for its day", () => this._closeForm({ refocus: true }), {
+            key: "state:other-day-cancel",
+          }),
+        ]),
+      ],
+    );
+    input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const why = input.value.trim();
+      if (!why) {
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      this._move(
+        "open",
+        `Opened on ${formatDay(today)}, not on the scheduled day, ${formatDay(scheduled)}: ${why}`,
+      );
     });
     return form;
   }

@@ -19,7 +19,7 @@ import { el, sentence } from "./lib/dom.js";
 let mounted = null;
 
 class CourtPanel {
-  constructor({ root, signaling, self, hearing, roster, spotlight, locked, chat }) {
+  constructor({ root, signaling, self, hearing, roster, spotlight, locked, chat, scheduledStart }) {
     this.root = root;
     this._signaling = signaling;
     this._inFlight = new Set();
@@ -33,6 +33,7 @@ class CourtPanel {
     };
     const ctx = {
       self,
+      scheduledStart,
       data: this.data,
       run: (event, payload, failed, done) => this.run(event, payload, failed, done),
       announce: (text) => this.announce(text),
@@ -378,6 +379,7 @@ export function mountCourtPanel({
   spotlight = null, // from the join acknowledgement
   locked = null, // from the join acknowledgement
   chat = null, // the join acknowledgement's chat history (messages)
+  scheduledStart = null, // RFC 3339, or null if not known
 }) {
   if (!root || !signaling || !self || !hearing) {
     throw new Error("mountCourtPanel needs root, signaling, self and hearing");
@@ -386,6 +388,16 @@ export function mountCourtPanel({
     mounted.update({ hearing, self });
     return mounted;
   }
-  mounted = new CourtPanel({ root, signaling, self, hearing, roster, spotlight, locked, chat });
+  mounted = new CourtPanel({
+    root,
+    signaling,
+    self,
+    hearing,
+    roster,
+    spotlight,
+    locked,
+    chat,
+    scheduledStart,
+  });
   return mounted;
 }

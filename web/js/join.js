@@ -6,6 +6,8 @@ import { Consultations } from "./consultation.js";
 import { PUBLISHING_ROLES } from "./lib/terms.js";
 import { DeviceCheck } from "./device-check.js";
 import { ClientEvent } from "./events.js";
+import { request } from "./lib/http.js";
+import { setCourtZone } from "./lib/wall-time.js";
 import { readLink, roleInToken } from "./link.js";
 import { listen } from "./notifications.js";
 import { ParticipantControls } from "./participant-controls.js";
@@ -82,6 +84,31 @@ function startHeartbeat() {
   }, HEARTBEAT_MS);
 }
 
+// ---- as whom, which case, when ----------------------------------------------------------
+
+// Told before the device check, so that a person knows they have the right link and, if
+// early, when to come; kept up to date while they wait (the "early" notice goes at the time).
+async function readInvitation() {
+  try {
+    app.invitation = await request("POST", "/api/v1/invitation", { token: app.link.token });
+  } catch (err) {
+    // The link was just accepted by the connection; without the card the page still works.
+    console.warn("the invitation could not be read", err);
+    return;
+  }
+  setCourtZone(app.invitation.court.time_zone);
+  view.setHearing(app.invitation.hearing);
+  const show = () => {
+    const state = app.hearing ? app.hearing.state : app.invitation.hearing.state;
+    view.showInvitation(
+      { ...app.invitation, hearing: { ...app.invitation.hearing, state } },
+      Date.now(),
+    );
+  };
+  show();
+  window.setInterval(show, 30_000);
+}
+
 // ---- the camera and microphone check before joining -------------------------------------
 
 async function checkDevices() {
@@ -117,6 +144,7 @@ async function checkDevices() {
     deviceReport: app.deviceReport,
     roster: app.lastRoster, // the court's last roster_changed (judge and clerk only)
     courtPanel: app.courtPanel,
+    invitation: app.invitation,
     joins: app.joins,
     marks: { ...app.marks },
   }),
@@ -186,6 +214,7 @@ async function main() {
   }
   listen(app.signaling);
   startHeartbeat();
+  await readInvitation();
 
   const role = roleInToken(app.link.token);
   if (!app.link.skipCheck && (role === null || PUBLISHING_ROLES.includes(role))) {

@@ -5,6 +5,8 @@
 
 import { $ } from "./lib/dom.js";
 import { ApiError, request } from "./lib/http.js";
+import { clockNamed } from "./lib/wall-time.js";
+import { loadCourt } from "./lib/court.js";
 
 const CONSOLE = "/console";
 // After an administrator's reset the server refuses everything until the password changes.
@@ -47,7 +49,7 @@ function duration(seconds) {
 }
 
 function clockTime(date) {
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return clockNamed(date);
 }
 
 function blockFor(username, seconds) {
@@ -131,6 +133,8 @@ async function showCurrentSession() {
   }
 }
 
+// The court's zone for the time a paused login may be tried again; the default until known.
+loadCourt().catch(() => null);
 $("login-form").addEventListener("submit", logIn);
 $("username").addEventListener("input", () => setBusy(false));
 setBusy(false);

@@ -11,6 +11,7 @@ import { kindLabel, ROLE_ORDER, roleLabel } from "./lib/terms.js";
 import { authorName } from "./protocol-terms.js";
 import { recordTime } from "./lib/record-time.js";
 import { $, el } from "./lib/dom.js";
+import { dayOf, formatDate } from "./lib/wall-time.js";
 
 const COURT_ROLES = ["judge", "clerk"];
 const NOT_GIVEN = "—";
@@ -36,7 +37,7 @@ function hearingDay(hearing) {
   if (!hearing.scheduled_start) {
     return NOT_GIVEN;
   }
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long" }).format(new Date(hearing.scheduled_start));
+  return formatDate(dayOf(hearing.scheduled_start)); // the court's day, not the browser's
 }
 
 // "Edited once", "Edited 3 times": an entry's saved versions after its first.

@@ -9,6 +9,8 @@
 
 import { api } from "./console-api.js";
 import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+import { loadCourt } from "./lib/court.js";
+import { formatDateTimeNamed } from "./lib/wall-time.js";
 import { clearError, field, showError, submitting } from "./console-dom.js";
 import { kindLabel, stateLabel } from "./lib/terms.js";
 import { drawSheet, historyRow, showingHistory } from "./protocol-review-sheet.js";
@@ -57,10 +59,9 @@ function flash(message) {
   $("review-flash").hidden = !message;
 }
 
+// "8 December 2026, 14:30 (Asia/Baku)": the court's time, whoever reads it where.
 function signedAt(seconds) {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short" }).format(
-    new Date(Number(seconds) * 1000),
-  );
+  return formatDateTimeNamed(Number(seconds) * 1000);
 }
 
 // "staff:alice" -> "alice".
@@ -308,6 +309,12 @@ async function main() {
   $("review-loading").hidden = true;
   if (!page.id) {
     alertWith("This address names no hearing.");
+    return;
+  }
+  try {
+    await loadCourt(); // the hearing's day and the signing times are the court's
+  } catch (err) {
+    alertWith(err.detail || String(err));
     return;
   }
   await load();

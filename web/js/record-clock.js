@@ -1,7 +1,7 @@
 // The page's record clock: the record time of the running recording (SIGNALING.md
 // `heartbeat`), kept in step with the server's so that a protocol entry is stamped with the
 // moment its writer began it, whatever delays the message meets on its way and in the
-// server (signaling/protocol.py `began_at`).
+// server (signaling/live/features/protocol.py `began_at`).
 //
 // Each heartbeat's answer carries the server's record time when it answered. Its moment on
 // this page is taken halfway through the round trip; of the recent answers, the one with the

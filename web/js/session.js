@@ -56,6 +56,7 @@ const page = {
   chat: null,
   courtPanel: "none", // none, loading, mounted, failed
   recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
+  invitation: null, // POST /api/v1/invitation: as whom, which case, when (invitation.js)
 };
 
 // `app` is the page with the live state's fields on it: `app.hearing` reads `live.state`, and
@@ -427,6 +428,8 @@ export async function mountCourtPanelOnce() {
       spotlight: app.spotlight,
       locked: app.locked,
       chat: app.joinChat,
+      // When the hearing is scheduled (invitation.js): opening it on another day asks.
+      scheduledStart: app.invitation ? app.invitation.hearing.scheduled_start : null,
     });
     app.courtPanel = "mounted";
   } catch (err) {

@@ -1,6 +1,7 @@
 // The page around the tiles: header, state line, panels, notices and buttons.
 
-import { $ } from "./lib/dom.js";
+import { earlyNotice, invitationLines } from "./invitation.js";
+import { $, el } from "./lib/dom.js";
 
 let baseState = "";
 let soundHint = false;
@@ -36,6 +37,29 @@ export function setHearing(hearing) {
   $("case-number").textContent = hearing.case_number ? `Case ${hearing.case_number}` : "";
   $("hearing-title").textContent = hearing.title || "Court hearing";
   document.title = `${hearing.case_number || "Hearing"} — Courtroom`;
+}
+
+/**
+ * Who, which case and when, on the device check and in the waiting room; with, for someone
+ * early, when to come (back).
+ * @param {import("./invitation.js").Invitation} invitation
+ * @param {number} now epoch milliseconds
+ */
+export function showInvitation(invitation, now) {
+  const early = earlyNotice(invitation, now);
+  for (const id of ["check-invitation", "waiting-invitation"]) {
+    const box = $(id);
+    box.querySelector(".invitation__lines").replaceChildren(
+      ...invitationLines(invitation).flatMap(([term, value]) => [
+        el("dt", { text: term }),
+        el("dd", { text: value }),
+      ]),
+    );
+    const notice = box.querySelector(".invitation__early");
+    notice.textContent = early || "";
+    notice.hidden = !early;
+    box.hidden = false;
+  }
 }
 
 export function showLive() {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select
@@ -69,8 +69,11 @@ class ArchiveQuery:
     court: str | None = None
     participant: str | None = None
     state: HearingState | None = None
-    recorded_from: date | None = None  # a recording started on or after this day (UTC)
+    recorded_from: date | None = None  # a recording started on or after this day
     recorded_to: date | None = None  # ... on or before this day
+    # Whose days: the court's (COURTROOM_TIME_ZONE) when an archivist searches, so that a
+    # hearing recorded at 02:00 in Baku is found on its own day, not UTC's day before.
+    zone: tzinfo = UTC
     limit: int = SEARCH_LIMIT
 
 
@@ -79,8 +82,8 @@ def _contains(column: Any, text: str) -> ColumnElement[bool]:
     return result
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(), UTC)
+def _day_start(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 def _to_recording(row: ArchivedRecordingRow) -> ArchivedRecording:
@@ -159,11 +162,12 @@ class ArchiveRepository:
         recorded = select(ArchivedRecordingRow.hearing_id)
         if query.recorded_from is not None:
             recorded = recorded.where(
-                ArchivedRecordingRow.started_at >= _day_start(query.recorded_from)
+                ArchivedRecordingRow.started_at >= _day_start(query.recorded_from, query.zone)
             )
         if query.recorded_to is not None:
             recorded = recorded.where(
-                ArchivedRecordingRow.started_at < _day_start(query.recorded_to + timedelta(days=1))
+                ArchivedRecordingRow.started_at
+                < _day_start(query.recorded_to + timedelta(days=1), query.zone)
             )
         statement = select(HearingRow.id).where(HearingRow.id.in_(recorded))
         if query.case_number:

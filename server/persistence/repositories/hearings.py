@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ def to_hearing(row: HearingRow) -> Hearing:
         court=row.court,
         courtroom=row.courtroom,
         presiding_judge=row.presiding_judge,
+        clerk=row.clerk,
         scheduled_start=aware(row.scheduled_start),
         duration=timedelta(minutes=row.duration_min),
         language=row.language,
@@ -72,6 +73,26 @@ class HearingFilter:
         return query
 
 
+@dataclass(frozen=True, slots=True)
+class HearingChanges:
+    """The scheduled facts to change; None leaves a fact as it is."""
+
+    case_number: str | None = None
+    title: str | None = None
+    court: str | None = None
+    courtroom: str | None = None
+    presiding_judge: str | None = None
+    clerk: str | None = None
+    scheduled_start: datetime | None = None
+    duration: timedelta | None = None
+    language: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
+
+
 class HearingRepository:
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
@@ -84,6 +105,7 @@ class HearingRepository:
         court: str = "",
         courtroom: str = "",
         presiding_judge: str = "",
+        clerk: str = "",
         scheduled_start: datetime | None = None,
         duration: timedelta = timedelta(hours=1),
         language: str = "en",
@@ -96,6 +118,7 @@ class HearingRepository:
             court=court,
             courtroom=courtroom,
             presiding_judge=presiding_judge,
+            clerk=clerk,
             scheduled_start=utc(scheduled_start),
             duration_min=int(duration.total_seconds() // 60),
             language=language,
@@ -144,6 +167,28 @@ class HearingRepository:
             row.duration_min = int(duration.total_seconds() // 60)
             row.updated_at = datetime.now(UTC)
             return to_hearing(row)
+
+    async def update(self, hearing_id: str, changes: HearingChanges) -> tuple[Hearing, Hearing]:
+        """Change what was scheduled while the hearing has not opened; (before, after).
+        Once the waiting room is open the parties hold links naming this hearing and the
+        court is sitting: what it is about and who presides is settled."""
+        async with self._sessions.begin() as session:
+            row = await self._locked(session, hearing_id)
+            before = to_hearing(row)
+            if not before.reschedulable:
+                raise InvalidState(
+                    f"Hearing {before.case_number} is {before.state.value.replace('_', ' ')}; "
+                    "only a scheduled hearing can be changed."
+                )
+            for name, value in changes.values().items():
+                if name == "scheduled_start":
+                    row.scheduled_start = utc(value)
+                elif name == "duration":
+                    row.duration_min = int(value.total_seconds() // 60)
+                else:
+                    setattr(row, name, value)
+            row.updated_at = datetime.now(UTC)
+            return before, to_hearing(row)
 
     async def set_state(self, hearing_id: str, target: HearingState) -> tuple[Hearing, Hearing]:
         """Move the hearing to ``target`` if the transition table allows; (before, after)."""
