@@ -38,6 +38,7 @@ from recordings.source import MASTER_LAG_MS
 from recordings.speech import Transcript
 from signaling.live.notices import EntryView, SpeechView, SuggestionView
 from signaling.live.ports import Audience, Feature
+from signaling.live.presence import PRESENCE, PresenceEntries, Stamp
 from signaling.live.server_events import ServerEvent
 
 if TYPE_CHECKING:
@@ -219,6 +220,7 @@ class CourtProtocol(Feature):
         self._live = live
         self._audience = audience
         self._store = store
+        self._presence = PresenceEntries(live.clock, self._write_event_now)
         self._suggestions: OrderedDict[str, Suggestion] = OrderedDict()
         self._sending: set[asyncio.Task[None]] = set()
 
@@ -301,15 +303,26 @@ class CourtProtocol(Feature):
 
     async def write_event(self, event: HearingEvent, by: Participant | None) -> None:
         """Write a hearing event down, if it is one the protocol keeps (court.protocol
-        .EVENT_WORDS; NOT_WRITTEN says why the others are not)."""
+        .EVENT_WORDS; NOT_WRITTEN says why the others are not); someone's comings and
+        goings one per participant per window (signaling.live.presence)."""
         if not written(event.kind):
             return
-        await self._write_automatic(
-            EntryKind.EVENT,
-            by,
-            event.subject.participant_id,
-            WrittenEvent(event.kind, event.params),
-        )
+        recording = self._live.recording
+        stamp = Stamp(None if recording is None else recording.id, self.heard_ms())
+        if event.kind in PRESENCE:
+            await self._presence.offer(event, by, stamp)
+        else:
+            await self._write_event_now(event, by, stamp)
+
+    async def _write_event_now(
+        self, event: HearingEvent, by: Participant | None, stamp: Stamp
+    ) -> None:
+        written_event = WrittenEvent(event.kind, event.params)
+        speaker = event.subject.participant_id
+        await self._write_automatic(EntryKind.EVENT, by, speaker, written_event, stamp)
+
+    async def hearing_closing(self) -> None:
+        await self._presence.flush()
 
     async def write_exhibit(
         self, by: Participant | None, subject: str | None, event: WrittenEvent
@@ -318,11 +331,19 @@ class CourtProtocol(Feature):
         await self._write_automatic(EntryKind.EXHIBIT, by, subject, event)
 
     async def _write_automatic(
-        self, kind: EntryKind, by: Participant | None, speaker: str | None, event: WrittenEvent
+        self,
+        kind: EntryKind,
+        by: Participant | None,
+        speaker: str | None,
+        event: WrittenEvent,
+        stamp: Stamp | None = None,
     ) -> None:
         """A system entry: its text is the event in English (court.event_text), and the
-        event is kept with it, so every language renders it from its parameters."""
+        event is kept with it, so every language renders it from its parameters. Stamped
+        where the court hears it now, or at ``stamp`` (an event written later)."""
         recording = self._live.recording
+        if stamp is None:
+            stamp = Stamp(None if recording is None else recording.id, self.heard_ms())
         now = self._live.clock.wall()
         entry = await self._store.add(
             ProtocolEntry(
@@ -330,8 +351,8 @@ class CourtProtocol(Feature):
                 hearing_id=self._live.hearing.id,
                 number=0,
                 kind=kind,
-                recording_id=None if recording is None else recording.id,
-                record_ms=self.heard_ms(),
+                recording_id=stamp.recording_id,
+                record_ms=stamp.record_ms,
                 speaker_id=speaker,
                 text=event_text(event),
                 author=actor_of(by),
