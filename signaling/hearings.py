@@ -168,7 +168,7 @@ class HearingRegistry:
         live = courtroom.live
         if live.is_idle and self._live.get(live.hearing.id) is courtroom:
             del self._live[live.hearing.id]
-            await live.close()
+            await courtroom.close()
 
     async def close(self) -> None:
         """Stop every recording and close every peer connection (server shutdown)."""
@@ -177,7 +177,7 @@ class HearingRegistry:
             for session in list(courtroom.live.sessions.values()):
                 session.closed = True
             try:
-                await courtroom.live.close()
+                await courtroom.close()
             except Exception:
                 logger.exception("closing hearing %s failed", courtroom.hearing.id)
         self._live.clear()

@@ -282,6 +282,13 @@ class Courtroom:
                 await self.disconnect(session, closed, after_ack=attendance.id == by.id)
         live.attendance.clear()
 
+    async def close(self) -> None:
+        """The live hearing ends in this process (nobody is left, or the server stops)."""
+        try:
+            await self.protocol.close()
+        finally:
+            await self.live.close()
+
     # ---- the recording, started and stopped by the bench ---------------------------------
 
     async def start_recording(self, by: Participant) -> HearingRecording:

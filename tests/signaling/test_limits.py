@@ -126,6 +126,11 @@ async def test_one_observer_link_opened_and_closed_in_a_loop_cannot_flood_the_re
         if e.kind in arrivals and e.subject.participant_id != judge.participant_id
     ]
     assert len(observers) == codes.count("ok")  # a refused join leaves no trace in the record
+    # And the court protocol, which the court signs, has one line of them (the last is held
+    # until its window ends): not one per join and departure (signaling/live/presence.py).
+    (observer_id,) = {e.subject.participant_id for e in observers}
+    entries = await hearing_server.protocol.of_hearing(hearing_server.hearing_id)
+    assert len([e for e in entries if e.speaker_id == observer_id]) == 1
     denied = [e for e in hearing_server.audited if e.denied and e.action == "signaling.join"]
     assert 1 <= len(denied) <= 3  # the 1st and 10th refusal, counted, not each one
     # The hearing goes on for those in it.

@@ -324,6 +324,11 @@ class CourtProtocol(Feature):
     async def hearing_closing(self) -> None:
         await self._presence.flush()
 
+    async def close(self) -> None:
+        """The live hearing ends here (nobody left, or the server stops): what is held is
+        written now, not lost."""
+        await self._presence.flush()
+
     async def write_exhibit(
         self, by: Participant | None, subject: str | None, event: WrittenEvent
     ) -> None:
