@@ -162,6 +162,31 @@ class HearingRegistry:
         await self._close_if_idle(courtroom)
         return info
 
+    async def remove_participant(
+        self, hearing_id: HearingId, participant_id: str, reason: str
+    ) -> bool:
+        """The court removed a participant from outside the hearing (signaling.service)."""
+        courtroom = self._live.get(hearing_id)
+        if courtroom is None:
+            return False
+        removed = await courtroom.moderation.remove_from_outside(participant_id, reason)
+        await self._close_if_idle(courtroom)
+        return removed
+
+    async def close_sessions(self, hearing_id: HearingId, participant_id: str, reason: str) -> bool:
+        courtroom = self._live.get(hearing_id)
+        if courtroom is None:
+            return False
+        closed = await courtroom.moderation.close_sessions(participant_id, reason)
+        await self._close_if_idle(courtroom)
+        return closed
+
+    async def end_hearing(self, hearing_id: HearingId, reason: str) -> None:
+        courtroom = self._live.get(hearing_id)
+        if courtroom is not None:
+            await courtroom.end(reason)
+            await self._close_if_idle(courtroom)
+
     async def _close_if_idle(self, courtroom: Courtroom) -> None:
         # Several leaves can reach this point for one hearing; only the one that still finds
         # this Courtroom registered closes it.

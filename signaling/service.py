@@ -9,6 +9,7 @@ import socketio
 from aiohttp import web
 from socketio import packet
 
+from court.ids import HearingId
 from media import passthrough
 from media.settings import MediaSettings
 from recordings import RecordingStore
@@ -120,6 +121,21 @@ class Signaling:
         """The hearings live in this process, for observers that only read them
         (server/metrics.py); a snapshot, taken on the event loop."""
         return self.hearings.live_hearings()
+
+    # ---- what the court decides outside a live hearing reaches it (the security review's
+    # M1): the server calls these after it has stored the decision.
+
+    async def remove_participant(self, hearing_id: str, participant_id: str, reason: str) -> bool:
+        """The participant was removed from the hearing: their live session closes now."""
+        return await self.hearings.remove_participant(HearingId(hearing_id), participant_id, reason)
+
+    async def close_sessions(self, hearing_id: str, participant_id: str, reason: str) -> bool:
+        """A join link of the participant was revoked: their live session closes now."""
+        return await self.hearings.close_sessions(HearingId(hearing_id), participant_id, reason)
+
+    async def end_hearing(self, hearing_id: str, reason: str) -> None:
+        """The hearing was cancelled: everyone in it is told and disconnected now."""
+        await self.hearings.end_hearing(HearingId(hearing_id), reason)
 
     async def close(self) -> None:
         await self.hearings.close()

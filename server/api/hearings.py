@@ -273,6 +273,9 @@ async def cancel_hearing(request: web.Request) -> web.Response:
     cancelled = await request.app[keys.HEARING_STATES].change(
         hearing.id, HearingState.CANCELLED, actor=actor.label, reason=body.reason
     )
+    # Whoever is waiting in it is told and disconnected now (the security review's M1).
+    said = "The court cancelled this hearing." + (f" {body.reason}" if body.reason else "")
+    await request.app[keys.SIGNALING].end_hearing(hearing.id, said)
     return web.json_response(hearing_view(cancelled))
 
 

@@ -79,6 +79,9 @@ async def revoke_link(request: web.Request) -> web.Response:
     await audit(
         request, actor, "join_link.revoke", f"join_link:{record.id}", body.reason or "revoked"
     )
+    # A session opened with the link closes now (another valid link may bring them back).
+    said = "The court withdrew your join link." + (f" {body.reason}" if body.reason else "")
+    await request.app[keys.SIGNALING].close_sessions(hearing.id, record.participant_id, said)
     return web.json_response(link_view(record, datetime.now(UTC)))
 
 

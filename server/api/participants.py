@@ -85,6 +85,10 @@ async def remove_participant(request: web.Request) -> web.Response:
         f"participant:{removed.id}",
         f"{body.reason or 'removed'} ({revoked} join link(s) revoked)",
     )
+    # Stored first, then the live hearing: their session closes now, not at their next
+    # connect (the security review's M1).
+    said = body.reason or "The court removed you from this hearing."
+    await request.app[keys.SIGNALING].remove_participant(hearing.id, removed.id, said)
     return web.json_response(participant_view(removed))
 
 

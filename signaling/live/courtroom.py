@@ -39,7 +39,7 @@ from signaling.live.features.screen_sharing import ScreenSharing
 from signaling.live.features.speaker import ActiveSpeaker
 from signaling.live.hearing import LiveHearing, RecordingAvailable
 from signaling.live.hooks import Hooks
-from signaling.live.notices import HearingJoined, HearingStateChanged
+from signaling.live.notices import HearingJoined, HearingStateChanged, Removed
 from signaling.live.ports import Disconnect, ExitCause, RoomExit
 from signaling.live.roster import HearingRoster
 from signaling.live.server_events import ServerEvent
@@ -281,6 +281,25 @@ class Courtroom:
                 closed = Left(LeaveReason.CLOSED)
                 await self.disconnect(session, closed, after_ack=attendance.id == by.id)
         live.attendance.clear()
+
+    async def end(self, reason: str) -> None:
+        """The hearing was cancelled outside it (the API): everyone is told why and their
+        connections close now; the recording, if any, is sealed."""
+        if self.live.recording is not None:
+            await self.stop_recording_for_the_court()
+        for attendance in list(self.live.attendance.values()):
+            session = attendance.session
+            if session is not None:
+                told: Removed = {"reason": reason, "cause": "hearing_cancelled"}
+                await self.audience.send(attendance, ServerEvent.REMOVED, told)
+                await self.disconnect(session, Left(LeaveReason.CLOSED))
+        self.live.attendance.clear()
+
+    async def stop_recording_for_the_court(self) -> None:
+        info = await self.live.stop_recording(None)
+        await self.audience.to_everyone(
+            ServerEvent.RECORDING_STOPPED, {"recording": views.stopped_recording_view(info)}
+        )
 
     async def close(self) -> None:
         """The live hearing ends in this process (nobody is left, or the server stops)."""

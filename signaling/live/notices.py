@@ -284,6 +284,9 @@ class Because(TypedDict):
 class Removed(TypedDict):
     reason: str
     released: NotRequired[bool]  # a witness the court released
+    # Not a removal by the court in the hearing: the link was withdrawn, or the hearing
+    # cancelled, outside it (the API or the console).
+    cause: NotRequired[Literal["link_withdrawn", "hearing_cancelled"]]
 
 
 @with_config(_CLOSED)

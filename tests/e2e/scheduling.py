@@ -8,7 +8,7 @@ people or locks the door schedules a hearing of its own instead.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,8 @@ class OwnHearing:
     title: str
     tokens: dict[str, str]  # role -> join link token
     names: dict[str, str]  # role -> name
+    participant_ids: dict[str, str] = field(default_factory=dict)  # role -> participant id
+    link_ids: dict[str, str] = field(default_factory=dict)  # role -> join link id
 
 
 class Scheduler:
@@ -63,12 +65,26 @@ class Scheduler:
             "schedule the hearing",
         )
         base = f"/api/v1/hearings/{hearing['id']}/participants"
-        tokens = {}
+        tokens, participant_ids, link_ids = {}, {}, {}
         for role, name in cast.items():
             added = self._post(base, {"name": name, "role": role}, f"add the {role}")
             link = self._post(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
             tokens[role] = link["token"]
-        return OwnHearing(hearing["id"], case_number, title, tokens, dict(cast))
+            participant_ids[role] = added["id"]
+            link_ids[role] = link["id"]
+        return OwnHearing(
+            hearing["id"], case_number, title, tokens, dict(cast), participant_ids, link_ids
+        )
+
+    def post(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
+        """A change through the REST API, as the demo clerk."""
+        return self._post(path, data, what)
+
+    def delete(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
+        response = self._api.delete(f"{self._url}{path}", data=data, headers={"Origin": self._url})
+        assert response.ok, f"{what}: HTTP {response.status} {response.text()}"
+        body: dict[str, Any] = response.json()
+        return body
 
     def protocol(self, hearing_id: str) -> list[dict[str, Any]]:
         """The hearing's protocol entries as the server keeps them (REST API)."""

@@ -216,8 +216,8 @@ const ON_SERVER_EVENT = Object.freeze({
   [ServerEvent.MUTED]: ({ reason }) => app.controls.onMuted(reason || ""),
   [ServerEvent.UNMUTE_REQUESTED]: () => app.controls.onUnmuteRequested(),
   // A released witness is told with `removed` and `released: true`: thanked, not removed.
-  [ServerEvent.REMOVED]: ({ reason, released }) =>
-    endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || ""))),
+  [ServerEvent.REMOVED]: ({ reason, released, cause }) =>
+    endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || "", cause))),
   [ServerEvent.SESSION_REPLACED]: () =>
     endForGood(() => view.showReplaced(() => window.location.reload())),
   [ServerEvent.CHAT_MESSAGE]: ({ message }) => app.chat.add(message),

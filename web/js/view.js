@@ -1,7 +1,7 @@
 // The page around the tiles: header, state line, panels, notices and buttons.
 
 import { earlyNotice, invitationLines } from "./invitation.js";
-import { $, el } from "./lib/dom.js";
+import { $, el, sentence } from "./lib/dom.js";
 
 let baseState = "";
 let soundHint = false;
@@ -301,14 +301,29 @@ export function showClosedByServer(rejoin) {
 }
 
 // The endings the court decides: the connection is over and the page does not reconnect.
-export function showRemoved(reason) {
+/**
+ * @param {string} reason the court's words
+ * @param {"link_withdrawn" | "hearing_cancelled"} [cause] not a removal in the hearing
+ */
+export function showRemoved(reason, cause) {
   hideHearing();
-  setState("Removed from the hearing");
+  const title =
+    cause === "hearing_cancelled"
+      ? "The hearing was cancelled"
+      : cause === "link_withdrawn"
+        ? "Your join link was withdrawn"
+        : "Removed from the hearing";
+  setState(title);
+  const said = cause
+    ? sentence(reason)
+    : reason
+      ? sentence(`The court removed you from this hearing: ${reason}`)
+      : "";
   showPanel({
     tone: "error",
-    title: "Removed from the hearing",
+    title,
     body: [
-      reason ? `The court removed you from this hearing: ${reason}` : "No reason was given.",
+      said || "No reason was given.",
       "Your camera and microphone are off. Contact the court if you think this is a mistake.",
     ],
   });

@@ -10,6 +10,7 @@ from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.live.attendance import Attendance, DeviceResult
 from signaling.live.hearing import LiveHearing
+from signaling.live.notices import Removed
 from signaling.live.ports import (
     Audience,
     Disconnect,
@@ -82,6 +83,31 @@ class Moderation(Feature):
             raise PermissionDenied("The judge and the clerk cannot be removed from the hearing.")
         if attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has already been removed.")
+        await self._remove(attendance, by, reason)
+
+    async def remove_from_outside(self, participant_id: str, reason: str) -> bool:
+        """The court removed the participant from the hearing through the API or the console
+        (the server checked who may): their live session closes now, with the reason, and
+        they cannot come back into this live hearing. False if they are not in it."""
+        attendance = self._live.find(participant_id)
+        if attendance is None or attendance.removed:
+            return False
+        await self._remove(attendance, None, reason)
+        return True
+
+    async def close_sessions(self, participant_id: str, reason: str) -> bool:
+        """The participant's join link was revoked: their live session closes now, with the
+        reason (another valid link may bring them back). False if they have none."""
+        attendance = self._live.find(participant_id)
+        session = None if attendance is None else attendance.session
+        if attendance is None or session is None:
+            return False
+        told: Removed = {"reason": reason, "cause": "link_withdrawn"}
+        await self._audience.send(attendance, ServerEvent.REMOVED, told)
+        await self._disconnect(session, Left(LeaveReason.REMOVED))
+        return True
+
+    async def _remove(self, attendance: Attendance, by: Participant | None, reason: str) -> None:
         live = self._live
         # A share the participant shows ends, and so does a consultation they are in.
         await self._exits.leaving_room(attendance, RoomExit(ExitCause.REMOVED))

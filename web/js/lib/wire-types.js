@@ -46,7 +46,7 @@
 /** @typedef {{recording: StoppedRecordingView}} RecordingStopped (the payload of `recording_stopped`) */
 /** @typedef {{description: string, offered_by?: string | null}} RegisterExhibit (the payload of `register_exhibit`) */
 /** @typedef {{participant_id: string, reason: string}} RemoveParticipant (the payload of `remove_participant`) */
-/** @typedef {{reason: string, released?: boolean}} Removed (the payload of `removed`) */
+/** @typedef {{reason: string, released?: boolean, cause?: "link_withdrawn" | "hearing_cancelled"}} Removed (the payload of `removed`) */
 /** @typedef {{consultation_id: string, accept: boolean}} RespondConsultation (the payload of `respond_consultation`) */
 /** @typedef {{room: RoomView, participants: Array<ParticipantView>, reason: string, spotlight: string | null}} RoomChanged (the payload of `room_changed`) */
 /** @typedef {{id: string, kind: "waiting" | "hearing" | "consultation", label: string, consultation_id: string | null}} RoomView */
