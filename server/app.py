@@ -41,6 +41,7 @@ from server.court_key import CourtKey, CourtKeyRefused, open_court_key
 from server.hearing_states import HearingStates
 from server.live_courtroom import (
     AuditedProtocol,
+    StoredCourtDecisions,
     hearing_events_audit,
     persisted_state_changes,
     signaling_audit,
@@ -228,6 +229,7 @@ def create_app(settings: Settings, court_key: CourtKey | None = None) -> web.App
         chat_store=data.chat.add,
         protocol_store=AuditedProtocol(data.protocol, data.audit),
         exhibit_store=data.exhibits,
+        decisions=StoredCourtDecisions(data.hearings, data.participants),
         ice=no_turn if settings.turn is None else TurnCredentials(settings.turn, time.time),
     )
     signaling.attach(app)

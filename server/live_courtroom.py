@@ -10,16 +10,20 @@ from __future__ import annotations
 import logging
 
 from court.events import EventKind, HearingEvent
-from court.hearing import Hearing
+from court.hearing import Hearing, Participant
 from court.hearing_state import HearingState
+from court.ids import HearingId
 from court.protocol import ProtocolEntry
 from court.record_time import format_record_time
 from server.audit import AuditLog, Outcome
 from server.hearing_states import HearingStates
 from server.persistence.repositories import ProtocolRepository
+from server.persistence.repositories.hearings import HearingRepository
+from server.persistence.repositories.participants import ParticipantRepository
 from signaling.audit import Audit, AuditEvent
 from signaling.live.bus import EventSink
 from signaling.live.courtroom import ChangeState
+from signaling.live.decisions import StoredDecisions
 
 logger = logging.getLogger(__name__)
 
@@ -108,3 +112,28 @@ class AuditedProtocol:
 
     async def of_hearing(self, hearing_id: str) -> list[ProtocolEntry]:
         return await self._repository.of_hearing(hearing_id)
+
+
+class StoredCourtDecisions:
+    """The court's removals and lock in a live hearing, kept in the database, so that a
+    restart lets no removed participant back and opens no locked hearing (signaling.live
+    .decisions; the security review's M1)."""
+
+    def __init__(self, hearings: HearingRepository, participants: ParticipantRepository) -> None:
+        self._hearings = hearings
+        self._participants = participants
+
+    async def remove(self, participant: Participant, reason: str) -> None:
+        await self._participants.bar(participant.id, reason or "removed by the court")
+
+    async def readmit(self, participant: Participant) -> None:
+        await self._participants.bar(participant.id, None)
+
+    async def lock(self, hearing_id: str, locked: bool) -> None:
+        await self._hearings.set_locked(hearing_id, locked)
+
+    async def of_hearing(self, hearing_id: str) -> StoredDecisions:
+        return StoredDecisions(
+            locked=await self._hearings.is_locked(hearing_id),
+            removed=tuple(await self._participants.barred_of(HearingId(hearing_id))),
+        )

@@ -16,6 +16,7 @@ from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling.events import NAMESPACE, ServerEvent
 from signaling.live.bus import EventSink, not_published
 from signaling.live.courtroom import ChangeState, Courtroom, Stores, change_state_in_memory
+from signaling.live.decisions import CourtDecisions, MemoryDecisions
 from signaling.live.features.chat import ChatStore, not_stored
 from signaling.live.features.exhibits import ExhibitStore, MemoryExhibitStore
 from signaling.live.features.health import HealthMonitor
@@ -45,6 +46,7 @@ class HearingRegistry:
         chat_store: ChatStore = not_stored,
         protocol_store: ProtocolStore | None = None,
         exhibit_store: ExhibitStore | None = None,
+        decisions: CourtDecisions | None = None,
     ) -> None:
         self._sio = sio
         self._media = media
@@ -56,6 +58,7 @@ class HearingRegistry:
             chat=chat_store,
             protocol=protocol_store if protocol_store is not None else MemoryProtocolStore(),
             exhibits=exhibit_store if exhibit_store is not None else MemoryExhibitStore(),
+            decisions=decisions if decisions is not None else MemoryDecisions(),
         )
         self._live: dict[HearingId, Courtroom] = {}
         self._later: set[asyncio.Task[None]] = set()
@@ -115,6 +118,7 @@ class HearingRegistry:
             await self.drop(previous, Left(LeaveReason.REPLACED))
         try:
             if created:
+                await courtroom.restore()
                 await courtroom.resume_record()
             data = await courtroom.arrive(session, replaced_previous=replaced)
         except Exception:

@@ -19,6 +19,7 @@ from signaling.hearings import HearingRegistry
 from signaling.limits import Limits
 from signaling.live.bus import EventSink, not_published
 from signaling.live.courtroom import ChangeState, change_state_in_memory
+from signaling.live.decisions import CourtDecisions
 from signaling.live.features.chat import ChatStore, not_stored
 from signaling.live.features.exhibits import ExhibitStore
 from signaling.live.features.protocol import ProtocolStore
@@ -87,6 +88,7 @@ class Signaling:
         chat_store: ChatStore = not_stored,
         protocol_store: ProtocolStore | None = None,
         exhibit_store: ExhibitStore | None = None,
+        decisions: CourtDecisions | None = None,
         ice: IceOffer = no_turn,
         limits: Limits | None = None,
     ) -> None:
@@ -110,6 +112,7 @@ class Signaling:
             chat_store=chat_store,
             protocol_store=protocol_store,
             exhibit_store=exhibit_store,
+            decisions=decisions,
         )
         self.namespace = HearingNamespace(authenticate, self.hearings, audit, ice, limits)
         self.sio.register_namespace(self.namespace)

@@ -41,6 +41,8 @@ class HearingRow(Base):
     duration_min: Mapped[int] = mapped_column(Integer, default=60)
     language: Mapped[str] = mapped_column(String(16), default="en")
     state: Mapped[str] = mapped_column(String(20), index=True, default="scheduled")
+    # Locked by the court in the live hearing: no newcomer is let in (signaling.live.decisions).
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
@@ -60,6 +62,9 @@ class ParticipantRow(Base):
     in_custody: Mapped[bool] = mapped_column(Boolean, default=False)
     # Removal keeps the row: the audit log and the record still name who took part.
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Removed by the court in the live hearing (its reason), until the court re-admits them:
+    # refused by the live hearing, whichever process holds it.
+    barred_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class JoinLinkRow(Base):

@@ -28,6 +28,7 @@ from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling.live import views
 from signaling.live.audience import Emit, HearingAudience
 from signaling.live.bus import EventSink, HearingEventBus
+from signaling.live.decisions import CourtDecisions, MemoryDecisions
 from signaling.live.features.admission import Admission
 from signaling.live.features.chat import Chat, ChatStore
 from signaling.live.features.consultations import Consultations
@@ -65,6 +66,7 @@ class Stores:
     chat: ChatStore
     protocol: ProtocolStore
     exhibits: ExhibitStore
+    decisions: CourtDecisions = dataclasses.field(default_factory=MemoryDecisions)
 
 
 class Courtroom:
@@ -105,7 +107,13 @@ class Courtroom:
             disconnect=disconnect,
         )
         self.moderation = Moderation(
-            live, audience=audience, roster=roster, events=bus, exits=hooks, disconnect=disconnect
+            live,
+            audience=audience,
+            roster=roster,
+            events=bus,
+            exits=hooks,
+            disconnect=disconnect,
+            decisions=stores.decisions,
         )
         self.consultations = Consultations(
             live, audience=audience, roster=roster, transfers=transfers, events=bus
@@ -135,6 +143,15 @@ class Courtroom:
             bus.subscribe(type(feature).__name__, feature.on_event)
         live.on_active_speaker = self.speaker.changed
         live.on_transcript = self.protocol.suggest
+        self._decisions = stores.decisions
+
+    async def restore(self) -> None:
+        """Take up what the court decided before this process held the hearing: the lock,
+        and who was removed (they are refused as they were)."""
+        stored = await self._decisions.of_hearing(self.hearing.id)
+        self.live.locked = stored.locked
+        for participant, _reason in stored.removed:
+            self.live.restore_removed(participant)
 
     @property
     def hearing(self) -> Hearing:

@@ -199,6 +199,15 @@ class LiveHearing:
             await session.transport.close()
         session.consumers.clear()
 
+    def restore_removed(self, participant: Participant) -> None:
+        """A participant the court removed before this process held the hearing: kept (so
+        the court can re-admit them) and refused if they come back."""
+        if participant.id in self.attendance:
+            return
+        attendance = Attendance(participant=participant, room=self.waiting_room, removed=True)
+        self._enter(attendance, self.waiting_room)
+        self.attendance[participant.id] = attendance
+
     def forget(self, attendance: Attendance) -> None:
         attendance.room.members.pop(attendance.id, None)
         self.attendance.pop(attendance.id, None)

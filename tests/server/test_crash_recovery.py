@@ -206,3 +206,42 @@ async def test_the_reviews_forgery_through_a_real_server_is_refused_audited_and_
     assert "recording.recover_refused" in audit and "left unsigned" in audit
     listed = server.cli("recordings", "list").stdout
     assert "NOT SEALED" in listed
+
+
+async def test_a_removal_and_the_lock_made_in_court_survive_a_restart(
+    server: ServerProcess,
+) -> None:
+    """The security review's M1 ("remove_participant, restart the server, reconnect with the
+    same link, and the participant is back in the waiting room"), run against the server."""
+    demo = server.cli("demo", "--json")
+    assert demo.returncode == 0, demo.stderr
+    links = json.loads(demo.stdout)["links"]
+    server.start()
+    judge = await judge_joins(server, links["judge"]["token"])
+    observer = ParticipantClient(server.url, links["observer"]["token"])
+    await observer.connect()
+    await judge.command(
+        ClientEvent.REMOVE_PARTICIPANT,
+        {"participant_id": observer.participant_id, "reason": "Filming the witness"},
+    )
+    await judge.command(ClientEvent.LOCK_HEARING, {"locked": True})
+    await observer.close()
+    await judge.close()
+    server.kill()
+
+    server.start()
+    again = ParticipantClient(server.url, links["observer"]["token"])
+    try:
+        with pytest.raises(Exception, match="removed you from this hearing"):
+            await again.connect()
+    finally:
+        await again.close()
+    rejoined = await judge_joins(server, links["judge"]["token"])
+    try:
+        assert rejoined.join_data["locked"] is True
+        roster = rejoined.join_data["roster"]["roster"]
+        assert [e["removed"] for e in roster if e["id"] == observer.participant_id] == [True]
+        # The court may re-admit them from the roster, as before the restart.
+        await rejoined.command(ClientEvent.READMIT, {"participant_id": observer.participant_id})
+    finally:
+        await rejoined.close()

@@ -13,7 +13,12 @@ from court.ids import HearingId, ParticipantId
 from court.record_time import format_record_time as record_time
 from court.roles import Role
 from server.hearing_states import HearingStates
-from server.live_courtroom import hearing_events_audit, persisted_state_changes
+from server.live_courtroom import (
+    StoredCourtDecisions,
+    hearing_events_audit,
+    persisted_state_changes,
+)
+from signaling.live.decisions import StoredDecisions
 from tests.server.conftest import Database
 from tests.server.test_hearing_states import Announcements
 
@@ -89,3 +94,24 @@ def test_record_times_read_as_hours_minutes_seconds_and_milliseconds() -> None:
     assert record_time(0) == "00:00:00.000"
     assert record_time(59_999) == "00:00:59.999"
     assert record_time(36_000_000) == "10:00:00.000"
+
+
+async def test_the_courts_removal_and_lock_are_stored_and_read_back(database: Database) -> None:
+    """What signaling.live.decisions asks of the database (the security review's M1): a
+    removal with its reason until re-admission, and the lock."""
+    hearing = await database.hearings.create(case_number="D-1", title="State v. Decided")
+    witness = await database.participants.add(hearing.id, name="W", role=Role.WITNESS)
+    observer = await database.participants.add(hearing.id, name="O", role=Role.OBSERVER)
+    decisions = StoredCourtDecisions(database.hearings, database.participants)
+    assert await decisions.of_hearing(hearing.id) == StoredDecisions()
+
+    await decisions.remove(observer, "Filming the witness")
+    await decisions.lock(hearing.id, True)
+    stored = await decisions.of_hearing(hearing.id)
+    assert stored.locked
+    assert stored.removed == ((observer, "Filming the witness"),)
+
+    await decisions.readmit(observer)
+    await decisions.lock(hearing.id, False)
+    assert await decisions.of_hearing(hearing.id) == StoredDecisions()
+    assert witness not in [p for p, _ in stored.removed]

@@ -200,6 +200,17 @@ class HearingRepository:
             row.updated_at = datetime.now(UTC)
             return before, to_hearing(row)
 
+    async def set_locked(self, hearing_id: str, locked: bool) -> None:
+        """The court locked the live hearing (no newcomers), or unlocked it."""
+        async with self._sessions.begin() as session:
+            row = await self._locked(session, hearing_id)
+            row.locked = locked
+
+    async def is_locked(self, hearing_id: str) -> bool:
+        async with self._sessions() as session:
+            row = await session.get(HearingRow, hearing_id)
+            return bool(row is not None and row.locked)
+
     async def _locked(self, session: Any, hearing_id: str) -> HearingRow:
         # FOR UPDATE on PostgreSQL serialises concurrent changes; SQLite serialises writers.
         row: HearingRow | None = await session.scalar(

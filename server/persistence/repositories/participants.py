@@ -73,6 +73,25 @@ class ParticipantRepository:
             )
             return [to_participant(r) for r in rows]
 
+    async def bar(self, participant_id: str, reason: str | None) -> None:
+        """Record the court's removal in the live hearing (``reason``), or lift it (None)."""
+        async with self._sessions.begin() as session:
+            row = await session.get(ParticipantRow, participant_id)
+            if row is None:
+                raise NotFound(f"There is no participant {participant_id!r}.")
+            row.barred_reason = reason
+
+    async def barred_of(self, hearing_id: HearingId) -> list[tuple[Participant, str]]:
+        """The hearing's participants the court removed in the live hearing, with why."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ParticipantRow)
+                .where(ParticipantRow.hearing_id == hearing_id)
+                .where(ParticipantRow.barred_reason.is_not(None))
+                .order_by(ParticipantRow.id)
+            )
+            return [(to_participant(r), r.barred_reason or "") for r in rows]
+
     async def remove(self, hearing_id: HearingId, participant_id: str) -> Participant:
         async with self._sessions.begin() as session:
             row = await session.get(ParticipantRow, participant_id)

@@ -9,6 +9,7 @@ from court.events import HEARING, EventKind, Subject
 from court.hearing import Participant
 from court.rooms import BENCH, RoomKind
 from signaling.live.attendance import Attendance, DeviceResult
+from signaling.live.decisions import CourtDecisions
 from signaling.live.hearing import LiveHearing
 from signaling.live.notices import Removed
 from signaling.live.ports import (
@@ -35,12 +36,14 @@ class Moderation(Feature):
         events: EventBus,
         exits: RoomExits,
         disconnect: Disconnect,
+        decisions: CourtDecisions,
     ) -> None:
         self._live = live
         self._audience = audience
         self._roster = roster
         self._events = events
         self._exits = exits
+        self._decisions = decisions  # removals and the lock outlive the process
         self._disconnect = disconnect
 
     def _own(self, by: Participant) -> Attendance:
@@ -108,6 +111,8 @@ class Moderation(Feature):
         return True
 
     async def _remove(self, attendance: Attendance, by: Participant | None, reason: str) -> None:
+        # Stored before anything else: a restart must not bring the participant back.
+        await self._decisions.remove(attendance.participant, reason)
         live = self._live
         # A share the participant shows ends, and so does a consultation they are in.
         await self._exits.leaving_room(attendance, RoomExit(ExitCause.REMOVED))
@@ -132,6 +137,7 @@ class Moderation(Feature):
         attendance = self._other(by, participant_id)
         if not attendance.removed:
             raise InvalidState(f"{attendance.participant.name} has not been removed.")
+        await self._decisions.readmit(attendance.participant)
         attendance.removed = False
         attendance.muted_by_court = False
         await self._events.publish(
@@ -141,6 +147,7 @@ class Moderation(Feature):
 
     async def lock(self, by: Participant, locked: bool) -> None:
         require_court(by)
+        await self._decisions.lock(self._live.hearing.id, locked)
         self._live.locked = locked
         await self._audience.to_everyone(ServerEvent.LOCK_CHANGED, {"locked": locked})
         kind = EventKind.HEARING_LOCKED if locked else EventKind.HEARING_UNLOCKED

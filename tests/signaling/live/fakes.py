@@ -21,6 +21,7 @@ from court.rooms import RoomKind
 from media.settings import MediaSettings
 from recordings import RecordingStore
 from signaling.live.attendance import Attendance
+from signaling.live.decisions import MemoryDecisions
 from signaling.live.hearing import LiveHearing
 from signaling.live.notices import ParticipantView
 from signaling.live.ports import Payload, RoomExit
@@ -177,6 +178,7 @@ class LiveUnderTest:
     events: FakeEventBus = field(default_factory=FakeEventBus)
     disconnect: FakeDisconnect = field(default_factory=FakeDisconnect)
     exits: FakeExits = field(default_factory=FakeExits)
+    decisions: MemoryDecisions = field(default_factory=MemoryDecisions)
     _count: int = 0
 
     def attend(

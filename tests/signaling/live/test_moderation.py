@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from court.errors import PermissionDenied
 from court.event_params import Because, LeaveReason
-from court.events import EventKind
+from court.events import EventKind, HearingEvent
 from court.roles import Role
 from court.rooms import RoomKind
+from media.settings import MediaSettings
+from recordings import RecordingStore
+from signaling.live.courtroom import Courtroom, Stores, change_state_in_memory
+from signaling.live.features.chat import not_stored
+from signaling.live.features.exhibits import MemoryExhibitStore
 from signaling.live.features.moderation import Moderation
-from signaling.live.ports import ExitCause
+from signaling.live.features.protocol import MemoryProtocolStore
+from signaling.live.ports import ExitCause, Payload
 from signaling.live.server_events import ServerEvent
-from tests.signaling.live.fakes import LiveUnderTest
+from signaling.live.session import Session
+from tests.signaling.live.fakes import LiveUnderTest, ManualClock
+
+
+async def _nowhere(sid: str, event: str, data: Payload) -> None:
+    pass
+
+
+async def _unaudited(event: HearingEvent) -> None:
+    pass
 
 
 def moderation(h: LiveUnderTest) -> Moderation:
@@ -23,6 +40,7 @@ def moderation(h: LiveUnderTest) -> Moderation:
         events=h.events,
         exits=h.exits,
         disconnect=h.disconnect,
+        decisions=h.decisions,
     )
 
 
@@ -91,3 +109,34 @@ async def test_a_heartbeat_is_read_on_the_hearings_clock(hearing: LiveUnderTest)
     moderation(hearing).heartbeat(defendant.participant)
 
     assert defendant.last_heartbeat == 1234.5
+
+
+async def test_a_removal_and_the_lock_are_stored_and_a_new_process_takes_them_up(
+    hearing: LiveUnderTest, tmp_path: Path
+) -> None:
+    """The security review's M1: the court's removal and lock outlive the process."""
+    judge = hearing.attend(Role.JUDGE)
+    observer = hearing.attend(Role.OBSERVER)
+    feature = moderation(hearing)
+    await feature.lock(judge.participant, True)
+    await feature.remove(judge.participant, observer.id, "Filming the witness")
+    assert hearing.decisions.removed[observer.id][1] == "Filming the witness"
+
+    # Another process holds the hearing now: the same stored decisions, a new live hearing.
+    again = Courtroom(
+        hearing.live.hearing,
+        media=MediaSettings(),
+        recordings=RecordingStore(tmp_path / "again", ManualClock()),
+        stores=Stores(not_stored, MemoryProtocolStore(), MemoryExhibitStore(), hearing.decisions),
+        emit=_nowhere,
+        disconnect=hearing.disconnect,
+        change_state=change_state_in_memory,
+        events=_unaudited,
+    )
+    await again.restore()
+    assert again.live.locked
+    with pytest.raises(PermissionDenied, match="removed you"):
+        await again.live.place(Session("sid-again", again.hearing, observer.participant))
+    # The court may still re-admit them, and that is stored too.
+    await again.moderation.readmit(judge.participant, observer.id)
+    assert observer.id not in hearing.decisions.removed
