@@ -41,13 +41,9 @@ class ParticipantCard(TypedDict):
 
 
 @with_config(_CLOSED)
-class ParticipantView(TypedDict):
+class ParticipantView(ParticipantCard):
     """A participant as their room sees them now."""
 
-    id: str
-    name: str
-    role: str
-    role_label: str
     hand_raised: bool
     muted: bool
     muted_by_court: bool
@@ -55,17 +51,9 @@ class ParticipantView(TypedDict):
 
 
 @with_config(_CLOSED)
-class SelfView(TypedDict):
+class SelfView(ParticipantView):
     """The joiner's own view, with what their role permits (court.permissions)."""
 
-    id: str
-    name: str
-    role: str
-    role_label: str
-    hand_raised: bool
-    muted: bool
-    muted_by_court: bool
-    sharing_screen: bool
     permissions: list[str]
 
 
@@ -100,17 +88,9 @@ class StoppedRecordingView(TypedDict):
 
 
 @with_config(_CLOSED)
-class RosterEntry(TypedDict):
+class RosterEntry(ParticipantView):
     """A participant as the court sees them: where they are and how they are connected."""
 
-    id: str
-    name: str
-    role: str
-    role_label: str
-    hand_raised: bool
-    muted: bool
-    muted_by_court: bool
-    sharing_screen: bool
     room: RoomView
     connection: Literal["connected", "connection_lost", "disconnected"]
     device_check: dict[str, Literal["ok", "failed", "skipped"]] | None

@@ -18,8 +18,6 @@ import ssl
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import IN_CI, ROOT, free_port
+from tests.support.serving import START_TIMEOUT_S, courtroom_serving, stop
 
 DEPLOY = ROOT / "deploy"
 SUBNET_PREFIX = 24
@@ -36,7 +35,6 @@ PARTICIPANT_ADDRESS = "10.16.0.2"
 SITE = "court.test"
 # Where Caddy keeps the root of its `tls internal` authority under XDG_DATA_HOME.
 CADDY_ROOT_CERT = Path("caddy/pki/authorities/local/root.crt")
-START_TIMEOUT_S = 30.0
 
 
 def require(tool: str) -> str:
@@ -128,36 +126,6 @@ class Courtroom:
         return self.log_path.read_text(errors="replace")
 
 
-def _wait(
-    check_url: str,
-    process: subprocess.Popen[bytes],
-    log: Path,
-    what: str,
-    context: ssl.SSLContext | None = None,
-) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{what} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(check_url, timeout=2, context=context) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)  # the polling interval of a health check
-    pytest.fail(f"{what} did not answer {check_url} in {START_TIMEOUT_S:g} s:\n{log.read_text()}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @contextmanager
 def courtroom(
     base: Path, settings: Mapping[str, str], *, trust: Path | None = None
@@ -175,18 +143,9 @@ def courtroom(
         **settings,
     }
     log_path = base / "courtroom.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     direct = f"{'https' if trust else 'http'}://127.0.0.1:{port}"
     context = None if trust is None else ssl.create_default_context(cafile=str(trust))
-    try:
-        _wait(f"{direct}/api/v1/health", process, log_path, "courtroom", context)
+    with courtroom_serving(env, log_path, direct, context=context) as process:
         yield Courtroom(
             direct_url=direct,
             public_url=env.get("COURTROOM_PUBLIC_URL", direct),
@@ -195,8 +154,6 @@ def courtroom(
             log_path=log_path,
             process=process,
         )
-    finally:
-        _stop(process)
 
 
 @dataclass(frozen=True)
@@ -243,7 +200,7 @@ def caddy(
         _wait_caddy(root, process, log_path, https_port)
         yield Caddy(root_cert=root, log_path=log_path, https_port=https_port)
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _wait_caddy(root: Path, process: subprocess.Popen[bytes], log: Path, port: int) -> None:

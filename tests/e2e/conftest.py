@@ -28,11 +28,11 @@ from tests.e2e.harness import (
     OpenParticipant,
     Server,
     free_port,
-    wait_healthy,
     write_tone,
 )
 from tests.e2e.hearing_page import HearingPage, camera_script
 from tests.e2e.scheduling import Scheduler
+from tests.support.serving import courtroom_serving
 from tests.support.speech import write_model
 
 
@@ -94,17 +94,8 @@ def _serve(base: Path, settings: dict[str, str]) -> Iterator[Server]:
     demo_data = json.loads(demo.stdout)
 
     log_path = base / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log_path)
+    with courtroom_serving(env, log_path, url) as process:
         yield Server(
             url=url,
             data_dir=data_dir,
@@ -113,13 +104,6 @@ def _serve(base: Path, settings: dict[str, str]) -> Iterator[Server]:
             links=demo_data["links"],
             process=process,
         )
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -8,9 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +19,7 @@ import numpy as np
 import pytest
 
 from tests.e2e.hearing_page import HearingPage
+from tests.support.serving import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -140,20 +138,7 @@ def free_port() -> int:
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(
-                f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)  # the polling interval of a health check
-    pytest.fail(f"the server did not answer /api/v1/health in 30 s:\n{log.read_text()}")
+    wait_until_answering(f"{url}/api/v1/health", process, log)
 
 
 def write_tone(path: Path, seconds: int = 2) -> Path:

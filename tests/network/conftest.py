@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, Server, wait_healthy, write_tone
+from tests.e2e.harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, Server, write_tone
 from tests.network.topology import (
     SERVER_IP,
     TURN_IP,
@@ -32,6 +32,7 @@ from tests.network.topology import (
     Topology,
     make_certificates,
 )
+from tests.support.serving import courtroom_serving
 
 SECRET = "courtroom-e2e-turn-secret"
 WEB_PORT = 8417
@@ -138,16 +139,7 @@ def serve(base: Path, port: int, settings: dict[str, str]) -> Iterator[Server]:
         **settings,
     }
     log_path = base / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, process, log_path)
+    with courtroom_serving(env, log_path, url) as process:
         yield Server(
             url=url,
             data_dir=data_dir,
@@ -156,13 +148,6 @@ def serve(base: Path, port: int, settings: dict[str, str]) -> Iterator[Server]:
             links=demo_data["links"],
             process=process,
         )
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="package")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +14,8 @@ import pytest
 
 from server.auth.bootstrap import DEMO_STAFF_FILE, INITIAL_ADMIN_FILE, read_passwords
 from server.demo import DEMO_LINKS_FILE
-from tests.e2e.harness import free_port, wait_healthy
+from tests.e2e.harness import free_port
+from tests.support.serving import courtroom_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r"#token=")
@@ -50,24 +49,8 @@ def serve(tmp_path: Path, extra: dict[str, str]) -> Iterator[Served]:
         **extra,
     }
     log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(f"http://127.0.0.1:{port}", process, log)
+    with courtroom_serving(env, log, f"http://127.0.0.1:{port}"):
         yield Served(data_dir, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
