@@ -65,6 +65,15 @@ def allowed(actor: Actor, permission: Permission, hearing: Hearing | None = None
     return True
 
 
+def may_read_privately(actor: Actor, hearing: Hearing) -> bool:
+    """Whether ``actor`` may read what is private to ``hearing`` (its protocol, the clerk's
+    chat, its exhibits): whoever may read hearings, but a judge only the hearings they
+    preside over."""
+    if not allowed(actor, Permission.READ_HEARINGS, hearing):
+        return False
+    return actor.presides_as is None or hearing.presiding_judge == actor.presides_as
+
+
 def authorize(actor: Actor, permission: Permission, hearing: Hearing | None = None) -> None:
     """Raise PermissionDenied unless ``actor`` may use ``permission`` (on ``hearing``)."""
     if not allowed(actor, permission, hearing):

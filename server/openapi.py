@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from court.protocol import MAX_ENTRY_TEXT, EntryKind
+from server.api.bodies import ReasonQuery
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
 from server.api.invitation import InvitationQuery
@@ -18,7 +19,7 @@ from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
 from server.api.protocol import Correction, ExportQuery, Signing
 from server.archive.jobs import JobKind, JobStatus
-from server.archive.routes import ReasonBody, ReasonQuery, RetentionBody, SearchQuery
+from server.archive.routes import ReasonBody, RetentionBody, SearchQuery
 from server.audit.routes import AuditQuery
 from server.auth.bodies import (
     AccountAction,
@@ -265,7 +266,8 @@ def _build() -> Document:
         "get",
         "/hearings/{hearing_id}/chat",
         "listChatMessages",
-        "The hearing's chat messages, in the order they were sent",
+        "The hearing's chat messages, in the order they were sent; read with a stated reason, "
+        "audited",
         query=ChatQuery,
         response=_list_of("messages", "ChatMessage"),
     )
@@ -282,7 +284,9 @@ def _build() -> Document:
         "readProtocol",
         "The hearing's court protocol: numbered entries with their recording, record time "
         "and number of revisions (1: never edited). Once signed and bound into the record, "
-        "409 protocol_altered, naming the entries, if the database differs from what was bound",
+        "409 protocol_altered, naming the entries, if the database differs from what was bound. "
+        "Read with a stated reason, audited",
+        query=ReasonQuery,
         response=_object(
             "entries",
             entries={
@@ -303,7 +307,9 @@ def _build() -> Document:
         "/hearings/{hearing_id}/protocol/entries/{entry_id}/revisions",
         "readProtocolEntryRevisions",
         "One protocol entry's history: every version saved before signing, oldest first, "
-        "who saved it and when (one writer's saves within 10 s of each other are one revision)",
+        "who saved it and when (one writer's saves within 10 s of each other are one "
+        "revision); read with a stated reason, audited",
+        query=ReasonQuery,
         response=_ref("ProtocolEntryRevisions"),
     )
     doc.operation(
@@ -311,7 +317,9 @@ def _build() -> Document:
         "/hearings/{hearing_id}/exhibits",
         "readExhibits",
         "The hearing's exhibit register: number, description, offered by, status "
-        "(offered, admitted, excluded) and when each was on screen, in record time",
+        "(offered, admitted, excluded) and when each was on screen, in record time; read with "
+        "a stated reason, audited",
+        query=ReasonQuery,
         response=_object("exhibits", exhibits={"type": "array", "items": {"type": "object"}}),
     )
     doc.operation(

@@ -33,6 +33,16 @@ Reason = Annotated[str, _text(1000)]
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
 
+# A stated reason for reading what is private (the record, the protocol, the chat): one line
+# of printable text, at least three characters; it goes into the audit log as written.
+MAX_STATED_REASON = 500
+Why = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=MAX_STATED_REASON, pattern=_ONE_LINE
+    ),
+]
+
 MAX_BODY_BYTES = 64 * 1024
 
 
@@ -41,6 +51,12 @@ class Body(BaseModel):
 
 
 B = TypeVar("B", bound=BaseModel)
+
+
+class ReasonQuery(Body):
+    """``?reason=``: why the caller reads it (audited with the read)."""
+
+    reason: Why
 
 
 def describe(error: ValidationError) -> str:

@@ -5,23 +5,22 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field
 
-from court.permissions import Permission
 from server import keys
-from server.api.bodies import Body, parse_query
-from server.api.guard import on_hearing
+from server.api.bodies import Body, Why
+from server.api.guard import reading
 from server.views import chat_message_view
 
 MAX_PAGE = 1000
 
 
 class ChatQuery(Body):
+    reason: Why  # the clerk's private conversations: read with a stated reason (audited)
     limit: int = Field(default=500, ge=1, le=MAX_PAGE)
     offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
 async def list_chat(request: web.Request) -> web.Response:
-    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="chat.list")
-    query = parse_query(request, ChatQuery)
+    hearing, _, query = await reading(request, ChatQuery, action="chat.list")
     found = await request.app[keys.DATA].chat.list_for_hearing(
         hearing.id, limit=query.limit, offset=query.offset
     )

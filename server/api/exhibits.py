@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from court.permissions import Permission
 from server import keys
-from server.api.guard import on_hearing
+from server.api.bodies import ReasonQuery
+from server.api.guard import reading
 from signaling.live.features.exhibits import exhibit_view
 
 
 async def read_exhibits(request: web.Request) -> web.Response:
-    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="exhibits.read")
+    hearing, _, _ = await reading(request, ReasonQuery, action="exhibits.read")
     exhibits = await request.app[keys.DATA].exhibits.of_hearing(hearing.id)
     return web.json_response({"exhibits": [exhibit_view(e) for e in exhibits]})
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+from typing import Protocol, TypeVar, cast
 
-from court.access import Actor, allowed
+from aiohttp import web
+from pydantic import BaseModel
+
+from court.access import Actor, allowed, may_read_privately
 from court.errors import NotFound, PermissionDenied
 from court.hearing import Hearing
 from court.permissions import Permission
 from server import keys
 from server.actors import require_actor
+from server.api.bodies import parse_query
 from server.audit import Outcome
 
 # What a refusal tells a person they may not do, in words rather than permission names.
@@ -66,6 +70,39 @@ async def hearing_or_404(request: web.Request) -> Hearing:
     if hearing is None:
         raise NotFound(f"There is no hearing {hearing_id!r}.")
     return hearing
+
+
+class Stated(Protocol):
+    @property
+    def reason(self) -> str: ...
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+async def reading(request: web.Request, query: type[S], *, action: str) -> tuple[Hearing, Actor, S]:
+    """The hearing the path names, the caller, who may read it, and the query with their
+    stated ``reason``, with which the read is audited, as an archive read is: the protocol,
+    the private chat and the exhibits are the court's, not for anyone with a staff login to
+    browse unnoticed. Anonymous callers get 401 before the query is looked at."""
+    hearing = await hearing_or_404(request)
+    actor = require_actor(request)
+    if not may_read_privately(actor, hearing):
+        await request.app[keys.AUDIT].record(
+            actor=actor.label,
+            action=action,
+            object=f"hearing:{hearing.id}",
+            reason=f"may not read hearing {hearing.case_number} privately",
+            outcome=Outcome.DENIED,
+        )
+        raise PermissionDenied(
+            f"Only the presiding judge of hearing {hearing.case_number}, and the court's "
+            "clerks, may read its protocol, chat and exhibits."
+        )
+    parsed = parse_query(request, query)
+    reason = cast(Stated, parsed).reason
+    await audit(request, actor, action, f"hearing:{hearing.id}", reason)
+    return hearing, actor, parsed
 
 
 async def on_hearing(

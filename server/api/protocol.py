@@ -17,8 +17,8 @@ from court.permissions import Permission
 from court.protocol import MAX_ENTRY_TEXT, ProtocolRevision, ProtocolSignature, protocol_digest
 from recordings.bundle import folder_name
 from server import keys
-from server.api.bodies import Body, Reason, parse_body, parse_query
-from server.api.guard import audit, on_hearing
+from server.api.bodies import Body, Reason, ReasonQuery, Why, parse_body, parse_query
+from server.api.guard import audit, on_hearing, reading
 from server.persistence.repositories.archive import ArchivedHearing
 from server.protocol_document import ProtocolDocument, render_html, render_json, render_pdf
 from server.protocol_document.document import hearing_record_ms
@@ -91,7 +91,7 @@ async def _view(request: web.Request, hearing: Hearing) -> dict[str, Any]:
 
 
 async def read_protocol(request: web.Request) -> web.Response:
-    hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="protocol.read")
+    hearing, _, _ = await reading(request, ReasonQuery, action="protocol.read")
     await request.app[keys.PROTOCOL_SIGNING].require_unaltered(hearing.id)
     return web.json_response(await _view(request, hearing))
 
@@ -99,9 +99,7 @@ async def read_protocol(request: web.Request) -> web.Response:
 async def read_revisions(request: web.Request) -> web.Response:
     """One entry's versions, oldest first: what it said, who saved it and when. Served
     even once the protocol is bound and altered: it is how an alteration is looked into."""
-    hearing, _ = await on_hearing(
-        request, Permission.READ_HEARINGS, action="protocol.revisions.read"
-    )
+    hearing, _, _ = await reading(request, ReasonQuery, action="protocol.revisions.read")
     entry, revisions = await request.app[keys.DATA].protocol.revisions(
         hearing.id, request.match_info["entry_id"]
     )
@@ -140,6 +138,7 @@ async def correct_protocol(request: web.Request) -> web.Response:
 
 
 class ExportQuery(Body):
+    reason: Why
     format: Literal["json", "html", "pdf"] = "html"
     lang: Literal["en", "az", "ru"] = "en"
 
@@ -178,7 +177,11 @@ async def export_protocol(request: web.Request) -> web.Response:
     else:
         body = await asyncio.to_thread(render_pdf, document, query.lang)
     await audit(
-        request, actor, "protocol.export", f"hearing:{hearing.id}", f"{query.format} {query.lang}"
+        request,
+        actor,
+        "protocol.export",
+        f"hearing:{hearing.id}",
+        f"{query.format} {query.lang}: {query.reason}",
     )
     safe = folder_name({"case_number": hearing.case_number, "id": hearing.id})
     name = f"protocol-{safe}-{query.lang}.{query.format}"

@@ -19,10 +19,10 @@ from court.hearing import Participant
 from court.permissions import Permission
 from court.protocol import protocol_digest
 from server import keys
-from server.api.bodies import parse_query
+from server.api.bodies import ReasonQuery, parse_query
 from server.api.guard import authorize
 from server.api.protocol import signature_view
-from server.archive.routes import API, ReasonQuery
+from server.archive.routes import API
 from server.archive.service import Archive
 from server.protocol_document.document import hearing_record_ms, ordered_entries
 from server.protocol_signing import SIGNERS

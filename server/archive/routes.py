@@ -23,7 +23,7 @@ from recordings.bundle import folder_name
 from recordings.storage import MissingObject
 from recordings.verification import VerificationReport
 from server import keys
-from server.api.bodies import Body, parse_body, parse_query
+from server.api.bodies import Body, ReasonQuery, Why, parse_body, parse_query
 from server.api.guard import authorize
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.ranges import RangeNotSatisfiable, parse_range
@@ -40,13 +40,6 @@ from server.views import timestamp
 API: Final = "/api/v1/archive/hearings"
 MAX_REASON: Final = 500
 
-# A stated reason: one line of printable text (it goes into the audit log as written).
-Why = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=MAX_REASON, pattern=r"^[^\x00-\x1f\x7f]*$"
-    ),
-]
 _Text = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
 ]
@@ -61,10 +54,6 @@ CONTENT_TYPES: Final = {
 }
 PLAYABLE: Final = ("audio/", "video/")
 READ_CHUNK_TIMEOUT_S: Final = 60
-
-
-class ReasonQuery(Body):
-    reason: Why
 
 
 class ReasonBody(Body):

@@ -88,7 +88,9 @@ class Scheduler:
 
     def protocol(self, hearing_id: str) -> list[dict[str, Any]]:
         """The hearing's protocol entries as the server keeps them (REST API)."""
-        response = self._api.get(f"{self._url}/api/v1/hearings/{hearing_id}/protocol")
+        response = self._api.get(
+            f"{self._url}/api/v1/hearings/{hearing_id}/protocol?reason=checking"
+        )
         assert response.ok, f"read the protocol: HTTP {response.status} {response.text()}"
         entries: list[dict[str, Any]] = response.json()["entries"]
         return entries

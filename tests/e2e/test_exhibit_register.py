@@ -29,7 +29,7 @@ HOSTILE = "<img src=x onerror=alert(1)> Invoice"
 
 def _exhibits(own_hearings: Scheduler, hearing_id: str) -> list[dict[str, Any]]:
     """The register as the server keeps it (REST API, as the demo clerk)."""
-    url = f"{own_hearings._url}/api/v1/hearings/{hearing_id}/exhibits"
+    url = f"{own_hearings._url}/api/v1/hearings/{hearing_id}/exhibits?reason=checking"
     response = own_hearings._api.get(url)
     assert response.ok, f"read the exhibits: HTTP {response.status} {response.text()}"
     exhibits: list[dict[str, Any]] = response.json()["exhibits"]

@@ -44,7 +44,9 @@ def _editor_shot(page: HearingPage, shots_dir: Path, name: str) -> None:
 
 def _stored(own_hearings: Scheduler, hearing_id: str) -> list[dict[str, Any]]:
     """The protocol as the server keeps it, read as the demo clerk (REST API)."""
-    response = own_hearings._api.get(f"{own_hearings._url}/api/v1/hearings/{hearing_id}/protocol")
+    response = own_hearings._api.get(
+        f"{own_hearings._url}/api/v1/hearings/{hearing_id}/protocol?reason=checking"
+    )
     assert response.ok, f"read the protocol: HTTP {response.status} {response.text()}"
     entries: list[dict[str, Any]] = response.json()["entries"]
     return entries

@@ -29,6 +29,8 @@ class Route:
     body: dict[str, Any] | None
     allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
     ok: int = 200
+    # What is private to a hearing (protocol, chat, exhibits): a judge only their own.
+    presiding_only: bool = False
 
 
 ADMINS = frozenset({"admin"})
@@ -73,7 +75,25 @@ ROUTES = [
     Route(
         "remove participant", "DELETE", "/api/v1/hearings/{h}/participants/{p}", None, SCHEDULERS
     ),
-    Route("list chat", "GET", "/api/v1/hearings/{h}/chat", None, READERS),
+    Route("list chat", "GET", "/api/v1/hearings/{h}/chat?reason=matrix", None, READERS, 200, True),
+    Route(
+        "read protocol",
+        "GET",
+        "/api/v1/hearings/{h}/protocol?reason=matrix",
+        None,
+        READERS,
+        200,
+        True,
+    ),
+    Route(
+        "read exhibits",
+        "GET",
+        "/api/v1/hearings/{h}/exhibits?reason=matrix",
+        None,
+        READERS,
+        200,
+        True,
+    ),
     Route("list links", "GET", "/api/v1/hearings/{h}/links", None, SCHEDULERS),
     Route(
         "issue link",
@@ -138,7 +158,7 @@ JUDGES = {"judge": "judge", "other_judge": "judge2"}
 def expected_status(route: Route, caller: str | None, presiding: str) -> int:
     if caller is None:
         return 401
-    if caller in JUDGES and route.allowed is SCHEDULERS:
+    if caller in JUDGES and (route.allowed is SCHEDULERS or route.presiding_only):
         target = "judge" if route.name == "create hearing" else presiding
         return route.ok if JUDGES[caller] == target else 403
     return route.ok if caller in route.allowed else 403

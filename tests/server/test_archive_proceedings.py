@@ -255,7 +255,7 @@ async def test_the_speaker_timeline_is_a_file_of_the_record(
 async def test_the_staff_protocol_read_gives_the_hearing_its_people_and_record_times(
     client: Client, two: TwoRecordings
 ) -> None:
-    url = f"/api/v1/hearings/{two.hearing_id}/protocol"
+    url = f"/api/v1/hearings/{two.hearing_id}/protocol?reason=checking"
     body = await (await client.get(url, headers=as_("clerk"))).json()
     assert body["hearing"]["case_number"] == "1-202/2026"
     assert {p["name"] for p in body["participants"]} == {"Judith Bench", "Dan Dock"}

@@ -217,7 +217,9 @@ async def test_staff_read_a_hearings_chat_in_order_with_utc_times(client: Client
     await data.chat.add(message(hearing, "msg_1", text="Hello"))
     await data.chat.add(message(other, "msg_other"))
 
-    response = await client.get(f"/api/v1/hearings/{hearing.id}/chat", headers=as_("clerk"))
+    response = await client.get(
+        f"/api/v1/hearings/{hearing.id}/chat?reason=checking", headers=as_("clerk")
+    )
 
     assert response.status == 200
     assert await response.json() == {
@@ -249,7 +251,8 @@ async def test_the_chat_is_read_a_page_at_a_time_over_http(client: Client) -> No
         await data.chat.add(message(hearing, f"msg_{n}", at=MORNING + n))
 
     response = await client.get(
-        f"/api/v1/hearings/{hearing.id}/chat?limit=2&offset=1", headers=as_("judge")
+        f"/api/v1/hearings/{hearing.id}/chat?limit=2&offset=1&reason=checking",
+        headers=as_("clerk"),
     )
 
     assert [m["id"] for m in (await response.json())["messages"]] == ["msg_1", "msg_2"]
@@ -258,7 +261,9 @@ async def test_the_chat_is_read_a_page_at_a_time_over_http(client: Client) -> No
 async def test_a_hearing_without_chat_has_an_empty_list(client: Client) -> None:
     hearing = await client.app[keys.HEARINGS].create(case_number="1-1/2026", title="Quiet")
 
-    response = await client.get(f"/api/v1/hearings/{hearing.id}/chat", headers=as_("token_read"))
+    response = await client.get(
+        f"/api/v1/hearings/{hearing.id}/chat?reason=checking", headers=as_("token_read")
+    )
 
     assert (response.status, await response.json()) == (200, {"messages": []})
 
@@ -284,7 +289,9 @@ async def test_a_caller_who_may_not_read_hearings_is_refused_and_audited(client:
     hearing = await data.hearings.create(case_number="1-1/2026", title="T")
     await data.chat.add(message(hearing, "msg_private"))
 
-    response = await client.get(f"/api/v1/hearings/{hearing.id}/chat", headers=as_("nobody"))
+    response = await client.get(
+        f"/api/v1/hearings/{hearing.id}/chat?reason=checking", headers=as_("nobody")
+    )
 
     assert response.status == 403
     assert "msg_private" not in await response.text()

@@ -93,9 +93,9 @@ async def _refusals(client: Client, hearing_id: str) -> list[dict[str, Any]]:
     """What each way of reading the protocol answers: all 409, or all 200."""
     base = f"/api/v1/hearings/{hearing_id}/protocol"
     answers = [
-        await client.get(base, headers=as_("clerk")),
-        await client.get(f"{base}/export?format=pdf&lang=ru", headers=as_("judge")),
-        await client.get(f"{base}/export?format=json", headers=as_("judge")),
+        await client.get(f"{base}?reason=checking", headers=as_("clerk")),
+        await client.get(f"{base}/export?format=pdf&lang=ru&reason=checking", headers=as_("judge")),
+        await client.get(f"{base}/export?format=json&reason=checking", headers=as_("judge")),
         await client.get(
             f"{API}/{hearing_id}/protocol?reason={quote(REASON)}", headers=as_("archivist")
         ),
@@ -154,7 +154,7 @@ async def test_an_entry_changed_in_the_database_after_signing_is_named_and_not_s
     ]
 
     # How the entry came to say what it was signed with is still there to look into.
-    history = f"/api/v1/hearings/{hearing_id}/protocol/entries/{entry_3}/revisions"
+    history = f"/api/v1/hearings/{hearing_id}/protocol/entries/{entry_3}/revisions?reason=checking"
     revisions = (await (await client.get(history, headers=as_("clerk"))).json())["revisions"]
     assert [r["text"] for r in revisions] == ["I saw the car."]
 

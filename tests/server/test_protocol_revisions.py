@@ -207,10 +207,12 @@ async def test_the_protocol_counts_each_entrys_revisions_and_staff_who_read_it_r
     await protocol.add(_entry(hearing.id, "ent_r5", "never edited", t0))
     await protocol.update(replace(entry, text=HOSTILE, updated_at=t0 + 1), JUDGE)
 
-    read = await client.get(f"/api/v1/hearings/{hearing.id}/protocol", headers=as_("clerk"))
+    read = await client.get(
+        f"/api/v1/hearings/{hearing.id}/protocol?reason=checking", headers=as_("clerk")
+    )
     assert [e["revisions"] for e in (await read.json())["entries"]] == [2, 1]
 
-    url = f"/api/v1/hearings/{hearing.id}/protocol/entries/{entry.id}/revisions"
+    url = f"/api/v1/hearings/{hearing.id}/protocol/entries/{entry.id}/revisions?reason=checking"
     response = await client.get(url, headers=as_("token_read"))
     assert response.status == 200
     body = await response.json()
@@ -230,7 +232,7 @@ async def test_the_protocol_counts_each_entrys_revisions_and_staff_who_read_it_r
         "saved_at",
     }
     assert (await client.get(url)).status == 401
-    elsewhere = f"/api/v1/hearings/{other.id}/protocol/entries/{entry.id}/revisions"
+    elsewhere = f"/api/v1/hearings/{other.id}/protocol/entries/{entry.id}/revisions?reason=checking"
     assert (await client.get(elsewhere, headers=as_("clerk"))).status == 404
-    missing = f"/api/v1/hearings/{hearing.id}/protocol/entries/ent_none/revisions"
+    missing = f"/api/v1/hearings/{hearing.id}/protocol/entries/ent_none/revisions?reason=checking"
     assert (await client.get(missing, headers=as_("clerk"))).status == 404

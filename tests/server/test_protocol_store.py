@@ -40,6 +40,10 @@ def _entry(hearing_id: str, entry_id: str, text: str = "said") -> ProtocolEntry:
     )
 
 
+# Every read of a protocol states why (server/api/guard.py `reading`).
+WHY = "reason=checking"
+
+
 async def test_entries_are_numbered_in_order_even_when_written_at_once(
     database: Database,
 ) -> None:
@@ -71,14 +75,14 @@ async def test_staff_read_the_protocol_and_others_are_refused(client: Client) ->
     app = client.app
     hearing = await app[keys.HEARINGS].create(case_number="P-2", title="T", presiding_judge="judge")
     await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_a", HOSTILE))
-    url = f"/api/v1/hearings/{hearing.id}/protocol"
+    url = f"/api/v1/hearings/{hearing.id}/protocol?reason=checking"
     response = await client.get(url, headers=as_("clerk"))
     assert response.status == 200
     (entry,) = (await response.json())["entries"]
     assert (entry["number"], entry["text"], entry["record_ms"]) == (1, HOSTILE, 1500)
     assert (await client.get(url)).status == 401
     assert (
-        await client.get("/api/v1/hearings/hrg_none/protocol", headers=as_("clerk"))
+        await client.get("/api/v1/hearings/hrg_none/protocol?reason=checking", headers=as_("clerk"))
     ).status == 404
 
 
@@ -121,7 +125,7 @@ async def test_the_judge_and_clerk_sign_then_only_corrections_are_appended_and_b
     assert entry["kind"] == "correction" and "a blue car" in entry["text"]
     assert "misheard" in entry["text"]
     assert (directory / f"protocol-correction-{entry['number']}.json").is_file()
-    read = await (await client.get(base, headers=as_("clerk"))).json()
+    read = await (await client.get(f"{base}?reason=checking", headers=as_("clerk"))).json()
     assert read["entries"][0]["text"] == "I saw the car"  # never rewritten
     for bad in (
         {"number": 99, "text": "x", "reason": "r"},
@@ -149,17 +153,23 @@ async def test_the_protocol_exports_as_a_court_document_in_three_languages(clien
     hearing = await app[keys.HEARINGS].create(case_number="P-4/2026", title="T")
     await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_x", HOSTILE))
     base = f"/api/v1/hearings/{hearing.id}/protocol/export"
-    html = await client.get(f"{base}?format=html&lang=az", headers=as_("clerk"))
+    html = await client.get(f"{base}?format=html&lang=az&{WHY}", headers=as_("clerk"))
     assert html.status == 200 and html.headers["Content-Type"].startswith("text/html")
     text = await html.text()
     assert "Məhkəmə iclasının protokolu" in text  # noqa: RUF001 (Azerbaijani dotless i)
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
-    pdf = await client.get(f"{base}?format=pdf&lang=ru", headers=as_("clerk"))
+    pdf = await client.get(f"{base}?format=pdf&lang=ru&{WHY}", headers=as_("clerk"))
     assert pdf.status == 200 and (await pdf.read()).startswith(b"%PDF")
     exported = json.loads(
-        await (await client.get(f"{base}?format=json", headers=as_("clerk"))).read()
+        await (await client.get(f"{base}?format=json&{WHY}", headers=as_("clerk"))).read()
     )
     assert exported["entries"][0]["text"] == HOSTILE
-    for bad in ("format=doc", "lang=fr", "format=pdf&format=html"):
+    # A wrong format, language or repeated parameter, and no stated reason: each refused.
+    for bad in (
+        f"format=doc&{WHY}",
+        f"lang=fr&{WHY}",
+        f"format=pdf&format=html&{WHY}",
+        "format=pdf",
+    ):
         assert (await client.get(f"{base}?{bad}", headers=as_("clerk"))).status == 422, bad
     assert (await client.get(base)).status == 401

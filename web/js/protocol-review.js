@@ -38,6 +38,9 @@ const ROLE_WORDS = { judge: "the judge", clerk: "the clerk" };
 const page = { id: hearingIdFromPath(), account: null, view: null, loads: 0 };
 const enc = encodeURIComponent;
 const base = () => `/api/v1/hearings/${enc(page.id)}/protocol`;
+// Every read of a protocol is audited with its reader's reason (server/api/guard.py
+// `reading`): this page's is the bench's review of the record before and after signing.
+const REVIEW = new URLSearchParams({ reason: "review of the protocol by the bench" });
 
 function hearingIdFromPath() {
   const match = /^\/hearings\/([^/]+)\/protocol\/?$/.exec(window.location.pathname);
@@ -90,7 +93,7 @@ function signer(account, hearing) {
 async function load() {
   const ticket = ++page.loads;
   try {
-    const view = await request("GET", base());
+    const view = await request("GET", `${base()}?${REVIEW}`);
     if (ticket === page.loads) {
       page.view = view;
       render(view);
@@ -212,7 +215,7 @@ function showExports() {
           className: "review__export",
           text: name,
           attrs: {
-            href: `${base()}/export?${new URLSearchParams({ format, lang })}`,
+            href: `${base()}/export?${new URLSearchParams({ format, lang, reason: REVIEW.get("reason") || "" })}`,
             download: "",
             "aria-label": `${name}, ${language}`,
           },
@@ -236,7 +239,7 @@ async function toggleHistory(entry, tr, button) {
   }
   button.disabled = true;
   try {
-    const history = await request("GET", `${base()}/entries/${enc(entry.id)}/revisions`);
+    const history = await request("GET", `${base()}/entries/${enc(entry.id)}/revisions?${REVIEW}`);
     if (tr.isConnected && !document.getElementById(`history-${entry.number}`)) {
       tr.after(historyRow(entry, history.revisions || [], page.view, signedAt));
       showingHistory(button, entry.number, true);

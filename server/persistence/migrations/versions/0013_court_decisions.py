@@ -15,12 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participants") as batch:
-        batch.add_column(sa.Column("barred_reason", sa.String(500), nullable=True))
-    with op.batch_alter_table("hearings") as batch:
-        batch.add_column(
-            sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN, never batch mode: on SQLite a batch recreates the table (copy, drop,
+    # rename), and dropping "hearings" would cascade to every row that refers to it. A
+    # constant default ("0", which PostgreSQL reads as false too) keeps it a plain ADD COLUMN.
+    op.add_column("participants", sa.Column("barred_reason", sa.String(500), nullable=True))
+    op.add_column("hearings", sa.Column("locked", sa.Boolean(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
