@@ -45,8 +45,12 @@ async def test_a_consultation_is_heard_by_its_members_only_and_never_recorded(
     await counsel.publish()
     prosecutor = await hearing_server.join(Role.PROSECUTOR)
     await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    await judge.wait_until(lambda: bool(judge.received(ServerEvent.RECORDING_STARTED)))
     # Two seconds of tone in the hearing room (and in the recording) before the consultation.
-    await frames_from(judge, defendant.participant_id, "audio", 100)
+    # The judge's frames may have waited in its track since before the recording began, so
+    # the record's two seconds are slept, not counted in frames.
+    await frames_from(judge, defendant.participant_id, "audio", 50)
+    await asyncio.sleep(2.0)
 
     asked = await defendant.command(
         ClientEvent.REQUEST_CONSULTATION, {"participant_ids": [counsel.participant_id]}
