@@ -9,17 +9,38 @@ STAMP := $(VENV)/.installed
 NODE_BIN := node_modules/.bin
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test check lint typecheck contracts js pytest bench clean setup
+.PHONY: run test check lint typecheck contracts js pytest bench clean setup lock audit
 
 setup: $(STAMP) $(NODE_STAMP)
 
-$(STAMP): pyproject.toml
+# What is installed is what requirements.lock pins, each file checked against its hash
+# (`make lock` writes it from pyproject.toml); the project itself goes in on top, editable.
+LOCK := requirements.lock
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "courtroom needs Python 3.11 or newer ($(PYTHON) is older)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## make lock: re-pin requirements.lock after pyproject.toml changed (keeps the pins that
+## still fit; `make lock LOCK_ARGS=--upgrade` takes the newest releases). Then `make setup`.
+## requirements-run.lock is the server's share of it, at the same versions, for a court's
+## installation (docs/install.md): no test or check tools on a production host.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+lock: $(STAMP)
+	$(UV_COMPILE) --extra dev $(LOCK_ARGS) -o $(LOCK)
+	$(UV_COMPILE) -c $(LOCK) -o requirements-run.lock
+
+## make audit: the pinned packages against the advisory databases (pip-audit, online: it asks
+## PyPI's per-release JSON API, which some registry mirrors do not serve).
+audit: $(STAMP)
+	$(PIP) install --quiet 'pip-audit>=2.7'
+	$(BIN)/pip-audit --require-hashes --disable-pip -r $(LOCK)
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || \
