@@ -84,9 +84,11 @@ js: $(NODE_STAMP)
 # WebRTC in the browser tests must stay on loopback: pytest runs in a private network
 # namespace that has only `lo` when the machine allows it (as root: unshare -n; otherwise
 # in a user namespace: unshare -rn). The probe brings lo up too, so a missing `ip`
-# (iproute2) falls back instead of failing. pytest's exit status is make's.
-PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
-NETNS_RUN := ip link set lo up && E2E_NETNS=1 exec $(PYTEST)
+# (iproute2) falls back instead of failing. tests/run's exit status is make's: it runs the
+# suite over TEST_WORKERS workers, then the tests that must run alone (tests/conftest.py).
+TEST_WORKERS ?= 3
+PYTEST := TEST_WORKERS=$(TEST_WORKERS) tests/run $(PYTEST_ARGS)
+NETNS_RUN := ip link set lo up && E2E_NETNS=1 exec env $(PYTEST)
 pytest: $(STAMP)
 	@if unshare -n sh -c 'ip link set lo up' 2>/dev/null; then \
 		exec unshare -n sh -c '$(NETNS_RUN)'; \
@@ -95,7 +97,7 @@ pytest: $(STAMP)
 	else \
 		echo "note: no private network namespace here (needs unshare and iproute2);" \
 			"tests run on the normal network" >&2; \
-		exec $(PYTEST); \
+		exec env $(PYTEST); \
 	fi
 
 ## make bench: relay benchmark (ours against stock aiortc) and recording benchmark (tracks,
