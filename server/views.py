@@ -19,17 +19,20 @@ show are named by their modules here (``court.hearing.Hearing`` is shown as ``He
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, overload
+from typing import Annotated, Literal, overload
 
 from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
 import court.hearing
+import court.protocol
 import signaling.live.features.chat
 from court.hearing_state import HearingState
+from court.protocol import MAX_ENTRY_TEXT, EntryKind, SignerRole
 from court.roles import Role
 from server.join_links import IssuedLink
 from server.persistence.repositories import JoinLinkRecord
+from signaling.live.notices import EntryView
 from signaling.messages import MAX_CHAT_LENGTH
 
 # A key the type does not name is an error where the tests check the wire
@@ -174,3 +177,166 @@ def chat_message_view(message: signaling.live.features.chat.ChatMessage) -> Chat
         "text": message.text,
         "sent_at": timestamp(datetime.fromtimestamp(message.sent_at, UTC)),
     }
+
+
+# ---- the court --------------------------------------------------------------------------
+
+
+@with_config(CLOSED)
+class Health(TypedDict):
+    status: Literal["ok"]
+
+
+@with_config(CLOSED)
+class Language(TypedDict):
+    code: str
+    name: str
+
+
+@with_config(CLOSED)
+class Court(TypedDict):
+    name: Annotated[str, Field(description="COURTROOM_COURT_NAME; may be empty")]
+    time_zone: Annotated[str, Field(description="IANA zone, e.g. Asia/Baku")]
+    languages: list[Language]
+
+
+@with_config(CLOSED)
+class BenchMember(TypedDict):
+    username: str
+    display_name: str
+
+
+@with_config(CLOSED)
+class Bench(TypedDict):
+    """The active judges and clerks a hearing can be scheduled with."""
+
+    judges: list[BenchMember]
+    clerks: list[BenchMember]
+
+
+@with_config(CLOSED)
+class InvitedParticipant(TypedDict):
+    name: str
+    role: Role
+    role_label: str
+
+
+@with_config(CLOSED)
+class InvitedHearing(TypedDict):
+    case_number: str
+    title: str
+    court: str
+    courtroom: str
+    state: HearingState
+    scheduled_start: Timestamp | None
+    scheduled_end: Timestamp | None
+
+
+@with_config(CLOSED)
+class CourtZone(TypedDict):
+    name: str
+    time_zone: str
+
+
+@with_config(CLOSED)
+class Invitation(TypedDict):
+    """What a join link invites to: who, which case, when, in the court's zone."""
+
+    participant: InvitedParticipant
+    hearing: InvitedHearing
+    court: CourtZone
+
+
+@with_config(CLOSED)
+class Recording(TypedDict):
+    id: str
+    hearing_id: str
+    started_at: UnixSeconds
+    stopped_at: UnixSeconds | None
+    duration_s: float | None
+
+
+# ---- the court protocol -----------------------------------------------------------------
+
+
+@with_config(CLOSED)
+class ProtocolEntry(EntryView):
+    """An entry as the protocol's readers see it: where it lies in the hearing's record."""
+
+    hearing_record_ms: Annotated[
+        int | None,
+        Field(
+            description="ms from the start of the hearing's record (its recordings one after "
+            "another); null off the record or before it is archived"
+        ),
+    ]
+
+
+@with_config(CLOSED)
+class ProtocolSignature(TypedDict):
+    role: SignerRole
+    signer: Annotated[str, Field(description="the staff account, as the audit log names it")]
+    digest: Annotated[str, Field(description="SHA-256 of the protocol as signed")]
+    signed_at: UnixSeconds
+
+
+def signature_view(signature: court.protocol.ProtocolSignature) -> ProtocolSignature:
+    return {
+        "role": signature.role,
+        "signer": signature.signer,
+        "digest": signature.digest,
+        "signed_at": signature.signed_at,
+    }
+
+
+@with_config(CLOSED)
+class Protocol(TypedDict):
+    """A hearing's court protocol, with who took part and who signed."""
+
+    entries: list[ProtocolEntry]
+    signatures: list[ProtocolSignature]
+    finalised: Annotated[bool, Field(description="signed by both the judge and the clerk")]
+    digest: Annotated[str | None, Field(description="SHA-256 of the entries; null: none")]
+    hearing: Hearing
+    participants: list[Participant]
+
+
+@with_config(CLOSED)
+class ProtocolCorrection(TypedDict):
+    """A correction appended to a signed protocol."""
+
+    entry: EntryView
+
+
+@with_config(CLOSED)
+class ProtocolEntryRevision(TypedDict):
+    revision: Annotated[int, Field(ge=1)]
+    kind: EntryKind
+    speaker_id: str | None
+    text: Annotated[str, Field(max_length=MAX_ENTRY_TEXT)]
+    record_ms: int | None
+    saved_by: Annotated[
+        str, Field(description="participant:<id> (<role>), staff:<account> or system")
+    ]
+    saved_at: Annotated[
+        float, Field(description="Unix seconds: the last save folded into this revision")
+    ]
+
+
+def revision_view(revision: court.protocol.ProtocolRevision) -> ProtocolEntryRevision:
+    return {
+        "revision": revision.revision,
+        "kind": revision.kind,
+        "speaker_id": revision.speaker_id,
+        "text": revision.text,
+        "record_ms": revision.record_ms,
+        "saved_by": revision.saved_by,
+        "saved_at": revision.saved_at,
+    }
+
+
+@with_config(CLOSED)
+class ProtocolEntryRevisions(TypedDict):
+    entry_id: str
+    number: Annotated[int, Field(ge=1)]
+    revisions: list[ProtocolEntryRevision]
