@@ -135,6 +135,7 @@ class Document:
         summary: str,
         *,
         ok: int = 200,
+        also: tuple[int, ...] = (),
         response: dict[str, Any] | None = None,
         body: type[BaseModel] | None = None,
         body_required: bool = True,
@@ -143,7 +144,7 @@ class Document:
         media: str | None = None,
     ) -> None:
         """``media``: a file's content type instead of JSON (served whole or in one byte
-        range, 206 with Content-Range)."""
+        range, 206 with Content-Range); ``also``: other statuses of the same answer."""
         success: dict[str, Any] = {"description": summary}
         if media is not None:
             success["content"] = {media: {"schema": {"type": "string", "format": "binary"}}}
@@ -155,7 +156,10 @@ class Document:
         operation: dict[str, Any] = {
             "operationId": operation_id,
             "summary": summary,
-            "responses": {"default": PROBLEM_RESPONSE, str(ok): success},
+            "responses": {
+                "default": PROBLEM_RESPONSE,
+                **{str(status): success for status in (ok, *also)},
+            },
         }
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -468,8 +472,9 @@ def _archive_operations(doc: Document) -> None:
             "post",
             f"{base}/{{hearing_id}}/{path}",
             f"build{name}",
-            f"Build {what} in the background (202 with the job)",
+            f"Build {what} in the background (202 with the job; 200 if it is built already)",
             ok=202,
+            also=(200,),
             body=ReasonBody,
             response=job,
         )
