@@ -58,6 +58,7 @@ from server.problems import (
 )
 from server.protocol_signing import ProtocolSigning
 from server.settings import Settings
+from server.views import Health
 from server.webhooks import routes as webhook_routes
 from server.webhooks.service import WebhookEvent, Webhooks
 from signaling import Signaling
@@ -326,7 +327,8 @@ def _routes(app: web.Application, settings: Settings) -> None:
         return web.FileResponse(web_dir / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
 
     async def health(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        healthy: Health = {"status": "ok"}
+        return web.json_response(healthy)
 
     async def openapi(_: web.Request) -> web.Response:
         return web.json_response(openapi_document(settings.public_url))

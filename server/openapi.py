@@ -1,16 +1,19 @@
 """The OpenAPI 3.1 description of the REST API, served at /api/v1/openapi.json.
 
 Request bodies and query parameters are described from the same pydantic models that
-validate them, so the document cannot drift from what the server accepts.
+validate them, and every JSON answer from the typed view its handler builds (server/views.py
+and the views beside it: auth, archive, audit, webhooks, the live hearing's notices), so the
+document cannot drift from what the server accepts or answers. Nothing here is a hand-written
+schema; tests/server/test_documented.py fails on a route without an operation or a JSON
+answer whose schema does not name its fields.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
-from court.protocol import MAX_ENTRY_TEXT, EntryKind
 from server.api.bodies import ReasonQuery
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
@@ -18,9 +21,18 @@ from server.api.invitation import InvitationQuery
 from server.api.links import NewLink, Revocation
 from server.api.participants import NewParticipant, Removal
 from server.api.protocol import Correction, ExportQuery, Signing
-from server.archive.jobs import JobKind, JobStatus
 from server.archive.routes import ReasonBody, RetentionBody, SearchQuery
-from server.audit.routes import AuditQuery
+from server.archive.views import (
+    ArchivedHearingSummary,
+    ArchivedProtocol,
+    ArchivedRecord,
+    ArchiveJob,
+    ArchiveJobs,
+    RecordVerification,
+    Retention,
+    SpeakerTimeline,
+)
+from server.audit.routes import AuditPage, AuditQuery, AuditVerification
 from server.auth.bodies import (
     AccountAction,
     ChangePassword,
@@ -30,8 +42,39 @@ from server.auth.bodies import (
     NewApiToken,
     NewStaffAccount,
 )
-from server.webhooks.routes import DeliveryQuery, Registration
-from signaling.messages import MAX_CHAT_LENGTH
+from server.auth.views import (
+    Account,
+    AccountSession,
+    ApiToken,
+    IssuedApiToken,
+    ResetAccount,
+    Session,
+    TotpProposal,
+)
+from server.problems import Problem
+from server.views import (
+    Bench,
+    ChatMessage,
+    Court,
+    Health,
+    Hearing,
+    Invitation,
+    IssuedJoinLink,
+    JoinLink,
+    Participant,
+    Protocol,
+    ProtocolCorrection,
+    ProtocolEntryRevisions,
+    Recording,
+)
+from server.webhooks.routes import (
+    DeliveryQuery,
+    RegisteredWebhook,
+    Registration,
+    Webhook,
+    WebhookDelivery,
+)
+from signaling.live.notices import ExhibitView
 
 REF = "#/components/schemas/{model}"
 
@@ -48,14 +91,6 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _list_of(key: str, item: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": [key],
-        "properties": {key: {"type": "array", "items": _ref(item)}},
-    }
-
-
 class Document:
     """Collects operations and the schemas they refer to."""
 
@@ -63,12 +98,34 @@ class Document:
         self.paths: dict[str, dict[str, Any]] = {}
         self.schemas: dict[str, Any] = {}
 
+    def _keep(self, name: str, schema: dict[str, Any]) -> dict[str, str]:
+        # Two shapes of one name would silently document one of them for both.
+        if self.schemas.setdefault(name, schema) != schema:
+            raise ValueError(f"two different schemas are named {name}")
+        return _ref(name)
+
+    def _keep_all(self, name: str, schema: dict[str, Any]) -> dict[str, str]:
+        for defined, definition in schema.pop("$defs", {}).items():
+            self._keep(defined, definition)
+        return self._keep(name, schema)
+
     def model(self, model: type[BaseModel]) -> dict[str, str]:
         schema = model.model_json_schema(by_alias=True, ref_template=REF)
-        for name, definition in schema.pop("$defs", {}).items():
-            self.schemas[name] = definition
-        self.schemas[model.__name__] = schema
-        return _ref(model.__name__)
+        return self._keep_all(model.__name__, schema)
+
+    def view(self, shape: type) -> dict[str, str]:
+        """A response's view (a TypedDict of server/views.py and its kind), by reference."""
+        schema = TypeAdapter(shape).json_schema(ref_template=REF, mode="serialization")
+        return self._keep_all(shape.__name__, schema)
+
+    def listing(self, key: str, shape: type) -> dict[str, Any]:
+        """``{key: [view, ...]}``, the way a collection is answered."""
+        return {
+            "type": "object",
+            "required": [key],
+            "properties": {key: {"type": "array", "items": self.view(shape)}},
+            "additionalProperties": False,
+        }
 
     def operation(
         self,
@@ -78,6 +135,7 @@ class Document:
         summary: str,
         *,
         ok: int = 200,
+        also: tuple[int, ...] = (),
         response: dict[str, Any] | None = None,
         body: type[BaseModel] | None = None,
         body_required: bool = True,
@@ -86,16 +144,22 @@ class Document:
         media: str | None = None,
     ) -> None:
         """``media``: a file's content type instead of JSON (served whole or in one byte
-        range, 206 with Content-Range)."""
+        range, 206 with Content-Range); ``also``: other statuses of the same answer."""
         success: dict[str, Any] = {"description": summary}
         if media is not None:
             success["content"] = {media: {"schema": {"type": "string", "format": "binary"}}}
         elif ok != 204:
-            success["content"] = {"application/json": {"schema": response or {"type": "object"}}}
+            # A JSON answer is described by its view: never "some object".
+            if response is None:
+                raise ValueError(f"{operation_id}: a JSON answer needs its schema")
+            success["content"] = {"application/json": {"schema": response}}
         operation: dict[str, Any] = {
             "operationId": operation_id,
             "summary": summary,
-            "responses": {"default": PROBLEM_RESPONSE, str(ok): success},
+            "responses": {
+                "default": PROBLEM_RESPONSE,
+                **{str(status): success for status in (ok, *also)},
+            },
         }
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -104,7 +168,7 @@ class Document:
         if query is not None:
             schema = query.model_json_schema(by_alias=True, ref_template=REF)
             for name, definition in schema.pop("$defs", {}).items():
-                self.schemas[name] = definition
+                self._keep(name, definition)
             for name, prop in schema["properties"].items():
                 parameters.append({"name": name, "in": "query", "required": False, "schema": prop})
         if parameters:
@@ -129,7 +193,7 @@ def _build() -> Document:
         "/health",
         "health",
         "Whether the platform is up",
-        response={"type": "object", "properties": {"status": {"const": "ok"}}},
+        response=doc.view(Health),
         public=True,
     )
     doc.operation(
@@ -138,7 +202,7 @@ def _build() -> Document:
         "readCourt",
         "The court: its name, its time zone (every time shown to people is in it, 24-hour) "
         "and the languages a hearing can be held in",
-        response=_ref("Court"),
+        response=doc.view(Court),
         public=True,
     )
     doc.operation(
@@ -146,7 +210,7 @@ def _build() -> Document:
         "/court/bench",
         "listBench",
         "The active judges and clerks a hearing can be scheduled with",
-        response=_ref("Bench"),
+        response=doc.view(Bench),
     )
     doc.operation(
         "post",
@@ -156,17 +220,17 @@ def _build() -> Document:
         "in the body is the credential; 401 if it is forged, expired, revoked or its hearing "
         "has ended",
         body=InvitationQuery,
-        response=_ref("Invitation"),
+        response=doc.view(Invitation),
         public=True,
     )
-    hearing, participant, link = _ref("Hearing"), _ref("Participant"), _ref("JoinLink")
+    hearing, participant, link = doc.view(Hearing), doc.view(Participant), doc.view(JoinLink)
     doc.operation(
         "get",
         "/hearings",
         "listHearings",
         "Hearings, by scheduled start, filtered",
         query=HearingQuery,
-        response=_list_of("hearings", "Hearing"),
+        response=doc.listing("hearings", Hearing),
     )
     doc.operation(
         "post",
@@ -209,7 +273,7 @@ def _build() -> Document:
         base,
         "listParticipants",
         "The hearing's current participants",
-        response=_list_of("participants", "Participant"),
+        response=doc.listing("participants", Participant),
     )
     doc.operation(
         "post",
@@ -244,14 +308,14 @@ def _build() -> Document:
         ok=201,
         body=NewLink,
         body_required=False,
-        response=_ref("IssuedJoinLink"),
+        response=doc.view(IssuedJoinLink),
     )
     doc.operation(
         "get",
         "/hearings/{hearing_id}/links",
         "listJoinLinks",
         "The hearing's issued join links (without tokens)",
-        response=_list_of("links", "JoinLink"),
+        response=doc.listing("links", JoinLink),
     )
     doc.operation(
         "delete",
@@ -269,14 +333,14 @@ def _build() -> Document:
         "The hearing's chat messages, in the order they were sent; read with a stated reason, "
         "audited",
         query=ChatQuery,
-        response=_list_of("messages", "ChatMessage"),
+        response=doc.listing("messages", ChatMessage),
     )
     doc.operation(
         "get",
         "/recordings",
         "listRecordings",
         "Recordings of all hearings, with their measured durations",
-        response=_list_of("recordings", "Recording"),
+        response=doc.listing("recordings", Recording),
     )
     doc.operation(
         "get",
@@ -287,20 +351,7 @@ def _build() -> Document:
         "409 protocol_altered, naming the entries, if the database differs from what was bound. "
         "Read with a stated reason, audited",
         query=ReasonQuery,
-        response=_object(
-            "entries",
-            entries={
-                "type": "array",
-                "items": _object(
-                    "id",
-                    "number",
-                    "revisions",
-                    id=_STRING,
-                    number={"type": "integer", "minimum": 1},
-                    revisions=_REVISION_COUNT,
-                ),
-            },
-        ),
+        response=doc.view(Protocol),
     )
     doc.operation(
         "get",
@@ -310,7 +361,7 @@ def _build() -> Document:
         "who saved it and when (one writer's saves within 10 s of each other are one "
         "revision); read with a stated reason, audited",
         query=ReasonQuery,
-        response=_ref("ProtocolEntryRevisions"),
+        response=doc.view(ProtocolEntryRevisions),
     )
     doc.operation(
         "get",
@@ -320,7 +371,7 @@ def _build() -> Document:
         "(offered, admitted, excluded) and when each was on screen, in record time; read with "
         "a stated reason, audited",
         query=ReasonQuery,
-        response=_object("exhibits", exhibits={"type": "array", "items": {"type": "object"}}),
+        response=doc.listing("exhibits", ExhibitView),
     )
     doc.operation(
         "post",
@@ -329,6 +380,7 @@ def _build() -> Document:
         "Sign the closed hearing's protocol as its presiding judge or its clerk; locks it",
         body=Signing,
         body_required=False,
+        response=doc.view(Protocol),
     )
     doc.operation(
         "get",
@@ -347,10 +399,11 @@ def _build() -> Document:
         "protocol_altered if the protocol differs from the one bound into the record)",
         ok=201,
         body=Correction,
+        response=doc.view(ProtocolCorrection),
     )
     _archive_operations(doc)
     _staff_operations(doc)
-    doc.schemas.update(_VIEWS)
+    doc.view(Problem)
     return doc
 
 
@@ -358,22 +411,14 @@ def _archive_operations(doc: Document) -> None:
     """The archive: every read needs a stated reason (query ``reason`` or body ``reason``),
     which is audited with the access."""
     base = "/archive/hearings"
-    job = _object(
-        "status",
-        "progress",
-        status={"enum": [s.value for s in JobStatus]},
-        progress={"type": "number", "minimum": 0, "maximum": 1},
-        error={"type": ["string", "null"]},
-        url={"type": ["string", "null"]},
-    )
-    jobs = _object(*(k.value for k in JobKind), **{k.value: job for k in JobKind})
+    job = doc.view(ArchiveJob)
     doc.operation(
         "get",
         base,
         "searchArchive",
         "Archived hearings by case number, court, participant, state and recording date",
         query=SearchQuery,
-        response=_object("hearings", hearings={"type": "array", "items": {"type": "object"}}),
+        response=doc.listing("hearings", ArchivedHearingSummary),
     )
     doc.operation(
         "get",
@@ -381,7 +426,7 @@ def _archive_operations(doc: Document) -> None:
         "readArchivedHearing",
         "A hearing's record: metadata, participants, recordings and files, timeline, jobs",
         query=ReasonQuery,
-        response=_object("hearing", "participants", "recordings", "timeline", "jobs"),
+        response=doc.view(ArchivedRecord),
     )
     doc.operation(
         "get",
@@ -400,18 +445,7 @@ def _archive_operations(doc: Document) -> None:
         "(master_ms), signatures, digest, whether it is locked; 409 protocol_altered if it "
         "differs from the protocol bound into the record",
         query=ReasonQuery,
-        response=_object(
-            "entries",
-            "signatures",
-            "digest",
-            "locked",
-            "finalised",
-            entries={"type": "array", "items": {"type": "object"}},
-            signatures={"type": "array", "items": {"type": "object"}},
-            digest={"type": ["string", "null"]},
-            locked={"type": "boolean"},
-            finalised={"type": "boolean"},
-        ),
+        response=doc.view(ArchivedProtocol),
     )
     doc.operation(
         "get",
@@ -420,16 +454,7 @@ def _archive_operations(doc: Document) -> None:
         "Who spoke when: speaker turns in joined-master time, participants, and whether "
         "each recording has a speaker timeline",
         query=ReasonQuery,
-        response=_object(
-            "duration_ms",
-            "participants",
-            "recordings",
-            "turns",
-            duration_ms={"type": "integer", "minimum": 0},
-            participants={"type": "array", "items": {"type": "object"}},
-            recordings={"type": "array", "items": {"type": "object"}},
-            turns={"type": "array", "items": {"type": "object"}},
-        ),
+        response=doc.view(SpeakerTimeline),
     )
     for path, name, what, media in (
         ("master-audio", "MasterAudio", "the hearing's master audio, joined", "audio/webm"),
@@ -447,13 +472,18 @@ def _archive_operations(doc: Document) -> None:
             "post",
             f"{base}/{{hearing_id}}/{path}",
             f"build{name}",
-            f"Build {what} in the background (202 with the job)",
+            f"Build {what} in the background (202 with the job; 200 if it is built already)",
             ok=202,
+            also=(200,),
             body=ReasonBody,
             response=job,
         )
     doc.operation(
-        "get", base + "/{hearing_id}/jobs", "readArchiveJobs", "Build progress", response=jobs
+        "get",
+        base + "/{hearing_id}/jobs",
+        "readArchiveJobs",
+        "Build progress",
+        response=doc.view(ArchiveJobs),
     )
     doc.operation(
         "post",
@@ -481,36 +511,7 @@ def _archive_operations(doc: Document) -> None:
         "hearing's signed index; a report per recording, and one named 'hearing index' for "
         "findings about the whole",
         body=ReasonBody,
-        response=_object(
-            "ok",
-            "recordings",
-            ok={"type": "boolean"},
-            recordings={
-                "type": "array",
-                "items": _object(
-                    "recording_id",
-                    "ok",
-                    "state",
-                    "segments",
-                    "findings",
-                    recording_id=_STRING,
-                    ok={"type": "boolean"},
-                    state={"enum": ["sealed", "incomplete", "legacy", "unsigned"]},
-                    segments={"type": "array", "items": {"type": "object"}},
-                    findings={
-                        "type": "array",
-                        "items": _object(
-                            "problem",
-                            "subject",
-                            "detail",
-                            problem=_STRING,
-                            subject=_STRING,
-                            detail=_STRING,
-                        ),
-                    },
-                ),
-            },
-        ),
+        response=doc.view(RecordVerification),
     )
     doc.operation(
         "put",
@@ -518,21 +519,8 @@ def _archive_operations(doc: Document) -> None:
         "setRetention",
         "Set the retain-until date and the legal hold (archivists)",
         body=RetentionBody,
-        response=_object("retain_until", "legal_hold"),
+        response=doc.view(Retention),
     )
-
-
-def _object(*required: str, **properties: Any) -> dict[str, Any]:
-    return {"type": "object", "required": list(required), "properties": properties}
-
-
-_STRING = {"type": "string"}
-_TIME = {"type": "string", "format": "date-time"}
-_REVISION_COUNT = {
-    "type": "integer",
-    "minimum": 0,
-    "description": "versions kept of the entry (protocol/entries/{entry_id}/revisions)",
-}
 
 
 def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
@@ -550,7 +538,7 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
         "/session/totp",
         "proposeTotp",
         "A new TOTP secret and its otpauth URI for an authenticator app (nothing stored yet)",
-        response=_object("secret", "uri", secret=_STRING, uri=_STRING),
+        response=doc.view(TotpProposal),
     )
     doc.operation(
         "put",
@@ -576,7 +564,7 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
         "Reset a password (administrators): a temporary password, shown once, to be changed "
         "at the next login; the account's sessions end and its second factor is removed",
         body=AccountAction,
-        response={"allOf": [account, _object("temporary_password", temporary_password=_STRING)]},
+        response=doc.view(ResetAccount),
     )
     doc.operation(
         "post",
@@ -594,22 +582,12 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
         body=AccountAction,
         response=account,
     )
-    staff_session = _object(
-        "id",
-        "created_at",
-        "expires_at",
-        "current",
-        id=_STRING,
-        created_at=_TIME,
-        expires_at=_TIME,
-        current={"type": "boolean", "description": "the session of this request"},
-    )
     doc.operation(
         "get",
         "/staff/{staff_id}/sessions",
         "listStaffSessions",
         "The account's live sessions (its owner or an administrator)",
-        response=_object("sessions", sessions={"type": "array", "items": staff_session}),
+        response=doc.listing("sessions", AccountSession),
     )
     doc.operation(
         "delete",
@@ -622,39 +600,7 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
 
 def _staff_operations(doc: Document) -> None:
     """Logins, staff accounts, API tokens, webhooks and the audit log."""
-    account = _object(
-        "id",
-        "username",
-        "display_name",
-        "role",
-        id=_STRING,
-        username=_STRING,
-        display_name=_STRING,
-        role=_ref("StaffRole"),
-        disabled={"type": "boolean"},
-        totp_enabled={"type": "boolean", "description": "the account has a second factor"},
-        must_change_password={
-            "type": "boolean",
-            "description": "after a reset: every route but the password change answers 403 "
-            "password_change_required until it is changed",
-        },
-    )
-    session = {
-        "allOf": [
-            account,
-            _object(
-                "permissions",
-                "session_expires_at",
-                permissions={"type": "array", "items": _STRING},
-                session_expires_at=_TIME,
-                must_enrol_second_factor={
-                    "type": "boolean",
-                    "description": "COURTROOM_ADMIN_TOTP is on and this administrator has no "
-                    "second factor: every route but enrolment answers 403 until it has one",
-                },
-            ),
-        ]
-    }
+    account, session = doc.view(Account), doc.view(Session)
     doc.operation(
         "post",
         "/session",
@@ -672,7 +618,7 @@ def _staff_operations(doc: Document) -> None:
         "/staff",
         "listStaff",
         "Staff accounts (administrators)",
-        response={"type": "object", "properties": {"staff": {"type": "array", "items": account}}},
+        response=doc.listing("staff", Account),
     )
     doc.operation(
         "post",
@@ -684,23 +630,13 @@ def _staff_operations(doc: Document) -> None:
         response=account,
     )
     _account_lifecycle(doc, account)
-    token = _object(
-        "id",
-        "name",
-        "scopes",
-        id=_STRING,
-        name=_STRING,
-        scopes={"type": "array", "items": _ref("Scope")},
-    )
+    token = doc.view(ApiToken)
     doc.operation(
         "get",
         "/api-tokens",
         "listApiTokens",
         "API tokens of machine clients, without secrets",
-        response={
-            "type": "object",
-            "properties": {"api_tokens": {"type": "array", "items": token}},
-        },
+        response=doc.listing("api_tokens", ApiToken),
     )
     doc.operation(
         "post",
@@ -709,7 +645,7 @@ def _staff_operations(doc: Document) -> None:
         "Issue an API token (the secret is shown once)",
         ok=201,
         body=NewApiToken,
-        response={"allOf": [token, _object("token", token=_STRING)]},
+        response=doc.view(IssuedApiToken),
     )
     doc.operation(
         "delete",
@@ -718,18 +654,12 @@ def _staff_operations(doc: Document) -> None:
         "Revoke an API token",
         response=token,
     )
-    webhook = _object(
-        "id", "url", "events", id=_STRING, url=_STRING, events={"type": "array", "items": _STRING}
-    )
     doc.operation(
         "get",
         "/webhooks",
         "listWebhooks",
         "Registered webhooks",
-        response={
-            "type": "object",
-            "properties": {"webhooks": {"type": "array", "items": webhook}},
-        },
+        response=doc.listing("webhooks", Webhook),
     )
     doc.operation(
         "post",
@@ -738,53 +668,16 @@ def _staff_operations(doc: Document) -> None:
         "Register a webhook (the signing secret is shown once)",
         ok=201,
         body=Registration,
-        response={"allOf": [webhook, _object("secret", secret=_STRING)]},
+        response=doc.view(RegisteredWebhook),
     )
     doc.operation("delete", "/webhooks/{webhook_id}", "removeWebhook", "Remove a webhook", ok=204)
-    delivery = _object(
-        "id",
-        "event",
-        "state",
-        "attempts",
-        id=_STRING,
-        event=_STRING,
-        state=_STRING,
-        attempts={"type": "integer"},
-        last_status={"type": ["integer", "null"]},
-        last_error={"type": ["string", "null"]},
-        next_attempt_at=_NULLABLE_TIME,
-        delivered_at=_NULLABLE_TIME,
-    )
     doc.operation(
         "get",
         "/webhooks/{webhook_id}/deliveries",
         "listWebhookDeliveries",
         "A webhook's deliveries, newest first, with their state",
         query=DeliveryQuery,
-        response={
-            "type": "object",
-            "properties": {"deliveries": {"type": "array", "items": delivery}},
-        },
-    )
-    entry = _object(
-        "seq",
-        "at",
-        "actor",
-        "action",
-        "object",
-        "outcome",
-        "reason",
-        "previous_digest",
-        "digest",
-        seq={"type": "integer"},
-        at=_TIME,
-        actor=_STRING,
-        action=_STRING,
-        object=_STRING,
-        outcome={"enum": ["allowed", "denied"]},
-        reason=_STRING,
-        previous_digest=_STRING,
-        digest=_STRING,
+        response=doc.listing("deliveries", WebhookDelivery),
     )
     doc.operation(
         "get",
@@ -792,241 +685,15 @@ def _staff_operations(doc: Document) -> None:
         "listAuditEntries",
         "The audit log, oldest first (administrators)",
         query=AuditQuery,
-        response=_object(
-            "entries",
-            "next_after",
-            entries={"type": "array", "items": entry},
-            next_after={"type": ["integer", "null"]},
-        ),
+        response=doc.view(AuditPage),
     )
     doc.operation(
         "get",
         "/audit/verify",
         "verifyAuditLog",
         "Check the audit log's hash chain",
-        response=_object("ok", "entries", ok={"type": "boolean"}, entries={"type": "integer"}),
+        response=doc.view(AuditVerification),
     )
-
-
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_PERSON = {
-    "type": "object",
-    "required": ["username", "display_name"],
-    "properties": {"username": {"type": "string"}, "display_name": {"type": "string"}},
-}
-_VIEWS: dict[str, Any] = {
-    "Court": {
-        "type": "object",
-        "required": ["name", "time_zone", "languages"],
-        "properties": {
-            "name": {"type": "string", "description": "COURTROOM_COURT_NAME; may be empty"},
-            "time_zone": {"type": "string", "description": "IANA zone, e.g. Asia/Baku"},
-            "languages": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["code", "name"],
-                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-                },
-            },
-        },
-    },
-    "Invitation": {
-        "type": "object",
-        "required": ["participant", "hearing", "court"],
-        "properties": {
-            "participant": _object(
-                "name", "role", "role_label", name=_STRING, role=_STRING, role_label=_STRING
-            ),
-            "hearing": _object(
-                "case_number",
-                "title",
-                "court",
-                "courtroom",
-                "state",
-                "scheduled_start",
-                "scheduled_end",
-                case_number=_STRING,
-                title=_STRING,
-                court=_STRING,
-                courtroom=_STRING,
-                state=_ref("HearingState"),
-                scheduled_start=_NULLABLE_TIME,
-                scheduled_end=_NULLABLE_TIME,
-            ),
-            "court": _object("name", "time_zone", name=_STRING, time_zone=_STRING),
-        },
-    },
-    "Bench": {
-        "type": "object",
-        "required": ["judges", "clerks"],
-        "properties": {
-            "judges": {"type": "array", "items": _PERSON},
-            "clerks": {"type": "array", "items": _PERSON},
-        },
-    },
-    "Hearing": {
-        "type": "object",
-        "required": [
-            "id",
-            "case_number",
-            "title",
-            "court",
-            "courtroom",
-            "presiding_judge",
-            "clerk",
-            "scheduled_start",
-            "scheduled_end",
-            "duration_minutes",
-            "language",
-            "state",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "case_number": {"type": "string"},
-            "title": {"type": "string"},
-            "court": {"type": "string"},
-            "courtroom": {"type": "string"},
-            "presiding_judge": {
-                "type": "string",
-                "description": "The presiding judge's staff username",
-            },
-            "clerk": {
-                "type": "string",
-                "description": "The clerk's staff username; empty if scheduled without one",
-            },
-            "scheduled_start": _NULLABLE_TIME,
-            "scheduled_end": _NULLABLE_TIME,
-            "duration_minutes": {"type": "integer"},
-            "language": {"type": "string"},
-            "state": _ref("HearingState"),
-        },
-    },
-    "Participant": {
-        "type": "object",
-        "required": ["id", "hearing_id", "name", "role", "role_label", "represents", "in_custody"],
-        "properties": {
-            "id": {"type": "string"},
-            "hearing_id": {"type": "string"},
-            "name": {"type": "string"},
-            "role": _ref("Role"),
-            "role_label": {"type": "string"},
-            "represents": {"type": ["string", "null"]},
-            "in_custody": {"type": "boolean"},
-        },
-    },
-    "JoinLink": {
-        "type": "object",
-        "required": [
-            "id",
-            "hearing_id",
-            "participant_id",
-            "role",
-            "issued_at",
-            "expires_at",
-            "active",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "hearing_id": {"type": "string"},
-            "participant_id": {"type": "string"},
-            "role": _ref("Role"),
-            "issued_at": {"type": "string", "format": "date-time"},
-            "issued_by": {"type": "string"},
-            "expires_at": {"type": "string", "format": "date-time"},
-            "revoked_at": _NULLABLE_TIME,
-            "revoked_by": {"type": ["string", "null"]},
-            "active": {"type": "boolean"},
-        },
-    },
-    "IssuedJoinLink": {
-        "allOf": [
-            _ref("JoinLink"),
-            {
-                "type": "object",
-                "required": ["token", "url"],
-                "properties": {
-                    "token": {"type": "string"},
-                    "url": {"type": "string", "description": "/join#token=... (fragment)"},
-                },
-            },
-        ]
-    },
-    "ChatMessage": {
-        "type": "object",
-        "required": ["id", "hearing_id", "sender_id", "recipient_id", "text", "sent_at"],
-        "properties": {
-            "id": {"type": "string"},
-            "hearing_id": {"type": "string"},
-            "sender_id": {"type": "string", "description": "the sending participant's id"},
-            "recipient_id": {
-                "type": ["string", "null"],
-                "description": "the receiving participant's id; null: to the clerk",
-            },
-            "text": {"type": "string", "maxLength": MAX_CHAT_LENGTH},
-            "sent_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "Recording": {
-        "type": "object",
-        "required": ["id", "hearing_id", "started_at", "stopped_at", "duration_s"],
-        "properties": {
-            "id": {"type": "string"},
-            "hearing_id": {"type": "string"},
-            "started_at": {"type": "number", "description": "Unix seconds"},
-            "stopped_at": {"type": ["number", "null"]},
-            "duration_s": {"type": ["number", "null"]},
-        },
-    },
-    "ProtocolEntryRevision": {
-        "type": "object",
-        "required": [
-            "revision",
-            "kind",
-            "speaker_id",
-            "text",
-            "record_ms",
-            "saved_by",
-            "saved_at",
-        ],
-        "properties": {
-            "revision": {"type": "integer", "minimum": 1},
-            "kind": {"enum": [k.value for k in EntryKind]},
-            "speaker_id": {"type": ["string", "null"]},
-            "text": {"type": "string", "maxLength": MAX_ENTRY_TEXT},
-            "record_ms": {"type": ["integer", "null"]},
-            "saved_by": {
-                "type": "string",
-                "description": "participant:<id> (<role>), staff:<account> or system",
-            },
-            "saved_at": {
-                "type": "number",
-                "description": "Unix seconds: the last save folded into this revision",
-            },
-        },
-    },
-    "ProtocolEntryRevisions": {
-        "type": "object",
-        "required": ["entry_id", "number", "revisions"],
-        "properties": {
-            "entry_id": {"type": "string"},
-            "number": {"type": "integer", "minimum": 1},
-            "revisions": {"type": "array", "items": _ref("ProtocolEntryRevision")},
-        },
-    },
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details",
-        "required": ["type", "title", "status", "detail", "code"],
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "code": {"type": "string"},
-        },
-    },
-}
 
 
 def openapi_document(server_url: str) -> dict[str, Any]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from court.errors import (
     CourtError,
@@ -76,18 +79,25 @@ class SecurityHeaders:
 SECURITY_HEADERS = web.AppKey("security_headers", SecurityHeaders)
 
 
+class Problem(TypedDict):
+    """RFC 9457 problem details (open: the RFC lets a problem carry more members)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: Annotated[str, Field(description="stable: what a client tells errors apart by")]
+
+
 def problem(status: int, code: str, detail: str) -> web.Response:
-    return web.json_response(
-        {
-            "type": f"about:blank#{code}",
-            "title": code.replace("_", " "),
-            "status": status,
-            "detail": detail,
-            "code": code,
-        },
-        status=status,
-        content_type="application/problem+json",
-    )
+    body: Problem = {
+        "type": f"about:blank#{code}",
+        "title": code.replace("_", " "),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return web.json_response(body, status=status, content_type="application/problem+json")
 
 
 # One mapping from court/ errors to HTTP: the code in the body stays the court error's code.

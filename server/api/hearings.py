@@ -227,7 +227,7 @@ async def update_hearing(request: web.Request) -> web.Response:
         language=body.language,
     )
     before, after = await request.app[keys.HEARINGS].update(hearing.id, changes)
-    changed = _changes(hearing_view(before), hearing_view(after))
+    changed = _changes(dict(hearing_view(before)), dict(hearing_view(after)))
     await audit(
         request,
         actor,

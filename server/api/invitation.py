@@ -16,7 +16,7 @@ from pydantic import StringConstraints
 
 from server import keys
 from server.api.bodies import Body, parse_body
-from server.views import timestamp
+from server.views import Invitation, timestamp
 
 # A join token is two base64url parts and a dot; far shorter than this.
 JoinToken = Annotated[str, StringConstraints(min_length=1, max_length=2048, pattern=r"^[\w.=-]+$")]
@@ -31,26 +31,24 @@ async def read_invitation(request: web.Request) -> web.Response:
     grant = await request.app[keys.JOIN_LINKS].authenticate(body.token)
     hearing, participant = grant.hearing, grant.participant
     settings = request.app[keys.SETTINGS]
-    return web.json_response(
-        {
-            "participant": {
-                "name": participant.name,
-                "role": participant.role.value,
-                "role_label": participant.role.label,
-            },
-            "hearing": {
-                "case_number": hearing.case_number,
-                "title": hearing.title,
-                "court": hearing.court,
-                "courtroom": hearing.courtroom,
-                "state": hearing.state.value,
-                "scheduled_start": timestamp(hearing.scheduled_start),
-                "scheduled_end": timestamp(hearing.scheduled_end),
-            },
-            "court": {"name": settings.court_name, "time_zone": settings.court_time.name},
+    invitation: Invitation = {
+        "participant": {
+            "name": participant.name,
+            "role": participant.role,
+            "role_label": participant.role.label,
         },
-        headers={"Cache-Control": "no-store"},
-    )
+        "hearing": {
+            "case_number": hearing.case_number,
+            "title": hearing.title,
+            "court": hearing.court,
+            "courtroom": hearing.courtroom,
+            "state": hearing.state,
+            "scheduled_start": timestamp(hearing.scheduled_start),
+            "scheduled_end": timestamp(hearing.scheduled_end),
+        },
+        "court": {"name": settings.court_name, "time_zone": settings.court_time.name},
+    }
+    return web.json_response(invitation, headers={"Cache-Control": "no-store"})
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

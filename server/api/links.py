@@ -17,7 +17,7 @@ from server import keys
 from server.api.bodies import Body, Reason, parse_body
 from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
-from server.views import link_view
+from server.views import issued_link_view, link_view
 
 
 class NewLink(Body):
@@ -54,9 +54,7 @@ async def issue_link(request: web.Request) -> web.Response:
         f"join_link:{issued.record.id}",
         f"for {participant.role.value} {participant.name}",
     )
-    return web.json_response(
-        {**link_view(issued.record, now), "token": issued.token, "url": issued.url}, status=201
-    )
+    return web.json_response(issued_link_view(issued, now), status=201)
 
 
 async def list_links(request: web.Request) -> web.Response:

@@ -7,14 +7,14 @@ the database's copy is what was bound (server/protocol_binding.py)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal
 
 from aiohttp import web
 from pydantic import Field
 
 from court.hearing import Hearing, Participant
 from court.permissions import Permission
-from court.protocol import MAX_ENTRY_TEXT, ProtocolRevision, ProtocolSignature, protocol_digest
+from court.protocol import MAX_ENTRY_TEXT, protocol_digest
 from recordings.bundle import folder_name
 from server import keys
 from server.api.bodies import Body, Reason, ReasonQuery, Why, parse_body, parse_query
@@ -23,7 +23,15 @@ from server.persistence.repositories.archive import ArchivedHearing
 from server.protocol_document import ProtocolDocument, render_html, render_json, render_pdf
 from server.protocol_document.document import hearing_record_ms
 from server.protocol_signing import SIGNERS
-from server.views import hearing_view, participant_view
+from server.views import (
+    Protocol,
+    ProtocolCorrection,
+    ProtocolEntryRevisions,
+    hearing_view,
+    participant_view,
+    revision_view,
+    signature_view,
+)
 from signaling.live.features.protocol import entry_view
 
 
@@ -35,27 +43,6 @@ class Correction(Body):
     number: Annotated[int, Field(ge=1, le=1_000_000)]
     text: Annotated[str, Field(min_length=1, max_length=MAX_ENTRY_TEXT)]
     reason: Reason
-
-
-def revision_view(revision: ProtocolRevision) -> dict[str, Any]:
-    return {
-        "revision": revision.revision,
-        "kind": revision.kind.value,
-        "speaker_id": revision.speaker_id,
-        "text": revision.text,
-        "record_ms": revision.record_ms,
-        "saved_by": revision.saved_by,
-        "saved_at": revision.saved_at,
-    }
-
-
-def signature_view(signature: ProtocolSignature) -> dict[str, Any]:
-    return {
-        "role": signature.role.value,
-        "signer": signature.signer,
-        "digest": signature.digest,
-        "signed_at": signature.signed_at,
-    }
 
 
 async def _people(
@@ -70,7 +57,7 @@ async def _people(
     return await data.participants.of_hearing(hearing.id), None
 
 
-async def _view(request: web.Request, hearing: Hearing) -> dict[str, Any]:
+async def _view(request: web.Request, hearing: Hearing) -> Protocol:
     protocol = request.app[keys.DATA].protocol
     entries = await protocol.of_hearing(hearing.id)
     signatures = await protocol.signatures(hearing.id)
@@ -103,13 +90,12 @@ async def read_revisions(request: web.Request) -> web.Response:
     entry, revisions = await request.app[keys.DATA].protocol.revisions(
         hearing.id, request.match_info["entry_id"]
     )
-    return web.json_response(
-        {
-            "entry_id": entry.id,
-            "number": entry.number,
-            "revisions": [revision_view(r) for r in revisions],
-        }
-    )
+    history: ProtocolEntryRevisions = {
+        "entry_id": entry.id,
+        "number": entry.number,
+        "revisions": [revision_view(r) for r in revisions],
+    }
+    return web.json_response(history)
 
 
 async def sign_protocol(request: web.Request) -> web.Response:
@@ -134,7 +120,8 @@ async def correct_protocol(request: web.Request) -> web.Response:
         hearing, actor, body.number, body.text, body.reason
     )
     await audit(request, actor, "protocol.correct", f"hearing:{hearing.id}", f"entry {body.number}")
-    return web.json_response({"entry": entry_view(entry)}, status=201)
+    correction: ProtocolCorrection = {"entry": entry_view(entry)}
+    return web.json_response(correction, status=201)
 
 
 class ExportQuery(Body):

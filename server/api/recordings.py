@@ -9,25 +9,23 @@ from aiohttp import web
 from court.permissions import Permission
 from server import keys
 from server.api.guard import authorize
+from server.views import Recording
 
 
 async def list_recordings(request: web.Request) -> web.Response:
     await authorize(request, Permission.READ_ARCHIVE, action="recording.list", object="recordings")
     found = await asyncio.to_thread(request.app[keys.RECORDINGS].list)
-    return web.json_response(
+    recordings: list[Recording] = [
         {
-            "recordings": [
-                {
-                    "id": r.recording_id,
-                    "hearing_id": r.hearing_id,
-                    "started_at": r.started_at,
-                    "stopped_at": r.stopped_at,
-                    "duration_s": r.duration_s,
-                }
-                for r in found
-            ]
+            "id": r.recording_id,
+            "hearing_id": r.hearing_id,
+            "started_at": r.started_at,
+            "stopped_at": r.stopped_at,
+            "duration_s": r.duration_s,
         }
-    )
+        for r in found
+    ]
+    return web.json_response({"recordings": recordings})
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

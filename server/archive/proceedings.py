@@ -10,8 +10,6 @@ so each is moved by its recording's offset (Archive.offsets).
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
 from court.access import Actor
@@ -21,11 +19,12 @@ from court.protocol import protocol_digest
 from server import keys
 from server.api.bodies import ReasonQuery, parse_query
 from server.api.guard import authorize
-from server.api.protocol import signature_view
 from server.archive.routes import API
 from server.archive.service import Archive
+from server.archive.views import ArchivedParticipant, ArchivedProtocol, SpeakerTimeline
 from server.protocol_document.document import hearing_record_ms, ordered_entries
 from server.protocol_signing import SIGNERS
+from server.views import signature_view
 from signaling.live.features.protocol import entry_view
 
 
@@ -42,16 +41,16 @@ async def _audit(request: web.Request, actor: Actor, action: str, what: str, why
     await request.app[keys.AUDIT].record(actor=actor.label, action=action, object=what, reason=why)
 
 
-def _person(participant: Participant) -> dict[str, Any]:
+def _person(participant: Participant) -> ArchivedParticipant:
     return {
         "id": participant.id,
         "name": participant.name,
-        "role": participant.role.value,
+        "role": participant.role,
         "role_label": participant.role.label,
     }
 
 
-def _speaker(people: dict[str, Participant], speaker_id: str | None) -> dict[str, Any] | None:
+def _speaker(people: dict[str, Participant], speaker_id: str | None) -> ArchivedParticipant | None:
     person = None if speaker_id is None else people.get(speaker_id)
     return None if person is None else _person(person)
 
@@ -71,24 +70,23 @@ async def protocol(request: web.Request) -> web.Response:
     offsets = archive.offsets(archived)
     people: dict[str, Participant] = {p.id: p for p in archived.participants}
     await _audit(request, actor, "archive.protocol.read", f"hearing:{hearing_id}", reason)
-    return web.json_response(
-        {
-            "hearing_id": hearing_id,
-            "entries": [
-                {
-                    **entry_view(entry),
-                    "master_ms": hearing_record_ms(entry, offsets),
-                    "speaker": _speaker(people, entry.speaker_id),
-                }
-                for entry in entries
-            ],
-            "signatures": [signature_view(s) for s in signatures],
-            "digest": protocol_digest(hearing_id, entries) if entries else None,
-            # From the first signature on nothing is rewritten (server/protocol_signing.py).
-            "locked": bool(signatures),
-            "finalised": {s.role for s in signatures} == SIGNERS,
-        }
-    )
+    view: ArchivedProtocol = {
+        "hearing_id": hearing_id,
+        "entries": [
+            {
+                **entry_view(entry),
+                "master_ms": hearing_record_ms(entry, offsets),
+                "speaker": _speaker(people, entry.speaker_id),
+            }
+            for entry in entries
+        ],
+        "signatures": [signature_view(s) for s in signatures],
+        "digest": protocol_digest(hearing_id, entries) if entries else None,
+        # From the first signature on nothing is rewritten (server/protocol_signing.py).
+        "locked": bool(signatures),
+        "finalised": {s.role for s in signatures} == SIGNERS,
+    }
+    return web.json_response(view)
 
 
 async def speakers(request: web.Request) -> web.Response:
@@ -103,31 +101,30 @@ async def speakers(request: web.Request) -> web.Response:
         (turn for timeline in timelines for turn in timeline.turns),
         key=lambda t: (t.start_ms, t.participant_id),
     )
-    return web.json_response(
-        {
-            "hearing_id": hearing_id,
-            "duration_ms": sum(t.duration_ms for t in timelines),
-            "participants": [_person(p) for p in archived.participants],
-            "recordings": [
-                {
-                    "id": t.recording_id,
-                    "offset_ms": t.offset_ms,
-                    "duration_ms": t.duration_ms,
-                    "speakers": t.state.value,
-                }
-                for t in timelines
-            ],
-            "turns": [
-                {
-                    "participant_id": t.participant_id,
-                    "recording_id": t.recording_id,
-                    "start_ms": t.start_ms,
-                    "end_ms": t.end_ms,
-                }
-                for t in turns
-            ],
-        }
-    )
+    timeline: SpeakerTimeline = {
+        "hearing_id": hearing_id,
+        "duration_ms": sum(t.duration_ms for t in timelines),
+        "participants": [_person(p) for p in archived.participants],
+        "recordings": [
+            {
+                "id": t.recording_id,
+                "offset_ms": t.offset_ms,
+                "duration_ms": t.duration_ms,
+                "speakers": t.state,
+            }
+            for t in timelines
+        ],
+        "turns": [
+            {
+                "participant_id": t.participant_id,
+                "recording_id": t.recording_id,
+                "start_ms": t.start_ms,
+                "end_ms": t.end_ms,
+            }
+            for t in turns
+        ],
+    }
+    return web.json_response(timeline)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

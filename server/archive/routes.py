@@ -28,6 +28,16 @@ from server.api.guard import authorize
 from server.archive.jobs import JobKind, JobStatus
 from server.archive.ranges import RangeNotSatisfiable, parse_range
 from server.archive.service import Archive, ArchivedFile, JobView, classify
+from server.archive.views import (
+    ArchivedHearingSummary,
+    ArchivedRecord,
+    ArchiveJob,
+    ArchiveJobs,
+    RecordedFile,
+    RecordingReport,
+    RecordVerification,
+)
+from server.archive.views import Retention as RetentionView
 from server.persistence.repositories.archive import (
     SEARCH_LIMIT,
     ArchivedHearing,
@@ -97,7 +107,7 @@ def _state_label(state: HearingState) -> str:
     return state.value.replace("_", " ").capitalize()
 
 
-def retention_view(retention: Retention | None) -> dict[str, Any]:
+def retention_view(retention: Retention | None) -> RetentionView:
     if retention is None:
         return {"retain_until": None, "legal_hold": False}
     return {
@@ -108,7 +118,7 @@ def retention_view(retention: Retention | None) -> dict[str, Any]:
     }
 
 
-def summary_view(archived: ArchivedHearing) -> dict[str, Any]:
+def summary_view(archived: ArchivedHearing) -> ArchivedHearingSummary:
     hearing = archived.hearing
     return {
         "id": hearing.id,
@@ -117,39 +127,44 @@ def summary_view(archived: ArchivedHearing) -> dict[str, Any]:
         "court": hearing.court,
         "courtroom": hearing.courtroom,
         "scheduled_start": timestamp(hearing.scheduled_start),
-        "state": hearing.state.value,
+        "state": hearing.state,
         "state_label": _state_label(hearing.state),
         "recorded_s": archived.recorded_s,
         "recordings": len(archived.recordings),
         "participants": [
-            {"name": p.name, "role": p.role.value, "role_label": p.role.label}
+            {"name": p.name, "role": p.role, "role_label": p.role.label}
             for p in archived.participants
         ],
         "retention": retention_view(archived.retention),
     }
 
 
-def job_view(hearing_id: str, job: JobView) -> dict[str, Any]:
+def job_view(hearing_id: str, job: JobView) -> ArchiveJob:
     path = {
         JobKind.MASTER_AUDIO: "master-audio",
         JobKind.VIEWING_COPY: "viewing-copy",
         JobKind.EXPORT: "export.zip",
     }[job.kind]
     return {
-        "status": job.status.value,
+        "status": job.status,
         "progress": round(job.progress, 4),
         "error": job.error,
         "url": f"{API}/{hearing_id}/{path}" if job.status is JobStatus.READY else None,
     }
 
 
-async def jobs_view(archive: Archive, hearing_id: str) -> dict[str, Any]:
+async def jobs_view(archive: Archive, hearing_id: str) -> ArchiveJobs:
+    async def job(kind: JobKind) -> ArchiveJob:
+        return job_view(hearing_id, await archive.job(hearing_id, kind))
+
     return {
-        kind.value: job_view(hearing_id, await archive.job(hearing_id, kind)) for kind in JobKind
+        "master_audio": await job(JobKind.MASTER_AUDIO),
+        "viewing_copy": await job(JobKind.VIEWING_COPY),
+        "export": await job(JobKind.EXPORT),
     }
 
 
-def file_view(hearing_id: str, item: ArchivedFile, names: dict[str, str]) -> dict[str, Any]:
+def file_view(hearing_id: str, item: ArchivedFile, names: dict[str, str]) -> RecordedFile:
     return {
         "name": item.name,
         "kind": item.kind,
@@ -161,13 +176,13 @@ def file_view(hearing_id: str, item: ArchivedFile, names: dict[str, str]) -> dic
     }
 
 
-def report_view(report: VerificationReport) -> dict[str, Any]:
+def report_view(report: VerificationReport) -> RecordingReport:
     return {
         "recording_id": report.recording_id,
         "ok": report.ok,
         # sealed (final seal holds), incomplete (no final seal), legacy (signed before
         # final seals existed), unsigned (no signature that holds)
-        "state": report.state.value,
+        "state": report.state,
         "segments": [
             {
                 "seq": s.seq,
@@ -232,44 +247,43 @@ async def record(request: web.Request) -> web.Response:
     offsets = archive.offsets(archived)
     timeline = await archive.timeline(archived)
     await _audit(request, actor, "archive.read", f"hearing:{hearing_id}", reason)
-    return web.json_response(
-        {
-            "hearing": summary_view(archived),
-            "participants": [
-                {"id": p.id, "name": p.name, "role": p.role.value, "role_label": p.role.label}
-                for p in archived.participants
-            ],
-            "recordings": [
-                {
-                    "id": r.id,
-                    "started_at": timestamp(r.started_at),
-                    "stopped_at": timestamp(r.stopped_at),
-                    "duration_s": r.duration_s,
-                    "offset_s": offsets[r.id] / 1000,
-                    "recovered": r.recovered,
-                    "files": [file_view(hearing_id, f, names) for f in files[r.id]],
-                }
-                for r in archived.recordings
-            ],
-            "timeline": [
-                {
-                    "recording_id": item.recording_id,
-                    "kind": item.entry.kind,
-                    "at_s": (item.offset_ms + item.entry.at_ms) / 1000,
-                    "end_s": (
-                        None
-                        if item.entry.end_ms is None
-                        else (item.offset_ms + item.entry.end_ms) / 1000
-                    ),
-                    "subject": item.entry.subject,
-                    "subject_name": _subject_name(item.entry.subject, names),
-                    "reason": item.entry.reason,
-                }
-                for item in timeline
-            ],
-            "jobs": await jobs_view(archive, hearing_id),
-        }
-    )
+    view: ArchivedRecord = {
+        "hearing": summary_view(archived),
+        "participants": [
+            {"id": p.id, "name": p.name, "role": p.role, "role_label": p.role.label}
+            for p in archived.participants
+        ],
+        "recordings": [
+            {
+                "id": r.id,
+                "started_at": timestamp(r.started_at),
+                "stopped_at": timestamp(r.stopped_at),
+                "duration_s": r.duration_s,
+                "offset_s": offsets[r.id] / 1000,
+                "recovered": r.recovered,
+                "files": [file_view(hearing_id, f, names) for f in files[r.id]],
+            }
+            for r in archived.recordings
+        ],
+        "timeline": [
+            {
+                "recording_id": item.recording_id,
+                "kind": item.entry.kind,
+                "at_s": (item.offset_ms + item.entry.at_ms) / 1000,
+                "end_s": (
+                    None
+                    if item.entry.end_ms is None
+                    else (item.offset_ms + item.entry.end_ms) / 1000
+                ),
+                "subject": item.entry.subject,
+                "subject_name": _subject_name(item.entry.subject, names),
+                "reason": item.entry.reason,
+            }
+            for item in timeline
+        ],
+        "jobs": await jobs_view(archive, hearing_id),
+    }
+    return web.json_response(view)
 
 
 def _subject_name(subject: str | None, names: dict[str, str]) -> str | None:
@@ -450,7 +464,11 @@ async def verify(request: web.Request) -> web.Response:
     await _audit(
         request, actor, "archive.verify", what, f"{body.reason} [{'intact' if ok else 'ALTERED'}]"
     )
-    return web.json_response({"ok": ok, "recordings": [report_view(r) for r in reports]})
+    verification: RecordVerification = {
+        "ok": ok,
+        "recordings": [report_view(r) for r in reports],
+    }
+    return web.json_response(verification)
 
 
 async def retention(request: web.Request) -> web.Response:

@@ -164,22 +164,6 @@ class VerifyReport:
                 )
         return found
 
-    def as_json(self) -> dict[str, Any]:
-        found, anchor = self.first_break, self.anchor
-        return {
-            "ok": self.ok,
-            "entries": self.entries,
-            "head": self.head,
-            "first_break": None
-            if found is None
-            else {"seq": found.seq, "problem": found.problem.value, "detail": found.detail},
-            "anchor": None
-            if anchor is None
-            else {"seq": anchor.seq, "head": anchor.head, "at": timestamp(anchor.at)},
-            "unanchored": self.unanchored,
-            "warnings": self.warnings,
-        }
-
     def summary(self) -> str:
         """The one line a script reads: OK, or where the log is broken and how."""
         if self.first_break is None:

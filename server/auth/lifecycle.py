@@ -18,7 +18,6 @@ every refusal of a logged-in caller.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from aiohttp import web
 
@@ -49,8 +48,8 @@ from server.auth.middleware import STAFF_SESSION
 from server.auth.proxies import client_address
 from server.auth.sessions import COOKIE_NAME, LoginRefused
 from server.auth.totp import new_secret, provisioning_uri
-from server.persistence.repositories import SessionInfo, StaffSession
-from server.views import timestamp
+from server.auth.views import ResetAccount, TotpProposal, account_view, session_info_view
+from server.persistence.repositories import StaffSession
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -65,28 +64,6 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/api/v1/staff/{staff_id}/enable", enable_account)
     router.add_get("/api/v1/staff/{staff_id}/sessions", list_sessions)
     router.add_delete("/api/v1/staff/{staff_id}/sessions/{session_id}", revoke_session)
-
-
-def account_view(account: StaffAccount) -> dict[str, Any]:
-    return {
-        "id": account.id,
-        "username": account.username,
-        "display_name": account.display_name,
-        "role": account.role.value,
-        "disabled": account.disabled,
-        "must_change_password": account.must_change_password,
-        "totp_enabled": account.totp_enabled,
-        "created_at": timestamp(account.created_at),
-    }
-
-
-def session_info_view(info: SessionInfo, current: str | None) -> dict[str, Any]:
-    return {
-        "id": info.id,
-        "created_at": timestamp(info.created_at),
-        "expires_at": timestamp(info.expires_at),
-        "current": info.id == current,
-    }
 
 
 async def change_password(request: web.Request) -> web.Response:
@@ -136,10 +113,11 @@ async def propose_totp(request: web.Request) -> web.Response:
     if session.account.totp_enabled:
         raise InvalidState("Your account has a second factor already; turn it off first.")
     secret = new_secret()
-    return web.json_response(
-        {"secret": secret, "uri": provisioning_uri(secret, session.account.username)},
-        headers=NO_STORE,
-    )
+    proposal: TotpProposal = {
+        "secret": secret,
+        "uri": provisioning_uri(secret, session.account.username),
+    }
+    return web.json_response(proposal, headers=NO_STORE)
 
 
 async def enable_totp(request: web.Request) -> web.Response:
@@ -213,9 +191,8 @@ async def reset_password(request: web.Request) -> web.Response:
         f"staff:{account.username}",
         f"{body.reason} ({ended} session(s) ended)",
     )
-    return web.json_response(
-        {**account_view(account), "temporary_password": temporary}, headers=NO_STORE
-    )
+    reset: ResetAccount = {**account_view(account), "temporary_password": temporary}
+    return web.json_response(reset, headers=NO_STORE)
 
 
 async def disable_account(request: web.Request) -> web.Response:

@@ -20,21 +20,18 @@ without an account.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiohttp import web
 
 from court.access import Actor
 from court.errors import NotAuthenticated
 from court.permissions import Permission
-from court.staff import StaffRole
 from server import keys
 from server.api.guard import audit, authorize
 from server.audit import Outcome
 from server.auth import lifecycle
 from server.auth.accounts import create_account
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
-from server.auth.lifecycle import account_view
 from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
 from server.auth.proxies import client_address
 from server.auth.services import Auth
@@ -45,11 +42,10 @@ from server.auth.sessions import (
     normalise_username,
 )
 from server.auth.throttle import Throttled
+from server.auth.views import IssuedApiToken, account_view, session_view, token_view
 from server.court_data import CourtData
-from server.persistence.repositories import ApiToken, StaffSession
 from server.problems import problem
 from server.settings import Settings
-from server.views import timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -86,31 +82,6 @@ def setup_auth(
 
 
 # ---- views -----------------------------------------------------------------------------
-
-
-def session_view(session: StaffSession, admin_totp: bool = False) -> dict[str, Any]:
-    actor = Actor.staff(session.account)
-    account = session.account
-    return {
-        **account_view(account),
-        # COURTROOM_ADMIN_TOTP: an administrator without one is sent to enrol first.
-        "must_enrol_second_factor": admin_totp
-        and account.role is StaffRole.ADMINISTRATOR
-        and not account.totp_enabled,
-        "permissions": sorted(p.value for p in actor.permissions),
-        "session_expires_at": timestamp(session.expires_at),
-    }
-
-
-def token_view(token: ApiToken) -> dict[str, Any]:
-    return {
-        "id": token.id,
-        "name": token.name,
-        "scopes": sorted(s.value for s in token.scopes),
-        "created_by": token.created_by,
-        "created_at": timestamp(token.created_at),
-        "revoked_at": timestamp(token.revoked_at),
-    }
 
 
 # ---- session ---------------------------------------------------------------------------
@@ -242,7 +213,8 @@ async def issue_api_token(request: web.Request) -> web.Response:
         f"api_token:{token.id}",
         f"{token.name}: {' '.join(sorted(token.scopes))}",
     )
-    return web.json_response({**token_view(token), "token": secret}, status=201, headers=NO_STORE)
+    issued: IssuedApiToken = {**token_view(token), "token": secret}
+    return web.json_response(issued, status=201, headers=NO_STORE)
 
 
 async def revoke_api_token(request: web.Request) -> web.Response:

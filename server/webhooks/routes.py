@@ -5,7 +5,7 @@ Every change is audited, and so is every refusal (server.api.guard.authorize).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aiohttp import web
 from pydantic import (
@@ -14,7 +14,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    with_config,
 )
+from typing_extensions import TypedDict
 
 from court.errors import NotFound
 from court.permissions import Permission
@@ -22,7 +24,7 @@ from server import keys
 from server.api.bodies import Body, parse_body, parse_query
 from server.api.guard import audit, authorize
 from server.persistence.repositories.webhooks import DeliveryRecord, WebhookRecord
-from server.views import timestamp
+from server.views import CLOSED, Timestamp, timestamp
 from server.webhooks.service import WebhookEvent, check_url
 
 WEBHOOKS = "webhooks"  # the object of a refused list or registration
@@ -49,7 +51,38 @@ class DeliveryQuery(BaseModel):
     limit: int = Field(100, ge=1, le=1000)
 
 
-def webhook_view(webhook: WebhookRecord) -> dict[str, Any]:
+@with_config(CLOSED)
+class Webhook(TypedDict):
+    id: str
+    url: str
+    events: Annotated[list[str], Field(description="the events it is sent (WebhookEvent)")]
+    created_by: str
+    created_at: Timestamp
+    removed_at: Timestamp | None
+
+
+@with_config(CLOSED)
+class RegisteredWebhook(Webhook):
+    """A webhook as it is registered: the only time its signing secret is shown."""
+
+    secret: str
+
+
+@with_config(CLOSED)
+class WebhookDelivery(TypedDict):
+    id: str
+    webhook_id: str
+    event: str
+    state: Annotated[str, Field(description="pending, delivered or failed")]
+    attempts: int
+    last_status: Annotated[int | None, Field(description="the receiver's last HTTP status")]
+    last_error: str | None
+    next_attempt_at: Timestamp | None
+    created_at: Timestamp
+    delivered_at: Timestamp | None
+
+
+def webhook_view(webhook: WebhookRecord) -> Webhook:
     return {
         "id": webhook.id,
         "url": webhook.url,
@@ -60,7 +93,7 @@ def webhook_view(webhook: WebhookRecord) -> dict[str, Any]:
     }
 
 
-def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
+def delivery_view(delivery: DeliveryRecord) -> WebhookDelivery:
     return {
         "id": delivery.id,
         "webhook_id": delivery.webhook_id,
@@ -97,7 +130,8 @@ async def create_webhook(request: web.Request) -> web.Response:
         f"{webhook.url} for {', '.join(webhook.events)}",
     )
     # The secret is shown this once; the receiver needs it to check signatures.
-    return web.json_response({**webhook_view(webhook), "secret": secret}, status=201)
+    registered: RegisteredWebhook = {**webhook_view(webhook), "secret": secret}
+    return web.json_response(registered, status=201)
 
 
 async def delete_webhook(request: web.Request) -> web.Response:

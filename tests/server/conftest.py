@@ -1,16 +1,20 @@
-"""A real database (SQLite and PostgreSQL), migrated, with repositories and join links."""
+"""A real database (SQLite and PostgreSQL), migrated, with repositories and join links; and
+every answer a test client gets, checked against the OpenAPI document."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 
 from server.court_data import CourtData
 from server.persistence.database import migrate
 from server.settings import Settings
 from tests.databases import postgres_database, sqlite_url
+from tests.server.documented_answers import DocumentedAnswers
 
 PAGES = {
     "index.html": "<!doctype html><title>Courtroom</title>",
@@ -18,6 +22,23 @@ PAGES = {
     "favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
     "js/join.js": "export {};",
 }
+
+
+@pytest.fixture
+def aiohttp_client_cls() -> Iterator[type[TestClient[Any, Any]]]:
+    """pytest-aiohttp's client, whose app checks each answer it gives against the OpenAPI
+    document (tests/server/documented_answers.py); a mismatch fails the test."""
+    answers = DocumentedAnswers()
+
+    class CheckedClient(TestClient[Any, Any]):
+        async def start_server(self) -> None:
+            app = getattr(self.server, "app", None)
+            if app is not None:
+                app.on_response_prepare.append(answers.check)
+            await super().start_server()
+
+    yield CheckedClient
+    assert answers.mismatches == [], "answers the OpenAPI document does not describe"
 
 
 @pytest.fixture

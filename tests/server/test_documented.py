@@ -1,14 +1,20 @@
 """Nothing the server answers is undocumented: every REST route the app registers under
-/api/v1 has its operation in the OpenAPI document, every operation there is a route, and
-every Socket.IO event either way is described in the signaling document."""
+/api/v1 has its operation in the OpenAPI document, every operation there is a route, every
+JSON answer has a schema generated from its view that names its fields, and every Socket.IO
+event either way is described in the signaling document."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from server.app import create_app
-from server.openapi import openapi_document
+from server.archive.jobs import JobKind
+from server.archive.views import ArchiveJobs
+from server.openapi import Document, openapi_document
 from server.settings import Settings
 from signaling.events import ClientEvent, ServerEvent
 
@@ -50,6 +56,60 @@ def test_every_api_route_is_in_the_openapi_document_and_nothing_else_is(
     assert len(registered) > 40  # the routes were found, not an empty router
     assert sorted(registered - documented) == [], "routes the OpenAPI document does not describe"
     assert sorted(documented - registered) == [], "operations the server does not serve"
+
+
+def _vague(schema: object, schemas: dict[str, Any], seen: set[str], at: str) -> list[str]:
+    """Where a schema says "an object" without saying which keys it has."""
+    if isinstance(schema, list):
+        return [v for i, item in enumerate(schema) for v in _vague(item, schemas, seen, at)]
+    if not isinstance(schema, dict):
+        return []
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.removeprefix("#/components/schemas/")
+        if name in seen:
+            return []
+        seen.add(name)
+        return _vague(schemas[name], schemas, seen, name)
+    found = []
+    if schema.get("type") == "object" and not {"properties", "additionalProperties"} & set(schema):
+        found.append(at)
+    for key, value in schema.items():
+        if key not in ("enum", "const", "examples", "default"):
+            found += _vague(value, schemas, seen, f"{at}/{key}")
+    return found
+
+
+def test_every_json_answer_is_described_by_a_schema_that_names_its_fields() -> None:
+    document = openapi_document("http://court.example")
+    schemas = document["components"]["schemas"]
+    checked = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if not status.startswith("2") or status == "204":
+                    continue
+                content = response.get("content", {})
+                assert content, (method, path, status, "an answer without content")
+                for media, described in content.items():
+                    if media != "application/json":
+                        assert described["schema"] == {"type": "string", "format": "binary"}
+                        continue
+                    schema = described.get("schema")
+                    assert schema, (method, path, status, "a JSON answer without a schema")
+                    where = f"{method} {path} {status}"
+                    assert _vague(schema, schemas, set(), where) == [], "objects of no shape"
+                    checked += 1
+    assert checked > 40
+
+
+def test_a_json_operation_cannot_be_documented_without_its_answers_schema() -> None:
+    with pytest.raises(ValueError, match="readAnything"):
+        Document().operation("get", "/anything", "readAnything", "Anything")
+
+
+def test_the_archive_jobs_view_has_one_job_of_each_kind() -> None:
+    assert set(ArchiveJobs.__annotations__) == {kind.value for kind in JobKind}
 
 
 def test_every_signaling_event_is_described_in_the_signaling_document() -> None:
