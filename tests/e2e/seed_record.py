@@ -59,6 +59,7 @@ async def seed(settings: Settings, judge: str, close: bool) -> dict[str, Any]:
             court="Baku Grave Crimes Court",
             courtroom="Courtroom 5",
             presiding_judge=judge,
+            clerk="clerk",  # the demo clerk, who reads and signs it in the tests
             scheduled_start=datetime.now(UTC).replace(microsecond=0),
         )
         people = {

@@ -40,13 +40,14 @@ READERS = frozenset(
         "judge",
         "other_judge",
         "clerk",
+        "other_clerk",
         "archivist",
         "token_read",
         "token_write",
         "token_records",
     }
 )
-SCHEDULERS = frozenset({"judge", "clerk", "token_write"})
+SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "token_write"})
 
 ROUTES = [
     Route("list hearings", "GET", "/api/v1/hearings", None, READERS),
@@ -153,6 +154,11 @@ ROUTES = [
 # A judge schedules only where they preside: the hearing's presiding judge, or for a new
 # hearing, the presiding judge its body names ("judge").
 JUDGES = {"judge": "judge", "other_judge": "judge2"}
+# A clerk, likewise, only the hearings that name them as clerk (the security review's H1);
+# a new hearing whose body names no clerk becomes the scheduling clerk's own.
+CLERKS = {"clerk": "clerk", "other_clerk": "clerk2"}
+# Who the fixture hearing names: "own" is judge's and clerk's, "other" judge2's and clerk2's.
+BENCH_OF = {"judge": "clerk", "judge2": "clerk2"}
 
 
 def expected_status(route: Route, caller: str | None, presiding: str) -> int:
@@ -161,6 +167,10 @@ def expected_status(route: Route, caller: str | None, presiding: str) -> int:
     if caller in JUDGES and (route.allowed is SCHEDULERS or route.presiding_only):
         target = "judge" if route.name == "create hearing" else presiding
         return route.ok if JUDGES[caller] == target else 403
+    if caller in CLERKS and (route.allowed is SCHEDULERS or route.presiding_only):
+        if route.name == "create hearing":
+            return route.ok
+        return route.ok if CLERKS[caller] == BENCH_OF[presiding] else 403
     return route.ok if caller in route.allowed else 403
 
 
@@ -172,7 +182,11 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     app = client.app
     hearing = await app[keys.HEARINGS].create(
-        case_number="M-1", title="Matrix", court="District Court", presiding_judge=judge
+        case_number="M-1",
+        title="Matrix",
+        court="District Court",
+        presiding_judge=judge,
+        clerk=BENCH_OF[judge],
     )
     participant = await app[keys.PARTICIPANTS].add(
         hearing.id, name="D. Fendant", role=Role.DEFENDANT

@@ -73,7 +73,9 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 
 async def test_staff_read_the_protocol_and_others_are_refused(client: Client) -> None:
     app = client.app
-    hearing = await app[keys.HEARINGS].create(case_number="P-2", title="T", presiding_judge="judge")
+    hearing = await app[keys.HEARINGS].create(
+        case_number="P-2", title="T", presiding_judge="judge", clerk="clerk"
+    )
     await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_a", HOSTILE))
     url = f"/api/v1/hearings/{hearing.id}/protocol?reason=checking"
     response = await client.get(url, headers=as_("clerk"))
