@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from court.protocol import MAX_ENTRY_TEXT, EntryKind
+from server.api.bench import BenchJoin
 from server.api.bodies import ReasonQuery
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
@@ -215,7 +216,8 @@ def _build() -> Document:
         "post",
         base,
         "addParticipant",
-        "Add a participant",
+        "Add a party (not the bench: role judge or clerk is refused, 422; they join with "
+        "joinBench)",
         ok=201,
         body=NewParticipant,
         response=participant,
@@ -240,11 +242,32 @@ def _build() -> Document:
         "post",
         base + "/{participant_id}/links",
         "issueJoinLink",
-        "Issue a join link (the token is shown once)",
+        "Issue a join link (the token is shown once); never for a judge or clerk (403)",
         ok=201,
         body=NewLink,
         body_required=False,
         response=_ref("IssuedJoinLink"),
+    )
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/bench",
+        "joinBench",
+        "Join the hearing's bench from a staff session: the hearing's presiding judge or "
+        "named clerk only (403 otherwise, and for API tokens); returns a join token bound to "
+        "the session, which stops working when the session ends (the token is shown once)",
+        ok=201,
+        body=BenchJoin,
+        body_required=False,
+        response={
+            "type": "object",
+            "required": ["participant", "link", "token", "url"],
+            "properties": {
+                "participant": participant,
+                "link": link,
+                "token": {"type": "string"},
+                "url": {"type": "string", "description": "/join#token=... (fragment)"},
+            },
+        },
     )
     doc.operation(
         "get",

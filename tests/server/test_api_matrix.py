@@ -25,7 +25,8 @@ from tests.server.api_support import ACTORS, Client, MakeClient, api_client, as_
 class Route:
     name: str
     method: str
-    path: str  # {h} the hearing, {p} its participant, {l} its link, {t} a token, {w} a webhook
+    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook
+    path: str
     body: dict[str, Any] | None
     allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
     ok: int = 200
@@ -48,6 +49,7 @@ READERS = frozenset(
     }
 )
 SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "token_write"})
+NOBODY: frozenset[str] = frozenset()
 
 ROUTES = [
     Route("list hearings", "GET", "/api/v1/hearings", None, READERS),
@@ -72,6 +74,19 @@ ROUTES = [
         SCHEDULERS,
         201,
     ),
+    # The bench is never added nor given a link through the API (the security review's H1):
+    # whoever may schedule is told why (422, 403); the judge joins with "join bench", from a
+    # staff session, which no caller of this matrix has (test_bench_join covers it).
+    Route(
+        "add judge",
+        "POST",
+        "/api/v1/hearings/{h}/participants",
+        {"name": "J. Usurper", "role": "judge"},
+        SCHEDULERS,
+        422,
+    ),
+    Route("issue judge link", "POST", "/api/v1/hearings/{h}/participants/{j}/links", {}, NOBODY),
+    Route("join bench", "POST", "/api/v1/hearings/{h}/bench", {}, NOBODY, 201),
     Route("read participant", "GET", "/api/v1/hearings/{h}/participants/{p}", None, READERS),
     Route(
         "remove participant", "DELETE", "/api/v1/hearings/{h}/participants/{p}", None, SCHEDULERS
@@ -191,6 +206,9 @@ async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     participant = await app[keys.PARTICIPANTS].add(
         hearing.id, name="D. Fendant", role=Role.DEFENDANT
     )
+    judge_participant = await app[keys.PARTICIPANTS].add(
+        hearing.id, name="J. Bench", role=Role.JUDGE
+    )
     link = await app[keys.JOIN_LINKS].issue(hearing, participant, by="test")
     token, _ = await app[keys.AUTH].tokens.issue(
         name="t", scopes=frozenset({Scope.HEARINGS_READ}), created_by="test"
@@ -201,6 +219,7 @@ async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     return {
         "h": hearing.id,
         "p": participant.id,
+        "j": judge_participant.id,
         "l": link.record.id,
         "t": token.id,
         "w": webhook.id,
