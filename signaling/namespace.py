@@ -228,10 +228,10 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             logger.exception("could not audit %s by %s", event, participant.id)
 
     async def _join(self, session: Session, payload: object) -> messages.Ack:
-        messages.parse(messages.Join, payload)
+        command = messages.parse(messages.Join, payload)
         if session.joined:
             raise InvalidState("already joined")
-        joined = await self._registry.join(session)
+        joined = await self._registry.join(session, take_over=command.take_over)
         ack: JoinAck = {**joined, **self._ice(session.participant.id)}
         return messages.ok(ack)
 

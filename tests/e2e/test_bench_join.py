@@ -2,7 +2,8 @@
 
 The presiding judge signs in, opens their hearing in the console, presses "Join as judge"
 and is in the courtroom as its judge; the console offers no judge or clerk role to add and
-no join link for a bench member.
+no join link for a bench member. Opening the hearing again in another window asks before
+the first window leaves, and the first window is told.
 """
 
 from __future__ import annotations
@@ -52,6 +53,21 @@ def test_the_presiding_judge_joins_from_the_console(
         state = judge.state()
         assert state["participant"]["role"] == "judge", state["participant"]
         assert state["participant"]["name"] == dict(DEMO_CAST)[Role.JUDGE]  # their account's
-        assert judge.problems == []
+
+        # The same judge opens the hearing again in another window: asked, not swapped.
+        second = context.new_page()
+        again = HearingPage(second, url="", role="judge", context=context)
+        second.goto(f"{server.url}/console#hearing={hearing.id}")
+        second.get_by_role("button", name="Join as judge").click()
+        second.wait_for_url(f"{server.url}/join#token=*", timeout=WAIT_MS)
+        assert again.wait_past_connect() == "device-check"
+        again.join_from_check()
+        question = "You are already in this hearing in another window. Continue here?"
+        again.page.get_by_text(question).wait_for(timeout=WAIT_MS)
+        assert judge.state()["phase"] == "joined"  # the first window is still in the hearing
+        again.page.get_by_role("button", name="Continue here").click()
+        again.wait_joined()
+        page.get_by_text("You continued in another window").first.wait_for(timeout=WAIT_MS)
+        assert judge.problems == [] and again.problems == []
     finally:
         context.close()
