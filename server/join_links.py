@@ -234,7 +234,12 @@ class JoinLinks:
             raise NotAuthenticated(INVALID)
         if hearing.state in (HearingState.CLOSED, HearingState.CANCELLED):
             raise NotAuthenticated(ENDED)
-        return JoinGrant(hearing=hearing, participant=participant)
+        return JoinGrant(
+            hearing=hearing,
+            participant=participant,
+            staff_session=claims.staff_session,
+            staff_account=claims.account_id,
+        )
 
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(errors="replace"), hashlib.sha256).digest())

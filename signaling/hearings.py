@@ -208,6 +208,25 @@ class HearingRegistry:
         await self._close_if_idle(courtroom)
         return closed
 
+    async def close_staff_sessions(
+        self, *, session_id: str | None = None, account_id: str | None = None, reason: str
+    ) -> int:
+        """Close the live pages a staff session opened (``session_id``), or any session of
+        the account (``account_id``): the session was logged out or revoked, or the account
+        disabled. How many were closed."""
+        closed = 0
+        for courtroom in list(self._live.values()):
+            for session in list(courtroom.live.sessions.values()):
+                mine = (session_id is not None and session.staff_session == session_id) or (
+                    account_id is not None and session.staff_account == account_id
+                )
+                if mine and await courtroom.moderation.close_sessions(
+                    session.participant.id, reason
+                ):
+                    closed += 1
+            await self._close_if_idle(courtroom)
+        return closed
+
     async def end_hearing(self, hearing_id: HearingId, reason: str) -> None:
         courtroom = self._live.get(hearing_id)
         if courtroom is not None:

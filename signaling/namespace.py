@@ -128,7 +128,13 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
-        self._sessions[sid] = Session(sid=sid, hearing=grant.hearing, participant=grant.participant)
+        self._sessions[sid] = Session(
+            sid=sid,
+            hearing=grant.hearing,
+            participant=grant.participant,
+            staff_session=grant.staff_session,
+            staff_account=grant.staff_account,
+        )
         log_context.hearing_id.set(grant.hearing.id)
         logger.info("connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role)
 

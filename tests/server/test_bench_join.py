@@ -22,6 +22,8 @@ from server.app import create_app
 from server.audit import Outcome
 from server.join_links import SIGNED_OUT
 from server.settings import Settings
+from signaling.client import ParticipantClient
+from signaling.events import ServerEvent
 from tests.server.api_support import Client, MakeClient
 from tests.server.auth_helpers import StaffLogin, api_token, create_staff, login
 
@@ -159,3 +161,39 @@ async def test_the_bench_token_stops_working_when_the_staff_session_ends(client:
     record = await links.records.get(str(joined["link"]["id"]))  # type: ignore[index]
     assert record is not None
     assert record.expires_at <= datetime.now(UTC) + timedelta(hours=12, minutes=1)
+
+
+async def test_a_bench_page_closes_when_its_staff_session_ends(client: Client) -> None:
+    """Logging out (or the session revoked, or the account disabled) reaches the live
+    hearing: the judge's page opened from that session is told and closed at once."""
+    hearing_id = await a_hearing(client)
+    judge = await login(client, StaffRole.JUDGE)
+    clerk = await login(client, StaffRole.CLERK)
+    _, joined = await join(client, hearing_id, judge)
+    _, clerk_joined = await join(client, hearing_id, clerk)
+    base = str(client.make_url("/")).rstrip("/")
+    judge_page = ParticipantClient(base, str(joined["token"]))
+    clerk_page = ParticipantClient(base, str(clerk_joined["token"]))
+    try:
+        await judge_page.connect()
+        await clerk_page.connect()
+
+        logged_out = await client.delete("/api/v1/session", headers=judge.headers)
+        assert logged_out.status == 204
+        await judge_page.wait_until(lambda: not judge_page.sio.connected)
+        (told,) = judge_page.received(ServerEvent.REMOVED)
+        assert "staff session ended" in told["reason"]
+        assert clerk_page.sio.connected  # another person's session: untouched
+
+        sessions = await client.get(
+            f"/api/v1/staff/{clerk.account.id}/sessions", headers=clerk.headers
+        )
+        (mine,) = (await sessions.json())["sessions"]
+        revoked = await client.delete(
+            f"/api/v1/staff/{clerk.account.id}/sessions/{mine['id']}", headers=clerk.headers
+        )
+        assert revoked.status == 204
+        await clerk_page.wait_until(lambda: not clerk_page.sio.connected)
+    finally:
+        for page in (judge_page, clerk_page):
+            await page.close()
