@@ -99,7 +99,7 @@ export class HearingView {
     if (opening) {
       $("hearing-heading").focus();
     }
-    const scheduler = this.can("schedule_hearings");
+    const scheduler = this.mayChange();
     await Promise.all([this.loadParticipants(), scheduler ? this.loadLinks() : null]);
   }
 
@@ -207,7 +207,7 @@ export class HearingView {
       ),
     );
 
-    const scheduler = this.can("schedule_hearings");
+    const scheduler = this.mayChange();
     const reschedulable = scheduler && RESCHEDULABLE.includes(hearing.state);
     const cancellable = scheduler && CANCELLABLE.includes(hearing.state);
     $("reschedule-button").hidden = !reschedulable;
@@ -233,6 +233,17 @@ export class HearingView {
     $("bench-actions").hidden = ended || !seat;
     $("join-bench").textContent = seat === "judge" ? "Join as judge" : "Join as clerk";
     clearError("join-bench-error");
+  }
+
+  // Whether the signed-in person may change this hearing: a judge or a clerk only the
+  // hearings that name them (the server refuses the others); the e-court system's
+  // schedulers are not signed in here.
+  mayChange() {
+    if (!this.can("schedule_hearings")) {
+      return false;
+    }
+    const me = this.account() || {};
+    return !["judge", "clerk"].includes(me.role) || this.benchSeat() !== null;
   }
 
   // "judge" or "clerk" when the signed-in person is this hearing's presiding judge or clerk.
@@ -267,7 +278,7 @@ export class HearingView {
   }
 
   get editable() {
-    return Boolean(this.hearing) && !ENDED.includes(this.hearing.state) && this.can("schedule_hearings");
+    return Boolean(this.hearing) && !ENDED.includes(this.hearing.state) && this.mayChange();
   }
 
   // Shows or hides one of the inline forms (reschedule, cancel); one at a time.
