@@ -2,7 +2,11 @@
 
 An Actor is a logged-in staff member or an API token of the e-court system. Routes ask
 ``authorize(actor, permission, hearing)``; the answer depends only on the permission tables
-and, for judges, on whether they preside over the hearing.
+and, for the bench's staff, on whether the hearing names them: a judge changes and signs only
+the hearings they preside over, a clerk only those that name them as clerk (the security
+review's H1). A hearing that names no clerk is changed by its presiding judge or the e-court
+system until one is named; a clerk who schedules a hearing without naming a clerk becomes its
+clerk (server.api.hearings), so that scheduling by clerks keeps working.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Actor:
     permissions: frozenset[Permission]
     # Set for judges: the username that hearings name as presiding judge.
     presides_as: str | None = None
+    # Set for clerks: the username that hearings name as their clerk.
+    clerk_as: str | None = None
 
     @property
     def label(self) -> str:
@@ -44,6 +50,7 @@ class Actor:
             name=account.username,
             permissions=staff_permissions(account.role),
             presides_as=account.username if account.role is StaffRole.JUDGE else None,
+            clerk_as=account.username if account.role is StaffRole.CLERK else None,
         )
 
     @classmethod
@@ -53,25 +60,39 @@ class Actor:
         )
 
 
+def on_the_bench(actor: Actor, hearing: Hearing) -> bool:
+    """Whether ``actor`` is the staff account ``hearing`` names as presiding judge or clerk."""
+    if actor.presides_as is not None:
+        return hearing.presiding_judge == actor.presides_as
+    if actor.clerk_as is not None:
+        return hearing.clerk == actor.clerk_as
+    return False
+
+
+def _scoped(actor: Actor) -> bool:
+    """Judges and clerks act only on the hearings that name them."""
+    return actor.presides_as is not None or actor.clerk_as is not None
+
+
 def allowed(actor: Actor, permission: Permission, hearing: Hearing | None = None) -> bool:
     if permission not in actor.permissions:
         return False
     if (
         permission in (Permission.SCHEDULE_HEARINGS, Permission.SIGN_PROTOCOL)
-        and actor.presides_as is not None
+        and _scoped(actor)
         and hearing is not None
     ):
-        return hearing.presiding_judge == actor.presides_as
+        return on_the_bench(actor, hearing)
     return True
 
 
 def may_read_privately(actor: Actor, hearing: Hearing) -> bool:
     """Whether ``actor`` may read what is private to ``hearing`` (its protocol, the clerk's
-    chat, its exhibits): whoever may read hearings, but a judge only the hearings they
-    preside over."""
+    chat, its exhibits): whoever may read hearings, but a judge or a clerk only the hearings
+    that name them."""
     if not allowed(actor, Permission.READ_HEARINGS, hearing):
         return False
-    return actor.presides_as is None or hearing.presiding_judge == actor.presides_as
+    return not _scoped(actor) or on_the_bench(actor, hearing)
 
 
 def authorize(actor: Actor, permission: Permission, hearing: Hearing | None = None) -> None:

@@ -57,3 +57,7 @@ class JoinGrant:
 
     hearing: Hearing
     participant: Participant
+    # A bench member's join from their staff session: the session's public id and the
+    # account's id, so that ending the session closes the page it opened (H1).
+    staff_session: str | None = None
+    staff_account: str | None = None

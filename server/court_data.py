@@ -58,6 +58,7 @@ class CourtData:
         factory = sessions(engine)
         hearings = HearingRepository(factory)
         participants = ParticipantRepository(factory)
+        staff_sessions = StaffSessionRepository(factory)
         links = JoinLinks(
             settings.secret_key,
             settings.public_url,
@@ -65,6 +66,7 @@ class CourtData:
             participants,
             JoinLinkRepository(factory),
             settings.join_link_ttl_s,
+            staff_sessions,
         )
         return cls(
             engine=engine,
@@ -75,7 +77,7 @@ class CourtData:
             audit=AuditLog(factory),
             webhooks=Webhooks(factory),
             staff=StaffAccountRepository(factory),
-            staff_sessions=StaffSessionRepository(factory),
+            staff_sessions=staff_sessions,
             api_tokens=ApiTokenRepository(factory),
             chat=ChatRepository(factory),
             archive=ArchiveRepository(factory),

@@ -2,6 +2,14 @@
 
 It goes through the same machinery as a real hearing: stored hearing and participants,
 and join links issued (and recorded) like the staff console issues them.
+
+The bench is the exception, and a deliberate one. In a real court no judge or clerk gets a
+join link (the security review's H1): they sign in and press "Join as judge/clerk" in the
+console, which issues a token bound to their staff session. The demo still writes judge and
+clerk links, issued in-process, because it runs only on a loopback address (server.cli
+refuses it elsewhere), its links file is 0600 under the data directory, and a first-time user
+should be able to open a hearing in a minute. ``format_links`` says so, and names the real
+way in (sign in as ``judge`` or ``clerk``, whose passwords are in their own 0600 file).
 """
 
 from __future__ import annotations
@@ -79,4 +87,9 @@ def format_links(hearing: Hearing, links: list[DemoLink]) -> str:
         lines.append(f"    {link.url}")
     lines.append("")
     lines.append("Open each link in its own browser window (or profile) to join as that person.")
+    lines.append(
+        "The judge's and the clerk's links exist only in this loopback demo: in a real court "
+        "the bench signs in (/login, as 'judge' or 'clerk') and presses Join as judge/clerk "
+        "in the console."
+    )
     return "\n".join(lines)

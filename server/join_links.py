@@ -6,6 +6,11 @@ access logs, proxies and Referer headers.
 
 Every token names a link record (``join_links`` table). The signature proves we issued it;
 the record says whether it was revoked. Both are checked at every Socket.IO connect.
+
+The bench (judge, clerk) gets no link through the API or the console (the security review's
+H1): a judge or clerk joins from their staff session (``POST /api/v1/hearings/{id}/bench``),
+which issues a bench token bound to that session. It names the session, and it admits no one
+once that session is logged out, revoked or expired, or the account disabled.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from court.errors import NotAuthenticated
 from court.hearing import Hearing, JoinGrant, Participant
@@ -31,6 +37,9 @@ from server.persistence.repositories import (
 INVALID = "This join link is not valid. Ask the court clerk for a new one."
 EXPIRED = "This join link has expired. Ask the court clerk for a new one."
 REVOKED = "This join link has been revoked. Ask the court clerk for a new one."
+SIGNED_OUT = (
+    "Your staff session has ended (signed out or revoked). Sign in again and join from the console."
+)
 ENDED = "This hearing has ended; its join links no longer work."
 
 # A link works until two hours after the hearing's scheduled end (issue 3): long enough for
@@ -45,6 +54,13 @@ class LinkClaims:
     participant_id: str
     role: Role
     expires_at: int
+    # For a bench token: the staff account and the public id of the session it was issued to.
+    account_id: str | None = None
+    staff_session: str | None = None
+
+
+class SessionCheck(Protocol):
+    async def is_live(self, account_id: str, session_id: str, *, now: datetime) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,7 @@ class JoinLinks:
         participants: ParticipantRepository,
         records: JoinLinkRepository,
         ttl_s: int,
+        staff_sessions: SessionCheck | None = None,
     ) -> None:
         self._key = secret_key
         self._public_url = public_url
@@ -78,6 +95,7 @@ class JoinLinks:
         self._participants = participants
         self._records = records
         self._ttl_s = ttl_s
+        self._staff_sessions = staff_sessions
 
     @property
     def records(self) -> JoinLinkRepository:
@@ -108,14 +126,46 @@ class JoinLinks:
         token = self.token_for(record)
         return IssuedLink(record, token, self.url_for(token))
 
-    def token_for(self, record: JoinLinkRecord) -> str:
-        claims = {
+    async def issue_bench(
+        self,
+        hearing: Hearing,
+        participant: Participant,
+        *,
+        account_id: str,
+        staff_session: str,
+        session_expires_at: datetime,
+        by: str,
+    ) -> IssuedLink:
+        """A join token for a bench member, bound to the staff session that asked for it:
+        it expires with the session (or the hearing's links, if sooner) and stops working
+        as soon as that session ends."""
+        record = await self._records.issue(
+            hearing_id=hearing.id,
+            participant_id=participant.id,
+            role=participant.role,
+            expires_at=min(session_expires_at, self.default_expiry(hearing)),
+            issued_by=by,
+        )
+        token = self.token_for(record, account_id=account_id, staff_session=staff_session)
+        return IssuedLink(record, token, self.url_for(token))
+
+    def token_for(
+        self,
+        record: JoinLinkRecord,
+        *,
+        account_id: str | None = None,
+        staff_session: str | None = None,
+    ) -> str:
+        claims: dict[str, object] = {
             "link_id": record.id,
             "hearing_id": record.hearing_id,
             "participant_id": record.participant_id,
             "role": record.role.value,
             "expires_at": int(record.expires_at.timestamp()),
         }
+        if staff_session is not None:
+            claims["account_id"] = account_id
+            claims["staff_session"] = staff_session
         body = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
@@ -137,6 +187,10 @@ class JoinLinks:
                 participant_id=str(raw["participant_id"]),
                 role=Role(raw["role"]),
                 expires_at=int(raw["expires_at"]),
+                account_id=None if raw.get("account_id") is None else str(raw["account_id"]),
+                staff_session=(
+                    None if raw.get("staff_session") is None else str(raw["staff_session"])
+                ),
             )
         except (ValueError, KeyError, TypeError):
             # Only reachable with our own key (the signature matched), e.g. a token from a
@@ -160,6 +214,14 @@ class JoinLinks:
             raise NotAuthenticated(INVALID)
         if record.revoked_at is not None:
             raise NotAuthenticated(REVOKED)
+        if claims.staff_session is not None and not (
+            self._staff_sessions is not None
+            and claims.account_id is not None
+            and await self._staff_sessions.is_live(
+                claims.account_id, claims.staff_session, now=datetime.now(UTC)
+            )
+        ):
+            raise NotAuthenticated(SIGNED_OUT)
         participant = await self._participants.get(claims.participant_id)
         if (
             participant is None
@@ -172,7 +234,12 @@ class JoinLinks:
             raise NotAuthenticated(INVALID)
         if hearing.state in (HearingState.CLOSED, HearingState.CANCELLED):
             raise NotAuthenticated(ENDED)
-        return JoinGrant(hearing=hearing, participant=participant)
+        return JoinGrant(
+            hearing=hearing,
+            participant=participant,
+            staff_session=claims.staff_session,
+            staff_account=claims.account_id,
+        )
 
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(errors="replace"), hashlib.sha256).digest())

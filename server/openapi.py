@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from server.api.bench import BenchJoin
 from server.api.bodies import ReasonQuery
 from server.api.chat import ChatQuery
 from server.api.hearings import Cancel, HearingQuery, HearingUpdate, NewHearing, Reschedule
@@ -54,6 +55,7 @@ from server.auth.views import (
 from server.problems import Problem
 from server.views import (
     Bench,
+    BenchSeat,
     ChatMessage,
     Court,
     Health,
@@ -279,7 +281,8 @@ def _build() -> Document:
         "post",
         base,
         "addParticipant",
-        "Add a participant",
+        "Add a party (not the bench: role judge or clerk is refused, 422; they join with "
+        "joinBench)",
         ok=201,
         body=NewParticipant,
         response=participant,
@@ -304,11 +307,23 @@ def _build() -> Document:
         "post",
         base + "/{participant_id}/links",
         "issueJoinLink",
-        "Issue a join link (the token is shown once)",
+        "Issue a join link (the token is shown once); never for a judge or clerk (403)",
         ok=201,
         body=NewLink,
         body_required=False,
         response=doc.view(IssuedJoinLink),
+    )
+    doc.operation(
+        "post",
+        "/hearings/{hearing_id}/bench",
+        "joinBench",
+        "Join the hearing's bench from a staff session: the hearing's presiding judge or "
+        "named clerk only (403 otherwise, and for API tokens); returns a join token bound to "
+        "the session, which stops working when the session ends (the token is shown once)",
+        ok=201,
+        body=BenchJoin,
+        body_required=False,
+        response=doc.view(BenchSeat),
     )
     doc.operation(
         "get",

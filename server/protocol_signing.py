@@ -14,7 +14,7 @@ from typing import Any, Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from court.access import Actor
-from court.errors import InvalidState, NotFound
+from court.errors import InvalidState, NotFound, PermissionDenied
 from court.hearing import Hearing
 from court.hearing_state import HearingState
 from court.protocol import (
@@ -43,6 +43,20 @@ from signaling.live.features.protocol import new_entry_id
 SIGNERS: Final = frozenset(SignerRole)
 
 
+def signer_role(hearing: Hearing, actor: Actor) -> SignerRole:
+    """As whom ``actor`` signs ``hearing``'s protocol: its presiding judge as the judge, its
+    named clerk as the clerk. Anyone else, another court's clerk or judge included, is
+    refused here as well as at the HTTP edge, so that no other caller can sign for them."""
+    if actor.presides_as is not None and actor.presides_as == hearing.presiding_judge:
+        return SignerRole.JUDGE
+    if actor.clerk_as is not None and actor.clerk_as == hearing.clerk:
+        return SignerRole.CLERK
+    raise PermissionDenied(
+        f"Only the presiding judge and the clerk of hearing {hearing.case_number} sign or "
+        "correct its protocol."
+    )
+
+
 class ProtocolSigning:
     def __init__(
         self, protocol: ProtocolRepository, archive: Archive, key: Ed25519PrivateKey
@@ -69,13 +83,15 @@ class ProtocolSigning:
             raise refusal(found)
 
     async def sign(self, hearing: Hearing, actor: Actor) -> list[ProtocolSignature]:
-        """The actor's signature (as the judge if they preside, else as the clerk)."""
+        """The actor's signature: as the judge if the hearing names them presiding judge,
+        as the clerk if it names them clerk; anyone else is refused (the security review's
+        H1: any clerk of any courtroom signed as "the clerk" of any hearing)."""
+        role = signer_role(hearing, actor)
         if hearing.state is not HearingState.CLOSED:
             raise InvalidState("The protocol is signed once the hearing has closed.")
         entries = await self._protocol.of_hearing(hearing.id)
         if not entries:
             raise InvalidState("The protocol has no entries to sign.")
-        role = SignerRole.JUDGE if actor.presides_as is not None else SignerRole.CLERK
         digest = protocol_digest(hearing.id, entries)
         await self._protocol.sign(
             ProtocolSignature(hearing.id, role, actor.label, digest, time.time())
@@ -91,6 +107,7 @@ class ProtocolSigning:
     ) -> ProtocolEntry:
         """Append a correction of entry ``number`` once the protocol is signed by both, to
         a protocol that is still as bound (ProtocolAltered otherwise)."""
+        signer_role(hearing, actor)
         signatures = await self._protocol.signatures(hearing.id)
         if {s.role for s in signatures} != SIGNERS:
             raise InvalidState(

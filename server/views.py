@@ -137,6 +137,16 @@ class IssuedJoinLink(JoinLink):
     url: Annotated[str, Field(description="/join#token=... (fragment)")]
 
 
+@with_config(CLOSED)
+class BenchSeat(TypedDict):
+    """A judge's or clerk's way into the hearing, from their staff session (joinBench)."""
+
+    participant: Participant
+    link: JoinLink
+    token: Annotated[str, Field(description="Bound to the staff session; shown once")]
+    url: Annotated[str, Field(description="/join#token=... (fragment)")]
+
+
 def link_view(record: JoinLinkRecord, now: datetime) -> JoinLink:
     return {
         "id": record.id,

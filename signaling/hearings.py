@@ -11,6 +11,7 @@ import socketio
 from court.errors import InvalidState
 from court.event_params import LeaveReason, Left
 from court.ids import HearingId
+from court.rooms import BENCH
 from media.settings import MediaSettings
 from recordings import HearingRecording, RecordingInfo, RecordingStore
 from signaling.events import NAMESPACE, ServerEvent
@@ -29,6 +30,17 @@ logger = logging.getLogger(__name__)
 
 # How long a connection closed by its own command stays open for the acknowledgement.
 ACK_GRACE_S = 1.0
+
+ALREADY_CONNECTED = (
+    "You are already in this hearing in another window. Join again with take_over to "
+    "continue here; the other window is then closed."
+)
+
+
+class BenchAlreadyConnected(InvalidState):
+    """A judge or clerk joined while their earlier page is still in the hearing."""
+
+    code = "bench_already_connected"
 
 
 class HearingRegistry:
@@ -101,21 +113,32 @@ class HearingRegistry:
             on_recording_available=self._on_recording_available,
         )
 
-    async def join(self, session: Session) -> HearingJoined:
-        """Place ``session`` in its hearing; returns the join acknowledgement's data."""
+    async def join(self, session: Session, *, take_over: bool = False) -> HearingJoined:
+        """Place ``session`` in its hearing; returns the join acknowledgement's data.
+
+        A bench member (judge, clerk) already in the hearing from another page is never
+        replaced silently: without ``take_over`` the join is refused with
+        BenchAlreadyConnected, so that the new page asks the person first."""
+        bench = session.participant.role in BENCH
+        existing = self._live.get(session.hearing.id)
+        previous = None if existing is None else existing.live.sessions.get(session.participant.id)
+        replaced = previous is not None
+        if previous is not None:
+            if bench and not take_over:
+                raise BenchAlreadyConnected(ALREADY_CONNECTED)
+            # The same person joined again (a reload, a second device): the newer connection
+            # wins (for the bench, only once they confirmed it), and the older one is told
+            # why it was closed.
+            cause = "taken_over" if bench else "reopened"
+            await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {"cause": cause})
+            await self.drop(previous, Left(LeaveReason.REPLACED))
+        # Looked up after the drop: the hearing closes when the one who left was its last.
         courtroom = self._live.get(session.hearing.id)
         created = courtroom is None
         if courtroom is None:
             courtroom = self._create(session)
             self._live[session.hearing.id] = courtroom
             self._health.start()
-        previous = courtroom.live.sessions.get(session.participant.id)
-        replaced = previous is not None
-        if previous is not None:
-            # The same join link opened again (a reload, a second device): the newer
-            # connection wins, and the older one is told why it was closed.
-            await self._send_to(previous.sid, ServerEvent.SESSION_REPLACED, {})
-            await self.drop(previous, Left(LeaveReason.REPLACED))
         try:
             if created:
                 await courtroom.restore()
@@ -183,6 +206,25 @@ class HearingRegistry:
             return False
         closed = await courtroom.moderation.close_sessions(participant_id, reason)
         await self._close_if_idle(courtroom)
+        return closed
+
+    async def close_staff_sessions(
+        self, *, session_id: str | None = None, account_id: str | None = None, reason: str
+    ) -> int:
+        """Close the live pages a staff session opened (``session_id``), or any session of
+        the account (``account_id``): the session was logged out or revoked, or the account
+        disabled. How many were closed."""
+        closed = 0
+        for courtroom in list(self._live.values()):
+            for session in list(courtroom.live.sessions.values()):
+                mine = (session_id is not None and session.staff_session == session_id) or (
+                    account_id is not None and session.staff_account == account_id
+                )
+                if mine and await courtroom.moderation.close_sessions(
+                    session.participant.id, reason
+                ):
+                    closed += 1
+            await self._close_if_idle(courtroom)
         return closed
 
     async def end_hearing(self, hearing_id: HearingId, reason: str) -> None:

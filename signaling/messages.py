@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from court.errors import InvalidRequest
 from court.exhibits import MAX_DESCRIPTION
@@ -35,7 +35,10 @@ C = TypeVar("C", bound=Command)
 
 
 class Join(Command):
-    pass
+    # A judge or clerk already connected from another page is not replaced unless the
+    # person, asked on this page, said so (the security review's H1): the first join is
+    # answered `bench_already_connected`, the confirmed one takes over.
+    take_over: StrictBool = False
 
 
 class Publish(Command):

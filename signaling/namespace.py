@@ -128,7 +128,13 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}
             ) from None
-        self._sessions[sid] = Session(sid=sid, hearing=grant.hearing, participant=grant.participant)
+        self._sessions[sid] = Session(
+            sid=sid,
+            hearing=grant.hearing,
+            participant=grant.participant,
+            staff_session=grant.staff_session,
+            staff_account=grant.staff_account,
+        )
         log_context.hearing_id.set(grant.hearing.id)
         logger.info("connected %s as %s (%s)", sid, grant.participant.id, grant.participant.role)
 
@@ -228,10 +234,10 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             logger.exception("could not audit %s by %s", event, participant.id)
 
     async def _join(self, session: Session, payload: object) -> messages.Ack:
-        messages.parse(messages.Join, payload)
+        command = messages.parse(messages.Join, payload)
         if session.joined:
             raise InvalidState("already joined")
-        joined = await self._registry.join(session)
+        joined = await self._registry.join(session, take_over=command.take_over)
         ack: JoinAck = {**joined, **self._ice(session.participant.id)}
         return messages.ok(ack)
 

@@ -36,6 +36,11 @@ MAX_FRAME_BYTES = 256 * 1024
 
 logger = logging.getLogger(__name__)
 
+SIGNED_OUT_OF_BENCH = (
+    "Your staff session ended (signed out, revoked, or the account disabled). Sign in "
+    "again and join from the console."
+)
+
 
 class CourtSocketServer(socketio.AsyncServer):  # type: ignore[misc]
     """python-socketio's server, with the names it reserves refused as commands.
@@ -135,6 +140,15 @@ class Signaling:
     async def close_sessions(self, hearing_id: str, participant_id: str, reason: str) -> bool:
         """A join link of the participant was revoked: their live session closes now."""
         return await self.hearings.close_sessions(HearingId(hearing_id), participant_id, reason)
+
+    async def close_staff_sessions(
+        self, *, session_id: str | None = None, account_id: str | None = None
+    ) -> int:
+        """A staff session ended (or every session of an account): the bench pages it
+        opened close now (the security review's H1)."""
+        return await self.hearings.close_staff_sessions(
+            session_id=session_id, account_id=account_id, reason=SIGNED_OUT_OF_BENCH
+        )
 
     async def end_hearing(self, hearing_id: str, reason: str) -> None:
         """The hearing was cancelled: everyone in it is told and disconnected now."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from server.api import (
+    bench,
     chat,
     court,
     exhibits,
@@ -28,6 +29,7 @@ def setup_api(app: web.Application) -> None:
         hearings,
         participants,
         links,
+        bench,
         chat,
         protocol,
         exhibits,

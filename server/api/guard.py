@@ -96,8 +96,8 @@ async def reading(request: web.Request, query: type[S], *, action: str) -> tuple
             outcome=Outcome.DENIED,
         )
         raise PermissionDenied(
-            f"Only the presiding judge of hearing {hearing.case_number}, and the court's "
-            "clerks, may read its protocol, chat and exhibits."
+            f"Only the presiding judge and the clerk of hearing {hearing.case_number} "
+            "may read its protocol, chat and exhibits."
         )
     parsed = parse_query(request, query)
     reason = cast(Stated, parsed).reason

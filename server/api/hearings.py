@@ -7,6 +7,7 @@ hearing can no longer be scheduled for a judge who does not exist.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -95,6 +96,12 @@ class HearingQuery(Body):
     offset: int = Field(default=0, ge=0, le=1_000_000)
 
 
+_OWN = (
+    "A judge may only schedule hearings over which they preside, and a clerk only the "
+    "hearings that name them as clerk."
+)
+
+
 def _object(hearing_id: str) -> str:
     return f"hearing:{hearing_id}"
 
@@ -128,16 +135,24 @@ async def create_hearing(request: web.Request) -> web.Response:
         request, Permission.SCHEDULE_HEARINGS, action="hearing.create", object="hearings"
     )
     body = await parse_body(request, NewHearing)
-    await _check_bench(request, body.presiding_judge, body.clerk)
+    # A clerk who schedules a hearing without naming its clerk becomes its clerk: the
+    # hearing is theirs to prepare (court.access scopes clerks to the hearings naming them).
+    clerk = body.clerk if body.clerk is not None else (actor.clerk_as or "")
+    await _check_bench(request, body.presiding_judge, clerk or None)
     planned = Hearing(
         id=HearingId("new"),
         case_number=body.case_number,
         title=body.title,
         presiding_judge=body.presiding_judge,
+        clerk=clerk,
     )
     if not allowed(actor, Permission.SCHEDULE_HEARINGS, planned):
-        # A judge schedules only hearings over which they preside.
-        reason = f"a judge may only schedule their own hearings, not {body.presiding_judge}'s"
+        # A judge schedules only hearings over which they preside, a clerk only their own.
+        reason = (
+            f"a clerk may only schedule their own hearings, not {clerk}'s"
+            if actor.clerk_as is not None
+            else f"a judge may only schedule their own hearings, not {body.presiding_judge}'s"
+        )
         await request.app[keys.AUDIT].record(
             actor=actor.label,
             action="hearing.create",
@@ -145,14 +160,14 @@ async def create_hearing(request: web.Request) -> web.Response:
             reason=reason,
             outcome=Outcome.DENIED,
         )
-        raise PermissionDenied("A judge may only schedule hearings over which they preside.")
+        raise PermissionDenied(_OWN)
     hearing = await request.app[keys.HEARINGS].create(
         case_number=body.case_number,
         title=body.title,
         court=body.court,
         courtroom=body.courtroom,
         presiding_judge=body.presiding_judge,
-        clerk=body.clerk or "",
+        clerk=clerk,
         scheduled_start=body.scheduled_start,
         duration=timedelta(minutes=body.duration_minutes),
         language=body.language,
@@ -199,20 +214,22 @@ async def update_hearing(request: web.Request) -> web.Response:
     )
     body = await parse_body(request, HearingUpdate)
     await _check_bench(request, body.presiding_judge, body.clerk)
-    if body.presiding_judge is not None and not allowed(
-        actor,
-        Permission.SCHEDULE_HEARINGS,
-        Hearing(id=hearing.id, case_number="", title="", presiding_judge=body.presiding_judge),
-    ):
-        # A judge may change their own hearing, but not hand it to another judge.
+    after_change = replace(
+        hearing,
+        presiding_judge=body.presiding_judge or hearing.presiding_judge,
+        clerk=hearing.clerk if body.clerk is None else body.clerk,
+    )
+    if not allowed(actor, Permission.SCHEDULE_HEARINGS, after_change):
+        # A judge or clerk may change their own hearing, but not hand it to someone else.
+        handed_to = body.presiding_judge if actor.clerk_as is None else body.clerk
         await request.app[keys.AUDIT].record(
             actor=actor.label,
             action="hearing.update",
             object=_object(hearing.id),
-            reason=f"a judge may not hand a hearing to {body.presiding_judge}",
+            reason=f"may not hand a hearing to {handed_to}",
             outcome=Outcome.DENIED,
         )
-        raise PermissionDenied("A judge may only schedule hearings over which they preside.")
+        raise PermissionDenied(_OWN)
     changes = HearingChanges(
         case_number=body.case_number,
         title=body.title,

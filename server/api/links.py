@@ -11,12 +11,14 @@ from datetime import UTC, datetime
 from aiohttp import web
 from pydantic import AwareDatetime
 
-from court.errors import InvalidRequest, NotFound
+from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.permissions import Permission
+from court.rooms import BENCH as BENCH_ROLES
 from server import keys
 from server.api.bodies import Body, Reason, parse_body
 from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
+from server.audit import Outcome
 from server.views import issued_link_view, link_view
 
 
@@ -41,6 +43,20 @@ async def issue_link(request: web.Request) -> web.Response:
     participant = await request.app[keys.PARTICIPANTS].get(participant_id)
     if participant is None or participant.hearing_id != hearing.id:
         raise NotFound("There is no such participant in this hearing.")
+    if participant.role in BENCH_ROLES:
+        # Whoever held a judge's link was the judge (the security review's H1): the bench
+        # joins from its staff accounts (POST /api/v1/hearings/{id}/bench) instead.
+        await request.app[keys.AUDIT].record(
+            actor=actor.label,
+            action="join_link.issue",
+            object=f"participant:{participant.id}",
+            reason=f"no join link for the bench ({participant.role.value})",
+            outcome=Outcome.DENIED,
+        )
+        raise PermissionDenied(
+            f"No join link is issued for the {participant.role.value}: the hearing's presiding "
+            "judge and clerk join from their staff accounts (Join as judge/clerk in the console)."
+        )
     now = datetime.now(UTC)
     if body.expires_at is not None and body.expires_at <= now:
         raise InvalidRequest("expires_at: must be in the future")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import StrictBool
 
-from court.errors import NotFound
+from court.errors import InvalidRequest, NotFound
 from court.permissions import Permission
 from court.roles import Role
+from court.rooms import BENCH as BENCH_ROLES
 from server import keys
 from server.api.bodies import Body, PersonName, Reason, parse_body
 from server.api.guard import audit, on_hearing
@@ -37,6 +38,13 @@ async def add_participant(request: web.Request) -> web.Response:
         request, Permission.SCHEDULE_HEARINGS, action="participant.add"
     )
     body = await parse_body(request, NewParticipant)
+    if body.role in BENCH_ROLES:
+        # The bench joins from its staff accounts (POST /api/v1/hearings/{id}/bench), never
+        # as a participant someone adds and links (the security review's H1).
+        raise InvalidRequest(
+            f"role: a {body.role.value} is not added here; the hearing's presiding judge and "
+            "clerk join from their staff accounts (Join as judge/clerk in the console)."
+        )
     require_not_ended(hearing)
     participant = await request.app[keys.PARTICIPANTS].add(
         hearing.id,

@@ -184,6 +184,7 @@ async def reset_password(request: web.Request) -> web.Response:
     # A reset is for lost credentials: a lost phone too. The owner may enrol again.
     account = await staff.set_totp_secret(account.id, None)
     ended = await request.app[keys.DATA].staff_sessions.revoke_all(account.id)
+    await request.app[keys.SIGNALING].close_staff_sessions(account_id=account.id)
     await audit(
         request,
         actor,
@@ -204,6 +205,7 @@ async def disable_account(request: web.Request) -> web.Response:
     data = request.app[keys.DATA]
     account = await data.staff.set_disabled(account.id, disabled_at=datetime.now(UTC))
     ended = await data.staff_sessions.revoke_all(account.id)
+    await request.app[keys.SIGNALING].close_staff_sessions(account_id=account.id)
     await audit(
         request,
         actor,
@@ -248,6 +250,7 @@ async def revoke_session(request: web.Request) -> web.Response:
     session_id = request.match_info["session_id"]
     if not await request.app[keys.DATA].staff_sessions.revoke(account.id, session_id):
         raise NotFound(f"There is no session {session_id!r} of {account.username}.")
+    await request.app[keys.SIGNALING].close_staff_sessions(session_id=session_id)
     await audit(
         request, actor, "session.revoke", f"staff:{account.username}", f"session {session_id}"
     )

@@ -156,6 +156,8 @@ async def log_out(request: web.Request) -> web.Response:
     secret = request.cookies.get(COOKIE_NAME)
     if session is not None and secret:
         await request.app[keys.AUTH].sessions.logout(secret)
+        # A bench page this session opened closes with it (the security review's H1).
+        await request.app[keys.SIGNALING].close_staff_sessions(session_id=session.id)
         await request.app[keys.AUDIT].record(
             actor=Actor.staff(session.account).label,
             action="session.logout",

@@ -270,6 +270,15 @@ class Removed(TypedDict):
 
 
 @with_config(_CLOSED)
+class SessionReplaced(TypedDict):
+    """This page's participant joined from another page, which took over: ``taken_over``
+    when a bench member confirmed it there (the bench is never replaced unasked),
+    ``reopened`` when a party opened their link again."""
+
+    cause: Literal["taken_over", "reopened"]
+
+
+@with_config(_CLOSED)
 class SpotlightChanged(TypedDict):
     participant_id: str | None
 
@@ -406,7 +415,7 @@ NOTICES: Final[Mapping[ServerEvent, type]] = {
     ServerEvent.MUTED: Because,
     ServerEvent.UNMUTE_REQUESTED: Nothing,
     ServerEvent.REMOVED: Removed,
-    ServerEvent.SESSION_REPLACED: Nothing,
+    ServerEvent.SESSION_REPLACED: SessionReplaced,
     ServerEvent.SPOTLIGHT_CHANGED: SpotlightChanged,
     ServerEvent.LOCK_CHANGED: LockChanged,
     ServerEvent.CHAT_MESSAGE: ChatMessageNotice,

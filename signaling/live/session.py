@@ -22,6 +22,9 @@ class Session:
     sid: str
     hearing: Hearing
     participant: Participant
+    # Set when a judge or clerk joined from their staff session (court.hearing.JoinGrant).
+    staff_session: str | None = None
+    staff_account: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     transport: Transport | None = None
     negotiator: Negotiator | None = None

@@ -46,7 +46,7 @@ pytestmark = pytest.mark.e2e
 
 ORIGIN = f"https://{SITE}"
 CLERK, CLERK_PASSWORD = "https-clerk", "the https clerk's long password"
-JUDGE = "https-judge"
+JUDGE, JUDGE_PASSWORD = "https-judge", "the https judge's long password"
 CAST = {"judge": "Judith Secure", "defendant": "Dmitri Remote"}
 RECORD_S = 4.0
 
@@ -77,7 +77,7 @@ def installation(
     with courtroom(base, settings) as server:
         for username, role, password in (
             (CLERK, "clerk", CLERK_PASSWORD),
-            (JUDGE, "judge", "the https judge's long password"),
+            (JUDGE, "judge", JUDGE_PASSWORD),
         ):
             added = server.cli(
                 "users", "add", username, "--role", role, "--name", username, "--password-stdin",
@@ -210,8 +210,12 @@ def _schedule(browser: Any) -> Hearing:
         base = f"/api/v1/hearings/{hearing['id']}/participants"
         tokens = {}
         for role, name in CAST.items():
+            if role == "judge":
+                continue  # the bench gets no link: the judge joins from their own session
             added = post(base, {"name": name, "role": role})
             tokens[role] = post(f"{base}/{added['id']}/links", {})["token"]
+        post("/api/v1/session", {"username": JUDGE, "password": JUDGE_PASSWORD})
+        tokens["judge"] = post(f"/api/v1/hearings/{hearing['id']}/bench", {})["token"]
         return Hearing(hearing["id"], tokens)
     finally:
         context.close()

@@ -1,5 +1,9 @@
 """Hearings of a test's own, scheduled through the REST API as the demo clerk.
 
+The bench gets no join link (the security review's H1): the demo judge and the demo clerk
+each join from a staff session of their own, as the console's "Join as judge/clerk" does
+(POST /api/v1/hearings/{id}/bench), and the participant is named by their account.
+
 The e2e session shares one demo hearing that many tests open and use. A test that moves a
 hearing through its states (in session, paused, closed: closing is irreversible), removes
 people or locks the door schedules a hearing of its own instead.
@@ -16,6 +20,8 @@ from server.auth.bootstrap import DEMO_STAFF_FILE, read_passwords
 from tests.e2e.harness import Server
 
 DEMO_CLERK = "clerk"
+DEMO_JUDGE = "judge"
+BENCH = (DEMO_JUDGE, DEMO_CLERK)  # the roles, which are also the demo accounts' usernames
 _numbers = itertools.count(1)
 
 
@@ -32,18 +38,38 @@ class OwnHearing:
 
 class Scheduler:
     def __init__(self, browser: Any, server: Server) -> None:
-        password = read_passwords(server.data_dir / DEMO_STAFF_FILE)[DEMO_CLERK]
+        self._passwords = read_passwords(server.data_dir / DEMO_STAFF_FILE)
         self._url = server.url
+        self._browser = browser
         self._context = browser.new_context()
         self._api = self._context.request
-        self._post("/api/v1/session", {"username": DEMO_CLERK, "password": password}, "log in")
+        self._judge: Any = None  # the demo judge's own session, opened when first needed
+        self._log_in(self._api, DEMO_CLERK)
 
-    def _post(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
+    def _log_in(self, api: Any, username: str) -> None:
+        body = {"username": username, "password": self._passwords[username]}
+        self._post("/api/v1/session", body, f"log in as {username}", api=api)
+
+    def _post(
+        self, path: str, data: dict[str, Any], what: str, *, api: Any = None
+    ) -> dict[str, Any]:
         # Changes made with a session cookie must name the origin, as a browser does.
-        response = self._api.post(f"{self._url}{path}", data=data, headers={"Origin": self._url})
+        response = (api or self._api).post(
+            f"{self._url}{path}", data=data, headers={"Origin": self._url}
+        )
         assert response.ok, f"{what}: HTTP {response.status} {response.text()}"
         body: dict[str, Any] = response.json()
         return body
+
+    def join_bench(self, hearing_id: str, role: str) -> dict[str, Any]:
+        """The bench member's join (participant, link record, token), from their session."""
+        api = self._api
+        if role == DEMO_JUDGE:
+            if self._judge is None:
+                self._judge = self._browser.new_context()
+                self._log_in(self._judge.request, DEMO_JUDGE)
+            api = self._judge.request
+        return self._post(f"/api/v1/hearings/{hearing_id}/bench", {}, f"join as {role}", api=api)
 
     def hearing(
         self, title: str, cast: dict[str, str], *, start: datetime | None = None
@@ -65,15 +91,20 @@ class Scheduler:
             "schedule the hearing",
         )
         base = f"/api/v1/hearings/{hearing['id']}/participants"
-        tokens, participant_ids, link_ids = {}, {}, {}
+        tokens, participant_ids, link_ids, names = {}, {}, {}, dict(cast)
         for role, name in cast.items():
-            added = self._post(base, {"name": name, "role": role}, f"add the {role}")
-            link = self._post(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
+            if role in BENCH:
+                joined = self.join_bench(hearing["id"], role)
+                added, link = joined["participant"], {**joined["link"], "token": joined["token"]}
+                names[role] = added["name"]  # their account's name, not the cast's
+            else:
+                added = self._post(base, {"name": name, "role": role}, f"add the {role}")
+                link = self._post(f"{base}/{added['id']}/links", {}, f"issue the {role}'s link")
             tokens[role] = link["token"]
             participant_ids[role] = added["id"]
             link_ids[role] = link["id"]
         return OwnHearing(
-            hearing["id"], case_number, title, tokens, dict(cast), participant_ids, link_ids
+            hearing["id"], case_number, title, tokens, names, participant_ids, link_ids
         )
 
     def post(self, path: str, data: dict[str, Any], what: str) -> dict[str, Any]:
@@ -96,4 +127,6 @@ class Scheduler:
         return entries
 
     def close(self) -> None:
+        if self._judge is not None:
+            self._judge.close()
         self._context.close()

@@ -50,7 +50,7 @@ ENTRIES: list[tuple[int | None, int | None, Role | None, EntryKind, str]] = [
 TURNS = [(Role.JUDGE, 300, 1_800), (Role.DEFENDANT, 2_300, 4_400), (Role.JUDGE, 4_600, 5_900)]
 
 
-async def seed(settings: Settings, judge: str, close: bool) -> dict[str, Any]:
+async def seed(settings: Settings, judge: str, close: bool, clerk: str = "clerk") -> dict[str, Any]:
     stamp = f"{datetime.now(UTC):%H%M%S}-{time.monotonic_ns() % 10_000}"
     async with open_court_data(settings) as data:
         hearing = await data.hearings.create(
@@ -59,6 +59,7 @@ async def seed(settings: Settings, judge: str, close: bool) -> dict[str, Any]:
             court="Baku Grave Crimes Court",
             courtroom="Courtroom 5",
             presiding_judge=judge,
+            clerk=clerk,  # who reads and signs it in the tests: a clerk only their own
             scheduled_start=datetime.now(UTC).replace(microsecond=0),
         )
         people = {
@@ -119,9 +120,10 @@ async def seed(settings: Settings, judge: str, close: bool) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--judge", required=True, help="the presiding judge's username")
+    parser.add_argument("--clerk", default="clerk", help="the hearing's clerk's username")
     parser.add_argument("--open", action="store_true", help="leave the hearing in session")
     args = parser.parse_args()
-    made = asyncio.run(seed(Settings.from_env(), args.judge, close=not args.open))
+    made = asyncio.run(seed(Settings.from_env(), args.judge, close=not args.open, clerk=args.clerk))
     print(json.dumps(made))
 
 

@@ -129,7 +129,7 @@ def test_a_participant_raises_a_hand_is_muted_and_unmuted_writes_to_the_clerk_an
     theirs = chat.locator(".chat__message--theirs")
     theirs.wait_for(timeout=WAIT_MS)
     assert answer in theirs.inner_text()
-    assert f"{CAST['clerk']} (Court clerk)" in theirs.inner_text()
+    assert f"{hearing.names['clerk']} (Court clerk)" in theirs.inner_text()
     assert chat.locator("b").count() == 0
     assert clerk.page.locator("#chat").is_hidden()  # the clerk answers from the court panel
 

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
+from server.auth.bootstrap import DEMO_STAFF_FILE, read_passwords
 from tests.e2e.harness import OpenParticipant, Server, add_staff, checked_pages, save_for_review
 from tests.e2e.hearing_page import COLOURS, WAIT_MS
-from tests.e2e.scheduling import Scheduler
+from tests.e2e.scheduling import DEMO_CLERK, Scheduler
 from tests.e2e.test_protocol_editor import _row, _wait_stored
-from tests.e2e.test_protocol_pages import PASSWORD, _log_in
+from tests.e2e.test_protocol_pages import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +36,7 @@ MOMENT = re.compile(r"on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d \(Asia/Baku\)$")
 
 @pytest.fixture(scope="module")
 def reviewer(server: Server) -> None:
+    # Another clerk of the court, whom the hearing does not name: they may not read it.
     add_staff(server, REVIEWER, role="clerk", name="Clara Reviews", password=PASSWORD)
 
 
@@ -102,7 +104,13 @@ def test_the_review_page_shows_how_an_entry_was_edited_and_each_version_with_who
     # On the review page, the entry says it was edited, and its history opens under it.
     page = new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    _log_in(page, server, REVIEWER)
+    # The hearing's own clerk reviews it: a clerk reads only the hearings that name them.
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Username").fill(DEMO_CLERK)
+    password = read_passwords(server.data_dir / DEMO_STAFF_FILE)[DEMO_CLERK]
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{server.url}/console", timeout=WAIT_MS)
     page.goto(f"{server.url}/hearings/{hearing.id}/protocol")
     entry = page.locator(f'#entries-body tr[data-number="{number}"]')
     entry.wait_for(timeout=WAIT_MS)
@@ -123,7 +131,12 @@ def test_the_review_page_shows_how_an_entry_was_edited_and_each_version_with_who
     assert texts == [WRITTEN, WRITTEN + ADDED, WRITTEN + ADDED]
     who = versions.locator(".sheet__revision-who").all_inner_texts()
     for n, (line, name) in enumerate(
-        zip(who, (CAST["clerk"], CAST["judge"], CAST["clerk"]), strict=True), start=1
+        zip(
+            who,
+            (hearing.names["clerk"], hearing.names["judge"], hearing.names["clerk"]),
+            strict=True,
+        ),
+        start=1,
     ):
         assert line.startswith(f"Revision {n}, saved by {name} ("), line
         assert MOMENT.search(line), line

@@ -62,7 +62,7 @@ def new_page(browser: Any, staff: None) -> Iterator[Any]:
 
 def _seed(server: Server, *extra: str) -> dict[str, Any]:
     made = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.seed_record", "--judge", JUDGE, *extra],
+        [sys.executable, "-m", "tests.e2e.seed_record", "--judge", JUDGE, "--clerk", CLERK, *extra],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "COURTROOM_DATA_DIR": str(server.data_dir)},
         capture_output=True,

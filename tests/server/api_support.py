@@ -34,7 +34,13 @@ ACTORS: dict[str, Actor] = {
     "other_judge": Actor(
         ActorKind.STAFF, "stf_judge2", "judge2", staff_permissions(StaffRole.JUDGE), "judge2"
     ),
-    "clerk": Actor(ActorKind.STAFF, "stf_clerk", "clerk", staff_permissions(StaffRole.CLERK)),
+    "clerk": Actor(
+        ActorKind.STAFF, "stf_clerk", "clerk", staff_permissions(StaffRole.CLERK), None, "clerk"
+    ),
+    # A clerk of the same court whom the hearings under test do not name.
+    "other_clerk": Actor(
+        ActorKind.STAFF, "stf_clerk2", "clerk2", staff_permissions(StaffRole.CLERK), None, "clerk2"
+    ),
     "archivist": Actor(
         ActorKind.STAFF, "stf_arch", "archivist", staff_permissions(StaffRole.ARCHIVIST)
     ),
@@ -73,6 +79,7 @@ BENCH: dict[str, tuple[str, StaffRole]] = {
     "judge": ("Judge Amina Aliyeva", StaffRole.JUDGE),
     "judge2": ("Judge Rauf Mammadov", StaffRole.JUDGE),
     "clerk": ("Farid Mammadov", StaffRole.CLERK),
+    "clerk2": ("Leyla Huseynova", StaffRole.CLERK),
     "archivist": ("Archivist", StaffRole.ARCHIVIST),
 }
 

@@ -27,6 +27,7 @@ async def recorded_hearing(
     close: bool = False,
     cancel: bool = False,
     presiding_judge: str = "",
+    clerk: str = "clerk",
 ) -> tuple[str, str, str]:
     """A hearing with a real ~1.5 s recording (master and the defendant's audio track),
     reported sealed as the live courtroom reports it. Returns hearing, recording and
@@ -37,6 +38,7 @@ async def recorded_hearing(
         title="State v. Archive",
         court="Baku Grave Crimes Court",
         presiding_judge=presiding_judge,
+        clerk=clerk,
     )
     defendant = await app[keys.PARTICIPANTS].add(hearing.id, name=name, role=Role.DEFENDANT)
     store = RecordingStore(

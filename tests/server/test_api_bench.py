@@ -13,6 +13,7 @@ from court.hearing_state import HearingState
 from court.staff import StaffRole
 from server import keys
 from server.app import create_app
+from server.audit import Outcome
 from server.settings import Settings
 from tests.server.api_support import Client, MakeClient, api_client, as_, hearing_body
 
@@ -22,10 +23,8 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
     return await api_client(aiohttp_client, create_app(settings))
 
 
-async def create(client: Client, **changes: Any) -> dict[str, Any]:
-    response = await client.post(
-        "/api/v1/hearings", json=hearing_body(**changes), headers=as_("clerk")
-    )
+async def create(client: Client, *, by: str = "clerk", **changes: Any) -> dict[str, Any]:
+    response = await client.post("/api/v1/hearings", json=hearing_body(**changes), headers=as_(by))
     assert response.status == 201, await response.text()
     created: dict[str, Any] = await response.json()
     return created
@@ -64,7 +63,10 @@ async def test_the_scheduling_form_is_offered_the_active_judges_and_clerks_by_na
             {"username": "judge", "display_name": "Judge Amina Aliyeva"},
             {"username": "judge2", "display_name": "Judge Rauf Mammadov"},
         ],
-        "clerks": [{"username": "clerk", "display_name": "Farid Mammadov"}],
+        "clerks": [
+            {"username": "clerk", "display_name": "Farid Mammadov"},
+            {"username": "clerk2", "display_name": "Leyla Huseynova"},
+        ],
     }
     assert refused.status == 403
 
@@ -93,11 +95,60 @@ async def test_a_judge_or_clerk_without_an_account_of_that_role_is_refused_and_n
 
 
 async def test_the_e_court_system_s_payload_without_a_clerk_still_schedules(client: Client) -> None:
-    created = await create(client)
-    with_clerk = await create(client, case_number="1-43/2026", clerk="clerk")
+    created = await create(client, by="token_write")
+    with_clerk = await create(client, by="token_write", case_number="1-43/2026", clerk="clerk")
 
     assert created["clerk"] == ""
     assert with_clerk["clerk"] == "clerk"
+
+
+async def test_a_clerk_who_names_no_clerk_becomes_the_hearing_s_clerk(client: Client) -> None:
+    created = await create(client)
+
+    assert created["clerk"] == "clerk"
+
+
+async def test_a_clerk_changes_only_the_hearings_that_name_them(client: Client) -> None:
+    """The security review's H1: any clerk could change any hearing, and hand it to
+    themselves. Now another clerk's hearing, and one that names no clerk, are refused,
+    audited, and unchanged; and a clerk may not schedule a hearing for another clerk."""
+    mine = await create(client)
+    unassigned = await create(client, by="token_write", case_number="1-44/2026")
+    change = {"title": "Taken over", "clerk": "clerk2", "reason": "mine now"}
+
+    refused = [
+        await client.patch(f"/api/v1/hearings/{h['id']}", json=change, headers=as_(who))
+        for h, who in ((mine, "other_clerk"), (unassigned, "other_clerk"), (mine, "clerk"))
+    ]
+    for_another = await client.post(
+        "/api/v1/hearings",
+        json=hearing_body(case_number="1-45/2026", clerk="clerk2"),
+        headers=as_("clerk"),
+    )
+
+    assert [r.status for r in refused] == [403, 403, 403]
+    for response in [*refused, for_another]:
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert for_another.status == 403
+    for hearing in (mine, unassigned):
+        read = await client.get(f"/api/v1/hearings/{hearing['id']}", headers=as_("clerk"))
+        assert (await read.json())["title"] == hearing["title"]
+    denied = await client.app[keys.AUDIT].entries.page(limit=100)
+    assert sum(1 for e in denied if e.outcome == Outcome.DENIED) == 4
+
+    # The e-court system (or the presiding judge) assigns the clerk; then it is theirs.
+    assigned = await client.patch(
+        f"/api/v1/hearings/{unassigned['id']}",
+        json={"clerk": "clerk2", "reason": "assigned"},
+        headers=as_("token_write"),
+    )
+    taken = await client.patch(
+        f"/api/v1/hearings/{unassigned['id']}",
+        json={"title": "Prepared", "reason": "typo"},
+        headers=as_("other_clerk"),
+    )
+    assert assigned.status == 200
+    assert taken.status == 200, await taken.text()
 
 
 async def test_every_scheduled_fact_can_be_changed_before_opening_and_the_change_is_audited(

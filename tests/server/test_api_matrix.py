@@ -25,7 +25,8 @@ from tests.server.api_support import ACTORS, Client, MakeClient, api_client, as_
 class Route:
     name: str
     method: str
-    path: str  # {h} the hearing, {p} its participant, {l} its link, {t} a token, {w} a webhook
+    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook
+    path: str
     body: dict[str, Any] | None
     allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
     ok: int = 200
@@ -40,13 +41,15 @@ READERS = frozenset(
         "judge",
         "other_judge",
         "clerk",
+        "other_clerk",
         "archivist",
         "token_read",
         "token_write",
         "token_records",
     }
 )
-SCHEDULERS = frozenset({"judge", "clerk", "token_write"})
+SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "token_write"})
+NOBODY: frozenset[str] = frozenset()
 
 ROUTES = [
     Route("list hearings", "GET", "/api/v1/hearings", None, READERS),
@@ -71,6 +74,19 @@ ROUTES = [
         SCHEDULERS,
         201,
     ),
+    # The bench is never added nor given a link through the API (the security review's H1):
+    # whoever may schedule is told why (422, 403); the judge joins with "join bench", from a
+    # staff session, which no caller of this matrix has (test_bench_join covers it).
+    Route(
+        "add judge",
+        "POST",
+        "/api/v1/hearings/{h}/participants",
+        {"name": "J. Usurper", "role": "judge"},
+        SCHEDULERS,
+        422,
+    ),
+    Route("issue judge link", "POST", "/api/v1/hearings/{h}/participants/{j}/links", {}, NOBODY),
+    Route("join bench", "POST", "/api/v1/hearings/{h}/bench", {}, NOBODY, 201),
     Route("read participant", "GET", "/api/v1/hearings/{h}/participants/{p}", None, READERS),
     Route(
         "remove participant", "DELETE", "/api/v1/hearings/{h}/participants/{p}", None, SCHEDULERS
@@ -153,6 +169,11 @@ ROUTES = [
 # A judge schedules only where they preside: the hearing's presiding judge, or for a new
 # hearing, the presiding judge its body names ("judge").
 JUDGES = {"judge": "judge", "other_judge": "judge2"}
+# A clerk, likewise, only the hearings that name them as clerk (the security review's H1);
+# a new hearing whose body names no clerk becomes the scheduling clerk's own.
+CLERKS = {"clerk": "clerk", "other_clerk": "clerk2"}
+# Who the fixture hearing names: "own" is judge's and clerk's, "other" judge2's and clerk2's.
+BENCH_OF = {"judge": "clerk", "judge2": "clerk2"}
 
 
 def expected_status(route: Route, caller: str | None, presiding: str) -> int:
@@ -161,6 +182,10 @@ def expected_status(route: Route, caller: str | None, presiding: str) -> int:
     if caller in JUDGES and (route.allowed is SCHEDULERS or route.presiding_only):
         target = "judge" if route.name == "create hearing" else presiding
         return route.ok if JUDGES[caller] == target else 403
+    if caller in CLERKS and (route.allowed is SCHEDULERS or route.presiding_only):
+        if route.name == "create hearing":
+            return route.ok
+        return route.ok if CLERKS[caller] == BENCH_OF[presiding] else 403
     return route.ok if caller in route.allowed else 403
 
 
@@ -172,10 +197,17 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     app = client.app
     hearing = await app[keys.HEARINGS].create(
-        case_number="M-1", title="Matrix", court="District Court", presiding_judge=judge
+        case_number="M-1",
+        title="Matrix",
+        court="District Court",
+        presiding_judge=judge,
+        clerk=BENCH_OF[judge],
     )
     participant = await app[keys.PARTICIPANTS].add(
         hearing.id, name="D. Fendant", role=Role.DEFENDANT
+    )
+    judge_participant = await app[keys.PARTICIPANTS].add(
+        hearing.id, name="J. Bench", role=Role.JUDGE
     )
     link = await app[keys.JOIN_LINKS].issue(hearing, participant, by="test")
     token, _ = await app[keys.AUTH].tokens.issue(
@@ -187,6 +219,7 @@ async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     return {
         "h": hearing.id,
         "p": participant.id,
+        "j": judge_participant.id,
         "l": link.record.id,
         "t": token.id,
         "w": webhook.id,

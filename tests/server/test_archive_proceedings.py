@@ -83,7 +83,11 @@ async def two(client: Client, settings: Settings) -> TwoRecordings:
     The first recording has a speaker timeline, the second is an older one without."""
     app = client.app
     hearing = await app[keys.HEARINGS].create(
-        case_number="1-202/2026", title="State v. Lanes", court="Court", presiding_judge="judge"
+        case_number="1-202/2026",
+        title="State v. Lanes",
+        court="Court",
+        presiding_judge="judge",
+        clerk="clerk",
     )
     judge = await app[keys.PARTICIPANTS].add(hearing.id, name="Judith Bench", role=Role.JUDGE)
     defendant = await app[keys.PARTICIPANTS].add(hearing.id, name="Dan Dock", role=Role.DEFENDANT)

@@ -35,7 +35,7 @@ async def test_a_read_needs_a_stated_reason_and_is_audited_with_it(
     client: Client, action: str, path: str
 ) -> None:
     hearing = await client.app[keys.HEARINGS].create(
-        case_number="R-1", title="State v. Read", presiding_judge="judge"
+        case_number="R-1", title="State v. Read", presiding_judge="judge", clerk="clerk"
     )
     url = f"/api/v1/hearings/{hearing.id}{path}"
 
@@ -60,5 +60,6 @@ async def test_no_reason_opens_a_hearing_the_reader_may_not_read(
     )
     url = f"/api/v1/hearings/{others.id}{path}?reason=curious"
     assert (await client.get(url, headers=as_("judge"))).status == 403
+    assert (await client.get(url, headers=as_("clerk"))).status == 403  # not its clerk
     assert (await client.get(url)).status == 401  # anonymous: refused before any reason
     assert [r for r in await _audited(client, action) if "curious" in r[2]] == []

@@ -211,7 +211,9 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 
 async def test_staff_read_a_hearings_chat_in_order_with_utc_times(client: Client) -> None:
     data = client.app[keys.DATA]
-    hearing = await data.hearings.create(case_number="1-1/2026", title="State v. Chat")
+    hearing = await data.hearings.create(
+        case_number="1-1/2026", title="State v. Chat", clerk="clerk"
+    )
     other = await data.hearings.create(case_number="1-2/2026", title="State v. Other")
     await data.chat.add(message(hearing, "msg_2", at=MORNING + 60, sender="prt_clerk", to="prt_d"))
     await data.chat.add(message(hearing, "msg_1", text="Hello"))
@@ -246,7 +248,9 @@ async def test_staff_read_a_hearings_chat_in_order_with_utc_times(client: Client
 
 async def test_the_chat_is_read_a_page_at_a_time_over_http(client: Client) -> None:
     data = client.app[keys.DATA]
-    hearing = await data.hearings.create(case_number="1-1/2026", title="State v. Chat")
+    hearing = await data.hearings.create(
+        case_number="1-1/2026", title="State v. Chat", clerk="clerk"
+    )
     for n in range(3):
         await data.chat.add(message(hearing, f"msg_{n}", at=MORNING + n))
 

@@ -69,7 +69,9 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 
 async def test_staff_read_the_register_and_others_are_refused(client: Client) -> None:
     app = client.app
-    hearing = await app[keys.HEARINGS].create(case_number="E-2", title="T", presiding_judge="judge")
+    hearing = await app[keys.HEARINGS].create(
+        case_number="E-2", title="T", presiding_judge="judge", clerk="clerk"
+    )
     await app[keys.DATA].exhibits.add(_exhibit(hearing.id, "exh_a", HOSTILE))
     url = f"/api/v1/hearings/{hearing.id}/exhibits?reason=checking"
     response = await client.get(url, headers=as_("clerk"))

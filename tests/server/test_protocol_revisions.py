@@ -199,8 +199,8 @@ async def test_the_protocol_counts_each_entrys_revisions_and_staff_who_read_it_r
     client: Client,
 ) -> None:
     app = client.app
-    hearing = await app[keys.HEARINGS].create(case_number="R-4", title="T")
-    other = await app[keys.HEARINGS].create(case_number="R-5", title="T")
+    hearing = await app[keys.HEARINGS].create(case_number="R-4", title="T", clerk="clerk")
+    other = await app[keys.HEARINGS].create(case_number="R-5", title="T", clerk="clerk")
     protocol = app[keys.DATA].protocol
     t0 = time.time()
     entry = await protocol.add(_entry(hearing.id, "ent_r4", "first", t0))

@@ -9,12 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from court.errors import InvalidRequest, InvalidState, NotFound
+from court.errors import InvalidRequest, InvalidState, NotFound, PermissionDenied
 from court.protocol import EntryKind, ProtocolEntry
 from server import keys
 from server.app import create_app
+from server.audit import Outcome
 from server.settings import Settings
-from tests.server.api_support import Client, MakeClient, actor_header, as_
+from tests.server.api_support import ACTORS, Client, MakeClient, actor_header, as_
 from tests.server.archive_support import recorded_hearing
 from tests.server.conftest import Database
 
@@ -73,7 +74,9 @@ async def client(aiohttp_client: MakeClient, settings: Settings) -> Client:
 
 async def test_staff_read_the_protocol_and_others_are_refused(client: Client) -> None:
     app = client.app
-    hearing = await app[keys.HEARINGS].create(case_number="P-2", title="T", presiding_judge="judge")
+    hearing = await app[keys.HEARINGS].create(
+        case_number="P-2", title="T", presiding_judge="judge", clerk="clerk"
+    )
     await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_a", HOSTILE))
     url = f"/api/v1/hearings/{hearing.id}/protocol?reason=checking"
     response = await client.get(url, headers=as_("clerk"))
@@ -146,6 +149,49 @@ async def test_the_judge_and_clerk_sign_then_only_corrections_are_appended_and_b
     report = await (await client.post(verify, json=why, headers=as_("archivist"))).json()
     assert report["ok"] is False
     assert any("protocol.json" in f["subject"] for f in report["recordings"][0]["findings"])
+
+
+async def test_a_clerk_the_hearing_does_not_name_may_not_sign_its_protocol(
+    client: Client, settings: Settings
+) -> None:
+    """The security review's H1: "POST .../protocol/sign by an unrelated clerk on a closed
+    hearing returns 200 and records a 'clerk' signature". Now 403, a problem, audited, and
+    nothing is signed; the signing service refuses them as well, whoever calls it."""
+    app = client.app
+    hearing_id, _, _ = await recorded_hearing(
+        client, settings, case_number="P-4", name="W", close=True, presiding_judge="judge"
+    )
+    await app[keys.DATA].protocol.add(_entry(hearing_id, "ent_u1", "I saw the car"))
+    base = f"/api/v1/hearings/{hearing_id}/protocol"
+
+    refused = await client.post(f"{base}/sign", json={}, headers=as_("other_clerk"))
+    correcting = await client.post(
+        f"{base}/corrections",
+        json={"number": 1, "text": "x", "reason": "r"},
+        headers=as_("other_clerk"),
+    )
+
+    assert refused.status == 403
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
+    problem = await refused.json()
+    assert problem["status"] == 403 and "P-4" in problem["detail"]
+    assert correcting.status == 403
+    assert await app[keys.DATA].protocol.signatures(hearing_id) == []
+    denied = [
+        e
+        for e in await app[keys.AUDIT].entries.page(limit=100)
+        if e.outcome == Outcome.DENIED and e.action == "protocol.sign"
+    ]
+    assert [e.actor for e in denied] == ["staff:clerk2"]
+    hearing = await app[keys.HEARINGS].get(hearing_id)
+    assert hearing is not None
+    with pytest.raises(PermissionDenied):
+        await app[keys.PROTOCOL_SIGNING].sign(hearing, ACTORS["other_clerk"])
+    assert await app[keys.DATA].protocol.signatures(hearing_id) == []
+
+    # The hearing's own clerk signs, as the clerk.
+    signed = await client.post(f"{base}/sign", json={}, headers=as_("clerk"))
+    assert [s["role"] for s in (await signed.json())["signatures"]] == ["clerk"]
 
 
 async def test_the_protocol_exports_as_a_court_document_in_three_languages(client: Client) -> None:

@@ -13,10 +13,11 @@ import pytest
 
 from court.events import EventKind
 from court.hearing_state import HearingState
+from court.ids import ParticipantId
 from court.roles import Role
 from recordings.timeline import read_timeline
 from signaling.client import CommandFailed, ParticipantClient
-from signaling.events import ClientEvent, ServerEvent
+from signaling.events import NAMESPACE, ClientEvent, ServerEvent
 from tests.signaling.conftest import HEARING, HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
@@ -216,6 +217,63 @@ async def test_states_follow_the_table_and_only_the_roles_allowed_may_change_the
     assert kinds.count(EventKind.HEARING_STATE_CHANGED) == 7
 
 
+async def test_a_second_page_of_the_judge_is_asked_and_never_silently_replaces_the_first(
+    hearing_server: HearingServer,
+) -> None:
+    """The security review's H1: a second connection with the judge's credentials kicked the
+    real judge out. Now its join is refused with `bench_already_connected` and the judge's
+    page stays, until the new page confirms (`take_over`); then the old page is told why."""
+    judge = await hearing_server.join(Role.JUDGE)
+    defendant = await hearing_server.join(Role.DEFENDANT)
+
+    second = ParticipantClient(hearing_server.url, judge.token)
+    hearing_server.clients.append(second)
+    with pytest.raises(CommandFailed) as refusal:
+        await second.connect()
+
+    assert refusal.value.code == "bench_already_connected"
+    assert "another window" in str(refusal.value)
+    await asyncio.sleep(0.3)  # anything the refusal might have sent the judge arrives
+    assert judge.sio.connected
+    assert judge.received(ServerEvent.SESSION_REPLACED) == []
+    await judge.command(ClientEvent.HEARTBEAT, {})  # still answered: still the judge
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None
+    assert live.sessions[ParticipantId(judge.participant_id)].sid == judge.sio.get_sid(NAMESPACE)
+    assert defendant.received(ServerEvent.PARTICIPANT_LEFT) == []
+
+    taken = await second.command(ClientEvent.JOIN, {"take_over": True})
+
+    assert taken["replaced_previous"] is True
+    assert taken["participant"]["role"] == "judge"
+    await judge.wait_until(lambda: bool(judge.received(ServerEvent.SESSION_REPLACED)))
+    assert judge.received(ServerEvent.SESSION_REPLACED) == [{"cause": "taken_over"}]
+    await judge.wait_until(lambda: not judge.sio.connected)
+    assert live.sessions[ParticipantId(judge.participant_id)].sid == second.sio.get_sid(NAMESPACE)
+    for bad in ({"take_over": "yes"}, {"take_over": 1}, {"takeover": True}):
+        assert await refused(second, ClientEvent.JOIN, bad) == "invalid_request"
+
+
+async def test_a_judge_alone_in_the_hearing_takes_over_from_another_page(
+    hearing_server: HearingServer,
+) -> None:
+    """The old page was the hearing's last: the hearing closes with it and the new page
+    opens it again, rather than joining a hearing that has just been closed."""
+    judge = await hearing_server.join(Role.JUDGE)
+    second = ParticipantClient(hearing_server.url, judge.token)
+    hearing_server.clients.append(second)
+    with pytest.raises(CommandFailed):
+        await second.connect()
+
+    taken = await second.command(ClientEvent.JOIN, {"take_over": True})
+
+    assert taken["participant"]["role"] == "judge"
+    await judge.wait_until(lambda: not judge.sio.connected)
+    live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
+    assert live is not None
+    assert live.sessions[ParticipantId(judge.participant_id)].sid == second.sio.get_sid(NAMESPACE)
+
+
 async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_the_old_session(
     hearing_server: HearingServer,
 ) -> None:
@@ -231,6 +289,7 @@ async def test_a_reload_returns_to_the_same_room_without_admission_and_replaces_
     assert data["rejoined"] is True
     assert data["replaced_previous"] is True
     await defendant.wait_until(lambda: bool(defendant.received(ServerEvent.SESSION_REPLACED)))
+    assert defendant.received(ServerEvent.SESSION_REPLACED) == [{"cause": "reopened"}]
     await defendant.wait_until(lambda: not defendant.sio.connected)
     kinds = [
         e.kind

@@ -24,6 +24,10 @@ export const api = {
   removeParticipant: (id, pid) =>
     request("DELETE", `/api/v1/hearings/${enc(id)}/participants/${enc(pid)}`),
 
+  // The signed-in judge or clerk of the hearing joins its bench: a join token bound to this
+  // session (no bench member gets a join link).
+  joinBench: (id) => request("POST", `/api/v1/hearings/${enc(id)}/bench`, {}),
+
   links: (id) => request("GET", `/api/v1/hearings/${enc(id)}/links`),
   issueLink: (id, pid) =>
     request("POST", `/api/v1/hearings/${enc(id)}/participants/${enc(pid)}/links`, {}),

@@ -1,5 +1,6 @@
 // One hearing in the staff console: its facts, rescheduling and cancelling, its participants
-// and its join links (issued, shown once, listed, revoked).
+// and its join links (issued, shown once, listed, revoked), and for the hearing's presiding
+// judge and clerk, the way into it: "Join as judge"/"Join as clerk" (the bench gets no link).
 
 import { api } from "./console-api.js";
 import {
@@ -37,6 +38,8 @@ const LINK_STATE_LABELS = {
 };
 const FORMS = ["reschedule-form", "cancel-form", "participant-form"];
 const LANGUAGE_NAMES = { az: "Azerbaijani", ru: "Russian", en: "English" };
+// The bench joins from its staff session, never by a join link (the server refuses both).
+const BENCH_ROLES = ["judge", "clerk"];
 
 // A link of a closed or cancelled hearing is refused even while the link itself is active.
 function linkState(link, hearing) {
@@ -53,8 +56,10 @@ export class HearingView {
   // can(permission): whether the logged-in person may; flash(text): the page's message line;
   // onHearing(hearing): told whenever the hearing is loaded or changed (its day may change).
   // nameOf(username): a staff member's name, as far as the console knows it.
-  constructor({ can, flash, onHearing, nameOf }) {
+  // account(): the signed-in person ({username, role}).
+  constructor({ can, flash, onHearing, nameOf, account }) {
     this.can = can;
+    this.account = account;
     this.nameOf = nameOf;
     this.flash = flash;
     this.onHearing = onHearing;
@@ -94,7 +99,7 @@ export class HearingView {
     if (opening) {
       $("hearing-heading").focus();
     }
-    const scheduler = this.can("schedule_hearings");
+    const scheduler = this.mayChange();
     await Promise.all([this.loadParticipants(), scheduler ? this.loadLinks() : null]);
   }
 
@@ -202,7 +207,7 @@ export class HearingView {
       ),
     );
 
-    const scheduler = this.can("schedule_hearings");
+    const scheduler = this.mayChange();
     const reschedulable = scheduler && RESCHEDULABLE.includes(hearing.state);
     const cancellable = scheduler && CANCELLABLE.includes(hearing.state);
     $("reschedule-button").hidden = !reschedulable;
@@ -223,10 +228,57 @@ export class HearingView {
       : "";
     $("participant-form").hidden = ended || !scheduler;
     $("links-section").hidden = !scheduler;
+
+    const seat = this.benchSeat();
+    $("bench-actions").hidden = ended || !seat;
+    $("join-bench").textContent = seat === "judge" ? "Join as judge" : "Join as clerk";
+    clearError("join-bench-error");
+  }
+
+  // Whether the signed-in person may change this hearing: a judge or a clerk only the
+  // hearings that name them (the server refuses the others); the e-court system's
+  // schedulers are not signed in here.
+  mayChange() {
+    if (!this.can("schedule_hearings")) {
+      return false;
+    }
+    const me = this.account() || {};
+    return !["judge", "clerk"].includes(me.role) || this.benchSeat() !== null;
+  }
+
+  // "judge" or "clerk" when the signed-in person is this hearing's presiding judge or clerk.
+  benchSeat() {
+    const me = this.account() || {};
+    const hearing = this.hearing;
+    if (!hearing || !me.username) {
+      return null;
+    }
+    if (me.role === "judge" && hearing.presiding_judge === me.username) {
+      return "judge";
+    }
+    if (me.role === "clerk" && hearing.clerk === me.username) {
+      return "clerk";
+    }
+    return null;
+  }
+
+  // Asks for a join token bound to this session and opens the hearing page with it, here:
+  // a window opened after an awaited request would be taken for a pop-up and blocked.
+  async joinBench() {
+    clearError("join-bench-error");
+    const joining = $("join-bench");
+    joining.disabled = true;
+    try {
+      const joined = await api.joinBench(this.hearing.id);
+      window.location.assign(joined.url);
+    } catch (err) {
+      report(err, "join-bench-error");
+      joining.disabled = false;
+    }
   }
 
   get editable() {
-    return Boolean(this.hearing) && !ENDED.includes(this.hearing.state) && this.can("schedule_hearings");
+    return Boolean(this.hearing) && !ENDED.includes(this.hearing.state) && this.mayChange();
   }
 
   // Shows or hides one of the inline forms (reschedule, cancel); one at a time.
@@ -349,7 +401,7 @@ export class HearingView {
         ? this.participantName(participant.represents)
         : null;
       const actions = el("td", { className: "cell-actions" });
-      if (editable) {
+      if (editable && !BENCH_ROLES.includes(participant.role)) {
         actions.append(
           button(
             "Issue join link",
@@ -357,6 +409,10 @@ export class HearingView {
             "button--primary-quiet",
             "issue-link",
           ),
+        );
+      }
+      if (editable) {
+        actions.append(
           button(
             "Remove",
             () => this.confirmRemoval(participant, actions),
@@ -623,9 +679,10 @@ export class HearingView {
     });
     $("pf-role").replaceChildren(
       el("option", { text: "Choose a role", attrs: { value: "" } }),
-      ...Object.entries(ROLE_LABELS).map(([value, label]) =>
-        el("option", { text: label, attrs: { value } }),
-      ),
+      ...Object.entries(ROLE_LABELS)
+        .filter(([value]) => !BENCH_ROLES.includes(value))
+        .map(([value, label]) => el("option", { text: label, attrs: { value } })),
     );
+    $("join-bench").addEventListener("click", () => this.joinBench());
   }
 }

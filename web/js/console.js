@@ -402,6 +402,7 @@ function bind() {
     can,
     flash,
     nameOf: (username) => personName(app.bench, username),
+    account: () => app.account,
     onHearing: (hearing) => {
       if (hearing.scheduled_start) {
         app.day = dayOf(hearing.scheduled_start);

@@ -218,8 +218,8 @@ const ON_SERVER_EVENT = Object.freeze({
   // A released witness is told with `removed` and `released: true`: thanked, not removed.
   [ServerEvent.REMOVED]: ({ reason, released, cause }) =>
     endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || "", cause))),
-  [ServerEvent.SESSION_REPLACED]: () =>
-    endForGood(() => view.showReplaced(() => window.location.reload())),
+  [ServerEvent.SESSION_REPLACED]: ({ cause }) =>
+    endForGood(() => view.showReplaced(() => window.location.reload(), cause)),
   [ServerEvent.CHAT_MESSAGE]: ({ message }) => app.chat.add(message),
   [ServerEvent.SCREEN_SHARE_STARTED]: screenShareStarted,
   [ServerEvent.SCREEN_SHARE_STOPPED]: screenShareStopped,

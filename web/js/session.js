@@ -253,11 +253,29 @@ export async function startSession({ reconnected = false } = {}) {
   view.setState(reconnected ? "Reconnecting…" : "Joining the hearing…");
 
   app.marks.joinSent = performance.now();
+  const join = (takeOver) => {
+    const joining = app.signaling.command(ClientEvent.JOIN, takeOver ? { take_over: true } : {});
+    media.configureIceFrom(joining);
+    return joining;
+  };
   let data;
   try {
-    const joining = app.signaling.command(ClientEvent.JOIN, {});
-    media.configureIceFrom(joining);
-    data = await joining;
+    // This page reconnecting takes its own seat back; a new page of a judge or clerk who is
+    // in the hearing elsewhere is refused until the person says to continue here.
+    data = await join(reconnected).catch(async (err) => {
+      if (!(err instanceof SignalingError && err.code === "bench_already_connected")) {
+        throw err;
+      }
+      if (!(await view.askTakeOver())) {
+        refuseJoin("You stayed in the hearing in your other window.");
+        return null;
+      }
+      view.setState("Joining the hearing…");
+      return join(true);
+    });
+    if (data === null) {
+      return;
+    }
   } catch (err) {
     if (err instanceof SignalingError && ["permission_denied", "invalid_state"].includes(err.code)) {
       // Removed earlier, a locked hearing, or one that has ended: no point in retrying.

@@ -329,17 +329,49 @@ export function showRemoved(reason, cause) {
   });
 }
 
-export function showReplaced(useThisWindow) {
+/**
+ * @param {() => void} useThisWindow
+ * @param {"taken_over" | "reopened"} [cause] taken_over: the person confirmed it there
+ */
+export function showReplaced(useThisWindow, cause) {
   hideHearing();
   setState("Left the hearing in this window");
   showPanel({
     tone: "warning",
-    title: "Your link was opened in another window",
+    title:
+      cause === "taken_over"
+        ? "You continued in another window"
+        : "Your link was opened in another window",
     body: [
-      "This link was opened in another window; this window has left the hearing.",
+      cause === "taken_over"
+        ? "You chose to continue this hearing in another window; this window has left it."
+        : "This link was opened in another window; this window has left the hearing.",
       "You can close this window, or take part from this window instead (the other one then leaves the hearing).",
     ],
     actions: [button("Take part from this window", useThisWindow)],
+  });
+}
+
+// A judge or clerk already in the hearing from another page (the server never replaces the
+// bench unasked): resolves true when the person chooses to continue here.
+/** @returns {Promise<boolean>} */
+export function askTakeOver() {
+  hideHearing();
+  setState("Already in this hearing");
+  return new Promise((resolve) => {
+    showPanel({
+      tone: "warning",
+      title: "You are already in this hearing in another window. Continue here?",
+      body: [
+        "If you continue here, the other window leaves the hearing.",
+        "If you did not open the hearing elsewhere, continue here and tell the court's " +
+          "administrator: your account may be in use by someone else.",
+      ],
+      actions: [
+        button("Continue here", () => resolve(true)),
+        button("Stay in the other window", () => resolve(false)),
+      ],
+    });
   });
 }
 

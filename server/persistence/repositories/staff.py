@@ -235,6 +235,28 @@ class StaffSessionRepository:
             ]
         return [s for s in found if s.expires_at > now]
 
+    async def is_live(self, account_id: str, session_id: str, *, now: datetime) -> bool:
+        """Whether the account's session named by its public id is still there (not logged
+        out, revoked or expired) and the account still enabled: a bench join token lives
+        only as long as the staff session it was issued to."""
+        if len(session_id) != 16 or not all(c in "0123456789abcdef" for c in session_id):
+            return False
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(StaffSessionRow.expires_at, StaffAccountRow.disabled_at)
+                    .join(StaffAccountRow, StaffAccountRow.id == StaffSessionRow.account_id)
+                    .where(
+                        StaffSessionRow.account_id == account_id,
+                        StaffSessionRow.id.startswith(session_id, autoescape=True),
+                    )
+                )
+            ).first()
+        if found is None:
+            return False
+        expires_at, disabled_at = found
+        return disabled_at is None and (aware(expires_at) or expires_at) > now
+
     async def revoke(self, account_id: str, session_id: str) -> bool:
         """End one session of the account, named by its public id; False if there is none."""
         if len(session_id) != 16 or not all(c in "0123456789abcdef" for c in session_id):
