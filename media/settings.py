@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,10 @@ class IceServer:
     urls: tuple[str, ...]
     username: str | None = None
     credential: str | None = None
+
+
+# A network remote ICE candidates may be in (media/candidates.py).
+PeerNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,10 @@ class MediaSettings:
     host_addresses: tuple[str, ...] = field(default_factory=tuple)
     # The UDP ports (first, last) host candidates bind (media/ports.py); None: any port.
     ports: tuple[int, int] | None = None
+    # The non-public networks an endpoint's ICE candidates may be in (public addresses
+    # always may): COURTROOM_MEDIA_PEER_NETWORKS. None: the loopback ``host_addresses``
+    # only, the single-machine case (media/candidates.py).
+    peer_networks: tuple[PeerNetwork, ...] | None = None
     negotiation_timeout_s: float = 10.0
     # The monotonic clock media measures intervals with (keyframe throttling, the last
     # frame's arrival that health checks compare): the one place media takes time from,

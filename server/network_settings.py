@@ -1,12 +1,15 @@
-"""The settings that open courtroom to participants on other networks: TURN and the media
-ports. Read by server/settings.py; all are optional, and unset they leave make run's
-single-machine behaviour as it was (host candidates only, any UDP port)."""
+"""The settings that open courtroom to participants on other networks: TURN, the media
+ports and the networks participants' ICE candidates may be in. Read by server/settings.py;
+all are optional, and unset they leave make run's single-machine behaviour as it was
+(host candidates only, any UDP port, participants on this machine or on public addresses)."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 
+from media.settings import PeerNetwork
 from signaling.turn import DEFAULT_TTL_S, TurnSettings
 
 TURN_URLS_EXAMPLE = (
@@ -88,3 +91,35 @@ def media_ports_from_env(env: Mapping[str, str]) -> tuple[int, int] | None:
             f"COURTROOM_MEDIA_PORTS must be a range within 1024-65535, first <= last, not {value!r}"
         )
     return ports
+
+
+def media_peer_networks_from_env(env: Mapping[str, str]) -> tuple[PeerNetwork, ...] | None:
+    """COURTROOM_MEDIA_PEER_NETWORKS=10.20.0.0/16,192.168.5.0/24: the non-public networks
+    participants' ICE candidates may be in (the court's LAN, the TURN server's private
+    address). The relay sends STUN connectivity checks only to public addresses and to
+    these (media/candidates.py, the security review's M6); never to link-local, multicast,
+    unspecified or reserved addresses, and never to a port below 1024, whatever is listed.
+
+    Unset: None, which allows, besides public addresses, only the loopback addresses the
+    relay itself offers (COURTROOM_ICE_HOST_ADDRESSES=127.0.0.1: make run, the tests), the
+    single-machine case where browser and server share the machine. A participant whose
+    candidates are all refused still connects: its own checks reach the relay, which
+    answers the address they come from (a peer-reflexive candidate). List a network only
+    when the relay must reach participants there first (a LAN without TURN); listing one
+    lets any participant make the relay send STUN packets into it.
+    """
+    value = env.get("COURTROOM_MEDIA_PEER_NETWORKS", "").strip()
+    if not value:
+        return None
+    networks: list[PeerNetwork] = []
+    for item in (v.strip() for v in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as exc:
+            raise ValueError(
+                "COURTROOM_MEDIA_PEER_NETWORKS must be a comma-separated list of networks "
+                f"or addresses (e.g. 10.20.0.0/16,127.0.0.1), not {item!r}: {exc}"
+            ) from None
+    return tuple(networks)
