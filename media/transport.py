@@ -194,7 +194,11 @@ class Transport:
         transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
         _prefer_forwardable_codecs(transceiver)
         passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)
-        consumer.forward_to(passthrough.RtpForwarder(transceiver, on_ready=consumer.flush))
+        consumer.forward_to(
+            passthrough.RtpForwarder(
+                transceiver, on_ready=consumer.flush, monotonic=self._monotonic
+            )
+        )
         self._consumers[consumer] = transceiver
         return consumer
 
