@@ -43,13 +43,17 @@ from aiortc.rtcdtlstransport import RtpRouter
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpSendParameters
 from aiortc.rtcrtpsender import random_sequence_number
 from aiortc.rtp import (
+    RTCP_PSFB_APP,
     RTCP_RTPFB_NACK,
     RTP_HISTORY_SIZE,
     AnyRtcpPacket,
     HeaderExtensions,
     HeaderExtensionsMap,
+    RtcpPsfbPacket,
     RtcpRtpfbPacket,
     RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
     wrap_rtx,
 )
 from aiortc.utils import random32
@@ -213,6 +217,49 @@ async def send_picture_loss(receiver: RTCRtpReceiver) -> bool:
     if not sources:
         return False
     await receiver._send_rtcp_pli(sources[0].source)
+    return True
+
+
+# The receiver's RTCP SSRC, set once its transport is started (None before).
+_RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
+
+
+def cap_bitrate_estimate(receiver: RTCRtpReceiver, max_bitrate: int) -> None:
+    """Never let ``receiver`` tell its publisher it may send more than ``max_bitrate`` bit/s.
+
+    aiortc's receiver estimates the publisher's bandwidth (abs-send-time) and sends it as
+    REMB (RTCP PSFB APP, draft-alvestrand-rmcat-remb), which browsers take as the most they
+    may send: the relay's REMB is clamped to the cap on its way out.
+    """
+    send_rtcp = receiver._send_rtcp
+
+    async def clamped(packet: AnyRtcpPacket) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                pass
+            else:
+                if bitrate > max_bitrate:
+                    packet.fci = pack_remb_fci(max_bitrate, ssrcs)
+        await send_rtcp(packet)
+
+    receiver._send_rtcp = clamped  # type: ignore[method-assign]
+
+
+async def send_bitrate_estimate(receiver: RTCRtpReceiver, bitrate: int) -> bool:
+    """Tell the publisher behind ``receiver`` it may send ``bitrate`` bit/s (RTCP REMB).
+
+    aiortc's own estimate goes out only once it has one, and only when the publisher sends
+    abs-send-time: the cap is said at once. False before a media source is known.
+    """
+    sources = receiver.getSynchronizationSources()
+    rtcp_ssrc = getattr(receiver, _RECEIVER_RTCP_SSRC)
+    if not sources or rtcp_ssrc is None:
+        return False
+    packet = RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0)
+    packet.fci = pack_remb_fci(bitrate, [sources[0].source])
+    await receiver._send_rtcp(packet)
     return True
 
 

@@ -38,6 +38,21 @@ KEYFRAME_REQUEST_INTERVAL_S = 0.3
 KEYFRAME_REQUESTS_PER_S = 1.0
 KEYFRAME_REQUEST_BURST = 3
 
+# Audio's hard limit (bit/s): Opus never exceeds 510 kbit/s, so this stops only a crafted
+# publisher filling the recording with "audio"; an honest one's audio is never touched,
+# whatever its video does (each has its own budget).
+MAX_AUDIO_BITRATE = 512_000
+
+
+def bitrate_budget(bitrate: int, monotonic: Callable[[], float]) -> TokenBucket:
+    """Bytes a second for ``bitrate`` bit/s, with one second of slack (a keyframe)."""
+    return TokenBucket(bitrate / 8, bitrate / 8, monotonic)
+
+
+def advertised_bitrate(max_video_bitrate: int) -> int:
+    """What each video track is asked to stay under (REMB): 3/8 of the publisher's cap."""
+    return max_video_bitrate * 3 // 8
+
 
 class Producer:
     """Reads one received track for as long as it lives and hands every frame on.
@@ -55,7 +70,12 @@ class Producer:
         on_closed: Callable[[Producer], None],
         source: str | None = None,
         monotonic: Callable[[], float],
+        budget: TokenBucket | None = None,
+        advertised_bitrate: int | None = None,
     ) -> None:
+        """``budget`` (bytes) bounds what is forwarded and recorded: a publisher's video
+        tracks share one (MediaSettings.max_video_bitrate); audio has its own. A video
+        track is asked (REMB) to stay under ``advertised_bitrate`` bit/s."""
         self.endpoint_id = endpoint_id
         self._monotonic = monotonic
         self.kind: str = track.kind
@@ -79,11 +99,28 @@ class Producer:
         self.keyframe_requests_sent = 0
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
+        if budget is None and self.kind == "audio":
+            budget = bitrate_budget(MAX_AUDIO_BITRATE, monotonic)
+        self._budget = budget
+        self._over_budget = False
+        self._advertised_bitrate = advertised_bitrate if self.kind == "video" else None
+        if self._advertised_bitrate is not None:
+            passthrough.cap_bitrate_estimate(receiver, self._advertised_bitrate)
+        # Over the budget: frames and bytes not forwarded nor recorded, and how many times
+        # the publisher went over (each logged once).
+        self.dropped_frames = 0
+        self.dropped_bytes = 0
+        self.times_over_budget = 0
         self._drain = asyncio.get_running_loop().create_task(self._run(), name=f"drain {self.id}")
 
     @property
     def is_closed(self) -> bool:
         return self._closed
+
+    @property
+    def over_budget(self) -> bool:
+        """Whether the publisher is past its bitrate budget (its frames are being dropped)."""
+        return self._over_budget
 
     @property
     def paused(self) -> bool:
@@ -166,26 +203,71 @@ class Producer:
                     # rather than relay decoded frames that the senders would re-encode.
                     raise TypeError(f"relay received {type(frame).__name__}, not EncodedFrame")
                 self.last_frame_at = self._monotonic()
-                if self._paused:
-                    continue
-                for consumer in tuple(self._consumers):
-                    try:
-                        consumer.push(frame)
-                    except Exception:
-                        # One subscriber's broken connection must never stop the others'.
-                        logger.exception("Producer(%s) could not push to a consumer", self.id)
-                for tap in tuple(self._taps):
-                    try:
-                        tap(frame)
-                    except Exception:
-                        logger.exception("Producer(%s) tap failed; removing it", self.id)
-                        self._taps.remove(tap)
+                if self._advertised_bitrate is not None:
+                    self._advertise(self._advertised_bitrate)
+                if not self._paused and self._within_budget(frame):
+                    self._hand_on(frame)
         except MediaStreamError:
             logger.debug("Producer(%s) track ended", self.id)
         except asyncio.CancelledError:
             pass
         finally:
             self._finish()
+
+    def _hand_on(self, frame: EncodedFrame) -> None:
+        for consumer in tuple(self._consumers):
+            try:
+                consumer.push(frame)
+            except Exception:
+                # One subscriber's broken connection must never stop the others'.
+                logger.exception("Producer(%s) could not push to a consumer", self.id)
+        for tap in tuple(self._taps):
+            try:
+                tap(frame)
+            except Exception:
+                logger.exception("Producer(%s) tap failed; removing it", self.id)
+                self._taps.remove(tap)
+
+    def _advertise(self, bitrate: int) -> None:
+        """Tell the publisher the cap once, as soon as its first frame names its source."""
+        self._advertised_bitrate = None
+        task = asyncio.get_running_loop().create_task(
+            passthrough.send_bitrate_estimate(self._receiver, bitrate)
+        )
+        self._keyframe_tasks.add(task)
+        task.add_done_callback(self._keyframe_tasks.discard)
+
+    def _within_budget(self, frame: EncodedFrame) -> bool:
+        """Whether ``frame`` may be forwarded and recorded.
+
+        Past the budget, video is dropped until a keyframe fits again (a delta frame after
+        a gap cannot be decoded); the publisher is asked for one, within the keyframe
+        budget. Audio frames each stand alone: only those over the budget are dropped.
+        """
+        budget = self._budget
+        if budget is None:
+            return True
+        size = len(frame.data)
+        if self._over_budget:
+            if frame.is_keyframe and budget.take(size):
+                self._over_budget = False
+                logger.info("Producer(%s) is within its bitrate budget again", self.id)
+                return True
+        elif budget.take(size):
+            return True
+        else:
+            self._over_budget = True
+            self.times_over_budget += 1
+            logger.warning(
+                "Producer(%s) exceeded its bitrate budget; its frames are neither forwarded "
+                "nor recorded until it is within it again (%d times so far)",
+                self.id,
+                self.times_over_budget,
+            )
+        self.dropped_frames += 1
+        self.dropped_bytes += size
+        self.request_keyframe()
+        return False
 
     def _finish(self) -> None:
         if self._closed:

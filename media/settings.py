@@ -36,6 +36,11 @@ class MediaSettings:
     # always may): COURTROOM_MEDIA_PEER_NETWORKS. None: the loopback ``host_addresses``
     # only, the single-machine case (media/candidates.py).
     peer_networks: tuple[PeerNetwork, ...] | None = None
+    # The most video one publisher may send, camera and screen together (bit/s): beyond it
+    # the relay forwards and records none of it until a keyframe fits again
+    # (COURTROOM_MEDIA_MAX_VIDEO_KBPS). Each video track is asked, by REMB, to stay under
+    # 3/8 of it, so an honest camera and screen together never reach it.
+    max_video_bitrate: int = 4_000_000
     negotiation_timeout_s: float = 10.0
     # The monotonic clock media measures intervals with (keyframe throttling, the last
     # frame's arrival that health checks compare): the one place media takes time from,

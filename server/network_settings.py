@@ -12,6 +12,10 @@ from pathlib import Path
 from media.settings import PeerNetwork
 from signaling.turn import DEFAULT_TTL_S, TurnSettings
 
+DEFAULT_MAX_VIDEO_KBPS = 4000
+# Below this a camera alone would be capped: refused as a mistake, not a limit.
+MIN_MAX_VIDEO_KBPS = 1000
+
 TURN_URLS_EXAMPLE = (
     "turn:turn.court.example:3478?transport=udp,turn:turn.court.example:3478?transport=tcp,"
     "turns:turn.court.example:443?transport=tcp"
@@ -123,3 +127,26 @@ def media_peer_networks_from_env(env: Mapping[str, str]) -> tuple[PeerNetwork, .
                 f"or addresses (e.g. 10.20.0.0/16,127.0.0.1), not {item!r}: {exc}"
             ) from None
     return tuple(networks)
+
+
+def media_max_video_bitrate_from_env(env: Mapping[str, str]) -> int:
+    """COURTROOM_MEDIA_MAX_VIDEO_KBPS: the most video one participant may send, camera and
+    screen together, in kbit/s (default 4000). The relay asks each video track (REMB) to
+    stay under 3/8 of it, which browsers obey; a crafted publisher past it has its video
+    neither forwarded nor recorded until it is within it again (its audio is untouched),
+    so it cannot fill the recordings' disk or load the relay (the security review's M6)."""
+    value = env.get("COURTROOM_MEDIA_MAX_VIDEO_KBPS", "").strip()
+    if not value:
+        return DEFAULT_MAX_VIDEO_KBPS * 1000
+    try:
+        kbps = int(value)
+    except ValueError:
+        raise ValueError(
+            f"COURTROOM_MEDIA_MAX_VIDEO_KBPS must be a number of kbit/s, not {value!r}"
+        ) from None
+    if not MIN_MAX_VIDEO_KBPS <= kbps <= 100_000:
+        raise ValueError(
+            f"COURTROOM_MEDIA_MAX_VIDEO_KBPS must be within {MIN_MAX_VIDEO_KBPS}-100000 "
+            f"(a 720p camera and a screen share need about 3000), not {value!r}"
+        )
+    return kbps * 1000

@@ -25,6 +25,7 @@ from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
 from server.logs import LOG_FORMATS, LogFormat
 from server.network_settings import (
+    media_max_video_bitrate_from_env,
     media_peer_networks_from_env,
     media_ports_from_env,
     turn_from_env,
@@ -152,6 +153,7 @@ class Settings:
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
                 ports=_network(media_ports_from_env, env),
                 peer_networks=_network(media_peer_networks_from_env, env),
+                max_video_bitrate=_network(media_max_video_bitrate_from_env, env),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
             demo=demo,
