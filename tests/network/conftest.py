@@ -136,8 +136,6 @@ def serve(base: Path, port: int, settings: dict[str, str]) -> Iterator[Server]:
         "COURTROOM_PUBLIC_URL": url,
         "COURTROOM_ICE_HOST_ADDRESSES": SERVER_IP,
         "COURTROOM_MEDIA_PORTS": f"{MEDIA_PORTS[0]}-{MEDIA_PORTS[1]}",
-        # The court's own network: participants' and TURN's candidates are in it.
-        "COURTROOM_MEDIA_PEER_NETWORKS": "10.17.0.0/16",
         **settings,
     }
     log_path = base / "server.log"
