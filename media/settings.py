@@ -39,7 +39,8 @@ class MediaSettings:
     # The most video one publisher may send, camera and screen together (bit/s): beyond it
     # the relay forwards and records none of it until a keyframe fits again
     # (COURTROOM_MEDIA_MAX_VIDEO_KBPS). Each video track is asked, by REMB, to stay under
-    # 3/8 of it, so an honest camera and screen together never reach it.
+    # 3/8 of it (a browser applies REMB to its whole connection: the court's pages send a
+    # camera and a screen at 700 kbit/s each), so honest publishers never reach it.
     max_video_bitrate: int = 4_000_000
     negotiation_timeout_s: float = 10.0
     # The monotonic clock media measures intervals with (keyframe throttling, the last
