@@ -31,10 +31,13 @@ def producer_id(endpoint_id: str, source: str) -> str:
 # Browsers answer a PLI within a frame or two; asking more often than this only makes
 # them send keyframes back to back, which costs bandwidth for every subscriber.
 KEYFRAME_REQUEST_INTERVAL_S = 0.3
-# Sustained, fewer still: any subscriber's PLI or FIR becomes a request to the publisher,
-# so without this one observer could keep the judge's camera at about three keyframes a
-# second for everyone (the security review's M6). A few subscribers joining at once still
-# get theirs at once; beyond that a publisher is asked for one keyframe a second at most.
+# Sustained, fewer still for what subscribers ask: any subscriber's PLI or FIR becomes a
+# request to the publisher, so without this one observer could keep the judge's camera at
+# about three keyframes a second for everyone (the security review's M6). A few losses at
+# once are still answered at once; beyond that subscribers together get one keyframe a
+# second from a publisher. The relay's own requests (a subscriber bound or connected, a
+# recording started) are not counted: they follow joins and commands, which signaling
+# limits, and a new subscriber's picture must not wait for an attacker's budget.
 KEYFRAME_REQUESTS_PER_S = 1.0
 KEYFRAME_REQUEST_BURST = 3
 
@@ -98,6 +101,7 @@ class Producer:
         )
         self.keyframe_requests_sent = 0
         self._pending_keyframe_request: asyncio.TimerHandle | None = None
+        self._pending_is_budgeted = False
         self._keyframe_tasks: set[asyncio.Task[bool]] = set()
         if budget is None and self.kind == "audio":
             budget = bitrate_budget(MAX_AUDIO_BITRATE, monotonic)
@@ -165,29 +169,48 @@ class Producer:
         return remove
 
     def request_keyframe(self) -> None:
-        """Ask the publisher for a keyframe, at most once per interval and within a budget
-        (KEYFRAME_REQUESTS_PER_S): whoever asks, the publisher is asked no more often.
+        """Ask the publisher for a keyframe because the relay needs one (a subscriber bound
+        or connected, a recording started), at most once per interval.
 
-        A request inside the interval, or over the budget, is not dropped but deferred to
-        when it may go: the subscriber that asked still needs its keyframe. Requests that
-        wait meanwhile become that one.
+        A request inside the interval is not dropped but deferred to its end: the
+        subscriber that asked still needs its keyframe.
         """
-        if self.kind != "video" or self._closed or self._pending_keyframe_request is not None:
+        self._ask_for_keyframe(budgeted=False)
+
+    def keyframe_asked_by_subscriber(self) -> None:
+        """Ask the publisher for a keyframe because a subscriber said it lost the picture
+        (RTCP PLI or FIR): as :meth:`request_keyframe`, and within a budget shared by every
+        subscriber (KEYFRAME_REQUESTS_PER_S), so that no subscriber can make a publisher
+        send keyframes faster than that. Over the budget the request waits for it."""
+        self._ask_for_keyframe(budgeted=True)
+
+    def _ask_for_keyframe(self, *, budgeted: bool) -> None:
+        if self.kind != "video" or self._closed:
             return
+        pending = self._pending_keyframe_request
+        if pending is not None:
+            if budgeted or not self._pending_is_budgeted:
+                return  # one is on its way as soon as allowed; it serves this one too
+            pending.cancel()  # the relay's own request need not wait for the budget
+            self._pending_keyframe_request = None
         since = self._monotonic() - self._last_keyframe_request
-        wait = max(KEYFRAME_REQUEST_INTERVAL_S - since, self._keyframe_budget.wait_s())
+        wait = KEYFRAME_REQUEST_INTERVAL_S - since
+        if budgeted:
+            wait = max(wait, self._keyframe_budget.wait_s())
         if wait <= 0:
-            self._send_keyframe_request()
+            self._send_keyframe_request(budgeted=budgeted)
         else:
             loop = asyncio.get_running_loop()
+            self._pending_is_budgeted = budgeted
             self._pending_keyframe_request = loop.call_later(wait, self._deferred_request)
 
     def _deferred_request(self) -> None:
         self._pending_keyframe_request = None
-        self.request_keyframe()
+        self._ask_for_keyframe(budgeted=self._pending_is_budgeted)
 
-    def _send_keyframe_request(self) -> None:
-        self._keyframe_budget.take()
+    def _send_keyframe_request(self, *, budgeted: bool) -> None:
+        if budgeted:
+            self._keyframe_budget.take()
         self._last_keyframe_request = self._monotonic()
         self.keyframe_requests_sent += 1
         task = asyncio.get_running_loop().create_task(passthrough.send_picture_loss(self._receiver))
@@ -266,7 +289,7 @@ class Producer:
             )
         self.dropped_frames += 1
         self.dropped_bytes += size
-        self.request_keyframe()
+        self.keyframe_asked_by_subscriber()  # within the same budget: its own doing
         return False
 
     def _finish(self) -> None:

@@ -193,7 +193,7 @@ class Transport:
         consumer = Consumer(kind, self._monotonic)
         transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
         _prefer_forwardable_codecs(transceiver)
-        passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)
+        passthrough.on_keyframe_request(transceiver.sender, consumer.subscriber_lost_picture)
         consumer.forward_to(
             passthrough.RtpForwarder(
                 transceiver, on_ready=consumer.flush, monotonic=self._monotonic
