@@ -95,9 +95,15 @@ class Consumer(MediaStreamTrack):
         self._held = []
 
     def request_keyframe(self) -> None:
-        """Called when the subscriber reports a lost picture; passed on to the publisher."""
+        """The relay needs a keyframe for this subscriber (connected, renegotiated, shed)."""
         if self._producer is not None:
             self._producer.request_keyframe()
+
+    def subscriber_lost_picture(self) -> None:
+        """The subscriber asked for a keyframe (RTCP PLI or FIR): passed on to the publisher
+        within the budget every subscriber of it shares."""
+        if self._producer is not None:
+            self._producer.keyframe_asked_by_subscriber()
 
     def forward_to(self, sink: FrameSink) -> None:
         """Send every frame through ``sink`` from now on instead of queueing it for ``recv``."""

@@ -43,15 +43,24 @@ from aiortc.rtcdtlstransport import RtpRouter
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters, RTCRtpSendParameters
 from aiortc.rtcrtpsender import random_sequence_number
 from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_RTPFB_NACK,
     RTP_HISTORY_SIZE,
+    AnyRtcpPacket,
     HeaderExtensions,
     HeaderExtensionsMap,
+    RtcpPsfbPacket,
+    RtcpRtpfbPacket,
     RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
     wrap_rtx,
 )
 from aiortc.utils import random32
 
+from media.budget import TokenBucket
 from media.frames import EncodedFrame
+from media.settings import MediaSettings
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +220,49 @@ async def send_picture_loss(receiver: RTCRtpReceiver) -> bool:
     return True
 
 
+# The receiver's RTCP SSRC, set once its transport is started (None before).
+_RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
+
+
+def cap_bitrate_estimate(receiver: RTCRtpReceiver, max_bitrate: int) -> None:
+    """Never let ``receiver`` tell its publisher it may send more than ``max_bitrate`` bit/s.
+
+    aiortc's receiver estimates the publisher's bandwidth (abs-send-time) and sends it as
+    REMB (RTCP PSFB APP, draft-alvestrand-rmcat-remb), which browsers take as the most they
+    may send: the relay's REMB is clamped to the cap on its way out.
+    """
+    send_rtcp = receiver._send_rtcp
+
+    async def clamped(packet: AnyRtcpPacket) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                pass
+            else:
+                if bitrate > max_bitrate:
+                    packet.fci = pack_remb_fci(max_bitrate, ssrcs)
+        await send_rtcp(packet)
+
+    receiver._send_rtcp = clamped  # type: ignore[method-assign]
+
+
+async def send_bitrate_estimate(receiver: RTCRtpReceiver, bitrate: int) -> bool:
+    """Tell the publisher behind ``receiver`` it may send ``bitrate`` bit/s (RTCP REMB).
+
+    aiortc's own estimate goes out only once it has one, and only when the publisher sends
+    abs-send-time: the cap is said at once. False before a media source is known.
+    """
+    sources = receiver.getSynchronizationSources()
+    rtcp_ssrc = getattr(receiver, _RECEIVER_RTCP_SSRC)
+    if not sources or rtcp_ssrc is None:
+        return False
+    packet = RtcpPsfbPacket(fmt=RTCP_PSFB_APP, ssrc=rtcp_ssrc, media_ssrc=0)
+    packet.fci = pack_remb_fci(bitrate, [sources[0].source])
+    await receiver._send_rtcp(packet)
+    return True
+
+
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
     """Call ``callback`` when the remote end of ``sender`` asks for a keyframe (PLI or FIR).
 
@@ -249,6 +301,16 @@ _DTLS_TX_PACKETS = "_RTCDtlsTransport__tx_packets"
 
 _Route = tuple[Callable[[bytes], bytes], Callable[[bytes, Any], None], Any, Any]
 
+# What NACKs can make one forwarder send again (the security review's M6): aiortc answers
+# every sequence number of every NACK, so a 1.2 KB NACK listing the whole history made
+# about 150 KB of retransmissions, as often as a subscriber cared to send one. A real loss
+# is a few packets; a burst loss on a 2.5 Mbit/s screen share is a few dozen.
+MAX_NACKED_PER_PACKET = 64  # sequence numbers answered of one NACK, the oldest first
+RETRANSMIT_PACKETS_PER_S = 100
+RETRANSMIT_BURST_PACKETS = 64
+RETRANSMIT_BYTES_PER_S = 125_000  # 1 Mbit/s
+RETRANSMIT_BURST_BYTES = 80_000
+
 
 def ntp_now() -> int:
     """The current time as a 64-bit NTP timestamp (what aiortc's clock.current_ntp_time gives)."""
@@ -277,14 +339,22 @@ class RtpForwarder:
     Everything else stays aiortc's: the sender's RTCP task sends sender reports from the
     counters this forwarder keeps up to date, and its RTCP handler still takes receiver
     reports, REMB and keyframe requests. NACKs are answered from this forwarder's history of
-    the last 128 packets (aiortc's size), as RTX when negotiated, like aiortc's own.
+    the last 128 packets (aiortc's size), as RTX when negotiated, like aiortc's own, but
+    within a budget (below).
+
+    Retransmissions are bounded per forwarder (subscriber and track): at most
+    MAX_NACKED_PER_PACKET of one NACK, and a budget of packets and bytes a second beyond
+    which NACKed packets are not sent again (counted in ``retransmits_refused``).
 
     The sender's RTP loop keeps running (it owns the sender's lifecycle) but idles: its
     track is a Consumer that hands no frames to it while a forwarder carries them.
     """
 
     def __init__(
-        self, transceiver: RTCRtpTransceiver, on_ready: Callable[[], None] | None = None
+        self,
+        transceiver: RTCRtpTransceiver,
+        on_ready: Callable[[], None] | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         """Take over ``transceiver``'s sender; ``on_ready`` runs each time aiortc starts it.
 
@@ -310,6 +380,13 @@ class RtpForwarder:
         self._picture_id = random.randint(0, (1 << 15) - 1)
         self._rtx_sequence = random_sequence_number()
         self._history: list[bytes | None] = [None] * RTP_HISTORY_SIZE
+        clock = monotonic or MediaSettings().monotonic
+        self._retransmit_packets = TokenBucket(
+            RETRANSMIT_PACKETS_PER_S, RETRANSMIT_BURST_PACKETS, clock
+        )
+        self._retransmit_bytes = TokenBucket(RETRANSMIT_BYTES_PER_S, RETRANSMIT_BURST_BYTES, clock)
+        self.retransmitted = 0  # packets sent again on a NACK
+        self.retransmits_refused = 0  # NACKed packets not sent again: over the budget
 
         # aiortc calls send() with the negotiated parameters after each negotiation that
         # leaves the transceiver sending; like aiortc's sender, the first call configures.
@@ -324,6 +401,15 @@ class RtpForwarder:
 
         sender.send = send  # type: ignore[method-assign]
         sender._retransmit = self._retransmit  # type: ignore[method-assign]
+        handle_rtcp = sender._handle_rtcp_packet
+
+        async def handle_rtcp_packet(packet: AnyRtcpPacket) -> None:
+            if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+                self.answer_nack(packet.lost)
+            else:
+                await handle_rtcp(packet)
+
+        sender._handle_rtcp_packet = handle_rtcp_packet  # type: ignore[method-assign]
 
     @property
     def ready(self) -> bool:
@@ -468,11 +554,30 @@ class RtpForwarder:
         payloads, _ = self._encoder.pack(frame)  # type: ignore[arg-type]
         return payloads
 
+    def answer_nack(self, lost: list[int]) -> None:
+        """Send again what a NACK lists and the history still holds, within the budget."""
+        for sequence_number in dict.fromkeys(lost[:MAX_NACKED_PER_PACKET]):
+            if not self._resend(sequence_number):
+                return
+
     async def _retransmit(self, sequence_number: int) -> None:
         """Answer a NACK like ``RTCRtpSender._retransmit``, from this forwarder's history."""
+        self._resend(sequence_number)
+
+    def _resend(self, sequence_number: int) -> bool:
+        """Send one packet again if the history holds it; False once over the budget."""
         packet = self._history[sequence_number % RTP_HISTORY_SIZE]
         if packet is None or _SEQUENCE.unpack_from(packet, 2)[0] != sequence_number:
-            return
+            return True
+        route = self._route()
+        if route is None:
+            return True
+        # A packet goes again only if both budgets allow it; the bytes are checked first,
+        # so a refused packet takes nothing from either.
+        if self._retransmit_bytes.wait_s(len(packet)) > 0 or not self._retransmit_packets.take():
+            self.retransmits_refused += 1
+            return False
+        self._retransmit_bytes.take(len(packet))
         if self._rtx_payload_type is not None:
             rtx = wrap_rtx(
                 RtpPacket.parse(packet, self._extensions_map),
@@ -482,10 +587,10 @@ class RtpForwarder:
             )
             self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
             packet = rtx.serialize(self._extensions_map)
-        route = self._route()
-        if route is not None:
-            protect, sendto, address, dtls = route
-            data = protect(packet)
-            sendto(data, address)
-            setattr(dtls, _DTLS_TX_BYTES, getattr(dtls, _DTLS_TX_BYTES) + len(data))
-            setattr(dtls, _DTLS_TX_PACKETS, getattr(dtls, _DTLS_TX_PACKETS) + 1)
+        protect, sendto, address, dtls = route
+        data = protect(packet)
+        sendto(data, address)
+        self.retransmitted += 1
+        setattr(dtls, _DTLS_TX_BYTES, getattr(dtls, _DTLS_TX_BYTES) + len(data))
+        setattr(dtls, _DTLS_TX_PACKETS, getattr(dtls, _DTLS_TX_PACKETS) + 1)
+        return True

@@ -7,8 +7,9 @@ from typing import Protocol
 
 from aiortc import MediaStreamTrack, RTCRtpReceiver
 
+from media.budget import TokenBucket
 from media.consumer import Consumer
-from media.producer import Producer, producer_id
+from media.producer import Producer, advertised_bitrate, bitrate_budget, producer_id
 from media.settings import MediaSettings
 from media.transport import Transport
 
@@ -39,6 +40,8 @@ class Router:
         self._listener = listener
         self._transports: dict[str, Transport] = {}
         self._producers: dict[str, Producer] = {}
+        # Per publisher: the bytes its video tracks (camera and screen) may send together.
+        self._video_budgets: dict[str, TokenBucket] = {}
         self._closed = False
 
     def create_transport(self, endpoint_id: str) -> Transport:
@@ -107,6 +110,9 @@ class Router:
                 consumer.unbind()
             self._listener.producer_closed(producer)
         transport.release_all_consumers()
+        budget = self._video_budgets.pop(endpoint_id, None)
+        if budget is not None:
+            target._video_budgets[endpoint_id] = budget  # a new screen shares it there
         target._adopt(transport, moving)
 
     def transports(self) -> list[Transport]:
@@ -130,6 +136,7 @@ class Router:
     async def close_transport(self, endpoint_id: str) -> None:
         """Close an endpoint's transport and its Producers (their Consumers are unbound)."""
         transport = self._transports.pop(endpoint_id, None)
+        self._video_budgets.pop(endpoint_id, None)
         for producer in [p for p in self._producers.values() if p.endpoint_id == endpoint_id]:
             await producer.close()
         if transport is not None:
@@ -143,13 +150,22 @@ class Router:
     def _add_producer(
         self, endpoint_id: str, track: MediaStreamTrack, receiver: RTCRtpReceiver, source: str
     ) -> None:
+        settings = self._settings
+        budget = None
+        if track.kind == "video":
+            budget = self._video_budgets.get(endpoint_id)
+            if budget is None:
+                budget = bitrate_budget(settings.max_video_bitrate, settings.monotonic)
+                self._video_budgets[endpoint_id] = budget
         producer = Producer(
             endpoint_id=endpoint_id,
             track=track,
             receiver=receiver,
             on_closed=self._producer_closed,
             source=source,
-            monotonic=self._settings.monotonic,
+            monotonic=settings.monotonic,
+            budget=budget,
+            advertised_bitrate=advertised_bitrate(settings.max_video_bitrate),
         )
         previous = self._producers.get(producer.id)
         self._producers[producer.id] = producer

@@ -19,7 +19,7 @@ from aiortc import sdp as aiortc_sdp
 from aiortc.exceptions import InvalidStateError
 from aiortc.mediastreams import MediaStreamError
 
-from media import passthrough
+from media import candidates, passthrough
 from media.consumer import Consumer
 from media.ice import IcePath, rtc_configuration, selected_path
 from media.ports import MediaPortsExhausted
@@ -91,6 +91,9 @@ class Transport:
         self.endpoint_id = endpoint_id
         self._monotonic = settings.monotonic
         self._pc = RTCPeerConnection(rtc_configuration(settings))
+        self._peer_networks = candidates.allowed_networks(
+            settings.peer_networks, settings.host_addresses
+        )
         self._publish: dict[str, RTCRtpTransceiver] = {}  # by source
         # Sources whose track has been handed out (to a Producer) since it last started.
         self._announced: set[str] = set()
@@ -190,8 +193,12 @@ class Transport:
         consumer = Consumer(kind, self._monotonic)
         transceiver = self._pc.addTransceiver(consumer, direction="sendonly")
         _prefer_forwardable_codecs(transceiver)
-        passthrough.on_keyframe_request(transceiver.sender, consumer.request_keyframe)
-        consumer.forward_to(passthrough.RtpForwarder(transceiver, on_ready=consumer.flush))
+        passthrough.on_keyframe_request(transceiver.sender, consumer.subscriber_lost_picture)
+        consumer.forward_to(
+            passthrough.RtpForwarder(
+                transceiver, on_ready=consumer.flush, monotonic=self._monotonic
+            )
+        )
         self._consumers[consumer] = transceiver
         return consumer
 
@@ -233,8 +240,10 @@ class Transport:
 
         The answer is checked before aiortc sees it (aiortc has no rollback, and a half-applied
         description would corrupt the transceivers): it must parse, and answer every m-line of
-        the offer with the same mid. On NegotiationError the offer stays outstanding, so the
-        endpoint may send a corrected answer.
+        the offer with the same mid. Its ICE candidates are filtered (media/candidates.py):
+        the relay sends STUN only to the few at addresses the operator allows. On
+        NegotiationError the offer stays outstanding, so the endpoint may send a corrected
+        answer.
         """
         if self._closed:
             raise NegotiationError("transport closed")
@@ -256,7 +265,9 @@ class Transport:
         if first is None or not first.ice or not first.dtls or not first.dtls.fingerprints:
             raise NegotiationError("the answer lacks ICE or DTLS parameters")
         try:
-            await self._pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            await self._pc.setRemoteDescription(
+                RTCSessionDescription(sdp=self._allowed_candidates(sdp), type="answer")
+            )
         except Exception as exc:
             raise NegotiationError(f"the answer could not be applied: {exc}") from exc
         for source, transceiver in self._publish.items():
@@ -264,6 +275,19 @@ class Transport:
                 self._announce(source, transceiver)  # a stopped source started again
         for consumer in self._consumers:
             consumer.request_keyframe()
+
+    def _allowed_candidates(self, sdp: str) -> str:
+        """``sdp`` with only the candidates the operator allows: aioice sends STUN to each."""
+        filtered = candidates.filter_answer(sdp, self._peer_networks)
+        if filtered.refused:
+            logger.warning(
+                "Transport(%s) refused %d ICE candidate(s) of its answer, kept %d: %s",
+                self.endpoint_id,
+                len(filtered.refused),
+                filtered.kept,
+                ", ".join(filtered.refused[:5]),
+            )
+        return filtered.sdp
 
     async def close(self) -> None:
         """Close the peer connection; Consumers are unbound. Idempotent."""

@@ -30,6 +30,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
+from media.producer import Producer
 from media.transport import Transport, TransportCounts
 from server.problems import problem
 from server.settings import is_loopback
@@ -74,6 +75,10 @@ class LiveCollector(Collector):
     _closed: Totals = field(default_factory=Totals)
     # Connections counted by the path ICE selected for them, once each.
     _selected: Counter[str] = field(default_factory=Counter)
+    # Bytes publishers sent past their bitrate budget (media/producer.py), by Producer while
+    # it lives, then added up.
+    _dropped: dict[Producer, int] = field(default_factory=dict)
+    _dropped_closed: int = 0
 
     def describe(self) -> Iterable[Metric]:
         # Registering would otherwise collect once, counting connections before a scrape.
@@ -94,8 +99,32 @@ class LiveCollector(Collector):
             if counts.path is not None and (previous is None or previous.path is None):
                 self._selected[counts.path] += 1
         self._tracked = current
+        producers = [
+            producer
+            for hearing in live
+            for room in hearing.rooms()
+            for producer in room.router.producers()
+        ]
         yield from self._hearings(live)
         yield from self._relay(current.values())
+        yield from self._budgets(producers)
+
+    def _budgets(self, producers: list[Producer]) -> Iterable[Metric]:
+        current = {producer: producer.dropped_bytes for producer in producers}
+        for gone in self._dropped.keys() - current.keys():
+            self._dropped_closed += max(gone.dropped_bytes, self._dropped[gone])
+        self._dropped = current
+        yield GaugeMetricFamily(
+            "courtroom_relay_publishers_over_budget",
+            "Published tracks past their bitrate budget now: neither forwarded nor recorded "
+            "(COURTROOM_MEDIA_MAX_VIDEO_KBPS); should be 0",
+            value=sum(producer.over_budget for producer in producers),
+        )
+        yield CounterMetricFamily(
+            "courtroom_relay_dropped_bytes",
+            "Bytes publishers sent past their bitrate budget, neither forwarded nor recorded",
+            value=self._dropped_closed + sum(current.values()),
+        )
 
     def _hearings(self, live: list[LiveHearing]) -> Iterable[Metric]:
         yield GaugeMetricFamily(

@@ -24,7 +24,12 @@ from recordings.signing import KEY_FILE, normalise_fingerprint
 from recordings.speech import DEFAULT_RECOGNISER
 from server.auth.proxies import Network, parse_trusted_proxies
 from server.logs import LOG_FORMATS, LogFormat
-from server.network_settings import media_ports_from_env, turn_from_env
+from server.network_settings import (
+    media_max_video_bitrate_from_env,
+    media_peer_networks_from_env,
+    media_ports_from_env,
+    turn_from_env,
+)
 from server.tls import TlsFilesRefused, server_context
 from signaling.turn import TurnSettings
 
@@ -147,6 +152,8 @@ class Settings:
                 ice_servers=_ice_servers(env.get("COURTROOM_ICE_SERVERS") or "[]"),
                 host_addresses=_host_addresses(env.get("COURTROOM_ICE_HOST_ADDRESSES", "")),
                 ports=_network(media_ports_from_env, env),
+                peer_networks=_network(media_peer_networks_from_env, env),
+                max_video_bitrate=_network(media_max_video_bitrate_from_env, env),
             ),
             web_dir=_web_dir(env.get("COURTROOM_WEB_DIR")),
             demo=demo,

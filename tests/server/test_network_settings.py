@@ -1,4 +1,5 @@
-"""TURN and media-port settings: opt-in, and a bad value stops start-up naming the variable."""
+"""TURN, media-port and peer-network settings: opt-in, and a bad value stops start-up naming
+the variable."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def test_unset_means_no_turn_and_any_media_port(tmp_path: Path) -> None:
 
     assert settings.turn is None
     assert settings.media.ports is None
+    assert settings.media.peer_networks is None  # public and the relay's own loopback
+    assert settings.media.max_video_bitrate == 4_000_000
 
 
 def test_turn_is_read_from_a_secret_urls_and_a_ttl(tmp_path: Path) -> None:
@@ -63,6 +66,29 @@ def test_the_media_ports_are_a_range(tmp_path: Path) -> None:
     assert settings.media.ports == (50000, 50100)
 
 
+def test_the_peer_networks_are_a_list_of_networks(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "COURTROOM_DATA_DIR": str(tmp_path),
+            "COURTROOM_MEDIA_PEER_NETWORKS": "10.17.0.0/16, 127.0.0.1,fd00::/8",
+        }
+    )
+
+    assert [str(n) for n in settings.media.peer_networks or ()] == [
+        "10.17.0.0/16",
+        "127.0.0.1/32",
+        "fd00::/8",
+    ]
+
+
+def test_the_video_cap_is_in_kbit_per_second(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"COURTROOM_DATA_DIR": str(tmp_path), "COURTROOM_MEDIA_MAX_VIDEO_KBPS": "6000"}
+    )
+
+    assert settings.media.max_video_bitrate == 6_000_000
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -102,6 +128,10 @@ def test_the_media_ports_are_a_range(tmp_path: Path) -> None:
         ({"COURTROOM_MEDIA_PORTS": "many"}, "COURTROOM_MEDIA_PORTS must be a range"),
         ({"COURTROOM_MEDIA_PORTS": "50100-50000"}, "first <= last"),
         ({"COURTROOM_MEDIA_PORTS": "80-90"}, "within 1024-65535"),
+        ({"COURTROOM_MEDIA_PEER_NETWORKS": "10.17.0.1/16"}, "COURTROOM_MEDIA_PEER_NETWORKS"),
+        ({"COURTROOM_MEDIA_PEER_NETWORKS": "court.lan"}, "COURTROOM_MEDIA_PEER_NETWORKS"),
+        ({"COURTROOM_MEDIA_MAX_VIDEO_KBPS": "4M"}, "number of kbit/s"),
+        ({"COURTROOM_MEDIA_MAX_VIDEO_KBPS": "300"}, "within 1000-100000"),
     ],
 )
 def test_a_bad_network_setting_is_refused_naming_it(

@@ -65,6 +65,9 @@ async def test_the_metrics_follow_a_live_hearing_and_its_counters_only_grow(
     # defendant decoded, in both directions (the counters add RTP and SRTP overhead).
     assert received > forwarded and sent > forwarded, (received, sent, forwarded)
     assert value(during, "courtroom_relay_packets_total", direction="sent") > 10
+    # Honest publishers stay within their bitrate budget (media/producer.py).
+    assert value(during, "courtroom_relay_publishers_over_budget") == 0
+    assert value(during, "courtroom_relay_dropped_bytes_total") == 0
 
     await defendant.close()
     await judge.wait_until(lambda: not judge.tracks_of(defendant.participant_id))
