@@ -264,6 +264,9 @@ def test_a_whole_hearing_from_opening_to_closing(
     _shot(defendant, shots_dir, "whole-7-paused-defendant.png")
     _button(judge, "Resume").click()
     _wait_state(everyone, "in_session")
+    # The judge's panel says it too before the judge goes on: the page's state and the panel
+    # are told by the same answer, but drawn one after the other.
+    judge.page.locator("#court-panel .badge--in_session").first.wait_for(timeout=WAIT_MS)
     _button(judge, "Close the hearing").click()
     _button(judge, "Yes, close the hearing").click()
     for page in everyone:
