@@ -5,81 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import MediaStreamTrack
 
-from media import passthrough
 from media.consumer import Consumer
 from media.frames import EncodedFrame
-from media.ice import rtc_configuration, use_host_addresses
-from media.producer import Producer
+from media.ice import use_host_addresses
 from media.router import Router
-from media.settings import MediaSettings
-from media.transport import Transport
+from tests.media.peers import SETTINGS, Listener, Peer
 from tests.support.media import ColourCamera
 
-SETTINGS = MediaSettings(host_addresses=("127.0.0.1",))
 
-
-class Listener:
-    def __init__(self) -> None:
-        self.added: list[Producer] = []
-        self.closed: list[Producer] = []
-        self.changed = asyncio.Event()
-
-    def producer_added(self, producer: Producer) -> None:
-        self.added.append(producer)
-        self.changed.set()
-
-    def producer_closed(self, producer: Producer) -> None:
-        self.closed.append(producer)
-        self.changed.set()
-
-    async def until(self, predicate: object) -> None:
-        async with asyncio.timeout(10):
-            while not predicate():  # type: ignore[operator]
-                self.changed.clear()
-                await self.changed.wait()
-
-
-class Peer:
-    """An endpoint: answers the relay's offers, sends its own tracks on the mids named."""
-
-    def __init__(self) -> None:
-        self.pc = RTCPeerConnection(rtc_configuration(SETTINGS))
-        self.sending: dict[str, MediaStreamTrack | None] = {}
-        self.received: dict[str, MediaStreamTrack] = {}  # by mid
-        self.tracks: dict[str, tuple[str, str, str]] = {}
-        self.pc.on("track", self._track)
-
-    def _track(self, track: MediaStreamTrack) -> None:
-        (transceiver,) = [t for t in self.pc.getTransceivers() if t.receiver.track is track]
-        passthrough.decode_inline(transceiver.receiver)
-        assert transceiver.mid is not None
-        self.received[transceiver.mid] = track
-
-    async def negotiate(self, transport: Transport) -> None:
-        offer = await transport.create_offer()
-        await self.pc.setRemoteDescription(RTCSessionDescription(offer.sdp, "offer"))
-        mids = {mid: source for source, mid in offer.publish.items() if mid is not None}
-        for transceiver in self.pc.getTransceivers():
-            source = mids.get(transceiver.mid or "")
-            if source is None:
-                continue
-            own = self.sending.get(source)
-            if transceiver.sender.track is not own:
-                transceiver.sender.replaceTrack(own)
-            transceiver.direction = "sendonly" if own is not None else "inactive"
-            if isinstance(own, ColourCamera):
-                own.attach_to(transceiver.sender)
-        await self.pc.setLocalDescription(await self.pc.createAnswer())
-        await transport.apply_answer(self.pc.localDescription.sdp)
-        self.tracks = offer.tracks
-
-    def track_of(self, endpoint: str, source: str) -> MediaStreamTrack:
-        (mid,) = [m for m, (e, _, s) in self.tracks.items() if (e, s) == (endpoint, source)]
-        return self.received[mid]
+def _screens_added(listener: Listener, count: int) -> bool:
+    return sum(p.id == "pub:screen" for p in listener.added) == count
 
 
 async def frames(track: MediaStreamTrack, sent: list[bytes], count: int) -> list[EncodedFrame]:
@@ -126,9 +66,7 @@ async def test_a_screen_is_forwarded_as_its_own_source_and_restarts_on_the_same_
             publisher.sending["screen"] = screen
             assert published.enable_publishing(("screen",))
             await publisher.negotiate(published)
-            await listener.until(
-                lambda n=round_: sum(p.id == "pub:screen" for p in listener.added) == n + 1
-            )
+            await listener.until(partial(_screens_added, listener, round_ + 1))
             producer = listener.added[-1]
             assert (producer.kind, producer.source) == ("video", "screen")
             for p in router.producers():
