@@ -144,7 +144,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         "export": lambda: _export(settings, args.hearing, args.out, reason),
         "purge": lambda: _purge(
             settings,
-            args.today or datetime.now(UTC).date(),
+            # A retain-until date is a day of the court's calendar, not of UTC's.
+            args.today or settings.court_time.day(datetime.now(UTC)),
             dry_run=args.dry_run,
             reason=reason,
         ),
