@@ -14,7 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,10 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, Server, write_tone
+from tests.e2e.hearing_page import HearingPage
+from tests.network.stats import CAMERA_30FPS
 from tests.network.topology import (
+    LOSSY_PARTICIPANT_IP,
     SERVER_IP,
     TURN_IP,
     TURN_PORT,
@@ -185,6 +189,37 @@ def launch_chromium(
             *extra,
         ],
     )
+
+
+@contextmanager
+def judge_and_clerk(
+    playwright: Any, server: Server, link: LossyLink, dirs: Callable[[str], Path]
+) -> Iterator[dict[str, HearingPage]]:
+    """The judge's Chromium on a clean link and the clerk's in ``link``'s namespace, each
+    joined with a moving 30 fps camera and the tone, each seeing the other's video."""
+    origins = [server.url]
+    clean = launch_chromium(playwright, dirs("clean"), None, origins)
+    impaired = launch_chromium(playwright, dirs("impaired"), link.namespace, origins)
+    pages: dict[str, HearingPage] = {}
+    try:
+        for role, browser in (("judge", clean), ("clerk", impaired)):
+            context = browser.new_context(viewport={"width": 960, "height": 600})
+            context.add_init_script(CAMERA_30FPS)
+            pages[role] = HearingPage(
+                context.new_page(), url=server.join_url(role), role=role, context=context
+            )
+            pages[role].open()
+            pages[role].wait_joined()
+        pages["judge"].wait_for_remote_video(["clerk"], timeout=30_000)
+        pages["clerk"].wait_for_remote_video(["judge"], timeout=30_000)
+        pair = pages["clerk"].selected_pair()
+        assert pair is not None and pair["local"].startswith(f"{LOSSY_PARTICIPANT_IP}:"), pair
+        yield pages
+    finally:
+        for page in pages.values():
+            page.close()
+        clean.close()
+        impaired.close()
 
 
 @pytest.fixture(scope="package")

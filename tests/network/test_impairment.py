@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import SHOTS_FOR_REVIEW, Server
-from tests.e2e.hearing_page import HearingPage
-from tests.network.conftest import launch_chromium
+from tests.network.conftest import judge_and_clerk
+from tests.network.stats import measure
 from tests.network.topology import LossyLink
 
 pytestmark = pytest.mark.timeout(180)
@@ -31,82 +31,6 @@ IMPAIRED_S = 20
 TARGET_FPS = 20
 TARGET_CONCEALED = 0.02
 
-# A camera of 30 frames a second with motion in it (the encoder has real work), 320x180,
-# and Chromium's fake microphone (the tone file).
-CAMERA_30FPS = """
-(() => {
-  const devices = navigator.mediaDevices;
-  if (!devices) return;
-  const original = devices.getUserMedia.bind(devices);
-  devices.getUserMedia = async (constraints = {}) => {
-    const tracks = [];
-    if (constraints.audio) {
-      const mic = await original({ audio: constraints.audio, video: false });
-      tracks.push(...mic.getAudioTracks());
-    }
-    if (constraints.video) {
-      const canvas = document.createElement("canvas");
-      canvas.width = 320;
-      canvas.height = 180;
-      const g = canvas.getContext("2d");
-      let n = 0;
-      setInterval(() => {
-        n += 1;
-        g.fillStyle = "#3060a0";
-        g.fillRect(0, 0, canvas.width, canvas.height);
-        g.fillStyle = "#f0f0f0";
-        g.fillRect((n * 4) % canvas.width, 40, 40, 100);
-      }, 33);
-      tracks.push(canvas.captureStream(30).getVideoTracks()[0]);
-    }
-    return new MediaStream(tracks);
-  };
-})();
-"""
-
-
-def snapshot(page: HearingPage) -> dict[str, dict[str, float]]:
-    """The page's inbound RTP counters, summed per kind, with the time they were read."""
-    streams: list[dict[str, Any]] = page.page.evaluate("() => window.courtroom.inbound()")
-    totals: dict[str, dict[str, float]] = {}
-    for stream in streams:
-        into = totals.setdefault(stream["kind"], {})
-        for name, value in stream.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                into[name] = into.get(name, 0) + value
-    totals["at"] = {"s": time.monotonic()}
-    return totals
-
-
-def measured(
-    before: dict[str, dict[str, float]], after: dict[str, dict[str, float]]
-) -> dict[str, float]:
-    seconds = after["at"]["s"] - before["at"]["s"]
-
-    def delta(kind: str, name: str) -> float:
-        return after.get(kind, {}).get(name, 0) - before.get(kind, {}).get(name, 0)
-
-    video_packets = delta("video", "packetsReceived") + delta("video", "packetsLost")
-    samples = delta("audio", "totalSamplesReceived")
-    return {
-        "seconds": round(seconds, 1),
-        "video_fps": round(delta("video", "framesDecoded") / seconds, 1),
-        "freezes": delta("video", "freezeCount"),
-        "freeze_s": round(delta("video", "totalFreezesDuration"), 2),
-        "video_loss": round(delta("video", "packetsLost") / video_packets, 4)
-        if video_packets
-        else 0,
-        "nacks": delta("video", "nackCount"),
-        "audio_concealed": round(delta("audio", "concealedSamples") / samples, 4) if samples else 1,
-        "audio_packets_lost": delta("audio", "packetsLost"),
-    }
-
-
-def measure(pages: dict[str, HearingPage], seconds: float) -> dict[str, dict[str, float]]:
-    before = {name: snapshot(page) for name, page in pages.items()}
-    time.sleep(seconds)  # the measurement window itself
-    return {name: measured(before[name], snapshot(page)) for name, page in pages.items()}
-
 
 def test_five_percent_loss_on_one_participants_link(
     playwright_driver: Any,
@@ -114,34 +38,15 @@ def test_five_percent_loss_on_one_participants_link(
     lossy_link: LossyLink,
     browser_dirs: Any,
 ) -> None:
-    origins = [plain_server.url]
-    clean = launch_chromium(playwright_driver, browser_dirs("clean"), None, origins)
-    lossy = launch_chromium(playwright_driver, browser_dirs("lossy"), lossy_link.namespace, origins)
-    pages: dict[str, HearingPage] = {}
-    try:
-        for role, browser in (("judge", clean), ("clerk", lossy)):
-            context = browser.new_context(viewport={"width": 960, "height": 600})
-            context.add_init_script(CAMERA_30FPS)
-            pages[role] = HearingPage(
-                context.new_page(), url=plain_server.join_url(role), role=role, context=context
-            )
-            pages[role].open()
-            pages[role].wait_joined()
-        pages["judge"].wait_for_remote_video(["clerk"], timeout=30_000)
-        pages["clerk"].wait_for_remote_video(["judge"], timeout=30_000)
-        assert pages["clerk"].selected_pair()["local"].startswith("10.17.1.10:")  # type: ignore[index]
+    with judge_and_clerk(playwright_driver, plain_server, lossy_link, browser_dirs) as pages:
         time.sleep(3)  # past the start: bandwidth estimation ramps up
-
         baseline = measure(pages, BASELINE_S)
         lossy_link.lose(LOSS)
-        impaired = measure(pages, IMPAIRED_S)
-        dropped = lossy_link.dropped()
-        lossy_link.lose(0)
-    finally:
-        for page in pages.values():
-            page.close()
-        clean.close()
-        lossy.close()
+        try:
+            impaired = measure(pages, IMPAIRED_S)
+            dropped = lossy_link.dropped()
+        finally:
+            lossy_link.lose(0)
 
     report = {
         "loss": LOSS,

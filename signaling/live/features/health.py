@@ -27,17 +27,29 @@ LOST_AFTER_S = 2.0
 GRACE_S = 4.0
 
 
+def _media_arrivals(attendance: Attendance) -> list[float]:
+    """When the last frame of each of the participant's cameras and microphones arrived
+    (monotonic seconds). A shared screen is left out: a still document may send no frame
+    for seconds."""
+    return [
+        p.last_frame_at
+        for p in attendance.room.router.producers()
+        if p.endpoint_id == attendance.id and not p.is_closed and p.source != "screen"
+    ]
+
+
+def _last_sign_of_life(attendance: Attendance, now: float) -> float:
+    """The last heartbeat or media frame that arrived from the participant (``now`` if none)."""
+    heartbeat = [] if attendance.last_heartbeat is None else [attendance.last_heartbeat]
+    return max([*_media_arrivals(attendance), *heartbeat], default=now)
+
+
 def _silent(attendance: Attendance, now: float) -> bool:
     if now - attendance.joined_at < GRACE_S:
         return False
     if attendance.last_heartbeat is not None and now - attendance.last_heartbeat > LOST_AFTER_S:
         return True
-    # A shared screen is left out: a still document may send no frame for seconds.
-    arrivals = [
-        p.last_frame_at
-        for p in attendance.room.router.producers()
-        if p.endpoint_id == attendance.id and not p.is_closed and p.source != "screen"
-    ]
+    arrivals = _media_arrivals(attendance)
     return bool(arrivals) and now - max(arrivals) > LOST_AFTER_S
 
 
@@ -68,7 +80,9 @@ class ConnectionHealth(Feature):
             if silent and attendance.connection is ConnectionState.CONNECTED:
                 attendance.connection = ConnectionState.CONNECTION_LOST
                 if attendance.gap_started_at is None:
-                    attendance.gap_started_at = now
+                    # The gap began when the last sign of life arrived, not when it was
+                    # noticed: the record's span covers the whole of what is missing.
+                    attendance.gap_started_at = _last_sign_of_life(attendance, now)
                 await self._events.publish(EventKind.CONNECTION_LOST, None, subject, NO_PARAMS)
                 changed = True
             elif not silent and attendance.connection is ConnectionState.CONNECTION_LOST:
