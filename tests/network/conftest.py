@@ -26,6 +26,7 @@ from tests.e2e.harness import CHROMIUM, CHROMIUM_FLAGS, ROOT, Server, write_tone
 from tests.e2e.hearing_page import HearingPage
 from tests.network.stats import CAMERA_30FPS
 from tests.network.topology import (
+    LOSSY_GATEWAY_IP,
     LOSSY_PARTICIPANT_IP,
     SERVER_IP,
     TURN_IP,
@@ -39,8 +40,15 @@ from tests.network.topology import (
 from tests.support.serving import courtroom_serving
 
 SECRET = "courtroom-e2e-turn-secret"
+BENCH_ROLES = ("judge", "clerk")  # in the hearing room from the start
 WEB_PORT = 8417
 PLAIN_WEB_PORT = 8418
+DELAYED_WEB_PORT = 8419
+# The delay with jitter of issue 16, on the impaired participant's TURN leg.
+DELAY_RELAY_PORT = 3479
+DELAY_MS = 150
+JITTER_MS = 30
+DELAYED_TURN_URL = f"turn:{LOSSY_GATEWAY_IP}:{DELAY_RELAY_PORT}?transport=udp"
 MEDIA_PORTS = (50000, 50100)
 TURN_URLS = (
     f"turn:{TURN_IP}:{TURN_PORT}?transport=udp",
@@ -111,6 +119,43 @@ def plain_server(
 ) -> Iterator[Server]:
     """courtroom on 10.17.0.1 without TURN: participants reach it over UDP directly."""
     yield from serve(tmp_path_factory.mktemp("plain-server"), PLAIN_WEB_PORT, {})
+
+
+@pytest.fixture
+def delayed_link(turn_world: TurnWorld, lossy_link: LossyLink) -> Iterator[LossyLink]:
+    """The impaired link with a delay and jitter on its TURN leg: tests/network/delay_relay.py
+    on the link's gateway, relaying to coturn, and the link's UDP allowed only there, so all
+    the participant's media crosses it (with ``delayed_server``, which names it as TURN)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.network.delay_relay",
+         f"{LOSSY_GATEWAY_IP}:{DELAY_RELAY_PORT}", f"{TURN_IP}:{TURN_PORT}",
+         str(DELAY_MS), str(JITTER_MS)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "ready":
+            pytest.fail("the delay relay did not start")
+        lossy_link.udp_only_to(LOSSY_GATEWAY_IP, DELAY_RELAY_PORT)
+        yield lossy_link
+    finally:
+        lossy_link.udp_only_to(None)
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def delayed_server(
+    turn_world: TurnWorld, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """courtroom on 10.17.0.1 whose only TURN server is the delay relay's address: the
+    participant whose UDP may go only there reaches the relay through it; the others go
+    straight (host candidates first)."""
+    yield from serve(
+        tmp_path_factory.mktemp("delayed-server"),
+        DELAYED_WEB_PORT,
+        {"COURTROOM_TURN_SECRET": SECRET, "COURTROOM_TURN_URLS": DELAYED_TURN_URL},
+    )
 
 
 def serve(base: Path, port: int, settings: dict[str, str]) -> Iterator[Server]:
@@ -192,34 +237,52 @@ def launch_chromium(
 
 
 @contextmanager
-def judge_and_clerk(
-    playwright: Any, server: Server, link: LossyLink, dirs: Callable[[str], Path]
+def hearing_pages(
+    playwright: Any,
+    server: Server,
+    dirs: Callable[[str], Path],
+    where: dict[str, str | None],
+    camera: str = CAMERA_30FPS,
 ) -> Iterator[dict[str, HearingPage]]:
-    """The judge's Chromium on a clean link and the clerk's in ``link``'s namespace, each
-    joined with a moving 30 fps camera and the tone, each seeing the other's video."""
+    """A Chromium per role, in the network namespace ``where`` names for it (None: the
+    test's own, a clean link), each joined with ``camera`` (tests/network/stats.py) and the
+    tone; the clerk admits whoever waits, and every page sees every other's video."""
     origins = [server.url]
-    clean = launch_chromium(playwright, dirs("clean"), None, origins)
-    impaired = launch_chromium(playwright, dirs("impaired"), link.namespace, origins)
+    browsers: list[Any] = []
     pages: dict[str, HearingPage] = {}
     try:
-        for role, browser in (("judge", clean), ("clerk", impaired)):
+        for role, namespace in where.items():
+            browser = launch_chromium(playwright, dirs(role), namespace, origins)
+            browsers.append(browser)
             context = browser.new_context(viewport={"width": 960, "height": 600})
-            context.add_init_script(CAMERA_30FPS)
+            context.add_init_script(camera)
             pages[role] = HearingPage(
                 context.new_page(), url=server.join_url(role), role=role, context=context
             )
             pages[role].open()
-            pages[role].wait_joined()
-        pages["judge"].wait_for_remote_video(["clerk"], timeout=30_000)
-        pages["clerk"].wait_for_remote_video(["judge"], timeout=30_000)
-        pair = pages["clerk"].selected_pair()
-        assert pair is not None and pair["local"].startswith(f"{LOSSY_PARTICIPANT_IP}:"), pair
+        for page in pages.values():
+            page.wait_joined()
+        pages["clerk"].admit(*(page for role, page in pages.items() if role not in BENCH_ROLES))
+        for role, page in pages.items():
+            page.wait_for_remote_video([other for other in pages if other != role], 30_000)
         yield pages
     finally:
         for page in pages.values():
             page.close()
-        clean.close()
-        impaired.close()
+        for browser in browsers:
+            browser.close()
+
+
+@contextmanager
+def judge_and_clerk(
+    playwright: Any, server: Server, link: LossyLink, dirs: Callable[[str], Path]
+) -> Iterator[dict[str, HearingPage]]:
+    """The judge's Chromium on a clean link and the clerk's in ``link``'s namespace, its media
+    straight to the relay over that link."""
+    with hearing_pages(playwright, server, dirs, {"judge": None, "clerk": link.namespace}) as pages:
+        pair = pages["clerk"].selected_pair()
+        assert pair is not None and pair["local"].startswith(f"{LOSSY_PARTICIPANT_IP}:"), pair
+        yield pages
 
 
 @pytest.fixture(scope="package")

@@ -29,6 +29,9 @@ PARTICIPANT_IP = "10.17.0.10"
 # The impaired participant's own link: 10.17.1.1 (the server's side) - 10.17.1.10.
 LOSSY_GATEWAY_IP = "10.17.1.1"
 LOSSY_PARTICIPANT_IP = "10.17.1.10"
+# The impaired link's own iptables chains (in its namespace).
+LOSS_CHAIN = "c17loss"
+UDP_CHAIN = "c17udp"
 TURN_PORT = 3478
 TURN_TLS_PORT = 443  # as deploy/turnserver.conf has it: TLS looks like HTTPS to a firewall
 SHIPPED_CONF = ROOT / "deploy" / "turnserver.conf"
@@ -140,26 +143,56 @@ class LossyLink:
         run("ip", "link", "set", "eth17", "up", namespace=inside)
         # The server's addresses are the gateway's own: delivered there, nothing forwarded.
         run("ip", "route", "add", "default", "via", LOSSY_GATEWAY_IP, namespace=inside)
+        # Loss applies to every packet of the link, both ways; the UDP filter to what leaves.
+        for chain in (LOSS_CHAIN, UDP_CHAIN):
+            run("iptables", "-N", chain, namespace=inside)
+        run("iptables", "-A", "INPUT", "-i", "eth17", "-j", LOSS_CHAIN, namespace=inside)
+        run("iptables", "-A", "OUTPUT", "-o", "eth17", "-j", LOSS_CHAIN, namespace=inside)
+        run("iptables", "-A", "OUTPUT", "-o", "eth17", "-j", UDP_CHAIN, namespace=inside)
         wait_up(self.host_link, self.namespace)
 
     def lose(self, probability: float) -> None:
         """Drop each packet in and out of the namespace with ``probability`` (0 to stop)."""
-        for chain in ("INPUT", "OUTPUT"):
-            run("iptables", "-F", chain, namespace=self.namespace)
-            if probability > 0:
-                run("iptables", "-A", chain, "-i" if chain == "INPUT" else "-o", "eth17",
-                    "-m", "statistic", "--mode", "random", "--probability", str(probability),
-                    "-j", "DROP", namespace=self.namespace)  # fmt: skip
+        run("iptables", "-F", LOSS_CHAIN, namespace=self.namespace)
+        if probability > 0:
+            run("iptables", "-A", LOSS_CHAIN, "-m", "statistic", "--mode", "random",
+                "--probability", str(probability), "-j", "DROP",
+                namespace=self.namespace)  # fmt: skip
+
+    def udp_only_to(self, address: str | None, port: int = 0) -> None:
+        """Let UDP out of the namespace only to ``address``:``port`` (a TURN server: the
+        participant's media then goes through it); None lets all UDP out again."""
+        run("iptables", "-F", UDP_CHAIN, namespace=self.namespace)
+        if address is not None:
+            run("iptables", "-A", UDP_CHAIN, "-p", "udp", "-d", address, "--dport", str(port),
+                "-j", "RETURN", namespace=self.namespace)  # fmt: skip
+            run("iptables", "-A", UDP_CHAIN, "-p", "udp", "-j", "DROP", namespace=self.namespace)
+
+    def squeeze(self, kbit_s: int | None) -> None:
+        """Limit the link to ``kbit_s`` each way with a token bucket (``tc tbf``, which this
+        kernel has), its queue holding 300 ms as a home router's would; None lifts it."""
+        for device, namespace in ((self.host_link, None), ("eth17", self.namespace)):
+            if kbit_s is None:
+                run("tc", "qdisc", "del", "dev", device, "root", namespace=namespace)
+            else:
+                run("tc", "qdisc", "replace", "dev", device, "root", "tbf", "rate",
+                    f"{kbit_s}kbit", "burst", "16kb", "latency", "300ms",
+                    namespace=namespace)  # fmt: skip
+
+    def squeezed(self) -> int:
+        """Packets the token buckets dropped, both directions (0 when not squeezed)."""
+        total = 0
+        for device, namespace in ((self.host_link, None), ("eth17", self.namespace)):
+            listing = run("tc", "-s", "qdisc", "show", "dev", device, namespace=namespace)
+            total += sum(int(n) for n in re.findall(r"dropped (\d+)", listing))
+        return total
 
     def dropped(self) -> int:
         """Packets dropped by :meth:`lose`'s rules since they were set, both directions."""
-        total = 0
-        for chain in ("INPUT", "OUTPUT"):
-            listing = run("iptables", "-L", chain, "-v", "-x", "-n", namespace=self.namespace)
-            total += sum(
-                int(line.split()[0]) for line in listing.splitlines() if "DROP" in line.split()[2:3]
-            )
-        return total
+        listing = run("iptables", "-L", LOSS_CHAIN, "-v", "-x", "-n", namespace=self.namespace)
+        return sum(
+            int(line.split()[0]) for line in listing.splitlines() if "DROP" in line.split()[2:3]
+        )
 
     def close(self) -> None:
         subprocess.run(["ip", "link", "del", self.host_link], capture_output=True, check=False)

@@ -267,6 +267,7 @@ export class MediaSession {
       remote: address(pair.remoteCandidateId),
       localType: local ? local.candidateType : null,
       relayProtocol: (local && local.relayProtocol) || null,
+      roundTripS: typeof pair.currentRoundTripTime === "number" ? pair.currentRoundTripTime : null,
     };
   }
 
@@ -280,7 +281,9 @@ export class MediaSession {
       if (report.type === "inbound-rtp") {
         found.push({
           kind: report.kind,
+          trackIdentifier: report.trackIdentifier, // the receiver's track: whose it is
           packetsReceived: report.packetsReceived,
+          bytesReceived: report.bytesReceived,
           packetsLost: report.packetsLost,
           nackCount: report.nackCount,
           framesDecoded: report.framesDecoded,
