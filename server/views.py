@@ -32,7 +32,7 @@ from court.protocol import MAX_ENTRY_TEXT, EntryKind, SignerRole
 from court.roles import Role
 from server.join_links import IssuedLink
 from server.persistence.repositories import JoinLinkRecord
-from signaling.live.notices import EntryView
+from signaling.live.notices import EntryView, ExhibitView
 from signaling.messages import MAX_CHAT_LENGTH
 
 # A key the type does not name is an error where the tests check the wire
@@ -73,6 +73,13 @@ class Hearing(TypedDict):
     state: HearingState
 
 
+@with_config(CLOSED)
+class HearingList(TypedDict):
+    """Hearings found (listHearings), by scheduled start."""
+
+    hearings: list[Hearing]
+
+
 def hearing_view(hearing: court.hearing.Hearing) -> Hearing:
     return {
         "id": hearing.id,
@@ -101,6 +108,11 @@ class Participant(TypedDict):
     in_custody: bool
 
 
+@with_config(CLOSED)
+class ParticipantList(TypedDict):
+    participants: list[Participant]
+
+
 def participant_view(participant: court.hearing.Participant) -> Participant:
     return {
         "id": participant.id,
@@ -127,6 +139,11 @@ class JoinLink(TypedDict):
     revoked_at: Timestamp | None
     revoked_by: str | None
     active: bool
+
+
+@with_config(CLOSED)
+class JoinLinkList(TypedDict):
+    links: list[JoinLink]
 
 
 @with_config(CLOSED)
@@ -172,6 +189,13 @@ class ChatMessage(TypedDict):
     ]
     text: Annotated[str, Field(max_length=MAX_CHAT_LENGTH)]
     sent_at: Timestamp
+
+
+@with_config(CLOSED)
+class ChatMessageList(TypedDict):
+    """A hearing's chat messages, in the order they were sent."""
+
+    messages: list[ChatMessage]
 
 
 def issued_link_view(issued: IssuedLink, now: datetime) -> IssuedJoinLink:
@@ -264,6 +288,18 @@ class Recording(TypedDict):
     started_at: UnixSeconds
     stopped_at: UnixSeconds | None
     duration_s: float | None
+
+
+@with_config(CLOSED)
+class RecordingList(TypedDict):
+    recordings: list[Recording]
+
+
+@with_config(CLOSED)
+class ExhibitList(TypedDict):
+    """A hearing's exhibit register, each exhibit as the live hearing shows it."""
+
+    exhibits: list[ExhibitView]
 
 
 # ---- the court protocol -----------------------------------------------------------------
