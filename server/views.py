@@ -3,9 +3,11 @@
 One declaration per wire shape, as for the live hearing's notifications
 (signaling/live/notices.py): each view is a ``TypedDict`` that mypy checks the code building
 it against, and the OpenAPI document's component schemas are generated from it
-(server/openapi.py), so the document cannot drift from what a handler answers. The
-schemathesis tests (tests/server/test_api_schema.py) check real answers against those
-schemas, unknown keys included.
+(server/openapi.py), so the document cannot drift from what a handler answers; the pages'
+JSDoc types are generated from that document in turn (server/rest_types.py). A list is a
+view of its own (``HearingList``), so every answer is a view by name. The schemathesis
+tests (tests/server/test_api_schema.py) check real answers against those schemas, unknown
+keys included.
 
 They are ``TypedDict`` rather than pydantic models: a handler answers the very dictionary it
 built, so the wire keeps its keys and values byte for byte, and a dictionary costs nothing
