@@ -24,7 +24,7 @@ from server.api.participants import NewParticipant, Removal
 from server.api.protocol import Correction, ExportQuery, Signing
 from server.archive.routes import ReasonBody, RetentionBody, SearchQuery
 from server.archive.views import (
-    ArchivedHearingSummary,
+    ArchivedHearingList,
     ArchivedProtocol,
     ArchivedRecord,
     ArchiveJob,
@@ -45,8 +45,10 @@ from server.auth.bodies import (
 )
 from server.auth.views import (
     Account,
-    AccountSession,
+    AccountList,
+    AccountSessionList,
     ApiToken,
+    ApiTokenList,
     IssuedApiToken,
     ResetAccount,
     Session,
@@ -56,27 +58,30 @@ from server.problems import Problem
 from server.views import (
     Bench,
     BenchSeat,
-    ChatMessage,
+    ChatMessageList,
     Court,
+    ExhibitList,
     Health,
     Hearing,
+    HearingList,
     Invitation,
     IssuedJoinLink,
     JoinLink,
+    JoinLinkList,
     Participant,
+    ParticipantList,
     Protocol,
     ProtocolCorrection,
     ProtocolEntryRevisions,
-    Recording,
+    RecordingList,
 )
 from server.webhooks.routes import (
     DeliveryQuery,
     RegisteredWebhook,
     Registration,
-    Webhook,
-    WebhookDelivery,
+    WebhookDeliveryList,
+    WebhookList,
 )
-from signaling.live.notices import ExhibitView
 
 REF = "#/components/schemas/{model}"
 
@@ -119,15 +124,6 @@ class Document:
         """A response's view (a TypedDict of server/views.py and its kind), by reference."""
         schema = TypeAdapter(shape).json_schema(ref_template=REF, mode="serialization")
         return self._keep_all(shape.__name__, schema)
-
-    def listing(self, key: str, shape: type) -> dict[str, Any]:
-        """``{key: [view, ...]}``, the way a collection is answered."""
-        return {
-            "type": "object",
-            "required": [key],
-            "properties": {key: {"type": "array", "items": self.view(shape)}},
-            "additionalProperties": False,
-        }
 
     def operation(
         self,
@@ -232,7 +228,7 @@ def _build() -> Document:
         "listHearings",
         "Hearings, by scheduled start, filtered",
         query=HearingQuery,
-        response=doc.listing("hearings", Hearing),
+        response=doc.view(HearingList),
     )
     doc.operation(
         "post",
@@ -275,7 +271,7 @@ def _build() -> Document:
         base,
         "listParticipants",
         "The hearing's current participants",
-        response=doc.listing("participants", Participant),
+        response=doc.view(ParticipantList),
     )
     doc.operation(
         "post",
@@ -330,7 +326,7 @@ def _build() -> Document:
         "/hearings/{hearing_id}/links",
         "listJoinLinks",
         "The hearing's issued join links (without tokens)",
-        response=doc.listing("links", JoinLink),
+        response=doc.view(JoinLinkList),
     )
     doc.operation(
         "delete",
@@ -348,14 +344,14 @@ def _build() -> Document:
         "The hearing's chat messages, in the order they were sent; read with a stated reason, "
         "audited",
         query=ChatQuery,
-        response=doc.listing("messages", ChatMessage),
+        response=doc.view(ChatMessageList),
     )
     doc.operation(
         "get",
         "/recordings",
         "listRecordings",
         "Recordings of all hearings, with their measured durations",
-        response=doc.listing("recordings", Recording),
+        response=doc.view(RecordingList),
     )
     doc.operation(
         "get",
@@ -386,7 +382,7 @@ def _build() -> Document:
         "(offered, admitted, excluded) and when each was on screen, in record time; read with "
         "a stated reason, audited",
         query=ReasonQuery,
-        response=doc.listing("exhibits", ExhibitView),
+        response=doc.view(ExhibitList),
     )
     doc.operation(
         "post",
@@ -433,7 +429,7 @@ def _archive_operations(doc: Document) -> None:
         "searchArchive",
         "Archived hearings by case number, court, participant, state and recording date",
         query=SearchQuery,
-        response=doc.listing("hearings", ArchivedHearingSummary),
+        response=doc.view(ArchivedHearingList),
     )
     doc.operation(
         "get",
@@ -602,7 +598,7 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
         "/staff/{staff_id}/sessions",
         "listStaffSessions",
         "The account's live sessions (its owner or an administrator)",
-        response=doc.listing("sessions", AccountSession),
+        response=doc.view(AccountSessionList),
     )
     doc.operation(
         "delete",
@@ -633,7 +629,7 @@ def _staff_operations(doc: Document) -> None:
         "/staff",
         "listStaff",
         "Staff accounts (administrators)",
-        response=doc.listing("staff", Account),
+        response=doc.view(AccountList),
     )
     doc.operation(
         "post",
@@ -651,7 +647,7 @@ def _staff_operations(doc: Document) -> None:
         "/api-tokens",
         "listApiTokens",
         "API tokens of machine clients, without secrets",
-        response=doc.listing("api_tokens", ApiToken),
+        response=doc.view(ApiTokenList),
     )
     doc.operation(
         "post",
@@ -674,7 +670,7 @@ def _staff_operations(doc: Document) -> None:
         "/webhooks",
         "listWebhooks",
         "Registered webhooks",
-        response=doc.listing("webhooks", Webhook),
+        response=doc.view(WebhookList),
     )
     doc.operation(
         "post",
@@ -692,7 +688,7 @@ def _staff_operations(doc: Document) -> None:
         "listWebhookDeliveries",
         "A webhook's deliveries, newest first, with their state",
         query=DeliveryQuery,
-        response=doc.listing("deliveries", WebhookDelivery),
+        response=doc.view(WebhookDeliveryList),
     )
     doc.operation(
         "get",

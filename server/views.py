@@ -3,9 +3,11 @@
 One declaration per wire shape, as for the live hearing's notifications
 (signaling/live/notices.py): each view is a ``TypedDict`` that mypy checks the code building
 it against, and the OpenAPI document's component schemas are generated from it
-(server/openapi.py), so the document cannot drift from what a handler answers. The
-schemathesis tests (tests/server/test_api_schema.py) check real answers against those
-schemas, unknown keys included.
+(server/openapi.py), so the document cannot drift from what a handler answers; the pages'
+JSDoc types are generated from that document in turn (server/rest_types.py). A list is a
+view of its own (``HearingList``), so every answer is a view by name. The schemathesis
+tests (tests/server/test_api_schema.py) check real answers against those schemas, unknown
+keys included.
 
 They are ``TypedDict`` rather than pydantic models: a handler answers the very dictionary it
 built, so the wire keeps its keys and values byte for byte, and a dictionary costs nothing
@@ -32,7 +34,7 @@ from court.protocol import MAX_ENTRY_TEXT, EntryKind, SignerRole
 from court.roles import Role
 from server.join_links import IssuedLink
 from server.persistence.repositories import JoinLinkRecord
-from signaling.live.notices import EntryView
+from signaling.live.notices import EntryView, ExhibitView
 from signaling.messages import MAX_CHAT_LENGTH
 
 # A key the type does not name is an error where the tests check the wire
@@ -73,6 +75,13 @@ class Hearing(TypedDict):
     state: HearingState
 
 
+@with_config(CLOSED)
+class HearingList(TypedDict):
+    """Hearings found (listHearings), by scheduled start."""
+
+    hearings: list[Hearing]
+
+
 def hearing_view(hearing: court.hearing.Hearing) -> Hearing:
     return {
         "id": hearing.id,
@@ -101,6 +110,11 @@ class Participant(TypedDict):
     in_custody: bool
 
 
+@with_config(CLOSED)
+class ParticipantList(TypedDict):
+    participants: list[Participant]
+
+
 def participant_view(participant: court.hearing.Participant) -> Participant:
     return {
         "id": participant.id,
@@ -127,6 +141,11 @@ class JoinLink(TypedDict):
     revoked_at: Timestamp | None
     revoked_by: str | None
     active: bool
+
+
+@with_config(CLOSED)
+class JoinLinkList(TypedDict):
+    links: list[JoinLink]
 
 
 @with_config(CLOSED)
@@ -172,6 +191,13 @@ class ChatMessage(TypedDict):
     ]
     text: Annotated[str, Field(max_length=MAX_CHAT_LENGTH)]
     sent_at: Timestamp
+
+
+@with_config(CLOSED)
+class ChatMessageList(TypedDict):
+    """A hearing's chat messages, in the order they were sent."""
+
+    messages: list[ChatMessage]
 
 
 def issued_link_view(issued: IssuedLink, now: datetime) -> IssuedJoinLink:
@@ -264,6 +290,18 @@ class Recording(TypedDict):
     started_at: UnixSeconds
     stopped_at: UnixSeconds | None
     duration_s: float | None
+
+
+@with_config(CLOSED)
+class RecordingList(TypedDict):
+    recordings: list[Recording]
+
+
+@with_config(CLOSED)
+class ExhibitList(TypedDict):
+    """A hearing's exhibit register, each exhibit as the live hearing shows it."""
+
+    exhibits: list[ExhibitView]
 
 
 # ---- the court protocol -----------------------------------------------------------------

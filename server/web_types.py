@@ -63,18 +63,18 @@ SCALARS = {
 }
 
 
-def _type(schema: dict[str, Any]) -> str:
+def js_type(schema: dict[str, Any]) -> str:
     """A JSON schema (as pydantic writes it) as a TypeScript type in JSDoc."""
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     if "anyOf" in schema:
-        return " | ".join(_type(option) for option in schema["anyOf"])
+        return " | ".join(js_type(option) for option in schema["anyOf"])
     values = [schema["const"]] if "const" in schema else schema.get("enum")
     if values is not None:
         return " | ".join(json.dumps(value) for value in values)
     kind = schema.get("type")
     if kind == "array":
-        return f"Array<{_type(schema.get('items', {}))}>"
+        return f"Array<{js_type(schema.get('items', {}))}>"
     if kind == "object":
         return _object_type(schema)
     return SCALARS.get(str(kind), "unknown")
@@ -83,19 +83,19 @@ def _type(schema: dict[str, Any]) -> str:
 def _object_type(schema: dict[str, Any]) -> str:
     """An object: its fields, or a record of one type of value (``dict[str, X]``)."""
     if "properties" in schema:
-        return _object(schema)
+        return js_object(schema)
     values = schema.get("additionalProperties")
     return (
-        f"Record<string, {_type(values)}>"
+        f"Record<string, {js_type(values)}>"
         if isinstance(values, dict)
         else ("Record<string, unknown>")
     )
 
 
-def _object(schema: dict[str, Any]) -> str:
+def js_object(schema: dict[str, Any]) -> str:
     required = set(schema.get("required", []))
     fields = [
-        f"{name}{'' if name in required else '?'}: {_type(field)}"
+        f"{name}{'' if name in required else '?'}: {js_type(field)}"
         for name, field in schema["properties"].items()
     ]
     return "{" + ", ".join(fields) + "}" if fields else "Record<string, never>"
@@ -103,7 +103,7 @@ def _object(schema: dict[str, Any]) -> str:
 
 def _typedef(name: str, schema: dict[str, Any], events: list[str]) -> str:
     used = f" (the payload of {', '.join(f'`{e}`' for e in events)})" if events else ""
-    return f"/** @typedef {{{_object(schema)}}} {name}{used} */\n"
+    return f"/** @typedef {{{js_object(schema)}}} {name}{used} */\n"
 
 
 class _Shapes:
@@ -135,7 +135,7 @@ class _Shapes:
         """The shapes as the signaling document's table: name, fields, where used."""
         rows = []
         for name in sorted(self.schemas):
-            fields = _object(self.schemas[name]).replace("|", "\\|")
+            fields = js_object(self.schemas[name]).replace("|", "\\|")
             used = ", ".join(f"`{e}`" for e in self.events_of[name])
             rows.append(f"| `{name}` | `{fields}` | {used} |\n")
         return "| shape | fields (`?`: may be absent) | payload of |\n|---|---|---|\n" + "".join(

@@ -8,7 +8,7 @@ from pydantic import Field
 from server import keys
 from server.api.bodies import Body, Why
 from server.api.guard import reading
-from server.views import chat_message_view
+from server.views import ChatMessageList, chat_message_view
 
 MAX_PAGE = 1000
 
@@ -24,7 +24,8 @@ async def list_chat(request: web.Request) -> web.Response:
     found = await request.app[keys.DATA].chat.list_for_hearing(
         hearing.id, limit=query.limit, offset=query.offset
     )
-    return web.json_response({"messages": [chat_message_view(m) for m in found]})
+    listing: ChatMessageList = {"messages": [chat_message_view(m) for m in found]}
+    return web.json_response(listing)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -9,13 +9,15 @@ from aiohttp import web
 from server import keys
 from server.api.bodies import ReasonQuery
 from server.api.guard import reading
+from server.views import ExhibitList
 from signaling.live.features.exhibits import exhibit_view
 
 
 async def read_exhibits(request: web.Request) -> web.Response:
     hearing, _, _ = await reading(request, ReasonQuery, action="exhibits.read")
     exhibits = await request.app[keys.DATA].exhibits.of_hearing(hearing.id)
-    return web.json_response({"exhibits": [exhibit_view(e) for e in exhibits]})
+    register: ExhibitList = {"exhibits": [exhibit_view(e) for e in exhibits]}
+    return web.json_response(register)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

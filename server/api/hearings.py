@@ -37,7 +37,7 @@ from server.api.guard import audit, authorize, on_hearing
 from server.audit import Outcome
 from server.persistence.repositories import HearingFilter
 from server.persistence.repositories.hearings import HearingChanges
-from server.views import hearing_view
+from server.views import HearingList, hearing_view
 
 # A hearing day is long, but not longer than a day; a minute is the smallest slot.
 Minutes = Field(ge=1, le=24 * 60)
@@ -127,7 +127,8 @@ async def list_hearings(request: web.Request) -> web.Response:
             offset=query.offset,
         )
     )
-    return web.json_response({"hearings": [hearing_view(h) for h in found]})
+    listing: HearingList = {"hearings": [hearing_view(h) for h in found]}
+    return web.json_response(listing)
 
 
 async def create_hearing(request: web.Request) -> web.Response:

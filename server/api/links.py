@@ -19,7 +19,7 @@ from server.api.bodies import Body, Reason, parse_body
 from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
 from server.audit import Outcome
-from server.views import issued_link_view, link_view
+from server.views import JoinLinkList, issued_link_view, link_view
 
 
 class NewLink(Body):
@@ -77,7 +77,8 @@ async def list_links(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.SCHEDULE_HEARINGS, action="join_link.list")
     records = await request.app[keys.JOIN_LINKS].records.of_hearing(hearing.id)
     now = datetime.now(UTC)
-    return web.json_response({"links": [link_view(r, now) for r in records]})
+    listing: JoinLinkList = {"links": [link_view(r, now) for r in records]}
+    return web.json_response(listing)
 
 
 async def revoke_link(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ from server import keys
 from server.api.bodies import Body, PersonName, Reason, parse_body
 from server.api.guard import audit, on_hearing
 from server.api.states import require_not_ended
-from server.views import participant_view
+from server.views import ParticipantList, participant_view
 
 
 class NewParticipant(Body):
@@ -30,7 +30,8 @@ class Removal(Body):
 async def list_participants(request: web.Request) -> web.Response:
     hearing, _ = await on_hearing(request, Permission.READ_HEARINGS, action="participant.list")
     found = await request.app[keys.PARTICIPANTS].of_hearing(hearing.id)
-    return web.json_response({"participants": [participant_view(p) for p in found]})
+    listing: ParticipantList = {"participants": [participant_view(p) for p in found]}
+    return web.json_response(listing)
 
 
 async def add_participant(request: web.Request) -> web.Response:

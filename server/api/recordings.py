@@ -9,23 +9,25 @@ from aiohttp import web
 from court.permissions import Permission
 from server import keys
 from server.api.guard import authorize
-from server.views import Recording
+from server.views import RecordingList
 
 
 async def list_recordings(request: web.Request) -> web.Response:
     await authorize(request, Permission.READ_ARCHIVE, action="recording.list", object="recordings")
     found = await asyncio.to_thread(request.app[keys.RECORDINGS].list)
-    recordings: list[Recording] = [
-        {
-            "id": r.recording_id,
-            "hearing_id": r.hearing_id,
-            "started_at": r.started_at,
-            "stopped_at": r.stopped_at,
-            "duration_s": r.duration_s,
-        }
-        for r in found
-    ]
-    return web.json_response({"recordings": recordings})
+    listing: RecordingList = {
+        "recordings": [
+            {
+                "id": r.recording_id,
+                "hearing_id": r.hearing_id,
+                "started_at": r.started_at,
+                "stopped_at": r.stopped_at,
+                "duration_s": r.duration_s,
+            }
+            for r in found
+        ]
+    }
+    return web.json_response(listing)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -29,6 +29,7 @@ from server.archive.jobs import JobKind, JobStatus
 from server.archive.ranges import RangeNotSatisfiable, parse_range
 from server.archive.service import Archive, ArchivedFile, JobView, classify
 from server.archive.views import (
+    ArchivedHearingList,
     ArchivedHearingSummary,
     ArchivedRecord,
     ArchiveJob,
@@ -234,7 +235,8 @@ async def search(request: web.Request) -> web.Response:
     )
     described = ", ".join(f"{k}={v}" for k, v in criteria.items()) or "everything"
     await _audit(request, actor, "archive.search", f"archive ({described})"[:200], query.reason)
-    return web.json_response({"hearings": [summary_view(a) for a in found]})
+    listing: ArchivedHearingList = {"hearings": [summary_view(a) for a in found]}
+    return web.json_response(listing)
 
 
 async def record(request: web.Request) -> web.Response:

@@ -67,6 +67,13 @@ class ArchivedHearingSummary(TypedDict):
 
 
 @with_config(CLOSED)
+class ArchivedHearingList(TypedDict):
+    """The archived hearings a search found (searchArchive)."""
+
+    hearings: list[ArchivedHearingSummary]
+
+
+@with_config(CLOSED)
 class ArchiveJob(TypedDict):
     """A copy or export built in the background."""
 

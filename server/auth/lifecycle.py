@@ -48,7 +48,13 @@ from server.auth.middleware import STAFF_SESSION
 from server.auth.proxies import client_address
 from server.auth.sessions import COOKIE_NAME, LoginRefused
 from server.auth.totp import new_secret, provisioning_uri
-from server.auth.views import ResetAccount, TotpProposal, account_view, session_info_view
+from server.auth.views import (
+    AccountSessionList,
+    ResetAccount,
+    TotpProposal,
+    account_view,
+    session_info_view,
+)
 from server.persistence.repositories import StaffSession
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -240,9 +246,8 @@ async def list_sessions(request: web.Request) -> web.Response:
     sessions = await data.staff_sessions.of_account(account.id, now=datetime.now(UTC))
     current = request.get(STAFF_SESSION)
     current_id = current.id if current is not None else None
-    return web.json_response(
-        {"sessions": [session_info_view(s, current_id) for s in sessions]}, headers=NO_STORE
-    )
+    listing: AccountSessionList = {"sessions": [session_info_view(s, current_id) for s in sessions]}
+    return web.json_response(listing, headers=NO_STORE)
 
 
 async def revoke_session(request: web.Request) -> web.Response:

@@ -42,7 +42,14 @@ from server.auth.sessions import (
     normalise_username,
 )
 from server.auth.throttle import Throttled
-from server.auth.views import IssuedApiToken, account_view, session_view, token_view
+from server.auth.views import (
+    AccountList,
+    ApiTokenList,
+    IssuedApiToken,
+    account_view,
+    session_view,
+    token_view,
+)
 from server.court_data import CourtData
 from server.problems import problem
 from server.settings import Settings
@@ -180,7 +187,8 @@ async def log_out(request: web.Request) -> web.Response:
 async def list_staff(request: web.Request) -> web.Response:
     await authorize(request, Permission.ADMINISTER, action="staff.list", object="staff")
     accounts = await request.app[keys.DATA].staff.list()
-    return web.json_response({"staff": [account_view(a) for a in accounts]})
+    listing: AccountList = {"staff": [account_view(a) for a in accounts]}
+    return web.json_response(listing)
 
 
 async def add_staff(request: web.Request) -> web.Response:
@@ -197,7 +205,8 @@ async def add_staff(request: web.Request) -> web.Response:
 async def list_api_tokens(request: web.Request) -> web.Response:
     await authorize(request, Permission.ADMINISTER, action="api_token.list", object="api_tokens")
     tokens = await request.app[keys.AUTH].tokens.list()
-    return web.json_response({"api_tokens": [token_view(t) for t in tokens]})
+    listing: ApiTokenList = {"api_tokens": [token_view(t) for t in tokens]}
+    return web.json_response(listing)
 
 
 async def issue_api_token(request: web.Request) -> web.Response:

@@ -47,6 +47,13 @@ def account_view(account: StaffAccount) -> Account:
 
 
 @with_config(CLOSED)
+class AccountList(TypedDict):
+    """The staff accounts (listStaff)."""
+
+    staff: list[Account]
+
+
+@with_config(CLOSED)
 class ResetAccount(Account):
     """An account whose password was reset: the temporary password, shown once."""
 
@@ -92,6 +99,11 @@ class AccountSession(TypedDict):
     current: Annotated[bool, Field(description="the session of this request")]
 
 
+@with_config(CLOSED)
+class AccountSessionList(TypedDict):
+    sessions: list[AccountSession]
+
+
 def session_info_view(info: repositories.SessionInfo, current: str | None) -> AccountSession:
     return {
         "id": info.id,
@@ -117,6 +129,11 @@ class ApiToken(TypedDict):
     created_by: str
     created_at: Timestamp
     revoked_at: Timestamp | None
+
+
+@with_config(CLOSED)
+class ApiTokenList(TypedDict):
+    api_tokens: list[ApiToken]
 
 
 @with_config(CLOSED)

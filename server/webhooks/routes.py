@@ -62,6 +62,11 @@ class Webhook(TypedDict):
 
 
 @with_config(CLOSED)
+class WebhookList(TypedDict):
+    webhooks: list[Webhook]
+
+
+@with_config(CLOSED)
 class RegisteredWebhook(Webhook):
     """A webhook as it is registered: the only time its signing secret is shown."""
 
@@ -80,6 +85,13 @@ class WebhookDelivery(TypedDict):
     next_attempt_at: Timestamp | None
     created_at: Timestamp
     delivered_at: Timestamp | None
+
+
+@with_config(CLOSED)
+class WebhookDeliveryList(TypedDict):
+    """A webhook's deliveries, newest first."""
+
+    deliveries: list[WebhookDelivery]
 
 
 def webhook_view(webhook: WebhookRecord) -> Webhook:
@@ -111,7 +123,8 @@ def delivery_view(delivery: DeliveryRecord) -> WebhookDelivery:
 async def list_webhooks(request: web.Request) -> web.Response:
     await authorize(request, Permission.ADMINISTER, action="webhook.list", object=WEBHOOKS)
     found = await request.app[keys.WEBHOOKS].active()
-    return web.json_response({"webhooks": [webhook_view(w) for w in found]})
+    listing: WebhookList = {"webhooks": [webhook_view(w) for w in found]}
+    return web.json_response(listing)
 
 
 async def create_webhook(request: web.Request) -> web.Response:
@@ -157,7 +170,8 @@ async def list_deliveries(request: web.Request) -> web.Response:
     if await webhooks.get(webhook_id) is None:
         raise NotFound(f"There is no webhook {webhook_id!r}.")
     found = await webhooks.deliveries(webhook_id, query.limit)
-    return web.json_response({"deliveries": [delivery_view(d) for d in found]})
+    listing: WebhookDeliveryList = {"deliveries": [delivery_view(d) for d in found]}
+    return web.json_response(listing)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

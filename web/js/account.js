@@ -4,7 +4,7 @@
 // The server decides who may do what; this page only hides what it would refuse.
 
 import { $, el, sentence } from "./lib/dom.js";
-import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+import { ApiError, call, whenLoggedOut } from "./lib/http.js";
 import { loadCourt } from "./lib/court.js";
 import { formatDateTimeNamed } from "./lib/wall-time.js";
 
@@ -15,15 +15,23 @@ const STAFF_ROLE_LABELS = Object.freeze({
   archivist: "Archivist",
 });
 
-/**
- * @typedef {{id: string, username: string, display_name: string, role: string,
- *   disabled: boolean, must_change_password: boolean, totp_enabled?: boolean,
- *   must_enrol_second_factor?: boolean, permissions?: string[]}} Account
- * @typedef {{id: string, created_at: string, expires_at: string, current: boolean}} Session
- */
+/** @typedef {import("./lib/rest-types.js").Account} Account */
+/** @typedef {import("./lib/rest-types.js").Session} Session */
 
-/** @type {{me: Account | null}} */
+/** @type {{me: Session | null}} */
 const state = { me: null };
+
+/**
+ * The signed-in account as a change to it left it (the server answers the account, not the
+ * session it is seen through).
+ * @param {Account} account
+ * @param {Partial<Session>} [also]
+ */
+function updateMe(account, also = {}) {
+  if (state.me !== null) {
+    state.me = { ...state.me, ...account, ...also };
+  }
+}
 
 /** @param {string} iso */
 function when(iso) {
@@ -78,11 +86,10 @@ async function changePassword(event) {
   }
   $("password-button").disabled = true;
   try {
-    const changed = await request("PUT", "/api/v1/session/password", {
-      current_password: current,
-      new_password: fresh,
+    const changed = await call("PUT /api/v1/session/password", {
+      body: { current_password: current, new_password: fresh },
     });
-    state.me = { ...state.me, ...changed };
+    updateMe(changed);
   } catch (err) {
     refuse(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
     return;
@@ -121,8 +128,7 @@ let proposedSecret = "";
 async function startTotp() {
   clearMessages();
   totpError("");
-  /** @type {{secret: string, uri: string}} */
-  const proposed = await request("POST", "/api/v1/session/totp");
+  const proposed = await call("POST /api/v1/session/totp");
   proposedSecret = proposed.secret;
   $("totp-secret").textContent = proposed.secret.replace(/(.{4})/g, "$1 ").trim();
   $("totp-uri").href = proposed.uri;
@@ -137,10 +143,10 @@ async function enableTotp(event) {
   clearMessages();
   totpError("");
   try {
-    state.me = { ...state.me, ...(await request("PUT", "/api/v1/session/totp", {
-      secret: proposedSecret,
-      code: $("totp-code").value.trim(),
-    })), must_enrol_second_factor: false };
+    const enabled = await call("PUT /api/v1/session/totp", {
+      body: { secret: proposedSecret, code: $("totp-code").value.trim() },
+    });
+    updateMe(enabled, { must_enrol_second_factor: false });
   } catch (err) {
     totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
     return;
@@ -156,9 +162,10 @@ async function disableTotp(event) {
   clearMessages();
   totpError("");
   try {
-    state.me = { ...state.me, ...(await request("DELETE", "/api/v1/session/totp", {
-      current_password: $("totp-password").value,
-    })) };
+    const disabled = await call("DELETE /api/v1/session/totp", {
+      body: { current_password: $("totp-password").value },
+    });
+    updateMe(disabled);
   } catch (err) {
     totpError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
     return;
@@ -175,8 +182,9 @@ async function disableTotp(event) {
  * @param {HTMLElement} body the table body to fill
  */
 async function fillSessions(account, body) {
-  /** @type {{sessions: Session[]}} */
-  const listed = await request("GET", `/api/v1/staff/${encodeURIComponent(account.id)}/sessions`);
+  const listed = await call("GET /api/v1/staff/{staff_id}/sessions", {
+    path: { staff_id: account.id },
+  });
   body.replaceChildren(
     ...listed.sessions.map((session) =>
       el("tr", {}, [
@@ -190,10 +198,9 @@ async function fillSessions(account, body) {
           session.current
             ? null
             : actionButton("End session", async () => {
-                await request(
-                  "DELETE",
-                  `/api/v1/staff/${encodeURIComponent(account.id)}/sessions/${session.id}`,
-                );
+                await call("DELETE /api/v1/staff/{staff_id}/sessions/{session_id}", {
+                  path: { staff_id: account.id, session_id: session.id },
+                });
                 flash(`A session of ${account.username} has been ended.`);
                 await fillSessions(account, body);
               }),
@@ -237,12 +244,14 @@ function askReason(what) {
 
 /** @param {Account} account */
 function staffRow(account) {
-  const path = `/api/v1/staff/${encodeURIComponent(account.id)}`;
+  const path = { staff_id: account.id };
   const reset = actionButton(`Reset password`, async () => {
     const reason = askReason(`reset ${account.username}'s password`);
     if (!reason) return;
-    /** @type {{temporary_password: string}} */
-    const done = await request("POST", `${path}/password-reset`, { reason });
+    const done = await call("POST /api/v1/staff/{staff_id}/password-reset", {
+      path,
+      body: { reason },
+    });
     flash(
       `Temporary password for ${account.username}: ${done.temporary_password} ` +
         `(shown this once; they must change it at their next login).`,
@@ -253,7 +262,7 @@ function staffRow(account) {
     ? actionButton("Enable", async () => {
         const reason = askReason(`enable ${account.username}`);
         if (!reason) return;
-        await request("POST", `${path}/enable`, { reason });
+        await call("POST /api/v1/staff/{staff_id}/enable", { path, body: { reason } });
         flash(`${account.username} is enabled.`);
         await fillStaff();
       })
@@ -262,7 +271,7 @@ function staffRow(account) {
         async () => {
           const reason = askReason(`disable ${account.username}`);
           if (!reason) return;
-          await request("POST", `${path}/disable`, { reason });
+          await call("POST /api/v1/staff/{staff_id}/disable", { path, body: { reason } });
           flash(`${account.username} is disabled; their sessions have ended.`);
           await fillStaff();
         },
@@ -286,8 +295,7 @@ function staffRow(account) {
 }
 
 async function fillStaff() {
-  /** @type {{staff: Account[]}} */
-  const listed = await request("GET", "/api/v1/staff");
+  const listed = await call("GET /api/v1/staff");
   $("staff-body").replaceChildren(...listed.staff.map(staffRow));
 }
 
@@ -324,7 +332,7 @@ async function main() {
   $("totp-enable-form").addEventListener("submit", enableTotp);
   $("totp-disable-form").addEventListener("submit", disableTotp);
   try {
-    state.me = await request("GET", "/api/v1/session");
+    state.me = await call("GET /api/v1/session");
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       window.location.replace("/login");

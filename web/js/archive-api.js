@@ -1,11 +1,12 @@
-// The record archive's REST API as the archive pages call it.
+// The record archive's REST API as the archive pages call it (each answer typed by the
+// operation's view, lib/rest-types.js).
 //
 // Every access to the archive states why it is made: a reading carries ?reason=, a change
 // carries "reason" in its JSON body, and the server writes it into the audit log with the
 // archivist's name. The reason is asked once per browsing session and kept in
 // sessionStorage (gone when the browser closes), so each page of the session reuses it.
 
-import { ApiError, request } from "./lib/http.js";
+import { ApiError, call } from "./lib/http.js";
 
 export { ApiError };
 
@@ -17,6 +18,7 @@ const REASON_KEY = "courtroom.archive.reason";
 // the browser's history.
 const SEARCH_KEY = "courtroom.archive.search";
 
+/** @param {string} key */
 function fromStorage(key) {
   try {
     return window.sessionStorage.getItem(key) || "";
@@ -25,6 +27,10 @@ function fromStorage(key) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {string} value
+ */
 function toStorage(key, value) {
   try {
     if (value) {
@@ -41,6 +47,7 @@ let pageReason = ""; // kept here too, for a browser whose storage refuses to ke
 
 // A reason as the audit log keeps it: one line, single spaces (a pasted line break or tab
 // becomes a space rather than a refusal).
+/** @param {unknown} reason */
 export function normaliseReason(reason) {
   return String(reason || "")
     // eslint-disable-next-line no-control-regex -- control characters are what it removes
@@ -54,12 +61,14 @@ export function currentReason() {
   return reasonProblem(reason) ? "" : reason;
 }
 
+/** @param {string} reason */
 export function keepReason(reason) {
   pageReason = normaliseReason(reason);
   toStorage(REASON_KEY, pageReason);
 }
 
 // What is wrong with a reason, in words, or "" if the server would accept it.
+/** @param {unknown} reason */
 export function reasonProblem(reason) {
   const text = normaliseReason(reason);
   if (!text) {
@@ -75,6 +84,7 @@ export function reasonProblem(reason) {
 }
 
 // The criteria of the last search of this session ({} included), or null if none was made.
+/** @returns {Record<string, string> | null} */
 export function lastSearch() {
   try {
     const kept = JSON.parse(fromStorage(SEARCH_KEY) || "null");
@@ -84,11 +94,16 @@ export function lastSearch() {
   }
 }
 
+/** @param {Record<string, string>} criteria */
 export function keepSearch(criteria) {
   toStorage(SEARCH_KEY, JSON.stringify(criteria));
 }
 
 // A URL of the archive (a file, a player's source, a download) with the reason appended.
+/**
+ * @param {string} url
+ * @param {string} reason
+ */
 export function withReason(url, reason) {
   const target = new URL(url, window.location.origin);
   target.searchParams.set("reason", reason);
@@ -97,6 +112,7 @@ export function withReason(url, reason) {
     : target.href;
 }
 
+/** @param {string} reason */
 function required(reason) {
   const problem = reasonProblem(reason);
   if (problem) {
@@ -106,15 +122,35 @@ function required(reason) {
   return normaliseReason(reason);
 }
 
-const enc = encodeURIComponent;
 const BASE = "/api/v1/archive/hearings";
 
 // Search criteria the API knows; empty ones are left out of the query.
 export const CRITERIA = ["case_number", "court", "participant", "state", "from", "to"];
 
-export const archive = {
-  session: () => request("GET", "/api/v1/session"),
+/**
+ * A reading's parts: the hearing and the stated reason.
+ * @param {string} id
+ * @param {string} reason
+ */
+const reading = (id, reason) => ({
+  path: { hearing_id: id },
+  query: { reason: required(reason) },
+});
 
+/**
+ * A change's parts: the hearing and the stated reason in the body.
+ * @param {string} id
+ * @param {string} reason
+ */
+const change = (id, reason) => ({ path: { hearing_id: id }, body: { reason: required(reason) } });
+
+export const archive = {
+  session: () => call("GET /api/v1/session"),
+
+  /**
+   * @param {string} reason
+   * @param {Record<string, unknown>} criteria
+   */
   search: (reason, criteria) => {
     const query = new URLSearchParams({ reason: required(reason) });
     for (const name of CRITERIA) {
@@ -123,46 +159,74 @@ export const archive = {
         query.set(name, value);
       }
     }
-    return request("GET", `${BASE}?${query}`);
+    return call("GET /api/v1/archive/hearings", { query });
   },
 
-  record: (id, reason) =>
-    request("GET", `${BASE}/${enc(id)}?${new URLSearchParams({ reason: required(reason) })}`),
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
+  record: (id, reason) => call("GET /api/v1/archive/hearings/{hearing_id}", reading(id, reason)),
 
-  jobs: (id) => request("GET", `${BASE}/${enc(id)}/jobs`),
+  /** @param {string} id */
+  jobs: (id) => call("GET /api/v1/archive/hearings/{hearing_id}/jobs", { path: { hearing_id: id } }),
 
   // The protocol and who spoke when, both in the joined master's time.
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   protocol: (id, reason) =>
-    request(
-      "GET",
-      `${BASE}/${enc(id)}/protocol?${new URLSearchParams({ reason: required(reason) })}`,
-    ),
+    call("GET /api/v1/archive/hearings/{hearing_id}/protocol", reading(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   speakers: (id, reason) =>
-    request(
-      "GET",
-      `${BASE}/${enc(id)}/speakers?${new URLSearchParams({ reason: required(reason) })}`,
-    ),
+    call("GET /api/v1/archive/hearings/{hearing_id}/speakers", reading(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   buildMasterAudio: (id, reason) =>
-    request("POST", `${BASE}/${enc(id)}/master-audio`, { reason: required(reason) }),
+    call("POST /api/v1/archive/hearings/{hearing_id}/master-audio", change(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   buildViewingCopy: (id, reason) =>
-    request("POST", `${BASE}/${enc(id)}/viewing-copy`, { reason: required(reason) }),
+    call("POST /api/v1/archive/hearings/{hearing_id}/viewing-copy", change(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   exportRecord: (id, reason) =>
-    request("POST", `${BASE}/${enc(id)}/export`, { reason: required(reason) }),
+    call("POST /api/v1/archive/hearings/{hearing_id}/export", change(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   */
   verify: (id, reason) =>
-    request("POST", `${BASE}/${enc(id)}/verify`, { reason: required(reason) }),
+    call("POST /api/v1/archive/hearings/{hearing_id}/verify", change(id, reason)),
 
+  /**
+   * @param {string} id
+   * @param {string} reason
+   * @param {{retainUntil: string | null, legalHold: boolean}} retention
+   */
   retention: (id, reason, { retainUntil, legalHold }) =>
-    request("PUT", `${BASE}/${enc(id)}/retention`, {
-      reason: required(reason),
-      retain_until: retainUntil,
-      legal_hold: legalHold,
+    call("PUT /api/v1/archive/hearings/{hearing_id}/retention", {
+      path: { hearing_id: id },
+      body: { reason: required(reason), retain_until: retainUntil, legal_hold: legalHold },
     }),
 
-  masterAudioUrl: (id) => `${BASE}/${enc(id)}/master-audio`,
-  viewingCopyUrl: (id) => `${BASE}/${enc(id)}/viewing-copy`,
+  /** @param {string} id */
+  masterAudioUrl: (id) => `${BASE}/${encodeURIComponent(id)}/master-audio`,
+  /** @param {string} id */
+  viewingCopyUrl: (id) => `${BASE}/${encodeURIComponent(id)}/viewing-copy`,
 };

@@ -31,6 +31,7 @@ const STAFF_ROLE_LABELS = {
 // and this returns null. The server decides on every request anyway: this only spares
 // someone a reason asked for nothing.
 export async function archivist() {
+  /** @type {import("./lib/rest-types.js").Session} */
   let account;
   try {
     account = await archive.session();

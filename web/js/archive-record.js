@@ -34,7 +34,7 @@ const page = {
   id: hearingIdFromPath(),
   account: null,
   gate: null,
-  record: null,
+  record: /** @type {import("./lib/rest-types.js").ArchivedRecord | null} */ (null),
   players: null,
   poller: null,
   verifier: null,

@@ -2,27 +2,35 @@
 // Reads /api/v1/audit and /api/v1/audit/verify with the staff session's cookie.
 
 import { $ } from "./lib/dom.js";
-import { ApiError, request } from "./lib/http.js";
+import { ApiError, call } from "./lib/http.js";
 import { loadCourt } from "./lib/court.js";
 import { clockSeconds, courtZone, dayOf } from "./lib/wall-time.js";
 
 const PAGE_SIZE = 100;
 const ACTION_NAME = /^[a-z0-9_.:-]+$/; // as the server checks the action filter
 
+/** @typedef {import("./lib/rest-types.js").AuditLogEntry} AuditLogEntry */
+
 const state = {
   after: 0, // the last seq shown; the next page starts after it
   action: "",
   loading: false,
+  /** @type {Set<string>} */
   actionsSeen: new Set(), // offered as suggestions in the action filter
 };
 
-/** @param {string} url */
-const getJson = (url) => request("GET", url);
-
+/**
+ * @param {unknown} error
+ * @returns {error is ApiError}
+ */
 function isRefusal(error) {
   return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
+/**
+ * @param {string} text
+ * @param {string} href
+ */
 function link(text, href) {
   const a = document.createElement("a");
   a.href = href;
@@ -32,6 +40,7 @@ function link(text, href) {
 
 // The server will not show the log to this person: say so, with its own words, instead of
 // an empty table and buttons that could only be refused again.
+/** @param {ApiError} error */
 function showRefused(error) {
   const loggedOut = error.status === 401;
   $("refused-title").textContent = loggedOut
@@ -50,12 +59,17 @@ function showRefused(error) {
   $("refused").hidden = false;
 }
 
+/** @param {string} text */
 function showAlert(text) {
   const alert = $("alert");
   alert.textContent = text;
   alert.hidden = !text;
 }
 
+/**
+ * @param {string} text
+ * @param {string} [className]
+ */
 function cell(text, className) {
   const td = document.createElement("td");
   td.textContent = text;
@@ -65,6 +79,7 @@ function cell(text, className) {
   return td;
 }
 
+/** @param {AuditLogEntry} entry */
 function entryRow(entry) {
   const row = document.createElement("tr");
   row.dataset.seq = String(entry.seq);
@@ -90,6 +105,7 @@ function entryRow(entry) {
   return row;
 }
 
+/** @param {AuditLogEntry[]} entries */
 function offerActions(entries) {
   const before = state.actionsSeen.size;
   for (const entry of entries) {
@@ -127,7 +143,7 @@ async function loadPage() {
     query.set("action", state.action);
   }
   try {
-    const page = await getJson(`/api/v1/audit?${query}`);
+    const page = await call("GET /api/v1/audit", { query });
     $("entries").append(...page.entries.map(entryRow));
     offerActions(page.entries);
     if (page.entries.length) {
@@ -140,7 +156,7 @@ async function loadPage() {
     if (isRefusal(error)) {
       showRefused(error);
     } else {
-      showAlert(error.message || "The audit log could not be read.");
+      showAlert((error instanceof Error && error.message) || "The audit log could not be read.");
       $("table-wrap").hidden = $("entries").children.length === 0;
     }
   } finally {
@@ -149,6 +165,7 @@ async function loadPage() {
   }
 }
 
+/** @param {string} action */
 function restart(action) {
   state.after = 0;
   state.action = action;
@@ -160,6 +177,10 @@ function restart(action) {
   loadPage();
 }
 
+/**
+ * @param {string} text
+ * @param {string} [digest]
+ */
 function verifiedLine(text, digest) {
   const line = document.createElement("p");
   line.append(text);
@@ -180,8 +201,10 @@ async function verify() {
   result.dataset.tone = "";
   result.replaceChildren(verifiedLine("Verifying the chain…"));
   try {
-    const report = await getJson("/api/v1/audit/verify");
-    if (report.ok) {
+    const report = await call("GET /api/v1/audit/verify");
+    // The chain is intact exactly when it has no first break (report.ok).
+    const broken = report.first_break;
+    if (broken === null) {
       result.dataset.tone = "ok";
       result.replaceChildren(
         verifiedLine(
@@ -195,7 +218,6 @@ async function verify() {
         ...report.warnings.map((text) => verifiedLine(`Warning: ${text}.`)),
       );
     } else {
-      const broken = report.first_break;
       result.dataset.tone = "error";
       result.replaceChildren(
         verifiedLine(
@@ -208,7 +230,9 @@ async function verify() {
     }
   } catch (error) {
     result.dataset.tone = "error";
-    result.replaceChildren(verifiedLine(error.message || "The chain could not be verified."));
+    result.replaceChildren(
+      verifiedLine((error instanceof Error && error.message) || "The chain could not be verified."),
+    );
     if (isRefusal(error)) {
       showRefused(error);
     }
@@ -220,7 +244,7 @@ async function verify() {
 function start() {
   $("verify-button").addEventListener("click", verify);
   $("more-button").addEventListener("click", loadPage);
-  $("filter").addEventListener("submit", (event) => {
+  $("filter").addEventListener("submit", (/** @type {SubmitEvent} */ event) => {
     event.preventDefault();
     // Action names are lower case; someone typing "Session.Login" means session.login.
     const input = $("action-filter");

@@ -6,8 +6,8 @@ import { api } from "./console-api.js";
 import { loadCourt } from "./lib/court.js";
 import { el } from "./lib/dom.js";
 
-/** @typedef {{username: string, display_name: string}} StaffPerson */
-/** @typedef {{judges: StaffPerson[], clerks: StaffPerson[]}} Bench */
+/** @typedef {import("./lib/rest-types.js").BenchMember} BenchMember */
+/** @typedef {import("./lib/rest-types.js").Bench} Bench */
 
 /** @type {Promise<Bench> | null} */
 let bench = null;
@@ -27,7 +27,7 @@ export function loadBench() {
  * Fill a select with people; `current` stays chosen, and stays offered even if its account
  * has gone (a hearing scheduled with a judge who has since left shows who it was).
  * @param {HTMLSelectElement} select
- * @param {StaffPerson[]} people
+ * @param {BenchMember[]} people
  * @param {string} current the username chosen, or ""
  * @param {string} prompt the first, empty choice ("Choose the judge"); "" for none
  */

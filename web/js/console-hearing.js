@@ -63,8 +63,11 @@ export class HearingView {
     this.nameOf = nameOf;
     this.flash = flash;
     this.onHearing = onHearing;
+    /** @type {import("./lib/rest-types.js").Hearing | null} */
     this.hearing = null;
+    /** @type {import("./lib/rest-types.js").Participant[]} */
     this.participants = [];
+    /** @type {import("./lib/rest-types.js").JoinLink[]} */
     this.links = [];
     this.issued = null; // the id of the link whose URL is on screen (shown once)
     this.loads = 0; // a slow answer for an earlier view never overwrites a newer one
@@ -82,6 +85,7 @@ export class HearingView {
       clearError(box);
     }
     const load = ++this.loads;
+    /** @type {import("./lib/rest-types.js").Hearing} */
     let hearing;
     try {
       hearing = await api.hearing(id);
@@ -348,7 +352,7 @@ export class HearingView {
       };
       // Only what changed: the audit log says what the clerk changed, and a judge who
       // edits their own hearing does not re-send (and re-assert) the presiding judge.
-      /** @type {Record<string, string | number>} */
+      /** @type {import("./lib/rest-types.js").HearingUpdate} */
       const body = { reason: text(form, "reason") };
       for (const [name, value] of Object.entries(wanted)) {
         const before = name === "scheduled_start" ? Date.parse(hearing[name]) : hearing[name];

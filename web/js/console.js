@@ -415,6 +415,7 @@ function bind() {
 
 async function main() {
   bind();
+  /** @type {import("./lib/rest-types.js").Session} */
   let account;
   try {
     account = await api.session();

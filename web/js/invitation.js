@@ -5,13 +5,7 @@
 
 import { clock, dayOf, formatDay, zoneLabel } from "./lib/wall-time.js";
 
-/**
- * @typedef {object} Invitation
- * @property {{name: string, role: string, role_label: string}} participant
- * @property {{case_number: string, title: string, court: string, courtroom: string,
- *   state: string, scheduled_start: string | null, scheduled_end: string | null}} hearing
- * @property {{name: string, time_zone: string}} court
- */
+/** @typedef {import("./lib/rest-types.js").Invitation} Invitation */
 
 // Earlier than this before the start, a person on the right day is told the time again.
 const EARLY_MS = 30 * 60 * 1000;

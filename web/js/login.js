@@ -4,7 +4,7 @@
 // in words: wrong credentials, too many attempts (with the time to wait), server unreachable.
 
 import { $ } from "./lib/dom.js";
-import { ApiError, request } from "./lib/http.js";
+import { ApiError, call } from "./lib/http.js";
 import { clockNamed } from "./lib/wall-time.js";
 import { loadCourt } from "./lib/court.js";
 
@@ -15,12 +15,14 @@ const ACCOUNT = "/account";
 // After a 429 the button stays disabled for that username until the wait is over; another
 // username (someone else at a shared court computer) may still try.
 const blocked = { username: "", until: 0 };
-let unblockTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let unblockTimer;
 
 function typedUsername() {
   return $("username").value.trim().toLowerCase();
 }
 
+/** @param {string} text */
 function showError(text) {
   const box = $("login-error");
   box.textContent = text;
@@ -33,6 +35,7 @@ function clearError() {
   box.hidden = true;
 }
 
+/** @param {boolean} busy */
 function setBusy(busy) {
   const button = $("login-button");
   const waiting = Date.now() < blocked.until && typedUsername() === blocked.username;
@@ -40,6 +43,7 @@ function setBusy(busy) {
   button.textContent = busy ? "Logging in…" : "Log in";
 }
 
+/** @param {number} seconds */
 function duration(seconds) {
   if (seconds < 60) {
     return `${seconds} second${seconds === 1 ? "" : "s"}`;
@@ -48,10 +52,15 @@ function duration(seconds) {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
+/** @param {Date} date */
 function clockTime(date) {
   return clockNamed(date);
 }
 
+/**
+ * @param {string} username
+ * @param {number} seconds
+ */
 function blockFor(username, seconds) {
   blocked.username = username;
   blocked.until = Date.now() + seconds * 1000;
@@ -69,6 +78,7 @@ function blockFor(username, seconds) {
   }, seconds * 1000);
 }
 
+/** @param {SubmitEvent} event */
 async function logIn(event) {
   event.preventDefault();
   const username = $("username").value.trim();
@@ -81,9 +91,12 @@ async function logIn(event) {
   const code = $("code-field").hidden ? "" : $("code").value.trim();
   clearError();
   setBusy(true);
+  /** @type {import("./lib/rest-types.js").Session} */
   let session;
   try {
-    session = await request("POST", "/api/v1/session", code ? { username, password, code } : { username, password });
+    session = await call("POST /api/v1/session", {
+      body: code ? { username, password, code } : { username, password },
+    });
   } catch (err) {
     showLoginError(err, username);
     setBusy(false);
@@ -121,9 +134,10 @@ function showLoginError(err, username) {
 
 // Someone already logged in (another tab, an earlier visit) is offered the console.
 async function showCurrentSession() {
+  /** @type {import("./lib/rest-types.js").Session} */
   let session;
   try {
-    session = await request("GET", "/api/v1/session");
+    session = await call("GET /api/v1/session");
   } catch {
     return;
   }

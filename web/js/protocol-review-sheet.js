@@ -13,26 +13,48 @@ import { recordTime } from "./lib/record-time.js";
 import { $, el } from "./lib/dom.js";
 import { dayOf, formatDate } from "./lib/wall-time.js";
 
+/** @typedef {import("./lib/rest-types.js").Protocol} Protocol */
+/** @typedef {import("./lib/rest-types.js").ProtocolEntry} ProtocolEntry */
+/** @typedef {import("./lib/rest-types.js").ProtocolEntryRevision} ProtocolEntryRevision */
+/** @typedef {import("./lib/rest-types.js").Participant} Participant */
+/** @typedef {import("./lib/rest-types.js").Hearing} Hearing */
+/**
+ * The entry's history was asked for, from its row and its control.
+ * @typedef {(entry: ProtocolEntry, row: HTMLTableRowElement, button: HTMLButtonElement) => void} OnHistory
+ */
+
+/** @type {string[]} */
 const COURT_ROLES = ["judge", "clerk"];
 const NOT_GIVEN = "—";
 
+/**
+ * @param {string} term
+ * @param {string} value
+ */
 function line(term, value) {
   return el("div", { className: "sheet__line" }, [el("dt", { text: term }), el("dd", { text: value })]);
 }
 
+/**
+ * @param {string} id
+ * @param {HTMLElement[]} lines
+ */
 function fillLines(id, lines) {
   $(id).replaceChildren(...(lines.length ? lines : [line(NOT_GIVEN, "")]));
 }
 
 // One line: a line break smuggled into a name must not start what looks like another line.
+/** @param {string | null | undefined} text */
 function oneLine(text) {
   return String(text || "").split(/\s+/).filter(Boolean).join(" ");
 }
 
+/** @param {Participant[]} participants */
 function ordered(participants) {
   return [...participants].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
 }
 
+/** @param {Hearing} hearing */
 function hearingDay(hearing) {
   if (!hearing.scheduled_start) {
     return NOT_GIVEN;
@@ -41,14 +63,19 @@ function hearingDay(hearing) {
 }
 
 // "Edited once", "Edited 3 times": an entry's saved versions after its first.
+/** @param {number} revisions */
 export function editedTimes(revisions) {
   const edits = Number(revisions) - 1;
   return edits === 1 ? "Edited once" : `Edited ${edits} times`;
 }
 
 // `onHistory(entry, row, button)`: the entry's history was asked for.
+/**
+ * @param {Protocol} view
+ * @param {{onHistory?: OnHistory | null}} [options]
+ */
 export function drawSheet(view, { onHistory = null } = {}) {
-  const hearing = view.hearing || {};
+  const hearing = view.hearing;
   const people = ordered(view.participants || []);
   const byId = Object.fromEntries(people.map((p) => [p.id, p]));
   $("sheet-court").textContent = oneLine(hearing.court);
@@ -85,12 +112,18 @@ export function drawSheet(view, { onHistory = null } = {}) {
   $("entries-empty").hidden = entries.length > 0;
 }
 
+/** @param {Participant} person */
 function who(person) {
   return `${oneLine(person.name)} (${person.role_label || roleLabel(person.role)})`;
 }
 
 // The control of an entry's history says whether it is open (heard as "Show the history
 // of entry 3", so that one among many is told apart).
+/**
+ * @param {HTMLElement} button
+ * @param {number} number
+ * @param {boolean} shown
+ */
 export function showingHistory(button, number, shown) {
   button.setAttribute("aria-expanded", String(shown));
   button.setAttribute("aria-label", `${shown ? "Hide" : "Show"} the history of entry ${number}`);
@@ -98,6 +131,11 @@ export function showingHistory(button, number, shown) {
 }
 
 // "Edited 2 times [Show its history]" under an entry's text, if it was edited.
+/**
+ * @param {ProtocolEntry} entry
+ * @param {HTMLTableRowElement} tr
+ * @param {OnHistory | null} onHistory
+ */
 function edits(entry, tr, onHistory) {
   if (!(Number(entry.revisions) > 1)) {
     return [];
@@ -115,6 +153,11 @@ function edits(entry, tr, onHistory) {
   return [note];
 }
 
+/**
+ * @param {ProtocolEntry} entry
+ * @param {Record<string, Participant>} byId
+ * @param {OnHistory | null} onHistory
+ */
 function row(entry, byId, onHistory) {
   const event = entry.automatic || entry.kind === "event";
   const corrected = entry.kind === "correction";
@@ -142,6 +185,10 @@ function row(entry, byId, onHistory) {
 // Where a version of `entry` lay in the hearing's record: its own record time, moved by the
 // offset of the entry's recording (the same for every version). Before the archive holds
 // the recording, its offset is not known: the time within the recording, said so.
+/**
+ * @param {ProtocolEntry} entry
+ * @param {ProtocolEntryRevision} revision
+ */
 function revisionClock(entry, revision) {
   const at = revision.record_ms;
   if (at === null || at === undefined) {
@@ -155,6 +202,12 @@ function revisionClock(entry, revision) {
 
 // The row under an entry that lists its versions, oldest first: who saved each and when
 // (`moment` formats the time), its kind, speaker and record time, and what it said.
+/**
+ * @param {ProtocolEntry} entry
+ * @param {ProtocolEntryRevision[]} revisions
+ * @param {Protocol} view
+ * @param {(unixSeconds: number) => string} moment
+ */
 export function historyRow(entry, revisions, view, moment) {
   const byId = Object.fromEntries((view.participants || []).map((p) => [p.id, p]));
   const items = revisions.map((revision) => {

@@ -8,7 +8,7 @@
 // because the server would refuse it, and the page says why. Refusals are said in words.
 
 import { api } from "./console-api.js";
-import { ApiError, request, whenLoggedOut } from "./lib/http.js";
+import { ApiError, call, whenLoggedOut } from "./lib/http.js";
 import { loadCourt } from "./lib/court.js";
 import { formatDateTimeNamed } from "./lib/wall-time.js";
 import { clearError, field, showError, submitting } from "./console-dom.js";
@@ -35,9 +35,10 @@ const FORMATS = [
 ];
 const ROLE_WORDS = { judge: "the judge", clerk: "the clerk" };
 
+/** @type {{id: string, account: import("./lib/rest-types.js").Session | null, view: import("./lib/rest-types.js").Protocol | null, loads: number}} */
 const page = { id: hearingIdFromPath(), account: null, view: null, loads: 0 };
-const enc = encodeURIComponent;
-const base = () => `/api/v1/hearings/${enc(page.id)}/protocol`;
+const base = () => `/api/v1/hearings/${encodeURIComponent(page.id)}/protocol`;
+const hearing = () => ({ hearing_id: page.id });
 // Every read of a protocol is audited with its reader's reason (server/api/guard.py
 // `reading`): this page's is the bench's review of the record before and after signing.
 const REVIEW = new URLSearchParams({ reason: "review of the protocol by the bench" });
@@ -93,7 +94,10 @@ function signer(account, hearing) {
 async function load() {
   const ticket = ++page.loads;
   try {
-    const view = await request("GET", `${base()}?${REVIEW}`);
+    const view = await call("GET /api/v1/hearings/{hearing_id}/protocol", {
+      path: hearing(),
+      query: REVIEW,
+    });
     if (ticket === page.loads) {
       page.view = view;
       render(view);
@@ -239,7 +243,10 @@ async function toggleHistory(entry, tr, button) {
   }
   button.disabled = true;
   try {
-    const history = await request("GET", `${base()}/entries/${enc(entry.id)}/revisions?${REVIEW}`);
+    const history = await call(
+      "GET /api/v1/hearings/{hearing_id}/protocol/entries/{entry_id}/revisions",
+      { path: { ...hearing(), entry_id: entry.id }, query: REVIEW },
+    );
     if (tr.isConnected && !document.getElementById(`history-${entry.number}`)) {
       tr.after(historyRow(entry, history.revisions || [], page.view, signedAt));
       showingHistory(button, entry.number, true);
@@ -256,7 +263,10 @@ async function sign() {
   button.disabled = true;
   clearError("sign-error");
   try {
-    const view = await request("POST", `${base()}/sign`, {});
+    const view = await call("POST /api/v1/hearings/{hearing_id}/protocol/sign", {
+      path: hearing(),
+      body: {},
+    });
     page.view = { ...page.view, ...view };
     render(page.view);
     const state = signingState(view.signatures);
@@ -270,10 +280,13 @@ async function sign() {
 
 async function correct(form) {
   await submitting(form, "correct-error", async () => {
-    const answer = await request("POST", `${base()}/corrections`, {
-      number: Number(field(form, "number").value),
-      text: field(form, "text").value.trim(),
-      reason: field(form, "reason").value.trim(),
+    const answer = await call("POST /api/v1/hearings/{hearing_id}/protocol/corrections", {
+      path: hearing(),
+      body: {
+        number: Number(field(form, "number").value),
+        text: field(form, "text").value.trim(),
+        reason: field(form, "reason").value.trim(),
+      },
     });
     // A reset, not emptied fields: emptied required fields would show as wrongly filled.
     form.reset();
@@ -290,6 +303,7 @@ async function main() {
     event.preventDefault();
     correct(event.currentTarget);
   });
+  /** @type {import("./lib/rest-types.js").Session} */
   let account;
   try {
     account = await api.session();

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 
-import { ApiError, request, whenLoggedOut } from "../js/lib/http.js";
+import { ApiError, call, request, whenLoggedOut } from "../js/lib/http.js";
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
@@ -90,4 +90,35 @@ test("an ended session (401) is reported to the page once per request", async ()
   serve(() => answer(401, { detail: "Log in again." }));
   await assert.rejects(request("GET", "/x"), ApiError);
   assert.deepEqual(seen, [401]);
+});
+
+test("an operation is called by its name: the path filled in and encoded, the query added", async () => {
+  const calls = serve(() => answer(200, { revisions: [] }));
+  await call("GET /api/v1/hearings/{hearing_id}/protocol/entries/{entry_id}/revisions", {
+    path: { hearing_id: "hrg_1", entry_id: "a/b c" },
+    query: { reason: "review by the bench" },
+  });
+  const [{ path, init }] = calls;
+  assert.equal(
+    path,
+    "/api/v1/hearings/hrg_1/protocol/entries/a%2Fb%20c/revisions?reason=review+by+the+bench",
+  );
+  assert.equal(init.method, "GET");
+});
+
+test("an operation sends its body with its method", async () => {
+  const calls = serve(() => answer(200, { id: "hrg_1" }));
+  await call("POST /api/v1/hearings/{hearing_id}/cancel", {
+    path: { hearing_id: "hrg_1" },
+    body: { reason: "The defendant is ill." },
+  });
+  assert.equal(calls[0].path, "/api/v1/hearings/hrg_1/cancel");
+  assert.equal(calls[0].init.method, "POST");
+  assert.equal(calls[0].init.body, '{"reason":"The defendant is ill."}');
+});
+
+test("an operation missing a name of its path is refused before anything is sent", async () => {
+  const calls = serve(() => answer(200, {}));
+  await assert.rejects(call("GET /api/v1/hearings/{hearing_id}", { path: {} }), TypeError);
+  assert.deepEqual(calls, []);
 });

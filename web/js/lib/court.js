@@ -1,15 +1,10 @@
 // The court itself, as every page needs it first: its name, its time zone (every time on the
 // page is shown in it, lib/wall-time.js) and the languages a hearing can be held in.
 
-import { request } from "./http.js";
+import { call } from "./http.js";
 import { setCourtZone } from "./wall-time.js";
 
-/**
- * @typedef {object} Court
- * @property {string} name COURTROOM_COURT_NAME; "" when the installation names no court
- * @property {string} time_zone an IANA zone, e.g. "Asia/Baku"
- * @property {{code: string, name: string}[]} languages
- */
+/** @typedef {import("./rest-types.js").Court} Court */
 
 /** @type {Promise<Court> | null} */
 let loading = null;
@@ -22,7 +17,7 @@ let loading = null;
  */
 export function loadCourt() {
   if (!loading) {
-    loading = request("GET", "/api/v1/court").then((/** @type {Court} */ court) => {
+    loading = call("GET /api/v1/court").then((court) => {
       setCourtZone(court.time_zone);
       return court;
     });

@@ -1,6 +1,32 @@
 // The one HTTP client of the pages: the REST API with JSON in, JSON out, problems (RFC 9457)
 // as ApiError. Requests carry the session cookie (same origin only); the browser adds the
 // Origin header that the server checks on every unsafe request.
+//
+// A page calls an operation by its name in the OpenAPI document ("GET /api/v1/hearings/
+// {hearing_id}"): `call` fills in the path, and tsc types the answer as the view the server
+// builds and the body as the model it validates (lib/rest-types.js, generated from both).
+
+/** @typedef {import("./rest-types.js").RestAnswers} RestAnswers */
+/** @typedef {import("./rest-types.js").RestBodies} RestBodies */
+/** @typedef {keyof RestAnswers} Operation */
+/** @typedef {"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} Method */
+
+/**
+ * The names in a path's braces: `PathNames<"/a/{b}/c/{d}">` is `"b" | "d"`.
+ * @template {string} P
+ * @typedef {P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathNames<Rest> : never} PathNames
+ */
+
+/**
+ * What a call sends besides its operation: the values of the path's names, the query, the
+ * body the operation takes.
+ * @template {Operation} O
+ * @typedef {{
+ *   path?: Record<PathNames<O>, string>,
+ *   query?: URLSearchParams | Record<string, string>,
+ *   body?: O extends keyof RestBodies ? RestBodies[O] : undefined,
+ * }} Parts
+ */
 
 export class ApiError extends Error {
   /**
@@ -53,11 +79,37 @@ async function readJson(response) {
 }
 
 /**
+ * One operation of the REST API, by its name in the OpenAPI document; its answer is the
+ * operation's view (null for 204).
+ * @template {Operation} O
+ * @param {O} operation "METHOD /api/v1/path/{name}"
+ * @param {Parts<O>} [parts]
+ * @returns {Promise<RestAnswers[O]>}
+ */
+export async function call(operation, { path, query, body } = {}) {
+  const [method, template] = operation.split(" ");
+  /** @type {Record<string, string>} */
+  const values = path || {};
+  const filled = template.replace(/\{(\w+)\}/g, (_, name) => {
+    if (values[name] === undefined) {
+      // A page's mistake, not the server's answer: never sent with a hole in its path.
+      throw new TypeError(`${operation} needs its ${name}.`);
+    }
+    return encodeURIComponent(values[name]);
+  });
+  const search = query === undefined ? "" : `?${new URLSearchParams(query)}`;
+  return request(/** @type {Method} */ (method), filled + search, body);
+}
+
+/**
  * One request: JSON in, JSON out (null for an empty body), an ApiError for anything but 2xx.
- * @param {"GET" | "POST" | "PUT" | "PATCH" | "DELETE"} method
+ * Its answer is whatever the caller takes it to be: `call` names the operation instead, so
+ * tsc knows it.
+ * @template T
+ * @param {Method} method
  * @param {string} path
  * @param {unknown} [body]
- * @returns {Promise<any>}
+ * @returns {Promise<T>}
  */
 export async function request(method, path, body = undefined) {
   /** @type {RequestInit & {headers: Record<string, string>}} */
