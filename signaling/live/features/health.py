@@ -79,7 +79,7 @@ class ConnectionHealth(Feature):
                 changed = True
         if changed:
             await self._roster.roster_changed()
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         if recording is not None and not recording.is_running and not self.recorder_alerted:
             self.recorder_alerted = True
             message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
