@@ -126,7 +126,13 @@ class Courtroom:
         )
         self.screens = ScreenSharing(live, audience=audience, roster=roster, events=bus)
         self.speaker = ActiveSpeaker(live, audience=audience)
-        self.health = ConnectionHealth(live, audience=audience, roster=roster, events=bus)
+        self.health = ConnectionHealth(
+            live,
+            audience=audience,
+            roster=roster,
+            events=bus,
+            max_video_bitrate=media.max_video_bitrate,
+        )
         # The order is the hooks' order: the protocol writes an event down before the
         # exhibit register (which writes its own entries) follows a screen share.
         hooks.add(
