@@ -55,6 +55,7 @@ class LiveHearing:
         # The one clock of the hearing (court/clock.py), the recorder's own: nothing in
         # signaling reads time.time or time.monotonic itself.
         self.clock = recordings.clock
+        # Read by the parts below through this very dictionary: emptied, never replaced.
         self.attendance: dict[ParticipantId, Attendance] = {}
         self.locked = False
         self.spotlight: ParticipantId | None = None
