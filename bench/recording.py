@@ -2,8 +2,8 @@
 
 Six participants (by default) publish Opus (20 ms packets, as WebRTC sends) and VP8
 640x480 at 30 fps into one real ``HearingRecording`` from ``RecordingStore.start``, fed the
-way the relay's tap feeds it (signaling/live/hearing.py ``_record``): per participant
-``add_track`` for audio and video and ``add_source`` for the master; per packet
+way the relay's tap feeds it (signaling/live/recording_taps.py ``RecordingTaps.tap``): per
+participant ``add_track`` for audio and video and ``add_source`` for the master; per packet
 ``TrackInput.push`` and, for audio, ``AudioSource.push``, on the event loop, each track paced
 in real time and the participants staggered as network arrivals are. The media is encoded
 once and replayed as packets, so the load costs almost nothing and every run records the

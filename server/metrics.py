@@ -155,7 +155,7 @@ class LiveCollector(Collector):
                 for a in hearing.attendance.values()
             ),
         )
-        recordings = [h.recording for h in live if h.recording is not None]
+        recordings = [h.recorder.recording for h in live if h.recorder.recording is not None]
         yield GaugeMetricFamily(
             "courtroom_recordings_running",
             "Recordings being written",

@@ -22,8 +22,9 @@ from signaling.live.features.chat import ChatStore, not_stored
 from signaling.live.features.exhibits import ExhibitStore, MemoryExhibitStore
 from signaling.live.features.health import HealthMonitor
 from signaling.live.features.protocol import MemoryProtocolStore, ProtocolStore
-from signaling.live.hearing import LiveHearing, RecordingAvailable
+from signaling.live.hearing import LiveHearing
 from signaling.live.notices import HearingJoined
+from signaling.live.recorder import RecordingAvailable
 from signaling.live.session import Session
 
 logger = logging.getLogger(__name__)

@@ -244,7 +244,7 @@ class HearingNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def _publish(self, session: Session, payload: object) -> messages.Ack:
         command = messages.parse(messages.Publish, payload)
         live = self._registry.live(session)
-        live.publish(session, audio=command.audio, video=command.video)
+        live.publishing.publish(session, audio=command.audio, video=command.video)
         return messages.ok()
 
     async def _answer(self, session: Session, payload: object) -> messages.Ack:

@@ -23,7 +23,8 @@ from signaling.live.decisions import CourtDecisions
 from signaling.live.features.chat import ChatStore, not_stored
 from signaling.live.features.exhibits import ExhibitStore
 from signaling.live.features.protocol import ProtocolStore
-from signaling.live.hearing import LiveHearing, RecordingAvailable
+from signaling.live.hearing import LiveHearing
+from signaling.live.recorder import RecordingAvailable
 from signaling.namespace import Authenticate, HearingNamespace
 from signaling.turn import IceOffer, no_turn
 

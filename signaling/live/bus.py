@@ -60,7 +60,7 @@ class HearingEventBus:
             subject=subject,
             params=params,
             at=self._live.clock.wall(),
-            record_time_ms=self._live.record_time_ms(),
+            record_time_ms=self._live.recorder.record_time_ms(),
         )
         for name, subscriber in list(self._subscribers):
             try:
@@ -71,7 +71,7 @@ class HearingEventBus:
     async def _on_timeline(self, event: HearingEvent, _by: Participant | None) -> None:
         """While the hearing is recorded, the event goes on the recording's timeline; one
         that ends a gap (``Gap``: a lost connection) is kept as a span."""
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         now_ms = event.record_time_ms
         if recording is None or now_ms is None:
             return

@@ -38,10 +38,11 @@ from signaling.live.features.moderation import Moderation
 from signaling.live.features.protocol import CourtProtocol, ProtocolStore
 from signaling.live.features.screen_sharing import ScreenSharing
 from signaling.live.features.speaker import ActiveSpeaker
-from signaling.live.hearing import LiveHearing, RecordingAvailable
+from signaling.live.hearing import LiveHearing
 from signaling.live.hooks import Hooks
 from signaling.live.notices import HearingJoined, HearingStateChanged, Removed
 from signaling.live.ports import Disconnect, ExitCause, RoomExit
+from signaling.live.recorder import RecordingAvailable
 from signaling.live.roster import HearingRoster
 from signaling.live.server_events import ServerEvent
 from signaling.live.session import Session
@@ -125,7 +126,13 @@ class Courtroom:
         )
         self.screens = ScreenSharing(live, audience=audience, roster=roster, events=bus)
         self.speaker = ActiveSpeaker(live, audience=audience)
-        self.health = ConnectionHealth(live, audience=audience, roster=roster, events=bus)
+        self.health = ConnectionHealth(
+            live,
+            audience=audience,
+            roster=roster,
+            events=bus,
+            max_video_bitrate=media.max_video_bitrate,
+        )
         # The order is the hooks' order: the protocol writes an event down before the
         # exhibit register (which writes its own entries) follows a screen share.
         hooks.add(
@@ -141,8 +148,8 @@ class Courtroom:
         )
         for feature in hooks:
             bus.subscribe(type(feature).__name__, feature.on_event)
-        live.on_active_speaker = self.speaker.changed
-        live.on_transcript = self.protocol.suggest
+        live.recorder.on_active_speaker = self.speaker.changed
+        live.recorder.on_transcript = self.protocol.suggest
         self._decisions = stores.decisions
 
     async def restore(self) -> None:
@@ -182,7 +189,7 @@ class Courtroom:
                 EventKind.PARTICIPANT_JOINED, None, subject, Joined(room.kind)
             )
         await self.roster.roster_changed()
-        recording = self.live.recording
+        recording = self.live.recorder.recording
         permissions = sorted(p.value for p in permissions_of(attendance.participant.role))
         ack = {
             "participant": {**self.roster.participant_view(attendance), "permissions": permissions},
@@ -229,9 +236,9 @@ class Courtroom:
     async def resume_record(self) -> None:
         """A sitting hearing without a recorder (the server restarted mid-session) resumes
         its record at once, in a new recording; the gap is published with its reason."""
-        if self.hearing.state not in SITTING or self.live.recording is not None:
+        if self.hearing.state not in SITTING or self.live.recorder.recording is not None:
             return
-        recording = await self.live.start_recording(None)
+        recording = await self.live.recorder.start(None)
         await recording.note(
             "gap",
             0,
@@ -253,13 +260,13 @@ class Courtroom:
         check_transition(self.hearing.state, target)
         live = self.live
         if target is HearingState.IN_SESSION:
-            if live.recording is None:
-                await live.start_recording(None)
+            if live.recorder.recording is None:
+                await live.recorder.start(None)
                 await self.audience.to_everyone(
                     ServerEvent.RECORDING_STARTED,
-                    {"recording": views.running_recording_view(live.recording)},  # type: ignore[arg-type]
+                    {"recording": views.running_recording_view(live.recorder.recording)},  # type: ignore[arg-type]
                 )
-            if live.recording is None or not live.recording.is_running:
+            if live.recorder.recording is None or not live.recorder.recording.is_running:
                 raise InvalidState(
                     "The recorder is not running, so the hearing cannot go into session."
                 )
@@ -286,8 +293,8 @@ class Courtroom:
         """Everyone leaves; the recording is sealed; links stop working (the state says so)."""
         await self.hooks.hearing_closing()
         live = self.live
-        if live.recording is not None:
-            info = await live.stop_recording(None)
+        if live.recorder.recording is not None:
+            info = await live.recorder.stop(None)
             await self.audience.to_everyone(
                 ServerEvent.RECORDING_STOPPED,
                 {"recording": views.stopped_recording_view(info)},
@@ -302,7 +309,7 @@ class Courtroom:
     async def end(self, reason: str) -> None:
         """The hearing was cancelled outside it (the API): everyone is told why and their
         connections close now; the recording, if any, is sealed."""
-        if self.live.recording is not None:
+        if self.live.recorder.recording is not None:
             await self.stop_recording_for_the_court()
         for attendance in list(self.live.attendance.values()):
             session = attendance.session
@@ -313,7 +320,7 @@ class Courtroom:
         self.live.attendance.clear()
 
     async def stop_recording_for_the_court(self) -> None:
-        info = await self.live.stop_recording(None)
+        info = await self.live.recorder.stop(None)
         await self.audience.to_everyone(
             ServerEvent.RECORDING_STOPPED, {"recording": views.stopped_recording_view(info)}
         )
@@ -328,7 +335,7 @@ class Courtroom:
     # ---- the recording, started and stopped by the bench ---------------------------------
 
     async def start_recording(self, by: Participant) -> HearingRecording:
-        recording = await self.live.start_recording(by)
+        recording = await self.live.recorder.start(by)
         await self.audience.to_everyone(
             ServerEvent.RECORDING_STARTED,
             {"recording": views.running_recording_view(recording)},
@@ -337,7 +344,7 @@ class Courtroom:
         return recording
 
     async def stop_recording(self, by: Participant) -> RecordingInfo:
-        info = await self.live.stop_recording(by)
+        info = await self.live.recorder.stop(by)
         await self.audience.to_everyone(
             ServerEvent.RECORDING_STOPPED,
             {"recording": views.stopped_recording_view(info)},

@@ -1,56 +1,43 @@
-"""A hearing while people are in it: its rooms and their media, who is where, its recording."""
+"""A hearing while people are in it: its rooms, who is where, and the parts of its media.
+
+LiveHearing composes the media side of one hearing from parts of one concept each, every
+part made complete before the next that needs it: who receives what
+(signaling.live.subscriptions), the sessions' peer connections (.connections), what
+participants publish and muting (.publishing), shared screens (.screens) and the recording
+(.recorder, with its taps). Left here is what ties them to the court's rooms: who attends
+and where (arrivals, departures, transfers, consultation rooms), and where each Producer
+event of a room goes.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
-from typing import Any
-
-from court.errors import InvalidState, PermissionDenied
-from court.event_params import LeaveReason, Left
+from court.errors import PermissionDenied
 from court.hearing import Hearing, Participant
 from court.hearing_state import SITTING
 from court.ids import ParticipantId
-from court.permissions import Permission
-from court.record_time import RecordMs
 from court.rooms import BENCH, RoomKind, arrival_room
-from media.frames import EncodedFrame
 from media.producer import Producer
-from media.router import Router
 from media.settings import MediaSettings
-from recordings import HearingRecording, RecordingInfo, RecordingStore
-from recordings.speech import SpeechStatus, Transcript
-from recordings.tracks import Kind as TrackKind
+from recordings import RecordingStore
 from signaling.live.attendance import Attendance, ConnectionState
-from signaling.live.negotiator import Negotiator
-from signaling.live.notices import Offer
+from signaling.live.connections import Drop, MediaConnections, SendTo
+from signaling.live.publishing import Publishing
+from signaling.live.recorder import HearingRecorder, RecordingAvailable
 from signaling.live.rooms import LiveRoom
+from signaling.live.screens import Screens
 from signaling.live.session import Session
-
-logger = logging.getLogger(__name__)
-
-SendTo = Callable[[str, str, Mapping[str, object]], Awaitable[None]]  # sid, event, data
-Drop = Callable[[Session, Left], Awaitable[None]]  # session, why it leaves
-# Told when a recording has stopped and its file is sealed (the server sends a webhook).
-RecordingAvailable = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-def _utc(unix_s: float) -> str:
-    return datetime.fromtimestamp(unix_s, UTC).isoformat().replace("+00:00", "Z")
+from signaling.live.subscriptions import Subscriptions
 
 
 class LiveHearing:
     """The rooms of one hearing, each with its own media Router, and everyone attending.
 
-    Media policy lives here, not in media/: a participant's peer connection belongs to the
-    Router of the room they are in and moves with them; who receives whom is the room's
-    rule (signaling.live.rooms). The recording takes every hearing-room audio Producer as an
-    input of the mixed master, and only those: consultation and waiting-room audio can never
-    reach it, because their Producers belong to other Routers. A shared screen belongs to
-    the room it was started in and ends before its sharer moves, so it never follows them
-    into another room.
+    Media policy lives here and in the parts, not in media/: a participant's peer
+    connection belongs to the Router of the room they are in and moves with them; who
+    receives whom is the room's rule (signaling.live.rooms). The recording takes every
+    hearing-room Producer, and only those: consultation and waiting-room media can never
+    reach it, because their Producers belong to other Routers. A shared screen ends before
+    its sharer moves, so it never follows them into another room.
     """
 
     def __init__(
@@ -65,33 +52,25 @@ class LiveHearing:
     ) -> None:
         self.hearing = hearing
         self._media = media
-        self._recordings = recordings
         # The one clock of the hearing (court/clock.py), the recorder's own: nothing in
         # signaling reads time.time or time.monotonic itself.
         self.clock = recordings.clock
-        self._send_to = send_to
-        self._drop = drop
-        self._on_recording_available = on_recording_available
-        self.waiting_room = self._new_room(f"{hearing.id}:waiting", RoomKind.WAITING)
-        self.hearing_room = self._new_room(f"{hearing.id}:hearing", RoomKind.HEARING)
-        self.consultation_rooms: dict[str, LiveRoom] = {}
+        # Read by the parts below through this very dictionary: emptied, never replaced.
         self.attendance: dict[ParticipantId, Attendance] = {}
         self.locked = False
         self.spotlight: ParticipantId | None = None
-        self.recording: HearingRecording | None = None
-        # Producer id -> what stops recording it (its track, its input to the master).
-        self._recording_inputs: dict[str, Callable[[], None]] = {}
-        # Told who is speaking in the hearing room now (from the recording's mixer), or
-        # None when nobody is; the participant and the master time. Set by the Courtroom.
-        self.on_active_speaker: Callable[[str | None, int], None] | None = None
-        # Told what a participant said (speech to text, when configured). Set by the Courtroom.
-        self.on_transcript: Callable[[str, Transcript], None] | None = None  # recording id
-        self._recording_lock = asyncio.Lock()
-
-    @property
-    def router(self) -> Router:
-        """The hearing room's Router (the one the recording listens to)."""
-        return self.hearing_room.router
+        self.subscriptions = Subscriptions(self.attendance)
+        self.connections = MediaConnections(media, self.subscriptions, send_to=send_to, drop=drop)
+        self.publishing = Publishing(self.attendance)
+        self.screens = Screens(self.attendance)
+        # The rooms report their Producers to the parts above (and, the hearing room's, to
+        # the recorder below): no Producer appears before a session connects, after this.
+        self.waiting_room = self._new_room(f"{hearing.id}:waiting", RoomKind.WAITING)
+        self.hearing_room = self._new_room(f"{hearing.id}:hearing", RoomKind.HEARING)
+        self.consultation_rooms: dict[str, LiveRoom] = {}
+        self.recorder = HearingRecorder(
+            lambda: self.hearing, recordings, self.hearing_room.router, on_recording_available
+        )
 
     @property
     def sessions(self) -> dict[ParticipantId, Session]:
@@ -102,7 +81,7 @@ class LiveHearing:
         """Nobody connected, nothing recording, and the court is not sitting or admitting."""
         return (
             not self.sessions
-            and self.recording is None
+            and self.recorder.recording is None
             and self.hearing.state not in SITTING
             and not any(a.removed for a in self.attendance.values())
         )
@@ -115,13 +94,6 @@ class LiveHearing:
 
     def find(self, participant_id: str) -> Attendance | None:
         return self.attendance.get(ParticipantId(participant_id))
-
-    def record_time_ms(self) -> RecordMs | None:
-        """Record time now, on the recording's own monotonic clock (court/record_time.py):
-        a wall clock set during the hearing moves no stamp."""
-        if self.recording is None:
-            return None
-        return self.recording.record_time_ms()
 
     # ---- arriving and departing --------------------------------------------------------
 
@@ -151,24 +123,8 @@ class LiveHearing:
         attendance.connection = ConnectionState.CONNECTED
         attendance.last_heartbeat = None
         attendance.joined_at = self.clock.monotonic()
-        self._connect_media(session, attendance.room)
+        self.connections.connect(session, attendance.room)
         return attendance, returning
-
-    def _connect_media(self, session: Session, room: LiveRoom) -> None:
-        transport = room.router.create_transport(session.participant.id)
-        session.transport = transport
-
-        async def send_offer(offer: Offer) -> None:
-            await self._send_to(session.sid, "offer", offer)
-
-        async def failed(reason: str) -> None:
-            await self._drop(session, Left(LeaveReason.NEGOTIATION_FAILED, reason))
-
-        session.negotiator = Negotiator(
-            transport, send_offer, failed, self._media.negotiation_timeout_s
-        )
-        session.joined = True
-        self._receive(session, room)
 
     async def depart(self, session: Session, *, back_to_waiting: bool) -> Attendance | None:
         """Take ``session`` out: its Producers close, so the others' copies go idle.
@@ -178,26 +134,17 @@ class LiveHearing:
         """
         attendance = self.attendance.get(session.participant.id)
         if attendance is None or attendance.session is not session:
-            await self._close_media(session, None)
+            await self.connections.close(session, self.rooms())
             return None
         attendance.session = None
         attendance.connection = ConnectionState.DISCONNECTED
         attendance.hand_raised = False
-        self.stop_screen(attendance)  # its media closes with the connection, just below
-        await self._close_media(session, attendance.room)
+        self.screens.stop(attendance)  # its media closes with the connection, just below
+        await self.connections.close(session, [attendance.room])
         leaves_hearing_room = attendance.room.kind is RoomKind.HEARING
         if back_to_waiting and leaves_hearing_room and attendance.participant.role not in BENCH:
             self._enter(attendance, self.waiting_room)
         return attendance
-
-    async def _close_media(self, session: Session, room: LiveRoom | None) -> None:
-        if session.negotiator is not None:
-            await session.negotiator.close()
-        if session.transport is not None:
-            for candidate in [room] if room is not None else self.rooms():
-                await candidate.router.close_transport(session.participant.id)
-            await session.transport.close()
-        session.consumers.clear()
 
     def restore_removed(self, participant: Participant) -> None:
         """A participant the court removed before this process held the hearing: kept (so
@@ -222,15 +169,12 @@ class LiveHearing:
         session = attendance.session
         # The court ends a share before moving its sharer (and says so); this only makes
         # sure a screen can never be carried along into another room.
-        self.stop_screen(attendance)
-        if session is not None and session.transport is not None:
-            session.consumers.clear()
-            previous.router.transfer_endpoint(attendance.id, room.router)
+        self.screens.stop(attendance)
+        if session is not None:
+            self.connections.transfer_out(session, previous, room)
         self._enter(attendance, room)
-        if session is not None and session.transport is not None:
-            self._receive(session, room)
-            assert session.negotiator is not None
-            session.negotiator.request()  # the old room's Consumers were released
+        if session is not None:
+            self.connections.transferred_in(session, room)
         return previous
 
     def _enter(self, attendance: Attendance, room: LiveRoom) -> None:
@@ -255,158 +199,14 @@ class LiveHearing:
         if room is not None:
             await room.router.close()
 
-    # ---- publishing and muting ---------------------------------------------------------
-
-    def publish(self, session: Session, *, audio: bool, video: bool) -> None:
-        participant = session.participant
-        kinds: list[str] = []
-        if audio:
-            if not participant.can(Permission.PUBLISH_AUDIO):
-                raise PermissionDenied(f"the role {participant.role.label} may not publish audio")
-            kinds.append("audio")
-        if video:
-            if not participant.can(Permission.PUBLISH_VIDEO):
-                raise PermissionDenied(f"the role {participant.role.label} may not publish video")
-            kinds.append("video")
-        assert session.transport is not None and session.negotiator is not None
-        if session.transport.enable_publishing(tuple(kinds)):
-            session.negotiator.request()
-
-    def share_screen(self, attendance: Attendance) -> None:
-        """Start receiving the participant's screen in the room they are in.
-
-        The court's rule is one screen at a time per room; the Producer appears (and is
-        forwarded and, in the hearing room, recorded) once the endpoint's answer sends it.
-        """
-        session = attendance.session
-        participant = attendance.participant
-        if not participant.can(Permission.PUBLISH_SCREEN):
-            raise PermissionDenied(f"the role {participant.role.label} may not share a screen")
-        if session is None or session.transport is None or session.negotiator is None:
-            raise InvalidState("join the hearing first")
-        room = attendance.room
-        if room.kind is RoomKind.WAITING:
-            raise InvalidState("Screens are shared in the hearing room or a consultation.")
-        sharer = room.screen_sharer
-        if sharer == attendance.id:
-            raise InvalidState("You are already sharing your screen.")
-        if sharer is not None:
-            other = self.attendance.get(sharer)
-            name = other.participant.name if other is not None else "Someone else"
-            raise InvalidState(
-                f"{name} is sharing a screen; only one screen is shown at a time. "
-                "Ask them, or the court, to stop it first."
-            )
-        room.screen_sharer = attendance.id
-        if session.transport.enable_publishing(("screen",)):
-            session.negotiator.request()
-
-    def stop_screen(self, attendance: Attendance) -> bool:
-        """Stop the participant's share, if any: its Producer closes at once (nobody receives
-        or records it from here on). True if there was one."""
-        room = attendance.room
-        if room.screen_sharer != attendance.id:
-            return False
-        room.screen_sharer = None
-        session = attendance.session
-        if (
-            session is not None
-            and session.transport is not None
-            and room.router.stop_publishing(attendance.id, "screen")
-        ):
-            assert session.negotiator is not None
-            session.negotiator.request()
-        return True
-
-    def apply_mute(self, attendance: Attendance) -> None:
-        """Forward (and record) the participant's audio only while nobody muted it."""
-        for producer in attendance.room.router.producers():
-            if producer.endpoint_id == attendance.id and producer.kind == "audio":
-                if attendance.muted:
-                    producer.pause()
-                else:
-                    producer.resume()
-
-    # ---- the recording -----------------------------------------------------------------
-
-    async def start_recording(self, by: Participant | None) -> HearingRecording:
-        if by is not None and not by.can(Permission.CONTROL_RECORDING):
-            raise PermissionDenied(f"the role {by.role.label} may not start the recording")
-        async with self._recording_lock:
-            if self.recording is not None:
-                raise InvalidState("the hearing is already being recorded")
-            recording = await self._recordings.start(self.hearing.id)
-            recording.on_active_speaker = self._active_speaker_changed
-            recording.on_transcript = lambda words: self._transcribed(recording.id, words)
-            self.recording = recording
-            for producer in self.hearing_room.router.producers():
-                self._record(producer)
-        logger.info(
-            "recording %s of %s started by %s",
-            recording.id,
-            self.hearing.id,
-            "the court" if by is None else by.id,
-        )
-        return recording
-
-    async def stop_recording(self, by: Participant | None) -> RecordingInfo:
-        if by is not None and not by.can(Permission.CONTROL_RECORDING):
-            raise PermissionDenied(f"the role {by.role.label} may not stop the recording")
-        if by is not None and self.hearing.state in SITTING:
-            raise InvalidState(
-                "The recording runs for as long as the court sits; close the hearing to end it."
-            )
-        async with self._recording_lock:
-            recording = self.recording
-            if recording is None:
-                raise InvalidState("the hearing is not being recorded")
-            for stop in self._recording_inputs.values():
-                stop()
-            self._recording_inputs.clear()
-            self.recording = None
-            info = await recording.stop()
-        await self._report_available(info)
-        return info
-
-    def _active_speaker_changed(self, participant_id: str | None, master_ms: int) -> None:
-        if self.on_active_speaker is not None:
-            self.on_active_speaker(participant_id, master_ms)
-
-    def _transcribed(self, recording_id: str, transcript: Transcript) -> None:
-        if self.on_transcript is not None:
-            self.on_transcript(recording_id, transcript)
-
-    @property
-    def speech(self) -> SpeechStatus:
-        """Whether speech to text suggests protocol entries, in words."""
-        return self._recordings.speech
-
-    async def _report_available(self, info: RecordingInfo) -> None:
-        if self._on_recording_available is None:
-            return
-        try:
-            await self._on_recording_available(
-                {
-                    "hearing_id": info.hearing_id,
-                    "case_number": self.hearing.case_number,
-                    "recording_id": info.recording_id,
-                    "started_at": _utc(info.started_at),
-                    "stopped_at": None if info.stopped_at is None else _utc(info.stopped_at),
-                    "duration_s": info.duration_s,
-                }
-            )
-        except Exception:
-            # The recording is sealed whatever happens to the report about it.
-            logger.exception("reporting recording %s as available failed", info.recording_id)
-
     async def close(self) -> None:
-        if self.recording is not None:
-            await self.stop_recording(None)
+        if self.recorder.recording is not None:
+            await self.recorder.stop(None)
         for room in self.rooms():
             await room.router.close()
         self.consultation_rooms.clear()
 
-    # ---- media policy: the rooms' Routers report Producers appearing and ending ---------
+    # ---- where the rooms' Routers report Producers appearing and ending -----------------
 
     def _new_room(
         self, room_id: str, kind: RoomKind, consultation_id: str | None = None
@@ -421,95 +221,12 @@ class LiveHearing:
         )
 
     def _producer_added(self, room: LiveRoom, producer: Producer) -> None:
-        attendance = self.attendance.get(ParticipantId(producer.endpoint_id))
-        if attendance is not None and producer.kind == "audio" and attendance.muted:
-            producer.pause()
-        for member in self.present_in(room):
-            if member.session is not None:
-                self._receive(member.session, room)
+        self.publishing.producer_added(producer)
+        self.subscriptions.room_changed(room)
         if room is self.hearing_room:
-            self._record(producer)
+            self.recorder.tap(producer)
 
     def _producer_closed(self, room: LiveRoom, producer: Producer) -> None:
-        for member in self.present_in(room):
-            if member.session is not None:
-                self._receive(member.session, room)
-        stop = self._recording_inputs.pop(producer.id, None)
-        if stop is not None:
-            stop()
-
-    def _received(self, session: Session, room: LiveRoom) -> dict[str, Producer]:
-        """The one rule of who receives what: every Producer of the room the participant is
-        in, but their own, if the room's rules let them receive at all (a waiting room
-        never does; see LiveRoom.receives). Nothing, while the endpoint's transport is not
-        this room's (it is being transferred out)."""
-        attendance = self.attendance.get(session.participant.id)
-        if (
-            attendance is None
-            or attendance.room is not room
-            or session.transport is None
-            or session.transport not in room.router.transports()
-            or not room.receives(attendance)
-        ):
-            return {}
-        return {
-            producer.id: producer
-            for producer in room.router.producers()
-            if producer.endpoint_id != session.participant.id
-        }
-
-    def _receive(self, session: Session, room: LiveRoom) -> None:
-        """Bring what ``session`` receives in line with :meth:`_received`: Consumers for
-        the Producers it should receive and lacks, released for those it should not, and
-        one renegotiation if anything changed. Every change of rooms, Producers or rules
-        comes here; nothing else adds or releases a Consumer."""
-        transport = session.transport
-        if transport is None:
-            return
-        wanted = self._received(session, room)
-        changed = False
-        for producer_id in [p for p in session.consumers if p not in wanted]:
-            transport.release_consumer(session.consumers.pop(producer_id))
-            changed = True
-        for producer_id, producer in wanted.items():
-            if producer_id not in session.consumers:
-                session.consumers[producer_id] = room.router.consume(transport, producer)
-                changed = True
-        if changed and session.negotiator is not None:
-            session.negotiator.request()
-
-    def _record(self, producer: Producer) -> None:
-        """Record a hearing-room Producer: its own track, and (audio) the mixed master."""
-        if self.recording is None or producer.id in self._recording_inputs:
-            return
-        recording = self.recording
-        kind: TrackKind = (
-            "screen"
-            if producer.source == "screen"
-            else "audio"
-            if producer.kind == "audio"
-            else "video"
-        )
-        track = recording.add_track(producer.endpoint_id, kind)
-        source = recording.add_source(producer.endpoint_id) if kind == "audio" else None
-
-        def tap(frame: EncodedFrame) -> None:
-            track.push(frame.data, frame.pts, frame.time_base, frame.is_keyframe)
-            if track.wants_keyframe:  # the track's segment is due; the producer rate-limits
-                producer.request_keyframe()
-            if source is not None:
-                source.push(frame.data, frame.pts, frame.time_base)
-
-        remove_tap = producer.add_tap(tap)
-        if kind != "audio":
-            # A track file starts at a keyframe: ask for one now, rather than leave the
-            # first seconds (or a short hearing's whole picture) out of the record.
-            producer.request_keyframe()
-
-        def stop() -> None:
-            remove_tap()
-            track.close()
-            if source is not None:
-                source.close()
-
-        self._recording_inputs[producer.id] = stop
+        self.subscriptions.room_changed(room)
+        # Only the hearing room's Producers are tapped; untapping another does nothing.
+        self.recorder.untap(producer)

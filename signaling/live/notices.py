@@ -349,6 +349,17 @@ class ScreenShareStopped(TypedDict):
 
 
 @with_config(_CLOSED)
+class VideoHoldChanged(TypedDict):
+    """To the court: a publisher's video went over the court's cap and is held back (neither
+    forwarded nor recorded until it fits again), or has been within it for a while."""
+
+    participant_id: str
+    name: str
+    held: bool
+    max_video_kbps: int  # the cap (COURTROOM_MEDIA_MAX_VIDEO_KBPS), camera and screen together
+
+
+@with_config(_CLOSED)
 class Offer(TypedDict):
     """The server's SDP offer (signaling.live.negotiator): answer it with ``answer``."""
 
@@ -430,5 +441,6 @@ NOTICES: Final[Mapping[ServerEvent, type]] = {
     ServerEvent.RECORDING_FAILED: RecordingFailed,
     ServerEvent.SCREEN_SHARE_STARTED: ScreenShareStarted,
     ServerEvent.SCREEN_SHARE_STOPPED: ScreenShareStopped,
+    ServerEvent.VIDEO_HOLD_CHANGED: VideoHoldChanged,
     ServerEvent.OFFER: Offer,
 }

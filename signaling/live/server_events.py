@@ -37,4 +37,5 @@ class ServerEvent(StrEnum):
     RECORDING_FAILED = "recording_failed"
     SCREEN_SHARE_STARTED = "screen_share_started"
     SCREEN_SHARE_STOPPED = "screen_share_stopped"
+    VIDEO_HOLD_CHANGED = "video_hold_changed"
     OFFER = "offer"

@@ -5,16 +5,12 @@ publishers are untouched. Real aiortc publishers, a synthetic one far over the c
 from __future__ import annotations
 
 import asyncio
-import fractions
-import os
 import re
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import av
-from aiortc import MediaStreamTrack, RTCRtpSender
+from aiortc import RTCRtpSender
 from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, unpack_remb_fci
 
 from media.frames import EncodedFrame
@@ -22,34 +18,11 @@ from media.ice import use_host_addresses
 from media.producer import MAX_AUDIO_BITRATE, Producer, advertised_bitrate
 from media.router import Router
 from tests.media.peers import SETTINGS, Listener, Peer
-from tests.support.media import ColourCamera, ToneTrack
+from tests.support.media import ColourCamera, Flood, ToneTrack
 
 ROOT = Path(__file__).resolve().parents[2]
 CAP = 400_000  # bit/s: aiortc sends the flood at 2 Mbit/s or so on a shared machine
 CAPPED = replace(SETTINGS, max_video_bitrate=CAP)
-FLOOD_FRAME = 20_000  # bytes, at 30 fps: 4.8 Mbit/s
-
-
-class Flood(MediaStreamTrack):
-    """A crafted "camera": 20 KB of noise a frame, a keyframe a second."""
-
-    kind = "video"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.frames = 0
-        self.sent_bytes = 0
-
-    async def recv(self) -> av.Packet[Any]:
-        await asyncio.sleep(1 / 30)
-        index, self.frames = self.frames, self.frames + 1
-        tag = 0x10 if index % 30 == 0 else 0x11  # VP8 frame tag: bit 0 clear on a keyframe
-        data = bytes([tag]) + os.urandom(FLOOD_FRAME - 1)
-        self.sent_bytes += len(data)
-        packet = av.Packet(data)
-        packet.pts = index * 3000
-        packet.time_base = fractions.Fraction(1, 90_000)
-        return packet
 
 
 class Recorded:

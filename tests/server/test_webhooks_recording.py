@@ -29,7 +29,7 @@ from server.webhooks import Webhooks
 from signaling import Signaling
 from signaling.client import ParticipantClient
 from signaling.events import ClientEvent
-from signaling.live.hearing import RecordingAvailable
+from signaling.live.recorder import RecordingAvailable
 from tests.server.conftest import Database
 from tests.server.webhook_receiver import (
     FAST,

@@ -123,6 +123,12 @@ def recording_store(tmp_path: Path) -> RecordingStore:
 
 
 @pytest.fixture
+def media_settings() -> MediaSettings:
+    """The relay's settings (a test module overrides it to lower the video cap)."""
+    return MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0)
+
+
+@pytest.fixture
 def limits() -> Limits | None:
     """The hearing server's budgets: the real ones (None); a module that tests something
     else by sending as fast as it can gives them a clock on which time flies."""
@@ -145,7 +151,10 @@ class TimeFlies:
 
 @pytest.fixture
 async def hearing_server(
-    aiohttp_server: AiohttpServer, recording_store: RecordingStore, limits: Limits | None
+    aiohttp_server: AiohttpServer,
+    recording_store: RecordingStore,
+    limits: Limits | None,
+    media_settings: MediaSettings,
 ) -> AsyncIterator[HearingServer]:
     app = web.Application()
     recordings = recording_store
@@ -167,7 +176,7 @@ async def hearing_server(
     exhibits = MemoryExhibitStore()
     signaling = Signaling(
         authenticate=authenticate,
-        media=MediaSettings(host_addresses=("127.0.0.1",), negotiation_timeout_s=5.0),
+        media=media_settings,
         recordings=recordings,
         cors_allowed_origins="*",
         audit=audit,

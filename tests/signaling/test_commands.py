@@ -84,7 +84,9 @@ async def test_an_observer_that_answers_with_its_own_media_is_not_forwarded(
 
     live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
     assert live is not None
-    assert all(p.endpoint_id != observer.participant_id for p in live.router.producers())
+    assert all(
+        p.endpoint_id != observer.participant_id for p in live.hearing_room.router.producers()
+    )
     assert witness.tracks_of(observer.participant_id) == {}
 
 
@@ -232,7 +234,7 @@ async def test_two_hearings_never_exchange_media(hearing_server: HearingServer) 
     assert other is not None and this is not None
     # The answer was applied, so the outsider's producers exist; wait until media flows.
     flowing = []
-    for producer in other.router.producers():
+    for producer in other.hearing_room.router.producers():
         arrived = asyncio.Event()
         producer.add_tap(_setting(arrived))
         flowing.append(arrived.wait())
@@ -241,8 +243,10 @@ async def test_two_hearings_never_exchange_media(hearing_server: HearingServer) 
         await asyncio.gather(*flowing)
 
     assert data["participants"] == []
-    assert {p.endpoint_id for p in this.router.producers()} == {judge.participant_id}
-    assert {p.endpoint_id for p in other.router.producers()} == {outsider.participant_id}
+    assert {p.endpoint_id for p in this.hearing_room.router.producers()} == {judge.participant_id}
+    assert {p.endpoint_id for p in other.hearing_room.router.producers()} == {
+        outsider.participant_id
+    }
     assert all(o["tracks"] == {} for o in outsider.offers), "offered another hearing's media"
     assert witness.tracks_of(outsider.participant_id) == {}
     assert judge.tracks_of(outsider.participant_id) == {}

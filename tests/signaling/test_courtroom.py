@@ -194,7 +194,11 @@ async def test_states_follow_the_table_and_only_the_roles_allowed_may_change_the
     started = await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
     assert started["hearing"]["state"] == "in_session"
     live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
-    assert live is not None and live.recording is not None and live.recording.is_running
+    assert (
+        live is not None
+        and live.recorder.recording is not None
+        and live.recorder.recording.is_running
+    )
     assert await refused(judge, ClientEvent.STOP_RECORDING, {}) == "invalid_state"
 
     for state in ("paused", "in_session", "suspended", "in_session"):
@@ -387,12 +391,12 @@ async def test_a_recorder_that_fails_alerts_the_judge_and_clerk_within_5_seconds
     defendant = await hearing_server.join(Role.DEFENDANT)
     await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
     live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
-    assert live is not None and live.recording is not None
+    assert live is not None and live.recorder.recording is not None
 
     def disk_full(_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    live.recording._writer.write = disk_full  # type: ignore[assignment]
+    live.recorder.recording._writer.write = disk_full  # type: ignore[assignment]
     failed = asyncio.get_running_loop().time()
     for member in (judge, clerk):
         await member.wait_until(
@@ -472,8 +476,8 @@ async def test_the_recordings_timeline_holds_the_courts_actions_and_each_gap_as_
     hearing_server.clients.append(back)
     await back.connect()
     live = hearing_server.signaling.hearings.find(judge.join_data["hearing"]["id"])
-    assert live is not None and live.recording is not None
-    directory = live.recording.directory
+    assert live is not None and live.recorder.recording is not None
+    directory = live.recorder.recording.directory
     await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "closed"})
 
     timeline = read_timeline(directory)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import fractions
+import os
 from typing import Any
 
 import av
@@ -180,4 +181,28 @@ class BeepTrack(_Paced):
         packet = av.Packet(data)
         packet.pts = index * OPUS_FRAME
         packet.time_base = fractions.Fraction(1, SAMPLE_RATE)
+        return packet
+
+
+class Flood(MediaStreamTrack):
+    """A crafted "camera": ``frame_bytes`` of noise a frame (20 KB at 30 fps: 4.8 Mbit/s), a
+    keyframe a second. A test may lower ``frame_bytes`` to bring it within a cap."""
+
+    kind = "video"
+
+    def __init__(self, frame_bytes: int = 20_000) -> None:
+        super().__init__()
+        self.frame_bytes = frame_bytes
+        self.frames = 0
+        self.sent_bytes = 0
+
+    async def recv(self) -> av.Packet[Any]:
+        await asyncio.sleep(1 / 30)
+        index, self.frames = self.frames, self.frames + 1
+        tag = 0x10 if index % 30 == 0 else 0x11  # VP8 frame tag: bit 0 clear on a keyframe
+        data = bytes([tag]) + os.urandom(self.frame_bytes - 1)
+        self.sent_bytes += len(data)
+        packet = av.Packet(data)
+        packet.pts = index * 3000
+        packet.time_base = fractions.Fraction(1, 90_000)
         return packet

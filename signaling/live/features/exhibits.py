@@ -271,7 +271,7 @@ class ExhibitRegister(Feature):
     async def _begin_showing(
         self, exhibit: Exhibit, sharer: str, by: Participant | None, at_ms: int | None
     ) -> Exhibit:
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         showing = Showing(
             shown_by=sharer,
             recording_id=None if recording is None else recording.id,
@@ -295,7 +295,7 @@ class ExhibitRegister(Feature):
     ) -> None:
         *before, last = exhibit.showings
         start = last.start_ms
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         # Record times refer to one recording: a showing that began in another (or off the
         # record) has no end in it.
         same = recording is not None and recording.id == last.recording_id

@@ -1,9 +1,11 @@
-"""Connection health: heartbeats and media arrival, checked twice a second.
+"""Connection health: heartbeats, media arrival and the video cap, checked twice a second.
 
 A participant whose heartbeats (sent every second by the page) or media stop for two
 seconds is shown to the court as "connection lost" within three, and the start and end of
-the gap are published as hearing events. The recorder is watched the same way: if it stops
-on its own, the court is alerted at once.
+the gap are published as hearing events. A publisher whose video the relay holds back,
+being over the court's cap (media.producer: neither forwarded nor recorded until a keyframe
+fits), is told to the court within half a second, so the bench knows why a picture froze.
+The recorder is watched the same way: if it stops on its own, the court is alerted at once.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Callable, Iterable
 
 from court.event_params import NO_PARAMS, Because, Gap
 from court.events import HEARING, EventKind, Subject
+from court.ids import ParticipantId
 from signaling.live.attendance import Attendance, ConnectionState
 from signaling.live.hearing import LiveHearing
+from signaling.live.notices import VideoHoldChanged
 from signaling.live.ports import Audience, EventBus, Feature, Roster
 from signaling.live.server_events import ServerEvent
 
@@ -25,6 +29,10 @@ CHECK_INTERVAL_S = 0.5
 LOST_AFTER_S = 2.0
 # Media starts flowing only after the first negotiation; do not judge a fresh arrival.
 GRACE_S = 4.0
+# A held publisher is told at once, its release only once its video has stayed within the
+# cap this long: one hovering at the cap is held and released every keyframe, and the
+# court's panel should not flicker with it.
+RELEASED_AFTER_S = 5.0
 
 
 def _media_arrivals(attendance: Attendance) -> list[float]:
@@ -53,17 +61,36 @@ def _silent(attendance: Attendance, now: float) -> bool:
     return bool(arrivals) and now - max(arrivals) > LOST_AFTER_S
 
 
+def _video_held(attendance: Attendance) -> bool:
+    """Whether the relay holds back the participant's video (camera or screen) now."""
+    return attendance.present and any(
+        p.over_budget
+        for p in attendance.room.router.producers()
+        if p.endpoint_id == attendance.id and p.kind == "video" and not p.is_closed
+    )
+
+
 class ConnectionHealth(Feature):
     """The health of one hearing's connections and recorder, checked by the monitor."""
 
     def __init__(
-        self, live: LiveHearing, *, audience: Audience, roster: Roster, events: EventBus
+        self,
+        live: LiveHearing,
+        *,
+        audience: Audience,
+        roster: Roster,
+        events: EventBus,
+        max_video_bitrate: int,
     ) -> None:
+        """``max_video_bitrate``: the cap of a publisher's video (MediaSettings), bit/s."""
         self._live = live
         self._audience = audience
         self._roster = roster
         self._events = events
+        self._max_video_kbps = max_video_bitrate // 1000
         self.recorder_alerted = False
+        # Whose video is held back, and when it last was (monotonic).
+        self._held_at: dict[ParticipantId, float] = {}
 
     @property
     def hearing_id(self) -> str:
@@ -93,13 +120,38 @@ class ConnectionHealth(Feature):
                 changed = True
         if changed:
             await self._roster.roster_changed()
-        recording = self._live.recording
+        await self._check_video_held(now)
+        recording = self._live.recorder.recording
         if recording is not None and not recording.is_running and not self.recorder_alerted:
             self.recorder_alerted = True
             message = "The recorder has stopped unexpectedly. The hearing is not being recorded."
             logger.error("hearing %s: %s", self._live.hearing.id, message)
             await self._events.publish(EventKind.RECORDING_FAILED, None, HEARING, Because(message))
             await self._audience.to_court(ServerEvent.RECORDING_FAILED, {"message": message})
+
+    async def _check_video_held(self, now: float) -> None:
+        for attendance in list(self._live.attendance.values()):
+            held_at = self._held_at.get(attendance.id)
+            if _video_held(attendance):
+                self._held_at[attendance.id] = now
+                if held_at is None:
+                    await self._tell_video_hold(attendance, held=True)
+            elif held_at is not None and (
+                not attendance.present or now - held_at >= RELEASED_AFTER_S
+            ):
+                del self._held_at[attendance.id]
+                await self._tell_video_hold(attendance, held=False)
+        for gone in [p for p in self._held_at if p not in self._live.attendance]:
+            del self._held_at[gone]  # no longer in the hearing, so off the court's panel
+
+    async def _tell_video_hold(self, attendance: Attendance, *, held: bool) -> None:
+        told: VideoHoldChanged = {
+            "participant_id": attendance.id,
+            "name": attendance.participant.name,
+            "held": held,
+            "max_video_kbps": self._max_video_kbps,
+        }
+        await self._audience.to_court(ServerEvent.VIDEO_HOLD_CHANGED, told)
 
 
 class HealthMonitor:

@@ -65,7 +65,7 @@ class Moderation(Feature):
         attendance = self._other(by, participant_id)
         attendance.muted_by_court = True
         attendance.unmute_requested = False
-        self._live.apply_mute(attendance)
+        self._live.publishing.apply_mute(attendance)
         await self._audience.send(attendance, ServerEvent.MUTED, {"reason": reason})
         await self._roster.participant_updated(attendance)
         await self._events.publish(
@@ -191,7 +191,7 @@ class Moderation(Feature):
             attendance.self_muted = False
             attendance.muted_by_court = False
             attendance.unmute_requested = False
-        self._live.apply_mute(attendance)
+        self._live.publishing.apply_mute(attendance)
         await self._roster.participant_updated(attendance)
 
     async def raise_hand(self, by: Participant, raised: bool) -> None:

@@ -248,7 +248,7 @@ class CourtProtocol(Feature):
             raise InvalidRequest("speaker_id: not a participant of this hearing")
         now = self._live.clock.wall()
         if command.entry_id is None:
-            recording = self._live.recording
+            recording = self._live.recorder.recording
             recording_id: str | None = None if recording is None else recording.id
             record_ms = self._stamp(command)
             accepted = None
@@ -307,7 +307,7 @@ class CourtProtocol(Feature):
         goings one per participant per window (signaling.live.presence)."""
         if not written(event.kind):
             return
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         stamp = Stamp(None if recording is None else recording.id, self.heard_ms())
         if event.kind in PRESENCE:
             await self._presence.offer(event, by, stamp)
@@ -346,7 +346,7 @@ class CourtProtocol(Feature):
         """A system entry: its text is the event in English (court.event_text), and the
         event is kept with it, so every language renders it from its parameters. Stamped
         where the court hears it now, or at ``stamp`` (an event written later)."""
-        recording = self._live.recording
+        recording = self._live.recorder.recording
         if stamp is None:
             stamp = Stamp(None if recording is None else recording.id, self.heard_ms())
         now = self._live.clock.wall()
@@ -398,7 +398,7 @@ class CourtProtocol(Feature):
         """For the bench's editor: whether suggestions are made, and those still open."""
         if not by.can(Permission.WRITE_PROTOCOL):
             return {"enabled": False, "note": "", "suggestions": []}
-        status = self._live.speech
+        status = self._live.recorder.speech
         return {
             "enabled": status.enabled,
             "note": status.note,
@@ -433,7 +433,7 @@ class CourtProtocol(Feature):
         page's record clock if it sent one that fits this recording, else the server's
         clock less how long ago the page says typing began (moved by any delay on the way
         and in the server)."""
-        recording, now = self._live.recording, self._live.record_time_ms()
+        recording, now = self._live.recorder.recording, self._live.recorder.record_time_ms()
         if recording is None or now is None:
             return None
         began = command.began_at
@@ -454,14 +454,14 @@ class CourtProtocol(Feature):
         """For a writer of the protocol, the running recording and its record time now:
         the page keeps its own record clock in step with these (halfway through the
         fastest round trip), and stamps entries by it (``began_at``). Nothing for others."""
-        recording, now = self._live.recording, self._live.record_time_ms()
+        recording, now = self._live.recorder.recording, self._live.recorder.record_time_ms()
         if not by.can(Permission.WRITE_PROTOCOL) or recording is None or now is None:
             return {}
         return {"recording_id": recording.id, "record_ms": now}
 
     def heard_ms(self) -> int | None:
         """Where what the court hears now lands in the master (record time, ms)."""
-        now = self._live.record_time_ms()
+        now = self._live.recorder.record_time_ms()
         return None if now is None else now + MASTER_LAG_MS
 
     async def _find(self, entry_id: str) -> ProtocolEntry:

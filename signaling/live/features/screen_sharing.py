@@ -1,11 +1,12 @@
 """Screen sharing: a document or screen shown to the room, one at a time, and its end.
 
-The media side is LiveHearing's (a screen is a second video Producer, ``<endpoint>:screen``,
-started and stopped on the sharer's peer connection). Here is the court's side: who may
-share, who may stop whom, that a share ends when its sharer leaves the room, and who hears
-of it. A share in the hearing room is a hearing event (the protocol writes it down; an
-exhibit register is built on these two kinds); a share inside a private consultation is
-told to its members only, since the court never learns a consultation's content.
+The media side is signaling.live.screens' (a screen is a second video Producer,
+``<endpoint>:screen``, started and stopped on the sharer's peer connection). Here is the
+court's side: who may share, who may stop whom, that a share ends when its sharer leaves
+the room, and who hears of it. A share in the hearing room is a hearing event (the
+protocol writes it down; an exhibit register is built on these two kinds); a share inside
+a private consultation is told to its members only, since the court never learns a
+consultation's content.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class ScreenSharing(Feature):
     async def start(self, by: Participant) -> None:
         """Share ``by``'s screen with the room they are in (PUBLISH_SCREEN; one at a time)."""
         attendance = self._own(by)
-        self._live.share_screen(attendance)
+        self._live.screens.share(attendance)
         room = attendance.room
         await self._audience.to_room(
             room, ServerEvent.SCREEN_SHARE_STARTED, {"participant_id": attendance.id}
@@ -80,7 +81,7 @@ class ScreenSharing(Feature):
 
     async def _end(self, attendance: Attendance, by: Participant | None, ended: ShareEnded) -> None:
         room = attendance.room
-        self._live.stop_screen(attendance)
+        self._live.screens.stop(attendance)
         await self._audience.to_room(
             room,
             ServerEvent.SCREEN_SHARE_STOPPED,

@@ -45,7 +45,7 @@ class ActiveSpeaker(Feature):
         sent: tuple[str | None, int] | None = None
         while sent != (self.participant_id, self._master_ms):
             sent = (self.participant_id, self._master_ms)
-            recording = self._live.recording
+            recording = self._live.recorder.recording
             data = {
                 "participant_id": sent[0],
                 "recording_id": None if recording is None else recording.id,

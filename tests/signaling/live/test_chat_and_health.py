@@ -8,6 +8,7 @@ from court.errors import PermissionDenied
 from court.event_params import Gap
 from court.events import EventKind
 from court.roles import Role
+from media.settings import MediaSettings
 from signaling.live.attendance import ConnectionState
 from signaling.live.features.chat import Chat, ChatMessage
 from signaling.live.features.health import GRACE_S, LOST_AFTER_S, ConnectionHealth
@@ -45,7 +46,11 @@ async def test_chat_is_hub_and_spoke_and_stored_before_anyone_reads_it(
 async def test_silence_is_a_lost_connection_and_its_end_a_gap(hearing: LiveUnderTest) -> None:
     defendant = hearing.attend(Role.DEFENDANT)
     health = ConnectionHealth(
-        hearing.live, audience=hearing.audience, roster=hearing.roster, events=hearing.events
+        hearing.live,
+        audience=hearing.audience,
+        roster=hearing.roster,
+        events=hearing.events,
+        max_video_bitrate=MediaSettings().max_video_bitrate,
     )
     defendant.joined_at = hearing.clock.now
     defendant.last_heartbeat = hearing.clock.now
@@ -69,7 +74,11 @@ async def test_silence_is_a_lost_connection_and_its_end_a_gap(hearing: LiveUnder
 async def test_a_fresh_arrival_is_not_judged_before_its_grace(hearing: LiveUnderTest) -> None:
     defendant = hearing.attend(Role.DEFENDANT)
     health = ConnectionHealth(
-        hearing.live, audience=hearing.audience, roster=hearing.roster, events=hearing.events
+        hearing.live,
+        audience=hearing.audience,
+        roster=hearing.roster,
+        events=hearing.events,
+        max_video_bitrate=MediaSettings().max_video_bitrate,
     )
     defendant.joined_at = hearing.clock.now
     defendant.last_heartbeat = hearing.clock.now - 10 * LOST_AFTER_S
