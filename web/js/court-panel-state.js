@@ -10,6 +10,7 @@ import { button, textField } from "./court-panel-dom.js";
 import { el } from "./lib/dom.js";
 import { STATE_CHANGERS, TRANSITIONS } from "./lib/court-rules.js";
 import { courtZone, dayOf, formatDay } from "./lib/wall-time.js";
+import { StateQuestion } from "./court-panel-question.js";
 
 export { STATE_CHANGERS, TRANSITIONS };
 
@@ -56,7 +57,8 @@ export class HearingStateSection {
   constructor(ctx) {
     this._ctx = ctx;
     this._hearing = null;
-    this._form = null; // {to, element} while a reason or a confirmation is asked for
+    /** @type {StateQuestion<HTMLElement>} while a reason or a confirmation is asked for */
+    this._question = new StateQuestion();
     this.element = el("section", {
       className: "cp-section cp-state",
       attrs: { "aria-labelledby": "cp-state-heading" },
@@ -96,7 +98,7 @@ export class HearingStateSection {
     } else if (changed) {
       this._reason = "";
     }
-    if (changed) {
+    if (this._question.endedBy(hearing.state)) {
       this._closeForm();
     }
     this.render();
@@ -151,12 +153,13 @@ export class HearingStateSection {
     const from = this.state;
     const { failed } = moveWords(from, to);
     const payload = reason ? { state: to, reason } : { state: to };
+    const asked = this._question.open; // the question this move answers, if any
     const ok = await this._ctx.run(ClientEvent.SET_HEARING_STATE, payload, failed, (data) => {
       if (data && data.hearing) {
         this.setHearing(data.hearing, reason || "");
       }
     });
-    if (ok) {
+    if (ok && this._question.answeredBy(asked)) {
       this._closeForm();
     }
     return ok;
@@ -164,7 +167,7 @@ export class HearingStateSection {
 
   _openForm(to, element) {
     this._closeForm();
-    this._form = { to, element };
+    this._question.ask(to, this.state, element);
     element.setAttribute("novalidate", "");
     element.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -180,8 +183,7 @@ export class HearingStateSection {
   }
 
   _closeForm({ refocus = false } = {}) {
-    const had = this._form;
-    this._form = null;
+    const had = this._question.dismiss();
     this._formSlot.replaceChildren();
     if (refocus && had) {
       const again = /** @type {HTMLElement | null} */ (
