@@ -18,13 +18,17 @@ const STATUSES = Object.freeze([
 const MAX_DESCRIPTION = 500; // court/exhibits.py MAX_DESCRIPTION
 
 class ExhibitRegister {
-  constructor(app, editor) {
-    this._app = app;
+  /**
+   * @param {import("./signaling.js").Signaling} signaling
+   * @param {any} editor the protocol editor
+   */
+  constructor(signaling, editor) {
+    this._signaling = signaling;
     this._editor = editor; // names of participants, shared with the protocol editor
     this._exhibits = new Map(); // id -> exhibit view
     this._build();
-    app.signaling.on(ServerEvent.EXHIBIT_CHANGED, (/** @type {any} */ { exhibit } = {}) => this.receive(exhibit));
-    app.signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
+    signaling.on(ServerEvent.EXHIBIT_CHANGED, (/** @type {any} */ { exhibit } = {}) => this.receive(exhibit));
+    signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
   }
 
   _build() {
@@ -287,7 +291,7 @@ class ExhibitRegister {
   async _send(event, payload, done) {
     this._say("Saving…", "saving");
     try {
-      const data = await this._app.signaling.command(event, payload);
+      const data = await this._signaling.command(event, payload);
       this.receive(data && data.exhibit);
       if (done) {
         this._say(done, "saved");
@@ -311,12 +315,17 @@ let register = null;
 
 // After every successful join (session.js), for a writer of the protocol, once the
 // protocol editor is there: build the register once and fill it from the acknowledgement.
-export function exhibitsJoined(app, editor, exhibits) {
+/**
+ * @param {import("./signaling.js").Signaling} signaling
+ * @param {any} editor the protocol editor, or null for someone who does not write it
+ * @param {object[] | undefined} exhibits
+ */
+export function exhibitsJoined(signaling, editor, exhibits) {
   if (!editor) {
     return null;
   }
   if (!register) {
-    register = new ExhibitRegister(app, editor);
+    register = new ExhibitRegister(signaling, editor);
   }
   register.restore(exhibits || []);
   return register;

@@ -1,8 +1,11 @@
 // What each server notification changes in the join page's state: one reducer per server
 // event (signaling/SIGNALING.md, "Notifications"). A reducer is pure: given the state and the
 // event's payload it returns the fields that change ({} for none), and never touches the
-// page. notifications.js applies the change (session.js `dispatch`) and then draws and
-// announces it. Node's tests import this module.
+// page. notifications.js applies the change (session.js `dispatch`) and says it; the page
+// redraws from the store (hearing-drawing.js). The few changes that come from the page's
+// own session rather than a notification (a join, the tracks received, the end of a
+// session, a recording the page started) are named functions at the end. Node's tests
+// import this module.
 
 import { ServerEvent } from "./events.js";
 
@@ -119,4 +122,58 @@ export const REDUCERS = Object.freeze({
 export function reduce(state, event, payload) {
   const reducer = REDUCERS[event];
   return reducer ? reducer(state, payload || {}) : {};
+}
+
+// ---- the page's own changes to what it knows: not notifications, but named all the same ----
+
+/**
+ * The join acknowledgement: who we are, the hearing, our room and who is in it.
+ * @param {{participant: ParticipantView, hearing: LiveState["hearing"],
+ *   room?: LiveState["room"], spotlight?: string | null, locked?: boolean,
+ *   participants?: ParticipantView[], recording?: object | null, roster?: object | null}} data
+ * @returns {Change}
+ */
+export function joinAccepted(data) {
+  /** @type {Change} */
+  const change = {
+    self: data.participant,
+    hearing: data.hearing,
+    room: data.room || { id: null, kind: "hearing", label: "Hearing room" },
+    spotlight: data.spotlight || null,
+    locked: Boolean(data.locked),
+    present: new Map((data.participants || []).map((p) => [p.id, p])),
+    recording: data.recording || null,
+  };
+  if (data.roster) {
+    change.lastRoster = data.roster; // the court's ack carries the roster as it is now
+  }
+  return change;
+}
+
+/**
+ * The session's peer connection is gone: nothing is received, and who is in the room is
+ * known again only from the next join.
+ * @returns {Change}
+ */
+export function sessionClosed() {
+  return { assignment: new Map(), present: new Map() };
+}
+
+/**
+ * The tracks our peer connection receives now, by participant id (media.js).
+ * @param {Map<string, any>} assignment
+ * @returns {Change}
+ */
+export function tracksReceived(assignment) {
+  return { assignment };
+}
+
+/**
+ * The recording as the court's own start or stop acknowledged it (the notification that
+ * follows says the same).
+ * @param {object | null} recording
+ * @returns {Change}
+ */
+export function recordingIs(recording) {
+  return { recording };
 }

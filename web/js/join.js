@@ -6,79 +6,88 @@ import { Consultations } from "./consultation.js";
 import { PUBLISHING_ROLES } from "./lib/terms.js";
 import { DeviceCheck } from "./device-check.js";
 import { ClientEvent } from "./events.js";
+import { drawOnChange, drawOwnFlags } from "./hearing-drawing.js";
+import { recordingIs } from "./hearing-reducers.js";
 import { request } from "./lib/http.js";
 import { setCourtZone } from "./lib/wall-time.js";
 import { readLink, roleInToken } from "./link.js";
 import { listen } from "./notifications.js";
+import {
+  deviceChecked,
+  deviceCheckSkipped,
+  invited,
+  leaving,
+  phaseIs,
+} from "./page-state.js";
 import { ParticipantControls } from "./participant-controls.js";
+import { RecordClock } from "./record-clock.js";
 import { ScreenShare } from "./screen-share.js";
 import {
-  app,
-  endSession,
-  renderOwnFlags,
+  live,
+  page,
   reportError,
   roomKind,
-  setRecording,
   startSession,
+  stopTakingPart,
 } from "./session.js";
 import { Signaling } from "./signaling.js";
 import { TileGrid } from "./tiles.js";
 import * as view from "./view.js";
 
+/** @typedef {import("./session.js").Parts} Parts */
+
 const HEARTBEAT_MS = 1000;
 
 // ---- commands from the buttons --------------------------------------------------------
 
-async function toggleRecording() {
-  const starting = !app.recording;
+/** @param {Parts} parts */
+async function toggleRecording(parts) {
+  const starting = !live.state.recording;
   view.setRecordingBusy(true);
   try {
-    const data = await app.signaling.command(
+    const data = await parts.signaling.command(
       starting ? ClientEvent.START_RECORDING : ClientEvent.STOP_RECORDING,
       {},
     );
-    setRecording(starting ? data.recording : null);
+    live.update(recordingIs(starting ? data.recording : null));
   } catch (err) {
     view.showAlert(
       `The recording could not be ${starting ? "started" : "stopped"}: ${err.message}`,
     );
   } finally {
     view.setRecordingBusy(false);
-    setRecording(app.recording);
   }
 }
 
-async function leave() {
-  if (app.leaving) {
+/** @param {Parts} parts */
+async function leave(parts) {
+  if (page.state.leaving) {
     return;
   }
-  app.leaving = true;
+  page.update(leaving());
   view.setState("Leaving…");
   try {
-    await app.signaling.command(ClientEvent.LEAVE, {});
+    await parts.signaling.command(ClientEvent.LEAVE, {});
   } catch (err) {
     // Leaving goes ahead regardless: closing the connection removes us too.
     console.warn("leave was not acknowledged", err);
   }
-  app.signaling.close();
-  endSession();
-  if (app.localStream) {
-    app.localStream.getTracks().forEach((track) => track.stop());
-    app.localStream = null;
-  }
-  app.grid.clear();
-  app.phase = "left";
+  parts.signaling.close();
+  page.update(phaseIs("left"));
+  stopTakingPart(parts);
   view.showLeft(() => window.location.reload());
 }
 
 // The court sees a participant whose heartbeat stops for three seconds as connection lost.
-function startHeartbeat() {
+/** @param {Parts} parts */
+function startHeartbeat(parts) {
+  const { signaling, recordClock } = parts;
   window.setInterval(() => {
-    if (app.phase === "joined" && app.signaling.connected) {
+    if (page.state.phase === "joined" && signaling.connected) {
       const sentAt = performance.now();
-      app.signaling
+      signaling
         .command(ClientEvent.HEARTBEAT, {})
-        .then((data) => app.recordClock.observe(sentAt, performance.now(), data))
+        .then((data) => recordClock.observe(sentAt, performance.now(), data))
         .catch(() => {});
     }
   }, HEARTBEAT_MS);
@@ -88,22 +97,24 @@ function startHeartbeat() {
 
 // Told before the device check, so that a person knows they have the right link and, if
 // early, when to come; kept up to date while they wait (the "early" notice goes at the time).
-async function readInvitation() {
+/** @param {Parts} parts */
+async function readInvitation(parts) {
+  /** @type {import("./invitation.js").Invitation} */
+  let invitation;
   try {
-    app.invitation = await request("POST", "/api/v1/invitation", { token: app.link.token });
+    invitation = await request("POST", "/api/v1/invitation", { token: parts.link.token });
   } catch (err) {
     // The link was just accepted by the connection; without the card the page still works.
     console.warn("the invitation could not be read", err);
     return;
   }
-  setCourtZone(app.invitation.court.time_zone);
-  view.setHearing(app.invitation.hearing);
+  page.update(invited(invitation));
+  setCourtZone(invitation.court.time_zone);
+  view.setHearing(invitation.hearing);
   const show = () => {
-    const state = app.hearing ? app.hearing.state : app.invitation.hearing.state;
-    view.showInvitation(
-      { ...app.invitation, hearing: { ...app.invitation.hearing, state } },
-      Date.now(),
-    );
+    const hearing = live.state.hearing;
+    const state = hearing ? hearing.state : invitation.hearing.state;
+    view.showInvitation({ ...invitation, hearing: { ...invitation.hearing, state } }, Date.now());
   };
   show();
   window.setInterval(show, 30_000);
@@ -111,119 +122,159 @@ async function readInvitation() {
 
 // ---- the camera and microphone check before joining -------------------------------------
 
-async function checkDevices() {
-  app.phase = "device-check";
+/** @param {DeviceCheck} deviceCheck */
+async function checkDevices(deviceCheck) {
+  page.update(phaseIs("device-check"));
   view.setState("Check your camera and microphone");
-  app.deviceCheck = new DeviceCheck({ rawAudio: app.link.rawAudio });
-  const { stream, report } = await app.deviceCheck.run();
-  app.localStream = stream;
-  app.withoutMedia = !stream;
-  app.deviceReport = report;
+  page.update(deviceChecked(await deviceCheck.run()));
 }
 
 // ---- test and diagnostics hook ---------------------------------------------------------
 
-/** @type {any} */ (window).courtroom = {
-  state: () => ({
-    phase: app.phase,
-    participant: app.self,
-    hearing: app.hearing,
-    hearingState: app.hearing ? app.hearing.state : null,
-    room: app.room,
-    roomKind: app.self ? roomKind() : null,
-    spotlight: app.spotlight,
-    present: [...app.present.values()],
-    publishing: app.publishing,
-    recording: app.recording,
-    tiles: app.grid ? app.grid.describe() : [],
-    screens: app.grid ? app.grid.describeScreens() : [],
-    screenShare: app.screen ? app.screen.describe() : null,
-    controls: app.controls ? app.controls.describe() : null,
-    consultation: app.consultations ? app.consultations.describe() : null,
-    chat: app.chat ? app.chat.describe() : [],
-    deviceReport: app.deviceReport,
-    roster: app.lastRoster, // the court's last roster_changed (judge and clerk only)
-    courtPanel: app.courtPanel,
-    invitation: app.invitation,
-    joins: app.joins,
-    marks: { ...app.marks },
-  }),
-  deviceCheck: () => (app.deviceCheck ? app.deviceCheck.describe() : null),
-  get signaling() {
-    return app.signaling;
-  },
-  selectedPair: () => (app.session ? app.session.media.selectedPair() : Promise.resolve(null)),
-  sendEncodings: () => (app.session ? app.session.media.sendEncodings() : []),
-  inbound: () => (app.session ? app.session.media.inbound() : Promise.resolve([])),
-  // What the browser's own "Stop sharing" bar does to a shared screen: its track ends.
-  endScreenCapture: () => {
-    if (app.screen && app.screen.track) {
-      app.screen.track.dispatchEvent(new Event("ended"));
-    }
-  },
-};
+/** @param {Parts | null} parts none without a link */
+function exposeForTests(parts) {
+  /** @type {any} */ (window).courtroom = {
+    state: () => {
+      const { self, hearing, room, spotlight, present, recording, lastRoster } = live.state;
+      const { phase, publishing, deviceReport, courtPanel, invitation, joins } = page.state;
+      return {
+        phase,
+        participant: self,
+        hearing,
+        hearingState: hearing ? hearing.state : null,
+        room,
+        roomKind: self ? roomKind() : null,
+        spotlight,
+        present: [...present.values()],
+        publishing,
+        recording,
+        tiles: parts ? parts.grid.describe() : [],
+        screens: parts ? parts.grid.describeScreens() : [],
+        screenShare: parts ? parts.screen.describe() : null,
+        controls: parts ? parts.controls.describe() : null,
+        consultation: parts ? parts.consultations.describe() : null,
+        chat: parts ? parts.chat.describe() : [],
+        deviceReport,
+        roster: lastRoster, // the court's last roster_changed (judge and clerk only)
+        courtPanel,
+        invitation,
+        joins,
+        marks: parts ? { ...parts.marks } : {},
+      };
+    },
+    deviceCheck: () => (parts && parts.deviceCheck ? parts.deviceCheck.describe() : null),
+    get signaling() {
+      return parts ? parts.signaling : null;
+    },
+    selectedPair: () => {
+      const media = page.state.media;
+      return media ? media.selectedPair() : Promise.resolve(null);
+    },
+    sendEncodings: () => {
+      const media = page.state.media;
+      return media ? media.sendEncodings() : [];
+    },
+    inbound: () => {
+      const media = page.state.media;
+      return media ? media.inbound() : Promise.resolve([]);
+    },
+    // What the browser's own "Stop sharing" bar does to a shared screen: its track ends.
+    endScreenCapture: () => {
+      if (parts && parts.screen.track) {
+        parts.screen.track.dispatchEvent(new Event("ended"));
+      }
+    },
+  };
+}
 
 // ---- start ------------------------------------------------------------------------------
 
+/**
+ * The page's parts, made once: the link decides the connection and whether the person
+ * checks camera and microphone first (a publishing role, or a link that does not say).
+ * @param {{token: string, rawAudio: boolean, skipCheck: boolean}} link
+ * @param {import("./tiles.js").TileGrid} grid
+ * @returns {Parts}
+ */
+function makeParts(link, grid) {
+  const signaling = new Signaling(link.token);
+  const role = roleInToken(link.token);
+  const checks = !link.skipCheck && (role === null || PUBLISHING_ROLES.includes(role));
+  /** @type {Parts} */
+  const parts = {
+    link,
+    signaling,
+    grid,
+    controls: new ParticipantControls({
+      signaling,
+      onChange: () => drawOwnFlags(parts),
+      onError: reportError,
+    }),
+    consultations: new Consultations({
+      signaling,
+      getSelf: () => live.state.self,
+      getPresent: () => live.state.present,
+      onError: reportError,
+    }),
+    chat: new Chat({ signaling, getSelf: () => live.state.self }),
+    screen: new ScreenShare({
+      signaling,
+      media: () => page.state.media,
+      onError: reportError,
+    }),
+    recordClock: new RecordClock(),
+    deviceCheck: checks ? new DeviceCheck({ rawAudio: link.rawAudio }) : null,
+    marks: {},
+  };
+  return parts;
+}
+
 async function main() {
+  /** @type {Parts | null} */
+  let parts = null;
   view.bindControls({
-    leave: () => leave().catch(reportError),
-    toggleRecording: () => toggleRecording(),
+    leave: () => parts && leave(parts).catch(reportError),
+    toggleRecording: () => parts && toggleRecording(parts),
     enableSound: () => {
-      app.grid.enableSound();
+      grid.enableSound();
       view.setSoundButton(false);
     },
   });
-  app.grid = new TileGrid(document.getElementById("tiles"), {
+  const grid = new TileGrid(document.getElementById("tiles"), {
     onAutoplayBlocked: () => view.setSoundButton(true),
   });
 
-  app.link = readLink();
-  if (!app.link) {
-    app.phase = "no-link";
+  const link = readLink();
+  if (!link) {
+    exposeForTests(null);
+    page.update(phaseIs("no-link"));
     view.showNoLink();
     return;
   }
-  app.signaling = new Signaling(app.link.token);
-  app.controls = new ParticipantControls({
-    signaling: app.signaling,
-    onChange: () => renderOwnFlags(),
-    onError: reportError,
-  });
-  app.consultations = new Consultations({
-    signaling: app.signaling,
-    getSelf: () => app.self,
-    getPresent: () => app.present,
-    onError: reportError,
-  });
-  app.chat = new Chat({ signaling: app.signaling, getSelf: () => app.self });
-  app.screen = new ScreenShare({
-    signaling: app.signaling,
-    media: () => (app.session ? app.session.media : null),
-    onError: reportError,
-  });
+  parts = makeParts(link, grid);
+  exposeForTests(parts);
+  drawOnChange(parts);
 
   view.setState("Connecting to the court…");
   try {
     // Connecting checks the link, so a revoked one is refused before the device check.
-    await app.signaling.connect();
+    await parts.signaling.connect();
   } catch (err) {
-    app.phase = "invalid";
+    page.update(phaseIs("invalid"));
     view.showInvalidLink(err.message);
     return;
   }
-  listen(app.signaling);
-  startHeartbeat();
-  await readInvitation();
+  listen(parts);
+  startHeartbeat(parts);
+  await readInvitation(parts);
 
-  const role = roleInToken(app.link.token);
-  if (!app.link.skipCheck && (role === null || PUBLISHING_ROLES.includes(role))) {
-    await checkDevices();
-  } else if (app.link.skipCheck && PUBLISHING_ROLES.includes(role)) {
-    app.deviceReport = { camera: "skipped", microphone: "skipped", speaker: "skipped" };
+  if (parts.deviceCheck) {
+    await checkDevices(parts.deviceCheck);
+  } else if (link.skipCheck && PUBLISHING_ROLES.includes(roleInToken(link.token))) {
+    page.update(deviceCheckSkipped());
   }
   try {
-    await startSession();
+    await startSession(parts);
   } catch (err) {
     reportError(err);
   }

@@ -3,22 +3,21 @@
 
 import { ClientEvent, ServerEvent } from "./events.js";
 import { isSelf } from "./hearing-reducers.js";
+import { ended, phaseIs } from "./page-state.js";
 import {
-  app,
   can,
   dispatch,
   endSession,
-  renderPresence,
-  renderRoom,
-  renderSpotlight,
-  renderTiles,
+  live,
+  page,
   reportError,
   roomKind,
-  setRecording,
   startSession,
+  stopTakingPart,
 } from "./session.js";
-import { setHearingState } from "./room-view.js";
 import * as view from "./view.js";
+
+/** @typedef {import("./session.js").Parts} Parts */
 
 const ENDED_CLOSE_MS = 3000;
 
@@ -33,22 +32,20 @@ const MOVED = {
   consultation_ended: "The private consultation has ended. You are back in the hearing.",
 };
 
-// The court ended this page's part in the hearing: no reconnecting, camera and microphone off.
-export function endForGood(show) {
-  if (app.ended) {
+/**
+ * The court ended this page's part in the hearing: no reconnecting, camera and microphone off.
+ * @param {Parts} parts
+ * @param {() => void} show
+ */
+function endForGood(parts, show) {
+  if (page.state.ended) {
     return;
   }
-  app.ended = true;
-  app.phase = "ended";
+  page.update(ended());
   // The server closes the connection itself a moment later; this page never reconnects.
-  app.signaling.stopReconnecting();
-  window.setTimeout(() => app.signaling.close(), ENDED_CLOSE_MS);
-  endSession();
-  if (app.localStream) {
-    app.localStream.getTracks().forEach((track) => track.stop());
-    app.localStream = null;
-  }
-  app.grid.clear();
+  parts.signaling.stopReconnecting();
+  window.setTimeout(() => parts.signaling.close(), ENDED_CLOSE_MS);
+  stopTakingPart(parts);
   for (const dialog of document.querySelectorAll("dialog")) {
     dialog.remove();
   }
@@ -57,8 +54,9 @@ export function endForGood(show) {
 
 /** @typedef {{participant?: import("./hearing-reducers.js").ParticipantView}} ParticipantPayload */
 
-// ---- server events: each one's change to the state is its reducer's (hearing-reducers.js);
-// ---- what follows here is drawing and saying it.
+// ---- server events: each one's change to the state is its reducer's (hearing-reducers.js),
+// ---- and the page redraws from the state (hearing-drawing.js); what follows here is what
+// ---- the page says about it and what its parts do.
 
 /** @param {ParticipantPayload} payload */
 function participantJoined(payload) {
@@ -66,9 +64,7 @@ function participantJoined(payload) {
     return;
   }
   const { participant } = payload;
-  renderPresence();
-  renderTiles();
-  if (roomKind() !== "waiting") {
+  if (participant && roomKind() !== "waiting") {
     view.announce(`${participant.name}, ${participant.role_label}, joined.`);
   }
 }
@@ -76,32 +72,30 @@ function participantJoined(payload) {
 /** @param {{participant_id: string, reason?: string}} payload */
 function participantLeft(payload) {
   const { participant_id: id } = payload;
-  const participant = app.present.get(id);
+  const participant = live.state.present.get(id);
   if (!dispatch(ServerEvent.PARTICIPANT_LEFT, payload).present) {
     return; // we are the one who left: the reason is kept for the disconnect that follows
   }
-  app.grid.remove(id);
-  renderPresence();
-  renderTiles();
   if (participant && roomKind() !== "waiting") {
     view.announce(`${participant.name}, ${participant.role_label}, left.`);
   }
 }
 
-/** @param {ParticipantPayload} payload */
-function participantUpdated(payload) {
+/**
+ * @param {ParticipantPayload} payload
+ * @param {Parts} parts
+ */
+function participantUpdated(payload, parts) {
   const { participant } = payload;
-  if (participant && app.self && isSelf(app, participant.id)) {
-    app.controls.onSelfUpdated(participant);
+  if (participant && isSelf(live.state, participant.id)) {
+    parts.controls.onSelfUpdated(participant);
     return;
   }
-  const before = participant ? app.present.get(participant.id) : undefined;
+  const before = participant ? live.state.present.get(participant.id) : undefined;
   if (!dispatch(ServerEvent.PARTICIPANT_UPDATED, payload).present) {
     return;
   }
-  app.grid.update(app.present.get(participant.id));
-  renderPresence();
-  if (participant.hand_raised && !before.hand_raised && can("moderate")) {
+  if (participant && before && participant.hand_raised && !before.hand_raised && can("moderate")) {
     view.announce(`${participant.name} raised their hand.`);
   }
 }
@@ -109,44 +103,45 @@ function participantUpdated(payload) {
 /** @param {{recording: object}} payload */
 function recordingStarted(payload) {
   dispatch(ServerEvent.RECORDING_STARTED, payload);
-  setRecording(app.recording);
   view.announce("Recording started.");
 }
 
 /** @param {object} payload */
 function recordingStopped(payload) {
   dispatch(ServerEvent.RECORDING_STOPPED, payload);
-  setRecording(app.recording);
   view.announce("Recording stopped.");
 }
 
-/** @param {{hearing?: {state: string}}} payload */
-function hearingStateChanged(payload) {
-  if (!dispatch(ServerEvent.HEARING_STATE_CHANGED, payload).hearing) {
+/**
+ * @param {{hearing?: {state: string}}} payload
+ * @param {Parts} parts
+ */
+function hearingStateChanged(payload, parts) {
+  const { hearing } = dispatch(ServerEvent.HEARING_STATE_CHANGED, payload);
+  if (!hearing) {
     return;
   }
-  setHearingState(app.hearing);
-  view.setHearing(app.hearing);
-  setRecording(app.recording);
-  if (payload.hearing.state === "closed") {
-    endForGood(() => view.showHearingClosed());
+  if (hearing.state === "closed") {
+    endForGood(parts, () => view.showHearingClosed());
     return;
   }
-  view.announce(app.hearing.state_label || "");
+  view.announce(hearing.state_label || "");
 }
 
 /** @param {{room?: object, participants?: object[], reason?: string}} payload */
 function roomChanged(payload) {
+  const notice = /** @type {HTMLElement} */ (document.getElementById("notice"));
+  // The last move's notice, now out of date (read before the room is drawn, which does not
+  // touch it either).
+  const outdated = Object.values(MOVED).includes(notice.textContent || "");
   if (!dispatch(ServerEvent.ROOM_CHANGED, payload).room) {
     return;
   }
-  const { reason } = payload;
-  const notice = document.getElementById("notice");
-  if (Object.values(MOVED).includes(notice.textContent)) {
-    view.hideNotice(); // the last move's notice, now out of date
+  if (outdated) {
+    view.hideNotice();
   }
-  renderRoom();
-  const text = MOVED[reason];
+  const { reason } = payload;
+  const text = reason ? MOVED[/** @type {keyof typeof MOVED} */ (reason)] : undefined;
   if (text) {
     view.announce(text);
     if (reason === "sent_back" || reason === "dismissed") {
@@ -156,43 +151,29 @@ function roomChanged(payload) {
   // The view changed around the person: if what had focus is gone, start from the top.
   const active = /** @type {HTMLElement | null} */ (document.activeElement);
   if (!active || active === document.body || active.offsetParent === null) {
-    document.getElementById("main").focus({ preventScroll: true });
+    /** @type {HTMLElement} */ (document.getElementById("main")).focus({ preventScroll: true });
   }
-}
-
-/** @param {{participant_id?: string}} payload */
-function spotlightChanged(payload) {
-  dispatch(ServerEvent.SPOTLIGHT_CHANGED, payload);
-  renderSpotlight();
-}
-
-// Kept for the court panel, which reads the last roster when it mounts.
-/** @param {object} roster */
-function rosterChanged(roster) {
-  dispatch(ServerEvent.ROSTER_CHANGED, roster);
-}
-
-/** @param {{locked: boolean}} payload */
-function lockChanged(payload) {
-  dispatch(ServerEvent.LOCK_CHANGED, payload);
 }
 
 // The screen tile itself comes and goes with the offers; these say who and why.
 /** @param {{participant_id: string}} payload */
 function screenShareStarted({ participant_id: id }) {
-  const participant = app.present.get(id);
+  const participant = live.state.present.get(id);
   if (participant) {
     view.announce(`${participant.name} is sharing a screen.`);
   }
 }
 
-/** @param {{participant_id: string, reason?: string}} payload */
-function screenShareStopped({ participant_id: id, reason }) {
-  if (isSelf(app, id)) {
-    app.screen.onStopped(reason || "");
+/**
+ * @param {{participant_id: string, reason?: string}} payload
+ * @param {Parts} parts
+ */
+function screenShareStopped({ participant_id: id, reason }, parts) {
+  if (isSelf(live.state, id)) {
+    parts.screen.onStopped(reason || "");
     return;
   }
-  const participant = app.present.get(id);
+  const participant = live.state.present.get(id);
   if (participant) {
     view.announce(`${participant.name} stopped sharing a screen.`);
   }
@@ -200,7 +181,7 @@ function screenShareStopped({ participant_id: id, reason }) {
 
 /**
  * What the page does on each server event, one function each.
- * @type {Readonly<Record<string, (payload: any) => void>>}
+ * @type {Readonly<Record<string, (payload: any, parts: Parts) => void>>}
  */
 const ON_SERVER_EVENT = Object.freeze({
   [ServerEvent.PARTICIPANT_JOINED]: participantJoined,
@@ -210,47 +191,52 @@ const ON_SERVER_EVENT = Object.freeze({
   [ServerEvent.RECORDING_STOPPED]: recordingStopped,
   [ServerEvent.HEARING_STATE_CHANGED]: hearingStateChanged,
   [ServerEvent.ROOM_CHANGED]: roomChanged,
-  [ServerEvent.SPOTLIGHT_CHANGED]: spotlightChanged,
-  [ServerEvent.ROSTER_CHANGED]: rosterChanged,
-  [ServerEvent.LOCK_CHANGED]: lockChanged,
-  [ServerEvent.MUTED]: ({ reason }) => app.controls.onMuted(reason || ""),
-  [ServerEvent.UNMUTE_REQUESTED]: () => app.controls.onUnmuteRequested(),
+  // The spotlight, the roster (kept for the court panel, which reads the last one when it
+  // mounts) and the lock: their reducers' change is all there is.
+  [ServerEvent.SPOTLIGHT_CHANGED]: (payload) => dispatch(ServerEvent.SPOTLIGHT_CHANGED, payload),
+  [ServerEvent.ROSTER_CHANGED]: (payload) => dispatch(ServerEvent.ROSTER_CHANGED, payload),
+  [ServerEvent.LOCK_CHANGED]: (payload) => dispatch(ServerEvent.LOCK_CHANGED, payload),
+  [ServerEvent.MUTED]: ({ reason }, parts) => parts.controls.onMuted(reason || ""),
+  [ServerEvent.UNMUTE_REQUESTED]: (_payload, parts) => parts.controls.onUnmuteRequested(),
   // A released witness is told with `removed` and `released: true`: thanked, not removed.
-  [ServerEvent.REMOVED]: ({ reason, released, cause }) =>
-    endForGood(() => (released ? view.showReleased() : view.showRemoved(reason || "", cause))),
-  [ServerEvent.SESSION_REPLACED]: ({ cause }) =>
-    endForGood(() => view.showReplaced(() => window.location.reload(), cause)),
-  [ServerEvent.CHAT_MESSAGE]: ({ message }) => app.chat.add(message),
+  [ServerEvent.REMOVED]: ({ reason, released, cause }, parts) =>
+    endForGood(parts, () =>
+      released ? view.showReleased() : view.showRemoved(reason || "", cause),
+    ),
+  [ServerEvent.SESSION_REPLACED]: ({ cause }, parts) =>
+    endForGood(parts, () => view.showReplaced(() => window.location.reload(), cause)),
+  [ServerEvent.CHAT_MESSAGE]: ({ message }, parts) => parts.chat.add(message),
   [ServerEvent.SCREEN_SHARE_STARTED]: screenShareStarted,
   [ServerEvent.SCREEN_SHARE_STOPPED]: screenShareStopped,
-  [ServerEvent.CONSULTATION_REQUESTED]: ({ consultation }) =>
-    consultation && app.consultations.onRequested(consultation),
-  [ServerEvent.CONSULTATION_STARTED]: ({ consultation }) =>
-    consultation && app.consultations.onStarted(consultation),
-  [ServerEvent.CONSULTATION_ENDED]: ({ consultation, reason }) =>
-    consultation && app.consultations.onEnded(consultation, reason),
+  [ServerEvent.CONSULTATION_REQUESTED]: ({ consultation }, parts) =>
+    consultation && parts.consultations.onRequested(consultation),
+  [ServerEvent.CONSULTATION_STARTED]: ({ consultation }, parts) =>
+    consultation && parts.consultations.onStarted(consultation),
+  [ServerEvent.CONSULTATION_ENDED]: ({ consultation, reason }, parts) =>
+    consultation && parts.consultations.onEnded(consultation, reason),
 });
 
 // Server events (ON_SERVER_EVENT), the server's offers, and the connection's own events.
-/** @param {import("./signaling.js").Signaling} signaling */
-export function listen(signaling) {
+/** @param {Parts} parts */
+export function listen(parts) {
+  const { signaling } = parts;
   signaling.on(ServerEvent.OFFER, async (offer) => {
-    const session = app.session;
-    if (!session) {
+    const media = page.state.media;
+    if (!media) {
       return;
     }
     try {
-      const answer = await session.media.handleOffer(offer);
-      if (app.session !== session) {
+      const answer = await media.handleOffer(offer);
+      if (page.state.media !== media) {
         return;
       }
       await signaling.command(ClientEvent.ANSWER, {
         revision: offer.revision,
-        type: answer.type,
+        type: /** @type {"answer"} */ (answer.type), // an answer to the server's offer
         sdp: answer.sdp,
       });
     } catch (err) {
-      if (app.session === session) {
+      if (page.state.media === media) {
         console.error("negotiation failed", err);
         view.showAlert(`The video connection could not be set up: ${err.message}`);
       }
@@ -260,32 +246,35 @@ export function listen(signaling) {
   for (const [event, handler] of Object.entries(ON_SERVER_EVENT)) {
     // The table's keys are ServerEvent values (tests/web keeps ServerEvent and the server's
     // notifications equal); Object.entries only knows them as strings.
-    signaling.on(/** @type {keyof import("./lib/wire-types.js").ServerPayloads} */ (event), handler);
+    signaling.on(
+      /** @type {keyof import("./lib/wire-types.js").ServerPayloads} */ (event),
+      (payload) => handler(payload, parts),
+    );
   }
 
   signaling.onConnection("disconnect", (reason) => {
-    if (app.leaving || app.ended) {
+    const { leaving, phase } = page.state;
+    if (leaving || page.state.ended) {
       return;
     }
-    app.chat.setConnected(false);
-    if (app.phase === "device-check") {
+    parts.chat.setConnected(false);
+    if (phase === "device-check") {
       // Not joined yet: the check goes on, and the join waits for the connection.
       view.setState("Connection to the court lost. Reconnecting…");
       return;
     }
-    endSession();
-    renderPresence();
+    endSession(parts); // who is present is drawn again: nobody, until the next join
     view.setEmpty(false);
     view.setRecordingBusy(true); // no commands while there is no connection
     if (reason === "io server disconnect") {
-      if (app.leftReason === "released") {
-        endForGood(() => view.showReleased());
+      if (live.state.leftReason === "released") {
+        endForGood(parts, () => view.showReleased());
         return;
       }
-      app.phase = "disconnected";
+      page.update(phaseIs("disconnected"));
       view.showClosedByServer(() => window.location.reload());
     } else {
-      app.phase = "reconnecting";
+      page.update(phaseIs("reconnecting"));
       view.setState("Connection lost. Reconnecting…");
     }
   });
@@ -293,18 +282,19 @@ export function listen(signaling) {
   // Every reconnect is a fresh session on the server: join and publish again. The server
   // puts the person back in the room they were in (rejoined: true).
   signaling.onConnection("connect", () => {
-    app.chat.setConnected(true);
-    if (app.phase === "reconnecting") {
-      startSession({ reconnected: true }).catch(reportError);
-    } else if (app.phase === "device-check") {
+    parts.chat.setConnected(true);
+    const { phase } = page.state;
+    if (phase === "reconnecting") {
+      startSession(parts, { reconnected: true }).catch(reportError);
+    } else if (phase === "device-check") {
       view.setState("Check your camera and microphone");
     }
   });
 
   signaling.onConnection("connect_error", (err) => {
     if (err && err.data && err.data.code) {
-      app.phase = "invalid";
-      endSession();
+      page.update(phaseIs("invalid"));
+      endSession(parts);
       signaling.close();
       view.showInvalidLink(err.message);
     }

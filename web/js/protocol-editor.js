@@ -1,6 +1,6 @@
 // The court protocol editor (SIGNALING.md `write_protocol_entry`, `protocol_entry`, the join
 // acknowledgement's `protocol`): beside the hearing, for whoever may write the protocol (the
-// judge and the clerk). session.js calls `protocolJoined(app, data.protocol)` after every
+// judge and the clerk). session.js calls `protocolJoined(writing, data.protocol)` after every
 // join; the first call for a writer builds the editor, later ones (reconnects) fill the list
 // again from the server's entries, so nothing sent is lost.
 //
@@ -43,9 +43,19 @@ const MAX_TEXT = 10000; // court/protocol.py MAX_ENTRY_TEXT
 const STEP_MS = 1000;
 const NO_SPEAKER = "—";
 
+/**
+ * What the editor works with: the connection, the page's record clock, and what the page
+ * knows of the hearing (the hearing, who is in it, the court's last roster), read when needed.
+ * @typedef {object} Writing
+ * @property {import("./signaling.js").Signaling} signaling
+ * @property {import("./record-clock.js").RecordClock} recordClock
+ * @property {import("./lib/store.js").Store<import("./hearing-reducers.js").LiveState>} live
+ */
+
 class ProtocolEditor {
-  constructor(app) {
-    this._app = app;
+  /** @param {Writing} writing */
+  constructor(writing) {
+    this._writing = writing;
     this._entries = new Map(); // id -> entry view
     this._rows = new Map(); // id -> <li>
     this._names = new Map(); // participant id -> {name, role_label}, kept after they leave
@@ -68,7 +78,8 @@ class ProtocolEditor {
   }
 
   get _resumeKey() {
-    const hearing = this._app.hearing && this._app.hearing.id;
+    const current = this._writing.live.state.hearing;
+    const hearing = current && current.id;
     return `courtroom.protocol.current.${hearing || ""}`;
   }
 
@@ -238,7 +249,7 @@ class ProtocolEditor {
   }
 
   _listen() {
-    const signaling = this._app.signaling;
+    const signaling = this._writing.signaling;
     signaling.on(ServerEvent.PROTOCOL_ENTRY, (/** @type {any} */ { entry } = {}) => this.receive(entry));
     signaling.on(ServerEvent.ACTIVE_SPEAKER_CHANGED, (/** @type {any} */ { participant_id } = {}) =>
       this.activeSpeaker(participant_id),
@@ -284,7 +295,7 @@ class ProtocolEditor {
   }
 
   // Everyone the page knows: the court's roster, those in the room, and oneself.
-  people(roster = this._app.lastRoster) {
+  people(roster = this._writing.live.state.lastRoster) {
     const people = [];
     const entries = (roster && roster.roster) || [];
     for (const entry of entries) {
@@ -293,8 +304,8 @@ class ProtocolEditor {
         people.push(person);
       }
     }
-    const present = this._app.present ? [...this._app.present.values()] : [];
-    for (const person of [this._app.self, ...present]) {
+    const { self, present } = this._writing.live.state;
+    for (const person of [self, ...present.values()]) {
       if (person && !people.some((p) => p.id === person.id)) {
         people.push(person);
       }
@@ -302,12 +313,12 @@ class ProtocolEditor {
     return people.filter((p) => p && p.id);
   }
 
-  _learnPeople(roster = this._app.lastRoster) {
+  _learnPeople(roster = this._writing.live.state.lastRoster) {
     for (const entry of (roster && roster.roster) || []) {
       this._learn({ ...entry, ...(entry.participant || {}) });
     }
-    const present = this._app.present ? [...this._app.present.values()] : [];
-    [this._app.self, ...present].forEach((p) => this._learn(p));
+    const { self, present } = this._writing.live.state;
+    [self, ...present.values()].forEach((p) => this._learn(p));
   }
 
   nameOf(id) {
@@ -578,7 +589,7 @@ class ProtocolEditor {
       const ago = Math.round(performance.now() - beganAt);
       payload.began_ms_ago = Math.min(MAX_BEGAN_AGO_MS, Math.max(0, ago));
       // Preferred by the server: the record time then, by the page's own record clock.
-      const began = this._app.recordClock.at(beganAt);
+      const began = this._writing.recordClock.at(beganAt);
       if (began) {
         payload.began_at = began;
       }
@@ -595,7 +606,7 @@ class ProtocolEditor {
     current.dirty = false;
     this._setStatus("Saving…", "saving");
     try {
-      const data = await this._app.signaling.command(ClientEvent.WRITE_PROTOCOL_ENTRY, payload);
+      const data = await this._writing.signaling.command(ClientEvent.WRITE_PROTOCOL_ENTRY, payload);
       const entry = data && data.entry;
       if (entry && current.id === null) {
         current.id = entry.id;
@@ -701,13 +712,18 @@ let editor = null;
 
 // After every successful join (session.js): build the editor for a writer of the protocol
 // once, and fill it from the acknowledgement's `protocol`.
-export function protocolJoined(app, entries, activeSpeaker = null) {
-  const self = app && app.self;
+/**
+ * @param {Writing} writing
+ * @param {object[] | undefined} entries
+ * @param {string | null} [activeSpeaker]
+ */
+export function protocolJoined(writing, entries, activeSpeaker = null) {
+  const self = writing.live.state.self;
   if (!self || !(self.permissions || []).includes("write_protocol")) {
     return null;
   }
   if (!editor) {
-    editor = new ProtocolEditor(app);
+    editor = new ProtocolEditor(writing);
   }
   editor.restore(entries || []);
   editor.activeSpeaker(activeSpeaker);

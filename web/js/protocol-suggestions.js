@@ -12,8 +12,12 @@ import { OFF_THE_RECORD, recordTime } from "./lib/record-time.js";
 import { el } from "./lib/dom.js";
 
 class Suggestions {
-  constructor(app, editor) {
-    this._app = app;
+  /**
+   * @param {import("./signaling.js").Signaling} signaling
+   * @param {any} editor the protocol editor
+   */
+  constructor(signaling, editor) {
+    this._signaling = signaling;
     this._editor = editor;
     this._open = new Map(); // id -> suggestion
     this._note = el("p", {
@@ -37,13 +41,13 @@ class Suggestions {
     if (writer) {
       writer.before(this.element);
     }
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION, (/** @type {any} */ { suggestion } = {}) => {
+    signaling.on(ServerEvent.PROTOCOL_SUGGESTION, (/** @type {any} */ { suggestion } = {}) => {
       if (suggestion && suggestion.id) {
         this._open.set(suggestion.id, suggestion);
         this._render();
       }
     });
-    app.signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, (/** @type {any} */ { suggestion_id } = {}) => {
+    signaling.on(ServerEvent.PROTOCOL_SUGGESTION_RESOLVED, (/** @type {any} */ { suggestion_id } = {}) => {
       this._open.delete(suggestion_id);
       this._render();
     });
@@ -91,7 +95,7 @@ class Suggestions {
   async _accept(suggestion, buttons) {
     buttons.forEach((b) => (b.disabled = true));
     try {
-      const data = await this._app.signaling.command(ClientEvent.WRITE_PROTOCOL_ENTRY, {
+      const data = await this._signaling.command(ClientEvent.WRITE_PROTOCOL_ENTRY, {
         kind: "statement",
         text: suggestion.text,
         speaker_id: suggestion.speaker_id,
@@ -110,7 +114,7 @@ class Suggestions {
   async _dismiss(suggestion, buttons) {
     buttons.forEach((b) => (b.disabled = true));
     try {
-      await this._app.signaling.command(ClientEvent.DISMISS_PROTOCOL_SUGGESTION, {
+      await this._signaling.command(ClientEvent.DISMISS_PROTOCOL_SUGGESTION, {
         suggestion_id: suggestion.id,
       });
       this._open.delete(suggestion.id);
@@ -130,12 +134,17 @@ class Suggestions {
 let suggestions = null;
 
 // After every successful join (session.js), once the protocol editor is there.
-export function suggestionsJoined(app, editor, speech) {
+/**
+ * @param {import("./signaling.js").Signaling} signaling
+ * @param {any} editor the protocol editor, or null for someone who does not write it
+ * @param {any} speech the join acknowledgement's `speech_to_text`
+ */
+export function suggestionsJoined(signaling, editor, speech) {
   if (!editor) {
     return null;
   }
   if (!suggestions) {
-    suggestions = new Suggestions(app, editor);
+    suggestions = new Suggestions(signaling, editor);
   }
   suggestions.restore(speech);
   return suggestions;

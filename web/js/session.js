@@ -1,22 +1,36 @@
-// The page's part in the hearing: its state, one session (a Socket.IO connection's join, peer
-// connection and publishing), and drawing the room the person is in.
+// The page's part in the hearing: its two stores (what it knows of the hearing, `live`, and
+// its own state, `page`), the parts it works with, and one session (a Socket.IO connection's
+// join, peer connection and publishing). Drawing is hearing-drawing.js's, from the stores.
 
 import { ClientEvent } from "./events.js";
 import { getLocalMedia, MediaAccessError, MediaSession } from "./media.js";
 import { exhibitsJoined } from "./exhibit-register.js";
 import { protocolJoined } from "./protocol-editor.js";
-import { RecordClock } from "./record-clock.js";
 import { suggestionsJoined } from "./protocol-suggestions.js";
-import { setHearingState, showRoom, WHERE } from "./room-view.js";
 import { SignalingError } from "./signaling.js";
 import * as view from "./view.js";
-import { BENCH } from "./lib/terms.js";
-import { reduce } from "./hearing-reducers.js";
+import {
+  joinAccepted,
+  reduce,
+  sessionClosed,
+  tracksReceived,
+} from "./hearing-reducers.js";
+import {
+  courtPanelIs,
+  ended,
+  initialPage,
+  joined,
+  published,
+  sessionEnded,
+  sessionStarted,
+  streamIs,
+  withoutMediaChosen,
+} from "./page-state.js";
 import { createStore } from "./lib/store.js";
 
 // What the page knows of the hearing: the server's word on the hearing, our room and the
-// people in it. Server events change it through their reducers (`dispatch`), a join and the
-// end of a session through `live.update`; nothing else writes it.
+// people in it. Server events change it through their reducers (`dispatch`), the session
+// through the named changes at the end of hearing-reducers.js; nothing else writes it.
 export const live = createStore(
   /** @type {import("./hearing-reducers.js").LiveState} */ ({
     self: null, // our participant view, with permissions
@@ -32,45 +46,28 @@ export const live = createStore(
   }),
 );
 
-// The page itself: its phase, its connection and media, and the parts it is drawn with.
-const page = {
-  // connecting, device-check, joined, reconnecting, left, ended, disconnected, invalid, no-link
-  phase: "connecting",
-  link: null,
-  signaling: null,
-  session: null, // {media: MediaSession}
-  localStream: null,
-  publishing: null, // {audio, video} once published, or null
-  withoutMedia: false, // the person chose to take part without camera and microphone
-  deviceReport: null, // {camera, microphone, speaker} from the device check
-  leaving: false,
-  ended: false, // the court ended this page's part (removed, replaced, closed, released)
-  deviceCheck: null, // the DeviceCheck while and after it runs
-  joinChat: [], // the conversation so far, from the join acknowledgement
-  joins: 0,
-  marks: {},
-  grid: null,
-  controls: null,
-  screen: null, // the own screen share (ScreenShare)
-  consultations: null,
-  chat: null,
-  courtPanel: "none", // none, loading, mounted, failed
-  recordClock: new RecordClock(), // the record time, in step with the server's (heartbeat)
-  invitation: null, // POST /api/v1/invitation: as whom, which case, when (invitation.js)
-};
+// The page's own state (page-state.js), changed only through its named changes.
+export const page = createStore(initialPage());
 
-// `app` is the page with the live state's fields on it: `app.hearing` reads `live.state`, and
-// `app.hearing = …` is a `live.update`, so no write bypasses the store.
-export const app = /** @type {typeof page & import("./hearing-reducers.js").LiveState} */ (page);
-for (const key of Object.keys(live.state)) {
-  Object.defineProperty(app, key, {
-    enumerable: true,
-    get: () => live.state[/** @type {keyof typeof live.state} */ (key)],
-    set: (value) => {
-      live.update({ [key]: value });
-    },
-  });
-}
+/**
+ * The objects the page works with, made once by join.js (they are not state: each keeps its
+ * own, and the page calls them). Handed to every function that needs one.
+ * @typedef {object} Parts
+ * @property {{token: string, rawAudio: boolean, skipCheck: boolean}} link the join link
+ * @property {import("./signaling.js").Signaling} signaling
+ * @property {import("./tiles.js").TileGrid} grid
+ * @property {import("./participant-controls.js").ParticipantControls} controls
+ * @property {import("./consultation.js").Consultations} consultations
+ * @property {import("./chat.js").Chat} chat
+ * @property {import("./screen-share.js").ScreenShare} screen the own screen share
+ * @property {import("./record-clock.js").RecordClock} recordClock the record time, in step
+ *   with the server's (heartbeat)
+ * @property {import("./device-check.js").DeviceCheck | null} deviceCheck the camera and
+ *   microphone check, for a link that has one
+ * @property {Record<string, number>} marks when the page reached each step
+ *   (performance.now(); diagnostics and tests time the first picture from them). Not store
+ *   state: nothing is drawn from it, and drawing writes it (`mark`).
+ */
 
 /**
  * Apply a server event's change to the page's state (one reducer per event:
@@ -82,8 +79,18 @@ export function dispatch(event, payload) {
   return live.update((state) => reduce(state, event, payload));
 }
 
+/**
+ * @param {Parts} parts
+ * @param {string} name
+ */
+export function mark(parts, name) {
+  parts.marks[name] = performance.now();
+}
+
+/** @param {string} permission */
 export function can(permission) {
-  return Boolean(app.self && (app.self.permissions || []).includes(permission));
+  const self = live.state.self;
+  return Boolean(self && (self.permissions || []).includes(permission));
 }
 
 export function canPublish() {
@@ -91,173 +98,69 @@ export function canPublish() {
 }
 
 export function roomKind() {
-  return app.room ? app.room.kind : "hearing";
-}
-
-// ---- rendering -----------------------------------------------------------------------
-
-export function renderTiles() {
-  const shown = new Set();
-  const screens = new Set();
-  if (roomKind() !== "waiting") {
-    for (const [id, tracks] of app.assignment) {
-      const participant = app.present.get(id);
-      if (!participant) {
-        continue;
-      }
-      if (tracks.screen) {
-        app.grid.upsertScreen(participant, tracks.screen);
-        screens.add(id);
-      }
-      if (!tracks.audio && !tracks.video) {
-        continue;
-      }
-      app.grid.upsert(participant, tracks);
-      shown.add(id);
-    }
-  }
-  app.grid.retain(shown);
-  app.grid.retainScreens(screens);
-  view.setEmpty(app.phase === "joined" && roomKind() !== "waiting" && shown.size === 0);
-}
-
-export function renderPresence() {
-  const others = [...app.present.values()];
-  view.renderRoster(selfWithFlags(), others);
-  view.setObservers(others.filter((p) => p.role === "observer").length);
-}
-
-function selfWithFlags() {
-  if (!app.self) {
-    return null;
-  }
-  const own = app.controls ? app.controls.describe() : {};
-  return { ...app.self, muted: Boolean(own.muted), hand_raised: Boolean(own.handRaised) };
-}
-
-let shownSelf = { stream: undefined, into: undefined };
-
-// The own tile: in the waiting room's place while waiting, first in the grid elsewhere.
-function renderSelf(kind) {
-  const stream = app.localStream || null;
-  if (!canPublish() || (!stream && !app.withoutMedia && !app.publishing)) {
-    // An observer sends nothing: there is no own picture to show.
-    app.grid.removeSelf();
-    shownSelf = { stream: undefined, into: undefined };
-    return;
-  }
-  const into = kind === "waiting" ? document.getElementById("waiting-self") : null;
-  if (!app.grid.hasSelf || shownSelf.stream !== stream || shownSelf.into !== into) {
-    app.grid.showSelf(app.self, stream, { into });
-    shownSelf = { stream, into };
-  }
-  app.grid.updateSelf(selfWithFlags());
-}
-
-export function renderSpotlight() {
-  const id = roomKind() === "hearing" ? app.spotlight : null;
-  app.grid.setSpotlight(id && app.self && id === app.self.id ? "self" : id);
-}
-
-// Everything that depends on the room: the view, the own camera, the buttons.
-let renderedKind = null;
-
-export function renderRoom() {
-  const kind = roomKind();
-  if (kind !== renderedKind) {
-    // When the person entered this room (tests time the first picture from admission).
-    app.marks[`entered_${kind}`] = performance.now();
-    renderedKind = kind;
-  }
-  showRoom(kind, { self: app.self });
-  setHearingState(app.hearing);
-  view.setState(WHERE[kind] || "In the hearing");
-  renderSelf(kind);
-  renderSpotlight();
-  const audio = app.publishing && app.publishing.audio && app.localStream;
-  app.controls.configure({
-    track: audio ? app.localStream.getAudioTracks()[0] : null,
-    canRaiseHand: kind === "hearing" && canPublish() && !BENCH.includes(app.self.role),
-  });
-  app.consultations.configure({ room: app.room });
-  app.screen.configure({ visible: kind !== "waiting" && can("publish_screen") });
-  app.chat.configure({ self: app.self });
-  setRecording(app.recording);
-  renderPresence();
-  renderTiles();
-}
-
-// The own flags changed (muted, hand): tiles, roster and waiting preview show them.
-export function renderOwnFlags() {
-  if (!app.self || app.phase !== "joined") {
-    return;
-  }
-  renderSelf(roomKind());
-  renderPresence();
-}
-
-// The badge says "Recording" where the person is recorded: the hearing room only (the
-// recorder never hears the waiting room or a consultation).
-//
-// While the court sits (in session, paused, suspended) the recorder runs by rule and the
-// server refuses to stop it, so the court gets no start/stop button then: only before the
-// hearing starts may the judge or clerk record (or stop recording) by hand.
-const SITTING = ["in_session", "paused", "suspended"];
-
-export function setRecording(recording) {
-  live.update({ recording });
-  const sitting = Boolean(app.hearing && SITTING.includes(app.hearing.state));
-  view.setRecording(Boolean(recording), can("control_recording") && !sitting, {
-    badge: roomKind() === "hearing",
-  });
+  return live.state.room ? live.state.room.kind : "hearing";
 }
 
 // ---- the session: one Socket.IO connection's join, peer connection and publishing ----
 
-export function endSession() {
-  renderedKind = null;
-  if (app.screen) {
-    app.screen.reset(); // a share lives and ends with its session on the server
+/** @param {Parts} parts */
+export function endSession(parts) {
+  parts.screen.reset(); // a share lives and ends with its session on the server
+  const media = page.state.media;
+  if (media) {
+    media.close();
   }
-  if (app.session) {
-    app.session.media.close();
-    app.session = null;
-  }
-  live.update({ assignment: new Map(), present: new Map() });
-  app.publishing = null;
-  if (app.grid) {
-    app.grid.retain(new Set());
-  }
+  page.update(sessionEnded());
+  live.update(sessionClosed());
 }
 
-export async function startSession({ reconnected = false } = {}) {
-  endSession();
+// The page's part is over (left, ended, refused): the session, the camera and microphone,
+// and every tile.
+/** @param {Parts} parts */
+export function stopTakingPart(parts) {
+  endSession(parts);
+  const stream = page.state.localStream;
+  if (stream) {
+    stream.getTracks().forEach((track) => track.stop());
+    page.update(streamIs(null));
+  }
+  parts.grid.clear();
+}
+
+/**
+ * @param {Parts} parts
+ * @param {{reconnected?: boolean}} [options]
+ */
+export async function startSession(parts, { reconnected = false } = {}) {
+  endSession(parts);
   const media = new MediaSession({
     iceServers: [],
     onRemoteTracks: (assignment) => {
-      if (app.session && app.session.media === media) {
-        live.update({ assignment });
-        renderTiles();
+      if (page.state.media === media) {
+        live.update(tracksReceived(assignment));
       }
     },
     onConnectionState: (state) => {
-      if (app.session && app.session.media === media && state === "failed") {
+      if (page.state.media === media && state === "failed") {
         view.showAlert(
           "The media connection to the court failed. Use “Leave” and open your link again.",
         );
       }
     },
   });
-  app.session = { media };
-  app.phase = "connecting";
+  page.update(sessionStarted(media));
   view.setState(reconnected ? "Reconnecting…" : "Joining the hearing…");
 
-  app.marks.joinSent = performance.now();
-  const join = (takeOver) => {
-    const joining = app.signaling.command(ClientEvent.JOIN, takeOver ? { take_over: true } : {});
+  mark(parts, "joinSent");
+  const join = (/** @type {boolean} */ takeOver) => {
+    const joining = parts.signaling.command(
+      ClientEvent.JOIN,
+      takeOver ? { take_over: true } : {},
+    );
     media.configureIceFrom(joining);
     return joining;
   };
+  /** @type {any} */
   let data;
   try {
     // This page reconnecting takes its own seat back; a new page of a judge or clerk who is
@@ -267,7 +170,7 @@ export async function startSession({ reconnected = false } = {}) {
         throw err;
       }
       if (!(await view.askTakeOver())) {
-        refuseJoin("You stayed in the hearing in your other window.");
+        refuseJoin(parts, "You stayed in the hearing in your other window.");
         return null;
       }
       view.setState("Joining the hearing…");
@@ -279,44 +182,34 @@ export async function startSession({ reconnected = false } = {}) {
   } catch (err) {
     if (err instanceof SignalingError && ["permission_denied", "invalid_state"].includes(err.code)) {
       // Removed earlier, a locked hearing, or one that has ended: no point in retrying.
-      refuseJoin(err.message);
+      refuseJoin(parts, err.message);
       return;
     }
     throw err;
   }
-  if (app.session === null || app.session.media !== media || app.ended) {
+  if (page.state.media !== media || page.state.ended) {
     return; // left, ended or reconnected again while the join was on its way
   }
-  app.marks.joined = performance.now();
-  live.update({
-    self: data.participant,
-    hearing: data.hearing,
-    room: data.room || { id: null, kind: "hearing", label: "Hearing room" },
-    spotlight: data.spotlight || null,
-    locked: Boolean(data.locked),
-    present: new Map((data.participants || []).map((p) => [p.id, p])),
-  });
-  app.phase = "joined";
-  app.joins += 1;
-  view.setHearing(app.hearing);
+  mark(parts, "joined");
+  // What the page knows first (the hearing and the recording are drawn from it), then the
+  // parts that follow the person, and last the join itself, from which the room is drawn.
+  live.update(joinAccepted(data));
   view.showLive();
-  setRecording(data.recording || null);
   view.setRecordingBusy(false);
-  app.controls.afterJoin(app.self);
-  app.consultations.restore(data.consultations || [], app.room);
-  app.joinChat = data.chat || [];
-  if (data.roster) {
-    live.update({ lastRoster: data.roster }); // the court's ack carries the roster as it is now
+  const self = live.state.self;
+  parts.controls.afterJoin(self);
+  parts.consultations.restore(data.consultations || [], live.state.room);
+  const chat = data.chat || [];
+  for (const message of chat) {
+    parts.chat.add(message);
   }
-  for (const message of app.joinChat) {
-    app.chat.add(message);
-  }
-  renderRoom();
-  mountCourtPanelOnce(); // judge and clerk; once per page, not per reconnect
+  page.update(joined(chat));
+  mountCourtPanelOnce(parts); // judge and clerk; once per page, not per reconnect
   // The protocol editor (write_protocol), every join; it suggests who is speaking.
-  const editor = protocolJoined(app, data.protocol, data.active_speaker || null);
-  exhibitsJoined(app, editor, data.exhibits); // the exhibit register, under the editor
-  suggestionsJoined(app, editor, data.speech_to_text); // speech to text, or why it is off
+  const writing = { signaling: parts.signaling, recordClock: parts.recordClock, live };
+  const editor = protocolJoined(writing, data.protocol, data.active_speaker || null);
+  exhibitsJoined(parts.signaling, editor, data.exhibits); // the exhibit register, under the editor
+  suggestionsJoined(parts.signaling, editor, data.speech_to_text); // speech to text, or why it is off
   if (reconnected) {
     view.flashState("Reconnected");
     view.announce("Reconnected.");
@@ -327,43 +220,53 @@ export async function startSession({ reconnected = false } = {}) {
     );
   }
 
+  const stream = page.state.localStream;
   if (!canPublish()) {
     view.showNotice(
       "You are following this hearing as an observer. Others cannot see or hear you.",
     );
-  } else if (app.localStream) {
+  } else if (stream) {
     // The device check's camera and microphone, or those kept from before a reconnect.
-    await publish(app.localStream);
-  } else if (!app.withoutMedia) {
-    await acquireAndPublish({ audio: can("publish_audio"), video: can("publish_video") });
+    await publish(parts, stream);
+  } else if (!page.state.withoutMedia) {
+    await acquireAndPublish(parts, { audio: can("publish_audio"), video: can("publish_video") });
   }
-  if (app.deviceReport) {
-    app.signaling.command(ClientEvent.REPORT_DEVICE_CHECK, app.deviceReport).catch((err) => {
+  const report = page.state.deviceReport;
+  if (report) {
+    parts.signaling.command(ClientEvent.REPORT_DEVICE_CHECK, report).catch((err) => {
       console.warn("the device check was not reported", err);
     });
   }
 }
 
-async function publish(stream) {
-  if (!app.session) {
+/**
+ * @param {Parts} parts
+ * @param {MediaStream} stream
+ */
+async function publish(parts, stream) {
+  const media = page.state.media;
+  if (!media) {
     return;
   }
   const audio = Boolean(stream && stream.getAudioTracks().length) && can("publish_audio");
   const video = Boolean(stream && stream.getVideoTracks().length) && can("publish_video");
-  app.session.media.setLocalStream(stream);
+  media.setLocalStream(stream);
   if (!audio && !video) {
-    renderRoom();
     return;
   }
-  await app.signaling.command(ClientEvent.PUBLISH, { audio, video });
-  app.publishing = { audio, video };
-  renderRoom();
+  await parts.signaling.command(ClientEvent.PUBLISH, { audio, video });
+  page.update(published({ audio, video }));
 }
 
-async function acquireAndPublish({ audio, video }) {
+/**
+ * @param {Parts} parts
+ * @param {{audio: boolean, video: boolean}} wanted
+ */
+async function acquireAndPublish(parts, { audio, video }) {
+  const rawAudio = parts.link.rawAudio;
   let stream = null;
   try {
-    stream = await getLocalMedia({ audio, video, rawAudio: app.link.rawAudio });
+    stream = await getLocalMedia({ audio, video, rawAudio });
   } catch (err) {
     if (!(err instanceof MediaAccessError)) {
       throw err;
@@ -373,7 +276,7 @@ async function acquireAndPublish({ audio, video }) {
     if (video && audio && (err.kind === "missing" || err.kind === "busy")) {
       // No usable camera: carry on with the microphone and say so.
       try {
-        stream = await getLocalMedia({ audio: true, video: false, rawAudio: app.link.rawAudio });
+        stream = await getLocalMedia({ audio: true, video: false, rawAudio });
         view.showNotice(
           err.kind === "busy"
             ? "Your camera is in use by another program, so you joined with your microphone only."
@@ -385,28 +288,33 @@ async function acquireAndPublish({ audio, video }) {
       }
     }
     if (!stream) {
-      offerMediaChoices(problem, { audio, video });
+      offerMediaChoices(parts, problem, { audio, video });
       return;
     }
   }
-  if (app.localStream && app.localStream !== stream) {
-    app.localStream.getTracks().forEach((track) => track.stop());
+  const before = page.state.localStream;
+  if (before && before !== stream) {
+    before.getTracks().forEach((track) => track.stop());
   }
-  app.localStream = stream;
+  page.update(streamIs(stream));
   view.hidePanel();
-  await publish(stream);
+  await publish(parts, stream);
 }
 
-function offerMediaChoices(err, wanted) {
+/**
+ * @param {Parts} parts
+ * @param {MediaAccessError} err
+ * @param {{audio: boolean, video: boolean}} wanted
+ */
+function offerMediaChoices(parts, err, wanted) {
   view.showMediaProblem(err.kind, {
-    retry: () => acquireAndPublish(wanted).catch(reportError),
+    retry: () => acquireAndPublish(parts, wanted).catch(reportError),
     audioOnly: wanted.audio
-      ? () => acquireAndPublish({ audio: true, video: false }).catch(reportError)
+      ? () => acquireAndPublish(parts, { audio: true, video: false }).catch(reportError)
       : null,
     withoutMedia: () => {
-      app.withoutMedia = true; // and do not ask again after a reconnect
       view.hidePanel();
-      renderRoom();
+      page.update(withoutMediaChosen()); // and do not ask again after a reconnect
       view.showNotice(
         "You are in the hearing without camera or microphone. Others cannot see or hear you.",
       );
@@ -414,48 +322,50 @@ function offerMediaChoices(err, wanted) {
   });
 }
 
-function refuseJoin(message) {
-  app.ended = true;
-  app.phase = "ended";
-  app.signaling.close();
-  endSession();
-  if (app.localStream) {
-    app.localStream.getTracks().forEach((track) => track.stop());
-    app.localStream = null;
-  }
-  app.grid.clear();
+/**
+ * @param {Parts} parts
+ * @param {string} message
+ */
+function refuseJoin(parts, message) {
+  page.update(ended());
+  parts.signaling.close();
+  stopTakingPart(parts);
   view.showJoinRefused(message);
 }
 
 // ---- the court panel (judge and clerk) -------------------------------------------------
 
-export async function mountCourtPanelOnce() {
-  if (app.courtPanel !== "none" || !can("moderate")) {
+/** @param {Parts} parts */
+export async function mountCourtPanelOnce(parts) {
+  if (page.state.courtPanel !== "none" || !can("moderate")) {
     return;
   }
-  app.courtPanel = "loading";
+  page.update(courtPanelIs("loading"));
   try {
     const { mountCourtPanel } = await import("./court-panel.js");
+    const { self, hearing, lastRoster, spotlight, locked } = live.state;
+    const { invitation, joinChat } = page.state;
     mountCourtPanel({
       root: document.getElementById("court-panel"),
-      signaling: app.signaling,
-      self: app.self,
-      hearing: app.hearing,
+      signaling: parts.signaling,
+      self,
+      hearing,
       // What came before the panel could listen: the roster is sent during the join.
-      roster: app.lastRoster,
-      spotlight: app.spotlight,
-      locked: app.locked,
-      chat: app.joinChat,
+      roster: lastRoster,
+      spotlight,
+      locked,
+      chat: joinChat,
       // When the hearing is scheduled (invitation.js): opening it on another day asks.
-      scheduledStart: app.invitation ? app.invitation.hearing.scheduled_start : null,
+      scheduledStart: invitation ? invitation.hearing.scheduled_start : null,
     });
-    app.courtPanel = "mounted";
+    page.update(courtPanelIs("mounted"));
   } catch (err) {
-    app.courtPanel = "failed";
+    page.update(courtPanelIs("failed"));
     console.warn("the court panel could not be loaded", err);
   }
 }
 
+/** @param {any} err */
 export function reportError(err) {
   console.error(err);
   if (err instanceof SignalingError) {

@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { ServerEvent } from "../js/events.js";
-import { reduce, REDUCERS } from "../js/hearing-reducers.js";
+import {
+  joinAccepted,
+  recordingIs,
+  reduce,
+  REDUCERS,
+  sessionClosed,
+  tracksReceived,
+} from "../js/hearing-reducers.js";
 
 const SELF = { id: "prt_self", name: "Leyla", role: "clerk" };
 const WITNESS = { id: "prt_w", name: "Anar", role: "witness", hand_raised: false };
@@ -119,4 +126,46 @@ test("spotlight, lock, roster and recording are taken as the server says them", 
   assert.deepEqual(reduce(state({ recording }), ServerEvent.RECORDING_STOPPED, {}), {
     recording: null,
   });
+});
+
+test("a join acknowledgement says who we are, where, with whom, and what is recorded", () => {
+  const change = joinAccepted({
+    participant: SELF,
+    hearing: { id: "hrg_1", state: "in_session" },
+    room: { id: "room_w", kind: "waiting", label: "Waiting room" },
+    spotlight: "prt_w",
+    locked: true,
+    participants: [WITNESS],
+    recording: { id: "rec_1", started_at: 1 },
+    roster: { roster: [] },
+  });
+  assert.equal(change.self, SELF);
+  assert.equal(change.room?.kind, "waiting");
+  assert.equal(change.spotlight, "prt_w");
+  assert.equal(change.locked, true);
+  assert.deepEqual([...(change.present?.keys() ?? [])], ["prt_w"]);
+  assert.deepEqual(change.recording, { id: "rec_1", started_at: 1 });
+  assert.deepEqual(change.lastRoster, { roster: [] });
+});
+
+test("a join acknowledgement without a room puts us in the hearing room and keeps the last roster", () => {
+  const change = joinAccepted({ participant: SELF, hearing: { id: "hrg_1", state: "open" } });
+  assert.deepEqual(change.room, { id: null, kind: "hearing", label: "Hearing room" });
+  assert.equal(change.spotlight, null);
+  assert.equal(change.locked, false);
+  assert.equal(change.present?.size, 0);
+  assert.equal(change.recording, null);
+  assert.ok(!("lastRoster" in change), "a join of someone not on the bench carries no roster");
+});
+
+test("a closed session forgets who is present and what was received", () => {
+  const change = sessionClosed();
+  assert.equal(change.present?.size, 0);
+  assert.equal(change.assignment?.size, 0);
+});
+
+test("the tracks received and the recording the page started are changes of their own", () => {
+  const assignment = new Map([["prt_w", { audio: null, video: null }]]);
+  assert.equal(tracksReceived(assignment).assignment, assignment);
+  assert.deepEqual(recordingIs(null), { recording: null });
 });
