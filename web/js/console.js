@@ -34,6 +34,7 @@ import {
   today,
 } from "./lib/wall-time.js";
 import { $, el } from "./lib/dom.js";
+import { createStore } from "./lib/store.js";
 import { stateLabel } from "./lib/terms.js";
 
 const isDay = (day) => instantOf(day) !== null;
@@ -46,36 +47,77 @@ const STAFF_ROLE_LABELS = {
   archivist: "Archivist",
 };
 
-const app = {
-  account: null,
-  day: today(),
-  hearings: [],
-  loads: 0, // a slow answer for an earlier day never overwrites a newer one
-  returnTo: null, // the hearing whose link gets focus when its day is shown again
-  keepFlash: false, // the flash message was set for the view being navigated to
-  hearingView: null,
-  court: null, // GET /api/v1/court: name, time zone, languages
-  bench: null, // the judges and clerks, once loaded (for their names in the day's list)
-  confirmedCase: "", // a case number the clerk chose to schedule again despite the warning
-};
+/**
+ * What the console shows and remembers between its views; changed only by `desk.update`,
+ * in this module.
+ * @typedef {object} ConsoleState
+ * @property {any} account the logged-in account, as the session describes it ({} if unknown)
+ * @property {string} day the day whose hearings are listed (YYYY-MM-DD, the court's)
+ * @property {any[]} hearings that day's hearings
+ * @property {number} loads counts the day's loads: a slow answer for an earlier day never
+ *   overwrites a newer one
+ * @property {string | null} returnTo the hearing whose link gets focus when its day is shown
+ *   again
+ * @property {boolean} keepFlash the flash message was set for the view being navigated to
+ * @property {any} court GET /api/v1/court: name, time zone, languages
+ * @property {any} bench the judges and clerks, once loaded (for their names in the day's list)
+ * @property {string} confirmedCase a case number the clerk chose to schedule again despite
+ *   the warning
+ */
+
+const desk = createStore(
+  /** @type {ConsoleState} */ ({
+    account: null,
+    day: today(),
+    hearings: [],
+    loads: 0,
+    returnTo: null,
+    keepFlash: false,
+    court: null,
+    bench: null,
+    confirmedCase: "",
+  }),
+);
+
+// A new load of the day's list, or of another view: the number an answer must still carry.
+function nextLoad() {
+  return /** @type {number} */ (desk.update(({ loads }) => ({ loads: loads + 1 })).loads);
+}
+
+// One hearing's participants and links (console-hearing.js), made once for the page.
+const hearingView = new HearingView({
+  can,
+  flash,
+  nameOf: (username) => personName(desk.state.bench, username),
+  account: () => desk.state.account,
+  onHearing: (hearing) => {
+    // Back to the list of its day, with its link in focus.
+    desk.update({
+      ...(hearing.scheduled_start ? { day: dayOf(hearing.scheduled_start) } : {}),
+      returnTo: hearing.id,
+    });
+  },
+});
 
 // ---- the account ----------------------------------------------------------------------------
 
 // What the logged-in person may do, as the session lists it. The server decides anyway; this
 // only keeps out of sight what it would refuse.
 function can(permission) {
-  const permissions = app.account && app.account.permissions;
+  const { account } = desk.state;
+  const permissions = account && account.permissions;
   return !Array.isArray(permissions) || permissions.includes(permission);
 }
 
 function showAccount(account) {
-  app.account = account || {};
-  $("account-name").textContent = app.account.display_name || app.account.username || "";
-  $("account-role").textContent = STAFF_ROLE_LABELS[app.account.role] || app.account.role || "";
+  desk.update({ account: account || {} });
+  const shown = desk.state.account;
+  $("account-name").textContent = shown.display_name || shown.username || "";
+  $("account-role").textContent = STAFF_ROLE_LABELS[shown.role] || shown.role || "";
   $("account").hidden = false;
   $("new-hearing-button").hidden = !can("schedule_hearings");
-  $("audit-link").hidden = !(Array.isArray(app.account.permissions) && can("read_audit"));
-  $("archive-link").hidden = !(Array.isArray(app.account.permissions) && can("read_archive"));
+  $("audit-link").hidden = !(Array.isArray(shown.permissions) && can("read_audit"));
+  $("archive-link").hidden = !(Array.isArray(shown.permissions) && can("read_archive"));
 }
 
 async function logOut() {
@@ -112,11 +154,11 @@ function route() {
   const hearingId = params.get("hearing");
   if (hearingId) {
     switchTo("hearing");
-    app.hearingView.show(hearingId);
+    hearingView.show(hearingId);
     return;
   }
   const day = params.get("day");
-  app.day = isDay(day) ? day : today();
+  desk.update({ day: isDay(day) ? day : today() });
   switchTo("day");
   showDay();
 }
@@ -133,14 +175,14 @@ function switchTo(view) {
   $("day-view").hidden = view !== "day";
   $("hearing-view").hidden = view !== "hearing";
   $("console-alert").hidden = true;
-  if (!app.keepFlash) {
+  if (!desk.state.keepFlash) {
     flash("");
   }
-  app.keepFlash = false;
+  desk.update({ keepFlash: false });
   if (view === "hearing") {
-    app.loads += 1; // the day's list may still be loading: drop it
+    nextLoad(); // the day's list may still be loading: drop it
   } else {
-    app.hearingView.leave();
+    hearingView.leave();
   }
 }
 
@@ -152,7 +194,7 @@ function flash(message) {
 // ---- the hearings of a day --------------------------------------------------------------------
 
 async function showDay() {
-  const day = app.day;
+  const { day } = desk.state;
   const isToday = day === today();
   document.title = "Hearings — Courtroom staff console";
   $("day-heading").textContent = isToday ? "Today's hearings" : `Hearings on ${formatDay(day)}`;
@@ -164,17 +206,17 @@ async function showDay() {
   $("day-zone").textContent = `Times are the court's, in ${courtZone()}, on a 24-hour clock.`;
   $("hearings-error").hidden = true;
 
-  const load = ++app.loads;
+  const load = nextLoad();
   $("hearings-body").replaceChildren(loadingRow(6, "Loading hearings…"));
   $("hearings-empty").hidden = true;
   try {
     const data = await api.hearings(dayRange(day));
-    if (load === app.loads) {
-      app.hearings = data.hearings || [];
+    if (load === desk.state.loads) {
+      desk.update({ hearings: data.hearings || [] });
       renderHearings();
     }
   } catch (err) {
-    if (load === app.loads) {
+    if (load === desk.state.loads) {
       $("hearings-body").replaceChildren();
       report(err, "hearings-error");
     }
@@ -182,7 +224,8 @@ async function showDay() {
 }
 
 function renderHearings() {
-  const rows = app.hearings.map((hearing) => {
+  const { hearings, bench, returnTo } = desk.state;
+  const rows = hearings.map((hearing) => {
     const link = el("a", {
       className: "case-link",
       text: hearing.case_number,
@@ -198,7 +241,7 @@ function renderHearings() {
       el("th", { attrs: { scope: "row" } }, [link]),
       el("td", { text: hearing.title }),
       place,
-      el("td", { text: personName(app.bench, hearing.presiding_judge) }),
+      el("td", { text: personName(bench, hearing.presiding_judge) }),
       el("td", {}, protocolLink(hearing)),
     ]);
     row.dataset.hearingId = hearing.id;
@@ -206,9 +249,9 @@ function renderHearings() {
   });
   fillTable($("hearings-body"), rows);
   $("hearings-empty").hidden = rows.length > 0;
-  if (app.returnTo) {
-    const selector = `a.case-link[data-hearing-id="${CSS.escape(app.returnTo)}"]`;
-    app.returnTo = null;
+  if (returnTo) {
+    const selector = `a.case-link[data-hearing-id="${CSS.escape(returnTo)}"]`;
+    desk.update({ returnTo: null });
     const link = /** @type {HTMLElement | null} */ (document.querySelector(selector));
     if (link) {
       link.focus();
@@ -247,12 +290,12 @@ function openNewHearing() {
     $("new-hearing").hidden = false;
     $("new-hearing-button").setAttribute("aria-expanded", "true");
     if (!field(form, "date").value) {
-      field(form, "date").value = app.day;
+      field(form, "date").value = desk.state.day;
     }
     if (!field(form, "court").value) {
       // The court's own name (COURTROOM_COURT_NAME), else the one last scheduled for.
-      field(form, "court").value =
-        (app.court && app.court.name) || localStorage.getItem(COURT_KEY) || "";
+      const { court } = desk.state;
+      field(form, "court").value = (court && court.name) || localStorage.getItem(COURT_KEY) || "";
     }
     $("hf-zone").textContent =
       `The date and start time are the court's, in ${courtZone()} (24-hour clock).`;
@@ -270,10 +313,11 @@ async function fillChoices(form) {
     loadBench(),
     fillLanguages(language, language.value || ""),
   ]);
-  app.bench = bench;
-  const own = app.account && app.account.role === "judge" ? app.account.username : "";
+  desk.update({ bench });
+  const { account } = desk.state;
+  const own = account && account.role === "judge" ? account.username : "";
   fillPeople(judge, bench.judges, judge.value || own, "Choose the judge");
-  const me = app.account && app.account.role === "clerk" ? app.account.username : "";
+  const me = account && account.role === "clerk" ? account.username : "";
   fillPeople(clerk, bench.clerks, clerk.value || me, "Choose the clerk");
   // A court without clerk accounts (yet) can still schedule: its judges then do.
   clerk.required = bench.clerks.length > 0;
@@ -282,7 +326,7 @@ async function fillChoices(form) {
 // Other hearings of the same case number, unless the clerk already confirmed this one: a
 // case has several sittings, so it is a question, not a refusal.
 async function duplicateWarning(caseNumber) {
-  if (app.confirmedCase === caseNumber) {
+  if (desk.state.confirmedCase === caseNumber) {
     return false;
   }
   const found = (await api.hearingsOfCase(caseNumber)).hearings || [];
@@ -312,7 +356,7 @@ async function duplicateWarning(caseNumber) {
     }),
   );
   box.hidden = false;
-  app.confirmedCase = caseNumber;
+  desk.update({ confirmedCase: caseNumber });
   scheduleButton().textContent = "Schedule anyway";
   return true;
 }
@@ -324,7 +368,7 @@ function scheduleButton() {
 // The question about a case number is answered or moot: the form asks anew next time.
 function forgetDuplicate() {
   $("hf-duplicate").hidden = true;
-  app.confirmedCase = "";
+  desk.update({ confirmedCase: "" });
   scheduleButton().textContent = "Schedule hearing";
 }
 
@@ -368,7 +412,7 @@ async function scheduleHearing(form) {
       `Hearing ${hearing.case_number} scheduled for ${formatDay(dayOf(hearing.scheduled_start))} ` +
         `at ${clock(hearing.scheduled_start)} (${courtZone()}). Add its participants below.`,
     );
-    app.keepFlash = true;
+    desk.update({ keepFlash: true });
     go(`hearing=${encodeURIComponent(hearing.id)}`);
   });
 }
@@ -378,8 +422,8 @@ async function scheduleHearing(form) {
 function bind() {
   $("logout-button").addEventListener("click", () => logOut());
   $("day-picker").addEventListener("change", (event) => chooseDay(event.target.value));
-  $("day-prev").addEventListener("click", () => chooseDay(addDays(app.day, -1)));
-  $("day-next").addEventListener("click", () => chooseDay(addDays(app.day, 1)));
+  $("day-prev").addEventListener("click", () => chooseDay(addDays(desk.state.day, -1)));
+  $("day-next").addEventListener("click", () => chooseDay(addDays(desk.state.day, 1)));
   $("day-today").addEventListener("click", () => chooseDay(today()));
   $("new-hearing-button").addEventListener("click", openNewHearing);
   $("hearing-form-close").addEventListener("click", closeNewHearing);
@@ -398,18 +442,6 @@ function bind() {
       /** @type {Element} */ (event.target).removeAttribute("aria-invalid"),
     );
   }
-  app.hearingView = new HearingView({
-    can,
-    flash,
-    nameOf: (username) => personName(app.bench, username),
-    account: () => app.account,
-    onHearing: (hearing) => {
-      if (hearing.scheduled_start) {
-        app.day = dayOf(hearing.scheduled_start);
-      }
-      app.returnTo = hearing.id;
-    },
-  });
   window.addEventListener("hashchange", route);
 }
 
@@ -434,14 +466,14 @@ async function main() {
   }
   whenLoggedOut(sessionEnded);
   try {
-    app.court = await loadCourt(); // before any time is shown: the court's zone
+    desk.update({ court: await loadCourt() }); // before any time is shown: the court's zone
   } catch (err) {
     showError("console-alert", err);
   }
   showAccount(account);
   if (can("schedule_hearings")) {
     // Judges and clerks by name in the lists; without it, their usernames.
-    app.bench = await loadBench().catch(() => null);
+    desk.update({ bench: await loadBench().catch(() => null) });
   }
   $("console-loading").hidden = true;
   route();
