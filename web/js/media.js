@@ -10,9 +10,20 @@ const VIDEO_CONSTRAINTS = { width: 640, height: 360, frameRate: 30 };
 const MAX_VIDEO_BITRATE = 700000; // about 360p; DESIGN.md section 4
 const ICE_GATHERING_TIMEOUT_MS = 2000;
 
+/** @typedef {import("./lib/wire-types.js").Offer} Offer */
+/** @typedef {import("./lib/wire-types.js").OfferedTrack} OfferedTrack */
+
+/**
+ * "denied" (the person or the browser refused), "missing" (no such device), "busy" (another
+ * program holds it), "unsupported" (no getUserMedia), "other".
+ * @typedef {"denied" | "missing" | "busy" | "unsupported" | "other"} MediaProblem
+ */
+
 export class MediaAccessError extends Error {
-  // kind: "denied" (the person or the browser refused), "missing" (no such device),
-  // "busy" (another program holds it), "unsupported" (no getUserMedia), "other".
+  /**
+   * @param {MediaProblem} kind
+   * @param {any} cause what the browser threw, if anything
+   */
   constructor(kind, cause) {
     super(cause && cause.message ? cause.message : kind);
     this.name = "MediaAccessError";
@@ -21,6 +32,10 @@ export class MediaAccessError extends Error {
   }
 }
 
+/**
+ * @param {any} err
+ * @returns {MediaProblem}
+ */
 function classify(err) {
   switch (err && err.name) {
     case "NotAllowedError":
@@ -71,11 +86,16 @@ export async function getLocalMedia({
   }
 }
 
+/**
+ * @param {RTCPeerConnection} pc
+ * @param {number} timeoutMs
+ * @returns {Promise<void>}
+ */
 function waitForIceGathering(pc, timeoutMs) {
   if (pc.iceGatheringState === "complete") {
     return Promise.resolve();
   }
-  return new Promise((resolve) => {
+  return new Promise((/** @type {() => void} */ resolve) => {
     const done = () => {
       clearTimeout(timer);
       pc.removeEventListener("icegatheringstatechange", onChange);
@@ -102,6 +122,7 @@ export class MediaSession {
    */
   constructor({ iceServers = [], onRemoteTracks = () => {}, onConnectionState = () => {} } = {}) {
     this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle" });
+    /** @type {Record<"audio" | "video" | "screen", MediaStreamTrack | null>} */
     this._local = { audio: null, video: null, screen: null };
     this._onRemoteTracks = onRemoteTracks;
     /** @type {Promise<unknown>} */
@@ -133,24 +154,34 @@ export class MediaSession {
   }
 
   // The local tracks to send once an offer names a publish mid for them.
+  /** @param {MediaStream | null} stream */
   setLocalStream(stream) {
     this._local.audio = stream ? stream.getAudioTracks()[0] || null : null;
     this._local.video = stream ? stream.getVideoTracks()[0] || null : null;
   }
 
   // The shared screen's track (or null when not sharing), sent from the next offer on.
+  /** @param {MediaStreamTrack | null} track */
   setScreenTrack(track) {
     this._local.screen = track || null;
   }
 
   // Apply one server offer and return the answer {type, sdp}. Offers are handled strictly
   // one after another even if a second arrives while the first is being answered.
+  /**
+   * @param {Offer} offer
+   * @returns {Promise<{type: "answer", sdp: string}>}
+   */
   handleOffer(offer) {
     const result = this._queue.then(() => this._answer(offer));
     this._queue = result.catch(() => {});
     return result;
   }
 
+  /**
+   * @param {Offer} offer
+   * @returns {Promise<{type: "answer", sdp: string}>}
+   */
   async _answer(offer) {
     if (this._closed) {
       throw new Error("the connection is closed");
@@ -161,11 +192,11 @@ export class MediaSession {
       pc
         .getTransceivers()
         .filter((t) => t.mid !== null)
-        .map((t) => [t.mid, t]),
+        .map((t) => [String(t.mid), t]),
     );
 
     const publish = offer.publish || {};
-    for (const kind of ["audio", "video", "screen"]) {
+    for (const kind of /** @type {const} */ (["audio", "video", "screen"])) {
       const mid = publish[kind];
       if (mid === null || mid === undefined) {
         continue;
@@ -185,19 +216,26 @@ export class MediaSession {
     await waitForIceGathering(pc, ICE_GATHERING_TIMEOUT_MS);
 
     this._reportRemoteTracks(offer.tracks || {}, byMid);
-    for (const kind of ["video", "screen"]) {
+    for (const kind of /** @type {const} */ (["video", "screen"])) {
       const mid = publish[kind];
-      if (mid !== null && mid !== undefined && byMid.has(String(mid))) {
+      const transceiver = mid === null || mid === undefined ? undefined : byMid.get(String(mid));
+      if (transceiver) {
         // Fire and forget: a failed cap must not fail the negotiation.
-        this._capBitrate(byMid.get(String(mid)).sender).catch((err) =>
+        this._capBitrate(transceiver.sender).catch((err) =>
           console.warn(`could not cap the ${kind} bitrate`, err),
         );
       }
     }
-    return { type: "answer", sdp: pc.localDescription.sdp };
+    const answer = /** @type {RTCSessionDescription} */ (pc.localDescription);
+    return { type: "answer", sdp: answer.sdp };
   }
 
+  /**
+   * @param {Record<string, OfferedTrack>} tracks
+   * @param {Map<string, RTCRtpTransceiver>} byMid
+   */
   _reportRemoteTracks(tracks, byMid) {
+    /** @type {Map<string, Record<"audio" | "video" | "screen", MediaStreamTrack | null>>} */
     const assignment = new Map();
     for (const [mid, info] of Object.entries(tracks)) {
       const transceiver = byMid.get(String(mid));
@@ -220,6 +258,7 @@ export class MediaSession {
     this._onRemoteTracks(assignment);
   }
 
+  /** @param {RTCRtpSender} sender */
   async _capBitrate(sender) {
     if (!sender.track || this._cappedSenders.has(sender)) {
       return;
@@ -257,7 +296,7 @@ export class MediaSession {
     if (!pair) {
       return null;
     }
-    const address = (id) => {
+    const address = (/** @type {string} */ id) => {
       const candidate = stats.get(id);
       return candidate ? `${candidate.address || candidate.ip}:${candidate.port}` : null;
     };
@@ -304,7 +343,7 @@ export class MediaSession {
       .getSenders()
       .filter((sender) => sender.track)
       .map((sender) => ({
-        kind: sender.track.kind,
+        kind: /** @type {MediaStreamTrack} */ (sender.track).kind,
         maxBitrate: (sender.getParameters().encodings || []).map((e) => e.maxBitrate ?? null),
       }));
   }

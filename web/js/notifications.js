@@ -232,7 +232,7 @@ export function listen(parts) {
       }
       await signaling.command(ClientEvent.ANSWER, {
         revision: offer.revision,
-        type: /** @type {"answer"} */ (answer.type), // an answer to the server's offer
+        type: answer.type,
         sdp: answer.sdp,
       });
     } catch (err) {
