@@ -112,8 +112,11 @@ async function readInvitation(parts) {
   setCourtZone(invitation.court.time_zone);
   view.setHearing(invitation.hearing);
   const show = () => {
+    // The live hearing's state, once joined, is newer; it is one of the same states.
     const hearing = live.state.hearing;
-    const state = hearing ? hearing.state : invitation.hearing.state;
+    const state = hearing
+      ? /** @type {import("./lib/rest-types.js").HearingState} */ (hearing.state)
+      : invitation.hearing.state;
     view.showInvitation({ ...invitation, hearing: { ...invitation.hearing, state } }, Date.now());
   };
   show();
