@@ -8,7 +8,7 @@ import { DeviceCheck } from "./device-check.js";
 import { ClientEvent } from "./events.js";
 import { drawOnChange, drawOwnFlags } from "./hearing-drawing.js";
 import { recordingIs } from "./hearing-reducers.js";
-import { request } from "./lib/http.js";
+import { call } from "./lib/http.js";
 import { setCourtZone } from "./lib/wall-time.js";
 import { readLink, roleInToken } from "./link.js";
 import { listen } from "./notifications.js";
@@ -99,10 +99,9 @@ function startHeartbeat(parts) {
 // early, when to come; kept up to date while they wait (the "early" notice goes at the time).
 /** @param {Parts} parts */
 async function readInvitation(parts) {
-  /** @type {import("./invitation.js").Invitation} */
   let invitation;
   try {
-    invitation = await request("POST", "/api/v1/invitation", { token: parts.link.token });
+    invitation = await call("POST /api/v1/invitation", { body: { token: parts.link.token } });
   } catch (err) {
     // The link was just accepted by the connection; without the card the page still works.
     console.warn("the invitation could not be read", err);
