@@ -242,10 +242,9 @@ def hearing_pages(
     server: Server,
     dirs: Callable[[str], Path],
     where: dict[str, str | None],
-    camera: str = CAMERA_30FPS,
 ) -> Iterator[dict[str, HearingPage]]:
     """A Chromium per role, in the network namespace ``where`` names for it (None: the
-    test's own, a clean link), each joined with ``camera`` (tests/network/stats.py) and the
+    test's own, a clean link), each joined with a moving 30 fps camera and the
     tone; the clerk admits whoever waits, and every page sees every other's video."""
     origins = [server.url]
     browsers: list[Any] = []
@@ -255,7 +254,7 @@ def hearing_pages(
             browser = launch_chromium(playwright, dirs(role), namespace, origins)
             browsers.append(browser)
             context = browser.new_context(viewport={"width": 960, "height": 600})
-            context.add_init_script(camera)
+            context.add_init_script(CAMERA_30FPS)
             pages[role] = HearingPage(
                 context.new_page(), url=server.join_url(role), role=role, context=context
             )

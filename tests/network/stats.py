@@ -10,7 +10,9 @@ from typing import Any
 
 from tests.e2e.hearing_page import HearingPage
 
-_CAMERA = """
+# A camera of 30 frames a second with motion in it (the encoder has real work), 320x180,
+# and Chromium's fake microphone (the tone file).
+CAMERA_30FPS = """
 (() => {
   const devices = navigator.mediaDevices;
   if (!devices) return;
@@ -26,18 +28,6 @@ _CAMERA = """
       canvas.width = 320;
       canvas.height = 180;
       const g = canvas.getContext("2d");
-      // Noise drawn once, eight different images shown in turn: the encoder cannot predict
-      // them, and the page spends no time making them.
-      const noise = [];
-      for (let k = 0; NOISE && k < 8; k += 1) {
-        const image = g.createImageData(160, 90);
-        for (let i = 0; i < image.data.length; i += 4) {
-          const v = Math.random() * 255;
-          image.data[i] = image.data[i + 1] = image.data[i + 2] = v;
-          image.data[i + 3] = 255;
-        }
-        noise.push(image);
-      }
       let n = 0;
       setInterval(() => {
         n += 1;
@@ -45,9 +35,6 @@ _CAMERA = """
         g.fillRect(0, 0, canvas.width, canvas.height);
         g.fillStyle = "#f0f0f0";
         g.fillRect((n * 4) % canvas.width, 40, 40, 100);
-        if (noise.length) {
-          g.putImageData(noise[n % noise.length], 160, 90);
-        }
       }, 33);
       tracks.push(canvas.captureStream(30).getVideoTracks()[0]);
     }
@@ -55,12 +42,6 @@ _CAMERA = """
   };
 })();
 """
-# A camera of 30 frames a second with motion in it (the encoder has real work), 320x180,
-# and Chromium's fake microphone (the tone file).
-CAMERA_30FPS = _CAMERA.replace("NOISE", "false")
-# The same with a quarter of each frame random noise: the encoder spends all the bitrate the
-# page allows it (web/js/media.js caps a camera at 700 kbit/s), as a detailed scene would.
-BUSY_CAMERA_30FPS = _CAMERA.replace("NOISE", "true")
 
 
 def snapshot(page: HearingPage) -> dict[str, dict[str, float]]:
@@ -105,51 +86,3 @@ def measure(pages: dict[str, HearingPage], seconds: float) -> dict[str, dict[str
     before = {name: snapshot(page) for name, page in pages.items()}
     time.sleep(seconds)  # the measurement window itself
     return {name: measured(before[name], snapshot(page)) for name, page in pages.items()}
-
-
-# Which participant each received track is: the remote tiles' tracks, by role.
-_TRACK_ROLES = """
-() => Object.fromEntries(
-  [...document.querySelectorAll("figure.tile[data-participant-id] video")].flatMap((video) =>
-    (video.srcObject ? video.srcObject.getTracks() : []).map((track) => [
-      track.id,
-      video.closest("figure").dataset.role,
-    ]),
-  ),
-)
-"""
-
-
-def snapshot_by_sender(page: HearingPage) -> dict[str, dict[str, dict[str, float]]]:
-    """As :func:`snapshot`, separately for each participant whose media the page receives
-    (by role)."""
-    roles: dict[str, str] = page.page.evaluate(_TRACK_ROLES)
-    streams: list[dict[str, Any]] = page.page.evaluate("() => window.courtroom.inbound()")
-    at = time.monotonic()
-    by_sender: dict[str, dict[str, dict[str, float]]] = {}
-    for stream in streams:
-        sender = roles.get(stream.get("trackIdentifier") or "", "unknown")
-        totals = by_sender.setdefault(sender, {"at": {"s": at}})
-        into = totals.setdefault(stream["kind"], {})
-        for name, value in stream.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                into[name] = into.get(name, 0) + value
-    return by_sender
-
-
-def measure_by_sender(
-    pages: dict[str, HearingPage], seconds: float
-) -> dict[str, dict[str, dict[str, float]]]:
-    """Each page's figures over ``seconds``, per participant it receives:
-    ``{receiver: {sender: figures}}``."""
-    before = {name: snapshot_by_sender(page) for name, page in pages.items()}
-    time.sleep(seconds)  # the measurement window itself
-    result: dict[str, dict[str, dict[str, float]]] = {}
-    for name, page in pages.items():
-        after = snapshot_by_sender(page)
-        result[name] = {
-            sender: measured(before[name][sender], totals)
-            for sender, totals in after.items()
-            if sender in before[name]
-        }
-    return result
