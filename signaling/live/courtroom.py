@@ -148,8 +148,7 @@ class Courtroom:
         )
         for feature in hooks:
             bus.subscribe(type(feature).__name__, feature.on_event)
-        live.recorder.on_active_speaker = self.speaker.changed
-        live.recorder.on_transcript = self.protocol.suggest
+        live.recorder.listen(speaker=self.speaker.changed, transcript=self.protocol.suggest)
         self._decisions = stores.decisions
 
     async def restore(self) -> None:

@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 # Told when a recording has stopped and its file is sealed (the server sends a webhook).
 RecordingAvailable = Callable[[dict[str, Any]], Awaitable[None]]
+# Told who is speaking in the hearing room now (from the recording's mixer), or None when
+# nobody is, with the master time.
+SpeakerListener = Callable[[str | None, int], None]
+# Told what a participant said (speech to text, when configured), with the recording's id.
+TranscriptListener = Callable[[str, Transcript], None]
 
 
 def _utc(unix_s: float) -> str:
@@ -52,11 +57,10 @@ class HearingRecorder:
         self._on_recording_available = on_recording_available
         self.recording: HearingRecording | None = None
         self._taps: RecordingTaps | None = None
-        # Told who is speaking in the hearing room now (from the recording's mixer), or
-        # None when nobody is; the participant and the master time. Set by the Courtroom.
-        self.on_active_speaker: Callable[[str | None, int], None] | None = None
-        # Told what a participant said (speech to text, when configured). Set by the Courtroom.
-        self.on_transcript: Callable[[str, Transcript], None] | None = None  # recording id
+        # The features that follow what the recording hears (subscribed by the Courtroom,
+        # as they subscribe to the event bus).
+        self._speaker_listeners: list[SpeakerListener] = []
+        self._transcript_listeners: list[TranscriptListener] = []
         self._lock = asyncio.Lock()
 
     def record_time_ms(self) -> RecordMs | None:
@@ -121,13 +125,25 @@ class HearingRecorder:
         if self._taps is not None:
             self._taps.untap(producer.id)
 
+    def listen(
+        self,
+        *,
+        speaker: SpeakerListener | None = None,
+        transcript: TranscriptListener | None = None,
+    ) -> None:
+        """Follow what every recording of this hearing hears: who speaks, what was said."""
+        if speaker is not None:
+            self._speaker_listeners.append(speaker)
+        if transcript is not None:
+            self._transcript_listeners.append(transcript)
+
     def _active_speaker_changed(self, participant_id: str | None, master_ms: int) -> None:
-        if self.on_active_speaker is not None:
-            self.on_active_speaker(participant_id, master_ms)
+        for listener in self._speaker_listeners:
+            listener(participant_id, master_ms)
 
     def _transcribed(self, recording_id: str, transcript: Transcript) -> None:
-        if self.on_transcript is not None:
-            self.on_transcript(recording_id, transcript)
+        for listener in self._transcript_listeners:
+            listener(recording_id, transcript)
 
     async def _report_available(self, info: RecordingInfo) -> None:
         if self._on_recording_available is None:

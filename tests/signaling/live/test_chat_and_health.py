@@ -53,7 +53,7 @@ async def test_silence_is_a_lost_connection_and_its_end_a_gap(hearing: LiveUnder
         max_video_bitrate=MediaSettings().max_video_bitrate,
     )
     defendant.joined_at = hearing.clock.now
-    defendant.last_heartbeat = hearing.clock.now
+    defendant.last_heartbeat = last_heard = hearing.clock.now
 
     hearing.clock.now += GRACE_S + 1  # heartbeats stopped a while ago
     await health.check()
@@ -67,7 +67,9 @@ async def test_silence_is_a_lost_connection_and_its_end_a_gap(hearing: LiveUnder
     assert defendant.connection.value == ConnectionState.CONNECTED.value  # mypy narrowed it
     restored = hearing.events.published[-1]
     assert restored.kind is EventKind.CONNECTION_RESTORED
-    assert restored.params == Gap(3.0)
+    # The gap runs from the last heartbeat heard, not from when the silence was noticed.
+    assert restored.params == Gap(hearing.clock.now - last_heard)
+    assert restored.params == Gap(GRACE_S + 1 + 3.0)
     assert hearing.roster.changes == 2
 
 
