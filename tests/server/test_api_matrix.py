@@ -42,13 +42,14 @@ READERS = frozenset(
         "other_judge",
         "clerk",
         "other_clerk",
+        "court_clerk",
         "archivist",
         "token_read",
         "token_write",
         "token_records",
     }
 )
-SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "token_write"})
+SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "court_clerk", "token_write"})
 NOBODY: frozenset[str] = frozenset()
 
 ROUTES = [
@@ -169,8 +170,10 @@ ROUTES = [
 # A judge schedules only where they preside: the hearing's presiding judge, or for a new
 # hearing, the presiding judge its body names ("judge").
 JUDGES = {"judge": "judge", "other_judge": "judge2"}
-# A clerk, likewise, only the hearings that name them as clerk (the security review's H1);
-# a new hearing whose body names no clerk becomes the scheduling clerk's own.
+# A clerk, likewise, sees and changes only the hearings that name them as clerk (the security
+# review's H1), reads included; a new hearing whose body names no clerk becomes the
+# scheduling clerk's own. "court_clerk" is a clerk of the hearings' court: every hearing
+# route their role allows is theirs, as for an unscoped caller.
 CLERKS = {"clerk": "clerk", "other_clerk": "clerk2"}
 # Who the fixture hearing names: "own" is judge's and clerk's, "other" judge2's and clerk2's.
 BENCH_OF = {"judge": "clerk", "judge2": "clerk2"}
@@ -182,9 +185,7 @@ def expected_status(route: Route, caller: str | None, presiding: str) -> int:
     if caller in JUDGES and (route.allowed is SCHEDULERS or route.presiding_only):
         target = "judge" if route.name == "create hearing" else presiding
         return route.ok if JUDGES[caller] == target else 403
-    if caller in CLERKS and (route.allowed is SCHEDULERS or route.presiding_only):
-        if route.name == "create hearing":
-            return route.ok
+    if caller in CLERKS and caller in route.allowed and "{h}" in route.path:
         return route.ok if CLERKS[caller] == BENCH_OF[presiding] else 403
     return route.ok if caller in route.allowed else 403
 
