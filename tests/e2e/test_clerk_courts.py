@@ -71,7 +71,7 @@ def test_a_clerk_assigned_to_a_court_finds_its_hearings_in_the_day_list_and_no_o
         admin.locator("#account-flash").get_by_text(f"{CLERK} is a clerk of {OURS}.").wait_for(
             timeout=WAIT_MS
         )
-        assert OURS in row.inner_text()
+        row.get_by_role("cell", name=OURS).wait_for(timeout=WAIT_MS)  # the table, refilled
         full_screenshot(admin, shots_dir, "clerk-courts-2-assigned.png")
 
         clerk.reload()
@@ -81,6 +81,12 @@ def test_a_clerk_assigned_to_a_court_finds_its_hearings_in_the_day_list_and_no_o
         assert theirs["case_number"] not in listed and THEIRS not in listed
         full_screenshot(clerk, shots_dir, "clerk-courts-3-day-list.png")
 
+        # The hearing is theirs to prepare (though it names another clerk): it can be moved.
+        clerk.locator(f'a.case-link[data-hearing-id="{ours["id"]}"]').click()
+        clerk.locator("#reschedule-button").wait_for(timeout=WAIT_MS)
+        assert clerk.locator("#join-bench").is_hidden()  # the bench is its named clerk's
+        full_screenshot(clerk, shots_dir, "clerk-courts-4-hearing.png")
+
         clerk.goto(f"{server.url}/account")
         clerk.get_by_text(f"You prepare every hearing of {OURS}").wait_for(timeout=WAIT_MS)
-        full_screenshot(clerk, shots_dir, "clerk-courts-4-own-account.png")
+        full_screenshot(clerk, shots_dir, "clerk-courts-5-own-account.png")
