@@ -25,7 +25,8 @@ from tests.server.api_support import ACTORS, Client, MakeClient, api_client, as_
 class Route:
     name: str
     method: str
-    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook
+    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook,
+    # {c} a clerk's account
     path: str
     body: dict[str, Any] | None
     allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
@@ -135,6 +136,14 @@ ROUTES = [
         ADMINS,
         201,
     ),
+    Route("list courts", "GET", "/api/v1/courts", None, ADMINS),
+    Route(
+        "assign a clerk to courts",
+        "PUT",
+        "/api/v1/staff/{c}/courts",
+        {"courts": ["District Court"], "reason": "matrix"},
+        ADMINS,
+    ),
     Route("list API tokens", "GET", "/api/v1/api-tokens", None, ADMINS),
     Route(
         "issue API token",
@@ -217,7 +226,10 @@ async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     webhook, _ = await app[keys.WEBHOOKS].register(
         url="http://127.0.0.1:9/hook", events=["hearing.closed"], by="test"
     )
+    clerk = await app[keys.DATA].staff.by_username("clerk2")
+    assert clerk is not None
     return {
+        "c": clerk.id,
         "h": hearing.id,
         "p": participant.id,
         "j": judge_participant.id,
