@@ -31,3 +31,6 @@ class StaffAccount:
     disabled: bool = False
     must_change_password: bool = False
     totp_enabled: bool = False
+    # For a clerk: the courts (as hearings name them) whose clerks' office they belong to;
+    # they prepare every hearing of those courts (court.access), not only those naming them.
+    courts: frozenset[str] = frozenset()

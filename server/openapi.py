@@ -37,6 +37,7 @@ from server.audit.routes import AuditPage, AuditQuery, AuditVerification
 from server.auth.bodies import (
     AccountAction,
     ChangePassword,
+    CourtAssignment,
     DisableTotp,
     EnableTotp,
     Login,
@@ -60,6 +61,7 @@ from server.views import (
     BenchSeat,
     ChatMessageList,
     Court,
+    CourtList,
     ExhibitList,
     Health,
     Hearing,
@@ -209,6 +211,14 @@ def _build() -> Document:
         "listBench",
         "The active judges and clerks a hearing can be scheduled with",
         response=doc.view(Bench),
+    )
+    doc.operation(
+        "get",
+        "/courts",
+        "listCourts",
+        "The courts a clerk can be assigned to (administrators): COURTROOM_COURT_NAME and "
+        "every court a hearing is scheduled in",
+        response=doc.view(CourtList),
     )
     doc.operation(
         "post",
@@ -591,6 +601,16 @@ def _account_lifecycle(doc: Document, account: dict[str, Any]) -> None:
         "enableStaff",
         "Enable a disabled account (administrators)",
         body=AccountAction,
+        response=account,
+    )
+    doc.operation(
+        "put",
+        "/staff/{staff_id}/courts",
+        "assignCourts",
+        "Assign a clerk to courts, all of them at once (administrators): the clerk then sees "
+        "and changes every hearing of those courts, besides the hearings naming them as "
+        "clerk; 422 for another role or a court no hearing is in",
+        body=CourtAssignment,
         response=account,
     )
     doc.operation(

@@ -237,6 +237,14 @@ class Court(TypedDict):
 
 
 @with_config(CLOSED)
+class CourtList(TypedDict):
+    """The courts a clerk can be assigned to: COURTROOM_COURT_NAME and every court a
+    hearing is scheduled in (listCourts)."""
+
+    courts: list[str]
+
+
+@with_config(CLOSED)
 class BenchMember(TypedDict):
     username: str
     display_name: str

@@ -96,7 +96,7 @@ async def reading(request: web.Request, query: type[S], *, action: str) -> tuple
             outcome=Outcome.DENIED,
         )
         raise PermissionDenied(
-            f"Only the presiding judge and the clerk of hearing {hearing.case_number} "
+            f"Only the presiding judge and the clerks of hearing {hearing.case_number} "
             "may read its protocol, chat and exhibits."
         )
     parsed = parse_query(request, query)

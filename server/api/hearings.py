@@ -98,7 +98,7 @@ class HearingQuery(Body):
 
 _OWN = (
     "A judge may only schedule hearings over which they preside, and a clerk only the "
-    "hearings that name them as clerk."
+    "hearings that name them as clerk or are of a court they are assigned to."
 )
 
 
@@ -107,7 +107,9 @@ def _object(hearing_id: str) -> str:
 
 
 async def list_hearings(request: web.Request) -> web.Response:
-    await authorize(request, Permission.READ_HEARINGS, action="hearing.list", object="hearings")
+    actor = await authorize(
+        request, Permission.READ_HEARINGS, action="hearing.list", object="hearings"
+    )
     query = parse_query(request, HearingQuery)
     if (
         query.starts_from is not None
@@ -123,6 +125,9 @@ async def list_hearings(request: web.Request) -> web.Response:
             case_number=query.case_number,
             state=query.state,
             presiding_judge=query.judge,
+            # A clerk finds only the hearings they are assigned to (court.access.sees).
+            assigned_to_clerk=actor.clerk_as,
+            clerk_courts=actor.clerk_of,
             limit=query.limit,
             offset=query.offset,
         )
@@ -144,13 +149,16 @@ async def create_hearing(request: web.Request) -> web.Response:
         id=HearingId("new"),
         case_number=body.case_number,
         title=body.title,
+        court=body.court,
         presiding_judge=body.presiding_judge,
         clerk=clerk,
     )
     if not allowed(actor, Permission.SCHEDULE_HEARINGS, planned):
-        # A judge schedules only hearings over which they preside, a clerk only their own.
+        # A judge schedules only hearings over which they preside, a clerk only their own
+        # or their courts'.
         reason = (
-            f"a clerk may only schedule their own hearings, not {clerk}'s"
+            f"a clerk may only schedule their own or their courts' hearings, not {clerk}'s "
+            f"in {body.court}"
             if actor.clerk_as is not None
             else f"a judge may only schedule their own hearings, not {body.presiding_judge}'s"
         )
@@ -217,12 +225,18 @@ async def update_hearing(request: web.Request) -> web.Response:
     await _check_bench(request, body.presiding_judge, body.clerk)
     after_change = replace(
         hearing,
+        court=body.court or hearing.court,
         presiding_judge=body.presiding_judge or hearing.presiding_judge,
         clerk=hearing.clerk if body.clerk is None else body.clerk,
     )
     if not allowed(actor, Permission.SCHEDULE_HEARINGS, after_change):
-        # A judge or clerk may change their own hearing, but not hand it to someone else.
-        handed_to = body.presiding_judge if actor.clerk_as is None else body.clerk
+        # A judge or clerk may change their own hearing, but not hand it to someone else
+        # (a clerk: to another clerk or court that is not theirs).
+        handed_to = (
+            body.presiding_judge
+            if actor.clerk_as is None
+            else f"{after_change.clerk or 'no clerk'} in {after_change.court}"
+        )
         await request.app[keys.AUDIT].record(
             actor=actor.label,
             action="hearing.update",

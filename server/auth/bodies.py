@@ -13,6 +13,7 @@ from court.staff import StaffRole
 from server.api.bodies import (
     _ONE_LINE,
     Body,
+    CourtName,
     PersonName,
     Reason,
     Username,
@@ -23,6 +24,7 @@ from server.api.bodies import (
 __all__ = [
     "AccountAction",
     "ChangePassword",
+    "CourtAssignment",
     "DisableTotp",
     "EnableTotp",
     "Login",
@@ -78,6 +80,23 @@ class ChangePassword(Body):
 class AccountAction(Body):
     """An administrator's reset, disable or enable of someone's account: why, for the log."""
 
+    reason: Reason
+
+
+# More courts than a clerks' office serves would be a mistake, not an assignment.
+MAX_COURTS = 50
+
+
+class CourtAssignment(Body):
+    """The courts a clerk is assigned to, all of them (an empty list: none), and why."""
+
+    courts: Annotated[
+        list[CourtName],
+        Field(
+            max_length=MAX_COURTS,
+            description="court names as hearings carry them (GET /api/v1/courts)",
+        ),
+    ]
     reason: Reason
 
 

@@ -164,7 +164,8 @@ async def disable_totp(request: web.Request) -> web.Response:
     return web.json_response(account_view(account))
 
 
-async def _account(request: web.Request) -> StaffAccount:
+async def account_in_path(request: web.Request) -> StaffAccount:
+    """The account ``{staff_id}`` names, or 404."""
     staff_id = request.match_info["staff_id"]
     account = await request.app[keys.DATA].staff.get(staff_id)
     if account is None:
@@ -180,7 +181,7 @@ async def _administrator(request: web.Request, action: str) -> Actor:
 async def reset_password(request: web.Request) -> web.Response:
     actor = await _administrator(request, "staff.password_reset")
     body = await parse_body(request, AccountAction)
-    account = await _account(request)
+    account = await account_in_path(request)
     auth = request.app[keys.AUTH]
     temporary = generate_password()
     staff = request.app[keys.DATA].staff
@@ -205,7 +206,7 @@ async def reset_password(request: web.Request) -> web.Response:
 async def disable_account(request: web.Request) -> web.Response:
     actor = await _administrator(request, "staff.disable")
     body = await parse_body(request, AccountAction)
-    account = await _account(request)
+    account = await account_in_path(request)
     if account.id == actor.id:
         raise InvalidState("You cannot disable your own account; ask another administrator.")
     data = request.app[keys.DATA]
@@ -225,7 +226,7 @@ async def disable_account(request: web.Request) -> web.Response:
 async def enable_account(request: web.Request) -> web.Response:
     actor = await _administrator(request, "staff.enable")
     body = await parse_body(request, AccountAction)
-    account = await _account(request)
+    account = await account_in_path(request)
     account = await request.app[keys.DATA].staff.set_disabled(account.id, disabled_at=None)
     await audit(request, actor, "staff.enable", f"staff:{account.username}", body.reason)
     return web.json_response(account_view(account))
@@ -237,7 +238,7 @@ async def _owner_or_administrator(request: web.Request, action: str) -> tuple[Ac
     own = actor.kind is ActorKind.STAFF and actor.id == request.match_info["staff_id"]
     if not own:
         await _administrator(request, action)
-    return actor, await _account(request)
+    return actor, await account_in_path(request)
 
 
 async def list_sessions(request: web.Request) -> web.Response:

@@ -10,7 +10,8 @@
                                         secret, shown this once
     DELETE /api/v1/api-tokens/{id}      administrator: revoke
 
-Password change and reset, disable and enable, and sessions: lifecycle.py.
+Password change and reset, disable and enable, and sessions: lifecycle.py. A clerk's
+courts: courts.py.
 
 Every login, failed login and administrative change is audited, and so is every refusal
 of a logged-in caller; anonymous refusals are not, so that nobody can flood the audit log
@@ -29,7 +30,7 @@ from court.permissions import Permission
 from server import keys
 from server.api.guard import audit, authorize
 from server.audit import Outcome
-from server.auth import lifecycle
+from server.auth import courts, lifecycle
 from server.auth.accounts import create_account
 from server.auth.bodies import Login, NewApiToken, NewStaffAccount, parse_body
 from server.auth.middleware import STAFF_SESSION, authenticate, check_origin
@@ -86,6 +87,7 @@ def setup_auth(
     router.add_post("/api/v1/api-tokens", issue_api_token)
     router.add_delete("/api/v1/api-tokens/{token_id}", revoke_api_token)
     lifecycle.add_routes(router)
+    courts.add_routes(router)
 
 
 # ---- views -----------------------------------------------------------------------------

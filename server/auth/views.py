@@ -30,6 +30,13 @@ class Account(TypedDict):
         ),
     ]
     totp_enabled: Annotated[bool, Field(description="the account has a second factor")]
+    courts: Annotated[
+        list[str],
+        Field(
+            description="a clerk's courts: they see and change every hearing of these "
+            "courts, besides the hearings naming them as clerk; empty for other roles"
+        ),
+    ]
     created_at: Timestamp
 
 
@@ -42,6 +49,7 @@ def account_view(account: StaffAccount) -> Account:
         "disabled": account.disabled,
         "must_change_password": account.must_change_password,
         "totp_enabled": account.totp_enabled,
+        "courts": sorted(account.courts),
         "created_at": timestamp(account.created_at),
     }
 

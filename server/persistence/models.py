@@ -116,6 +116,9 @@ class StaffAccountRow(Base):
     )
     # Base32 TOTP secret of the account's second factor (RFC 6238), or None without one.
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A clerk's courts as a JSON list of names (as hearings name their court): a handful,
+    # always read and written whole, with the account they belong to.
+    courts: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class StaffSessionRow(Base):

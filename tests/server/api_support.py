@@ -37,9 +37,19 @@ ACTORS: dict[str, Actor] = {
     "clerk": Actor(
         ActorKind.STAFF, "stf_clerk", "clerk", staff_permissions(StaffRole.CLERK), None, "clerk"
     ),
-    # A clerk of the same court whom the hearings under test do not name.
+    # A clerk whom the hearings under test do not name, assigned to no court.
     "other_clerk": Actor(
         ActorKind.STAFF, "stf_clerk2", "clerk2", staff_permissions(StaffRole.CLERK), None, "clerk2"
+    ),
+    # A clerk of the court the hearings under test are in (hearing_body's), named by none.
+    "court_clerk": Actor(
+        ActorKind.STAFF,
+        "stf_clerk3",
+        "clerk3",
+        staff_permissions(StaffRole.CLERK),
+        None,
+        "clerk3",
+        frozenset({"District Court"}),
     ),
     "archivist": Actor(
         ActorKind.STAFF, "stf_arch", "archivist", staff_permissions(StaffRole.ARCHIVIST)
@@ -80,6 +90,7 @@ BENCH: dict[str, tuple[str, StaffRole]] = {
     "judge2": ("Judge Rauf Mammadov", StaffRole.JUDGE),
     "clerk": ("Farid Mammadov", StaffRole.CLERK),
     "clerk2": ("Leyla Huseynova", StaffRole.CLERK),
+    "clerk3": ("Nigar Rzayeva", StaffRole.CLERK),
     "archivist": ("Archivist", StaffRole.ARCHIVIST),
 }
 

@@ -66,6 +66,7 @@ async def test_the_scheduling_form_is_offered_the_active_judges_and_clerks_by_na
         "clerks": [
             {"username": "clerk", "display_name": "Farid Mammadov"},
             {"username": "clerk2", "display_name": "Leyla Huseynova"},
+            {"username": "clerk3", "display_name": "Nigar Rzayeva"},
         ],
     }
     assert refused.status == 403
@@ -131,7 +132,7 @@ async def test_a_clerk_changes_only_the_hearings_that_name_them(client: Client) 
         assert response.headers["Content-Type"].startswith("application/problem+json")
     assert for_another.status == 403
     for hearing in (mine, unassigned):
-        read = await client.get(f"/api/v1/hearings/{hearing['id']}", headers=as_("clerk"))
+        read = await client.get(f"/api/v1/hearings/{hearing['id']}", headers=as_("token_read"))
         assert (await read.json())["title"] == hearing["title"]
     denied = await client.app[keys.AUDIT].entries.page(limit=100)
     assert sum(1 for e in denied if e.outcome == Outcome.DENIED) == 4

@@ -139,7 +139,7 @@ async def test_a_judge_schedules_only_hearings_they_preside_over(client: Client)
     assert own.status == 201
     assert others.status == 403
     assert (await others.json())["code"] == "permission_denied"
-    listed = await client.get("/api/v1/hearings", headers=as_("clerk"))
+    listed = await client.get("/api/v1/hearings", headers=as_("token_read"))
     assert len((await listed.json())["hearings"]) == 1
 
 

@@ -25,7 +25,8 @@ from tests.server.api_support import ACTORS, Client, MakeClient, api_client, as_
 class Route:
     name: str
     method: str
-    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook
+    # {h} the hearing, {p} its participant, {j} its judge, {l} its link, {t} a token, {w} a webhook,
+    # {c} a clerk's account
     path: str
     body: dict[str, Any] | None
     allowed: frozenset[str]  # callers allowed on a hearing presided over by "judge"
@@ -42,13 +43,14 @@ READERS = frozenset(
         "other_judge",
         "clerk",
         "other_clerk",
+        "court_clerk",
         "archivist",
         "token_read",
         "token_write",
         "token_records",
     }
 )
-SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "token_write"})
+SCHEDULERS = frozenset({"judge", "clerk", "other_clerk", "court_clerk", "token_write"})
 NOBODY: frozenset[str] = frozenset()
 
 ROUTES = [
@@ -134,6 +136,14 @@ ROUTES = [
         ADMINS,
         201,
     ),
+    Route("list courts", "GET", "/api/v1/courts", None, ADMINS),
+    Route(
+        "assign a clerk to courts",
+        "PUT",
+        "/api/v1/staff/{c}/courts",
+        {"courts": ["District Court"], "reason": "matrix"},
+        ADMINS,
+    ),
     Route("list API tokens", "GET", "/api/v1/api-tokens", None, ADMINS),
     Route(
         "issue API token",
@@ -169,8 +179,10 @@ ROUTES = [
 # A judge schedules only where they preside: the hearing's presiding judge, or for a new
 # hearing, the presiding judge its body names ("judge").
 JUDGES = {"judge": "judge", "other_judge": "judge2"}
-# A clerk, likewise, only the hearings that name them as clerk (the security review's H1);
-# a new hearing whose body names no clerk becomes the scheduling clerk's own.
+# A clerk, likewise, sees and changes only the hearings that name them as clerk (the security
+# review's H1), reads included; a new hearing whose body names no clerk becomes the
+# scheduling clerk's own. "court_clerk" is a clerk of the hearings' court: every hearing
+# route their role allows is theirs, as for an unscoped caller.
 CLERKS = {"clerk": "clerk", "other_clerk": "clerk2"}
 # Who the fixture hearing names: "own" is judge's and clerk's, "other" judge2's and clerk2's.
 BENCH_OF = {"judge": "clerk", "judge2": "clerk2"}
@@ -182,9 +194,7 @@ def expected_status(route: Route, caller: str | None, presiding: str) -> int:
     if caller in JUDGES and (route.allowed is SCHEDULERS or route.presiding_only):
         target = "judge" if route.name == "create hearing" else presiding
         return route.ok if JUDGES[caller] == target else 403
-    if caller in CLERKS and (route.allowed is SCHEDULERS or route.presiding_only):
-        if route.name == "create hearing":
-            return route.ok
+    if caller in CLERKS and caller in route.allowed and "{h}" in route.path:
         return route.ok if CLERKS[caller] == BENCH_OF[presiding] else 403
     return route.ok if caller in route.allowed else 403
 
@@ -216,7 +226,10 @@ async def fixture_objects(client: Client, judge: str) -> dict[str, str]:
     webhook, _ = await app[keys.WEBHOOKS].register(
         url="http://127.0.0.1:9/hook", events=["hearing.closed"], by="test"
     )
+    clerk = await app[keys.DATA].staff.by_username("clerk2")
+    assert clerk is not None
     return {
+        "c": clerk.id,
         "h": hearing.id,
         "p": participant.id,
         "j": judge_participant.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,8 +13,12 @@ from sqlalchemy import select
 from court.errors import InvalidState, NotFound
 from court.permissions import Scope
 from court.staff import StaffRole
+from server.persistence.database import create_engine, migrate, sessions
 from server.persistence.models import ApiTokenRow, StaffSessionRow
+from server.persistence.repositories import StaffAccountRepository
+from server.settings import Settings
 from tests.server.conftest import Database
+from tests.server.migration_support import upgrade_to_just_before
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -31,6 +36,51 @@ async def test_an_account_is_added_and_found_by_id_and_username(database: Databa
     assert (credentials.account, credentials.password_hash) == (added, "h1")
     assert added.created_at.tzinfo is not None
     assert not added.disabled
+
+
+async def test_a_clerks_courts_are_stored_whole_and_come_back_with_the_account(
+    database: Database,
+) -> None:
+    clerk = await database.staff.add(
+        username="zoe", display_name="Zoe Clerk", role=StaffRole.CLERK, password_hash="h"
+    )
+    assert clerk.courts == frozenset()
+
+    courts = frozenset({"Bak\u0131 Apellyasiya M\u0259hk\u0259m\u0259si", "District Court"})
+    assigned = await database.staff.set_courts(clerk.id, courts)
+
+    assert assigned.courts == courts
+    assert await database.staff.get(clerk.id) == assigned
+    assert await database.staff.by_username("zoe") == assigned
+    now = datetime.now(UTC)
+    _, secret = await database.staff_sessions.create(
+        assigned, now=now, expires_at=now + timedelta(hours=1)
+    )
+    session = await database.staff_sessions.get(secret, now=now)
+    assert session is not None and session.account.courts == courts
+    assert (await database.staff.set_courts(clerk.id, frozenset())).courts == frozenset()
+
+
+async def test_accounts_stored_before_clerks_had_courts_have_none_after_the_upgrade(
+    settings: Settings,
+) -> None:
+    url = settings.database_url
+    await upgrade_to_just_before(url, "_clerk_courts.py")
+    with sqlite3.connect(settings.data_dir / "courtroom.db") as db:
+        db.execute(
+            "INSERT INTO staff_accounts (id, username, display_name, role, password_hash, "
+            "created_at) VALUES ('stf_old', 'old.clerk', 'Old Clerk', 'clerk', 'h', "
+            "'2025-01-01 10:00:00')"
+        )
+
+    await migrate(url)
+
+    engine = create_engine(url)
+    try:
+        account = await StaffAccountRepository(sessions(engine)).get("stf_old")
+    finally:
+        await engine.dispose()
+    assert account is not None and account.courts == frozenset()
 
 
 async def test_unknown_accounts_are_none(database: Database) -> None:

@@ -19,7 +19,7 @@ from court.ids import HearingId
 from court.roles import Role
 from server.persistence.database import alembic_config, create_engine, migrate, sessions
 from server.persistence.models import Base
-from server.persistence.repositories import HearingRepository
+from server.persistence.repositories import HearingFilter, HearingRepository
 from server.settings import Settings
 from tests.server.conftest import Database
 
@@ -54,7 +54,7 @@ async def test_migrating_creates_the_tables_at_the_newest_revision(settings: Set
         "protocol_entry_revisions",
         "alembic_version",
     } <= tables
-    assert revision == "0013"
+    assert revision == "0014"
 
 
 async def test_a_database_of_the_first_release_is_upgraded_with_its_data_kept(
@@ -134,6 +134,22 @@ async def test_hearings_and_participants_come_back_as_they_were_stored(
         judge,
         witness,
     ]
+
+
+async def test_a_clerks_view_holds_the_hearings_naming_them_and_those_of_their_courts(
+    database: Database,
+) -> None:
+    named = await database.hearings.create(case_number="1", title="T", court="B", clerk="zoe")
+    of_a = await database.hearings.create(case_number="2", title="T", court="A", clerk="max")
+    await database.hearings.create(case_number="3", title="T", court="B", clerk="max")
+    await database.hearings.create(case_number="4", title="T", court="", clerk="")
+
+    def seen_by(courts: frozenset[str]) -> HearingFilter:
+        return HearingFilter(assigned_to_clerk="zoe", clerk_courts=courts)
+
+    assert await database.hearings.list(seen_by(frozenset({"A"}))) == [named, of_a]
+    assert await database.hearings.list(seen_by(frozenset())) == [named]
+    assert await database.hearings.courts() == ["A", "B"]
 
 
 async def test_the_migrations_build_exactly_the_schema_the_models_describe(

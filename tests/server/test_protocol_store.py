@@ -196,7 +196,7 @@ async def test_a_clerk_the_hearing_does_not_name_may_not_sign_its_protocol(
 
 async def test_the_protocol_exports_as_a_court_document_in_three_languages(client: Client) -> None:
     app = client.app
-    hearing = await app[keys.HEARINGS].create(case_number="P-4/2026", title="T")
+    hearing = await app[keys.HEARINGS].create(case_number="P-4/2026", title="T", clerk="clerk")
     await app[keys.DATA].protocol.add(_entry(hearing.id, "ent_x", HOSTILE))
     base = f"/api/v1/hearings/{hearing.id}/protocol/export"
     html = await client.get(f"{base}?format=html&lang=az&{WHY}", headers=as_("clerk"))

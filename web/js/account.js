@@ -1,5 +1,6 @@
-// Entry of /account: change one's own password, see and end one's own sessions; for an
-// administrator also every staff account, with reset, disable, enable and sessions.
+// Entry of /account: change one's own password, see and end one's own sessions, and for a
+// clerk see the courts they are assigned to; for an administrator also every staff account,
+// with reset, disable, enable, sessions and a clerk's courts.
 //
 // The server decides who may do what; this page only hides what it would refuse.
 
@@ -242,6 +243,92 @@ function askReason(what) {
   return reason && reason.trim() ? reason.trim() : null;
 }
 
+/** The account whose courts the form below the table assigns. @type {Account | null} */
+let assigning = null;
+
+/** @param {string} text */
+function courtsError(text) {
+  const box = $("staff-courts-error");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+/**
+ * Open the form that assigns ``account`` (a clerk) to courts: one box per court a hearing
+ * can be in (GET /api/v1/courts), those it has ticked.
+ * @param {Account} account
+ */
+async function openCourts(account) {
+  const known = await call("GET /api/v1/courts");
+  assigning = account;
+  courtsError("");
+  $("staff-courts-heading").textContent = `Courts of ${account.username}`;
+  const names = [...new Set([...known.courts, ...account.courts])];
+  $("staff-courts-choices").replaceChildren(
+    ...names.map((name, index) =>
+      el("div", { className: "field field--check" }, [
+        el("input", {
+          attrs: {
+            id: `staff-court-${index}`,
+            type: "checkbox",
+            value: name,
+            checked: account.courts.includes(name),
+          },
+        }),
+        el("label", { text: name, attrs: { for: `staff-court-${index}` } }),
+      ]),
+    ),
+  );
+  if (!names.length) {
+    $("staff-courts-choices").append(
+      el("p", { className: "field__hint", text: "No hearing names a court yet." }),
+    );
+  }
+  /** @type {HTMLFormElement} */ ($("staff-courts")).reset(); // the reason of a last one
+  $("staff-courts").hidden = false;
+  $("staff-courts-reason").focus();
+}
+
+/** @param {SubmitEvent} event */
+async function assignCourts(event) {
+  event.preventDefault();
+  clearMessages();
+  const account = assigning;
+  if (account === null) return;
+  const reason = $("staff-courts-reason").value.trim();
+  if (!reason) {
+    courtsError("Say why: the reason is kept in the audit log.");
+    return;
+  }
+  /** @type {HTMLInputElement[]} */
+  const boxes = [...$("staff-courts-choices").querySelectorAll("input")];
+  const courts = boxes.filter((box) => box.checked).map((box) => box.value);
+  $("staff-courts-save").disabled = true;
+  try {
+    const assigned = await call("PUT /api/v1/staff/{staff_id}/courts", {
+      path: { staff_id: account.id },
+      body: { courts, reason },
+    });
+    flash(
+      assigned.courts.length
+        ? `${assigned.username} is a clerk of ${assigned.courts.join(", ")}.`
+        : `${assigned.username} is a clerk of no court: only the hearings naming them.`,
+    );
+  } catch (err) {
+    courtsError(err instanceof ApiError ? sentence(err.serverDetail || err.detail) : String(err));
+    return;
+  } finally {
+    $("staff-courts-save").disabled = false;
+  }
+  closeCourts();
+  await fillStaff();
+}
+
+function closeCourts() {
+  assigning = null;
+  $("staff-courts").hidden = true;
+}
+
 /** @param {Account} account */
 function staffRow(account) {
   const path = { staff_id: account.id };
@@ -282,6 +369,10 @@ function staffRow(account) {
     await fillSessions(account, $("staff-sessions-body"));
     $("staff-sessions").hidden = false;
   });
+  const courts =
+    account.role === "clerk"
+      ? actionButton("Courts", () => openCourts(account))
+      : null;
   const own = state.me !== null && account.id === state.me.id;
   let status = account.disabled ? "Disabled" : "Active";
   if (account.must_change_password) status += ", must change password";
@@ -289,8 +380,9 @@ function staffRow(account) {
     el("td", { text: account.username }),
     el("td", { text: account.display_name }),
     el("td", { text: STAFF_ROLE_LABELS[/** @type {keyof STAFF_ROLE_LABELS} */ (account.role)] || account.role }),
+    el("td", { text: account.role === "clerk" ? account.courts.join(", ") || "—" : "" }),
     el("td", { text: status }),
-    el("td", { className: "cell-actions" }, [reset, own ? null : toggle, sessions]),
+    el("td", { className: "cell-actions" }, [reset, own ? null : toggle, sessions, courts]),
   ]);
 }
 
@@ -311,6 +403,12 @@ async function showPage() {
   $("console-link").hidden = heldBack;
   $("totp").hidden = me.must_change_password;
   showTotp();
+  // A clerk sees which courts' hearings are theirs besides those naming them.
+  $("own-courts").hidden = me.role !== "clerk";
+  $("own-courts-text").textContent = me.courts.length
+    ? `You prepare every hearing of ${me.courts.join(", ")}, and the hearings that name ` +
+      "you as clerk."
+    : "You are assigned to no court: you prepare the hearings that name you as clerk.";
   if (heldBack) {
     $("own-sessions").hidden = true;
     $("staff-admin").hidden = true;
@@ -331,6 +429,8 @@ async function main() {
   $("totp-start").addEventListener("click", () => startTotp().catch(showError));
   $("totp-enable-form").addEventListener("submit", enableTotp);
   $("totp-disable-form").addEventListener("submit", disableTotp);
+  $("staff-courts").addEventListener("submit", assignCourts);
+  $("staff-courts-cancel").addEventListener("click", closeCourts);
   try {
     state.me = await call("GET /api/v1/session");
   } catch (err) {

@@ -56,7 +56,7 @@ export class HearingView {
   // can(permission): whether the logged-in person may; flash(text): the page's message line;
   // onHearing(hearing): told whenever the hearing is loaded or changed (its day may change).
   // nameOf(username): a staff member's name, as far as the console knows it.
-  // account(): the signed-in person ({username, role}).
+  // account(): the signed-in person ({username, role, courts}: a clerk's courts).
   constructor({ can, flash, onHearing, nameOf, account }) {
     this.can = can;
     this.account = account;
@@ -239,15 +239,17 @@ export class HearingView {
     clearError("join-bench-error");
   }
 
-  // Whether the signed-in person may change this hearing: a judge or a clerk only the
-  // hearings that name them (the server refuses the others); the e-court system's
-  // schedulers are not signed in here.
+  // Whether the signed-in person may change this hearing: a judge only the hearings that
+  // name them, a clerk those and the hearings of their courts (the server refuses the
+  // others); the e-court system's schedulers are not signed in here.
   mayChange() {
     if (!this.can("schedule_hearings")) {
       return false;
     }
     const me = this.account() || {};
-    return !["judge", "clerk"].includes(me.role) || this.benchSeat() !== null;
+    const ofMyCourt =
+      me.role === "clerk" && Boolean(this.hearing) && (me.courts || []).includes(this.hearing.court);
+    return !["judge", "clerk"].includes(me.role) || ofMyCourt || this.benchSeat() !== null;
   }
 
   // "judge" or "clerk" when the signed-in person is this hearing's presiding judge or clerk.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from court.errors import InvalidState, NotFound
@@ -54,6 +54,9 @@ class HearingFilter:
     case_number: str | None = None
     state: HearingState | None = None
     presiding_judge: str | None = None
+    # A clerk's view: only the hearings naming this clerk or of one of ``clerk_courts``.
+    assigned_to_clerk: str | None = None
+    clerk_courts: frozenset[str] = frozenset()
     limit: int = 100
     offset: int = 0
 
@@ -70,6 +73,13 @@ class HearingFilter:
             query = query.where(HearingRow.state == self.state.value)
         if self.presiding_judge is not None:
             query = query.where(HearingRow.presiding_judge == self.presiding_judge)
+        if self.assigned_to_clerk is not None:
+            query = query.where(
+                or_(
+                    HearingRow.clerk == self.assigned_to_clerk,
+                    HearingRow.court.in_(sorted(self.clerk_courts)),
+                )
+            )
         return query
 
 
@@ -134,6 +144,14 @@ class HearingRepository:
         async with self._sessions() as session:
             row = await session.get(HearingRow, hearing_id)
             return None if row is None else to_hearing(row)
+
+    async def courts(self) -> list[str]:
+        """Every court some hearing is scheduled in, in order."""
+        async with self._sessions() as session:
+            names = await session.scalars(
+                select(HearingRow.court).where(HearingRow.court != "").distinct()
+            )
+            return sorted(names)
 
     async def list(self, where: HearingFilter | None = None) -> list[Hearing]:
         where = where or HearingFilter()

@@ -7,6 +7,7 @@ stored: a copy of the database does not hand out live sessions.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ def to_account(row: StaffAccountRow) -> StaffAccount:
         disabled=row.disabled_at is not None,
         must_change_password=bool(row.must_change_password),
         totp_enabled=row.totp_secret is not None,
+        courts=frozenset(json.loads(row.courts or "[]")),
     )
 
 
@@ -76,6 +78,7 @@ class StaffAccountRepository:
             password_hash=password_hash,
             created_at=datetime.now(UTC),
             must_change_password=must_change_password,
+            courts="[]",
         )
         try:
             async with self._sessions.begin() as session:
@@ -137,6 +140,13 @@ class StaffAccountRepository:
         async with self._sessions.begin() as session:
             row = await _row(session, account_id)
             row.totp_secret = secret
+            return to_account(row)
+
+    async def set_courts(self, account_id: str, courts: frozenset[str]) -> StaffAccount:
+        """Assign the account to exactly ``courts`` (none: to the hearings naming it only)."""
+        async with self._sessions.begin() as session:
+            row = await _row(session, account_id)
+            row.courts = json.dumps(sorted(courts), ensure_ascii=False)
             return to_account(row)
 
     async def set_disabled(self, account_id: str, *, disabled_at: datetime | None) -> StaffAccount:
