@@ -17,7 +17,6 @@ bitrate over the time between them (``LinkMeter``).
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
@@ -51,7 +50,6 @@ MIN_PACKETS = 50
 class RemoteReport:
     """The endpoint's last receiver report about one stream the relay sends it."""
 
-    at: datetime.datetime  # when aiortc took it (its stats' timestamp): a new report, a new one
     expected: int  # packets the relay had sent on the stream when the report arrived
     lost: int  # cumulative, as the endpoint counts them
     round_trip_s: float | None  # aiortc's smoothed estimate; None before the first
@@ -116,15 +114,19 @@ def link_quality(before: LinkCounters, now: LinkCounters) -> LinkQuality:
     down_lost = down_expected = 0
     round_trips: list[float] = []
     for sender, report in now.down.items():
-        earlier_report = before.down.get(sender)
-        if earlier_report is not None and earlier_report.at == report.at:
-            continue  # no report since the last reading: nothing new of this stream
-        earlier_expected = 0 if earlier_report is None else earlier_report.expected
-        earlier_lost = 0 if earlier_report is None else earlier_report.lost
-        down_expected += max(0, report.expected - earlier_expected)
-        down_lost += max(0, report.lost - earlier_lost)
+        previous = before.down.get(sender, RemoteReport(0, 0, None))
+        expected = report.expected - previous.expected
+        if expected <= 0:
+            # No report since the last reading, or the stream was idle (a subscription
+            # without a Producer): nothing new of it. An idle sender's reports repeat the
+            # last frame's NTP time, so aiortc matches an echo to the wrong report and its
+            # round trip goes wrong, even below zero.
+            continue
+        down_expected += expected
+        down_lost += max(0, report.lost - previous.lost)
         if report.round_trip_s is not None:
-            round_trips.append(report.round_trip_s)
+            # A stream that fell idle during the reading may still carry such an estimate.
+            round_trips.append(max(0.0, report.round_trip_s))
     return LinkQuality(
         path=now.path,
         # Every stream crosses the same ICE pair: their estimates differ by the endpoint's
@@ -147,7 +149,6 @@ async def read_counters(transport: Transport, at: float) -> LinkCounters:
         for stats in (await sender.getStats()).values():
             if isinstance(stats, RTCRemoteInboundRtpStreamStats):
                 down[stats.id] = RemoteReport(
-                    at=stats.timestamp,
                     # aiortc gives packetsReceived as what it had sent less what was lost.
                     expected=stats.packetsReceived + stats.packetsLost,
                     lost=stats.packetsLost,

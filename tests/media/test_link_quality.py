@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from media.link_quality import (
@@ -17,9 +15,6 @@ from media.link_quality import (
     link_quality,
 )
 from media.passthrough import ReceivedCount
-
-T0 = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)
-T1 = T0 + datetime.timedelta(seconds=3)
 
 
 def reading(
@@ -52,14 +47,14 @@ def test_loss_and_bitrate_are_those_between_the_two_readings() -> None:
         sent=1_000_000,
         received=2_000_000,
         up={1: ReceivedCount(1000, 10), 2: ReceivedCount(500, 0)},
-        down={"s": RemoteReport(T0, 900, 5, 0.05)},
+        down={"s": RemoteReport(900, 5, 0.05)},
     )
     after = reading(
         13.0,
         sent=1_000_000 + 375_000,  # 1 Mbit/s for 3 s
         received=2_000_000 + 150_000,  # 400 kbit/s
         up={1: ReceivedCount(1300, 25), 2: ReceivedCount(650, 0)},  # 15 of 450 lost
-        down={"s": RemoteReport(T1, 1100, 9, 0.07)},  # 4 of 200
+        down={"s": RemoteReport(1100, 9, 0.07)},  # 4 of 200
     )
 
     measured = link_quality(before, after)
@@ -70,10 +65,10 @@ def test_loss_and_bitrate_are_those_between_the_two_readings() -> None:
     assert (measured.kbit_s_up, measured.kbit_s_down) == (400, 1000)
 
 
-def test_a_stream_not_reported_on_since_the_last_reading_adds_nothing() -> None:
-    stale = RemoteReport(T0, 900, 50, 0.9)
-    fresh_before = RemoteReport(T0, 0, 0, 0.03)
-    fresh = RemoteReport(T1, 100, 0, 0.03)
+def test_a_stream_idle_or_not_reported_on_since_the_last_reading_adds_nothing() -> None:
+    stale = RemoteReport(900, 50, -0.9)
+    fresh_before = RemoteReport(0, 0, 0.03)
+    fresh = RemoteReport(100, 0, 0.03)
     before = reading(0.0, down={"stale": stale, "fresh": fresh_before})
     after = reading(3.0, down={"stale": stale, "fresh": fresh})
 
@@ -81,6 +76,13 @@ def test_a_stream_not_reported_on_since_the_last_reading_adds_nothing() -> None:
 
     assert measured.loss_down == 0.0
     assert measured.round_trip_ms == 30
+
+
+def test_a_round_trip_estimated_below_zero_reads_zero() -> None:
+    before = reading(0.0, down={"s": RemoteReport(0, 0, None)})
+    after = reading(3.0, down={"s": RemoteReport(100, 0, -0.004)})
+
+    assert link_quality(before, after).round_trip_ms == 0
 
 
 def test_too_few_packets_tell_no_loss_and_no_report_no_round_trip() -> None:
