@@ -183,7 +183,7 @@ class HealthMonitor:
                 try:
                     await part.check()
                 except Exception:
-                    logger.exception("health check of %s failed", part.hearing_id)
+                    logger.exception("%s of %s failed", type(part).__name__, part.hearing_id)
 
     async def stop(self) -> None:
         if self._task is not None:
