@@ -1,6 +1,6 @@
 """Link quality: what the relay knows of one endpoint's connection, and a grade for it.
 
-Everything is read from what aiortc keeps anyway, a few times a minute, never on the
+Everything is read from what aiortc keeps anyway, when asked (every few seconds), never on the
 per-packet path:
 
 - towards the endpoint (down): the receiver reports its browser sends about each stream the
