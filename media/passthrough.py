@@ -30,6 +30,7 @@ import random
 import struct
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -261,6 +262,38 @@ async def send_bitrate_estimate(receiver: RTCRtpReceiver, bitrate: int) -> bool:
     packet.fci = pack_remb_fci(bitrate, [sources[0].source])
     await receiver._send_rtcp(packet)
     return True
+
+
+# What a receiver counts of each stream it receives, by SSRC (aiortc's StreamStatistics, from
+# which its receiver reports are made), and which SSRCs carry retransmissions (RTX).
+_RECEIVER_STREAMS = "_RTCRtpReceiver__remote_streams"
+_RECEIVER_RTX_SSRCS = "_RTCRtpReceiver__rtx_ssrc"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedCount:
+    """Packets of one received stream so far: expected (from the sequence numbers) and lost
+    (expected but never arrived; RFC 3550 A.3), as the relay's receiver reports say them."""
+
+    expected: int
+    lost: int
+
+
+def received_counts(receiver: RTCRtpReceiver) -> dict[int, ReceivedCount]:
+    """What ``receiver`` has received of each media stream (by SSRC), before retransmission.
+
+    Its public ``getStats`` names every SSRC of a receiver with one id, so the report keeps
+    only the last: the retransmission (RTX) stream, once the relay has asked for a packet
+    again. RTX streams are left out here: a repaired packet arrives on its own SSRC, and
+    the media SSRC counts each packet's first arrival only, so its loss is the link's.
+    """
+    streams = getattr(receiver, _RECEIVER_STREAMS)
+    rtx = getattr(receiver, _RECEIVER_RTX_SSRCS)
+    return {
+        ssrc: ReceivedCount(stream.packets_expected, stream.packets_lost)
+        for ssrc, stream in streams.items()
+        if ssrc not in rtx and stream.max_seq is not None
+    }
 
 
 def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:

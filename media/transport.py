@@ -127,6 +127,14 @@ class Transport:
             path=selected_path(dtls.transport),
         )
 
+    def senders(self) -> list[RTCRtpSender]:
+        """The senders of its subscriptions, live or idle (their statistics: link_quality.py)."""
+        return [transceiver.sender for transceiver in self._consumers.values()]
+
+    def receivers(self) -> list[RTCRtpReceiver]:
+        """The receivers of what the endpoint publishes, live or stopped (the same)."""
+        return [transceiver.receiver for transceiver in self._publish.values()]
+
     def on_incoming_track(self, callback: IncomingTrack) -> None:
         self._on_incoming_track = callback
 

@@ -30,6 +30,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
+from media.link_quality import GRADES
 from media.producer import Producer
 from media.transport import Transport, TransportCounts
 from server.problems import problem
@@ -155,6 +156,21 @@ class LiveCollector(Collector):
                 for a in hearing.attendance.values()
             ),
         )
+        grades = Counter(
+            a.link.grade
+            for hearing in live
+            for a in hearing.attendance.values()
+            if a.present and a.link is not None
+        )
+        links = GaugeMetricFamily(
+            "courtroom_participants_link_grade",
+            "Participants by the grade of their connection as last measured (good, poor, bad; "
+            "media/link_quality.py), observers and those not yet measured aside",
+            labels=["grade"],
+        )
+        for grade in GRADES:
+            links.add_metric([grade], grades[grade])
+        yield links
         recordings = [h.recorder.recording for h in live if h.recorder.recording is not None]
         yield GaugeMetricFamily(
             "courtroom_recordings_running",

@@ -75,7 +75,9 @@ class HearingRegistry:
         )
         self._live: dict[HearingId, Courtroom] = {}
         self._later: set[asyncio.Task[None]] = set()
-        self._health = HealthMonitor(lambda: [c.health for c in self._live.values()])
+        self._health = HealthMonitor(
+            lambda: [check for c in self._live.values() for check in (c.health, c.quality)]
+        )
 
     def courtroom(self, session: Session) -> Courtroom:
         """The courtroom ``session`` has joined, or InvalidState."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from court.hearing import Participant
 from court.ids import ParticipantId
+from media.link_quality import LinkQuality
 
 if TYPE_CHECKING:
     from signaling.live.rooms import LiveRoom
@@ -50,6 +51,8 @@ class Attendance:
     last_heartbeat: float | None = None
     gap_started_at: float | None = None
     joined_at: float = 0.0  # monotonic, set by the live hearing from its clock
+    # The connection as last measured (features/connection_quality.py); None until then.
+    link: LinkQuality | None = None
 
     @property
     def id(self) -> ParticipantId:

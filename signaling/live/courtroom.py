@@ -3,7 +3,8 @@
 The Courtroom builds the parts of a hearing in order, each complete when it is made: the
 LiveHearing (rooms, media, recording), the audience, roster, transfers and event bus (the
 narrow interfaces of signaling.live.ports), then the features (admission, moderation,
-consultations, chat, the protocol, exhibits, screen sharing, who speaks, connection health),
+consultations, chat, the protocol, exhibits, screen sharing, who speaks, connection health
+and quality),
 each given only the interfaces it needs. A feature reacts to what others cause through its
 hooks (signaling.live.hooks); none imports this module or another feature (import-linter
 contracts in pyproject.toml). What is left here is what the hearing does as a whole:
@@ -31,6 +32,7 @@ from signaling.live.bus import EventSink, HearingEventBus
 from signaling.live.decisions import CourtDecisions, MemoryDecisions
 from signaling.live.features.admission import Admission
 from signaling.live.features.chat import Chat, ChatStore
+from signaling.live.features.connection_quality import ConnectionQuality
 from signaling.live.features.consultations import Consultations
 from signaling.live.features.exhibits import ExhibitRegister, ExhibitStore
 from signaling.live.features.health import ConnectionHealth
@@ -133,6 +135,7 @@ class Courtroom:
             events=bus,
             max_video_bitrate=media.max_video_bitrate,
         )
+        self.quality = ConnectionQuality(live, audience=audience)
         # The order is the hooks' order: the protocol writes an event down before the
         # exhibit register (which writes its own entries) follows a screen share.
         hooks.add(
@@ -145,6 +148,7 @@ class Courtroom:
             self.screens,
             self.speaker,
             self.health,
+            self.quality,
         )
         for feature in hooks:
             bus.subscribe(type(feature).__name__, feature.on_event)

@@ -360,6 +360,28 @@ class VideoHoldChanged(TypedDict):
 
 
 @with_config(_CLOSED)
+class LinkQualityView(TypedDict):
+    """One participant's connection as the relay measured it over the last few seconds
+    (media.link_quality): up is from the participant to the court, down to them."""
+
+    participant_id: str
+    path: Literal["direct", "relayed"] | None  # relayed: through TURN; None: not yet connected
+    round_trip_ms: int | None  # None until they report on media the relay sends them
+    loss_up: float | None  # a fraction (0.05 is 5 %); None: too few packets to tell
+    loss_down: float | None
+    kbit_s_up: int
+    kbit_s_down: int
+    grade: Literal["good", "poor", "bad"]
+
+
+@with_config(_CLOSED)
+class ConnectionQualityMeasured(TypedDict):
+    """To the court, every few seconds: each participant's connection, observers aside."""
+
+    participants: list[LinkQualityView]
+
+
+@with_config(_CLOSED)
 class Offer(TypedDict):
     """The server's SDP offer (signaling.live.negotiator): answer it with ``answer``."""
 
@@ -442,5 +464,6 @@ NOTICES: Final[Mapping[ServerEvent, type]] = {
     ServerEvent.SCREEN_SHARE_STARTED: ScreenShareStarted,
     ServerEvent.SCREEN_SHARE_STOPPED: ScreenShareStopped,
     ServerEvent.VIDEO_HOLD_CHANGED: VideoHoldChanged,
+    ServerEvent.CONNECTION_QUALITY_MEASURED: ConnectionQualityMeasured,
     ServerEvent.OFFER: Offer,
 }

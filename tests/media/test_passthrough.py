@@ -41,7 +41,7 @@ from aiortc.rtcrtpparameters import (
     RTCRtpSendParameters,
 )
 from aiortc.rtcrtpreceiver import RemoteStreamTrack
-from aiortc.rtp import RTCP_RTPFB_NACK, HeaderExtensionsMap, RtcpRtpfbPacket, RtpPacket
+from aiortc.rtp import RTCP_RTPFB_NACK, HeaderExtensionsMap, RtcpRtpfbPacket, RtpPacket, wrap_rtx
 
 from media import passthrough
 from media.consumer import Consumer
@@ -554,3 +554,35 @@ def test_a_new_stream_goes_by_its_mid_never_to_the_only_receiver_of_its_payload_
     assert router.route_rtp(packet(2222, "3")) is screen
     assert router.route_rtp(packet(2222, None)) is screen  # MID no longer sent: by SSRC
     assert router.route_rtp(packet(1111, None)) is camera
+
+
+# --- Reading what a receiver counted (media/link_quality.py) ----------------------------
+
+
+async def test_received_counts_are_each_media_streams_first_arrivals_not_its_retransmissions() -> (
+    None
+):
+    receiver = RTCRtpReceiver("video", transport=cast(RTCDtlsTransport, _FakeTransport()))
+    rtx = RTCRtpCodecParameters(
+        mimeType="video/rtx", clockRate=90000, payloadType=97, parameters={"apt": 96}
+    )
+    # What receive() sets from the negotiated parameters, without starting a decoder thread.
+    receiver._RTCRtpReceiver__codecs = {96: VP8, 97: rtx}  # type: ignore[attr-defined]
+    receiver._RTCRtpReceiver__rtx_ssrc = {2222: 1111}  # type: ignore[attr-defined]
+    vp8 = b"\x90\x80\x01\x10\x02\x00"  # a descriptor and a keyframe's first bytes
+
+    def media(sequence: int) -> RtpPacket:
+        return RtpPacket(
+            payload_type=96,
+            sequence_number=sequence,
+            timestamp=sequence * 3000,
+            ssrc=1111,
+            payload=vp8,
+        )
+
+    for sequence in (1, 2, 4, 5, 6, 9, 10):  # 3, 7 and 8 lost on the way
+        await receiver._handle_rtp_packet(media(sequence), arrival_time_ms=0)
+    repaired = wrap_rtx(media(3), payload_type=97, sequence_number=500, ssrc=2222)
+    await receiver._handle_rtp_packet(repaired, arrival_time_ms=0)
+
+    assert passthrough.received_counts(receiver) == {1111: passthrough.ReceivedCount(10, 3)}

@@ -1,9 +1,10 @@
 """A headless aiortc participant, run inside the firewalled namespace by the TURN tests.
 
-    ip netns exec <ns> python -m tests.network.participant <url> <token> <seconds>
+    ip netns exec <ns> python -m tests.network.participant <url> <token> <seconds> [direct] [stay]
 
 It joins with the ICE servers of its join ack (TURN over TLS first: aiortc uses one TURN
-server) and the relay policy, publishes a red camera and a 440 Hz tone, and reports on
+server) and the relay policy (``direct``: the join ack's policy, for a server without TURN),
+publishes a red camera and a 440 Hz tone, and reports on
 stdout, as JSON, what it received from each other participant and its selected ICE pair.
 SSL_CERT_FILE names the test certificate authority that signed coturn's certificate.
 """
@@ -91,7 +92,11 @@ async def receive(client: ParticipantClient, seconds: float) -> dict[str, Any]:
     return received
 
 
-async def main(url: str, token: str, seconds: float) -> dict[str, Any]:
+async def main(
+    url: str, token: str, seconds: float, *, relay: bool = True, stay: bool = False
+) -> dict[str, Any]:
+    """``stay``: keep publishing until ``seconds`` have passed, not only until it has seen
+    and heard the others (a test that measures the connection meanwhile)."""
     passthrough.install()
     camera = ColourCamera((255, 0, 0))
     client = ParticipantClient(
@@ -100,12 +105,15 @@ async def main(url: str, token: str, seconds: float) -> dict[str, Any]:
         audio=ToneTrack(440.0),
         video=camera,
         prefer_turn_url="turns:",
-        ice_transport_policy="relay",
+        ice_transport_policy="relay" if relay else None,
     )
     try:
         joined = await client.connect()
         await client.publish()
+        started = asyncio.get_running_loop().time()
         received = await receive(client, seconds)
+        if stay:
+            await asyncio.sleep(max(0.0, started + seconds - asyncio.get_running_loop().time()))
         return {
             "participant_id": joined["participant"]["id"],
             "ice_servers": joined.get("ice_servers"),
@@ -118,5 +126,14 @@ async def main(url: str, token: str, seconds: float) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    result = asyncio.run(main(sys.argv[1], sys.argv[2], float(sys.argv[3])))
+    flags = set(sys.argv[4:])
+    result = asyncio.run(
+        main(
+            sys.argv[1],
+            sys.argv[2],
+            float(sys.argv[3]),
+            relay="direct" not in flags,
+            stay="stay" in flags,
+        )
+    )
     print(json.dumps(result))

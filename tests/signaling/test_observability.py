@@ -12,8 +12,11 @@ import logging
 from prometheus_client.parser import text_string_to_metric_families
 
 from court.roles import Role
+from media.link_quality import GRADES
 from server.logs import JsonFormatter
 from server.metrics import Metrics
+from signaling.live.features.connection_quality import QUALITY_INTERVAL_S
+from signaling.live.server_events import ServerEvent
 from tests.signaling.conftest import HearingServer
 from tests.signaling.helpers import frames_from
 from tests.support.media import ColourCamera, ToneTrack
@@ -68,6 +71,18 @@ async def test_the_metrics_follow_a_live_hearing_and_its_counters_only_grow(
     # Honest publishers stay within their bitrate budget (media/producer.py).
     assert value(during, "courtroom_relay_publishers_over_budget") == 0
     assert value(during, "courtroom_relay_dropped_bytes_total") == 0
+
+    # Once their connections are measured (every few seconds), both are counted by grade.
+    await judge.wait_until(
+        lambda: any(
+            len(notice["participants"]) == 2
+            for notice in judge.received(ServerEvent.CONNECTION_QUALITY_MEASURED)
+        ),
+        within_s=6 * QUALITY_INTERVAL_S,
+    )
+    graded = scrape(metrics)
+    grades = {g: value(graded, "courtroom_participants_link_grade", grade=g) for g in GRADES}
+    assert sum(grades.values()) == 2 and grades["bad"] == 0, grades  # loopback: nothing lost
 
     await defendant.close()
     await judge.wait_until(lambda: not judge.tracks_of(defendant.participant_id))

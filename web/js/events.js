@@ -69,5 +69,6 @@ export const ServerEvent = Object.freeze({
   SCREEN_SHARE_STARTED: "screen_share_started",
   SCREEN_SHARE_STOPPED: "screen_share_stopped",
   VIDEO_HOLD_CHANGED: "video_hold_changed",
+  CONNECTION_QUALITY_MEASURED: "connection_quality_measured",
   OFFER: "offer",
 });

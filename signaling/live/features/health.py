@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from court.event_params import NO_PARAMS, Because, Gap
 from court.events import HEARING, EventKind, Subject
@@ -154,10 +155,20 @@ class ConnectionHealth(Feature):
         await self._audience.to_court(ServerEvent.VIDEO_HOLD_CHANGED, told)
 
 
+class Checked(Protocol):
+    """A part of one hearing the monitor checks twice a second (ConnectionHealth, and the
+    connection quality, which measures at its own pace)."""
+
+    @property
+    def hearing_id(self) -> str: ...
+
+    async def check(self) -> None: ...
+
+
 class HealthMonitor:
     """One task for the whole process, started with the first hearing."""
 
-    def __init__(self, hearings: Callable[[], Iterable[ConnectionHealth]]) -> None:
+    def __init__(self, hearings: Callable[[], Iterable[Checked]]) -> None:
         self._hearings = hearings
         self._task: asyncio.Task[None] | None = None
 
@@ -168,11 +179,11 @@ class HealthMonitor:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(CHECK_INTERVAL_S)
-            for health in list(self._hearings()):
+            for part in list(self._hearings()):
                 try:
-                    await health.check()
+                    await part.check()
                 except Exception:
-                    logger.exception("health check of %s failed", health.hearing_id)
+                    logger.exception("%s of %s failed", type(part).__name__, part.hearing_id)
 
     async def stop(self) -> None:
         if self._task is not None:
