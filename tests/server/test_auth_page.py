@@ -73,7 +73,7 @@ def test_the_login_script_posts_to_the_session_and_opens_the_console() -> None:
     script = SCRIPT.read_text()
 
     # Through the pages' one HTTP client, which reads Retry-After into err.retryAfter.
-    assert 'request("POST", "/api/v1/session"' in script
+    assert 'call("POST /api/v1/session"' in script
     assert 'const CONSOLE = "/console";' in script
     assert "err.retryAfter" in script
     assert "Retry-After" in (WEB_DIR / "js" / "lib" / "http.js").read_text()
