@@ -1,5 +1,5 @@
 // The live roster of the court panel (SIGNALING.md `roster_changed`): who is where, their
-// connection and device check, how long they have waited, and what the court may do to them.
+// connection, its quality (court-panel-quality.js) and device check, how long they have waited, and what the court may do to them.
 
 import { ClientEvent } from "./events.js";
 import { ROLE_ORDER } from "./lib/terms.js";
@@ -57,7 +57,7 @@ function group(id, title) {
 }
 
 export class RosterSection {
-  // ctx: {self, run, announce, data, hearingState(), setSpotlight(id), entries()}
+  // ctx: {self, run, announce, data, hearingState(), setSpotlight(id), entries(), quality}
   constructor(ctx) {
     this._ctx = ctx;
     this._rows = new Map(); // participant id -> row element
@@ -118,6 +118,7 @@ export class RosterSection {
     this._pending.hidden = received;
     const entries = this._ctx.entries();
     this._forms.prune(new Map(entries.map((e) => [e.id, e])));
+    this._ctx.quality.keepOnly(new Set(entries.map((e) => e.id)));
 
     this._access.render(received);
     this._hands.render(entries.filter((e) => e.hand_raised && !e.removed));
@@ -254,6 +255,9 @@ export class RosterSection {
     }
 
     const parts = [el("p", { className: "cp-person__head" }, head)];
+    if (!entry.removed && kind !== "consultation") {
+      parts.push(this._ctx.quality.lineFor(entry.id));
+    }
     if (kind === "waiting" && !entry.removed) {
       const meta = [];
       if (entry.waiting_since && isPresent(entry)) {

@@ -12,6 +12,7 @@
 import { ServerEvent } from "./events.js";
 import { ChatHub } from "./court-panel-chat.js";
 import { button, clockTime, preservingFocus } from "./court-panel-dom.js";
+import { ConnectionQuality } from "./court-panel-quality.js";
 import { flatten, RosterSection } from "./court-panel-roster.js";
 import { HearingStateSection, movesFor } from "./court-panel-state.js";
 import { el, sentence } from "./lib/dom.js";
@@ -19,7 +20,18 @@ import { el, sentence } from "./lib/dom.js";
 let mounted = null;
 
 class CourtPanel {
-  constructor({ root, signaling, self, hearing, roster, spotlight, locked, chat, scheduledStart }) {
+  constructor({
+    root,
+    signaling,
+    live,
+    self,
+    hearing,
+    roster,
+    spotlight,
+    locked,
+    chat,
+    scheduledStart,
+  }) {
     this.root = root;
     this._signaling = signaling;
     this._inFlight = new Set();
@@ -57,12 +69,24 @@ class CourtPanel {
         this.render();
       },
     };
+    ctx.quality = new ConnectionQuality({
+      nameOf: (id) => ctx.nameOf(id),
+      announce: (text) => this.announce(text),
+    });
     this.ctx = ctx;
     this._build(self);
     this._state.setHearing(hearing);
     if (roster) {
       this._applyRoster(roster);
     }
+    // The connections' figures change every few seconds: the lines change in place, and
+    // the rest of the panel is not drawn again for them.
+    ctx.quality.update(live.state.linkQuality, live.state.videoHeld);
+    live.subscribe((state, before) => {
+      if (state.linkQuality !== before.linkQuality || state.videoHeld !== before.videoHeld) {
+        ctx.quality.update(state.linkQuality, state.videoHeld);
+      }
+    });
     if (this._chat && Array.isArray(chat)) {
       chat.forEach((message) => this._chat.receive(message, { history: true }));
     }
@@ -373,6 +397,7 @@ class CourtPanel {
 export function mountCourtPanel({
   root = document.getElementById("court-panel"),
   signaling,
+  live, // the page's store of the hearing (session.js): the connections' quality and holds
   self,
   hearing,
   roster = null, // the last roster_changed payload, if it came before the panel was mounted
@@ -381,8 +406,8 @@ export function mountCourtPanel({
   chat = null, // the join acknowledgement's chat history (messages)
   scheduledStart = null, // RFC 3339, or null if not known
 }) {
-  if (!root || !signaling || !self || !hearing) {
-    throw new Error("mountCourtPanel needs root, signaling, self and hearing");
+  if (!root || !signaling || !live || !self || !hearing) {
+    throw new Error("mountCourtPanel needs root, signaling, live, self and hearing");
   }
   if (mounted && mounted.root === root) {
     mounted.update({ hearing, self });
@@ -391,6 +416,7 @@ export function mountCourtPanel({
   mounted = new CourtPanel({
     root,
     signaling,
+    live,
     self,
     hearing,
     roster,

@@ -29,6 +29,10 @@ import { ServerEvent } from "./events.js";
  * @property {object | null} recording
  * @property {object | null} lastRoster the court's last roster_changed
  * @property {string | null} leftReason participant_left about ourselves ("released")
+ * @property {Map<string, import("./lib/wire-types.js").LinkQualityView>} linkQuality each
+ *   participant's connection as last measured (the court's), by participant id
+ * @property {Map<string, import("./lib/wire-types.js").VideoHoldChanged>} videoHeld the
+ *   participants whose video the relay holds back now (the court's), by participant id
  */
 
 /** @typedef {Partial<LiveState>} Change */
@@ -110,6 +114,26 @@ export const REDUCERS = Object.freeze({
   [ServerEvent.RECORDING_STARTED]: (_state, { recording }) => ({ recording }),
 
   [ServerEvent.RECORDING_STOPPED]: () => ({ recording: null }),
+
+  // Each notice replaces the last: a participant not on it is not measured (yet, or any more).
+  [ServerEvent.CONNECTION_QUALITY_MEASURED]: (_state, { participants }) => ({
+    linkQuality: new Map(
+      /** @type {import("./lib/wire-types.js").LinkQualityView[]} */ (participants || []).map(
+        (view) => [view.participant_id, view],
+      ),
+    ),
+  }),
+
+  [ServerEvent.VIDEO_HOLD_CHANGED]: (state, hold) => {
+    if (!hold.participant_id) {
+      return {};
+    }
+    return {
+      videoHeld: hold.held
+        ? withEntry(state.videoHeld, hold.participant_id, hold)
+        : without(state.videoHeld, hold.participant_id),
+    };
+  },
 });
 
 /**
@@ -151,12 +175,19 @@ export function joinAccepted(data) {
 }
 
 /**
- * The session's peer connection is gone: nothing is received, and who is in the room is
- * known again only from the next join.
+ * The session's peer connection is gone: nothing is received, and who is in the room, how
+ * their connections are and whose video is held back are known again only from the next
+ * join and the notices after it (a hold that began before is not said again: a page that
+ * joins later does not know it either).
  * @returns {Change}
  */
 export function sessionClosed() {
-  return { assignment: new Map(), present: new Map() };
+  return {
+    assignment: new Map(),
+    present: new Map(),
+    linkQuality: new Map(),
+    videoHeld: new Map(),
+  };
 }
 
 /**

@@ -196,6 +196,11 @@ const ON_SERVER_EVENT = Object.freeze({
   [ServerEvent.SPOTLIGHT_CHANGED]: (payload) => dispatch(ServerEvent.SPOTLIGHT_CHANGED, payload),
   [ServerEvent.ROSTER_CHANGED]: (payload) => dispatch(ServerEvent.ROSTER_CHANGED, payload),
   [ServerEvent.LOCK_CHANGED]: (payload) => dispatch(ServerEvent.LOCK_CHANGED, payload),
+  // The court's: each participant's connection, and whose video the relay holds back. The
+  // court panel draws them from the store, and says what got worse.
+  [ServerEvent.CONNECTION_QUALITY_MEASURED]: (payload) =>
+    dispatch(ServerEvent.CONNECTION_QUALITY_MEASURED, payload),
+  [ServerEvent.VIDEO_HOLD_CHANGED]: (payload) => dispatch(ServerEvent.VIDEO_HOLD_CHANGED, payload),
   [ServerEvent.MUTED]: ({ reason }, parts) => parts.controls.onMuted(reason || ""),
   [ServerEvent.UNMUTE_REQUESTED]: (_payload, parts) => parts.controls.onUnmuteRequested(),
   // A released witness is told with `removed` and `released: true`: thanked, not removed.

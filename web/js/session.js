@@ -43,6 +43,8 @@ export const live = createStore(
     recording: null,
     lastRoster: null, // the court's last roster_changed (for the court panel when it mounts)
     leftReason: null, // participant_left about ourselves ("released")
+    linkQuality: new Map(), // participant id -> their connection as last measured (court)
+    videoHeld: new Map(), // participant id -> their video held back by the relay (court)
   }),
 );
 
@@ -348,6 +350,7 @@ export async function mountCourtPanelOnce(parts) {
     mountCourtPanel({
       root: document.getElementById("court-panel"),
       signaling: parts.signaling,
+      live,
       self,
       hearing,
       // What came before the panel could listen: the roster is sent during the join.

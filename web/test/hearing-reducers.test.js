@@ -27,6 +27,8 @@ function state(fields = {}) {
     recording: null,
     lastRoster: null,
     leftReason: null,
+    linkQuality: new Map(),
+    videoHeld: new Map(),
     ...fields,
   };
 }
@@ -162,10 +164,50 @@ test("a closed session forgets who is present and what was received", () => {
   const change = sessionClosed();
   assert.equal(change.present?.size, 0);
   assert.equal(change.assignment?.size, 0);
+  assert.equal(change.linkQuality?.size, 0);
+  assert.equal(change.videoHeld?.size, 0);
 });
 
 test("the tracks received and the recording the page started are changes of their own", () => {
   const assignment = new Map([["prt_w", { audio: null, video: null }]]);
   assert.equal(tracksReceived(assignment).assignment, assignment);
   assert.deepEqual(recordingIs(null), { recording: null });
+});
+
+/** @param {string} id @param {"good" | "poor" | "bad"} grade */
+function reading(id, grade) {
+  return {
+    participant_id: id,
+    path: "direct",
+    round_trip_ms: 40,
+    loss_up: grade === "good" ? 0 : 0.12,
+    loss_down: 0.01,
+    kbit_s_up: 900,
+    kbit_s_down: 1100,
+    grade,
+  };
+}
+
+test("a connection-quality notice replaces the last: who is not on it is not measured", () => {
+  const before = state({ linkQuality: new Map([["prt_gone", reading("prt_gone", "bad")]]) });
+  const change = reduce(before, ServerEvent.CONNECTION_QUALITY_MEASURED, {
+    participants: [reading("prt_w", "poor"), reading("prt_self", "good")],
+  });
+  assert.deepEqual([...(change.linkQuality?.keys() ?? [])], ["prt_w", "prt_self"]);
+  assert.equal(change.linkQuality?.get("prt_w")?.grade, "poor");
+  assert.equal(before.linkQuality.size, 1);
+});
+
+test("a held video is kept until it is released, and only that participant's", () => {
+  const hold = { participant_id: "prt_w", name: "Anar", held: true, max_video_kbps: 1500 };
+  const other = { participant_id: "prt_x", name: "Vugar", held: true, max_video_kbps: 1500 };
+  const held = reduce(state({ videoHeld: new Map([["prt_x", other]]) }), ServerEvent.VIDEO_HOLD_CHANGED, hold);
+  assert.deepEqual([...(held.videoHeld?.keys() ?? [])], ["prt_x", "prt_w"]);
+  const released = reduce(
+    state({ videoHeld: held.videoHeld }),
+    ServerEvent.VIDEO_HOLD_CHANGED,
+    { ...hold, held: false },
+  );
+  assert.deepEqual([...(released.videoHeld?.keys() ?? [])], ["prt_x"]);
+  assert.equal(held.videoHeld?.size, 2);
 });
