@@ -1,16 +1,22 @@
-"""The court sees a participant's poor connection in its panel (issue 16), as a judge would:
+"""The court sees a participant's poor connection and held video in its panel (issues 16 and
+15), as a judge would:
 the clerk's Chromium on a link that drops 12 % of packets each way (iptables, as for the
 loss test), the judge's on a clean one. The judge's roster row for the clerk says "Good
 connection" first; with the loss on it says "Poor connection" or "Very poor connection"
 (and says it aloud once), its figures show the loss; the detail the judge opened stays
 open and the row keeps its height through the refreshes; once the loss stops it is good
-again. Screenshots of the judge's panel go to ``E2E_SHOTS_DIR`` for review.
+again. And a defendant whose camera sends 4.8 Mbit/s, over the court's 4 Mbit/s limit (a
+headless participant: a browser's encoder keeps within what the relay advertises), is shown
+with "Video held back" until their camera is brought within it. Screenshots of the judge's
+panel go to ``E2E_SHOTS_DIR`` for review.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +24,16 @@ from typing import Any
 
 import pytest
 
+from court.roles import Role
+from media import passthrough
+from signaling.client import ParticipantClient
 from signaling.live.features.connection_quality import QUALITY_INTERVAL_S
+from signaling.live.features.health import RELEASED_AFTER_S
 from tests.e2e.harness import SHOTS_FOR_REVIEW, Server, save_for_review
 from tests.e2e.hearing_page import HearingPage
-from tests.network.conftest import judge_and_clerk
+from tests.network.conftest import hearing_pages, judge_and_clerk
 from tests.network.topology import LossyLink
+from tests.support.media import Flood, ToneTrack
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -156,3 +167,73 @@ def test_the_judge_sees_the_clerks_poor_connection_in_the_roster_and_then_good_a
     assert still_open, report
     assert height_after == height_before, report
     assert percent(again["Loss from them"]) < 0.03, report
+
+
+def wait_held(judge: HearingPage, participant_id: str, held: bool, within_s: float) -> None:
+    judge.page.wait_for_function(
+        "([id, held]) => {"
+        "  const line = document.querySelector("
+        '    `#court-panel .cp-quality[data-participant-id="${id}"]`);'
+        "  return line && line.dataset.held === String(held)"
+        "    && line.querySelector('.cp-quality__held').hidden === !held;"
+        "}",
+        arg=[participant_id, held],
+        timeout=int(within_s * 1000),
+    )
+
+
+def test_the_judge_sees_whose_video_is_held_back_until_it_is_within_the_limit(
+    playwright_driver: Any,
+    plain_server: Server,
+    browser_dirs: Callable[[str], Path],
+    tmp_path: Path,
+) -> None:
+    # The headless defendant runs on an event loop of its own: Playwright's runs on this thread.
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def run(coroutine: Any, within_s: float = 30.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(within_s)
+
+    passthrough.install()  # the flood's frames are sent as they are, not encoded again
+    flood = Flood()
+    defendant = ParticipantClient(
+        plain_server.url,
+        plain_server.links[Role.DEFENDANT.value]["token"],
+        audio=ToneTrack(),
+        video=flood,
+    )
+    where: dict[str, str | None] = {"judge": None, "clerk": None}
+    try:
+        with hearing_pages(playwright_driver, plain_server, browser_dirs, where) as pages:
+            judge = pages["judge"]
+            run(defendant.connect())
+            run(defendant.publish())
+            judge.command("admit", {"participant_id": defendant.participant_id})
+            wait_held(judge, defendant.participant_id, True, within_s=20)
+            judge.page.wait_for_function(
+                "() => document.querySelector('#cp-announcer').textContent"
+                "  .includes('video held back, over the court\\'s bitrate limit')",
+                timeout=2000,
+            )
+            said = judge.page.locator("#cp-announcer").inner_text()
+            shown = judge.page.locator(
+                f'#court-panel .cp-person[data-participant-id="{defendant.participant_id}"]'
+                " .cp-quality__held"
+            ).inner_text()
+            shoot(judge, defendant.participant_id, tmp_path, "panel-video-held")
+            held_at = time.monotonic()
+            flood.frame_bytes = 200  # within the limit from the next keyframe on
+            wait_held(judge, defendant.participant_id, False, within_s=RELEASED_AFTER_S + 20)
+            released_s = round(time.monotonic() - held_at, 1)
+            shoot(judge, defendant.participant_id, tmp_path, "panel-video-released")
+    finally:
+        run(defendant.close())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+    print(json.dumps({"said": said, "shown": shown, "released_after_s": released_s}))
+    assert shown == "Video held back: over the court's bitrate limit"
+    assert f"{plain_server.name(Role.DEFENDANT.value)}: video held back" in said, said
