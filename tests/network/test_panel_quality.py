@@ -1,11 +1,10 @@
 """The court sees a participant's poor connection and held video in its panel (issues 16 and
-15), as a judge would:
-the clerk's Chromium on a link that drops 12 % of packets each way (iptables, as for the
-loss test), the judge's on a clean one. The judge's roster row for the clerk says "Good
-connection" first; with the loss on it says "Poor connection" or "Very poor connection"
-(and says it aloud once), its figures show the loss; the detail the judge opened stays
-open and the row keeps its height through the refreshes; once the loss stops it is good
-again. And a defendant whose camera sends 4.8 Mbit/s, over the court's 4 Mbit/s limit (a
+15), as a judge would: the clerk's Chromium on a link that drops 12 % of packets each way
+(iptables, as for the loss test), the judge's on a clean one. The judge's roster row for
+the clerk says "Good connection" first; with the loss on it says "Poor connection" or "Very
+poor connection" (and says it aloud once), its figures show the loss; the detail the judge
+opened stays open and the row keeps its height through the refreshes; once the loss stops
+it is good again. And a defendant whose camera sends 4.8 Mbit/s, over the court's 4 Mbit/s limit (a
 headless participant: a browser's encoder keeps within what the relay advertises), is shown
 with "Video held back" until their camera is brought within it. Screenshots of the judge's
 panel go to ``E2E_SHOTS_DIR`` for review.
