@@ -1,5 +1,6 @@
 // The live roster of the court panel (SIGNALING.md `roster_changed`): who is where, their
-// connection, its quality (court-panel-quality.js) and device check, how long they have waited, and what the court may do to them.
+// connection, its quality (court-panel-quality.js) and device check, how long they have
+// waited, and what the court may do to them.
 
 import { ClientEvent } from "./events.js";
 import { ROLE_ORDER } from "./lib/terms.js";
