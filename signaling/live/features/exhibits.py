@@ -276,7 +276,9 @@ class ExhibitRegister(Feature):
             said = description.strip() if description is not None else ""
             exhibit = await self._add(by, said or f"Shown on screen by {name}", offer.shared_by)
             del self._offers[offer.shared_by]
-            exhibit = await self._store.update(replace(exhibit, showings=(offer.showing,)))
+            exhibit = await self._store.update(
+                replace(exhibit, showings=(offer.showing,), updated_at=self._live.clock.wall())
+            )
             if offer.showing.ended:
                 # Written once, with the span the share had in the record.
                 showing = offer.showing
@@ -426,7 +428,7 @@ class ExhibitRegister(Feature):
         for offer in self._offers.values():
             if offer.id == offer_id:
                 return offer
-        raise NotFound(f"There is no screen offered as {offer_id!r} (registered or dismissed?).")
+        raise NotFound(f"No screen is offered as {offer_id!r}: it was registered or dismissed.")
 
     async def _offer_changed(
         self, offer: ScreenOffer, state: OfferState, exhibit_id: str | None = None
