@@ -153,20 +153,20 @@ def test_the_clerk_registers_an_exhibit_and_the_judge_admits_it(
     assert len(_exhibits(own_hearings, hearing.id)) == 2  # announced: nothing new registered
 
     # The counsel shares again, twice, with nothing marked: the bench is offered one screen,
-    # and nothing enters the register or the protocol.
+    # and nothing enters the register or the protocol. (Three shares in all: a connection's
+    # budget, signaling/limits.py, is three at once, then one every five seconds.)
     exhibit_rows = clerk.page.locator("#protocol .protocol-entry").filter(
         has=clerk.page.locator(".protocol-entry__kind", has_text="Exhibit")
     )
     exhibit_entries = exhibit_rows.count()
     offers = clerk.page.locator("#exhibit-offers .exhibit--offer")
-    for _ in range(2):
-        defence.page.get_by_role("button", name="Share screen").click(timeout=WAIT_MS)
-        offers.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
-        time.sleep(1.0)
-        defence.page.get_by_role("button", name="Stop sharing").click(timeout=WAIT_MS)
-        offers.locator(".exhibit__live").wait_for(state="detached", timeout=WAIT_MS)
     defence.page.get_by_role("button", name="Share screen").click(timeout=WAIT_MS)
     offers.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
+    defence.page.get_by_role("button", name="Stop sharing").click(timeout=WAIT_MS)
+    offers.locator(".exhibit__live").wait_for(state="detached", timeout=WAIT_MS)
+    defence.page.get_by_role("button", name="Share screen").click(timeout=WAIT_MS)
+    offers.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
+    time.sleep(1.0)  # on screen a while before the clerk registers it
     judge.page.locator("#exhibit-offers .exhibit--offer").wait_for(timeout=WAIT_MS)
     assert offers.count() == 1  # one offer per sharer, following the latest share
     assert offers.locator(".exhibit__number").inner_text() == "Screen shared by Dora Counsel"
