@@ -208,6 +208,20 @@ async def _show_exhibit(court: Courtroom, by: Participant, command: messages.Sho
     return {"exhibit": exhibit_view(await court.exhibits.show(by, command.exhibit_id))}
 
 
+async def _confirm_exhibit_offer(
+    court: Courtroom, by: Participant, command: messages.ConfirmExhibitOffer
+) -> Answer:
+    exhibit = await court.exhibits.confirm(by, command.offer_id, command.description)
+    return {"exhibit": exhibit_view(exhibit)}
+
+
+async def _dismiss_exhibit_offer(
+    court: Courtroom, by: Participant, command: messages.ExhibitOfferCommand
+) -> Answer:
+    await court.exhibits.dismiss(by, command.offer_id)
+    return None
+
+
 async def _request_consultation(
     court: Courtroom, by: Participant, command: messages.ConsultationMembers
 ) -> Answer:
@@ -318,6 +332,18 @@ COMMANDS: tuple[CommandRow[Any], ...] = (
     ),
     CommandRow(
         ClientEvent.SHOW_EXHIBIT, messages.ShowExhibit, _show_exhibit, Permission.WRITE_PROTOCOL
+    ),
+    CommandRow(
+        ClientEvent.CONFIRM_EXHIBIT_OFFER,
+        messages.ConfirmExhibitOffer,
+        _confirm_exhibit_offer,
+        Permission.WRITE_PROTOCOL,
+    ),
+    CommandRow(
+        ClientEvent.DISMISS_EXHIBIT_OFFER,
+        messages.ExhibitOfferCommand,
+        _dismiss_exhibit_offer,
+        Permission.WRITE_PROTOCOL,
     ),
     CommandRow(
         ClientEvent.REQUEST_CONSULTATION, messages.ConsultationMembers, _request_consultation

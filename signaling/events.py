@@ -50,6 +50,8 @@ class ClientEvent(StrEnum):
     REGISTER_EXHIBIT = "register_exhibit"
     UPDATE_EXHIBIT = "update_exhibit"
     SHOW_EXHIBIT = "show_exhibit"
+    CONFIRM_EXHIBIT_OFFER = "confirm_exhibit_offer"
+    DISMISS_EXHIBIT_OFFER = "dismiss_exhibit_offer"
     DISMISS_PROTOCOL_SUGGESTION = "dismiss_protocol_suggestion"
     REQUEST_CONSULTATION = "request_consultation"
     RESPOND_CONSULTATION = "respond_consultation"

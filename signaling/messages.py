@@ -179,6 +179,17 @@ class ShowExhibit(Command):
     exhibit_id: ParticipantRef
 
 
+class ConfirmExhibitOffer(Command):
+    """Register a screen offered as an exhibit (its showing is the share's)."""
+
+    offer_id: ParticipantRef
+    description: Description | None = None  # None: "Shown on screen by <sharer>"
+
+
+class ExhibitOfferCommand(Command):
+    offer_id: ParticipantRef
+
+
 class ConsultationMembers(Command):
     participant_ids: Annotated[list[ParticipantRef], Field(min_length=1, max_length=4)]
 

@@ -186,6 +186,18 @@ class ExhibitView(TypedDict):
 
 
 @with_config(_CLOSED)
+class ExhibitOfferView(TypedDict):
+    """A screen shared with no exhibit marked: offered to the bench, in the register only once
+    the bench confirms it (``confirm_exhibit_offer``); ``showing`` is the share's."""
+
+    id: str
+    shared_by: str
+    showing: ShowingView
+    state: Literal["pending", "registered", "dismissed"]
+    exhibit_id: str | None  # the exhibit it became, once registered
+
+
+@with_config(_CLOSED)
 class SuggestionView(TypedDict):
     """What speech to text heard: a draft entry the bench may accept."""
 
@@ -311,6 +323,11 @@ class ExhibitChanged(TypedDict):
 
 
 @with_config(_CLOSED)
+class ExhibitOfferChanged(TypedDict):
+    offer: ExhibitOfferView
+
+
+@with_config(_CLOSED)
 class SuggestionNotice(TypedDict):
     suggestion: SuggestionView
 
@@ -425,6 +442,7 @@ class HearingJoined(TypedDict):
     chat: list[ChatMessageView]  # the joiner's conversations (all of them, for the clerk)
     protocol: list[EntryView]  # for those who write it; empty for everyone else
     exhibits: list[ExhibitView]  # the same
+    exhibit_offers: list[ExhibitOfferView]  # the same: screens offered, still pending
     speech_to_text: SpeechView  # the same
     consultations: list[ConsultationView]  # those the joiner is in
     active_speaker: str | None
@@ -455,6 +473,7 @@ NOTICES: Final[Mapping[ServerEvent, type]] = {
     ServerEvent.PROTOCOL_ENTRY: ProtocolEntryNotice,
     ServerEvent.ACTIVE_SPEAKER_CHANGED: ActiveSpeakerChanged,
     ServerEvent.EXHIBIT_CHANGED: ExhibitChanged,
+    ServerEvent.EXHIBIT_OFFER_CHANGED: ExhibitOfferChanged,
     ServerEvent.PROTOCOL_SUGGESTION: SuggestionNotice,
     ServerEvent.PROTOCOL_SUGGESTION_RESOLVED: SuggestionResolved,
     ServerEvent.CONSULTATION_REQUESTED: ConsultationNotice,

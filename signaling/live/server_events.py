@@ -29,6 +29,7 @@ class ServerEvent(StrEnum):
     PROTOCOL_ENTRY = "protocol_entry"
     ACTIVE_SPEAKER_CHANGED = "active_speaker_changed"
     EXHIBIT_CHANGED = "exhibit_changed"
+    EXHIBIT_OFFER_CHANGED = "exhibit_offer_changed"
     PROTOCOL_SUGGESTION = "protocol_suggestion"
     PROTOCOL_SUGGESTION_RESOLVED = "protocol_suggestion_resolved"
     CONSULTATION_REQUESTED = "consultation_requested"

@@ -1,8 +1,9 @@
 """The exhibit register, as the clerk keeps it beside the protocol: an exhibit offered by the
 defence is registered, the judge admits it, a hostile description stays text, and each change
 is written into the protocol on both members of the bench's pages; when the counsel shares a
-screen, the exhibit the clerk marked is on screen, and its times are kept. A party's page has
-no register.
+screen, the exhibit the clerk marked is on screen, and its times are kept. A screen shared
+with nothing marked is only offered: the register and the protocol gain nothing, however
+often the counsel shares, until the clerk registers it. A party's page has no register.
 
 A hearing of this test's own (tests.e2e.scheduling).
 """
@@ -150,6 +151,54 @@ def test_the_clerk_registers_an_exhibit_and_the_judge_admits_it(
     assert shown[0]["end_ms"] - shown[0]["start_ms"] >= 1000
     assert " · shown 00:00:" in first_row.locator(".exhibit__meta").inner_text()
     assert len(_exhibits(own_hearings, hearing.id)) == 2  # announced: nothing new registered
+
+    # The counsel shares again, twice, with nothing marked: the bench is offered one screen,
+    # and nothing enters the register or the protocol. (Three shares in all: a connection's
+    # budget, signaling/limits.py, is three at once, then one every five seconds.)
+    exhibit_rows = clerk.page.locator("#protocol .protocol-entry").filter(
+        has=clerk.page.locator(".protocol-entry__kind", has_text="Exhibit")
+    )
+    exhibit_entries = exhibit_rows.count()
+    offers = clerk.page.locator("#exhibit-offers .exhibit--offer")
+    defence.page.get_by_role("button", name="Share screen").click(timeout=WAIT_MS)
+    offers.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
+    defence.page.get_by_role("button", name="Stop sharing").click(timeout=WAIT_MS)
+    offers.locator(".exhibit__live").wait_for(state="detached", timeout=WAIT_MS)
+    defence.page.get_by_role("button", name="Share screen").click(timeout=WAIT_MS)
+    offers.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
+    time.sleep(1.0)  # on screen a while before the clerk registers it
+    judge.page.locator("#exhibit-offers .exhibit--offer").wait_for(timeout=WAIT_MS)
+    assert offers.count() == 1  # one offer per sharer, following the latest share
+    assert offers.locator(".exhibit__number").inner_text() == "Screen shared by Dora Counsel"
+    _protocol_row(clerk, "Screen sharing ended").last.wait_for(timeout=WAIT_MS)
+    assert exhibit_rows.count() == exhibit_entries
+    assert len(_exhibits(own_hearings, hearing.id)) == 2
+    assert clerk.page.locator("#exhibits .exhibit:not(.exhibit--offer)").count() == 2
+    path = shots_dir / "exhibits-2-offered.png"
+    clerk.page.locator("#exhibits").screenshot(path=str(path))
+    save_for_review(path)
+
+    # The clerk registers it, describing it: exhibit 3, on screen since the share began.
+    offers.get_by_label("Description of the screen shared by Dora Counsel").fill("Bank statement")
+    offers.get_by_role("button", name="Register as exhibit").click()
+    register.get_by_text("Exhibit 3 registered.").wait_for(timeout=WAIT_MS)
+    offers.wait_for(state="detached", timeout=WAIT_MS)
+    judge.page.locator("#exhibit-offers .exhibit--offer").wait_for(
+        state="detached", timeout=WAIT_MS
+    )
+    third_row = clerk.page.locator("#exhibits .exhibit").nth(2)
+    third_row.locator(".exhibit__live", has_text="On screen").wait_for(timeout=WAIT_MS)
+    _protocol_row(
+        judge, "Exhibit 3 offered by Dora Counsel (Defence counsel): Bank statement"
+    ).wait_for(timeout=WAIT_MS)
+    _protocol_row(clerk, "Exhibit 3 shown on screen").wait_for(timeout=WAIT_MS)
+    assert exhibit_rows.count() == exhibit_entries + 2
+    defence.page.get_by_role("button", name="Stop sharing").click(timeout=WAIT_MS)
+    _protocol_row(judge, "Exhibit 3 no longer on screen (shown from").wait_for(timeout=WAIT_MS)
+    third = _exhibits(own_hearings, hearing.id)[2]
+    assert (third["description"], third["offered_by"]) == ("Bank statement", defence_id)
+    (showing,) = third["showings"]
+    assert showing["ended"] and showing["end_ms"] - showing["start_ms"] >= 1000
 
     assert clerk.page.locator("#exhibits img, #protocol img").count() == 0
     assert judge.page.locator("#exhibits img, #protocol img").count() == 0

@@ -1,17 +1,21 @@
 """The exhibit register in a live hearing: the bench registers and rules, a screen shared in
-the hearing room is an exhibit shown, and every change is a protocol entry."""
+the hearing room is an exhibit shown (or, with none marked, offered until the bench confirms
+it), and every change is a protocol entry."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any, get_args
 
+import pytest
+
 from court.exhibits import MAX_DESCRIPTION, ExhibitStatus
 from court.protocol import EntryKind
 from court.roles import Role
 from signaling.events import ClientEvent, ServerEvent
+from signaling.limits import Limits
 from signaling.messages import ExhibitStatusName
-from tests.signaling.conftest import HearingServer
+from tests.signaling.conftest import HearingServer, TimeFlies
 from tests.signaling.test_courtroom import refused
 from tests.support.media import ColourCamera
 
@@ -139,28 +143,86 @@ async def test_a_screen_shared_shows_the_marked_exhibit_from_its_start_to_its_en
     assert not any(e.on_screen for e in register.values())
 
 
-async def test_a_screen_shared_unannounced_is_registered_as_offered_by_its_sharer(
+def offers(client: Any) -> dict[str, dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for event in client.received(ServerEvent.EXHIBIT_OFFER_CHANGED):
+        seen[event["offer"]["id"]] = event["offer"]
+    return seen
+
+
+async def test_a_screen_shared_unannounced_is_offered_and_registered_when_the_bench_confirms(
     hearing_server: HearingServer,
 ) -> None:
     clerk = await hearing_server.join(Role.CLERK)
     prosecutor = await hearing_server.join(Role.PROSECUTOR, name="Petra Prosecutor")
     await prosecutor.start_screen_share(ColourCamera())
-    await clerk.wait_until(lambda: bool(latest(clerk)))
-    (exhibit,) = latest(clerk).values()
-    assert exhibit["description"] == "Shown on screen by Petra Prosecutor"
-    assert exhibit["offered_by"] == prosecutor.participant_id and exhibit["on_screen"]
-    # The bench describes what it is.
-    await clerk.command(
-        ClientEvent.UPDATE_EXHIBIT,
-        {"exhibit_id": exhibit["id"], "description": "Bank statement, March"},
+    await clerk.wait_until(lambda: bool(offers(clerk)))
+    (offer,) = offers(clerk).values()
+    assert (offer["shared_by"], offer["state"]) == (prosecutor.participant_id, "pending")
+    # Offered is not registered: the register and the protocol have nothing of it yet.
+    assert await hearing_server.exhibits.of_hearing(hearing_server.hearing_id) == []
+    assert await exhibit_entries(hearing_server) == []
+    assert prosecutor.received(ServerEvent.EXHIBIT_OFFER_CHANGED) == []
+    # A party cannot register it; the bench does, and describes it as it does so.
+    confirm = {"offer_id": offer["id"], "description": "Bank statement, March"}
+    assert await refused(prosecutor, ClientEvent.CONFIRM_EXHIBIT_OFFER, confirm) == (
+        "permission_denied"
     )
+    exhibit = (await clerk.command(ClientEvent.CONFIRM_EXHIBIT_OFFER, confirm))["exhibit"]
+    assert exhibit["offered_by"] == prosecutor.participant_id and exhibit["on_screen"]
+    await clerk.wait_until(lambda: offers(clerk)[offer["id"]]["state"] == "registered")
+    assert await refused(clerk, ClientEvent.CONFIRM_EXHIBIT_OFFER, confirm) == "not_found"
     await prosecutor.stop_screen_share()
     await clerk.wait_until(lambda: not latest(clerk)[exhibit["id"]]["on_screen"])
     (stored,) = await hearing_server.exhibits.of_hearing(hearing_server.hearing_id)
     assert stored.description == "Bank statement, March"
     # Not recorded (the hearing never sat): the showing has no record times.
     assert [(s.recording_id, s.start_ms, s.end_ms) for s in stored.showings] == [(None,) * 3]
-    assert (await exhibit_entries(hearing_server))[-1] == "Exhibit 1 no longer on screen"
+    assert await exhibit_entries(hearing_server) == [
+        "Exhibit 1 offered by Petra Prosecutor (Prosecutor): Bank statement, March",
+        "Exhibit 1 shown on screen",
+        "Exhibit 1 no longer on screen",
+    ]
+
+
+# The budget of shares (signaling/limits.py) allows twenty in under two minutes; time flies
+# here so the test need not wait that long.
+@pytest.mark.parametrize("limits", [Limits(TimeFlies())])
+async def test_a_participant_sharing_twenty_times_registers_nothing_the_bench_did_not_confirm(
+    hearing_server: HearingServer,
+) -> None:
+    """The security review's demonstration (H7, screen-share variant), in session: the
+    register and the protocol's exhibit entries gain nothing until the bench confirms."""
+    clerk = await hearing_server.join(Role.CLERK)
+    judge = await hearing_server.join(Role.JUDGE)
+    await clerk.command(ClientEvent.SET_HEARING_STATE, {"state": "open"})
+    counsel = await hearing_server.join(Role.DEFENCE, name="Dora Counsel")
+    await judge.command(ClientEvent.SET_HEARING_STATE, {"state": "in_session"})
+    for _ in range(20):
+        await counsel.command(ClientEvent.START_SCREEN_SHARE, {})
+        await counsel.command(ClientEvent.STOP_SCREEN_SHARE, {})
+    await clerk.wait_until(
+        lambda: len(clerk.received(ServerEvent.EXHIBIT_OFFER_CHANGED)) == 40, within_s=20
+    )
+
+    assert await hearing_server.exhibits.of_hearing(hearing_server.hearing_id) == []
+    assert await exhibit_entries(hearing_server) == []
+    (offer,) = offers(clerk).values()  # one offer, following the latest share
+    assert offer["state"] == "pending" and offer["showing"]["ended"]
+    assert offer["showing"]["recording_id"] is not None
+
+    exhibit = (await judge.command(ClientEvent.CONFIRM_EXHIBIT_OFFER, {"offer_id": offer["id"]}))[
+        "exhibit"
+    ]
+
+    assert exhibit["number"] == 1 and exhibit["description"] == "Shown on screen by Dora Counsel"
+    (showing,) = exhibit["showings"]
+    assert (showing["start_ms"], showing["end_ms"]) == (
+        offer["showing"]["start_ms"],
+        offer["showing"]["end_ms"],
+    )
+    texts = await exhibit_entries(hearing_server)
+    assert len(texts) == 2 and texts[1].startswith("Exhibit 1 no longer on screen (shown from")
 
 
 async def test_only_the_bench_keeps_the_register_and_bad_input_changes_nothing(

@@ -1,8 +1,11 @@
 // The exhibit register (SIGNALING.md `register_exhibit`, `update_exhibit`, `show_exhibit`,
-// `exhibit_changed`, the join acknowledgement's `exhibits`): under the protocol editor, for
-// the judge and the clerk. Every change the bench makes here is written into the protocol
-// by the server; a screen shared in the hearing room shows the exhibit marked "Show next"
-// (or registers a new one, offered by the sharer), and its times on screen are listed.
+// `exhibit_changed`, `confirm_exhibit_offer`, `dismiss_exhibit_offer`,
+// `exhibit_offer_changed`, the join acknowledgement's `exhibits` and `exhibit_offers`): under
+// the protocol editor, for the judge and the clerk. Every change the bench makes here is
+// written into the protocol by the server; a screen shared in the hearing room shows the
+// exhibit marked "Show next", and its times on screen are listed. A screen shared with none
+// marked is only offered: listed above the register until the bench registers it as an
+// exhibit or dismisses it (nothing is written before).
 //
 // Server data goes into the page with textContent only.
 
@@ -26,8 +29,12 @@ class ExhibitRegister {
     this._signaling = signaling;
     this._editor = editor; // names of participants, shared with the protocol editor
     this._exhibits = new Map(); // id -> exhibit view
+    this._offers = new Map(); // id -> pending offer view
     this._build();
     signaling.on(ServerEvent.EXHIBIT_CHANGED, (/** @type {any} */ { exhibit } = {}) => this.receive(exhibit));
+    signaling.on(ServerEvent.EXHIBIT_OFFER_CHANGED, (/** @type {any} */ { offer } = {}) =>
+      this.receiveOffer(offer),
+    );
     signaling.on(ServerEvent.ROSTER_CHANGED, () => this._renderOffered());
   }
 
@@ -38,7 +45,11 @@ class ExhibitRegister {
     });
     this._empty = el("p", {
       className: "exhibits__empty",
-      text: "No exhibits yet. A screen shared in the hearing room is registered by itself.",
+      text: "No exhibits yet. A screen shared in the hearing room is offered here first.",
+    });
+    this._offerList = el("ol", {
+      className: "exhibits__list exhibits__offers",
+      attrs: { id: "exhibit-offers", "aria-label": "Screens offered as exhibits" },
     });
     this._description = el("input", {
       className: "input",
@@ -86,6 +97,7 @@ class ExhibitRegister {
           text: "Exhibits",
           attrs: { id: "exhibits-title" },
         }),
+        this._offerList,
         this._empty,
         this._list,
         form,
@@ -98,11 +110,29 @@ class ExhibitRegister {
     this._render();
   }
 
-  restore(exhibits) {
+  restore(exhibits, offers) {
     for (const exhibit of exhibits || []) {
       this.receive(exhibit);
     }
+    // The acknowledgement lists every offer still pending: any other was resolved meanwhile.
+    this._offers.clear();
+    for (const offer of offers || []) {
+      this.receiveOffer(offer);
+    }
+    this._renderOffers();
     this._renderOffered();
+  }
+
+  receiveOffer(offer) {
+    if (!offer || !offer.id) {
+      return;
+    }
+    if (offer.state === "pending") {
+      this._offers.set(offer.id, offer);
+    } else {
+      this._offers.delete(offer.id);
+    }
+    this._renderOffers();
   }
 
   receive(exhibit) {
@@ -154,6 +184,89 @@ class ExhibitRegister {
         input.focus();
       }
     }
+  }
+
+  _renderOffers() {
+    // Redrawn on every change of an offer: a description being typed stays, and its focus.
+    const typed = new Map();
+    let focused = null;
+    const inputs = /** @type {NodeListOf<HTMLInputElement>} */ (
+      this._offerList.querySelectorAll(".exhibit__reason")
+    );
+    for (const input of inputs) {
+      const id = /** @type {HTMLElement} */ (input.closest(".exhibit")).dataset.offerId;
+      typed.set(id, input.value);
+      if (input === document.activeElement) {
+        focused = id;
+      }
+    }
+    const offers = [...this._offers.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    this._offerList.replaceChildren(...offers.map((offer) => this._offerRow(offer)));
+    for (const row of /** @type {HTMLCollectionOf<HTMLElement>} */ (this._offerList.children)) {
+      const input = /** @type {HTMLInputElement} */ (row.querySelector(".exhibit__reason"));
+      input.value = typed.get(row.dataset.offerId) || "";
+      if (row.dataset.offerId === focused) {
+        input.focus();
+      }
+    }
+  }
+
+  _offerRow(offer) {
+    const name = this._editor.nameOf(offer.shared_by);
+    const description = el("input", {
+      className: "input exhibit__reason",
+      attrs: {
+        type: "text",
+        maxlength: String(MAX_DESCRIPTION),
+        placeholder: "Description (optional)", // else "Shown on screen by <name>"
+        "aria-label": `Description of the screen shared by ${name}`,
+      },
+    });
+    const confirm = el("button", {
+      className: "button button--small button--primary",
+      text: "Register as exhibit",
+      attrs: { type: "button", "aria-label": `Register as exhibit: the screen shared by ${name}` },
+    });
+    confirm.addEventListener("click", async () => {
+      const payload = { offer_id: offer.id };
+      if (description.value.trim()) {
+        payload.description = description.value.trim();
+      }
+      const exhibit = await this._send(ClientEvent.CONFIRM_EXHIBIT_OFFER, payload, null);
+      if (exhibit) {
+        this.receiveOffer({ ...offer, state: "registered", exhibit_id: exhibit.id });
+        this._say(`Exhibit ${exhibit.number} registered.`, "saved");
+      }
+    });
+    const dismiss = el("button", {
+      className: "button button--small",
+      text: "Dismiss",
+      attrs: { type: "button", "aria-label": `Dismiss: the screen shared by ${name} is no exhibit` },
+    });
+    dismiss.addEventListener("click", async () => {
+      this._say("Saving…", "saving");
+      try {
+        await this._signaling.command(ClientEvent.DISMISS_EXHIBIT_OFFER, { offer_id: offer.id });
+        this.receiveOffer({ ...offer, state: "dismissed" });
+        this._say(`The screen shared by ${name} is dismissed.`, "saved");
+      } catch (err) {
+        const why = sentence(err && err.message) || "the server did not say why.";
+        this._say(`Not dismissed: ${why}`, "error");
+      }
+    });
+    const s = offer.showing;
+    const when = s.ended
+      ? `shared ${recordTime(s.start_ms, OFF_THE_RECORD)}–${s.end_ms === null ? "?" : recordTime(s.end_ms, OFF_THE_RECORD)}`
+      : `shared since ${recordTime(s.start_ms, OFF_THE_RECORD)}`;
+    return el("li", { className: "exhibit exhibit--offer", attrs: { "data-offer-id": offer.id } }, [
+      el("div", { className: "exhibit__head" }, [
+        el("span", { className: "exhibit__number", text: `Screen shared by ${name}` }),
+        s.ended ? null : el("span", { className: "exhibit__live", text: "On screen" }),
+        el("span", { className: "exhibit__badge", text: "Pending" }),
+      ]),
+      el("p", { className: "exhibit__meta", text: `${when} · an exhibit only if the bench registers it` }),
+      el("div", { className: "exhibit__actions" }, [description, confirm, dismiss]),
+    ]);
   }
 
   _row(exhibit) {
@@ -319,14 +432,15 @@ let register = null;
  * @param {import("./signaling.js").Signaling} signaling
  * @param {any} editor the protocol editor, or null for someone who does not write it
  * @param {object[] | undefined} exhibits
+ * @param {object[] | undefined} offers screens offered, still pending
  */
-export function exhibitsJoined(signaling, editor, exhibits) {
+export function exhibitsJoined(signaling, editor, exhibits, offers) {
   if (!editor) {
     return null;
   }
   if (!register) {
     register = new ExhibitRegister(signaling, editor);
   }
-  register.restore(exhibits || []);
+  register.restore(exhibits || [], offers || []);
   return register;
 }

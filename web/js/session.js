@@ -210,7 +210,7 @@ export async function startSession(parts, { reconnected = false } = {}) {
   // The protocol editor (write_protocol), every join; it suggests who is speaking.
   const writing = { signaling: parts.signaling, recordClock: parts.recordClock, live };
   const editor = protocolJoined(writing, data.protocol, data.active_speaker || null);
-  exhibitsJoined(parts.signaling, editor, data.exhibits); // the exhibit register, under the editor
+  exhibitsJoined(parts.signaling, editor, data.exhibits, data.exhibit_offers); // the exhibit register, under the editor
   suggestionsJoined(parts.signaling, editor, data.speech_to_text); // speech to text, or why it is off
   if (reconnected) {
     view.flashState("Reconnected");

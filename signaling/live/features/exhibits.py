@@ -1,10 +1,17 @@
 """The exhibit register in a live hearing: the bench registers what is offered in evidence
-and rules on it, and what a participant shows on screen is registered by itself.
+and rules on it, and what a participant shows on screen is registered when the bench says so.
 
 A screen shared in the hearing room shows an exhibit: the one the bench marked as next to
-be shown (``show_exhibit``), or else a new one, offered by the sharer, that the bench then
-describes. The share's start and end in record time are kept as the exhibit's showing.
-Every change is written into the court protocol as an ``exhibit`` entry, stamped like any
+be shown (``show_exhibit``). With none marked, the share is only *offered*: the bench is told
+(``exhibit_offer_changed``) and registers it (``confirm_exhibit_offer``: a new exhibit,
+offered by the sharer, whose showing starts where the share started) or dismisses it. Until
+then nothing of it is in the register or the protocol, so a participant allowed to share
+cannot grow either by sharing again and again; and each sharer has one offer at most, which
+follows their latest share, so the bench's list does not grow either. Offers are kept in
+memory only: a restart forgets them, and with them nothing the court has accepted.
+
+The share's start and end in record time are kept as the exhibit's showing. Every change of
+the register is written into the court protocol as an ``exhibit`` entry, stamped like any
 automatic entry, and sent to the bench as ``exhibit_changed``.
 """
 
@@ -12,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from court.errors import InvalidRequest, NotFound, PermissionDenied
 from court.event_params import (
@@ -27,7 +34,7 @@ from court.events import EventKind, HearingEvent, WrittenEvent
 from court.exhibits import Exhibit, ExhibitStatus, Showing
 from court.hearing import Participant
 from court.permissions import Permission
-from signaling.live.notices import ExhibitView
+from signaling.live.notices import ExhibitOfferView, ExhibitView, ShowingView
 from signaling.live.ports import Audience, Feature, ProtocolWriter
 from signaling.live.server_events import ServerEvent
 
@@ -108,6 +115,32 @@ def new_exhibit_id(wall: float) -> str:
     return f"exh_{round(wall * 1e9):x}{next(_ids):04x}"
 
 
+def new_offer_id(wall: float) -> str:
+    return f"off_{round(wall * 1e9):x}{next(_ids):04x}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenOffer:
+    """A screen shared with no exhibit marked: the bench registers it or dismisses it."""
+
+    id: str
+    shared_by: str  # participant id
+    showing: Showing  # the share's span; it becomes the exhibit's first showing
+
+
+OfferState = Literal["pending", "registered", "dismissed"]
+
+
+def showing_view(showing: Showing) -> ShowingView:
+    return {
+        "shown_by": showing.shown_by,
+        "recording_id": showing.recording_id,
+        "start_ms": showing.start_ms,
+        "end_ms": showing.end_ms,
+        "ended": showing.ended,
+    }
+
+
 def exhibit_view(exhibit: Exhibit) -> ExhibitView:
     return {
         "id": exhibit.id,
@@ -116,18 +149,21 @@ def exhibit_view(exhibit: Exhibit) -> ExhibitView:
         "offered_by": exhibit.offered_by,
         "status": exhibit.status.value,
         "on_screen": exhibit.on_screen,
-        "showings": [
-            {
-                "shown_by": s.shown_by,
-                "recording_id": s.recording_id,
-                "start_ms": s.start_ms,
-                "end_ms": s.end_ms,
-                "ended": s.ended,
-            }
-            for s in exhibit.showings
-        ],
+        "showings": [showing_view(s) for s in exhibit.showings],
         "created_at": exhibit.created_at,
         "updated_at": exhibit.updated_at,
+    }
+
+
+def offer_view(
+    offer: ScreenOffer, state: OfferState = "pending", exhibit_id: str | None = None
+) -> ExhibitOfferView:
+    return {
+        "id": offer.id,
+        "shared_by": offer.shared_by,
+        "showing": showing_view(offer.showing),
+        "state": state,
+        "exhibit_id": exhibit_id,
     }
 
 
@@ -148,13 +184,21 @@ class ExhibitRegister(Feature):
         self._protocol = protocol
         self._store = store
         self._next_shown: str | None = None  # exhibit id the bench marked for the next share
+        self._offers: dict[str, ScreenOffer] = {}  # by sharer: one pending offer each
         self._lock = asyncio.Lock()  # one change at a time: numbers and showings stay whole
 
     async def join_view(self, attendance: Attendance) -> dict[str, Any]:
-        return {"exhibits": await self.views(attendance.participant)}  # the bench's only
+        by = attendance.participant  # the bench's only
+        offers = [offer_view(o) for o in self._offers.values()] if _keeps(by) else []
+        return {"exhibits": await self.views(by), "exhibit_offers": offers}
+
+    @property
+    def offers(self) -> list[ScreenOffer]:
+        """The screens offered and not yet registered or dismissed."""
+        return list(self._offers.values())
 
     async def views(self, by: Participant) -> list[ExhibitView]:
-        if not by.can(Permission.WRITE_PROTOCOL):
+        if not _keeps(by):
             return []
         return [exhibit_view(e) for e in await self._store.of_hearing(self._live.hearing.id)]
 
@@ -218,7 +262,42 @@ class ExhibitRegister(Feature):
             at_ms = self._protocol.heard_ms()  # one moment: one ends as the next begins
             if current is not None:
                 await self._end_showing(current, by, at_ms)
+            await self._end_offer(at_ms)  # the share shows this exhibit now, not the offer
             return await self._begin_showing(exhibit, sharer, by, at_ms)
+
+    async def confirm(self, by: Participant, offer_id: str, description: str | None) -> Exhibit:
+        """Register a screen offered: a new exhibit, offered by its sharer, shown from the
+        share's start (and, if the share has ended, to its end)."""
+        self._check(by)
+        async with self._lock:
+            offer = self._offer(offer_id)
+            attendance = self._live.find(offer.shared_by)
+            name = attendance.participant.name if attendance is not None else "a participant"
+            said = description.strip() if description is not None else ""
+            exhibit = await self._add(by, said or f"Shown on screen by {name}", offer.shared_by)
+            del self._offers[offer.shared_by]
+            exhibit = await self._store.update(
+                replace(exhibit, showings=(offer.showing,), updated_at=self._live.clock.wall())
+            )
+            if offer.showing.ended:
+                # Written once, with the span the share had in the record.
+                showing = offer.showing
+                span = showing.start_ms if showing.end_ms is not None else None
+                hidden = ExhibitHidden(exhibit.number, span, showing.end_ms)
+                await self._changed(by, exhibit, WrittenEvent(EventKind.EXHIBIT_HIDDEN, hidden))
+            else:
+                shown = ExhibitNumber(exhibit.number)
+                await self._changed(by, exhibit, WrittenEvent(EventKind.EXHIBIT_SHOWN, shown))
+            await self._offer_changed(offer, "registered", exhibit.id)
+            return exhibit
+
+    async def dismiss(self, by: Participant, offer_id: str) -> None:
+        """Not an exhibit: the offer goes, and nothing is written."""
+        self._check(by)
+        async with self._lock:
+            offer = self._offer(offer_id)
+            del self._offers[offer.shared_by]
+            await self._offer_changed(offer, "dismissed")
 
     # ---- screens shared in the hearing room --------------------------------------------
 
@@ -232,6 +311,7 @@ class ExhibitRegister(Feature):
             current = await self._showing_now()
             if current is not None:
                 await self._end_showing(current, by, at_ms)
+            await self._end_offer(at_ms)
             if event.kind is EventKind.SCREEN_SHARE_STOPPED:
                 return
             wanted, self._next_shown = self._next_shown, None
@@ -239,13 +319,35 @@ class ExhibitRegister(Feature):
             if wanted is not None:
                 exhibit = next((e for e in await self._all() if e.id == wanted), None)
             if exhibit is None:
-                exhibit = await self._shown_unannounced(sharer, by)
+                await self._offer_shared(sharer, at_ms)
+                return
             await self._begin_showing(exhibit, sharer, by, at_ms)
 
-    async def _shown_unannounced(self, sharer: str, by: Participant | None) -> Exhibit:
-        attendance = self._live.find(sharer)
-        name = attendance.participant.name if attendance is not None else "a participant"
-        return await self._add(by, f"Shown on screen by {name}", sharer)
+    async def _offer_shared(self, sharer: str, at_ms: int | None) -> None:
+        """A share with no exhibit marked: offered to the bench. A sharer's earlier offer,
+        still pending, follows this share instead of a second one being made."""
+        recording = self._live.recorder.recording
+        showing = Showing(
+            shown_by=sharer,
+            recording_id=None if recording is None else recording.id,
+            start_ms=at_ms,
+            end_ms=None,
+            ended=False,
+        )
+        earlier = self._offers.get(sharer)
+        offer_id = earlier.id if earlier is not None else new_offer_id(self._live.clock.wall())
+        offer = ScreenOffer(id=offer_id, shared_by=sharer, showing=showing)
+        self._offers[sharer] = offer
+        await self._offer_changed(offer, "pending")
+
+    async def _end_offer(self, at_ms: int | None) -> None:
+        """The share an offer follows has ended (or shows a marked exhibit now)."""
+        for offer in self._offers.values():
+            if not offer.showing.ended:
+                ended = replace(offer, showing=self._ended(offer.showing, at_ms))
+                self._offers[offer.shared_by] = ended
+                await self._offer_changed(ended, "pending")
+                return  # one share at a time in the hearing room
 
     async def _add(
         self, by: Participant | None, description: str, offered_by: str | None
@@ -294,19 +396,21 @@ class ExhibitRegister(Feature):
         self, exhibit: Exhibit, by: Participant | None, at_ms: int | None
     ) -> None:
         *before, last = exhibit.showings
-        start = last.start_ms
-        recording = self._live.recorder.recording
-        # Record times refer to one recording: a showing that began in another (or off the
-        # record) has no end in it.
-        same = recording is not None and recording.id == last.recording_id
-        end = at_ms if same else None
-        ended = replace(last, end_ms=end, ended=True)
+        ended = self._ended(last, at_ms)
         exhibit = await self._store.update(
             replace(exhibit, showings=(*before, ended), updated_at=self._live.clock.wall())
         )
         # The span only when it is one in the record ("no longer on screen" otherwise).
-        hidden = ExhibitHidden(exhibit.number, start if end is not None else None, end)
+        end = ended.end_ms
+        hidden = ExhibitHidden(exhibit.number, last.start_ms if end is not None else None, end)
         await self._changed(by, exhibit, WrittenEvent(EventKind.EXHIBIT_HIDDEN, hidden))
+
+    def _ended(self, showing: Showing, at_ms: int | None) -> Showing:
+        recording = self._live.recorder.recording
+        # Record times refer to one recording: a showing that began in another (or off the
+        # record) has no end in it.
+        same = recording is not None and recording.id == showing.recording_id
+        return replace(showing, end_ms=at_ms if same else None, ended=True)
 
     # ---- helpers -----------------------------------------------------------------------
 
@@ -317,8 +421,20 @@ class ExhibitRegister(Feature):
         return await self._store.of_hearing(self._live.hearing.id)
 
     def _check(self, by: Participant) -> None:
-        if not by.can(Permission.WRITE_PROTOCOL):
+        if not _keeps(by):
             raise PermissionDenied("Only the judge and the clerk keep the exhibit register.")
+
+    def _offer(self, offer_id: str) -> ScreenOffer:
+        for offer in self._offers.values():
+            if offer.id == offer_id:
+                return offer
+        raise NotFound(f"No screen is offered as {offer_id!r}: it was registered or dismissed.")
+
+    async def _offer_changed(
+        self, offer: ScreenOffer, state: OfferState, exhibit_id: str | None = None
+    ) -> None:
+        view = offer_view(offer, state, exhibit_id)
+        await self._audience.to_court(ServerEvent.EXHIBIT_OFFER_CHANGED, {"offer": view})
 
     def _participant(self, participant_id: str | None, field: str) -> str | None:
         if participant_id is not None and participant_id not in self._live.attendance:
@@ -351,3 +467,8 @@ class ExhibitRegister(Feature):
         await self._audience.to_court(
             ServerEvent.EXHIBIT_CHANGED, {"exhibit": exhibit_view(exhibit)}
         )
+
+
+def _keeps(by: Participant) -> bool:
+    """Whether ``by`` keeps the register (the judge and the clerk)."""
+    return by.can(Permission.WRITE_PROTOCOL)
