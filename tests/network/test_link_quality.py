@@ -13,6 +13,7 @@ import json
 import os
 import statistics
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -52,9 +53,16 @@ def waiting_party(clerk: ParticipantClient) -> str | None:
     return None
 
 
-async def test_the_court_sees_the_loss_of_a_participant_on_a_lossy_link(
+def test_the_court_sees_the_loss_of_a_participant_on_a_lossy_link(
     plain_server: Server, lossy_link: LossyLink
 ) -> None:
+    # On a thread of its own: this package's browser tests keep Playwright's event loop
+    # running on the main thread.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, _the_court_sees_the_loss(plain_server, lossy_link)).result()
+
+
+async def _the_court_sees_the_loss(plain_server: Server, lossy_link: LossyLink) -> None:
     clerk = ParticipantClient(
         plain_server.url,
         plain_server.links[Role.CLERK.value]["token"],
