@@ -320,7 +320,6 @@ export class MediaSession {
       if (report.type === "inbound-rtp") {
         found.push({
           kind: report.kind,
-          trackIdentifier: report.trackIdentifier, // the receiver's track: whose it is
           packetsReceived: report.packetsReceived,
           bytesReceived: report.bytesReceived,
           packetsLost: report.packetsLost,

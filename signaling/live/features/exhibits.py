@@ -326,19 +326,23 @@ class ExhibitRegister(Feature):
     async def _offer_shared(self, sharer: str, at_ms: int | None) -> None:
         """A share with no exhibit marked: offered to the bench. A sharer's earlier offer,
         still pending, follows this share instead of a second one being made."""
+        showing = self._showing_from(sharer, at_ms)
+        earlier = self._offers.get(sharer)
+        offer_id = earlier.id if earlier is not None else new_offer_id(self._live.clock.wall())
+        offer = ScreenOffer(id=offer_id, shared_by=sharer, showing=showing)
+        self._offers[sharer] = offer
+        await self._offer_changed(offer, "pending")
+
+    def _showing_from(self, sharer: str, at_ms: int | None) -> Showing:
+        """A showing by ``sharer`` that begins at ``at_ms`` in the running recording."""
         recording = self._live.recorder.recording
-        showing = Showing(
+        return Showing(
             shown_by=sharer,
             recording_id=None if recording is None else recording.id,
             start_ms=at_ms,
             end_ms=None,
             ended=False,
         )
-        earlier = self._offers.get(sharer)
-        offer_id = earlier.id if earlier is not None else new_offer_id(self._live.clock.wall())
-        offer = ScreenOffer(id=offer_id, shared_by=sharer, showing=showing)
-        self._offers[sharer] = offer
-        await self._offer_changed(offer, "pending")
 
     async def _end_offer(self, at_ms: int | None) -> None:
         """The share an offer follows has ended (or shows a marked exhibit now)."""
@@ -373,14 +377,7 @@ class ExhibitRegister(Feature):
     async def _begin_showing(
         self, exhibit: Exhibit, sharer: str, by: Participant | None, at_ms: int | None
     ) -> Exhibit:
-        recording = self._live.recorder.recording
-        showing = Showing(
-            shown_by=sharer,
-            recording_id=None if recording is None else recording.id,
-            start_ms=at_ms,
-            end_ms=None,
-            ended=False,
-        )
+        showing = self._showing_from(sharer, at_ms)
         exhibit = await self._store.update(
             replace(
                 exhibit,
